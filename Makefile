@@ -1,0 +1,78 @@
+# brig - container host for network labs.
+# make | make check | make demo | make bench | make install PREFIX=... | make clean
+# make SAN=1 builds with ASan+UBSan (make check uses it for the unit tests).
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS    := libnl-3.0 libnl-route-3.0 libnftnl libmnl libseccomp libcap \
+           libarchive jansson yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wmissing-declarations -Wold-style-definition \
+        -Wformat=2 -Wwrite-strings -Wvla -Wimplicit-fallthrough \
+        -Wno-missing-field-initializers -fno-common -fstack-protector-strong \
+        -Werror
+CFLAGS  ?= -O2 -g
+ifeq ($(SAN),1)
+BUILD   := build-san
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   := build
+endif
+ALL_CFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -Isrc -Inet -Icgroup $(PKG_CFLAGS)
+
+SRCS    := $(wildcard src/*.c net/*.c cgroup/*.c)
+OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
+LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps check unit integration demo bench install clean format fuzz
+all: brig
+
+brig: $(BUILD)/brig
+	@if [ "$(BUILD)" = build ]; then cp -f $< $@; fi
+
+$(BUILD)/brig: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h net/*.h cgroup/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lcmocka
+
+.PHONY: unit-build
+unit-build: $(UNIT)
+
+deps:
+	./scripts/install-deps.sh
+
+# The one test command: deps, -Werror build, unit tests under ASan/UBSan,
+# integration suites as root; ends with "N passed, N failed".
+check: deps
+	$(MAKE) brig
+	$(MAKE) SAN=1 unit-build
+	./tests/run.sh
+
+demo: deps brig
+	./scripts/demo.sh
+
+bench: deps brig
+	./tests/bench/run.sh
+
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+install: brig
+	install -D -m 0755 brig $(DESTDIR)$(PREFIX)/bin/brig
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*.h net/*.h cgroup/*.h tests/unit/*.c)
+
+clean:
+	rm -rf build build-san brig

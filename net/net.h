@@ -1,0 +1,131 @@
+/* net.h - brig's network module: host bridge, veth, addresses, routes,
+ * nftables (table "inet brig") and lease-file IPAM.
+ *
+ * Everything goes through libnl-3/libnl-route-3 and libnftnl+libmnl; nothing
+ * here execs a program or prints.  Every function returns >= 0 on success or
+ * a negative errno and fills *e (see src/err.h).  Addresses are IPv4 in host
+ * byte order (uint32_t).
+ */
+#ifndef BRIG_NET_H
+#define BRIG_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define NET_NAME_MAX 64
+#define NET_IFNAME_MAX 16 /* IFNAMSIZ */
+
+/* One brig network, as src/ stores it. */
+struct net_network {
+	char name[NET_NAME_MAX];
+	char bridge[NET_IFNAME_MAX];
+	uint32_t subnet;  /* network address */
+	int prefix;       /* 0..32 */
+	uint32_t gateway; /* the bridge's address */
+	int mtu;          /* 0 = default (MTU of the host's default-route link) */
+	bool internal;    /* no masquerade, no forwarding off the bridge */
+};
+
+/* ---- parsing (pure, fuzzed) ---- */
+
+/* Parse dotted-quad "a.b.c.d" into *addr.  Rejects anything else. */
+int net_parse_ip(const char *s, uint32_t *addr, struct brig_err *e);
+
+/* Parse "a.b.c.d/N" into *addr (masked to the network) and *prefix.
+ * Refuses host bits set ("10.0.0.1/24") with a clear message. */
+int net_parse_cidr(const char *s, uint32_t *addr, int *prefix, struct brig_err *e);
+
+/* Format addr into buf (at least 16 bytes); returns buf. */
+const char *net_ip_str(uint32_t addr, char *buf);
+
+/* True when [a/pa] and [b/pb] overlap. */
+bool net_overlaps(uint32_t a, int pa, uint32_t b, int pb);
+
+/* Fill n's gateway (first host) when 0 and validate it lies inside the
+ * subnet and is neither the network nor the broadcast address. */
+int net_network_validate(struct net_network *n, struct brig_err *e);
+
+/* The stable MAC for an address: 02:42:a.b.c.d, as Docker does. */
+void net_mac_from_ip(uint32_t addr, uint8_t mac[6]);
+
+/* ---- host setup ---- */
+
+/* Refuse a subnet that overlaps a route already on the host (other than
+ * routes on n->bridge itself). */
+int net_check_host_routes(const struct net_network *n, struct brig_err *e);
+
+/* Create n->bridge (if absent) up, with the gateway address and MTU; a link
+ * of that name that is not a bridge created by brig is an error, never
+ * reused.  Sets net.ipv4.ip_forward=1.  Idempotent. */
+int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
+
+/* Delete n->bridge if it exists and is a bridge.  Idempotent. */
+int net_bridge_remove(const struct net_network *n, struct brig_err *e);
+
+/* Replace the whole "inet brig" table with the rules for these networks
+ * (masquerade, forward accepts, isolation) in one atomic batch.  With
+ * count == 0 the table is deleted.  Never touches another table. */
+int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e);
+
+/* True when table "inet brig" exists and holds the chains net_nat_apply makes
+ * (so a flushed table can be restored by the caller). */
+int net_nat_check(bool *intact, struct brig_err *e);
+
+/* ---- per container ---- */
+
+/* Host side: create veth pair <host_if> / <peer_if> with MTU mtu, attach
+ * host_if to bridge and bring it up, and move peer_if into the network
+ * namespace of process peer_pid.  On failure nothing is left behind. */
+int net_veth_create(const char *host_if, const char *peer_if, const char *bridge, int mtu,
+		    pid_t peer_pid, struct brig_err *e);
+
+/* Delete a link by name; absent is success. */
+int net_link_delete(const char *ifname, struct brig_err *e);
+
+/* Inside the container's netns: bring lo up. */
+int net_lo_up(struct brig_err *e);
+
+/* Inside the container's netns: rename peer_if to ifname, set mac, add
+ * addr/prefix, bring it up, and when gw != 0 add the default route via gw. */
+int net_iface_configure(const char *peer_if, const char *ifname, uint32_t addr, int prefix,
+			const uint8_t mac[6], uint32_t gw, struct brig_err *e);
+
+/* Read rx/tx byte counters of a link in the current netns. */
+int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_err *e);
+
+/* ---- IPAM: one lease file per network, guarded by flock ----
+ * Line format: "<addr> <container-id> <owner-pid> <owner-starttime>\n",
+ * plus one "last <addr>" line recording the last allocation (rotation).
+ * Corrupt lines are skipped and reported through *warn (may be NULL). */
+
+struct ipam_warn {
+	int bad_lines;
+	char first[256]; /* description of the first bad line */
+};
+
+/* Lease an address in n for cid, owned by (owner, starttime).  requested
+ * != 0 asks for that address (refused if taken or outside the subnet).
+ * Leases whose owner is dead (pid gone or start time differs) are reclaimed
+ * first.  Allocation rotates from the last allocated address. */
+int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
+	       unsigned long long starttime, uint32_t requested, uint32_t *out,
+	       struct ipam_warn *warn, struct brig_err *e);
+
+/* Release every lease of cid in the file.  Absent file is success. */
+int ipam_release(const char *path, const char *cid, struct brig_err *e);
+
+/* Re-own cid's leases (e.g. the monitor takes over from `brig run`). */
+int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long long starttime,
+	       struct brig_err *e);
+
+/* Reclaim leases of dead owners; *freed gets how many. */
+int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, struct brig_err *e);
+
+/* Start time of pid (field 22 of /proc/PID/stat), 0 if it does not exist. */
+unsigned long long net_proc_starttime(pid_t pid);
+
+#endif

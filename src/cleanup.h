@@ -1,0 +1,27 @@
+/* cleanup.h - scope-bound resources (GCC/Clang cleanup attribute).
+ * Every destructor accepts NULL / -1; steal_ptr() and steal_fd() hand
+ * ownership on. */
+#ifndef BRIG_CLEANUP_H
+#define BRIG_CLEANUP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <dirent.h>
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
+
+#define cleanup_free __attribute__((cleanup(freep)))
+#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_fclose __attribute__((cleanup(fclosep)))
+#define cleanup_dir __attribute__((cleanup(closedirp)))
+
+#define steal_ptr(p) ({ __typeof__(p) _tmp = (p); (p) = NULL; _tmp; })
+#define steal_fd(fd) ({ int _tmp = (fd); (fd) = -1; _tmp; })
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
