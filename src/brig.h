@@ -1,0 +1,33 @@
+/* brig.h - the CLI's shared context and the subcommand entry points.
+ * Each cmd_<verb>.c implements one entry; main.c dispatches from a table. */
+#ifndef BRIG_BRIG_H
+#define BRIG_BRIG_H
+
+#include "err.h"
+
+#define EXIT_BRIG 125       /* brig itself failed */
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_NOT_FOUND 127
+
+struct brig_ctx {
+	const char *root;    /* persistent root: images, containers, networks */
+	const char *runroot; /* runtime root: locks, leases, pids */
+	const char *self;    /* /proc/self/exe resolved, for re-exec of helpers */
+};
+
+/* Print "brig: <msg>" on stderr: the only place brig reports an error. */
+void brig_report(const struct brig_err *e);
+
+/* Print "brig: <fmt>" on stderr and return EXIT_BRIG. */
+int brig_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Each returns the process exit status. */
+int cmd_run(struct brig_ctx *c, int argc, char **argv);
+int cmd_ps(struct brig_ctx *c, int argc, char **argv);
+int cmd_rm(struct brig_ctx *c, int argc, char **argv);
+int cmd_image(struct brig_ctx *c, int argc, char **argv);
+int cmd_network(struct brig_ctx *c, int argc, char **argv);
+int cmd_system(struct brig_ctx *c, int argc, char **argv);
+int cmd_inspect(struct brig_ctx *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,60 @@
+/* util.h - small pure helpers shared by src/: sizes, names, ids, paths,
+ * atomic files. */
+#ifndef BRIG_UTIL_H
+#define BRIG_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define BRIG_ID_LEN 64
+#define BRIG_SHORT_ID 12
+
+/* Parse "512", "32m", "1.5g", "64k", "10b" (case-insensitive) into bytes.
+ * Refuses 0, negatives, garbage and values above 2^62. */
+int parse_size(const char *s, int64_t *out, struct brig_err *e);
+
+/* Parse a non-negative decimal integer bounded by max. */
+int parse_uint(const char *s, uint64_t max, uint64_t *out, struct brig_err *e);
+
+/* Container/image/network names: [a-zA-Z0-9][a-zA-Z0-9_.-]*, 1..63 chars. */
+bool valid_name(const char *s);
+
+/* 64 lowercase hex chars from getrandom(2), NUL terminated (65 bytes). */
+int gen_id(char out[BRIG_ID_LEN + 1], struct brig_err *e);
+
+/* Join a path inside root so that no "..", absolute component or symlink
+ * already on disk can lead outside root (symlinks are not followed here,
+ * the caller opens with O_NOFOLLOW / openat2 RESOLVE_IN_ROOT).  Returns 0 and
+ * writes root + "/" + normalised name to out, or -EINVAL if name escapes. */
+int safe_join(const char *root, const char *name, char *out, size_t outlen, struct brig_err *e);
+
+/* mkdir -p with mode. */
+int mkdir_p(const char *path, mode_t mode, struct brig_err *e);
+
+/* rm -rf, never crossing into another filesystem; absent is success. */
+int remove_tree(const char *path, struct brig_err *e);
+
+/* Write data to path atomically: temp file, fsync, rename, fsync dir. */
+int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
+
+/* Read a whole (small) file, NUL-terminated; *out is malloc'd. */
+int read_file(const char *path, char **out, size_t *len, struct brig_err *e);
+
+/* Total bytes of regular files under path (du -s, apparent sizes). */
+int64_t tree_size(const char *path);
+
+/* Human size "1.2MB" into buf. */
+const char *human_size(int64_t bytes, char *buf, size_t len);
+
+/* "5 seconds ago" style, from a unix time. */
+const char *human_ago(int64_t when, char *buf, size_t len);
+
+/* Current time in nanoseconds (CLOCK_REALTIME) and RFC 3339 formatting. */
+int64_t now_ns(void);
+const char *rfc3339(int64_t ns, char *buf, size_t len);
+
+#endif
