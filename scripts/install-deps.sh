@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# install-deps.sh - install every build and test dependency of brig from
+# Debian packages.  Idempotent: when everything is already installed it does
+# nothing at all (no apt-get update), so `make check` stays fast and offline.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential pkg-config clang clang-format
+	libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
+	libseccomp-dev libcap-dev libarchive-dev libjansson-dev libyaml-dev
+	# tests
+	libcmocka-dev bats shellcheck busybox-static
+	iproute2 nftables iputils-ping tmux util-linux procps
+	tar gzip zstd xz-utils python3 coreutils findutils grep sed
+)
+
+# One dpkg-query for the whole list; packages dpkg has never heard of are
+# simply absent from its output and so count as missing.
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+missing=()
+for p in "${PACKAGES[@]}"; do
+	if ! grep -qx "$p installed" <<<"$installed"; then
+		missing+=("$p")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root (sudo $0) to install them" >&2
+	exit 1
+fi
+
+echo "install-deps: installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${missing[@]}"
