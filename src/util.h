@@ -38,7 +38,9 @@ int mkdir_p(const char *path, mode_t mode, struct brig_err *e);
 /* rm -rf, never crossing into another filesystem; absent is success. */
 int remove_tree(const char *path, struct brig_err *e);
 
-/* Write data to path atomically: temp file, fsync, rename, fsync dir. */
+/* Write data to path atomically: temp file, fsync, rename, fsync dir.
+ * The temp file is ".<base>.tmp-XXXXXX" in the same directory; the
+ * result has mode 0644. */
 int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
 
 /* Read a whole (small) file, NUL-terminated; *out is malloc'd. */
@@ -56,5 +58,9 @@ const char *human_ago(int64_t when, char *buf, size_t len);
 /* Current time in nanoseconds (CLOCK_REALTIME) and RFC 3339 formatting. */
 int64_t now_ns(void);
 const char *rfc3339(int64_t ns, char *buf, size_t len);
+
+/* Unix seconds from an RFC 3339 UTC time as rfc3339() writes it
+ * ("2024-05-01T12:00:00.123Z"); the fraction is ignored.  -1 if unparsable. */
+int64_t parse_rfc3339(const char *s);
 
 #endif

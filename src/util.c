@@ -1,0 +1,511 @@
+/* util.c - small helpers shared by src/: sizes, names, ids, paths, atomic
+ * files, trees.  Nothing here prints; every failure fills a brig_err. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "util.h"
+
+#define SIZE_MAX_BYTES (INT64_C(1) << 62)
+#define READ_FILE_MAX (64 * 1024 * 1024)
+
+struct unit {
+	const char *suffix;
+	int64_t mult;
+};
+
+/* Binary multiples, as docker and podman read "-m 512m". */
+static const struct unit units[] = {
+	{ "", 1 },
+	{ "b", 1 },
+	{ "k", INT64_C(1) << 10 },
+	{ "kb", INT64_C(1) << 10 },
+	{ "m", INT64_C(1) << 20 },
+	{ "mb", INT64_C(1) << 20 },
+	{ "g", INT64_C(1) << 30 },
+	{ "gb", INT64_C(1) << 30 },
+};
+
+int parse_size(const char *s, int64_t *out, struct brig_err *e)
+{
+	const char *p = s, *frac = NULL;
+	uint64_t whole = 0;
+	size_t nfrac = 0;
+	const struct unit *u = NULL;
+
+	if (!s || !*s)
+		return brig_errf(e, EINVAL, "invalid size '': empty");
+	if (*p == '-')
+		return brig_errf(e, EINVAL, "invalid size '%s': must be positive", s);
+	if (!isdigit((unsigned char)*p))
+		return brig_errf(e, EINVAL, "invalid size '%s': expected a number", s);
+	/* Integer part, checked against overflow digit by digit. */
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > (UINT64_MAX - 9) / 10)
+			return brig_errf(e, ERANGE, "invalid size '%s': too large", s);
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		frac = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		nfrac = (size_t)(p - frac);
+		if (nfrac == 0)
+			return brig_errf(e, EINVAL, "invalid size '%s': expected digits after '.'", s);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcasecmp(p, units[i].suffix) == 0) {
+			u = &units[i];
+			break;
+		}
+	}
+	if (!u)
+		return brig_errf(e, EINVAL, "invalid size '%s': unknown unit '%s' (use b, k, m or g)",
+				 s, p);
+	if (whole > (uint64_t)(SIZE_MAX_BYTES / u->mult))
+		return brig_errf(e, ERANGE, "invalid size '%s': larger than 2^62 bytes", s);
+
+	uint64_t bytes = whole * (uint64_t)u->mult;
+	/* Fraction: exact integer arithmetic on up to 18 digits, rounded down. */
+	if (frac) {
+		uint64_t num = 0, den = 1;
+		for (size_t i = 0; i < nfrac && i < 18; i++) {
+			num = num * 10 + (uint64_t)(frac[i] - '0');
+			den *= 10;
+		}
+		/* mult <= 2^30 and num < den <= 10^18: split to avoid overflow. */
+		uint64_t add = (num / den) * (uint64_t)u->mult +
+			       (uint64_t)((unsigned __int128)(num % den) * (uint64_t)u->mult / den);
+		bytes += add;
+	}
+	if (bytes > (uint64_t)SIZE_MAX_BYTES)
+		return brig_errf(e, ERANGE, "invalid size '%s': larger than 2^62 bytes", s);
+	if (bytes == 0)
+		return brig_errf(e, EINVAL, "invalid size '%s': must be at least 1 byte", s);
+	*out = (int64_t)bytes;
+	return 0;
+}
+
+int parse_uint(const char *s, uint64_t max, uint64_t *out, struct brig_err *e)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return brig_errf(e, EINVAL, "invalid number '': empty");
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return brig_errf(e, EINVAL, "invalid number '%s': not a decimal integer", s);
+		if (v > (UINT64_MAX - 9) / 10)
+			return brig_errf(e, ERANGE, "invalid number '%s': at most %" PRIu64, s, max);
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > max)
+		return brig_errf(e, ERANGE, "invalid number '%s': at most %" PRIu64, s, max);
+	*out = v;
+	return 0;
+}
+
+bool valid_name(const char *s)
+{
+	size_t n;
+
+	if (!s || !isalnum((unsigned char)s[0]))
+		return false;
+	for (n = 1; s[n]; n++) {
+		unsigned char ch = (unsigned char)s[n];
+		if (!isalnum(ch) && ch != '_' && ch != '.' && ch != '-')
+			return false;
+		if (n >= 63)
+			return false;
+	}
+	return true;
+}
+
+int gen_id(char out[BRIG_ID_LEN + 1], struct brig_err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[BRIG_ID_LEN / 2];
+	size_t got = 0;
+
+	while (got < sizeof(raw)) {
+		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return brig_errno(e, "getrandom");
+		}
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0xf];
+	}
+	out[BRIG_ID_LEN] = '\0';
+	return 0;
+}
+
+int safe_join(const char *root, const char *name, char *out, size_t outlen, struct brig_err *e)
+{
+	size_t rlen, len, depth = 0;
+	const char *p = name;
+
+	if (!root || !name || outlen == 0)
+		return brig_errf(e, EINVAL, "safe_join: bad arguments");
+	rlen = strlen(root);
+	/* Drop trailing slashes of root, but keep "/" itself as "" + "/". */
+	while (rlen > 0 && root[rlen - 1] == '/')
+		rlen--;
+	if (rlen + 1 >= outlen)
+		return brig_errf(e, ENAMETOOLONG, "path '%s': too long", root);
+	memcpy(out, root, rlen);
+	len = rlen;
+	out[len] = '\0';
+
+	/* Walk components; an absolute name is read relative to root, "." and
+	 * empty components vanish, ".." pops one we added and never one of
+	 * root's own: popping past root is an escape. */
+	while (*p) {
+		const char *c;
+		size_t clen;
+
+		while (*p == '/')
+			p++;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		clen = (size_t)(p - c);
+		if (clen == 0 || (clen == 1 && c[0] == '.'))
+			continue;
+		if (clen == 2 && c[0] == '.' && c[1] == '.') {
+			if (depth == 0)
+				return brig_errf(e, EINVAL, "path '%s': escapes %s", name, root);
+			while (len > rlen && out[len - 1] != '/')
+				len--;
+			len--; /* the '/' */
+			out[len] = '\0';
+			depth--;
+			continue;
+		}
+		if (len + 1 + clen >= outlen)
+			return brig_errf(e, ENAMETOOLONG, "path '%s': too long", name);
+		out[len++] = '/';
+		memcpy(out + len, c, clen);
+		len += clen;
+		out[len] = '\0';
+		depth++;
+	}
+	if (len == 0) {
+		/* root was "/" (or empty) and name named root itself. */
+		out[0] = '/';
+		out[1] = '\0';
+	}
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct brig_err *e)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return brig_errf(e, ENAMETOOLONG, "mkdir '%s': bad length", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return brig_errno(e, "mkdir %s", buf);
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return brig_errno(e, "stat %s", path);
+	if (!S_ISDIR(st.st_mode))
+		return brig_errf(e, ENOTDIR, "mkdir %s: %s", path, strerror(ENOTDIR));
+	return 0;
+}
+
+/* nftw callbacks carry no user pointer; brig is single-threaded per
+ * process, and these are thread-local anyway. */
+static __thread int walk_errno;
+static __thread char walk_path[PATH_MAX];
+static __thread int64_t walk_total;
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	int r;
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
+		r = rmdir(path);
+	else
+		r = unlink(path);
+	if (r < 0 && errno != ENOENT) {
+		walk_errno = errno;
+		snprintf(walk_path, sizeof(walk_path), "%s", path);
+		return 1;
+	}
+	return 0;
+}
+
+int remove_tree(const char *path, struct brig_err *e)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return brig_errno(e, "remove %s", path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return brig_errno(e, "remove %s", path);
+		return 0;
+	}
+	/* FTW_PHYS: symlinks are removed, never followed.  FTW_MOUNT: a mount
+	 * point below path is not entered, so its rmdir fails with EBUSY
+	 * instead of emptying someone else's filesystem. */
+	walk_errno = 0;
+	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return brig_errno(e, "remove %s", path);
+	if (walk_errno) {
+		errno = walk_errno;
+		return brig_errno(e, "remove %s", walk_path);
+	}
+	/* A mount point below path is skipped by FTW_MOUNT, so the rmdir of its
+	 * parent fails (ENOTEMPTY) and is reported above. */
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	cleanup_close int fd = -1;
+	cleanup_close int dfd = -1;
+
+	if (!*base)
+		return brig_errf(e, EINVAL, "write %s: not a file name", path);
+	if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	/* The temp file lives in the same directory so rename(2) is atomic. */
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base) >= (int)sizeof(tmp))
+		return brig_errf(e, ENAMETOOLONG, "write %s: name too long", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return brig_errno(e, "write %s", path);
+	/* mkostemp creates 0600; the result is 0644 like any file written
+	 * with the usual umask (see util.h). */
+	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int r = brig_errno(e, "write %s", path);
+		unlink(tmp);
+		return r;
+	}
+	if (close(steal_fd(fd)) < 0) {
+		int r = brig_errno(e, "write %s", path);
+		unlink(tmp);
+		return r;
+	}
+	if (rename(tmp, path) < 0) {
+		int r = brig_errno(e, "rename %s", path);
+		unlink(tmp);
+		return r;
+	}
+	/* Make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0)
+		return brig_errno(e, "fsync %s", dir);
+	return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len, struct brig_err *e)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (fd < 0)
+		return brig_errno(e, "open %s", path);
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap >= READ_FILE_MAX)
+				return brig_errf(e, EFBIG, "read %s: file too large", path);
+			cap = cap ? cap * 2 : 4096;
+			char *nb = realloc(buf, cap);
+			if (!nb)
+				return brig_errno(e, "read %s", path);
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return brig_errno(e, "read %s", path);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = steal_ptr(buf);
+	if (len)
+		*len = n;
+	return 0;
+}
+
+static int size_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		walk_total += st->st_size;
+	return 0;
+}
+
+int64_t tree_size(const char *path)
+{
+	walk_total = 0;
+	if (nftw(path, size_entry, 32, FTW_PHYS | FTW_MOUNT) < 0)
+		return -1;
+	return walk_total;
+}
+
+const char *human_size(int64_t bytes, char *buf, size_t len)
+{
+	/* Decimal units, as docker prints image sizes. */
+	static const char *const suffix[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+	double v = (double)bytes;
+	size_t i = 0;
+
+	if (bytes < 0) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	while (v >= 1000.0 && i + 1 < ARRAY_SIZE(suffix)) {
+		v /= 1000.0;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%" PRId64 "B", bytes);
+	else if (v < 10.0)
+		snprintf(buf, len, "%.2f%s", v, suffix[i]);
+	else if (v < 100.0)
+		snprintf(buf, len, "%.1f%s", v, suffix[i]);
+	else
+		snprintf(buf, len, "%.0f%s", v, suffix[i]);
+	return buf;
+}
+
+const char *human_ago(int64_t when, char *buf, size_t len)
+{
+	static const struct {
+		int64_t secs;
+		const char *one, *many;
+	} steps[] = {
+		{ 365 * 86400, "About a year", "years" },
+		{ 30 * 86400, "About a month", "months" },
+		{ 7 * 86400, "About a week", "weeks" },
+		{ 86400, "About a day", "days" },
+		{ 3600, "About an hour", "hours" },
+		{ 60, "About a minute", "minutes" },
+	};
+	int64_t d = now_ns() / 1000000000 - when;
+
+	if (d < 1) {
+		snprintf(buf, len, "Less than a second ago");
+		return buf;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (d >= steps[i].secs) {
+			int64_t n = d / steps[i].secs;
+			if (n == 1)
+				snprintf(buf, len, "%s ago", steps[i].one);
+			else
+				snprintf(buf, len, "%" PRId64 " %s ago", n, steps[i].many);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%" PRId64 " second%s ago", d, d == 1 ? "" : "s");
+	return buf;
+}
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+const char *rfc3339(int64_t ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	struct tm tm;
+	char date[32];
+
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	if (!gmtime_r(&secs, &tm) || strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+		return buf;
+	}
+	snprintf(buf, len, "%s.%09ldZ", date, frac);
+	return buf;
+}
+
+int64_t parse_rfc3339(const char *s)
+{
+	struct tm tm;
+	const char *p;
+
+	if (!s)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -1;
+	/* Fraction and "Z" are accepted; offsets other than Z/+00:00 are rare
+	 * in what brig writes (always UTC) and read as UTC. */
+	return (int64_t)timegm(&tm);
+}
