@@ -1,0 +1,63 @@
+/* image.h - the image store under <root>/images/.
+ *
+ *   <root>/images/<name>.json          {"name","id","created","size","source"}
+ *   <root>/images/by-id/<id>/rootfs/   the extracted root filesystem
+ *
+ * An import extracts into by-id/.tmp-<id>/, renames it to by-id/<id>, then
+ * replaces <name>.json atomically, so readers see the old image or the new
+ * one, never half of either.  This module never prints: warnings about
+ * skipped archive entries go through an image_warn_fn. */
+#ifndef BRIG_IMAGE_H
+#define BRIG_IMAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "brig.h"
+#include "util.h"
+
+/* Called once per archive entry that was skipped or altered; msg is e.g.
+ * "skipped '../x': path escapes the image".  The caller prints it. */
+typedef void (*image_warn_fn)(void *arg, const char *msg);
+
+/* Import a rootfs tarball (tar, optionally gzip/bzip2/xz/lzma/zstd
+ * compressed, detected by content) or a directory tree as image name.
+ * Replaces an existing image of that name; the old rootfs is removed
+ * unless a container record still references it.  On failure nothing is
+ * left behind.  id_out (may be NULL) receives the new id. */
+int image_import(const struct brig_ctx *c, const char *src, const char *name, image_warn_fn warn,
+		 void *arg, char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
+
+/* Resolve an image name to its id and rootfs directory
+ * (<root>/images/by-id/<id>/rootfs).  Unknown: ENOENT with
+ * "image 'x': no such image".  rootfs may be NULL. */
+int image_resolve(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1],
+		  char *rootfs, size_t len, struct brig_err *e);
+
+/* The record of one image (new reference in *out). ENOENT as above. */
+int image_inspect(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e);
+
+/* All images as a JSON array of records sorted by name (new reference).
+ * Corrupt records are skipped. */
+int image_list(const struct brig_ctx *c, json_t **out, struct brig_err *e);
+
+/* Remove an image: EBUSY "image NAME is in use by a container" while a
+ * container record references it, ENOENT when unknown. */
+int image_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
+
+/* Remove rootfs directories that no image name and no container references,
+ * and leftovers of interrupted imports.  *removed (may be NULL) counts them. */
+int image_prune(const struct brig_ctx *c, int *removed, struct brig_err *e);
+
+/* The extraction engine, exposed for tests and the fuzz target: extract a
+ * tar (any supported compression) from a file or a buffer into dest, an
+ * existing directory.  Entry names are normalised and contained with
+ * safe_join; entries that would escape are skipped with a warning; symlinks
+ * are created as they are but never followed while extracting.  Returns the
+ * number of entries written (>= 0). */
+int image_extract_file(const char *path, const char *dest, image_warn_fn warn, void *arg,
+		       struct brig_err *e);
+int image_extract_buf(const void *buf, size_t len, const char *dest, image_warn_fn warn,
+		      void *arg, struct brig_err *e);
+
+#endif

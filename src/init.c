@@ -1,0 +1,189 @@
+/* init.c - the container side: from sync 1 to exec.
+ *
+ * Order matters: network inside the netns first (while the host's /proc is
+ * still visible, so net sysctls can be written to the netns we are in), then
+ * the filesystem and pivot_root, then identity, capabilities and fds, and
+ * exec last.  Any failure is sent to the parent as {errno, stage, text}. */
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mount.h"
+#include "net.h"
+#include "spawn.h"
+#include "sync.h"
+
+extern char **environ;
+
+static int join_netns(pid_t pid, struct brig_err *e)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_errno(e, "open network namespace of %d", pid);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return brig_errno(e, "join network namespace of %d", pid);
+	return 0;
+}
+
+/* "net.ipv4.ip_forward=1" -> /proc/sys/net/ipv4/ip_forward.  Only net.*
+ * keys are namespaced; the caller has validated that. */
+static int write_sysctl(const char *kv, struct brig_err *e)
+{
+	char path[256];
+	const char *eq = strchr(kv, '=');
+	cleanup_close int fd = -1;
+	size_t klen;
+
+	if (!eq)
+		return brig_errf(e, EINVAL, "sysctl '%s': expected KEY=VALUE", kv);
+	klen = (size_t)(eq - kv);
+	if (klen + sizeof("/proc/sys/") > sizeof(path))
+		return brig_errf(e, ENAMETOOLONG, "sysctl '%s': key too long", kv);
+	snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)klen, kv);
+	for (char *p = path + sizeof("/proc/sys/") - 1; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_errno(e, "sysctl %.*s", (int)klen, kv);
+	if (write(fd, eq + 1, strlen(eq + 1)) < 0)
+		return brig_errno(e, "sysctl %.*s", (int)klen, kv);
+	return 0;
+}
+
+static int setup_network(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (s->net == SPAWN_NET_HOST)
+		return 0;
+	if (s->net == SPAWN_NET_JOIN)
+		return join_netns(s->join_net_pid, e);
+	if (net_lo_up(e) < 0)
+		return brig_err_ctx(e, "network lo");
+	for (size_t i = 0; i < s->n_ifaces; i++) {
+		const struct spawn_iface *f = &s->ifaces[i];
+		if (net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, f->gw,
+					e) < 0)
+			return brig_err_ctx(e, "network %s", f->ifname);
+	}
+	for (char *const *kv = s->sysctls; kv && *kv; kv++)
+		if (write_sysctl(*kv, e) < 0)
+			return -e->code;
+	return 0;
+}
+
+static int set_identity(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return brig_errno(e, "sethostname %s", s->hostname);
+	if (!s->user_set)
+		return 0;
+	if (setgroups(0, NULL) < 0)
+		return brig_errno(e, "setgroups");
+	if (setgid(s->gid) < 0)
+		return brig_errno(e, "setgid %u", s->gid);
+	if (setuid(s->uid) < 0)
+		return brig_errno(e, "setuid %u", s->uid);
+	return 0;
+}
+
+/* Drop every capability outside s->caps from the bounding set, then make
+ * the set effective for root.  Only capabilities we hold can be raised: this
+ * host lacks some (e.g. CAP_SYS_RESOURCE), so intersect with what we have. */
+static int drop_capabilities(const struct spawn_spec *s, struct brig_err *e)
+{
+	int last = cap_max_bits() - 1;
+	cap_t have = cap_get_proc(), want = cap_init();
+	int r = 0;
+
+	if (!have || !want) {
+		r = brig_errno(e, "capabilities");
+		goto out;
+	}
+	for (int cap = 0; cap <= last && cap < 64; cap++) {
+		cap_flag_value_t held = CAP_CLEAR;
+		cap_value_t v = cap;
+		if (s->caps & (1ULL << cap)) {
+			cap_get_flag(have, v, CAP_PERMITTED, &held);
+			if (held == CAP_SET)
+				for (int f = CAP_EFFECTIVE; f <= CAP_INHERITABLE; f++)
+					cap_set_flag(want, (cap_flag_t)f, 1, &v, CAP_SET);
+			continue;
+		}
+		if (cap_drop_bound(v) < 0 && errno != EINVAL) {
+			r = brig_errno(e, "drop capability %d from the bounding set", cap);
+			goto out;
+		}
+	}
+	/* A non-root user keeps no capabilities, as in Docker. */
+	if (getuid() == 0 && cap_set_proc(want) < 0)
+		r = brig_errno(e, "set capabilities");
+out:
+	cap_free(have);
+	cap_free(want);
+	return r;
+}
+
+static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
+{
+	const char *dir = s->workdir && *s->workdir ? s->workdir : "/";
+
+	if (chdir(dir) < 0)
+		return brig_errno(e, "working directory %s", dir);
+	return 0;
+}
+
+static void fail(int sock, int stage, const struct brig_err *e)
+{
+	sync_send_error(sock, stage, e);
+	_exit(stage == SPAWN_STAGE_EXEC ? (e->code == ENOENT ? 127 : 126) : 125);
+}
+
+void init_container(const struct spawn_spec *s, int sock)
+{
+	struct brig_err e = { 0 };
+	struct sync_msg m;
+
+	/* Die with the parent: no orphaned half-set-up container. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sync_send(sock, SYNC_CHILD_READY, &e) < 0)
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	if (sync_recv(sock, &m, &e) <= 0 || m.point != SYNC_HOST_READY)
+		_exit(125); /* the parent is gone or failed; it reports */
+	/* The parent has moved us into our cgroup: now it becomes our "/". */
+	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
+		brig_errno(&e, "unshare cgroup namespace");
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	}
+	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || set_identity(s, &e) < 0 ||
+	    enter_workdir(s, &e) < 0 || drop_capabilities(s, &e) < 0)
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	/* Only 0, 1, 2 may reach the command; sock closes at exec (CLOEXEC). */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		brig_errno(&e, "close_range");
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	}
+	/* The container dies with whoever started it (brig run or its monitor),
+	 * so it never runs unmanaged.  Changing credentials cleared the death
+	 * signal: arm it again, last. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sync_send(sock, SYNC_EXEC_NEXT, &e) < 0)
+		_exit(125);
+	environ = (char **)s->env;
+	execvp(s->argv[0], s->argv);
+	brig_errno(&e, "exec %s", s->argv[0]);
+	fail(sock, SPAWN_STAGE_EXEC, &e);
+}

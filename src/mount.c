@@ -1,0 +1,215 @@
+/* mount.c - root filesystem of a container.
+ *
+ * Everything is mounted inside the container's own mount namespace after
+ * "/" is made recursively private, so no mount ever propagates to the host
+ * and a crash cannot leave one behind. */
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mount.h"
+#include "util.h"
+
+struct fs_mount {
+	const char *src, *dst, *type;
+	unsigned long flags;
+	const char *data;
+};
+
+#define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+/* The kernel file systems every container gets, in mount order. */
+static const struct fs_mount kernel_mounts[] = {
+	{ "proc", "/proc", "proc", NOSUID_NODEV_NOEXEC, NULL },
+	/* read-only: the container must not reconfigure host devices */
+	{ "sysfs", "/sys", "sysfs", NOSUID_NODEV_NOEXEC | MS_RDONLY, NULL },
+	{ "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k" },
+	/* newinstance: the container's ptys are its own, not the host's */
+	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	  "newinstance,ptmxmode=0666,mode=0620" },
+	{ "shm", "/dev/shm", "tmpfs", NOSUID_NODEV_NOEXEC, "mode=1777,size=65536k" },
+	{ "mqueue", "/dev/mqueue", "mqueue", NOSUID_NODEV_NOEXEC, NULL },
+};
+
+struct dev_node {
+	const char *name;
+	unsigned major, minor;
+};
+
+static const struct dev_node dev_nodes[] = {
+	{ "null", 1, 3 },    { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 },  { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const struct {
+	const char *target, *link;
+} dev_links[] = {
+	{ "/proc/self/fd", "fd" },
+	{ "/proc/self/fd/0", "stdin" },
+	{ "/proc/self/fd/1", "stdout" },
+	{ "/proc/self/fd/2", "stderr" },
+	{ "pts/ptmx", "ptmx" },
+};
+
+/* Paths that would leak host information or allow host changes, as Docker
+ * masks them: files get /dev/null bound over them, directories an empty
+ * read-only tmpfs. */
+static const char *const masked_paths[] = {
+	"/proc/asound",	  "/proc/acpi",	       "/proc/kcore",	 "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",	  "/sys/firmware",
+};
+
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static int in_root(const struct spawn_spec *s, const char *path, char *out, size_t len,
+		   struct brig_err *e)
+{
+	int n = snprintf(out, len, "%s%s", s->merged, path);
+
+	if (n < 0 || (size_t)n >= len)
+		return brig_errf(e, ENAMETOOLONG, "path %s: too long", path);
+	return 0;
+}
+
+static int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
+{
+	char data[3 * PATH_MAX + 64];
+	const char *paths[] = { s->lower, s->upper, s->work };
+
+	/* overlayfs splits its options on ',' and ':' */
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		if (strpbrk(paths[i], ",:\\"))
+			return brig_errf(e, EINVAL, "overlay path %s: contains ',', ':' or '\\'",
+					 paths[i]);
+	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", s->lower, s->upper,
+		 s->work);
+	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
+		return brig_errno(e, "mount overlay on %s", s->merged);
+	return 0;
+}
+
+static int mount_kernel_fs(const struct spawn_spec *s, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
+		const struct fs_mount *m = &kernel_mounts[i];
+		if (in_root(s, m->dst, path, sizeof(path), e) < 0)
+			return -e->code;
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return brig_errno(e, "mkdir %s", m->dst);
+		if (mount(m->src, path, m->type, m->flags, m->data) < 0)
+			return brig_errno(e, "mount %s on %s", m->type, m->dst);
+	}
+	return 0;
+}
+
+static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		const struct dev_node *d = &dev_nodes[i];
+		snprintf(path, sizeof(path), "%s/dev/%s", s->merged, d->name);
+		if (mknod(path, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
+			return brig_errno(e, "mknod /dev/%s", d->name);
+		/* mknod honours the umask; devices must be usable by any user */
+		if (chmod(path, 0666) < 0)
+			return brig_errno(e, "chmod /dev/%s", d->name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		snprintf(path, sizeof(path), "%s/dev/%s", s->merged, dev_links[i].link);
+		if (symlink(dev_links[i].target, path) < 0)
+			return brig_errno(e, "symlink /dev/%s", dev_links[i].link);
+	}
+	return 0;
+}
+
+/* Bind src over dst inside the root, creating an empty file to mount on. */
+static int bind_file(const struct spawn_spec *s, const struct spawn_bind *b,
+		     struct brig_err *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (in_root(s, b->dst, path, sizeof(path), e) < 0)
+		return -e->code;
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return brig_errno(e, "create %s", b->dst);
+	close(fd);
+	if (mount(b->src, path, NULL, MS_BIND, NULL) < 0)
+		return brig_errno(e, "bind %s", b->dst);
+	if (b->ro && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return brig_errno(e, "remount %s read-only", b->dst);
+	return 0;
+}
+
+static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
+{
+	char path[PATH_MAX], null[PATH_MAX];
+	struct stat st;
+
+	snprintf(null, sizeof(null), "%s/dev/null", s->merged);
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++) {
+		if (in_root(s, masked_paths[i], path, sizeof(path), e) < 0)
+			return -e->code;
+		if (lstat(path, &st) < 0)
+			continue; /* nothing to hide */
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+				return brig_errno(e, "mask %s", masked_paths[i]);
+		} else if (mount(null, path, NULL, MS_BIND, NULL) < 0) {
+			return brig_errno(e, "mask %s", masked_paths[i]);
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(readonly_paths); i++) {
+		if (in_root(s, readonly_paths[i], path, sizeof(path), e) < 0)
+			return -e->code;
+		if (lstat(path, &st) < 0)
+			continue;
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
+			return brig_errno(e, "read-only %s", readonly_paths[i]);
+	}
+	return 0;
+}
+
+/* pivot_root(".", ".") stacks the old root under the new one; detaching it
+ * then leaves only the container's mounts (runc's trick: no put_old dir). */
+static int enter_root(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (chdir(s->merged) < 0)
+		return brig_errno(e, "chdir %s", s->merged);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return brig_errno(e, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return brig_errno(e, "detach old root");
+	if (chdir("/") < 0)
+		return brig_errno(e, "chdir /");
+	return 0;
+}
+
+int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
+{
+	/* Nothing below may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return brig_errno(e, "make / private");
+	if (mount_overlay(s, e) < 0 || mount_kernel_fs(s, e) < 0 || populate_dev(s, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < s->n_binds; i++)
+		if (bind_file(s, &s->binds[i], e) < 0)
+			return -e->code;
+	if (mask_paths(s, e) < 0)
+		return -e->code;
+	return enter_root(s, e);
+}

@@ -1,0 +1,12 @@
+/* mount.h - the container's filesystem, built inside its own mount namespace. */
+#ifndef BRIG_MOUNT_H
+#define BRIG_MOUNT_H
+
+#include "spawn.h"
+
+/* Make "/" recursively private, mount the overlay root, /proc, /sys, /dev
+ * and the binds under s->merged, mask sensitive paths, pivot_root into it
+ * and detach the old root.  Runs in the child only. */
+int mount_rootfs(const struct spawn_spec *s, struct brig_err *e);
+
+#endif

@@ -1,0 +1,124 @@
+/* spawn.c - the parent side of starting a container.
+ *
+ * The child is cloned into new pid, mount, uts, ipc (and net) namespaces;
+ * the cgroup namespace is unshared by the child only after the parent has
+ * moved it into its cgroup, so the container sees its own cgroup as "/". */
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "net.h"
+#include "spawn.h"
+#include "sync.h"
+
+static unsigned long clone_flags(const struct spawn_spec *s)
+{
+	unsigned long f = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+
+	if (s->net == SPAWN_NET_NEW)
+		f |= CLONE_NEWNET;
+	return f;
+}
+
+/* Host side of sync 2: cgroup first (the command never runs unconstrained),
+ * then one veth pair per interface, the peer moved into the child's netns. */
+static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
+			struct brig_err *e)
+{
+	if (s->cg && cgroup_enter(s->cg, pid, e) < 0)
+		return -e->code;
+	for (*made = 0; *made < s->n_ifaces; (*made)++) {
+		const struct spawn_iface *i = &s->ifaces[*made];
+		if (net_veth_create(i->host_if, i->peer_if, i->bridge, i->mtu, pid, e) < 0)
+			return brig_err_ctx(e, "network %s", i->ifname);
+	}
+	return 0;
+}
+
+static void undo_host(const struct spawn_spec *s, size_t made)
+{
+	struct brig_err ignore;
+
+	for (size_t i = 0; i < made; i++)
+		net_link_delete(s->ifaces[i].host_if, &ignore);
+}
+
+/* Wait for one expected sync point; a SYNC_ERROR from the child becomes e. */
+static int expect(int sock, enum sync_point point, enum spawn_stage *stage,
+		  struct brig_err *e)
+{
+	struct sync_msg m;
+	int r = sync_recv(sock, &m, e);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return brig_errf(e, EPIPE, "container init exited before sync %d", point);
+	if (m.point == SYNC_ERROR) {
+		*stage = m.stage;
+		return brig_errf(e, m.err, "%s", m.text);
+	}
+	if (m.point != (int)point)
+		return brig_errf(e, EPROTO, "sync: expected point %d, got %d", point, m.point);
+	return 0;
+}
+
+/* After sync 3 the child execs: EOF means success, a message is the exec's
+ * failure. */
+static int expect_exec(int sock, enum spawn_stage *stage, struct brig_err *e)
+{
+	struct sync_msg m;
+	int r = sync_recv(sock, &m, e);
+
+	if (r <= 0)
+		return r;
+	*stage = m.stage;
+	return brig_errf(e, m.err, "%s", m.text);
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, struct brig_err *e)
+{
+	int sv[2];
+	size_t made = 0;
+	pid_t pid;
+
+	*stage = SPAWN_STAGE_SETUP;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return brig_errno(e, "socketpair");
+	pid = (pid_t)syscall(SYS_clone, clone_flags(s) | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0) {
+		int r = brig_errno(e, "clone");
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		init_container(s, sv[1]);
+	}
+	close(sv[1]);
+	cleanup_close int sock = sv[0];
+
+	/* sync 1: child exists -> sync 2: host side ready -> sync 3 -> exec */
+	if (expect(sock, SYNC_CHILD_READY, stage, e) < 0 ||
+	    prepare_host(s, pid, &made, e) < 0 || sync_send(sock, SYNC_HOST_READY, e) < 0 ||
+	    expect(sock, SYNC_EXEC_NEXT, stage, e) < 0 || expect_exec(sock, stage, e) < 0) {
+		reap(pid);
+		undo_host(s, made);
+		return -e->code;
+	}
+	return pid;
+}

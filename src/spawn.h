@@ -1,0 +1,84 @@
+/* spawn.h - start a container: the parent (host side) and the child
+ * (container init, init.c) meet at numbered sync points over a socketpair.
+ *
+ *   sync 1: child exists in its new namespaces      (child -> parent)
+ *   sync 2: cgroup and veths ready on the host side (parent -> child)
+ *   sync 3: child set up everything; exec follows   (child -> parent)
+ *   then EOF on the socket (CLOEXEC) means the exec succeeded; a message
+ *   means it failed, carrying {errno, stage, text}.
+ */
+#ifndef BRIG_SPAWN_H
+#define BRIG_SPAWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct cgroup;
+
+/* One network interface of the container (bridge networks). */
+struct spawn_iface {
+	char host_if[16]; /* veth end on the host, attached to bridge */
+	char peer_if[16]; /* temporary name of the peer before rename */
+	char ifname[16];  /* name inside: eth0, eth1, ... */
+	char bridge[16];
+	int mtu;
+	uint32_t addr, gw; /* gw != 0 only for the default-route interface */
+	int prefix;
+	uint8_t mac[6];
+};
+
+/* A file bind-mounted over a path inside the container (hosts, resolv.conf). */
+struct spawn_bind {
+	const char *src;
+	const char *dst; /* absolute path inside the container */
+	bool ro;
+};
+
+enum spawn_net { SPAWN_NET_NEW, SPAWN_NET_HOST, SPAWN_NET_JOIN };
+
+struct spawn_spec {
+	const char *id;
+	const char *hostname;
+	/* root filesystem: overlay of lower with upper/work, mounted on merged */
+	const char *lower, *upper, *work, *merged;
+	char *const *argv;
+	char *const *env; /* complete environment, NULL terminated */
+	const char *workdir;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	enum spawn_net net;
+	pid_t join_net_pid; /* SPAWN_NET_JOIN: the netns of this process */
+	const struct spawn_iface *ifaces;
+	size_t n_ifaces;
+	const struct spawn_bind *binds;
+	size_t n_binds;
+	char *const *sysctls; /* "net.ipv4.ip_forward=1", NULL terminated or NULL */
+	uint64_t caps;        /* capability set, bit N = capability N */
+	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */
+	bool tty_stdio;       /* make stdin a controlling terminal (-t) */
+};
+
+enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
+
+/* Start the container.  Returns its pid (in the host pid namespace) once the
+ * command was exec'd.  On failure returns negative, fills e, and sets *stage:
+ * SPAWN_STAGE_EXEC means the command itself could not be run (e->code ENOENT
+ * -> exit 127, else 126); SPAWN_STAGE_SETUP means brig failed (125).  The
+ * child is reaped on failure. */
+pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, struct brig_err *e);
+
+/* Container init: everything the child does between sync 1 and exec.
+ * Never returns; on failure reports over sock and exits 125. */
+void init_container(const struct spawn_spec *s, int sock) __attribute__((noreturn));
+
+/* Default capability set (Docker's), bit N = capability N. */
+uint64_t spawn_default_caps(void);
+
+/* Parse a capability name ("NET_ADMIN", "CAP_NET_ADMIN", "all"). */
+int spawn_parse_cap(const char *name, uint64_t *bits, struct brig_err *e);
+
+#endif

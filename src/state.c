@@ -1,0 +1,290 @@
+/* state.c - container records under <root>/containers/<id>/. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "state.h"
+
+int state_lock(const struct brig_ctx *c, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (mkdir_p(c->runroot, 0700, e) < 0)
+		return brig_err_ctx(e, "runtime root");
+	snprintf(path, sizeof(path), "%s/state.lock", c->runroot);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return brig_errno(e, "open %s", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = brig_errno(e, "lock %s", path);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+void state_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing drops the flock */
+}
+
+int state_path(const struct brig_ctx *c, const char *id, const char *file, char *out,
+	       size_t len, struct brig_err *e)
+{
+	int n;
+
+	if (file)
+		n = snprintf(out, len, "%s/containers/%s/%s", c->root, id, file);
+	else
+		n = snprintf(out, len, "%s/containers/%s", c->root, id);
+	if (n < 0 || (size_t)n >= len)
+		return brig_errf(e, ENAMETOOLONG, "path for container %.12s: too long", id);
+	return 0;
+}
+
+static int save_json(const char *path, json_t *j, struct brig_err *e)
+{
+	cleanup_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+
+	if (!text)
+		return brig_errf(e, ENOMEM, "encode %s: out of memory", path);
+	return write_atomic(path, text, strlen(text), e);
+}
+
+static json_t *load_json(const char *path, struct brig_err *e)
+{
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+
+	if (!j)
+		brig_errf(e, access(path, F_OK) == 0 ? EINVAL : ENOENT, "read %s: %s", path,
+			  jerr.text);
+	return j;
+}
+
+/* A short, readable generated name: adjective_noun, as Docker does. */
+static void gen_name(const char *id, char out[64])
+{
+	static const char *const adj[] = { "brisk", "calm", "eager", "keen", "lucid", "nimble",
+					   "quiet", "rapid", "steady", "vivid", "witty", "bold" };
+	static const char *const noun[] = { "packet", "router", "switch", "bridge", "socket",
+					    "frame", "hop", "link", "port", "route", "node", "mesh" };
+	unsigned v = (unsigned)strtoul((char[9]){ id[0], id[1], id[2], id[3], id[4], id[5], id[6],
+						   id[7], 0 },
+				       NULL, 16);
+
+	snprintf(out, 64, "%s_%s_%.4s", adj[v % ARRAY_SIZE(adj)],
+		 noun[(v / ARRAY_SIZE(adj)) % ARRAY_SIZE(noun)], id + 8);
+}
+
+/* Find the record named name; returns 1 and fills id when found. */
+static int find_by_name(const struct brig_ctx *c, char **ids, const char *name,
+			char id[BRIG_ID_LEN + 1])
+{
+	for (char **p = ids; *p; p++) {
+		json_t *cfg = NULL;
+		struct brig_err tmp;
+		if (state_load(c, *p, &cfg, NULL, &tmp) < 0)
+			continue;
+		const char *n = json_string_value(json_object_get(cfg, "name"));
+		bool hit = n && strcmp(n, name) == 0;
+		json_decref(cfg);
+		if (hit) {
+			snprintf(id, BRIG_ID_LEN + 1, "%s", *p);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int name_taken(const struct brig_ctx *c, const char *name, bool *taken,
+		      struct brig_err *e)
+{
+	char **ids = NULL, id[BRIG_ID_LEN + 1];
+
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	*taken = find_by_name(c, ids, name, id) == 1;
+	state_list_free(ids);
+	return 0;
+}
+
+int state_create(const struct brig_ctx *c, const char *name, json_t *config,
+		 char id[BRIG_ID_LEN + 1], char name_out[64], struct brig_err *e)
+{
+	char path[PATH_MAX];
+	bool taken;
+
+	if (name && !valid_name(name))
+		return brig_errf(e, EINVAL,
+				 "invalid container name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
+				 "(at most 63 characters)",
+				 name);
+	if (gen_id(id, e) < 0)
+		return -e->code;
+	if (name)
+		snprintf(name_out, 64, "%s", name);
+	else
+		gen_name(id, name_out);
+	if (name_taken(c, name_out, &taken, e) < 0)
+		return -e->code;
+	if (taken)
+		return brig_errf(e, EEXIST, "container name '%s' is already in use", name_out);
+	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
+		return -e->code;
+	if (mkdir_p(path, 0700, e) < 0)
+		return -e->code;
+	json_object_set_new(config, "id", json_string(id));
+	json_object_set_new(config, "name", json_string(name_out));
+	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
+		return -e->code;
+	return save_json(path, config, e);
+}
+
+int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(c, id, "state.json", path, sizeof(path), e) < 0)
+		return -e->code;
+	return save_json(path, st, e);
+}
+
+int state_load(const struct brig_ctx *c, const char *id, json_t **config, json_t **st,
+	       struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (config) {
+		if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
+			return -e->code;
+		if (!(*config = load_json(path, e)))
+			return -e->code;
+	}
+	if (st) {
+		if (state_path(c, id, "state.json", path, sizeof(path), e) < 0 ||
+		    !(*st = load_json(path, e))) {
+			/* A record being created has no state yet. */
+			*st = json_pack("{s:s}", "status", "created");
+		}
+	}
+	return 0;
+}
+
+void state_list_free(char **ids)
+{
+	if (!ids)
+		return;
+	for (char **p = ids; *p; p++)
+		free(*p);
+	free(ids);
+}
+
+static bool is_id(const char *s)
+{
+	return strlen(s) == BRIG_ID_LEN && strspn(s, "0123456789abcdef") == BRIG_ID_LEN;
+}
+
+int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0, cap = 16;
+	char **v = calloc(cap + 1, sizeof(*v));
+
+	if (!v)
+		return brig_errf(e, ENOMEM, "list containers: out of memory");
+	snprintf(path, sizeof(path), "%s/containers", c->root);
+	d = opendir(path);
+	if (!d) {
+		if (errno == ENOENT) {
+			*ids = v;
+			return 0;
+		}
+		free(v);
+		return brig_errno(e, "open %s", path);
+	}
+	while ((de = readdir(d))) {
+		if (!is_id(de->d_name))
+			continue;
+		if (n == cap) {
+			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
+			if (!nv) {
+				state_list_free(v);
+				return brig_errf(e, ENOMEM, "list containers: out of memory");
+			}
+			v = nv;
+			cap *= 2;
+		}
+		v[n++] = strdup(de->d_name);
+		v[n] = NULL;
+	}
+	*ids = v;
+	return 0;
+}
+
+int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
+		  struct brig_err *e)
+{
+	char **ids = NULL;
+	int matches = 0;
+	size_t rlen = strlen(ref);
+
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	/* An exact name wins over an id prefix, as in Docker. */
+	if (find_by_name(c, ids, ref, id) == 1) {
+		state_list_free(ids);
+		return 0;
+	}
+	for (char **p = ids; *p && rlen > 0; p++) {
+		if (strncmp(*p, ref, rlen) == 0) {
+			matches++;
+			snprintf(id, BRIG_ID_LEN + 1, "%s", *p);
+		}
+	}
+	state_list_free(ids);
+	if (matches == 1)
+		return 0;
+	if (matches > 1)
+		return brig_errf(e, EINVAL, "container '%s': ambiguous id prefix", ref);
+	return brig_errf(e, ENOENT, "container '%s': no such container", ref);
+}
+
+int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
+		return -e->code;
+	return remove_tree(path, e);
+}
+
+int state_image_in_use(const struct brig_ctx *c, const char *image_id, bool *used,
+		       struct brig_err *e)
+{
+	char **ids = NULL;
+
+	*used = false;
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p && !*used; p++) {
+		json_t *cfg = NULL;
+		struct brig_err tmp;
+		if (state_load(c, *p, &cfg, NULL, &tmp) < 0)
+			continue;
+		const char *img = json_string_value(json_object_get(cfg, "image_id"));
+		*used = img && strcmp(img, image_id) == 0;
+		json_decref(cfg);
+	}
+	state_list_free(ids);
+	return 0;
+}

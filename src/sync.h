@@ -1,0 +1,32 @@
+/* sync.h - messages between the spawning parent and the container child. */
+#ifndef BRIG_SYNC_H
+#define BRIG_SYNC_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+enum sync_point {
+	SYNC_CHILD_READY = 1, /* sync 1: child exists in its namespaces */
+	SYNC_HOST_READY = 2,  /* sync 2: cgroup and veths ready on the host */
+	SYNC_EXEC_NEXT = 3,   /* sync 3: set up done, exec follows */
+	SYNC_ERROR = 9,       /* a failure, with errno, stage and text */
+};
+
+struct sync_msg {
+	int32_t point;
+	int32_t err;
+	int32_t stage;
+	char text[1000];
+};
+
+/* Send a bare sync point. */
+int sync_send(int sock, enum sync_point point, struct brig_err *e);
+
+/* Send a failure {errno, stage, text}. Best effort. */
+void sync_send_error(int sock, int stage, const struct brig_err *err);
+
+/* Receive one message; returns 0 on EOF, 1 with *m filled, negative on error. */
+int sync_recv(int sock, struct sync_msg *m, struct brig_err *e);
+
+#endif
