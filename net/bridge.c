@@ -1,0 +1,204 @@
+/* bridge.c - the host side of a brig network: the bridge device with the
+ * gateway address, IPv4 forwarding, and the check that a new subnet does not
+ * shadow a route the host already has. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/route.h>
+
+#include "cleanup.h"
+#include "net.h"
+#include "nl.h"
+
+/* Bridges brig creates carry this ifalias, so a bridge somebody else made
+ * with the same name is never adopted (and never deleted) by brig. */
+#define BRIG_ALIAS "brig"
+#define DEFAULT_MTU 1500
+
+static void cachep(struct nl_cache **c)
+{
+	if (*c)
+		nl_cache_free(*c);
+}
+#define cleanup_cache __attribute__((cleanup(cachep)))
+
+/* Dump the IPv4 routes of this netns (one request). */
+static int routes_dump(struct nlctx *c, struct nl_cache **out, struct brig_err *e)
+{
+	int err;
+
+	nlctx_reset(c);
+	err = rtnl_route_alloc_cache(c->sk, AF_INET, 0, out);
+	if (err < 0)
+		return nlctx_fail(c, err, e, "list IPv4 routes");
+	return 0;
+}
+
+/* Destination of a main-table unicast route as addr/prefix; false for
+ * routes that are not such (local, broadcast, other tables). */
+static bool route_dst(struct rtnl_route *r, uint32_t *addr, int *prefix)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+	uint32_t be = 0;
+
+	if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+		return false;
+	*prefix = dst ? (int)nl_addr_get_prefixlen(dst) : 0;
+	if (dst && nl_addr_get_len(dst) == sizeof(be))
+		memcpy(&be, nl_addr_get_binary_addr(dst), sizeof(be));
+	*addr = ntohl(be);
+	return *prefix >= 0 && *prefix <= 32;
+}
+
+static int route_oif(struct rtnl_route *r)
+{
+	struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
+
+	return nh ? rtnl_route_nh_get_ifindex(nh) : 0;
+}
+
+/* MTU of the link carrying the default route; DEFAULT_MTU if none. */
+static int default_mtu(struct nlctx *c, struct brig_err *e)
+{
+	cleanup_cache struct nl_cache *routes = NULL;
+	cleanup_link struct rtnl_link *l = NULL;
+	uint32_t a;
+	int p, oif = 0, r;
+
+	if (routes_dump(c, &routes, e) < 0)
+		return -e->code;
+	for (struct nl_object *o = nl_cache_get_first(routes); o && !oif; o = nl_cache_get_next(o))
+		if (route_dst((struct rtnl_route *)o, &a, &p) && p == 0)
+			oif = route_oif((struct rtnl_route *)o);
+	if (oif == 0)
+		return DEFAULT_MTU;
+	r = nl_link_get_index(c, oif, &l, e);
+	if (r < 0)
+		return r;
+	return r == 0 || rtnl_link_get_mtu(l) == 0 ? DEFAULT_MTU : (int)rtnl_link_get_mtu(l);
+}
+
+static bool is_brig_bridge(struct rtnl_link *l)
+{
+	const char *alias = rtnl_link_get_ifalias(l);
+
+	return nl_link_is_bridge(l) && alias && strcmp(alias, BRIG_ALIAS) == 0;
+}
+
+/* Create the bridge, up, at mtu (one request). */
+static int bridge_add(struct nlctx *c, const char *name, int mtu, struct brig_err *e)
+{
+	cleanup_link struct rtnl_link *l = rtnl_link_bridge_alloc();
+	int err;
+
+	if (!l)
+		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
+	rtnl_link_set_name(l, name);
+	rtnl_link_set_ifalias(l, BRIG_ALIAS);
+	rtnl_link_set_mtu(l, (unsigned)mtu);
+	rtnl_link_set_flags(l, IFF_UP);
+	nlctx_reset(c);
+	err = rtnl_link_add(c->sk, l, NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0)
+		return nlctx_fail(c, err, e, "create bridge %s", name);
+	return 0;
+}
+
+static int ip_forward_on(struct brig_err *e)
+{
+	static const char path[] = "/proc/sys/net/ipv4/ip_forward";
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return brig_errno(e, "enable IPv4 forwarding: open %s", path);
+	if (write(fd, "1\n", 2) != 2)
+		return brig_errno(e, "enable IPv4 forwarding: write %s", path);
+	return 0;
+}
+
+int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_link struct rtnl_link *l = NULL;
+	int r, mtu = n->mtu;
+
+	if (!*n->bridge || strlen(n->bridge) >= NET_IFNAME_MAX)
+		return brig_errf(e, EINVAL, "network %s: invalid bridge name '%s'", n->name,
+				 n->bridge);
+	if (nlctx_open(&c, e) < 0)
+		return brig_err_ctx(e, "network %s", n->name);
+	r = nl_link_get(&c, n->bridge, &l, e);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		if (mtu <= 0 && (mtu = default_mtu(&c, e)) < 0)
+			return brig_err_ctx(e, "network %s: default MTU", n->name);
+		r = bridge_add(&c, n->bridge, mtu, e);
+		if (r < 0 && c.kerr != EEXIST) /* EEXIST: lost a race, check below */
+			return r;
+		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
+			return brig_errf(e, ENODEV, "bridge %s vanished after creation", n->bridge);
+	}
+	if (!is_brig_bridge(l))
+		return brig_errf(e, EEXIST, "link %s exists and is not a brig bridge", n->bridge);
+	if (!(rtnl_link_get_flags(l) & IFF_UP) && nl_link_up(&c, l, e) < 0)
+		return -e->code;
+	if (nl_addr_add(&c, rtnl_link_get_ifindex(l), n->gateway, n->prefix, e) < 0)
+		return brig_err_ctx(e, "bridge %s", n->bridge);
+	return ip_forward_on(e);
+}
+
+int net_bridge_remove(const struct net_network *n, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_link struct rtnl_link *l = NULL;
+	int r;
+
+	if (nlctx_open(&c, e) < 0)
+		return brig_err_ctx(e, "remove bridge %s", n->bridge);
+	r = nl_link_get(&c, n->bridge, &l, e);
+	if (r <= 0)
+		return r; /* absent: nothing to do */
+	/* A link of that name brig did not create is not ours to delete. */
+	if (!is_brig_bridge(l))
+		return 0;
+	return net_link_delete(n->bridge, e);
+}
+
+int net_check_host_routes(const struct net_network *n, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_cache struct nl_cache *routes = NULL;
+	char a[16], b[16], dev[IF_NAMESIZE] = "?";
+	uint32_t addr;
+	int prefix, oif, brindex;
+
+	if (nlctx_open(&c, e) < 0 || routes_dump(&c, &routes, e) < 0)
+		return brig_err_ctx(e, "network %s", n->name);
+	brindex = (int)if_nametoindex(n->bridge); /* 0 when absent */
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+
+		/* The default route overlaps everything; it is not a conflict. */
+		if (!route_dst(rt, &addr, &prefix) || prefix == 0)
+			continue;
+		oif = route_oif(rt);
+		if (brindex && oif == brindex)
+			continue;
+		if (!net_overlaps(n->subnet, n->prefix, addr, prefix))
+			continue;
+		if (oif)
+			if_indextoname((unsigned)oif, dev);
+		return brig_errf(e, EEXIST,
+				 "network %s: subnet %s/%d overlaps host route %s/%d dev %s",
+				 n->name, net_ip_str(n->subnet, a), n->prefix,
+				 net_ip_str(addr, b), prefix, dev);
+	}
+	return 0;
+}

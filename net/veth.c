@@ -1,0 +1,74 @@
+/* veth.c - the per-container veth pair, made in one RTM_NEWLINK request:
+ * host end enslaved to the bridge, both ends at the network MTU, host end
+ * up, peer created directly in the container's netns (by pid) so it never
+ * appears in the host namespace. */
+#include <net/if.h>
+#include <string.h>
+
+#include <netlink/route/link/veth.h>
+
+#include "net.h"
+#include "nl.h"
+
+/* Create host_if/peer_if as described above; one kernel request. */
+static int veth_add(struct nlctx *c, const char *host_if, const char *peer_if, int master,
+		    int mtu, pid_t peer_pid, struct brig_err *e)
+{
+	cleanup_link struct rtnl_link *l = rtnl_link_veth_alloc();
+	cleanup_link struct rtnl_link *peer = NULL;
+	int err;
+
+	if (!l)
+		return brig_errf(e, ENOMEM, "create veth %s: out of memory", host_if);
+	peer = rtnl_link_veth_get_peer(l); /* takes a reference */
+	rtnl_link_set_name(l, host_if);
+	rtnl_link_set_master(l, master);
+	rtnl_link_set_flags(l, IFF_UP);
+	rtnl_link_set_name(peer, peer_if);
+	rtnl_link_set_ns_pid(peer, peer_pid);
+	if (mtu > 0) {
+		rtnl_link_set_mtu(l, (unsigned)mtu);
+		rtnl_link_set_mtu(peer, (unsigned)mtu);
+	}
+	nlctx_reset(c);
+	err = rtnl_link_add(c->sk, l, NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0)
+		return nlctx_fail(c, err, e, "create veth %s/%s (peer in netns of pid %d)", host_if,
+				  peer_if, (int)peer_pid);
+	return 0;
+}
+
+int net_veth_create(const char *host_if, const char *peer_if, const char *bridge, int mtu,
+		    pid_t peer_pid, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_link struct rtnl_link *br = NULL;
+	struct brig_err ignored;
+	int r;
+
+	if (!*host_if || strlen(host_if) >= NET_IFNAME_MAX || !*peer_if ||
+	    strlen(peer_if) >= NET_IFNAME_MAX)
+		return brig_errf(e, EINVAL, "create veth: invalid interface name '%s'/'%s'",
+				 host_if, peer_if);
+	if (peer_pid <= 0)
+		return brig_errf(e, EINVAL, "create veth %s: invalid peer pid %d", host_if,
+				 (int)peer_pid);
+	if (nlctx_open(&c, e) < 0)
+		return brig_err_ctx(e, "create veth %s", host_if);
+	r = nl_link_get(&c, bridge, &br, e);
+	if (r == 0)
+		return brig_errf(e, ENODEV, "create veth %s: bridge %s does not exist", host_if,
+				 bridge);
+	if (r < 0 || !nl_link_is_bridge(br))
+		return r < 0 ? r
+			     : brig_errf(e, EINVAL, "create veth %s: %s is not a bridge", host_if,
+					 bridge);
+	r = veth_add(&c, host_if, peer_if, rtnl_link_get_ifindex(br), mtu, peer_pid, e);
+	if (r < 0 && c.kerr != EEXIST) {
+		/* The kernel unwinds a failed newlink itself; this covers a pair
+		 * left by a request that failed after registration.  Never
+		 * delete on EEXIST: that link belongs to someone else. */
+		net_link_delete(host_if, &ignored);
+	}
+	return r;
+}
