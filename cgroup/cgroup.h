@@ -9,6 +9,7 @@
 #define BRIG_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -68,5 +69,16 @@ void cgroup_free(struct cgroup *cg);
 /* Parse and validate a cpuset list against the host's online CPUs
  * (ncpus); canonical form into out. */
 int cgroup_parse_cpuset(const char *s, int ncpus, char *out, size_t outlen, struct brig_err *e);
+
+/* Remove the shared parent directories (e.g. "brig", or "a/b" then "a") in
+ * every hierarchy, deepest first, stopping quietly at the first one still
+ * holding a child cgroup.  For `brig system reset` and tests; containers
+ * never call it.  Returns the number of directories removed. */
+int cgroup_remove_parent(const char *parent, struct brig_err *e);
+
+/* The directory of cg in the hierarchy holding controller ("memory", "cpu",
+ * "cpuacct", "cpuset", "pids"), or with NULL the cgroup2 directory (hybrid
+ * and v2 hosts).  NULL when there is none.  Valid until cgroup_free(). */
+const char *cgroup_path(const struct cgroup *cg, const char *controller);
 
 #endif
