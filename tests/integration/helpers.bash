@@ -1,0 +1,186 @@
+# helpers.bash - shared setup for brig's integration suites (`load helpers`).
+#
+# Every test runs in a sandbox of its own (scripts/sandbox.sh): network,
+# mount, UTS and IPC namespaces held open by a sleeping holder process, so
+# bridges, veths, nftables tables, mounts and hostnames a test (or a brig
+# bug) creates never reach the real host.  The test's brig uses its own
+# --root and --runroot under the test's temp dir.  teardown kills every
+# process inside the sandbox (by pid), then the holder, and removes the dir.
+#
+# In a .bats file:
+#   load helpers
+#   setup()    { sandbox_setup; import_busybox; }
+#   teardown() { sandbox_teardown; }
+#   @test "..." { run brig run --rm busybox true; [ "$status" -eq 0 ]; }
+
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+SANDBOX=$REPO/scripts/sandbox.sh
+BRIG_BIN=${BRIG_BIN:-$REPO/brig}
+
+# The image tarball is built once per run: tests/run.sh exports
+# BRIG_TEST_IMAGE; a bare `bats tests/integration` builds it in the run's
+# temp dir (under a lock, so `bats -j` is safe).
+image_tarball() {
+	if [ -n "${BRIG_TEST_IMAGE:-}" ] && [ -s "$BRIG_TEST_IMAGE" ]; then
+		echo "$BRIG_TEST_IMAGE"
+		return
+	fi
+	local tar=$BATS_RUN_TMPDIR/busybox.tar
+	(
+		flock 9
+		[ -s "$tar" ] || "$REPO/scripts/mkimage-busybox.sh" "$tar" >&2
+	) 9>"$BATS_RUN_TMPDIR/busybox.lock"
+	echo "$tar"
+}
+
+# An extracted copy of the image, for ROOTFS-DIR runs (built once per run).
+# Containers run on an overlay above it, so tests must not modify it.
+rootfs_dir() {
+	local dir=$BATS_RUN_TMPDIR/busybox-rootfs tar
+	tar=$(image_tarball)
+	(
+		flock 9
+		if [ ! -e "$dir/.done" ]; then
+			rm -rf "$dir"
+			mkdir -p "$dir"
+			tar -xf "$tar" -C "$dir" --numeric-owner
+			touch "$dir/.done"
+		fi
+	) 9>"$BATS_RUN_TMPDIR/rootfs.lock"
+	echo "$dir"
+}
+
+require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "integration tests need root (namespaces, mounts)"
+	fi
+}
+
+sandbox_setup() {
+	require_root
+	[ -x "$BRIG_BIN" ] || {
+		echo "brig binary not found at $BRIG_BIN (run make)" >&2
+		return 1
+	}
+	SB=${BATS_TEST_TMPDIR:-$(mktemp -d)}/sb
+	ROOT=$SB/root
+	RUNROOT=$SB/run
+	mkdir -p "$ROOT" "$RUNROOT"
+	SB_HOLDER=$("$SANDBOX" create "$SB")
+	export SB ROOT RUNROOT SB_HOLDER
+}
+
+sandbox_teardown() {
+	[ -n "${SB:-}" ] || return 0
+	"$SANDBOX" destroy "$SB"
+	rm -rf "$SB"
+}
+
+# sb CMD...: run any command inside this test's sandbox.
+sb() {
+	"$SANDBOX" exec "$SB" "$@"
+}
+
+# brig ARG...: the brig under test, inside the sandbox, on the test's roots.
+brig() {
+	"$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" "$@"
+}
+
+# brig_bg OUT ARG...: start brig in the background with stdout and stderr
+# in the file OUT.  Sets BG_PID to the pid of brig itself (each layer
+# execs the next), so signals sent to BG_PID reach brig.
+brig_bg() {
+	local out=$1
+	shift
+	(exec "$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" "$@" \
+		</dev/null >"$out" 2>&1 3>&-) &
+	BG_PID=$!
+}
+
+import_busybox() {
+	local tar
+	tar=$(image_tarball)
+	brig image import "$tar" busybox >/dev/null
+}
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds; fail after SECONDS.
+# The bound only guards against a hang; it is not a timing assertion.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "wait_for: gave up after waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	local state
+	state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+not_alive() { ! alive "$1"; }
+
+# json_field KEY NAME: from JSON on stdin (an array, one object, or one
+# object per line), print KEY of the record whose name is NAME.  Key match is
+# case-insensitive and accepts Docker's plural "Names".
+json_field() {
+	python3 -c '
+import json, sys
+key, name = sys.argv[1].lower(), sys.argv[2]
+text = sys.stdin.read().strip()
+try:
+    data = json.loads(text) if text else []
+except ValueError:
+    data = [json.loads(l) for l in text.splitlines() if l.strip()]
+if isinstance(data, dict):
+    data = [data]
+for rec in data:
+    low = {k.lower(): v for k, v in rec.items()}
+    names = low.get("name", low.get("names", []))
+    if isinstance(names, str):
+        names = [names]
+    names = [n.lstrip("/") for n in names]
+    if name in names:
+        v = low.get(key)
+        print(json.dumps(v) if isinstance(v, (dict, list)) else v)
+        sys.exit(0)
+sys.exit(1)
+' "$@"
+}
+
+# json_valid: stdin parses as JSON (an array/object, or JSON lines).
+json_valid() {
+	python3 -c '
+import json, sys
+text = sys.stdin.read().strip()
+try:
+    json.loads(text)
+except ValueError:
+    [json.loads(l) for l in text.splitlines() if l.strip()]
+'
+}
+
+# one_line_error: $stderr (from run --separate-stderr) is exactly one
+# non-empty line starting "brig: ".
+one_line_error() {
+	[ -n "$stderr" ] || {
+		echo "stderr is empty" >&2
+		return 1
+	}
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || {
+		echo "stderr has more than one line: $stderr" >&2
+		return 1
+	}
+	[[ $stderr == "brig: "* ]] || {
+		echo "stderr does not start with 'brig: ': $stderr" >&2
+		return 1
+	}
+}
