@@ -353,11 +353,13 @@ static int build(const char *parent, const char *id, struct cgroup **out, struct
 		return brig_errf(e, ENOENT, "no cgroup hierarchy is mounted");
 	for (int i = 0; i < cg->ndirs; i++) {
 		struct cg_dir *d = &cg->dirs[i];
+		char path[PATH_MAX];
 
-		if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s/%s", d->mount, parent, id) >=
-		    sizeof(d->path))
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", d->mount, parent, id) >=
+		    sizeof(path))
 			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s/%s", d->mount,
 					 parent, id);
+		memcpy(d->path, path, sizeof(d->path));
 	}
 	*out = steal_ptr(cg);
 	return 0;
