@@ -75,6 +75,32 @@ int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err 
  * (so a flushed table can be restored by the caller). */
 int net_nat_check(bool *intact, struct brig_err *e);
 
+/* ---- nftables batch (net/nat.c), exposed so unit tests can build a batch
+ * without a socket and parse it back ---- */
+
+/* A complete nftables transaction: BATCH_BEGIN, nmsg messages (each asking
+ * for an ack), BATCH_END, in buf[0..len). */
+struct net_nat_batch {
+	char *buf;
+	size_t len, cap;
+	unsigned nmsg;
+};
+
+/* Most networks one batch handles (isolation rules grow as count^2). */
+#define NET_NAT_MAX_NETWORKS 128
+
+/* Build the batch net_nat_apply sends for these networks, with sequence
+ * numbers from seq.  Pure: allocates b->buf, touches no socket. */
+int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_t count,
+		  uint32_t seq, struct brig_err *e);
+
+/* Free b->buf; accepts a zeroed batch. */
+void net_nat_batch_free(struct net_nat_batch *b);
+
+/* Send b on a NETLINK_NETFILTER socket and drain every ack; the first error
+ * the kernel reports (with its extended-ack text) fails the whole batch. */
+int net_nat_commit(const struct net_nat_batch *b, struct brig_err *e);
+
 /* ---- per container ---- */
 
 /* Host side: create veth pair <host_if> / <peer_if> with MTU mtu, attach
@@ -124,6 +150,35 @@ int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long lon
 
 /* Reclaim leases of dead owners; *freed gets how many. */
 int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, struct brig_err *e);
+
+/* ---- lease file parsing (pure, fuzzed by tests/fuzz/fuzz_lease.c) ---- */
+
+#define IPAM_CID_MAX 128  /* container id bytes, with the NUL */
+#define IPAM_LINE_MAX 256 /* longer lines are corrupt */
+
+struct ipam_entry {
+	uint32_t addr;
+	pid_t owner;
+	unsigned long long starttime;
+	char cid[IPAM_CID_MAX]; /* [A-Za-z0-9_.-]+ */
+};
+
+struct ipam_file {
+	struct ipam_entry *v;
+	size_t n, cap;
+	uint32_t last; /* the "last" line; valid when has_last */
+	bool has_last;
+};
+
+/* Parse len bytes of lease file into *f (zero it first; free with
+ * ipam_file_free).  Corrupt, over-long, duplicate or unterminated lines are
+ * skipped and counted in *warn (may be NULL).  Returns the number of leases
+ * kept, or a negative errno (only -ENOMEM). */
+int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_warn *warn,
+	       struct brig_err *e);
+
+/* Free f's entries; accepts a zeroed ipam_file. */
+void ipam_file_free(struct ipam_file *f);
 
 /* Start time of pid (field 22 of /proc/PID/stat), 0 if it does not exist. */
 unsigned long long net_proc_starttime(pid_t pid);

@@ -106,14 +106,24 @@ int net_network_validate(struct net_network *n, struct brig_err *e)
 	if (n->subnet & ~mask)
 		return brig_errf(e, EINVAL, "network %s: subnet %s/%d has host bits set", n->name,
 				 net_ip_str(n->subnet, a), n->prefix);
-	if (n->prefix > 30)
+	/* A /32 has no room for a container beside the gateway.  A /31 is
+	 * allowed (RFC 3021: both addresses are hosts, no network/broadcast). */
+	if (n->prefix == 32)
 		return brig_errf(e, EINVAL,
-				 "network %s: subnet %s/%d is too small (a bridge network needs at "
-				 "least /30: a gateway and one container)",
-				 n->name, net_ip_str(n->subnet, a), n->prefix);
+				 "network %s: subnet %s/32 is too small (a network needs a gateway "
+				 "and at least one container address)",
+				 n->name, net_ip_str(n->subnet, a));
 	if (n->mtu != 0 && (n->mtu < 68 || n->mtu > 65535))
 		return brig_errf(e, EINVAL, "network %s: invalid MTU %d (68..65535)", n->name, n->mtu);
 	bcast = n->subnet | ~mask;
+	if (n->prefix == 31) {
+		if (n->gateway == 0)
+			n->gateway = n->subnet;
+		if ((n->gateway & mask) != n->subnet)
+			return brig_errf(e, EINVAL, "network %s: gateway %s is outside %s/31",
+					 n->name, net_ip_str(n->gateway, a), net_ip_str(n->subnet, b));
+		return 0;
+	}
 	if (n->gateway == 0)
 		n->gateway = n->subnet + 1;
 	if ((n->gateway & mask) != n->subnet || n->gateway == n->subnet || n->gateway == bcast)

@@ -1,0 +1,556 @@
+/* ipam.c - lease-file IPAM: one file per network, one line per lease
+ *
+ *   <addr> <container-id> <owner-pid> <owner-starttime>
+ *   last <addr>
+ *
+ * Concurrency: every operation holds flock(LOCK_EX) on "<path>.lock" for
+ * its whole read-modify-write.  The lease file itself is replaced by
+ * rename(), so locking it directly would lock an inode that the next writer
+ * unlinks; the separate lock file is never renamed.  Readers never see a
+ * torn file (temp file + fsync + rename).  The file is parsed defensively:
+ * a corrupt line is counted, skipped and dropped on rewrite. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "net.h"
+
+#define LEASE_FILE_MAX (64u << 20) /* a /8 of leases fits well below this */
+
+/* ---- parsing ---- */
+
+static void warn_line(struct ipam_warn *w, size_t lineno, const char *why)
+{
+	if (!w)
+		return;
+	if (w->bad_lines++ == 0)
+		snprintf(w->first, sizeof(w->first), "line %zu: %s", lineno, why);
+}
+
+/* Strict unsigned decimal: digits only, no sign, no leading zero, fits. */
+static bool parse_ull(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > (max - (unsigned)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static bool valid_cid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IPAM_CID_MAX)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+static int find_addr(const struct ipam_file *f, uint32_t addr)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].addr == addr)
+			return (int)i;
+	return -1;
+}
+
+static int push(struct ipam_file *f, const struct ipam_entry *ent)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct ipam_entry *v = reallocarray(f->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->v = v;
+		f->cap = cap;
+	}
+	f->v[f->n++] = *ent;
+	return 0;
+}
+
+/* Parse one NUL-terminated line (no newline) into ent, or say why not.
+ * Returns 1 for a lease, 2 for a "last" line, 0 when corrupt. */
+static int parse_line(char *line, struct ipam_entry *ent, const char **why)
+{
+	char *f[5];
+	int n = 0;
+	unsigned long long v;
+
+	/* Exactly single spaces between fields: "a  b" or a leading space
+	 * would make an empty field, which is refused below. */
+	for (char *p = line;; p++) {
+		if (n == 5)
+			return *why = "too many fields", 0;
+		f[n++] = p;
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		*p = '\0';
+	}
+	for (int i = 0; i < n; i++)
+		if (!*f[i])
+			return *why = "empty field", 0;
+	if (n == 2 && strcmp(f[0], "last") == 0) {
+		if (net_parse_ip(f[1], &ent->addr, NULL) < 0)
+			return *why = "bad address in last line", 0;
+		return 2;
+	}
+	if (n != 4)
+		return *why = "wrong number of fields", 0;
+	if (net_parse_ip(f[0], &ent->addr, NULL) < 0)
+		return *why = "bad address", 0;
+	if (!valid_cid(f[1]))
+		return *why = "bad container id", 0;
+	snprintf(ent->cid, sizeof(ent->cid), "%s", f[1]);
+	if (!parse_ull(f[2], INT_MAX, &v) || v == 0)
+		return *why = "bad owner pid", 0;
+	ent->owner = (pid_t)v;
+	if (!parse_ull(f[3], ULLONG_MAX, &ent->starttime))
+		return *why = "bad owner start time", 0;
+	return 1;
+}
+
+int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_warn *warn,
+	       struct brig_err *e)
+{
+	char line[IPAM_LINE_MAX + 1];
+	size_t pos = 0, lineno = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		struct ipam_entry ent = { 0 };
+		const char *why = NULL;
+		int kind;
+
+		lineno++;
+		if (!nl)
+			why = "truncated (no newline)";
+		else if (ll > IPAM_LINE_MAX)
+			why = "line too long";
+		else if (memchr(buf + pos, '\0', ll))
+			why = "NUL byte";
+		pos += ll + (nl ? 1 : 0);
+		if (why) {
+			warn_line(warn, lineno, why);
+			continue;
+		}
+		memcpy(line, nl - ll, ll);
+		line[ll] = '\0';
+		kind = parse_line(line, &ent, &why);
+		if (kind == 2 && f->has_last)
+			kind = 0, why = "second last line";
+		else if (kind == 1 && find_addr(f, ent.addr) >= 0)
+			kind = 0, why = "duplicate address";
+		if (kind == 0) {
+			warn_line(warn, lineno, why);
+		} else if (kind == 2) {
+			f->last = ent.addr;
+			f->has_last = true;
+		} else if (push(f, &ent) < 0) {
+			return brig_errf(e, ENOMEM, "lease file: out of memory");
+		}
+	}
+	return (int)(f->n > INT_MAX ? INT_MAX : f->n);
+}
+
+void ipam_file_free(struct ipam_file *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- liveness ---- */
+
+unsigned long long net_proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	cleanup_close int fd = -1;
+	unsigned long long v = 0;
+	const char *p;
+	ssize_t n;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm (field 2) may hold spaces and ')': fields restart after the
+	 * last ')'; then state is field 3 and starttime field 22. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	for (int field = 2; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return 0;
+	}
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	return v;
+}
+
+static bool owner_alive(const struct ipam_entry *ent)
+{
+	unsigned long long st = net_proc_starttime(ent->owner);
+
+	return st != 0 && st == ent->starttime;
+}
+
+/* Drop leases of dead owners; returns how many. */
+static int reclaim(struct ipam_file *f)
+{
+	size_t j = 0;
+	int freed = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		if (owner_alive(&f->v[i]))
+			f->v[j++] = f->v[i];
+		else
+			freed++;
+	}
+	f->n = j;
+	return freed;
+}
+
+/* ---- the locked file ---- */
+
+struct lease_db {
+	const char *path;
+	int lockfd;
+	struct ipam_file f;
+	struct ipam_warn w; /* corrupt lines of this read */
+};
+
+static void lease_db_close(struct lease_db *db)
+{
+	ipam_file_free(&db->f);
+	if (db->lockfd >= 0)
+		close(db->lockfd); /* releases the flock */
+	db->lockfd = -1;
+}
+#define cleanup_db __attribute__((cleanup(lease_db_close)))
+
+/* Read the whole file (bounded) into a malloc'd buffer; *len = 0 and
+ * *out = NULL when the file is absent. */
+static int read_all(const char *path, char **out, size_t *len, struct brig_err *e)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_free char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return brig_errno(e, "open lease file %s", path);
+	if (fstat(fd, &st) < 0)
+		return brig_errno(e, "stat lease file %s", path);
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > LEASE_FILE_MAX)
+		return brig_errf(e, EFBIG, "lease file %s: not a regular file or larger than %u bytes",
+				 path, LEASE_FILE_MAX);
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return brig_errf(e, ENOMEM, "read lease file %s: out of memory", path);
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return brig_errno(e, "read lease file %s", path);
+		if (n == 0)
+			break; /* shrank under us: parse what we have */
+		got += (size_t)n;
+	}
+	*len = got;
+	*out = steal_ptr(buf);
+	return 0;
+}
+
+/* Lock <path>.lock, then read and parse <path>. */
+static int lease_db_open(struct lease_db *db, const char *path, struct ipam_warn *warn,
+			 struct brig_err *e)
+{
+	char lockpath[PATH_MAX];
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	db->path = path;
+	if (snprintf(lockpath, sizeof(lockpath), "%s.lock", path) >= (int)sizeof(lockpath))
+		return brig_errf(e, ENAMETOOLONG, "lease file path too long: %s", path);
+	db->lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (db->lockfd < 0)
+		return brig_errno(e, "open lease lock %s", lockpath);
+	while (flock(db->lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return brig_errno(e, "lock %s", lockpath);
+	if (read_all(path, &buf, &len, e) < 0)
+		return -e->code;
+	if (ipam_parse(buf ? buf : "", len, &db->f, &db->w, e) < 0)
+		return brig_err_ctx(e, "%s", path);
+	if (warn && db->w.bad_lines) {
+		if (warn->bad_lines == 0)
+			memcpy(warn->first, db->w.first, sizeof(warn->first));
+		warn->bad_lines += db->w.bad_lines;
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ipam_entry *)a)->addr, y = ((const struct ipam_entry *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Serialize db->f (sorted) and replace the file atomically. */
+static int lease_db_save(struct lease_db *db, struct brig_err *e)
+{
+	size_t cap = (db->f.n + 1) * (IPAM_LINE_MAX + 2), len = 0;
+	cleanup_free char *buf = malloc(cap);
+	char tmp[PATH_MAX], a[16];
+	cleanup_close int fd = -1;
+
+	if (!buf)
+		return brig_errf(e, ENOMEM, "write lease file %s: out of memory", db->path);
+	qsort(db->f.v, db->f.n, sizeof(*db->f.v), cmp_entry);
+	for (size_t i = 0; i < db->f.n; i++) {
+		const struct ipam_entry *x = &db->f.v[i];
+
+		len += (size_t)snprintf(buf + len, cap - len, "%s %s %d %llu\n",
+					net_ip_str(x->addr, a), x->cid, (int)x->owner, x->starttime);
+	}
+	if (db->f.has_last)
+		len += (size_t)snprintf(buf + len, cap - len, "last %s\n", net_ip_str(db->f.last, a));
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", db->path) >= (int)sizeof(tmp))
+		return brig_errf(e, ENAMETOOLONG, "lease file path too long: %s", db->path);
+	/* The temp name is fixed: only the lock holder writes it. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return brig_errno(e, "create %s", tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		brig_errno(e, "write %s", tmp);
+		unlink(tmp);
+		return -e->code;
+	}
+	if (rename(tmp, db->path) < 0) {
+		brig_errno(e, "rename %s to %s", tmp, db->path);
+		unlink(tmp);
+		return -e->code;
+	}
+	return 0;
+}
+
+/* ---- allocation ---- */
+
+/* Usable host range [*lo, *hi] of n, and its gateway. */
+static void host_range(const struct net_network *n, uint32_t *lo, uint32_t *hi, uint32_t *gw)
+{
+	uint32_t mask = n->prefix <= 0 ? 0 : 0xffffffffu << (32 - n->prefix);
+	uint32_t net = n->subnet & mask, bcast = net | ~mask;
+
+	if (n->prefix >= 31) { /* RFC 3021: no network/broadcast addresses */
+		*lo = net;
+		*hi = bcast;
+	} else {
+		*lo = net + 1;
+		*hi = bcast - 1;
+	}
+	*gw = n->gateway ? n->gateway : *lo;
+}
+
+/* Refuse req unless it is a free host address of n (or cid's own lease,
+ * whose index goes to *idx; -1 otherwise). */
+static int check_requested(const struct ipam_file *f, const struct net_network *n,
+			   const char *cid, uint32_t req, int *idx, struct brig_err *e)
+{
+	uint32_t lo, hi, gw;
+	char a[16], s[16];
+	int i;
+
+	host_range(n, &lo, &hi, &gw);
+	if (req < lo || req > hi)
+		return brig_errf(e, EINVAL, "address %s is not a host address of network %s (%s/%d)",
+				 net_ip_str(req, a), n->name, net_ip_str(n->subnet, s), n->prefix);
+	if (req == gw)
+		return brig_errf(e, EADDRINUSE, "address %s is the gateway of network %s",
+				 net_ip_str(req, a), n->name);
+	i = find_addr(f, req);
+	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0)
+		return brig_errf(e, EADDRINUSE, "address %s is already in use by container %s",
+				 net_ip_str(req, a), f->v[i].cid);
+	*idx = i;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Next free address after f->last, wrapping; 0 and -ENOSPC when full. */
+static int pick_free(const struct ipam_file *f, const struct net_network *n, uint32_t *out,
+		     struct brig_err *e)
+{
+	uint32_t lo, hi, gw, a, size;
+	cleanup_free uint32_t *taken = malloc((f->n + 1) * sizeof(*taken));
+	char s[16];
+
+	if (!taken)
+		return brig_errf(e, ENOMEM, "lease: out of memory");
+	for (size_t i = 0; i < f->n; i++)
+		taken[i] = f->v[i].addr;
+	qsort(taken, f->n, sizeof(*taken), cmp_u32);
+	host_range(n, &lo, &hi, &gw);
+	size = hi - lo + 1; /* hi >= lo; a /0 would wrap to 0 and is not a network */
+	a = (f->has_last && f->last >= lo && f->last < hi) ? f->last + 1 : lo;
+	for (uint64_t k = 0; k < (size ? size : 1ull << 32); k++) {
+		if (a != gw && !bsearch(&a, taken, f->n, sizeof(*taken), cmp_u32)) {
+			*out = a;
+			return 0;
+		}
+		a = a == hi ? lo : a + 1;
+	}
+	return brig_errf(e, ENOSPC, "network %s (%s/%d) has no free address: %zu leased", n->name,
+			 net_ip_str(n->subnet, s), n->prefix, f->n);
+}
+
+int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
+	       unsigned long long starttime, uint32_t requested, uint32_t *out,
+	       struct ipam_warn *warn, struct brig_err *e)
+{
+	cleanup_db struct lease_db db = { .lockfd = -1 };
+	struct ipam_entry ent = { .owner = owner, .starttime = starttime };
+	int i = -1;
+
+	if (!valid_cid(cid))
+		return brig_errf(e, EINVAL, "lease: invalid container id '%.64s'", cid);
+	if (owner <= 0 || n->prefix < 0 || n->prefix > 32)
+		return brig_errf(e, EINVAL, "lease: invalid owner pid or prefix");
+	if (lease_db_open(&db, path, warn, e) < 0)
+		return -e->code;
+	reclaim(&db.f);
+	if (requested) {
+		if (check_requested(&db.f, n, cid, requested, &i, e) < 0)
+			return -e->code;
+		ent.addr = requested;
+	} else {
+		/* A retry by the same container gets its lease back. */
+		for (size_t k = 0; k < db.f.n && i < 0; k++)
+			if (strcmp(db.f.v[k].cid, cid) == 0)
+				i = (int)k;
+		if (i < 0 && pick_free(&db.f, n, &ent.addr, e) < 0)
+			return -e->code;
+	}
+	snprintf(ent.cid, sizeof(ent.cid), "%s", cid);
+	if (i >= 0) {
+		ent.addr = db.f.v[i].addr;
+		db.f.v[i] = ent;
+	} else if (push(&db.f, &ent) < 0) {
+		return brig_errf(e, ENOMEM, "lease: out of memory");
+	}
+	db.f.last = ent.addr;
+	db.f.has_last = true;
+	if (lease_db_save(&db, e) < 0)
+		return -e->code;
+	*out = ent.addr;
+	return 0;
+}
+
+int ipam_release(const char *path, const char *cid, struct brig_err *e)
+{
+	cleanup_db struct lease_db db = { .lockfd = -1 };
+	size_t j = 0, before;
+
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if (lease_db_open(&db, path, NULL, e) < 0)
+		return -e->code;
+	before = db.f.n;
+	for (size_t i = 0; i < db.f.n; i++)
+		if (strcmp(db.f.v[i].cid, cid) != 0)
+			db.f.v[j++] = db.f.v[i];
+	db.f.n = j;
+	/* "last" stays: rotation must not hand the freed address out at once. */
+	return before == j ? 0 : lease_db_save(&db, e);
+}
+
+int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long long starttime,
+	       struct brig_err *e)
+{
+	cleanup_db struct lease_db db = { .lockfd = -1 };
+	int count = 0;
+
+	if (owner <= 0)
+		return brig_errf(e, EINVAL, "re-own leases of %s: invalid pid %d", cid, (int)owner);
+	if (lease_db_open(&db, path, NULL, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < db.f.n; i++) {
+		if (strcmp(db.f.v[i].cid, cid) == 0) {
+			db.f.v[i].owner = owner;
+			db.f.v[i].starttime = starttime;
+			count++;
+		}
+	}
+	if (count == 0)
+		return brig_errf(e, ENOENT, "container %s holds no lease in %s", cid, path);
+	if (lease_db_save(&db, e) < 0)
+		return -e->code;
+	return count;
+}
+
+int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, struct brig_err *e)
+{
+	cleanup_db struct lease_db db = { .lockfd = -1 };
+
+	*freed = 0;
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if (lease_db_open(&db, path, warn, e) < 0)
+		return -e->code;
+	*freed = reclaim(&db.f);
+	/* Rewrite also when only corrupt lines were found, to drop them. */
+	if (*freed == 0 && db.w.bad_lines == 0)
+		return 0;
+	return lease_db_save(&db, e);
+}

@@ -1,0 +1,602 @@
+/* nat.c - brig's one nftables table, "inet brig", built with libnftnl and
+ * sent with libmnl as one atomic batch.
+ *
+ *   table inet brig {
+ *     chain postrouting { type nat hook postrouting priority srcnat; policy accept; ... }
+ *     chain forward { type filter hook forward priority filter; policy accept; ... }
+ *   }
+ *
+ * Both chains have policy accept: brig changes nothing for traffic that is
+ * not its own, and it never reads or writes any other table.  The builders
+ * below only fill a buffer; net_nat_commit() is the only place that talks to
+ * the kernel. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "cleanup.h"
+#include "net.h"
+
+#define TABLE "brig"
+#define FAMILY NFPROTO_INET
+#define CHAIN_POST "postrouting"
+#define CHAIN_FWD "forward"
+#define MSG_MAX 1024 /* room reserved per message; a rule here is < 400 bytes */
+
+/* Build state: the mnl batch over b->buf, the next sequence number. */
+struct bctx {
+	struct net_nat_batch *b;
+	struct mnl_nlmsg_batch *mb;
+	uint32_t seq;
+	bool full;
+};
+
+/* Close the message just written at the batch's current position. */
+static void bnext(struct bctx *c)
+{
+	if (!mnl_nlmsg_batch_next(c->mb))
+		c->full = true;
+}
+
+static char *bcur(struct bctx *c)
+{
+	return mnl_nlmsg_batch_current(c->mb);
+}
+
+/* add table inet brig   (type NFT_MSG_NEWTABLE)
+ * delete table inet brig   (type NFT_MSG_DELTABLE) */
+static int put_table(struct bctx *c, uint16_t type)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	uint16_t flags = NLM_F_ACK | (type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
+
+	if (!t)
+		return -ENOMEM;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TABLE);
+	nlh = nftnl_table_nlmsg_build_hdr(bcur(c), type, FAMILY, flags, c->seq++);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	c->b->nmsg++;
+	bnext(c);
+	return 0;
+}
+
+/* add chain inet brig <name> { type <type> hook <hook> priority <prio>; policy accept; } */
+static int put_chain(struct bctx *c, const char *name, const char *type, uint32_t hook,
+		     int32_t prio)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!ch)
+		return -ENOMEM;
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, type);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hook);
+	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, prio);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = nftnl_chain_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWCHAIN, FAMILY,
+					  NLM_F_CREATE | NLM_F_ACK, c->seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	c->b->nmsg++;
+	bnext(c);
+	return 0;
+}
+
+/* ---- expressions: each appends one to r; false when out of memory ---- */
+
+static bool x_add(struct nftnl_rule *r, struct nftnl_expr *x)
+{
+	if (!x)
+		return false;
+	nftnl_rule_add_expr(r, x); /* r owns x */
+	return true;
+}
+
+/* meta <key> -> reg1 */
+static bool x_meta(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("meta");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	}
+	return x_add(r, x);
+}
+
+/* reg1 <op> data */
+static bool x_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("cmp");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	return x_add(r, x);
+}
+
+/* reg1 = reg1 & mask (len bytes) */
+static bool x_and(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	static const uint8_t zero[16];
+	struct nftnl_expr *x = nftnl_expr_alloc("bitwise");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, len);
+		nftnl_expr_set(x, NFTNL_EXPR_BITWISE_MASK, mask, len);
+		nftnl_expr_set(x, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	}
+	return x_add(r, x);
+}
+
+/* iifname/oifname <op> "name" (meta key IIFNAME or OIFNAME) */
+static bool x_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *name)
+{
+	char pad[IFNAMSIZ] = { 0 };
+
+	snprintf(pad, sizeof(pad), "%s", name);
+	return x_meta(r, key) && x_cmp(r, op, pad, sizeof(pad));
+}
+
+/* ip saddr addr/prefix: meta nfproto ipv4, then the network header's
+ * source address (offset 12) masked and compared. */
+static bool x_saddr(struct nftnl_rule *r, uint32_t addr, int prefix)
+{
+	uint8_t ipv4 = NFPROTO_IPV4;
+	uint32_t mask = htonl(prefix <= 0 ? 0 : 0xffffffffu << (32 - prefix));
+	uint32_t net = htonl(addr) & mask;
+	struct nftnl_expr *x;
+
+	if (!x_meta(r, NFT_META_NFPROTO) || !x_cmp(r, NFT_CMP_EQ, &ipv4, 1))
+		return false;
+	x = nftnl_expr_alloc("payload");
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 12);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 4);
+	}
+	return x_add(r, x) && x_and(r, &mask, 4) && x_cmp(r, NFT_CMP_EQ, &net, 4);
+}
+
+/* ct state established,related */
+static bool x_ct_established(struct nftnl_rule *r)
+{
+	uint32_t bits = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
+	struct nftnl_expr *x = nftnl_expr_alloc("ct");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	return x_add(r, x) && x_and(r, &bits, 4) && x_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+/* accept / drop */
+static bool x_verdict(struct nftnl_rule *r, int verdict)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("immediate");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	}
+	return x_add(r, x);
+}
+
+static bool x_masq(struct nftnl_rule *r)
+{
+	return x_add(r, nftnl_expr_alloc("masq"));
+}
+
+/* ---- rules: allocate, let fill() add expressions, emit NFT_MSG_NEWRULE ---- */
+
+static struct nftnl_rule *rule_new(const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (r) {
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TABLE);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	}
+	return r;
+}
+
+/* Append rule r (built, or NULL after a failed allocation) to the batch. */
+static int rule_put(struct bctx *c, struct nftnl_rule *r, bool ok)
+{
+	struct nlmsghdr *nlh;
+
+	if (!r || !ok) {
+		if (r)
+			nftnl_rule_free(r);
+		return -ENOMEM;
+	}
+	nlh = nftnl_rule_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWRULE, FAMILY,
+					 NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, c->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	c->b->nmsg++;
+	bnext(c);
+	return 0;
+}
+
+/* add rule inet brig postrouting ip saddr <subnet>/<prefix> oifname != "<br>" masquerade */
+static int rule_masq(struct bctx *c, const struct net_network *n)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_POST);
+
+	return rule_put(c, r,
+			r && x_saddr(r, n->subnet, n->prefix) &&
+				x_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, n->bridge) && x_masq(r));
+}
+
+/* add rule inet brig forward iifname "<in>" oifname "<out>" <accept|drop>
+ * (in or out NULL leaves that match out) */
+static int rule_iif_oif(struct bctx *c, const char *in, const char *out, int verdict)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_FWD);
+	bool ok = r != NULL;
+
+	if (ok && in)
+		ok = x_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, in);
+	if (ok && out)
+		ok = x_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, out);
+	return rule_put(c, r, ok && x_verdict(r, verdict));
+}
+
+/* add rule inet brig forward oifname "<br>" ct state established,related accept */
+static int rule_replies(struct bctx *c, const char *br)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_FWD);
+
+	return rule_put(c, r,
+			r && x_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, br) && x_ct_established(r) &&
+				x_verdict(r, NF_ACCEPT));
+}
+
+/* The forward chain, in order: intra-bridge accepts, isolation drops
+ * between every pair of brig networks, then per network either the
+ * internal drops or the outbound/replies accepts. */
+static int forward_rules(struct bctx *c, const struct net_network *nets, size_t count)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < count && r == 0; i++)
+		r = rule_iif_oif(c, nets[i].bridge, nets[i].bridge, NF_ACCEPT);
+	for (size_t i = 0; i < count && r == 0; i++)
+		for (size_t j = 0; j < count && r == 0; j++)
+			if (i != j && strcmp(nets[i].bridge, nets[j].bridge) != 0)
+				r = rule_iif_oif(c, nets[i].bridge, nets[j].bridge, NF_DROP);
+	for (size_t i = 0; i < count && r == 0; i++) {
+		const char *br = nets[i].bridge;
+
+		if (nets[i].internal) {
+			r = rule_iif_oif(c, br, NULL, NF_DROP);
+			if (r == 0)
+				r = rule_iif_oif(c, NULL, br, NF_DROP);
+		} else {
+			r = rule_iif_oif(c, br, NULL, NF_ACCEPT);
+			if (r == 0)
+				r = rule_replies(c, br);
+		}
+	}
+	return r;
+}
+
+static int build_all(struct bctx *c, const struct net_network *nets, size_t count)
+{
+	int r;
+
+	/* "add" first so that "delete" never fails on a missing table; the
+	 * kernel applies the whole batch or none of it. */
+	if ((r = put_table(c, NFT_MSG_NEWTABLE)) < 0 || (r = put_table(c, NFT_MSG_DELTABLE)) < 0)
+		return r;
+	if (count == 0)
+		return 0;
+	if ((r = put_table(c, NFT_MSG_NEWTABLE)) < 0 ||
+	    (r = put_chain(c, CHAIN_POST, "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC)) < 0 ||
+	    (r = put_chain(c, CHAIN_FWD, "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER)) < 0)
+		return r;
+	for (size_t i = 0; i < count; i++)
+		if (!nets[i].internal && (r = rule_masq(c, &nets[i])) < 0)
+			return r;
+	return forward_rules(c, nets, count);
+}
+
+int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_t count,
+		  uint32_t seq, struct brig_err *e)
+{
+	struct bctx c = { .b = b, .seq = seq };
+	size_t nmsg = 5 + 4 * count + count * count; /* upper bound */
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	if (count > NET_NAT_MAX_NETWORKS)
+		return brig_errf(e, E2BIG, "nftables: %zu networks, at most %d supported", count,
+				 NET_NAT_MAX_NETWORKS);
+	for (size_t i = 0; i < count; i++)
+		if (!*nets[i].bridge || strlen(nets[i].bridge) >= IFNAMSIZ ||
+		    nets[i].prefix < 0 || nets[i].prefix > 32)
+			return brig_errf(e, EINVAL, "nftables: network %s: invalid bridge or prefix",
+					 nets[i].name);
+	/* Begin/end plus one spare slot: mnl lets the last message pass the
+	 * limit, and reports it as overflow instead of writing past cap. */
+	b->cap = (nmsg + 3) * MSG_MAX;
+	b->buf = calloc(1, b->cap);
+	if (!b->buf)
+		return brig_errf(e, ENOMEM, "nftables: allocate %zu byte batch", b->cap);
+	c.mb = mnl_nlmsg_batch_start(b->buf, b->cap - MSG_MAX);
+	if (!c.mb)
+		return brig_errf(e, ENOMEM, "nftables: start batch");
+	nftnl_batch_begin(bcur(&c), c.seq++);
+	bnext(&c);
+	r = build_all(&c, nets, count);
+	if (r == 0) {
+		nftnl_batch_end(bcur(&c), c.seq++);
+		bnext(&c);
+	}
+	b->len = mnl_nlmsg_batch_size(c.mb);
+	mnl_nlmsg_batch_stop(c.mb);
+	if (r < 0)
+		return brig_errf(e, -r, "nftables: build batch: out of memory");
+	if (c.full)
+		return brig_errf(e, E2BIG, "nftables: batch larger than %zu bytes", b->cap);
+	return 0;
+}
+
+void net_nat_batch_free(struct net_nat_batch *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = 0;
+}
+
+/* ---- the socket side ---- */
+
+static void mnl_closep(struct mnl_socket **nl)
+{
+	if (*nl)
+		mnl_socket_close(*nl);
+}
+#define cleanup_mnl __attribute__((cleanup(mnl_closep)))
+
+/* Ack bookkeeping while draining: count, and the first error kept. */
+struct acks {
+	unsigned n;
+	int err;
+	uint16_t type;
+	char ext[256];
+};
+
+static int on_ack(const struct nlmsghdr *nlh, void *data)
+{
+	struct acks *a = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t off = MNL_ALIGN(sizeof(*err));
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return MNL_CB_OK;
+	a->n++;
+	if (err->error == 0 || a->err)
+		return MNL_CB_OK;
+	a->err = -err->error;
+	a->type = NFNL_MSG_TYPE(err->msg.nlmsg_type);
+	/* NETLINK_CAP_ACK is on, so the TLVs follow the bare nlmsgerr. */
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len <= MNL_NLMSG_HDRLEN + off)
+		return MNL_CB_OK;
+	mnl_attr_for_each_payload((const void *)((const char *)err + off),
+				  nlh->nlmsg_len - MNL_NLMSG_HDRLEN - off) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(a->ext, sizeof(a->ext), "%s", mnl_attr_get_str(attr));
+	}
+	return MNL_CB_OK;
+}
+
+/* Open a NETLINK_NETFILTER socket with ext acks, capped acks, and buffers
+ * large enough for len bytes of batch and its acks. */
+static int nft_open(struct mnl_socket **out, size_t len, struct brig_err *e)
+{
+	int one = 1, sz = len > (1 << 20) ? (int)(len * 2) : (2 << 20);
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+
+	if (!nl)
+		return brig_errno(e, "nftables: open netlink socket");
+	*out = nl;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return brig_errno(e, "nftables: bind netlink socket");
+	if (mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one)) < 0 ||
+	    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one)) < 0)
+		return brig_errno(e, "nftables: enable extended acks");
+	/* The FORCE variants need CAP_NET_ADMIN, which changing nftables
+	 * needs anyway; fall back to the capped ones otherwise. */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0 &&
+	    setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) < 0)
+		return brig_errno(e, "nftables: set send buffer");
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0 &&
+	    setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) < 0)
+		return brig_errno(e, "nftables: set receive buffer");
+	return 0;
+}
+
+static const char *msg_name(uint16_t type)
+{
+	switch (type) {
+	case NFT_MSG_NEWTABLE: return "add table";
+	case NFT_MSG_DELTABLE: return "delete table";
+	case NFT_MSG_NEWCHAIN: return "add chain";
+	case NFT_MSG_NEWRULE: return "add rule";
+	default: return "request";
+	}
+}
+
+int net_nat_commit(const struct net_nat_batch *b, struct brig_err *e)
+{
+	cleanup_mnl struct mnl_socket *nl = NULL;
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_ack };
+	struct acks a = { 0 };
+	char buf[16384];
+	ssize_t n;
+
+	if (nft_open(&nl, b->len, e) < 0)
+		return -e->code;
+	if (mnl_socket_sendto(nl, b->buf, b->len) < 0)
+		return brig_errno(e, "nftables: send batch of %zu bytes", b->len);
+	/* nfnetlink processes a batch synchronously inside sendmsg(), so every
+	 * ack is already queued: drain without blocking until none is left. */
+	for (;;) {
+		n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0)
+			return brig_errno(e, "nftables: read acks");
+		if (mnl_cb_run2(buf, (size_t)n, 0, mnl_socket_get_portid(nl), NULL, &a, ctl,
+				NLMSG_MIN_TYPE) < 0)
+			return brig_errno(e, "nftables: parse acks");
+	}
+	if (a.err && a.ext[0])
+		return brig_errf(e, a.err, "nftables: %s in table inet %s: %s: %s",
+				 msg_name(a.type), TABLE, strerror(a.err), a.ext);
+	if (a.err)
+		return brig_errf(e, a.err, "nftables: %s in table inet %s: %s", msg_name(a.type),
+				 TABLE, strerror(a.err));
+	if (a.n < b->nmsg)
+		return brig_errf(e, EIO, "nftables: only %u of %u requests acknowledged", a.n,
+				 b->nmsg);
+	return 0;
+}
+
+int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e)
+{
+	struct net_nat_batch b;
+	int r;
+
+	r = net_nat_build(&b, nets, count, (uint32_t)time(NULL), e);
+	if (r == 0)
+		r = net_nat_commit(&b, e);
+	net_nat_batch_free(&b);
+	return r;
+}
+
+/* ---- net_nat_check: read-only requests ---- */
+
+static int count_msg(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(unsigned *)data)++;
+	return MNL_CB_OK;
+}
+
+/* Send one request and read replies until its ack or NLMSG_DONE; every
+ * reply message goes to cb.  Returns 0 or -errno (kernel or socket). */
+static int nft_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	char buf[16384];
+	uint32_t port = mnl_socket_get_portid(nl);
+	ssize_t n;
+	int r;
+
+	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		r = mnl_cb_run(buf, (size_t)n, req->nlmsg_seq, port, cb, data);
+	} while (r > MNL_CB_STOP);
+	return r < 0 ? -errno : 0;
+}
+
+/* list chain inet brig <name>: 0 when present, -ENOENT when it (or the
+ * table) is absent. */
+static int chain_get(struct mnl_socket *nl, const char *name)
+{
+	char buf[8192];
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+	unsigned n = 0;
+
+	if (!ch)
+		return -ENOMEM;
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, name);
+	nlh = nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, FAMILY, NLM_F_ACK, 1);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	return nft_talk(nl, nlh, count_msg, &n);
+}
+
+/* Number of rules in chain inet brig <name> (a filtered dump). */
+static int rule_count(struct mnl_socket *nl, const char *name, unsigned *n)
+{
+	char buf[8192];
+	struct nftnl_rule *r = rule_new(name);
+	struct nlmsghdr *nlh;
+
+	if (!r)
+		return -ENOMEM;
+	nlh = nftnl_rule_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, FAMILY, NLM_F_DUMP, 2);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	*n = 0;
+	return nft_talk(nl, nlh, count_msg, n);
+}
+
+int net_nat_check(bool *intact, struct brig_err *e)
+{
+	cleanup_mnl struct mnl_socket *nl = NULL;
+	static const char *const chains[] = { CHAIN_POST, CHAIN_FWD };
+	unsigned rules = 0;
+	int r;
+
+	*intact = false;
+	if (nft_open(&nl, 0, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < ARRAY_SIZE(chains); i++) {
+		r = chain_get(nl, chains[i]);
+		if (r == -ENOENT)
+			return 0;
+		if (r < 0)
+			return brig_errf(e, -r, "nftables: list chain inet %s %s: %s", TABLE,
+					 chains[i], strerror(-r));
+	}
+	/* Every network adds rules to forward: an empty one was flushed. */
+	r = rule_count(nl, CHAIN_FWD, &rules);
+	if (r < 0 && r != -ENOENT)
+		return brig_errf(e, -r, "nftables: list rules of inet %s %s: %s", TABLE, CHAIN_FWD,
+				 strerror(-r));
+	*intact = r == 0 && rules > 0;
+	return 0;
+}
