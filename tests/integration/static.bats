@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# Source checks: the engine never shells out (DESIGN.md, "Libraries").
+
+load helpers
+
+# Comments and string-free code of every C file in the engine modules.
+scan() {
+	python3 - "$REPO" "$1" <<'PY'
+import os, re, sys
+repo, what = sys.argv[1], sys.argv[2]
+def strip_comments(s):
+    s = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), s, flags=re.S)
+    return re.sub(r"//[^\n]*", "", s)
+hits = []
+tools = r"(?:/(?:usr/)?s?bin/)?(?:ip|nft|iptables|ip6tables|iptables-nft|tc|sh|bash|dash|ash)"
+# Ways the engine could shell out.  A bare "/bin/sh" is allowed: it is the
+# default command *of the container*, run inside it, not by the engine.
+exec_rules = [
+    # a host tool by path
+    r'"/(?:usr/)?s?bin/(?:ip|nft|iptables|ip6tables|tc)"',
+    # an argv array starting with a tool: { "ip", "link", ... }
+    r'\{\s*"(?:ip|nft|iptables|ip6tables|tc)"\s*,',
+    # a shell command line: "sh", "-c"
+    r'"(?:/bin/)?(?:ba|da)?sh"\s*,\s*"-c"',
+]
+for d in ("src", "net", "cgroup"):
+    for root, _, files in os.walk(os.path.join(repo, d)):
+        for f in files:
+            if not f.endswith((".c", ".h")):
+                continue
+            p = os.path.join(root, f)
+            code = strip_comments(open(p, encoding="utf-8", errors="replace").read())
+            rel = os.path.relpath(p, repo)
+            def hit(pos, text):
+                hits.append(f"{rel}:{code[:pos].count(chr(10)) + 1}: {text[:80]}")
+            if what == "shell":
+                for m in re.finditer(r"\b(system|popen)\s*\(", code):
+                    hit(m.start(), m.group(0))
+                continue
+            for rule in exec_rules:
+                for m in re.finditer(rule, code):
+                    hit(m.start(), m.group(0))
+            # exec*/posix_spawn* calls whose arguments name a tool.
+            for m in re.finditer(r"\b(exec[lv]p?e?|execvpe|posix_spawnp?)\s*\(([^;]*)\)", code):
+                if re.search(r'"' + tools + r'"', m.group(2)):
+                    hit(m.start(), m.group(0))
+print("\n".join(sorted(set(hits))))
+PY
+}
+
+@test "static: no system() or popen() in src/, net/, cgroup/" {
+	run scan shell
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "static: no exec of ip, nft, iptables, tc or a shell in src/, net/, cgroup/" {
+	run scan exec
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "scripts: shellcheck is clean" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed"
+	run shellcheck "$REPO"/scripts/*.sh "$REPO"/tests/run.sh "$REPO"/.ci/run
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
