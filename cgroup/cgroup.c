@@ -492,9 +492,17 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, struct brig_err *e)
 
 int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, struct brig_err *e)
 {
+	if (!cg || !st)
+		return brig_errf(e, EINVAL, "cgroup stats: no cgroup");
 	memset(st, 0, sizeof(*st));
 	for (int i = 0; i < cg->ndirs; i++) {
-		int r = cg->dirs[i].ops->stats(&cg->dirs[i], st, e);
+		int r;
+
+		/* Drivers read a missing file as "controller off": make sure
+		 * a missing cgroup is an error, not a row of zeros. */
+		if (access(cg->dirs[i].path, F_OK) < 0)
+			return brig_errno(e, "cgroup stats: %s", cg->dirs[i].path);
+		r = cg->dirs[i].ops->stats(&cg->dirs[i], st, e);
 
 		if (r < 0)
 			return r;

@@ -51,7 +51,10 @@ const char *cgroup_mode(void);
 int cgroup_create(const char *parent, const char *id, const struct cgroup_limits *l,
 		  struct cgroup **out, struct brig_err *e);
 
-/* Open an existing container cgroup (for stats, exec, cleanup). */
+/* Open an existing container cgroup (for stats, exec, cleanup).  Only
+ * computes the paths: a cgroup already gone still opens, so cleanup can
+ * call cgroup_destroy() (absent is success); cgroup_stats() on it fails
+ * with ENOENT. */
 int cgroup_open(const char *parent, const char *id, struct cgroup **out, struct brig_err *e);
 
 /* Move pid into the cgroup (every hierarchy). */

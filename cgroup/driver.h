@@ -39,6 +39,7 @@ struct cg_dir {
 	char mount[PATH_MAX]; /* hierarchy root */
 	char path[PATH_MAX];  /* mount/parent/id */
 	unsigned ctrls;       /* controllers this directory serves (CG_BIT mask) */
+	unsigned enable;      /* v2: controllers create() turns on down the tree */
 	bool emulate;         /* not a cgroupfs (a test's fake tree): see cg_write() */
 };
 

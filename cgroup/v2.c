@@ -26,30 +26,47 @@ static unsigned wanted(const struct cg_dir *d, const struct cgroup_limits *l)
 	return m & d->ctrls;
 }
 
-static int enable(struct cg_dir *d, const char *dir, unsigned mask, struct brig_err *e)
+/* Is every controller in mask already listed in dir's subtree_control? */
+static bool enabled(const char *dir, unsigned mask)
+{
+	char buf[512];
+	unsigned have = 0;
+	char *save = NULL;
+
+	if (cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), NULL) < 0)
+		return false;
+	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		for (int c = 0; c < CG_NCTRL; c++)
+			if (strcmp(t, cg_ctrl_names[c]) == 0)
+				have |= CG_BIT(c);
+	return (have & mask) == mask;
+}
+
+static int enable(struct cg_dir *d, const char *dir, struct brig_err *e)
 {
 	static const enum cg_ctrl order[] = { CG_MEMORY, CG_CPU, CG_PIDS, CG_CPUSET };
 	char buf[128] = "";
 	size_t n = 0;
 
-	if (!mask)
+	/* Nothing to do, or already done (by systemd, an operator, another
+	 * container): skip the write, which would need a level without
+	 * processes of its own. */
+	if (!d->enable || enabled(dir, d->enable))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (mask & CG_BIT(order[i]))
+		if (d->enable & CG_BIT(order[i]))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s+%s", n ? " " : "",
 					      cg_ctrl_names[order[i]]);
 	/* One write: the kernel applies the whole list or none of it. */
 	return cg_write(d, dir, "cgroup.subtree_control", buf, e);
 }
 
-static unsigned enable_mask; /* for enable_level(); set by v2_create() */
-
 static int enable_level(struct cg_dir *d, const char *dir, const char *up, bool made,
 			struct brig_err *e)
 {
 	(void)up;
 	(void)made;
-	return enable(d, dir, enable_mask, e);
+	return enable(d, dir, e);
 }
 
 static int v2_create(struct cg_dir *d, const char *parent, const struct cgroup_limits *l,
@@ -58,11 +75,11 @@ static int v2_create(struct cg_dir *d, const char *parent, const struct cgroup_l
 	char pdir[PATH_MAX];
 	int r;
 
-	enable_mask = wanted(d, l);
+	d->enable = wanted(d, l);
 	/* Every ancestor, root down to the parent, hands the controllers on;
 	 * the container's own directory holds processes, so never its own
 	 * subtree_control ("no internal processes"). */
-	r = enable(d, d->mount, enable_mask, e);
+	r = enable(d, d->mount, e);
 	if (r < 0)
 		return r;
 	r = cg_mkdir_levels(d, parent, enable_level, e);

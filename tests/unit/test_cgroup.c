@@ -377,6 +377,26 @@ static void test_v2_only_available(void **state)
 	assert_int_equal(cgroup_remove_parent(NULL, &e), 1);
 }
 
+/* Levels already handing the controllers on are left alone (systemd's
+ * slices, or a --cgroup-parent with processes of its own). */
+static void test_v2_already_enabled(void **state)
+{
+	struct fx *fx = *state;
+	struct brig_err e = { 0 };
+	struct cgroup *cg;
+
+	fake_v2(fx, "cpuset cpu io memory pids\n");
+	put("cpuset cpu io memory pids\n", CG "/cgroup.subtree_control", fx->dir);
+	mkdirs(CG "/brig", fx->dir);
+	put("memory pids\n", CG "/brig/cgroup.subtree_control", fx->dir);
+	detect(fx);
+	cg = create(NULL, "c1", NULL);
+	assert_string_equal(get(CG "/cgroup.subtree_control", fx->dir), "cpuset cpu io memory pids");
+	assert_string_equal(get(CG "/brig/cgroup.subtree_control", fx->dir), "+memory +cpu +pids");
+	assert_int_equal(cgroup_destroy(cg, &e), 0);
+	cgroup_free(cg);
+}
+
 static void test_v2_swap(void **state)
 {
 	struct fx *fx = *state;
@@ -443,6 +463,9 @@ static void test_v2_stats(void **state)
 	assert_true(cgroup_stats(cg, &st, &e) < 0);
 	assert_non_null(strstr(e.msg, "memory.current"));
 	assert_int_equal(cgroup_destroy(cg, &e), 0);
+	/* Gone: an error, not zeros. */
+	assert_int_equal(cgroup_stats(cg, &st, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "/brig/c1"));
 	cgroup_free(cg);
 }
 
@@ -781,6 +804,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_only_available, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v2_already_enabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_create, setup, teardown),
