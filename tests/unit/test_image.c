@@ -1,0 +1,392 @@
+/* test_image.c - the image store: hostile tarballs stay contained, legit
+ * absolute symlinks survive, compressions, re-import, failure cleanup. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "brig.h"
+#include "image.h"
+#include "util.h"
+
+enum kind { FILE_, DIR_, SYMLINK, HARDLINK };
+
+struct ent {
+	enum kind kind;
+	const char *name;
+	const char *data; /* file content, or link target */
+};
+
+struct fixture {
+	char tmp[PATH_MAX];     /* everything lives under here */
+	char outside[PATH_MAX]; /* a directory no extraction may touch */
+	char tar[PATH_MAX];
+	struct brig_ctx ctx;
+	char root[PATH_MAX], runroot[PATH_MAX];
+	int warnings;
+	char last_warning[1024];
+};
+
+static void collect(void *arg, const char *msg)
+{
+	struct fixture *f = arg;
+	f->warnings++;
+	snprintf(f->last_warning, sizeof(f->last_warning), "%s", msg);
+}
+
+/* Write a tar with libarchive's writer; filter is one of the
+ * archive_write_add_filter_* functions or NULL. */
+static void write_tar(const char *path, int (*filter)(struct archive *), const struct ent *ents,
+		      size_t n)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+
+	assert_non_null(a);
+	archive_write_set_format_pax_restricted(a);
+	if (filter)
+		assert_int_equal(filter(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, ents[i].name);
+		archive_entry_set_mtime(e, 1700000000, 0);
+		switch (ents[i].kind) {
+		case FILE_:
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, (la_int64_t)strlen(ents[i].data));
+			break;
+		case DIR_:
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+			break;
+		case SYMLINK:
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_perm(e, 0777);
+			archive_entry_set_symlink(e, ents[i].data);
+			break;
+		case HARDLINK:
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_hardlink(e, ents[i].data);
+			break;
+		}
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		if (ents[i].kind == FILE_)
+			assert_int_equal(archive_write_data(a, ents[i].data, strlen(ents[i].data)),
+					 (la_ssize_t)strlen(ents[i].data));
+	}
+	archive_entry_free(e);
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char tmpl[] = "/tmp/brig-test-image-XXXXXX";
+
+	if (!f || !mkdtemp(tmpl))
+		return -1;
+	snprintf(f->tmp, sizeof(f->tmp), "%s", tmpl);
+	snprintf(f->outside, sizeof(f->outside), "%s/outside", f->tmp);
+	snprintf(f->tar, sizeof(f->tar), "%s/in.tar", f->tmp);
+	snprintf(f->root, sizeof(f->root), "%s/root", f->tmp);
+	snprintf(f->runroot, sizeof(f->runroot), "%s/run", f->tmp);
+	mkdir(f->outside, 0755);
+	mkdir(f->root, 0755);
+	mkdir(f->runroot, 0755);
+	f->ctx.root = f->root;
+	f->ctx.runroot = f->runroot;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct brig_err e;
+
+	remove_tree(f->tmp, &e);
+	free(f);
+	return 0;
+}
+
+static bool exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static bool exists(const char *fmt, ...)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p, sizeof(p), fmt, ap);
+	va_end(ap);
+	return lstat(p, &st) == 0;
+}
+
+static void assert_link(const char *rootfs, const char *name, const char *target)
+{
+	char p[PATH_MAX], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/%s", rootfs, name);
+	n = readlink(p, buf, sizeof(buf) - 1);
+	if (n < 0)
+		fail_msg("%s is not a symlink", p);
+	buf[n] = '\0';
+	assert_string_equal(buf, target);
+}
+
+static int count_byid(const struct fixture *f)
+{
+	char p[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(p, sizeof(p), "%s/images/by-id", f->root);
+	d = opendir(p);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_hostile_tar(void **state)
+{
+	struct fixture *f = *state;
+	char evil2_target[PATH_MAX], hl2[PATH_MAX], secret[PATH_MAX];
+	char id[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
+	struct brig_err e;
+	struct stat a, b;
+
+	/* evil2 -> "/" then "evil2/<tmp>/outside/pwned2": if followed, it
+	 * would land in our own outside dir, never in the real /etc. */
+	snprintf(evil2_target, sizeof(evil2_target), "evil2%s/pwned2", f->outside);
+	snprintf(hl2, sizeof(hl2), "evil%s", "/secret");
+	snprintf(secret, sizeof(secret), "%s/secret", f->outside);
+	FILE *s = fopen(secret, "w");
+	assert_non_null(s);
+	fputs("host secret", s);
+	fclose(s);
+
+	const struct ent ents[] = {
+		{ DIR_, "./", NULL },
+		{ DIR_, "etc/", NULL },
+		{ FILE_, "etc/hostname", "box\n" },
+		{ FILE_, "../escape", "x" },
+		{ FILE_, "/abs", "abs" },
+		{ FILE_, "a/../../x", "x" },
+		{ FILE_, "a/../inside", "ok" },
+		{ SYMLINK, "evil", f->outside },
+		{ FILE_, "evil/pwned", "pwned" },
+		{ SYMLINK, "evil2", "/" },
+		{ FILE_, evil2_target, "pwned" },
+		{ HARDLINK, "hl", "/etc/passwd" },
+		{ HARDLINK, "hl2", hl2 },
+		{ HARDLINK, "hl3", "../../../../../../etc/passwd" },
+		{ DIR_, "bin/", NULL },
+		{ FILE_, "bin/busybox", "#!busybox" },
+		{ SYMLINK, "bin/sh", "busybox" },
+		{ SYMLINK, "bin/ls", "/bin/busybox" },
+		{ HARDLINK, "bin/ash", "bin/busybox" },
+		{ SYMLINK, "lib", "/usr/lib" },
+	};
+	write_tar(f->tar, NULL, ents, sizeof(ents) / sizeof(ents[0]));
+	if (image_import(&f->ctx, f->tar, "hostile", collect, f, id, &e) < 0)
+		fail_msg("import: %s", e.msg);
+	assert_true(f->warnings >= 7);
+
+	assert_int_equal(image_resolve(&f->ctx, "hostile", id2, rootfs, sizeof(rootfs), &e), 0);
+	assert_string_equal(id, id2);
+	/* Nothing escaped: not next to rootfs, not in by-id, not outside. */
+	assert_false(exists("%s/images/by-id/%s/escape", f->root, id));
+	assert_false(exists("%s/images/by-id/escape", f->root));
+	assert_false(exists("%s/images/by-id/%s/x", f->root, id));
+	assert_false(exists("%s/pwned", f->outside));
+	assert_false(exists("%s/pwned2", f->outside));
+	assert_false(exists("%s/escape", f->tmp));
+	assert_false(exists("%s/x", f->tmp));
+	/* Contained or refused, and hard links never reach host files. */
+	assert_true(exists("%s/abs", rootfs));
+	assert_true(exists("%s/inside", rootfs));
+	assert_true(exists("%s/etc/hostname", rootfs));
+	assert_false(exists("%s/hl", rootfs));
+	assert_false(exists("%s/hl2", rootfs));
+	assert_false(exists("%s/hl3", rootfs));
+	assert_false(exists("%s/evil/pwned", f->outside));
+	/* Legit symlinks, relative and absolute, are kept as they are. */
+	assert_link(rootfs, "bin/sh", "busybox");
+	assert_link(rootfs, "bin/ls", "/bin/busybox");
+	assert_link(rootfs, "lib", "/usr/lib");
+	assert_link(rootfs, "evil", f->outside);
+	assert_link(rootfs, "evil2", "/");
+	/* A hard link inside the image is a hard link. */
+	char p1[PATH_MAX], p2[PATH_MAX];
+	snprintf(p1, sizeof(p1), "%s/bin/busybox", rootfs);
+	snprintf(p2, sizeof(p2), "%s/bin/ash", rootfs);
+	assert_int_equal(stat(p1, &a), 0);
+	assert_int_equal(stat(p2, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+}
+
+static void test_compressions(void **state)
+{
+	static const struct {
+		const char *name;
+		int (*filter)(struct archive *);
+	} cases[] = {
+		{ "plain", NULL },
+		{ "gz", archive_write_add_filter_gzip },
+		{ "xz", archive_write_add_filter_xz },
+		{ "zst", archive_write_add_filter_zstd },
+		{ "bz2", archive_write_add_filter_bzip2 },
+	};
+	struct fixture *f = *state;
+	const struct ent ents[] = {
+		{ DIR_, "etc", NULL },
+		{ FILE_, "etc/os-release", "ID=test\n" },
+	};
+	char rootfs[PATH_MAX], id[BRIG_ID_LEN + 1], p[PATH_MAX];
+	struct brig_err e;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* Misleading suffix: detection is by content. */
+		snprintf(p, sizeof(p), "%s/img-%s.bin", f->tmp, cases[i].name);
+		write_tar(p, cases[i].filter, ents, 2);
+		if (image_import(&f->ctx, p, cases[i].name, collect, f, NULL, &e) < 0)
+			fail_msg("import %s: %s", cases[i].name, e.msg);
+		assert_int_equal(image_resolve(&f->ctx, cases[i].name, id, rootfs, sizeof(rootfs), &e),
+				 0);
+		assert_true(exists("%s/etc/os-release", rootfs));
+	}
+	assert_int_equal(f->warnings, 0);
+
+	json_t *all = NULL;
+	assert_int_equal(image_list(&f->ctx, &all, &e), 0);
+	assert_int_equal(json_array_size(all), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "name")),
+			    "bz2");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(all, 0), "size")), 8);
+	json_decref(all);
+}
+
+static void test_reimport_and_rm(void **state)
+{
+	struct fixture *f = *state;
+	const struct ent v1[] = { { FILE_, "version", "1" } };
+	const struct ent v2[] = { { FILE_, "version", "2" } };
+	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
+	struct brig_err e;
+	json_t *rec = NULL;
+
+	write_tar(f->tar, NULL, v1, 1);
+	assert_int_equal(image_import(&f->ctx, f->tar, "img", collect, f, id1, &e), 0);
+	write_tar(f->tar, archive_write_add_filter_gzip, v2, 1);
+	assert_int_equal(image_import(&f->ctx, f->tar, "img", collect, f, id2, &e), 0);
+	assert_string_not_equal(id1, id2);
+	assert_false(exists("%s/images/by-id/%s", f->root, id1));
+	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id2));
+	assert_int_equal(count_byid(f), 1);
+
+	assert_int_equal(image_inspect(&f->ctx, "img", &rec, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(rec, "id")), id2);
+	assert_string_equal(json_string_value(json_object_get(rec, "name")), "img");
+	assert_true(json_is_string(json_object_get(rec, "created")));
+	assert_string_equal(json_string_value(json_object_get(rec, "source")), f->tar);
+	json_decref(rec);
+
+	assert_int_equal(image_remove(&f->ctx, "img", &e), 0);
+	assert_int_equal(count_byid(f), 0);
+	assert_int_equal(image_resolve(&f->ctx, "img", id1, rootfs, sizeof(rootfs), &e), -ENOENT);
+	assert_string_equal(e.msg, "image 'img': no such image");
+	assert_int_equal(image_remove(&f->ctx, "img", &e), -ENOENT);
+	assert_int_equal(image_remove(&f->ctx, "../etc", &e), -ENOENT);
+}
+
+static void test_failed_import_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char id[BRIG_ID_LEN + 1];
+	struct brig_err e;
+	FILE *g = fopen(f->tar, "w");
+
+	assert_non_null(g);
+	for (int i = 0; i < 4096; i++)
+		fputc((i * 7919) & 0xff, g);
+	fclose(g);
+	assert_true(image_import(&f->ctx, f->tar, "junk", collect, f, id, &e) < 0);
+	assert_int_equal(count_byid(f), 0);
+	assert_false(exists("%s/images/junk.json", f->root));
+	/* A truncated gzip tarball fails too, after extracting a part. */
+	const struct ent big[] = { { FILE_, "a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+				   { FILE_, "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } };
+	write_tar(f->tar, archive_write_add_filter_gzip, big, 2);
+	assert_int_equal(truncate(f->tar, 60), 0);
+	assert_true(image_import(&f->ctx, f->tar, "junk", collect, f, id, &e) < 0);
+	assert_int_equal(count_byid(f), 0);
+	/* Missing file and bad names are refused up front. */
+	assert_true(image_import(&f->ctx, "/nonexistent.tar", "junk", collect, f, id, &e) < 0);
+	assert_true(image_import(&f->ctx, f->tar, "../bad", collect, f, id, &e) < 0);
+	assert_int_equal(count_byid(f), 0);
+}
+
+static void test_dir_import(void **state)
+{
+	struct fixture *f = *state;
+	char src[PATH_MAX], p[PATH_MAX], rootfs[PATH_MAX], id[BRIG_ID_LEN + 1];
+	struct brig_err e;
+
+	snprintf(src, sizeof(src), "%s/srcdir/bin", f->tmp);
+	assert_int_equal(mkdir_p(src, 0755, &e), 0);
+	snprintf(p, sizeof(p), "%s/busybox", src);
+	assert_int_equal(write_atomic(p, "bb", 2, &e), 0);
+	snprintf(p, sizeof(p), "%s/sh", src);
+	assert_int_equal(symlink("/bin/busybox", p), 0);
+	snprintf(src, sizeof(src), "%s/srcdir", f->tmp);
+	if (image_import(&f->ctx, src, "fromdir", collect, f, id, &e) < 0)
+		fail_msg("import dir: %s", e.msg);
+	assert_int_equal(image_resolve(&f->ctx, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
+	assert_true(exists("%s/bin/busybox", rootfs));
+	assert_link(rootfs, "bin/sh", "/bin/busybox");
+}
+
+static void test_extract_buf(void **state)
+{
+	struct fixture *f = *state;
+	const char junk[] = "not a tar at all";
+	struct brig_err e;
+
+	assert_true(image_extract_buf(junk, sizeof(junk), f->outside, collect, f, &e) < 0);
+	assert_true(image_extract_buf("", 0, f->outside, collect, f, &e) < 0 ||
+		    f->warnings == 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hostile_tar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compressions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reimport_and_rm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_import_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extract_buf, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
