@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
@@ -172,7 +172,8 @@ int cg_mkdir_levels(struct cg_dir *d, const char *rel,
 		}
 		memcpy(up, dir, n + 1);
 		if (n + 1 + clen >= sizeof(dir))
-			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s", d->mount, rel);
+			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s", d->mount,
+					 rel);
 		dir[n] = '/';
 		memcpy(dir + n + 1, p, clen);
 		n += 1 + clen;
@@ -220,7 +221,7 @@ int cg_rmdir(const struct cg_dir *d, const char *path, struct brig_err *e)
 {
 	/* Tasks that just exited may still be counted for a moment: poll up
 	 * to 1 s for the kernel to drain them, then give up with EBUSY. */
-	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	const struct timespec tick = {0, 10 * 1000 * 1000};
 	int tries = 100;
 
 	for (;;) {
@@ -268,7 +269,8 @@ static int check_names(const char **parent, const char *id, struct brig_err *e)
 		size_t clen = strcspn(p, "/");
 
 		if ((clen == 1 && p[0] == '.') || (clen == 2 && p[0] == '.' && p[1] == '.'))
-			return brig_errf(e, EINVAL, "cgroup parent \"%s\": \".\" and \"..\" are not allowed",
+			return brig_errf(e, EINVAL,
+					 "cgroup parent \"%s\": \".\" and \"..\" are not allowed",
 					 *parent);
 		p += clen;
 		while (*p == '/')
@@ -279,7 +281,8 @@ static int check_names(const char **parent, const char *id, struct brig_err *e)
 	if (id) {
 		if (!*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
 		    strlen(id) > 255)
-			return brig_errf(e, EINVAL, "cgroup id \"%s\": not a valid directory name", id);
+			return brig_errf(e, EINVAL, "cgroup id \"%s\": not a valid directory name",
+					 id);
 	}
 	return 0;
 }
@@ -357,8 +360,8 @@ static int build(const char *parent, const char *id, struct cgroup **out, struct
 
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", d->mount, parent, id) >=
 		    sizeof(path))
-			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s/%s", d->mount,
-					 parent, id);
+			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s/%s",
+					 d->mount, parent, id);
 		memcpy(d->path, path, sizeof(d->path));
 	}
 	*out = steal_ptr(cg);
@@ -381,8 +384,10 @@ static int check_limits(const struct cgroup *cg, const struct cgroup_limits *l, 
 		enum cg_ctrl c;
 		const char *what;
 	} need[] = {
-		{ CG_MEMORY, "memory limit" }, { CG_CPU, "cpu limit" },
-		{ CG_PIDS, "pids limit" },     { CG_CPUSET, "cpuset" },
+	    {CG_MEMORY, "memory limit"},
+	    {CG_CPU, "cpu limit"},
+	    {CG_PIDS, "pids limit"},
+	    {CG_CPUSET, "cpuset"},
 	};
 	unsigned have = all_ctrls(cg);
 
@@ -407,11 +412,13 @@ static int check_limits(const struct cgroup *cg, const struct cgroup_limits *l, 
 		}
 		if (want && !(have & CG_BIT(need[i].c)))
 			return brig_errf(e, EOPNOTSUPP,
-					 "%s requested but the %s cgroup controller is not available on this host",
+					 "%s requested but the %s cgroup controller is not "
+					 "available on this host",
 					 need[i].what, cg_ctrl_names[need[i].c]);
 	}
 	if (l->memory < 0)
-		return brig_errf(e, EINVAL, "memory limit %" PRId64 ": must be positive", l->memory);
+		return brig_errf(e, EINVAL, "memory limit %" PRId64 ": must be positive",
+				 l->memory);
 	if (l->memory_swap < -1)
 		return brig_errf(e, EINVAL, "memory+swap limit %" PRId64 ": must be positive or -1",
 				 l->memory_swap);
@@ -422,7 +429,8 @@ static int check_limits(const struct cgroup *cg, const struct cgroup_limits *l, 
 				 "memory+swap limit %" PRId64 " is below the memory limit %" PRId64,
 				 l->memory_swap, l->memory);
 	if (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144))
-		return brig_errf(e, EINVAL, "cpu shares %" PRIu64 ": must be 2..262144", l->cpu_shares);
+		return brig_errf(e, EINVAL, "cpu shares %" PRIu64 ": must be 2..262144",
+				 l->cpu_shares);
 	if (l->cpu_period && (l->cpu_period < 1000 || l->cpu_period > 1000000))
 		return brig_errf(e, EINVAL, "cpu period %" PRIu64 ": must be 1000..1000000 us",
 				 l->cpu_period);
@@ -437,7 +445,7 @@ static int check_limits(const struct cgroup *cg, const struct cgroup_limits *l, 
 int cgroup_create(const char *parent, const char *id, const struct cgroup_limits *l,
 		  struct cgroup **out, struct brig_err *e)
 {
-	static const struct cgroup_limits none = { 0 };
+	static const struct cgroup_limits none = {0};
 	struct cgroup *cg = NULL;
 	const char *par = parent;
 	int r;
@@ -527,10 +535,7 @@ int cgroup_destroy(struct cgroup *cg, struct brig_err *e)
 	return ret;
 }
 
-void cgroup_free(struct cgroup *cg)
-{
-	free(cg);
-}
+void cgroup_free(struct cgroup *cg) { free(cg); }
 
 int cgroup_remove_parent(const char *parent, struct brig_err *e)
 {
@@ -547,7 +552,8 @@ int cgroup_remove_parent(const char *parent, struct brig_err *e)
 		size_t base = strlen(d->mount);
 
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", d->mount, parent) >= sizeof(path))
-			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s", d->mount, parent);
+			return brig_errf(e, ENAMETOOLONG, "cgroup path too long: %s/%s", d->mount,
+					 parent);
 		/* Deepest level first; stop at the first one still in use. */
 		while (strlen(path) > base) {
 			char *slash;
@@ -601,7 +607,8 @@ static int cpu_number(const char **p, const char *whole, long *v, struct brig_er
 	while (isdigit((unsigned char)s[n]))
 		n++;
 	if (n == 0)
-		return brig_errf(e, EINVAL, "cpuset \"%s\": expected a CPU number at \"%s\"", whole, s);
+		return brig_errf(e, EINVAL, "cpuset \"%s\": expected a CPU number at \"%s\"", whole,
+				 s);
 	if (n > 5)
 		return brig_errf(e, ERANGE, "cpuset \"%s\": CPU number %.*s is out of range", whole,
 				 (int)n, s);
@@ -637,7 +644,9 @@ int cgroup_parse_cpuset(const char *s, int ncpus, char *out, size_t outlen, stru
 			if (r < 0)
 				return r;
 			if (hi < lo)
-				return brig_errf(e, EINVAL, "cpuset \"%s\": range %ld-%ld is reversed", s, lo, hi);
+				return brig_errf(e, EINVAL,
+						 "cpuset \"%s\": range %ld-%ld is reversed", s, lo,
+						 hi);
 		}
 		if (hi >= ncpus)
 			return brig_errf(e, EINVAL, "cpuset %ld: host has only %d CPU%s", hi, ncpus,

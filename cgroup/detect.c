@@ -18,8 +18,8 @@
 struct cg_host cg_host;
 
 const char *const cg_ctrl_names[CG_NCTRL] = {
-	[CG_MEMORY] = "memory", [CG_CPU] = "cpu",   [CG_CPUACCT] = "cpuacct",
-	[CG_CPUSET] = "cpuset", [CG_PIDS] = "pids",
+    [CG_MEMORY] = "memory", [CG_CPU] = "cpu",	[CG_CPUACCT] = "cpuacct",
+    [CG_CPUSET] = "cpuset", [CG_PIDS] = "pids",
 };
 
 static int ctrl_index(const char *name, size_t len)
@@ -153,7 +153,7 @@ int cgroup_detect(const char *mountinfo, const char *proc_cgroup, const char *ro
 {
 	cleanup_fclose FILE *mi = NULL, *pc = NULL;
 	cleanup_free char *line = NULL;
-	bool v2_root = false, v1_root[CG_NCTRL] = { false };
+	bool v2_root = false, v1_root[CG_NCTRL] = {false};
 	unsigned on_v1 = 0;
 	size_t cap = 0;
 	int r;
@@ -196,7 +196,8 @@ int cgroup_detect(const char *mountinfo, const char *proc_cgroup, const char *ro
 	else if (cg_host.v2_mount[0])
 		cg_host.mode = CG_MODE_V2;
 	else
-		return brig_errf(e, ENOENT, "cgroup detect: no cgroup hierarchy mounted (%s)", mountinfo);
+		return brig_errf(e, ENOENT, "cgroup detect: no cgroup hierarchy mounted (%s)",
+				 mountinfo);
 	cg_host.detected = true;
 	return 0;
 }

@@ -24,10 +24,10 @@ enum cg_mode { CG_MODE_NONE, CG_MODE_V1, CG_MODE_V2, CG_MODE_HYBRID };
 struct cg_host {
 	bool detected;
 	enum cg_mode mode;
-	char v2_mount[PATH_MAX];          /* "" when no cgroup2 mount */
-	unsigned v2_ctrls;                /* ours listed in the root cgroup.controllers */
+	char v2_mount[PATH_MAX];	   /* "" when no cgroup2 mount */
+	unsigned v2_ctrls;		   /* ours listed in the root cgroup.controllers */
 	char v1_mount[CG_NCTRL][PATH_MAX]; /* "" when the controller is not on v1 */
-	char self_v2[PATH_MAX];           /* this process, from /proc/self/cgroup */
+	char self_v2[PATH_MAX];		   /* this process, from /proc/self/cgroup */
 	char self_v1[CG_NCTRL][PATH_MAX];
 };
 
@@ -38,9 +38,9 @@ struct cg_dir {
 	const struct cgroup_ops *ops;
 	char mount[PATH_MAX]; /* hierarchy root */
 	char path[PATH_MAX];  /* mount/parent/id */
-	unsigned ctrls;       /* controllers this directory serves (CG_BIT mask) */
+	unsigned ctrls;	      /* controllers this directory serves (CG_BIT mask) */
 	unsigned enable;      /* v2: controllers create() turns on down the tree */
-	bool emulate;         /* not a cgroupfs (a test's fake tree): see cg_write() */
+	bool emulate;	      /* not a cgroupfs (a test's fake tree): see cg_write() */
 };
 
 /* A driver.  create() makes every missing level of mount/parent/id ready for

@@ -28,7 +28,7 @@ static bool blank(const char *s)
 static int seed_cpuset(struct cg_dir *d, const char *dir, const char *up, bool made,
 		       struct brig_err *e)
 {
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	char cur[4096], val[4096];
 	int r;
 
@@ -46,7 +46,8 @@ static int seed_cpuset(struct cg_dir *d, const char *dir, const char *up, bool m
 			return r;
 		val[strcspn(val, "\n")] = '\0';
 		if (blank(val))
-			return brig_errf(e, EINVAL, "%s/%s is empty: cannot seed %s", up, files[i], dir);
+			return brig_errf(e, EINVAL, "%s/%s is empty: cannot seed %s", up, files[i],
+					 dir);
 		r = cg_write(d, dir, files[i], val, e);
 		if (r < 0)
 			return r;
@@ -67,7 +68,8 @@ static int v1_create(struct cg_dir *d, const char *parent, const struct cgroup_l
 			return brig_errf(e, ENAMETOOLONG, "cgroup path too long");
 		if (access(memsw, F_OK) < 0)
 			return brig_errf(e, EINVAL,
-					 "memory+swap limit: swap accounting is not enabled on this host (no %s)",
+					 "memory+swap limit: swap accounting is not enabled on "
+					 "this host (no %s)",
 					 memsw);
 	}
 	/* d->path is mount/parent/id: make every level, seeding cpusets. */
@@ -120,8 +122,8 @@ static int v1_set_limits(struct cg_dir *d, const struct cgroup_limits *l, struct
 		}
 	}
 	if ((d->ctrls & CG_BIT(CG_PIDS)) && l->pids != 0) {
-		r = l->pids > 0 ? write_i64(d, "pids.max", l->pids, e) :
-				  cg_write(d, d->path, "pids.max", "max", e);
+		r = l->pids > 0 ? write_i64(d, "pids.max", l->pids, e)
+				: cg_write(d, d->path, "pids.max", "max", e);
 		if (r < 0)
 			return r;
 	}
@@ -186,15 +188,12 @@ static int v1_stats(struct cg_dir *d, struct cgroup_stats *st, struct brig_err *
 	return 0;
 }
 
-static int v1_destroy(struct cg_dir *d, struct brig_err *e)
-{
-	return cg_rmdir(d, d->path, e);
-}
+static int v1_destroy(struct cg_dir *d, struct brig_err *e) { return cg_rmdir(d, d->path, e); }
 
 const struct cgroup_ops cg_v1_ops = {
-	.create = v1_create,
-	.enter = v1_enter,
-	.set_limits = v1_set_limits,
-	.stats = v1_stats,
-	.destroy = v1_destroy,
+    .create = v1_create,
+    .enter = v1_enter,
+    .set_limits = v1_set_limits,
+    .stats = v1_stats,
+    .destroy = v1_destroy,
 };

@@ -44,7 +44,7 @@ static bool enabled(const char *dir, unsigned mask)
 
 static int enable(struct cg_dir *d, const char *dir, struct brig_err *e)
 {
-	static const enum cg_ctrl order[] = { CG_MEMORY, CG_CPU, CG_PIDS, CG_CPUSET };
+	static const enum cg_ctrl order[] = {CG_MEMORY, CG_CPU, CG_PIDS, CG_CPUSET};
 	char buf[128] = "";
 	size_t n = 0;
 
@@ -86,12 +86,13 @@ static int v2_create(struct cg_dir *d, const char *parent, const struct cgroup_l
 	if (r < 0)
 		return r;
 	if ((d->ctrls & CG_BIT(CG_MEMORY)) && l && l->memory_swap != 0) {
-		if ((size_t)snprintf(pdir, sizeof(pdir), "%s/%s/memory.swap.max", d->mount, parent) >=
-		    sizeof(pdir))
+		if ((size_t)snprintf(pdir, sizeof(pdir), "%s/%s/memory.swap.max", d->mount,
+				     parent) >= sizeof(pdir))
 			return brig_errf(e, ENAMETOOLONG, "cgroup path too long");
 		if (access(pdir, F_OK) < 0)
 			return brig_errf(e, EINVAL,
-					 "memory+swap limit: swap accounting is not enabled on this host (no %s)",
+					 "memory+swap limit: swap accounting is not enabled on "
+					 "this host (no %s)",
 					 pdir);
 	}
 	if (mkdir(d->path, 0755) < 0 && errno != EEXIST)
@@ -133,7 +134,8 @@ static int v2_set_limits(struct cg_dir *d, const struct cgroup_limits *l, struct
 		if (l->cpu_shares) {
 			/* The mapping runc and crun use: shares 2..262144 onto
 			 * weight 1..10000. */
-			snprintf(v, sizeof(v), "%" PRIu64, 1 + ((l->cpu_shares - 2) * 9999) / 262142);
+			snprintf(v, sizeof(v), "%" PRIu64,
+				 1 + ((l->cpu_shares - 2) * 9999) / 262142);
 			r = cg_write(d, d->path, "cpu.weight", v, e);
 			if (r < 0)
 				return r;
@@ -165,10 +167,7 @@ static int v2_enter(struct cg_dir *d, pid_t pid, struct brig_err *e)
 }
 
 /* A missing file means the controller is off here: report zero. */
-static int soft(int r)
-{
-	return r == -ENOENT ? 0 : r;
-}
+static int soft(int r) { return r == -ENOENT ? 0 : r; }
 
 static int v2_stats(struct cg_dir *d, struct cgroup_stats *st, struct brig_err *e)
 {
@@ -210,15 +209,12 @@ static int v2_stats(struct cg_dir *d, struct cgroup_stats *st, struct brig_err *
 	return 0;
 }
 
-static int v2_destroy(struct cg_dir *d, struct brig_err *e)
-{
-	return cg_rmdir(d, d->path, e);
-}
+static int v2_destroy(struct cg_dir *d, struct brig_err *e) { return cg_rmdir(d, d->path, e); }
 
 const struct cgroup_ops cg_v2_ops = {
-	.create = v2_create,
-	.enter = v2_enter,
-	.set_limits = v2_set_limits,
-	.stats = v2_stats,
-	.destroy = v2_destroy,
+    .create = v2_create,
+    .enter = v2_enter,
+    .set_limits = v2_set_limits,
+    .stats = v2_stats,
+    .destroy = v2_destroy,
 };

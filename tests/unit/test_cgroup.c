@@ -25,9 +25,9 @@
 #include "cgroup.h"
 
 struct fx {
-	char dir[256];   /* the temp dir: fake root_prefix */
-	char mi[300];    /* fake mountinfo */
-	char pc[300];    /* fake /proc/self/cgroup */
+	char dir[256]; /* the temp dir: fake root_prefix */
+	char mi[300];  /* fake mountinfo */
+	char pc[300];  /* fake /proc/self/cgroup */
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -139,7 +139,8 @@ static int teardown(void **state)
 static void fake_v2(struct fx *fx, const char *controllers)
 {
 	put("22 1 0:21 / /sys rw - sysfs sysfs rw\n"
-	    "30 22 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 "
+	    "30 22 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 "
+	    "cgroup2 "
 	    "rw,nsdelegate,memory_recursiveprot\n",
 	    "%s", fx->mi);
 	put("0::/user.slice/user-0.slice/session-1.scope\n", "%s", fx->pc);
@@ -153,12 +154,14 @@ static void fake_v2(struct fx *fx, const char *controllers)
 static void fake_v1(struct fx *fx, bool memsw)
 {
 	put("30 22 0:27 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
-	    "31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:7 - cgroup cgroup rw,cpu,cpuacct\n"
+	    "31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:7 - cgroup cgroup "
+	    "rw,cpu,cpuacct\n"
 	    "33 30 0:30 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n"
 	    "34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
 	    "35 30 0:32 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices\n"
 	    "38 30 0:35 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
-	    "39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n",
+	    "39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup "
+	    "rw,xattr,name=systemd\n",
 	    "%s", fx->mi);
 	put("6:pids:/\n5:devices:/\n4:memory:/user.slice\n3:cpuset:/\n2:cpu,cpuacct:/\n"
 	    "1:name=systemd:/\n",
@@ -189,8 +192,8 @@ static void fake_hybrid(struct fx *fx)
 	put("9:name=systemd:/\n8:pids:/\n4:memory:/process_api/14716da2aa2cddf0a41949104ac28c6c\n"
 	    "3:cpuset:/\n2:cpuacct:/\n1:cpu:/\n0::/\n",
 	    "%s", fx->pc);
-	for (const char *const *c = (const char *const[]){ "cpu", "cpuacct", "cpuset", "memory",
-							    "pids", "unified", NULL };
+	for (const char *const *c = (const char *const[]){"cpu", "cpuacct", "cpuset", "memory",
+							  "pids", "unified", NULL};
 	     *c; c++)
 		mkdirs(CG "/%s", fx->dir, *c);
 	put("0-1\n", CG "/cpuset/cpuset.cpus", fx->dir);
@@ -201,7 +204,7 @@ static void fake_hybrid(struct fx *fx)
 
 static void detect(struct fx *fx)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	int r = cgroup_detect(fx->mi, fx->pc, fx->dir, &e);
 
 	if (r < 0)
@@ -210,7 +213,7 @@ static void detect(struct fx *fx)
 
 static struct cgroup *create(const char *parent, const char *id, const struct cgroup_limits *l)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg = NULL;
 
 	if (cgroup_create(parent, id, l, &cg, &e) < 0)
@@ -223,7 +226,7 @@ static struct cgroup *create(const char *parent, const char *id, const struct cg
 static void test_detect_v2(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg = NULL;
 	char want[512];
 
@@ -233,7 +236,7 @@ static void test_detect_v2(void **state)
 	assert_int_equal(cgroup_open(NULL, "c1", &cg, &e), 0);
 	snprintf(want, sizeof(want), "%s/sys/fs/cgroup/brig/c1", fx->dir);
 	assert_string_equal(cgroup_path(cg, NULL), want);
-	for (const char *const *c = (const char *const[]){ "memory", "cpu", "cpuset", "pids", NULL };
+	for (const char *const *c = (const char *const[]){"memory", "cpu", "cpuset", "pids", NULL};
 	     *c; c++)
 		assert_string_equal(cgroup_path(cg, *c), want);
 	cgroup_free(cg);
@@ -242,7 +245,7 @@ static void test_detect_v2(void **state)
 static void test_detect_v1(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg = NULL;
 	char want[512];
 
@@ -264,7 +267,7 @@ static void test_detect_v1(void **state)
 static void test_detect_hybrid(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg = NULL;
 	char want[512];
 
@@ -285,7 +288,7 @@ static void test_detect_hybrid(void **state)
 static void test_detect_none(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 
 	put("22 1 0:21 / /sys rw - sysfs sysfs rw\n", "%s", fx->mi);
 	put("", "%s", fx->pc);
@@ -298,7 +301,7 @@ static void test_detect_none(void **state)
 static void test_bad_names(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg = NULL;
 
 	fake_v2(fx, "memory pids\n");
@@ -315,17 +318,23 @@ static void test_bad_names(void **state)
 static void test_v2_create(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .cpu_quota = 50000, .cpu_period = 100000,
-				   .cpu_shares = 1024, .pids = 10, .cpuset = "0-1" };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 64 << 20,
+				  .cpu_quota = 50000,
+				  .cpu_period = 100000,
+				  .cpu_shares = 1024,
+				  .pids = 10,
+				  .cpuset = "0-1"};
 	struct cgroup *cg;
 
 	fake_v2(fx, "cpuset cpu io memory hugetlb pids rdma misc\n");
 	detect(fx);
 	cg = create("a/b", "c1", &l);
 	/* Every ancestor from the root down to the parent, not the leaf. */
-	assert_string_equal(get(CG "/cgroup.subtree_control", fx->dir), "+memory +cpu +pids +cpuset");
-	assert_string_equal(get(CG "/a/cgroup.subtree_control", fx->dir), "+memory +cpu +pids +cpuset");
+	assert_string_equal(get(CG "/cgroup.subtree_control", fx->dir),
+			    "+memory +cpu +pids +cpuset");
+	assert_string_equal(get(CG "/a/cgroup.subtree_control", fx->dir),
+			    "+memory +cpu +pids +cpuset");
 	assert_string_equal(get(CG "/a/b/cgroup.subtree_control", fx->dir),
 			    "+memory +cpu +pids +cpuset");
 	assert_false(exists(CG "/a/b/c1/cgroup.subtree_control", fx->dir));
@@ -341,7 +350,7 @@ static void test_v2_create(void **state)
 
 	assert_int_equal(cgroup_destroy(cg, &e), 0);
 	assert_false(exists(CG "/a/b/c1", fx->dir));
-	assert_true(exists(CG "/a/b", fx->dir)); /* shared parent stays */
+	assert_true(exists(CG "/a/b", fx->dir));     /* shared parent stays */
 	assert_int_equal(cgroup_destroy(cg, &e), 0); /* absent is success */
 	cgroup_free(cg);
 	assert_int_equal(cgroup_remove_parent("a/b", &e), 2);
@@ -352,8 +361,8 @@ static void test_v2_create(void **state)
 static void test_v2_only_available(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 1 << 20 };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 1 << 20};
 	struct cgroup *cg = NULL;
 
 	fake_v2(fx, "io memory pids\n");
@@ -369,7 +378,7 @@ static void test_v2_only_available(void **state)
 
 	/* A limit for a controller the host lacks is refused up front. */
 	cg = NULL;
-	l = (struct cgroup_limits){ .cpu_quota = 50000 };
+	l = (struct cgroup_limits){.cpu_quota = 50000};
 	assert_int_equal(cgroup_create(NULL, "c2", &l, &cg, &e), -EOPNOTSUPP);
 	assert_non_null(strstr(e.msg, "cpu"));
 	assert_null(cg);
@@ -382,7 +391,7 @@ static void test_v2_only_available(void **state)
 static void test_v2_already_enabled(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg;
 
 	fake_v2(fx, "cpuset cpu io memory pids\n");
@@ -391,7 +400,8 @@ static void test_v2_already_enabled(void **state)
 	put("memory pids\n", CG "/brig/cgroup.subtree_control", fx->dir);
 	detect(fx);
 	cg = create(NULL, "c1", NULL);
-	assert_string_equal(get(CG "/cgroup.subtree_control", fx->dir), "cpuset cpu io memory pids");
+	assert_string_equal(get(CG "/cgroup.subtree_control", fx->dir),
+			    "cpuset cpu io memory pids");
 	assert_string_equal(get(CG "/brig/cgroup.subtree_control", fx->dir), "+memory +cpu +pids");
 	assert_int_equal(cgroup_destroy(cg, &e), 0);
 	cgroup_free(cg);
@@ -400,8 +410,8 @@ static void test_v2_already_enabled(void **state)
 static void test_v2_swap(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .memory_swap = 128 << 20 };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 64 << 20, .memory_swap = 128 << 20};
 	struct cgroup *cg = NULL;
 
 	fake_v2(fx, "memory pids cpu\n");
@@ -433,7 +443,7 @@ static void test_v2_swap(void **state)
 static void test_v2_stats(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup_stats st;
 	struct cgroup *cg;
 
@@ -444,8 +454,8 @@ static void test_v2_stats(void **state)
 	put("1000\n", CG "/brig/c1/memory.current", fx->dir);
 	put("max\n", CG "/brig/c1/memory.max", fx->dir);
 	put("3\n", CG "/brig/c1/pids.current", fx->dir);
-	put("low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\noom_group_kill 0\n", CG "/brig/c1/memory.events",
-	    fx->dir);
+	put("low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\noom_group_kill 0\n",
+	    CG "/brig/c1/memory.events", fx->dir);
 	assert_int_equal(cgroup_stats(cg, &st, &e), 0);
 	assert_int_equal(st.cpu_usage_ns, 1500000);
 	assert_int_equal(st.memory_usage, 1000);
@@ -474,9 +484,13 @@ static void test_v2_stats(void **state)
 static void test_v1_create(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .memory_swap = 128 << 20, .cpu_quota = 50000,
-				   .cpu_shares = 512, .pids = 10, .cpuset = "1" };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 64 << 20,
+				  .memory_swap = 128 << 20,
+				  .cpu_quota = 50000,
+				  .cpu_shares = 512,
+				  .pids = 10,
+				  .cpuset = "1"};
 	struct cgroup *cg;
 
 	fake_v1(fx, true);
@@ -522,7 +536,7 @@ static void test_v1_create(void **state)
 static void test_v1_existing_cpuset_kept(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *cg;
 
 	fake_v1(fx, true);
@@ -543,8 +557,8 @@ static void test_v1_existing_cpuset_kept(void **state)
 static void test_v1_no_swap_accounting(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .memory_swap = 128 << 20 };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 64 << 20, .memory_swap = 128 << 20};
 	struct cgroup *cg = NULL;
 
 	fake_v1(fx, false);
@@ -563,7 +577,7 @@ static void test_v1_no_swap_accounting(void **state)
 static void test_v1_stats(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup_stats st;
 	struct cgroup *cg;
 
@@ -573,8 +587,8 @@ static void test_v1_stats(void **state)
 	put("123456789\n", CG "/cpu,cpuacct/brig/c1/cpuacct.usage", fx->dir);
 	put("4096\n", CG "/memory/brig/c1/memory.usage_in_bytes", fx->dir);
 	put("9223372036854771712\n", CG "/memory/brig/c1/memory.limit_in_bytes", fx->dir);
-	put("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", CG "/memory/brig/c1/memory.oom_control",
-	    fx->dir);
+	put("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n",
+	    CG "/memory/brig/c1/memory.oom_control", fx->dir);
 	put("7\n", CG "/pids/brig/c1/pids.current", fx->dir);
 	assert_int_equal(cgroup_stats(cg, &st, &e), 0);
 	assert_int_equal(st.cpu_usage_ns, 123456789);
@@ -584,8 +598,8 @@ static void test_v1_stats(void **state)
 	assert_true(st.oom_killed);
 
 	put("67108864\n", CG "/memory/brig/c1/memory.limit_in_bytes", fx->dir);
-	put("oom_kill_disable 0\nunder_oom 0\noom_kill 0\n", CG "/memory/brig/c1/memory.oom_control",
-	    fx->dir);
+	put("oom_kill_disable 0\nunder_oom 0\noom_kill 0\n",
+	    CG "/memory/brig/c1/memory.oom_control", fx->dir);
 	assert_int_equal(cgroup_stats(cg, &st, &e), 0);
 	assert_int_equal(st.memory_limit, 67108864);
 	assert_false(st.oom_killed);
@@ -607,9 +621,9 @@ static void test_v1_stats(void **state)
 static void test_hybrid_create(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .pids = 10, .cpu_quota = 150000,
-				   .cpuset = "0" };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {
+	    .memory = 64 << 20, .pids = 10, .cpu_quota = 150000, .cpuset = "0"};
 	struct cgroup *cg;
 
 	fake_hybrid(fx);
@@ -642,7 +656,7 @@ static void test_hybrid_create(void **state)
 static void test_remove_parent_busy(void **state)
 {
 	struct fx *fx = *state;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct cgroup *a, *b;
 
 	fake_v2(fx, "memory pids cpu\n");
@@ -670,30 +684,30 @@ static void test_parse_cpuset(void **state)
 		const char *out; /* NULL: refused */
 		const char *msg;
 	} cases[] = {
-		{ "0", 2, "0", NULL },
-		{ "0-1", 2, "0-1", NULL },
-		{ "0,2-3", 4, "0,2-3", NULL },
-		{ "3,0-1,2", 8, "0-3", NULL },
-		{ "1,1,1", 2, "1", NULL },
-		{ "5-5", 8, "5", NULL },
-		{ "", 2, NULL, "empty" },
-		{ "abc", 2, NULL, "expected a CPU number" },
-		{ "0,", 2, NULL, "expected a CPU number" },
-		{ ",0", 2, NULL, "expected a CPU number" },
-		{ "0-", 2, NULL, "expected a CPU number" },
-		{ "-1", 2, NULL, "expected a CPU number" },
-		{ "1-0", 2, NULL, "reversed" },
-		{ "0 1", 2, NULL, "unexpected" },
-		{ "0-1x", 2, NULL, "unexpected" },
-		{ "99", 2, NULL, "cpuset 99: host has only 2 CPUs" },
-		{ "0-2", 2, NULL, "cpuset 2: host has only 2 CPUs" },
-		{ "1", 1, NULL, "host has only 1 CPU" },
-		{ "99999999999999999999", 2, NULL, "out of range" },
-		{ "0-18446744073709551617", 2, NULL, "out of range" },
+	    {"0", 2, "0", NULL},
+	    {"0-1", 2, "0-1", NULL},
+	    {"0,2-3", 4, "0,2-3", NULL},
+	    {"3,0-1,2", 8, "0-3", NULL},
+	    {"1,1,1", 2, "1", NULL},
+	    {"5-5", 8, "5", NULL},
+	    {"", 2, NULL, "empty"},
+	    {"abc", 2, NULL, "expected a CPU number"},
+	    {"0,", 2, NULL, "expected a CPU number"},
+	    {",0", 2, NULL, "expected a CPU number"},
+	    {"0-", 2, NULL, "expected a CPU number"},
+	    {"-1", 2, NULL, "expected a CPU number"},
+	    {"1-0", 2, NULL, "reversed"},
+	    {"0 1", 2, NULL, "unexpected"},
+	    {"0-1x", 2, NULL, "unexpected"},
+	    {"99", 2, NULL, "cpuset 99: host has only 2 CPUs"},
+	    {"0-2", 2, NULL, "cpuset 2: host has only 2 CPUs"},
+	    {"1", 1, NULL, "host has only 1 CPU"},
+	    {"99999999999999999999", 2, NULL, "out of range"},
+	    {"0-18446744073709551617", 2, NULL, "out of range"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct brig_err e = { 0 };
+		struct brig_err e = {0};
 		char out[64] = "";
 		int r = cgroup_parse_cpuset(cases[i].in, cases[i].ncpus, out, sizeof(out), &e);
 
@@ -710,7 +724,7 @@ static void test_parse_cpuset(void **state)
 		}
 	}
 	{
-		struct brig_err e = { 0 };
+		struct brig_err e = {0};
 		char tiny[4];
 
 		assert_true(cgroup_parse_cpuset("0,2,4,6", 8, tiny, sizeof(tiny), &e) < 0);
@@ -722,11 +736,11 @@ static void test_parse_cpuset(void **state)
 
 static void test_real_host(void **state)
 {
-	struct brig_err e = { 0 };
-	struct cgroup_limits l = { .memory = 64 << 20, .pids = 10 };
+	struct brig_err e = {0};
+	struct cgroup_limits l = {.memory = 64 << 20, .pids = 10};
 	struct cgroup_stats st;
 	struct cgroup *cg = NULL;
-	static const char *const ctrls[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", NULL };
+	static const char *const ctrls[] = {"memory", "cpu", "cpuacct", "cpuset", "pids", NULL};
 	char parent[64], paths[6][512], buf[4096];
 	int npaths = 0, status;
 	const char *p;
@@ -797,24 +811,24 @@ static void test_real_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_detect_v2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_detect_v1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_detect_hybrid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_detect_none, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_only_available, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_already_enabled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_stats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v1_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v1_existing_cpuset_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v1_no_swap_accounting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v1_stats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hybrid_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove_parent_busy, setup, teardown),
-		cmocka_unit_test(test_parse_cpuset),
-		cmocka_unit_test(test_real_host),
+	    cmocka_unit_test_setup_teardown(test_detect_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_detect_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_detect_hybrid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_detect_none, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_create, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_only_available, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_already_enabled, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_swap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_stats, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_create, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_existing_cpuset_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_no_swap_accounting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_stats, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hybrid_create, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_parent_busy, setup, teardown),
+	    cmocka_unit_test(test_parse_cpuset),
+	    cmocka_unit_test(test_real_host),
 	};
 
 	return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);
