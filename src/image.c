@@ -224,6 +224,8 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 		if (x->strip) {
 			size_t n = strlen(x->strip);
 			src = strncmp(src, x->strip, n) == 0 ? src + n : src;
+			if (!*src)
+				src = "."; /* the source directory itself */
 		}
 		altered = contain_name(src, rel, sizeof(rel), &why);
 		if (altered < 0) {

@@ -42,6 +42,8 @@ static void collect(void *arg, const char *msg)
 {
 	struct fixture *f = arg;
 	f->warnings++;
+	if (getenv("BRIG_TEST_VERBOSE"))
+		fprintf(stderr, "warning: %s\n", msg);
 	snprintf(f->last_warning, sizeof(f->last_warning), "%s", msg);
 }
 
@@ -365,6 +367,7 @@ static void test_dir_import(void **state)
 	assert_int_equal(image_resolve(&f->ctx, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
 	assert_true(exists("%s/bin/busybox", rootfs));
 	assert_link(rootfs, "bin/sh", "/bin/busybox");
+	assert_int_equal(f->warnings, 0);
 }
 
 static void test_extract_buf(void **state)
