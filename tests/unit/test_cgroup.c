@@ -758,6 +758,14 @@ static void test_real_host(void **state)
 	snprintf(parent, sizeof(parent), "brig-unit-test-%d", (int)getpid());
 	if (cgroup_detect(NULL, NULL, NULL, &e) < 0)
 		fail_msg("detect: %s", e.msg);
+	/* Exercise the real kernel's ordering rules too (period before
+	 * quota, limit before memsw, cpuset.mems seeded before tasks). */
+	l.cpu_quota = 50000;
+	l.cpu_period = 100000;
+	l.cpu_shares = 512;
+	snprintf(l.cpuset, sizeof(l.cpuset), "0");
+	if (access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0)
+		l.memory_swap = 128 << 20;
 	if (cgroup_create(parent, "c1", &l, &cg, &e) < 0)
 		fail_msg("create: %s", e.msg);
 
@@ -770,6 +778,13 @@ static void test_real_host(void **state)
 		snprintf(paths[npaths++], sizeof(paths[0]), "%s", p);
 	assert_string_equal(get("%s/memory.limit_in_bytes", cgroup_path(cg, "memory")), "67108864");
 	assert_string_equal(get("%s/pids.max", cgroup_path(cg, "pids")), "10");
+	assert_string_equal(get("%s/cpu.cfs_period_us", cgroup_path(cg, "cpu")), "100000");
+	assert_string_equal(get("%s/cpu.cfs_quota_us", cgroup_path(cg, "cpu")), "50000");
+	assert_string_equal(get("%s/cpu.shares", cgroup_path(cg, "cpu")), "512");
+	assert_string_equal(get("%s/cpuset.cpus", cgroup_path(cg, "cpuset")), "0");
+	if (l.memory_swap)
+		assert_string_equal(
+		    get("%s/memory.memsw.limit_in_bytes", cgroup_path(cg, "memory")), "134217728");
 
 	pid = fork();
 	assert_true(pid >= 0);
