@@ -58,12 +58,15 @@ require_root() {
 	fi
 }
 
-sandbox_setup() {
-	require_root
+require_brig() {
 	[ -x "$BRIG_BIN" ] || {
 		echo "brig binary not found at $BRIG_BIN (run make)" >&2
 		return 1
 	}
+}
+
+sandbox_setup() {
+	require_root
 	SB=${BATS_TEST_TMPDIR:-$(mktemp -d)}/sb
 	ROOT=$SB/root
 	RUNROOT=$SB/run
@@ -85,6 +88,7 @@ sb() {
 
 # brig ARG...: the brig under test, inside the sandbox, on the test's roots.
 brig() {
+	require_brig
 	"$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" "$@"
 }
 
@@ -94,6 +98,7 @@ brig() {
 brig_bg() {
 	local out=$1
 	shift
+	require_brig
 	(exec "$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" "$@" \
 		</dev/null >"$out" 2>&1 3>&-) &
 	BG_PID=$!
