@@ -137,6 +137,24 @@ out:
 	return r;
 }
 
+/* Runs after pivot_root: every path resolves inside the container. */
+static int write_files(const struct spawn_spec *s, struct brig_err *e)
+{
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct spawn_file *f = &s->files[i];
+		cleanup_close int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		size_t len = strlen(f->content);
+
+		if (fd < 0 && errno == ENOENT && mkdir("/etc", 0755) == 0)
+			fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return brig_errno(e, "write %s", f->path);
+		if (write(fd, f->content, len) != (ssize_t)len)
+			return brig_errno(e, "write %s", f->path);
+	}
+	return 0;
+}
+
 static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
 {
 	const char *dir = s->workdir && *s->workdir ? s->workdir : "/";
@@ -146,7 +164,7 @@ static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-static void fail(int sock, int stage, const struct brig_err *e)
+static void __attribute__((noreturn)) fail(int sock, int stage, const struct brig_err *e)
 {
 	sync_send_error(sock, stage, e);
 	_exit(stage == SPAWN_STAGE_EXEC ? (e->code == ENOENT ? 127 : 126) : 125);
@@ -168,7 +186,8 @@ void init_container(const struct spawn_spec *s, int sock)
 		brig_errno(&e, "unshare cgroup namespace");
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
-	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || set_identity(s, &e) < 0 ||
+	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || write_files(s, &e) < 0 ||
+	    set_identity(s, &e) < 0 ||
 	    enter_workdir(s, &e) < 0 || drop_capabilities(s, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	/* Only 0, 1, 2 may reach the command; sock closes at exec (CLOEXEC). */

@@ -134,26 +134,6 @@ static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* Bind src over dst inside the root, creating an empty file to mount on. */
-static int bind_file(const struct spawn_spec *s, const struct spawn_bind *b,
-		     struct brig_err *e)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (in_root(s, b->dst, path, sizeof(path), e) < 0)
-		return -e->code;
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return brig_errno(e, "create %s", b->dst);
-	close(fd);
-	if (mount(b->src, path, NULL, MS_BIND, NULL) < 0)
-		return brig_errno(e, "bind %s", b->dst);
-	if (b->ro && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-		return brig_errno(e, "remount %s read-only", b->dst);
-	return 0;
-}
-
 static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
 {
 	char path[PATH_MAX], null[PATH_MAX];
@@ -206,9 +186,6 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 		return brig_errno(e, "make / private");
 	if (mount_overlay(s, e) < 0 || mount_kernel_fs(s, e) < 0 || populate_dev(s, e) < 0)
 		return -e->code;
-	for (size_t i = 0; i < s->n_binds; i++)
-		if (bind_file(s, &s->binds[i], e) < 0)
-			return -e->code;
 	if (mask_paths(s, e) < 0)
 		return -e->code;
 	return enter_root(s, e);

@@ -30,11 +30,12 @@ struct spawn_iface {
 	uint8_t mac[6];
 };
 
-/* A file bind-mounted over a path inside the container (hosts, resolv.conf). */
-struct spawn_bind {
-	const char *src;
-	const char *dst; /* absolute path inside the container */
-	bool ro;
+/* A file written inside the container after pivot_root (hosts,
+ * resolv.conf): written from inside so that no path resolution can leave the
+ * container's root, and no host path shows in its mount table. */
+struct spawn_file {
+	const char *path; /* absolute path inside the container */
+	const char *content;
 };
 
 enum spawn_net { SPAWN_NET_NEW, SPAWN_NET_HOST, SPAWN_NET_JOIN };
@@ -54,8 +55,8 @@ struct spawn_spec {
 	pid_t join_net_pid; /* SPAWN_NET_JOIN: the netns of this process */
 	const struct spawn_iface *ifaces;
 	size_t n_ifaces;
-	const struct spawn_bind *binds;
-	size_t n_binds;
+	const struct spawn_file *files;
+	size_t n_files;
 	char *const *sysctls; /* "net.ipv4.ip_forward=1", NULL terminated or NULL */
 	uint64_t caps;        /* capability set, bit N = capability N */
 	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */

@@ -120,7 +120,7 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 		 char id[BRIG_ID_LEN + 1], char name_out[64], struct brig_err *e)
 {
 	char path[PATH_MAX];
-	bool taken;
+	bool taken = false;
 
 	if (name && !valid_name(name))
 		return brig_errf(e, EINVAL,
@@ -146,6 +146,15 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
 		return -e->code;
 	return save_json(path, config, e);
+}
+
+int state_save_config(const struct brig_ctx *c, const char *id, json_t *cfg, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
+		return -e->code;
+	return save_json(path, cfg, e);
 }
 
 int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e)

@@ -1,5 +1,6 @@
 /* sync.c - the parent/child sync socket (SOCK_SEQPACKET: one message per
  * read, EOF when the child execs because the socket is CLOEXEC). */
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 

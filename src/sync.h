@@ -17,7 +17,7 @@ struct sync_msg {
 	int32_t point;
 	int32_t err;
 	int32_t stage;
-	char text[1000];
+	char text[1024];
 };
 
 /* Send a bare sync point. */

@@ -1,0 +1,179 @@
+/* cmd_network.c - brig network create | ls | inspect | rm */
+#include <getopt.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "network.h"
+#include "state.h"
+
+static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	static const struct option opts[] = {
+		{ "subnet", required_argument, NULL, 's' }, { "gateway", required_argument, NULL, 'g' },
+		{ "bridge", required_argument, NULL, 'b' }, { "internal", no_argument, NULL, 'i' },
+		{ "mtu", required_argument, NULL, 'm' },    { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct net_network n = { 0 };
+	const char *subnet = NULL;
+	uint64_t mtu;
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': subnet = optarg; break;
+		case 'g':
+			if (net_parse_ip(optarg, &n.gateway, e) < 0)
+				return brig_err_ctx(e, "--gateway");
+			break;
+		case 'b': snprintf(n.bridge, sizeof(n.bridge), "%s", optarg); break;
+		case 'i': n.internal = true; break;
+		case 'm':
+			if (parse_uint(optarg, 65535, &mtu, e) < 0 || mtu < 68)
+				return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", optarg);
+			n.mtu = (int)mtu;
+			break;
+		case 'h':
+			puts("usage: brig network create [--subnet CIDR] [--gateway IP] [--bridge DEV] "
+			     "[--internal] [--mtu N] NAME");
+			exit(0);
+		default: return brig_errf(e, EINVAL, "network create: invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return brig_errf(e, EINVAL, "network create: expected one NAME");
+	snprintf(n.name, sizeof(n.name), "%s", argv[optind]);
+	if (!subnet)
+		return brig_errf(e, EINVAL, "network create: --subnet is required");
+	if (net_parse_cidr(subnet, &n.subnet, &n.prefix, e) < 0)
+		return brig_err_ctx(e, "--subnet");
+	if (!*n.bridge)
+		snprintf(n.bridge, sizeof(n.bridge), "br-%.12s", n.name);
+	if (network_create(c, &n, e) < 0)
+		return -e->code;
+	puts(n.name);
+	return 0;
+}
+
+static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
+{
+	char a[16], g[16], subnet[24];
+	char **ids = NULL;
+	struct brig_err e;
+	json_t *members = json_array();
+
+	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+	if (state_list(c, &ids, &e) == 0) {
+		for (char **p = ids; *p; p++) {
+			json_t *cfg = NULL, *st = NULL;
+			if (state_load(c, *p, &cfg, &st, &e) < 0)
+				continue;
+			json_t *nets = json_object_get(st, "networks");
+			bool running = strcmp(container_status(st), "running") == 0;
+			for (size_t i = 0; running && i < json_array_size(nets); i++) {
+				json_t *x = json_array_get(nets, i);
+				if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", n->name))
+					continue;
+				json_array_append_new(members,
+						      json_pack("{s:s,s:O,s:O,s:O}", "id", *p, "name",
+								json_object_get(cfg, "name"), "address",
+								json_object_get(x, "address"), "mac",
+								json_object_get(x, "mac")));
+			}
+			json_decref(cfg);
+			json_decref(st);
+		}
+		state_list_free(ids);
+	}
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:o}", "name", n->name, "bridge", n->bridge,
+			 "subnet", subnet, "gateway", net_ip_str(n->gateway, g), "mtu", n->mtu,
+			 "internal", n->internal, "containers", members);
+}
+
+static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	bool json = argc > 2 && strcmp(argv[1], "--format") == 0 && strcmp(argv[2], "json") == 0;
+	size_t n;
+	char a[16];
+
+	if (network_list(c, &all, &n, e) < 0)
+		return -e->code;
+	json_t *out = json_array();
+	if (!json)
+		printf("%-16s %-16s %-20s %s\n", "NAME", "BRIDGE", "SUBNET", "INTERNAL");
+	for (size_t i = 0; i < n; i++) {
+		if (json)
+			json_array_append_new(out, net_json(c, &all[i]));
+		else
+			printf("%-16s %-16s %s/%-5d %s\n", all[i].name, all[i].bridge,
+			       net_ip_str(all[i].subnet, a), all[i].prefix,
+			       all[i].internal ? "yes" : "no");
+	}
+	if (json) {
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(out);
+	return 0;
+}
+
+static int net_inspect(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	json_t *out = json_array();
+	int r = 0;
+
+	for (int i = 1; i < argc; i++) {
+		struct net_network n;
+		if (network_load(c, argv[i], &n, e) < 0) {
+			r = -e->code;
+			break;
+		}
+		json_array_append_new(out, net_json(c, &n));
+	}
+	if (r == 0) {
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(out);
+	return r;
+}
+
+static int net_rm(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	for (int i = 1; i < argc; i++) {
+		if (network_remove(c, argv[i], e) < 0)
+			return -e->code;
+		puts(argv[i]);
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
+} subcommands[] = {
+	{ "create", net_create }, { "ls", net_ls }, { "inspect", net_inspect }, { "rm", net_rm },
+};
+
+int cmd_network(struct brig_ctx *c, int argc, char **argv)
+{
+	struct brig_err e;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		puts("usage: brig network create|ls|inspect|rm ...");
+		return argc < 2 ? EXIT_BRIG : 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			if (subcommands[i].fn(c, argc - 1, argv + 1, &e) < 0) {
+				brig_report(&e);
+				return EXIT_BRIG;
+			}
+			return 0;
+		}
+	}
+	return brig_fail("network: unknown command '%s'", argv[1]);
+}

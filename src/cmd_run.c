@@ -1,0 +1,268 @@
+/* cmd_run.c - brig run: parse, validate, create, start, wait. */
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+
+static const char usage_text[] =
+	"usage: brig run [OPTIONS] IMAGE|ROOTFS-DIR [CMD [ARG...]]\n"
+	"  --name NAME          container name\n"
+	"  --hostname H         hostname (default: the short id)\n"
+	"  -e, --env K=V        set an environment variable (repeatable)\n"
+	"  -w, --workdir DIR    working directory\n"
+	"  -u, --user UID[:GID] run as this user\n"
+	"  --net MODE           none, host, bridge, NETWORK, container:NAME (repeatable)\n"
+	"  --ip ADDR            static address on the first network\n"
+	"  --sysctl KEY=VALUE   namespaced net.* sysctl (repeatable)\n"
+	"  --cap-add CAP        add a capability;  --cap-drop CAP  drop one\n"
+	"  -m, --memory SIZE    memory limit (b, k, m, g)\n"
+	"  --memory-swap SIZE   memory+swap limit (-1: unlimited)\n"
+	"  --cpus N             CPU limit (fractional)\n"
+	"  --cpu-shares N       relative CPU weight\n"
+	"  --pids-limit N       maximum number of tasks\n"
+	"  --cpuset-cpus LIST   CPUs allowed, e.g. 0-1,3\n"
+	"  --cgroup-parent P    parent cgroup (default: brig)\n"
+	"  --rm                 remove the container when it exits\n";
+
+enum {
+	OPT_NAME = 256, OPT_HOSTNAME, OPT_NET, OPT_IP, OPT_SYSCTL, OPT_CAP_ADD, OPT_CAP_DROP,
+	OPT_RM, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES, OPT_PIDS, OPT_CPUSET, OPT_CGPARENT,
+};
+
+static const struct option run_options[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "env", required_argument, NULL, 'e' },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "network", required_argument, NULL, OPT_NET },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
+	{ "pids-limit", required_argument, NULL, OPT_PIDS },
+	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET },
+	{ "cgroup-parent", required_argument, NULL, OPT_CGPARENT },
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int push(char ***v, size_t *n, char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
+}
+
+/* --cpus 0.5 -> quota 50000 of period 100000 */
+static int parse_cpus(const char *s, struct cgroup_limits *l, int ncpus, struct brig_err *e)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0))
+		return brig_errf(e, EINVAL, "invalid --cpus '%s': must be a number above 0", s);
+	if (v > ncpus)
+		return brig_errf(e, EINVAL, "invalid --cpus '%s': the host has %d CPUs", s, ncpus);
+	l->cpu_period = 100000;
+	l->cpu_quota = (uint64_t)(v * 100000 + 0.5);
+	if (l->cpu_quota < 1000)
+		return brig_errf(e, EINVAL, "invalid --cpus '%s': minimum is 0.01", s);
+	return 0;
+}
+
+static int parse_sysctl(const char *kv, struct brig_err *e)
+{
+	const char *eq = strchr(kv, '=');
+
+	/* Only net.* is namespaced; anything else would change the host. */
+	if (!eq || eq == kv || strncmp(kv, "net.", 4) != 0 || strstr(kv, "..") ||
+	    memchr(kv, '/', (size_t)(eq - kv)))
+		return brig_errf(e, EINVAL,
+				 "invalid --sysctl '%s': only namespaced net.KEY=VALUE is allowed", kv);
+	return 0;
+}
+
+/* One option; returns 0 or a negative errno with e filled. */
+static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err *e)
+{
+	int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v = 0, cap;
+	int64_t size;
+
+	switch (opt) {
+	case OPT_NAME: o->name = arg; return 0;
+	case OPT_HOSTNAME: o->hostname = arg; return 0;
+	case 'w': o->workdir = arg; return 0;
+	case 'u': o->user = arg; return 0;
+	case OPT_IP: o->ip = arg; return 0;
+	case OPT_RM: o->rm = true; return 0;
+	case OPT_CGPARENT: o->cgroup_parent = arg; return 0;
+	case 'e': return push(&o->env, &o->n_env, arg);
+	case OPT_NET: return push(&o->nets, &o->n_nets, arg);
+	case OPT_SYSCTL:
+		return parse_sysctl(arg, e) < 0 ? -e->code : push(&o->sysctls, &o->n_sysctls, arg);
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (spawn_parse_cap(arg, &cap, e) < 0)
+			return -e->code;
+		*(opt == OPT_CAP_ADD ? &o->cap_add : &o->cap_drop) |= cap;
+		return 0;
+	case 'm':
+		if (parse_size(arg, &size, e) < 0)
+			return brig_err_ctx(e, "--memory");
+		if (size < 6 * 1024 * 1024)
+			return brig_errf(e, EINVAL, "--memory %s: minimum is 6m", arg);
+		o->limits.memory = size;
+		return 0;
+	case OPT_MEMORY_SWAP:
+		if (strcmp(arg, "-1") == 0) {
+			o->limits.memory_swap = -1;
+			return 0;
+		}
+		if (parse_size(arg, &size, e) < 0)
+			return brig_err_ctx(e, "--memory-swap");
+		o->limits.memory_swap = size;
+		return 0;
+	case OPT_CPUS: return parse_cpus(arg, &o->limits, ncpus, e);
+	case OPT_CPU_SHARES:
+		if (parse_uint(arg, 262144, &v, e) < 0 || v < 2)
+			return brig_errf(e, EINVAL, "invalid --cpu-shares '%s': 2..262144", arg);
+		o->limits.cpu_shares = v;
+		return 0;
+	case OPT_PIDS:
+		if (parse_uint(arg, 4194304, &v, e) < 0 || v == 0)
+			return brig_errf(e, EINVAL, "invalid --pids-limit '%s': 1..4194304", arg);
+		o->limits.pids = (int64_t)v;
+		return 0;
+	case OPT_CPUSET:
+		if (cgroup_parse_cpuset(arg, ncpus, o->limits.cpuset, sizeof(o->limits.cpuset), e) < 0)
+			return brig_err_ctx(e, "--cpuset-cpus");
+		return 0;
+	}
+	return brig_errf(e, EINVAL, "see 'brig run --help'");
+}
+
+static int validate(struct run_opts *o, struct brig_err *e)
+{
+	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
+		return brig_errf(e, EINVAL, "--memory-swap must be at least --memory");
+	if (o->limits.memory_swap && !o->limits.memory)
+		return brig_errf(e, EINVAL, "--memory-swap needs --memory");
+	if (o->hostname && !valid_name(o->hostname))
+		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
+	for (size_t i = 0; i < o->n_nets; i++) {
+		const char *m = o->nets[i];
+		bool special = !strcmp(m, "none") || !strcmp(m, "host") || !strncmp(m, "container:", 10);
+		if (special && o->n_nets > 1)
+			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks", m);
+	}
+	if (o->ip && o->n_nets && (!strcmp(o->nets[0], "none") || !strcmp(o->nets[0], "host")))
+		return brig_errf(e, EINVAL, "--ip needs a bridge network");
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o, struct brig_err *e)
+{
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+e:w:u:m:h", run_options, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		if (opt == '?')
+			return brig_errf(e, EINVAL, "run: invalid option (see 'brig run --help')");
+		if (apply_option(o, opt, optarg, e) < 0)
+			return -e->code;
+	}
+	if (optind >= argc)
+		return brig_errf(e, EINVAL, "run: missing IMAGE (see 'brig run --help')");
+	o->image = argv[optind++];
+	o->argv = argv + optind;
+	return validate(o, e);
+}
+
+/* ---- foreground: forward signals, wait ---- */
+
+static volatile sig_atomic_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void forward_signals(pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = forward };
+
+	child_pid = pid;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
+static int wait_for(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static int stage_exit(enum spawn_stage stage, int code)
+{
+	if (stage != SPAWN_STAGE_EXEC)
+		return EXIT_BRIG;
+	return code == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
+}
+
+int cmd_run(struct brig_ctx *c, int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct container ct;
+	struct brig_err e;
+	enum spawn_stage stage;
+	int code;
+
+	if (parse_args(argc, argv, &o, &e) < 0 || container_create(c, &o, &ct, &e) < 0) {
+		brig_report(&e);
+		return EXIT_BRIG;
+	}
+	if (container_start(c, &ct, &stage, &e) < 0) {
+		brig_report(&e);
+		/* recorded as the command's own exit status: 125, 126 or 127 */
+		code = container_finish(c, &ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+	} else {
+		forward_signals(ct.pid);
+		code = container_finish(c, &ct, wait_for(ct.pid));
+	}
+	container_free(&ct);
+	free(o.env);
+	free(o.nets);
+	free(o.sysctls);
+	return code;
+}

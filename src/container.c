@@ -1,0 +1,752 @@
+/* container.c - create, start and finish a container. */
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "image.h"
+#include "network.h"
+#include "state.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static json_t *strv_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* The image (by name) or a root filesystem directory (any argument with a
+ * '/', as podman's --rootfs). */
+static int resolve_rootfs(const struct brig_ctx *c, const char *image, char id[BRIG_ID_LEN + 1],
+			  char *rootfs, size_t len, struct brig_err *e)
+{
+	struct stat st;
+
+	if (!strchr(image, '/'))
+		return image_resolve(c, image, id, rootfs, len, e);
+	id[0] = '\0';
+	if (!realpath(image, rootfs) || stat(rootfs, &st) < 0)
+		return brig_errno(e, "rootfs %s", image);
+	if (!S_ISDIR(st.st_mode))
+		return brig_errf(e, ENOTDIR, "rootfs %s: not a directory", image);
+	return 0;
+}
+
+static json_t *limits_json(const struct cgroup_limits *l)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "memory", (json_int_t)l->memory,
+			 "memory_swap", (json_int_t)l->memory_swap, "cpu_quota",
+			 (json_int_t)l->cpu_quota, "cpu_period", (json_int_t)l->cpu_period,
+			 "cpu_shares", (json_int_t)l->cpu_shares, "pids", (json_int_t)l->pids,
+			 "cpuset", l->cpuset);
+}
+
+static json_t *build_config(const struct run_opts *o, const char *image_id, const char *rootfs)
+{
+	static char sh[] = "/bin/sh";
+	static char *const default_cmd[] = { sh, NULL };
+	char *const *cmd = o->argv && o->argv[0] ? o->argv : default_cmd;
+	char created[64];
+	json_t *cfg;
+
+	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s,s:o,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
+			"image", o->image, "image_id", image_id, "rootfs", rootfs, "cmd",
+			strv_json(cmd, strv_len(cmd)), "env", strv_json(o->env, o->n_env),
+			"workdir", o->workdir ? o->workdir : "", "user", o->user ? o->user : "",
+			"networks", strv_json(o->nets, o->n_nets), "ip", o->ip ? o->ip : "",
+			"sysctls", strv_json(o->sysctls, o->n_sysctls), "rm", o->rm, "detach",
+			o->detach, "tty", o->tty, "cap_add", (json_int_t)o->cap_add, "cap_drop",
+			(json_int_t)o->cap_drop, "limits", limits_json(&o->limits), "cgroup_parent",
+			o->cgroup_parent ? o->cgroup_parent : "brig");
+	if (cfg) {
+		json_object_set_new(cfg, "created", json_string(rfc3339(now_ns(), created,
+									 sizeof(created))));
+		if (o->hostname)
+			json_object_set_new(cfg, "hostname", json_string(o->hostname));
+	}
+	return cfg;
+}
+
+static int make_dirs(struct container *ct, struct brig_err *e)
+{
+	static const char *const sub[] = { "upper", "work", "merged" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
+		snprintf(path, sizeof(path), "%s/%s", ct->dir, sub[i]);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return brig_errno(e, "mkdir %s", path);
+	}
+	return 0;
+}
+
+int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
+		     struct brig_err *e)
+{
+	char image_id[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
+	int lock, r;
+
+	memset(ct, 0, sizeof(*ct));
+	ct->pid = -1;
+	if (resolve_rootfs(c, o->image, image_id, rootfs, sizeof(rootfs), e) < 0)
+		return -e->code;
+	ct->config = build_config(o, image_id, rootfs);
+	if (!ct->config)
+		return brig_errf(e, ENOMEM, "container config: out of memory");
+	lock = state_lock(c, e);
+	if (lock < 0)
+		return lock;
+	r = state_create(c, o->name, ct->config, ct->id, ct->name, e);
+	state_unlock(lock);
+	if (r < 0)
+		return r;
+	if (!json_object_get(ct->config, "hostname"))
+		json_object_set_new(ct->config, "hostname", json_stringn(ct->id, BRIG_SHORT_ID));
+	if (state_save_config(c, ct->id, ct->config, e) < 0 ||
+	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 || make_dirs(ct, e) < 0) {
+		struct brig_err ignore;
+		state_remove(c, ct->id, &ignore);
+		return -e->code;
+	}
+	return 0;
+}
+
+void container_free(struct container *ct)
+{
+	json_decref(ct->config);
+	json_decref(ct->state);
+	if (ct->cg)
+		cgroup_free(ct->cg);
+	ct->config = ct->state = NULL;
+	ct->cg = NULL;
+}
+
+/* ---- start ---- */
+
+static const char *cfg_str(json_t *cfg, const char *key)
+{
+	const char *v = json_string_value(json_object_get(cfg, key));
+	return v ? v : "";
+}
+
+/* strv from a JSON array of strings, NULL terminated; strings borrowed. */
+static char **json_strv(json_t *a, size_t extra)
+{
+	size_t n = json_array_size(a);
+	char **v = calloc(n + extra + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = (char *)json_string_value(json_array_get(a, i));
+	return v;
+}
+
+static bool env_has(char **env, size_t n, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(env[i], key, klen) == 0 && env[i][klen] == '=')
+			return true;
+	return false;
+}
+
+/* The container's environment: -e values first (they win), then defaults.
+ * Strings are owned by the returned arena (one malloc per string). */
+static char **build_env(json_t *cfg)
+{
+	json_t *user = json_object_get(cfg, "env");
+	size_t n = json_array_size(user), k = 0;
+	char **env = calloc(n + 8, sizeof(*env));
+	char *dflt[4];
+	int nd = 0;
+
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *kv = json_string_value(json_array_get(user, i));
+		if (strchr(kv, '='))
+			env[k++] = strdup(kv);
+		else if (getenv(kv)) /* -e NAME takes the caller's value, as Docker */
+			asprintf(&env[k++], "%s=%s", kv, getenv(kv));
+	}
+	if (asprintf(&dflt[nd], "HOSTNAME=%s", cfg_str(cfg, "hostname")) > 0)
+		nd++;
+	dflt[nd++] = strdup("PATH=" DEFAULT_PATH);
+	dflt[nd++] = strdup("HOME=/root");
+	if (json_is_true(json_object_get(cfg, "tty")))
+		dflt[nd++] = strdup("TERM=xterm");
+	for (int i = 0; i < nd; i++) {
+		char *eq = dflt[i] ? strchr(dflt[i], '=') : NULL;
+		if (eq) {
+			*eq = '\0';
+			bool have = env_has(env, k, dflt[i]);
+			*eq = '=';
+			if (!have) {
+				env[k++] = dflt[i];
+				continue;
+			}
+		}
+		free(dflt[i]);
+	}
+	return env;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Look NAME up in the image's /etc/passwd (read from the lower layer). */
+static int lookup_passwd(const char *rootfs, const char *name, uid_t *uid, gid_t *gid)
+{
+	char path[PATH_MAX], line[512];
+	cleanup_fclose FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/etc/passwd", rootfs);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *save, *n = strtok_r(line, ":", &save), *pw = strtok_r(NULL, ":", &save);
+		char *u = strtok_r(NULL, ":", &save), *g = strtok_r(NULL, ":", &save);
+		if (n && pw && u && g && strcmp(n, name) == 0) {
+			*uid = (uid_t)strtoul(u, NULL, 10);
+			*gid = (gid_t)strtoul(g, NULL, 10);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* -u UID[:GID] or NAME[:GID]; a name is looked up in the image. */
+static int parse_user(const char *spec, const char *rootfs, struct spawn_spec *s,
+		      struct brig_err *e)
+{
+	char buf[256];
+	char *colon;
+	uint64_t v;
+
+	if (!*spec)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon++ = '\0';
+	s->user_set = true;
+	s->gid = 0;
+	if (parse_uint(buf, UINT32_MAX - 1, &v, e) == 0) {
+		s->uid = (uid_t)v;
+		gid_t g;
+		uid_t u;
+		if (lookup_passwd(rootfs, buf, &u, &g) == 0)
+			s->gid = g;
+	} else if (lookup_passwd(rootfs, buf, &s->uid, &s->gid) < 0) {
+		return brig_errf(e, EINVAL, "user '%s': no such user in the image", buf);
+	}
+	if (colon) {
+		if (parse_uint(colon, UINT32_MAX - 1, &v, e) < 0)
+			return brig_errf(e, EINVAL, "user '%s': group must be numeric", spec);
+		s->gid = (gid_t)v;
+	}
+	return 0;
+}
+
+/* ---- networks ---- */
+
+/* The network mode from --net: none, host, container:NAME, or bridge
+ * networks (the default). */
+static int net_mode(const struct brig_ctx *c, json_t *nets, struct spawn_spec *s,
+		    struct brig_err *e)
+{
+	const char *first = json_string_value(json_array_get(nets, 0));
+	char id[BRIG_ID_LEN + 1];
+	json_t *st = NULL;
+
+	s->net = SPAWN_NET_NEW;
+	if (!first || strcmp(first, "none") == 0)
+		return 0;
+	if (strcmp(first, "host") == 0) {
+		s->net = SPAWN_NET_HOST;
+		return 0;
+	}
+	if (strncmp(first, "container:", 10) != 0)
+		return 0;
+	if (state_resolve(c, first + 10, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
+		return brig_err_ctx(e, "--net %s", first);
+	if (strcmp(container_status(st), "running") != 0) {
+		json_decref(st);
+		return brig_errf(e, EINVAL, "--net %s: container is not running", first);
+	}
+	s->net = SPAWN_NET_JOIN;
+	s->join_net_pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	json_decref(st);
+	return 0;
+}
+
+static bool is_bridge_mode(json_t *nets)
+{
+	const char *first = json_string_value(json_array_get(nets, 0));
+
+	return !first || (strcmp(first, "none") != 0 && strcmp(first, "host") != 0 &&
+			  strncmp(first, "container:", 10) != 0);
+}
+
+static void release_networks(const struct brig_ctx *c, struct container *ct)
+{
+	struct brig_err ignore;
+
+	for (size_t i = 0; i < ct->n_nets; i++) {
+		net_link_delete(ct->ifaces[i].host_if, &ignore);
+		network_release(c, ct->nets[i].name, ct->id, &ignore);
+	}
+}
+
+static json_t *iface_json(const struct net_network *n, const struct spawn_iface *f)
+{
+	char addr[16], gw[16], mac[18];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1],
+		 f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
+	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "network", n->name, "address",
+			 net_ip_str(f->addr, addr), "prefix", f->prefix, "gateway",
+			 net_ip_str(n->gateway, gw), "mac", mac, "interface", f->ifname,
+			 "host_interface", f->host_if);
+}
+
+/* "vb" (host end) or "vp" (peer) + 12 id chars + the interface index. */
+static void veth_name(char out[16], char kind, const char *id, size_t i)
+{
+	out[0] = 'v';
+	out[1] = kind;
+	memcpy(out + 2, id, 12);
+	out[14] = (char)('0' + i);
+	out[15] = '\0';
+}
+
+/* One bridge network: host setup, lease, and the veth description. */
+static int attach_one(const struct brig_ctx *c, struct container *ct, const char *name,
+		      uint32_t requested, struct brig_err *e)
+{
+	size_t i = ct->n_nets;
+	struct net_network *n = &ct->nets[i];
+	struct spawn_iface *f = &ct->ifaces[i];
+
+	if (network_load(c, name, n, e) < 0 || network_setup_host(c, n, e) < 0)
+		return -e->code;
+	if (network_lease(c, n, ct->id, requested, &f->addr, e) < 0)
+		return -e->code;
+	ct->n_nets++;
+	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
+	veth_name(f->host_if, 'b', ct->id, i);
+	veth_name(f->peer_if, 'p', ct->id, i);
+	snprintf(f->ifname, sizeof(f->ifname), "eth%c", (char)('0' + i));
+	memcpy(f->bridge, n->bridge, sizeof(f->bridge));
+	f->mtu = n->mtu;
+	f->prefix = n->prefix;
+	f->gw = i == 0 ? n->gateway : 0; /* default route via the first network */
+	net_mac_from_ip(f->addr, f->mac);
+	return 0;
+}
+
+static int attach_networks(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
+{
+	json_t *nets = json_object_get(ct->config, "networks");
+	const char *ip = cfg_str(ct->config, "ip");
+	uint32_t requested = 0;
+	json_t *list = json_array();
+
+	if (*ip && net_parse_ip(ip, &requested, e) < 0)
+		return brig_err_ctx(e, "--ip");
+	if (json_array_size(nets) == 0) {
+		if (attach_one(c, ct, DEFAULT_NETWORK, requested, e) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		const char *name = json_string_value(json_array_get(nets, i));
+		if (ct->n_nets == MAX_NETS) {
+			brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
+			goto fail;
+		}
+		if (attach_one(c, ct, name, i == 0 ? requested : 0, e) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < ct->n_nets; i++)
+		json_array_append_new(list, iface_json(&ct->nets[i], &ct->ifaces[i]));
+	json_object_set_new(ct->state, "networks", list);
+	return 0;
+fail:
+	json_decref(list);
+	release_networks(c, ct);
+	ct->n_nets = 0;
+	return -e->code;
+}
+
+/* resolv.conf: the host's, without loopback resolvers that would not be
+ * reachable from the container's own namespace. */
+static char *resolv_text(void)
+{
+	char line[512];
+	size_t len = 0;
+	char *out = NULL;
+	FILE *mem = open_memstream(&out, &len);
+	cleanup_fclose FILE *f = fopen("/etc/resolv.conf", "re");
+
+	if (!mem)
+		return NULL;
+	fputs("# written by brig\n", mem);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "nameserver 127.", 15) != 0 && strncmp(line, "nameserver ::1", 14))
+			fputs(line, mem);
+	fclose(mem);
+	return out;
+}
+
+/* ---- cgroup ---- */
+
+static int limits_from_json(json_t *j, struct cgroup_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->memory = json_integer_value(json_object_get(j, "memory"));
+	l->memory_swap = json_integer_value(json_object_get(j, "memory_swap"));
+	l->cpu_quota = (uint64_t)json_integer_value(json_object_get(j, "cpu_quota"));
+	l->cpu_period = (uint64_t)json_integer_value(json_object_get(j, "cpu_period"));
+	l->cpu_shares = (uint64_t)json_integer_value(json_object_get(j, "cpu_shares"));
+	l->pids = json_integer_value(json_object_get(j, "pids"));
+	snprintf(l->cpuset, sizeof(l->cpuset), "%s",
+		 json_string_value(json_object_get(j, "cpuset")) ?: "");
+	return 0;
+}
+
+int container_cgroups_ready(struct brig_err *e)
+{
+	static int detected;
+
+	if (!detected && cgroup_detect(NULL, NULL, NULL, e) < 0)
+		return brig_err_ctx(e, "detect cgroups");
+	detected = 1;
+	return 0;
+}
+
+static int create_cgroup(struct container *ct, struct brig_err *e)
+{
+	struct cgroup_limits l;
+
+	if (container_cgroups_ready(e) < 0)
+		return -e->code;
+	limits_from_json(json_object_get(ct->config, "limits"), &l);
+	if (cgroup_create(cfg_str(ct->config, "cgroup_parent"), ct->id, &l, &ct->cg, e) < 0)
+		return brig_err_ctx(e, "cgroup");
+	return 0;
+}
+
+static void destroy_cgroup(struct container *ct)
+{
+	struct brig_err ignore;
+
+	if (!ct->cg)
+		return;
+	cgroup_destroy(ct->cg, &ignore);
+	cgroup_free(ct->cg);
+	ct->cg = NULL;
+}
+
+/* ---- start ---- */
+
+static int save_state(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
+{
+	return state_save(c, ct->id, ct->state, e);
+}
+
+static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][PATH_MAX])
+{
+	s->id = ct->id;
+	s->hostname = cfg_str(ct->config, "hostname");
+	s->lower = cfg_str(ct->config, "rootfs");
+	snprintf(path[0], PATH_MAX, "%s/upper", ct->dir);
+	snprintf(path[1], PATH_MAX, "%s/work", ct->dir);
+	snprintf(path[2], PATH_MAX, "%s/merged", ct->dir);
+	s->upper = path[0];
+	s->work = path[1];
+	s->merged = path[2];
+	s->workdir = cfg_str(ct->config, "workdir");
+	s->ifaces = ct->ifaces;
+	s->n_ifaces = ct->n_nets;
+	s->caps = (spawn_default_caps() |
+		   (uint64_t)json_integer_value(json_object_get(ct->config, "cap_add"))) &
+		  ~(uint64_t)json_integer_value(json_object_get(ct->config, "cap_drop"));
+	s->cg = ct->cg;
+}
+
+static int files_for(const struct brig_ctx *c, struct container *ct, struct spawn_file f[2],
+		     size_t *n, struct brig_err *e)
+{
+	char *names[MAX_NETS + 1] = { 0 };
+	char *hosts = NULL;
+
+	*n = 0;
+	if (ct->n_nets == 0)
+		return 0;
+	for (size_t i = 0; i < ct->n_nets; i++)
+		names[i] = ct->nets[i].name;
+	if (network_hosts_text(c, names, &hosts, e) < 0)
+		return -e->code;
+	f[0] = (struct spawn_file){ "/etc/hosts", hosts };
+	f[1] = (struct spawn_file){ "/etc/resolv.conf", resolv_text() };
+	*n = f[1].content ? 2 : 1;
+	return 0;
+}
+
+int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_stage *stage,
+		    struct brig_err *e)
+{
+	char path[4][PATH_MAX], started[64];
+	struct spawn_spec s = { 0 };
+	struct spawn_file files[2] = { 0 };
+	json_t *nets = json_object_get(ct->config, "networks");
+	char **argv = json_strv(json_object_get(ct->config, "cmd"), 0);
+	char **sysctls = json_strv(json_object_get(ct->config, "sysctls"), 0);
+	char **env = build_env(ct->config);
+	int r = -1;
+
+	*stage = SPAWN_STAGE_SETUP;
+	ct->state = json_pack("{s:s}", "status", "created");
+	if (!argv || !sysctls || !env || !ct->state) {
+		r = brig_errf(e, ENOMEM, "start: out of memory");
+		goto out;
+	}
+	s.argv = argv;
+	s.env = env;
+	s.sysctls = sysctls;
+	if (parse_user(cfg_str(ct->config, "user"), cfg_str(ct->config, "rootfs"), &s, e) < 0 ||
+	    net_mode(c, nets, &s, e) < 0)
+		goto out;
+	if (is_bridge_mode(nets) && attach_networks(c, ct, e) < 0)
+		goto out;
+	if (create_cgroup(ct, e) < 0 || files_for(c, ct, files, &s.n_files, e) < 0)
+		goto undo;
+	s.files = files;
+	fill_spec(ct, &s, path);
+	ct->pid = spawn_start(&s, stage, e);
+	if (ct->pid < 0)
+		goto undo;
+	json_object_set_new(ct->state, "status", json_string("running"));
+	json_object_set_new(ct->state, "pid", json_integer(ct->pid));
+	json_object_set_new(ct->state, "starttime",
+			    json_integer((json_int_t)net_proc_starttime(ct->pid)));
+	json_object_set_new(ct->state, "owner", json_integer(getpid()));
+	json_object_set_new(ct->state, "owner_starttime",
+			    json_integer((json_int_t)net_proc_starttime(getpid())));
+	json_object_set_new(ct->state, "started",
+			    json_string(rfc3339(now_ns(), started, sizeof(started))));
+	r = save_state(c, ct, e);
+	for (size_t i = 0; i < ct->n_nets; i++)
+		network_hosts_refresh(c, ct->nets[i].name);
+	goto out;
+undo:
+	destroy_cgroup(ct);
+	release_networks(c, ct);
+	ct->n_nets = 0;
+	r = -e->code;
+out:
+	free((char *)files[0].content);
+	free((char *)files[1].content);
+	free(argv);
+	free(sysctls);
+	strv_free(env);
+	return r;
+}
+
+/* ---- finish ---- */
+
+static int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_BRIG;
+}
+
+int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus)
+{
+	struct cgroup_stats st = { 0 };
+	struct brig_err e;
+	char finished[64];
+	int code = wstatus < 0 ? EXIT_BRIG : exit_status(wstatus);
+
+	if (ct->cg)
+		cgroup_stats(ct->cg, &st, &e);
+	if (!ct->state)
+		ct->state = json_object();
+	json_object_set_new(ct->state, "status", json_string("exited"));
+	json_object_set_new(ct->state, "exit_code", json_integer(code));
+	json_object_set_new(ct->state, "signal",
+			    json_integer(wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0));
+	json_object_set_new(ct->state, "oom_killed", json_boolean(st.oom_killed));
+	json_object_set_new(ct->state, "finished",
+			    json_string(rfc3339(now_ns(), finished, sizeof(finished))));
+	destroy_cgroup(ct);
+	release_networks(c, ct);
+	for (size_t i = 0; i < ct->n_nets; i++)
+		network_hosts_refresh(c, ct->nets[i].name);
+	if (json_is_true(json_object_get(ct->config, "rm"))) {
+		if (state_remove(c, ct->id, &e) < 0)
+			brig_report(&e);
+	} else if (save_state(c, ct, &e) < 0) {
+		brig_report(&e);
+	}
+	return code;
+}
+
+const char *container_status(json_t *st)
+{
+	const char *s = json_string_value(json_object_get(st, "status"));
+	pid_t pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	unsigned long long start = (unsigned long long)json_integer_value(json_object_get(st, "starttime"));
+
+	if (!s)
+		return "unknown";
+	/* The truth is the process, not the file: gone means exited. */
+	if (strcmp(s, "running") == 0 && (pid <= 0 || net_proc_starttime(pid) != start))
+		return "exited";
+	return s;
+}
+
+static bool alive(json_t *st, const char *pid_key, const char *start_key)
+{
+	pid_t pid = (pid_t)json_integer_value(json_object_get(st, pid_key));
+	unsigned long long t = (unsigned long long)json_integer_value(json_object_get(st, start_key));
+
+	return pid > 0 && net_proc_starttime(pid) == t;
+}
+
+/* Wait (bounded, polling) until neither the container's process nor the
+ * brig process that owns it is alive. */
+static bool wait_gone(json_t *st, int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (!alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime"))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Release what a dead container may still hold: its owner died before it
+ * could (crash), or never got to. */
+static void release_leftovers(const struct brig_ctx *c, const char *id, json_t *cfg, json_t *st)
+{
+	json_t *nets = json_object_get(st, "networks");
+	struct brig_err ignore;
+	struct cgroup *cg = NULL;
+
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		json_t *n = json_array_get(nets, i);
+		net_link_delete(json_string_value(json_object_get(n, "host_interface")) ?: "", &ignore);
+		network_release(c, json_string_value(json_object_get(n, "network")) ?: "", id, &ignore);
+	}
+	if (container_cgroups_ready(&ignore) == 0 &&
+	    cgroup_open(cfg_str(cfg, "cgroup_parent"), id, &cg, &ignore) == 0) {
+		cgroup_destroy(cg, &ignore);
+		cgroup_free(cg);
+	}
+}
+
+int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	json_t *cfg = NULL, *st = NULL;
+	int r;
+
+	if (state_load(c, id, &cfg, &st, e) < 0)
+		return -e->code;
+	if (!wait_gone(st, 10000)) {
+		r = brig_errf(e, EBUSY, "container %.12s: still running", id);
+	} else {
+		release_leftovers(c, id, cfg, st);
+		r = state_remove(c, id, e);
+	}
+	json_decref(cfg);
+	json_decref(st);
+	return r;
+}
+
+int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	json_t *st = NULL;
+
+	if (state_load(c, id, NULL, &st, e) < 0)
+		return -e->code;
+	if (strcmp(container_status(st), "running") == 0)
+		kill((pid_t)json_integer_value(json_object_get(st, "pid")), SIGKILL);
+	json_decref(st);
+	return container_remove(c, id, e);
+}
+
+/* A record says running but its process and owner are gone (the owner was
+ * killed): mark it exited and release what it held. */
+static void reconcile(const struct brig_ctx *c, const char *id)
+{
+	json_t *cfg = NULL, *st = NULL;
+	struct brig_err e;
+	char finished[64];
+
+	if (state_load(c, id, &cfg, &st, &e) < 0)
+		return;
+	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") == 0 &&
+	    !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime")) {
+		release_leftovers(c, id, cfg, st);
+		json_object_set_new(st, "status", json_string("exited"));
+		if (!json_object_get(st, "exit_code"))
+			json_object_set_new(st, "exit_code", json_integer(137));
+		json_object_set_new(st, "finished",
+				    json_string(rfc3339(now_ns(), finished, sizeof(finished))));
+		if (json_is_true(json_object_get(cfg, "rm")))
+			state_remove(c, id, &e);
+		else
+			state_save(c, id, st, &e);
+	}
+	json_decref(cfg);
+	json_decref(st);
+}
+
+int container_gc(const struct brig_ctx *c, struct brig_err *e)
+{
+	char **ids = NULL;
+	struct net_network *nets = NULL;
+	size_t n = 0;
+
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p; p++)
+		reconcile(c, *p);
+	state_list_free(ids);
+	if (network_list(c, &nets, &n, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		int freed;
+		if (network_lease_path(c, nets[i].name, path, sizeof(path), e) == 0)
+			ipam_gc(path, &freed, NULL, e);
+	}
+	free(nets);
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* container.h - a container's lifecycle: create the record, start it,
+ * wait for it, and finish it (record the exit, release what it held). */
+#ifndef BRIG_CONTAINER_H
+#define BRIG_CONTAINER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "brig.h"
+#include "cgroup.h"
+#include "net.h"
+#include "spawn.h"
+#include "util.h"
+
+#define MAX_NETS 8
+
+/* What `brig run` asked for, validated. */
+struct run_opts {
+	const char *name, *hostname, *workdir, *user, *image, *ip, *cgroup_parent;
+	char **env, **nets, **sysctls, **argv;
+	size_t n_env, n_nets, n_sysctls;
+	uint64_t cap_add, cap_drop;
+	bool rm, detach, interactive, tty, init, privileged;
+	struct cgroup_limits limits;
+};
+
+/* A container being run, in memory. */
+struct container {
+	char id[BRIG_ID_LEN + 1];
+	char name[64];
+	char dir[2048];
+	json_t *config;
+	json_t *state;
+	struct net_network nets[MAX_NETS];
+	struct spawn_iface ifaces[MAX_NETS];
+	size_t n_nets;
+	struct cgroup *cg;
+	pid_t pid;
+};
+
+/* Validate opts, resolve the image, and create the record and its
+ * directories.  Nothing on the host changes yet. */
+int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
+		     struct brig_err *e);
+
+/* Lease addresses, set up networks and the cgroup, and start the command.
+ * On failure everything acquired is released and *stage says whether the
+ * command itself could not be run. */
+int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_stage *stage,
+		    struct brig_err *e);
+
+/* Record the exit (wait status, or -1 when it never ran), release leases,
+ * veths and the cgroup, and remove the record when it was run with --rm.
+ * Returns the exit status per the contract. */
+int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus);
+
+/* Remove a stopped container's record, releasing anything it still holds
+ * (leases, veths, cgroup).  Waits, bounded, for a process being killed. */
+int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
+
+/* Kill (SIGKILL) if running, then container_remove. */
+int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
+
+/* Reconcile state with reality: records of dead containers marked exited,
+ * their leases, veths and cgroups released; leases of dead owners freed. */
+int container_gc(const struct brig_ctx *c, struct brig_err *e);
+
+void container_free(struct container *ct);
+
+/* Detect the cgroup layout once per process. */
+int container_cgroups_ready(struct brig_err *e);
+
+/* Current status of a record: "running", "exited", "created"; a record that
+ * says running but whose process is gone reads as exited. */
+const char *container_status(json_t *st);
+
+#endif

@@ -1,0 +1,444 @@
+/* network.c - network definitions, host setup, leases and names. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <linux/openat2.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "network.h"
+#include "state.h"
+#include "util.h"
+
+#define DEFAULT_SUBNET "10.88.0.0/16"
+#define DEFAULT_BRIDGE "br0"
+#define MAX_HOSTS_NETS 8
+
+static int def_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/networks/%s.json", c->root, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static void default_network(struct net_network *n)
+{
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), DEFAULT_NETWORK);
+	snprintf(n->bridge, sizeof(n->bridge), DEFAULT_BRIDGE);
+	net_parse_cidr(DEFAULT_SUBNET, &n->subnet, &n->prefix, NULL);
+	net_network_validate(n, NULL);
+}
+
+static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
+{
+	const char *name = json_string_value(json_object_get(j, "name"));
+	const char *bridge = json_string_value(json_object_get(j, "bridge"));
+	const char *subnet = json_string_value(json_object_get(j, "subnet"));
+	const char *gw = json_string_value(json_object_get(j, "gateway"));
+
+	memset(n, 0, sizeof(*n));
+	if (!name || !bridge || !subnet || !gw)
+		return brig_errf(e, EINVAL, "network definition: missing fields");
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	snprintf(n->bridge, sizeof(n->bridge), "%s", bridge);
+	n->mtu = (int)json_integer_value(json_object_get(j, "mtu"));
+	n->internal = json_is_true(json_object_get(j, "internal"));
+	if (net_parse_cidr(subnet, &n->subnet, &n->prefix, e) < 0 ||
+	    net_parse_ip(gw, &n->gateway, e) < 0)
+		return brig_err_ctx(e, "network %s", name);
+	return 0;
+}
+
+static json_t *to_json(const struct net_network *n)
+{
+	char subnet[32], gw[16];
+
+	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(n->subnet, gw), n->prefix);
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b}", "name", n->name, "bridge", n->bridge,
+			 "subnet", subnet, "gateway", net_ip_str(n->gateway, gw), "mtu", n->mtu,
+			 "internal", n->internal);
+}
+
+static int store(const struct brig_ctx *c, const struct net_network *n, struct brig_err *e)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	json_t *j = to_json(n);
+	cleanup_free char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+
+	json_decref(j);
+	if (!text)
+		return brig_errf(e, ENOMEM, "network %s: out of memory", n->name);
+	snprintf(dir, sizeof(dir), "%s/networks", c->root);
+	if (mkdir_p(dir, 0700, e) < 0 || def_path(c, n->name, path, sizeof(path)) < 0)
+		return -e->code;
+	return write_atomic(path, text, strlen(text), e);
+}
+
+int network_load(const struct brig_ctx *c, const char *name, struct net_network *n,
+		 struct brig_err *e)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *j;
+	int r;
+
+	if (!valid_name(name) || def_path(c, name, path, sizeof(path)) < 0)
+		return brig_errf(e, EINVAL, "network '%s': invalid name", name);
+	j = json_load_file(path, 0, &jerr);
+	if (!j) {
+		if (strcmp(name, DEFAULT_NETWORK) == 0) {
+			default_network(n);
+			return 0;
+		}
+		return brig_errf(e, ENOENT, "network '%s': no such network", name);
+	}
+	r = from_json(j, n, e);
+	json_decref(j);
+	return r;
+}
+
+int network_list(const struct brig_ctx *c, struct net_network **v, size_t *count,
+		 struct brig_err *e)
+{
+	char dir[PATH_MAX];
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	struct net_network *out = NULL;
+
+	*v = NULL;
+	*count = 0;
+	snprintf(dir, sizeof(dir), "%s/networks", c->root);
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? 0 : brig_errno(e, "open %s", dir);
+	while ((de = readdir(d))) {
+		char name[NET_NAME_MAX];
+		char *dot = strrchr(de->d_name, '.');
+		if (!dot || strcmp(dot, ".json") != 0 || (size_t)(dot - de->d_name) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(dot - de->d_name), de->d_name);
+		struct net_network *grown = realloc(out, (n + 1) * sizeof(*out));
+		if (!grown) {
+			free(out);
+			return brig_errf(e, ENOMEM, "list networks: out of memory");
+		}
+		out = grown;
+		if (network_load(c, name, &out[n], e) == 0)
+			n++;
+	}
+	*v = out;
+	*count = n;
+	return 0;
+}
+
+/* Apply the nftables table for every defined network. */
+static int apply_nat(const struct brig_ctx *c, struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	size_t n;
+
+	if (network_list(c, &all, &n, e) < 0)
+		return -e->code;
+	if (net_nat_apply(all, n, e) < 0)
+		return brig_err_ctx(e, "nftables table inet brig");
+	return 0;
+}
+
+/* A new subnet must not overlap another brig network or a host route. */
+static int check_overlap(const struct brig_ctx *c, const struct net_network *n,
+			 struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	size_t count;
+	char a[16];
+
+	if (network_list(c, &all, &count, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(all[i].bridge, n->bridge) == 0)
+			return brig_errf(e, EEXIST, "bridge %s is already used by network %s",
+					 n->bridge, all[i].name);
+		if (net_overlaps(all[i].subnet, all[i].prefix, n->subnet, n->prefix))
+			return brig_errf(e, EEXIST, "subnet %s/%d overlaps network %s",
+					 net_ip_str(n->subnet, a), n->prefix, all[i].name);
+	}
+	return net_check_host_routes(n, e);
+}
+
+int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (!valid_name(n->name))
+		return brig_errf(e, EINVAL, "network name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				 n->name);
+	if (def_path(c, n->name, path, sizeof(path)) < 0 || access(path, F_OK) == 0 ||
+	    strcmp(n->name, DEFAULT_NETWORK) == 0 || strcmp(n->name, "none") == 0 ||
+	    strcmp(n->name, "host") == 0)
+		return brig_errf(e, EEXIST, "network '%s' already exists", n->name);
+	if (net_network_validate(n, e) < 0 || check_overlap(c, n, e) < 0)
+		return -e->code;
+	if (store(c, n, e) < 0)
+		return -e->code;
+	if (apply_nat(c, e) < 0) {
+		unlink(path);
+		return -e->code;
+	}
+	return 0;
+}
+
+int network_lease_path(const struct brig_ctx *c, const char *name, char *out, size_t len,
+		       struct brig_err *e)
+{
+	char dir[PATH_MAX];
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/leases", c->runroot);
+	if (mkdir_p(dir, 0700, e) < 0)
+		return -e->code;
+	n = snprintf(out, len, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= len)
+		return brig_errf(e, ENAMETOOLONG, "lease file for %s: path too long", name);
+	return 0;
+}
+
+int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	bool intact = false, fresh = false;
+
+	/* The default network is defined by its first use. */
+	if (def_path(c, n->name, path, sizeof(path)) == 0 && access(path, F_OK) < 0) {
+		if (check_overlap(c, n, e) < 0 || store(c, n, e) < 0)
+			return brig_err_ctx(e, "network %s", n->name);
+		fresh = true;
+	}
+	if (net_bridge_ensure(n, e) < 0)
+		return -e->code;
+	if (net_nat_check(&intact, e) < 0)
+		return -e->code;
+	/* Restore the table when someone flushed it. */
+	return intact && !fresh ? 0 : apply_nat(c, e);
+}
+
+int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
+		  uint32_t requested, uint32_t *addr, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	struct ipam_warn warn = { 0 };
+	pid_t self = getpid();
+
+	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
+		return -e->code;
+	if (ipam_lease(path, n, id, self, net_proc_starttime(self), requested, addr, &warn, e) < 0)
+		return brig_err_ctx(e, "network %s", n->name);
+	if (warn.bad_lines)
+		fprintf(stderr, "brig: warning: lease file %s: skipped %d corrupt line(s): %s\n",
+			path, warn.bad_lines, warn.first);
+	return 0;
+}
+
+int network_release(const struct brig_ctx *c, const char *name, const char *id,
+		    struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (network_lease_path(c, name, path, sizeof(path), e) < 0)
+		return -e->code;
+	return ipam_release(path, id, e);
+}
+
+/* Read a lease file's entries (no lock needed: files are replaced by
+ * rename, so a reader sees a whole file). */
+static int read_leases(const struct brig_ctx *c, const char *name, struct ipam_file *f,
+		       struct brig_err *e)
+{
+	char path[PATH_MAX];
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (network_lease_path(c, name, path, sizeof(path), e) < 0)
+		return -e->code;
+	if (read_file(path, &buf, &len, e) < 0)
+		return e->code == ENOENT ? 0 : -e->code;
+	return ipam_parse(buf, len, f, NULL, e);
+}
+
+/* One hosts line per live container on the network: address, name, and
+ * hostname when it differs. */
+static void hosts_lines(const struct brig_ctx *c, const char *net, FILE *out)
+{
+	struct ipam_file f;
+	struct brig_err e;
+	char a[16];
+
+	if (read_leases(c, net, &f, &e) < 0)
+		return;
+	for (size_t i = 0; i < f.n; i++) {
+		json_t *cfg = NULL;
+		if (state_load(c, f.v[i].cid, &cfg, NULL, &e) < 0)
+			continue;
+		const char *name = json_string_value(json_object_get(cfg, "name"));
+		const char *host = json_string_value(json_object_get(cfg, "hostname"));
+		fprintf(out, "%s\t%s", net_ip_str(f.v[i].addr, a), name ? name : "");
+		if (host && name && strcmp(host, name) != 0)
+			fprintf(out, " %s", host);
+		fputc('\n', out);
+		json_decref(cfg);
+	}
+	ipam_file_free(&f);
+}
+
+int network_hosts_text(const struct brig_ctx *c, char *const *names, char **out,
+		       struct brig_err *e)
+{
+	size_t len = 0;
+	FILE *mem = open_memstream(out, &len);
+
+	if (!mem)
+		return brig_errno(e, "hosts file");
+	fputs("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", mem);
+	for (size_t i = 0; names[i]; i++)
+		hosts_lines(c, names[i], mem);
+	if (fclose(mem) != 0)
+		return brig_errno(e, "hosts file");
+	return 0;
+}
+
+/* Open a file inside a running container's root without letting a symlink
+ * in the container lead out of it (RESOLVE_IN_ROOT). */
+static int open_in_container(pid_t pid, const char *path, struct brig_err *e)
+{
+	char root[64];
+	cleanup_close int dfd = -1;
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		.mode = 0644,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return brig_errno(e, "open %s", root);
+	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return brig_errno(e, "open %s in container %d", path, pid);
+	return fd;
+}
+
+/* Rewrite in place (same inode): the file may be open or mmapped inside. */
+static int write_hosts(pid_t pid, const char *text, struct brig_err *e)
+{
+	cleanup_close int fd = open_in_container(pid, "/etc/hosts", e);
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return fd;
+	if (pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
+		return brig_errno(e, "write /etc/hosts of %d", pid);
+	return 0;
+}
+
+static void refresh_member(const struct brig_ctx *c, const char *id)
+{
+	json_t *st = NULL;
+	struct brig_err e;
+	char *names[MAX_HOSTS_NETS + 1] = { 0 };
+	cleanup_free char *text = NULL;
+	json_t *nets;
+	size_t k = 0;
+
+	if (state_load(c, id, NULL, &st, &e) < 0)
+		return;
+	nets = json_object_get(st, "networks");
+	for (size_t i = 0; i < json_array_size(nets) && k < MAX_HOSTS_NETS; i++)
+		names[k++] = (char *)json_string_value(
+			json_object_get(json_array_get(nets, i), "network"));
+	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") == 0 &&
+	    network_hosts_text(c, names, &text, &e) == 0)
+		write_hosts((pid_t)json_integer_value(json_object_get(st, "pid")), text, &e);
+	json_decref(st);
+}
+
+void network_hosts_refresh(const struct brig_ctx *c, const char *name)
+{
+	char path[PATH_MAX];
+	struct ipam_file f;
+	struct brig_err e;
+	cleanup_close int lock = -1;
+
+	/* One writer at a time, so the last write is the newest view. */
+	if (network_lease_path(c, name, path, sizeof(path), &e) < 0)
+		return;
+	strncat(path, ".hosts.lock", sizeof(path) - strlen(path) - 1);
+	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0 || read_leases(c, name, &f, &e) < 0)
+		return;
+	for (size_t i = 0; i < f.n; i++)
+		refresh_member(c, f.v[i].cid);
+	ipam_file_free(&f);
+}
+
+static int drop_network(const struct brig_ctx *c, const struct net_network *n,
+			struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (net_bridge_remove(n, e) < 0)
+		return -e->code;
+	if (network_lease_path(c, n->name, path, sizeof(path), e) == 0) {
+		unlink(path);
+		strncat(path, ".hosts.lock", sizeof(path) - strlen(path) - 1);
+		unlink(path);
+	}
+	if (def_path(c, n->name, path, sizeof(path)) == 0 && unlink(path) < 0 && errno != ENOENT)
+		return brig_errno(e, "remove %s", path);
+	return 0;
+}
+
+int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	struct net_network n;
+	struct ipam_file f;
+	int freed;
+
+	if (network_load(c, name, &n, e) < 0)
+		return -e->code;
+	if (def_path(c, name, path, sizeof(path)) < 0 || access(path, F_OK) < 0)
+		return brig_errf(e, ENOENT, "network '%s': no such network", name);
+	if (network_lease_path(c, name, path, sizeof(path), e) < 0 ||
+	    ipam_gc(path, &freed, NULL, e) < 0 || read_leases(c, name, &f, e) < 0)
+		return -e->code;
+	size_t in_use = f.n;
+	ipam_file_free(&f);
+	if (in_use)
+		return brig_errf(e, EBUSY, "network '%s' has %zu container(s) attached", name,
+				 in_use);
+	if (drop_network(c, &n, e) < 0)
+		return -e->code;
+	return apply_nat(c, e);
+}
+
+int network_reset(const struct brig_ctx *c, struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	size_t n;
+	int r = 0;
+
+	if (network_list(c, &all, &n, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < n; i++)
+		if (drop_network(c, &all[i], e) < 0)
+			r = -e->code;
+	if (net_nat_apply(NULL, 0, e) < 0)
+		r = -e->code;
+	return r;
+}

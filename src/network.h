@@ -1,0 +1,58 @@
+/* network.h - brig networks as the CLI sees them: definitions under
+ * <root>/networks/<name>.json, host setup, leases and names.  The default
+ * network "bridge" (device br0, 10.88.0.0/16) exists implicitly. */
+#ifndef BRIG_NETWORK_H
+#define BRIG_NETWORK_H
+
+#include <jansson.h>
+
+#include "brig.h"
+#include "net.h"
+
+#define DEFAULT_NETWORK "bridge"
+
+/* Load a network by name (the default one even before it was used). */
+int network_load(const struct brig_ctx *c, const char *name, struct net_network *n,
+		 struct brig_err *e);
+
+/* Every defined network (the default one once it was used). *v malloc'd. */
+int network_list(const struct brig_ctx *c, struct net_network **v, size_t *count,
+		 struct brig_err *e);
+
+/* Validate and store a new network and apply the nftables table. */
+int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_err *e);
+
+/* Remove a network: refused while a container holds a lease on it. */
+int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
+
+/* Host setup for n (idempotent): definition stored, bridge up with the
+ * gateway and MTU, ip_forward, and the "inet brig" table present (restored
+ * when someone flushed it).  *mtu gets the bridge's MTU. */
+int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct brig_err *e);
+
+/* Lease file path for a network. */
+int network_lease_path(const struct brig_ctx *c, const char *name, char *out, size_t len,
+		       struct brig_err *e);
+
+/* Lease an address for container id owned by this process. */
+int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
+		  uint32_t requested, uint32_t *addr, struct brig_err *e);
+
+/* Release id's lease on network name. */
+int network_release(const struct brig_ctx *c, const char *name, const char *id,
+		    struct brig_err *e);
+
+/* The /etc/hosts text for a member of network names (NULL terminated list):
+ * localhost lines, then every container leased on those networks. */
+int network_hosts_text(const struct brig_ctx *c, char *const *names, char **out,
+		       struct brig_err *e);
+
+/* Rewrite /etc/hosts of every running container on network name, so names
+ * of containers started later resolve too. */
+void network_hosts_refresh(const struct brig_ctx *c, const char *name);
+
+/* Tear down everything: bridges of all networks, the nftables table, lease
+ * files and definitions (brig system reset). */
+int network_reset(const struct brig_ctx *c, struct brig_err *e);
+
+#endif
