@@ -350,13 +350,11 @@ int image_extract_file(const char *path, const char *dest, image_warn_fn warn, v
 
 	if (!a)
 		return -e->code;
+	/* Errors name no path: the caller (import) says which file. */
 	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK)
-		return brig_errf(e, archive_errno(a) > 0 ? archive_errno(a) : EINVAL, "%s: %s", path,
+		return brig_errf(e, archive_errno(a) > 0 ? archive_errno(a) : EINVAL, "%s",
 				 archive_error_string(a));
-	int r = extract_tar(a, dest, warn, arg, e);
-	if (r < 0)
-		return brig_err_ctx(e, "%s", path);
-	return r;
+	return extract_tar(a, dest, warn, arg, e);
 }
 
 int image_extract_buf(const void *buf, size_t len, const char *dest, image_warn_fn warn,

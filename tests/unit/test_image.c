@@ -18,6 +18,7 @@
 
 #include "brig.h"
 #include "image.h"
+#include "state.h"
 #include "util.h"
 
 enum kind { FILE_, DIR_, SYMLINK, HARDLINK };
@@ -370,6 +371,39 @@ static void test_dir_import(void **state)
 	assert_int_equal(f->warnings, 0);
 }
 
+static void test_in_use(void **state)
+{
+	struct fixture *f = *state;
+	const struct ent v1[] = { { FILE_, "version", "1" } };
+	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], cid[BRIG_ID_LEN + 1], cname[64];
+	struct brig_err e;
+	int lock;
+
+	write_tar(f->tar, NULL, v1, 1);
+	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", collect, f, id1, &e), 0);
+	lock = state_lock(&f->ctx, &e);
+	assert_true(lock >= 0);
+	json_t *cfg = json_pack("{s:s}", "image_id", id1);
+	if (state_create(&f->ctx, "c1", cfg, cid, cname, &e) < 0)
+		fail_msg("state_create: %s", e.msg);
+	json_decref(cfg);
+	state_unlock(lock);
+
+	assert_int_equal(image_remove(&f->ctx, "busybox", &e), -EBUSY);
+	assert_string_equal(e.msg, "image busybox is in use by a container");
+	/* Re-import switches the name but keeps the rootfs the container uses. */
+	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", collect, f, id2, &e), 0);
+	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id1));
+	assert_int_equal(count_byid(f), 2);
+	/* Once the container is gone, prune reclaims the orphan. */
+	int removed = -1;
+	assert_int_equal(state_remove(&f->ctx, cid, &e), 0);
+	assert_int_equal(image_prune(&f->ctx, &removed, &e), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(count_byid(f), 1);
+	assert_int_equal(image_remove(&f->ctx, "busybox", &e), 0);
+}
+
 static void test_extract_buf(void **state)
 {
 	struct fixture *f = *state;
@@ -389,6 +423,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reimport_and_rm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_import_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extract_buf, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
