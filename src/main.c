@@ -1,6 +1,5 @@
 /* main.c - global options and subcommand dispatch. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,23 +22,6 @@ static const struct command commands[] = {
 	{ "network", cmd_network, "create, list, inspect and remove networks" },
 	{ "system", cmd_system, "info, gc, reset" },
 };
-
-void brig_report(const struct brig_err *e)
-{
-	fprintf(stderr, "brig: %s\n", e->msg);
-}
-
-int brig_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("brig: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_BRIG;
-}
 
 static void usage(FILE *f)
 {

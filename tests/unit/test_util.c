@@ -16,25 +16,6 @@
 #include "brig.h"
 #include "util.h"
 
-/* brig_report()/brig_fail() live in main.c, which unit tests do not link,
- * while the cmd_*.o they do link call them.  Weak stand-ins: a strong
- * definition elsewhere (if they move out of main.c) wins. */
-__attribute__((weak)) void brig_report(const struct brig_err *e)
-{
-	fprintf(stderr, "brig: %s\n", e->msg);
-}
-
-__attribute__((weak)) int brig_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("brig: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_BRIG;
-}
 
 static void test_parse_size_good(void **state)
 {
