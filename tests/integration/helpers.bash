@@ -77,6 +77,13 @@ sandbox_setup() {
 
 sandbox_teardown() {
 	[ -n "${SB:-}" ] || return 0
+	# On failure, show what the last `run` saw: bats prints a failed test's
+	# stdout, but `run` captured the command's.
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${status:-}" ]; then
+		echo "last run: status $status"
+		echo "${output:-}" | sed 's/^/  out: /'
+		[ -z "${stderr:-}" ] || echo "$stderr" | sed 's/^/  err: /'
+	fi
 	"$SANDBOX" destroy "$SB"
 	rm -rf "$SB"
 }
