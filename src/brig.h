@@ -15,6 +15,10 @@ struct brig_ctx {
 	const char *self;    /* /proc/self/exe resolved, for re-exec of helpers */
 };
 
+/* main()'s argv, so a process that stays brig inside a container (the
+ * --init) can rename itself; NULL in unit tests. */
+extern char **brig_argv;
+
 /* Print "brig: <msg>" on stderr: the only place brig reports an error. */
 void brig_report(const struct brig_err *e);
 
@@ -29,5 +33,12 @@ int cmd_image(struct brig_ctx *c, int argc, char **argv);
 int cmd_network(struct brig_ctx *c, int argc, char **argv);
 int cmd_system(struct brig_ctx *c, int argc, char **argv);
 int cmd_inspect(struct brig_ctx *c, int argc, char **argv);
+int cmd_exec(struct brig_ctx *c, int argc, char **argv);
+int cmd_stop(struct brig_ctx *c, int argc, char **argv);
+int cmd_kill(struct brig_ctx *c, int argc, char **argv);
+int cmd_wait(struct brig_ctx *c, int argc, char **argv);
+int cmd_logs(struct brig_ctx *c, int argc, char **argv);
+int cmd_attach(struct brig_ctx *c, int argc, char **argv);
+int cmd_stats(struct brig_ctx *c, int argc, char **argv);
 
 #endif

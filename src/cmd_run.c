@@ -1,5 +1,7 @@
 /* cmd_run.c - brig run: parse, validate, create, start, wait. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -7,6 +9,8 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "monitor.h"
+#include "pty.h"
 
 static const char usage_text[] =
 	"usage: brig run [OPTIONS] IMAGE|ROOTFS-DIR [CMD [ARG...]]\n"
@@ -26,11 +30,16 @@ static const char usage_text[] =
 	"  --pids-limit N       maximum number of tasks\n"
 	"  --cpuset-cpus LIST   CPUs allowed, e.g. 0-1,3\n"
 	"  --cgroup-parent P    parent cgroup (default: brig)\n"
-	"  --rm                 remove the container when it exits\n";
+	"  --rm                 remove the container when it exits\n"
+	"  -d, --detach         run in the background; print the id\n"
+	"  -i, --interactive    keep stdin open\n"
+	"  -t, --tty            give the command a pseudo-terminal\n"
+	"  --init               run a tiny init as PID 1 that reaps zombies\n";
 
 enum {
 	OPT_NAME = 256, OPT_HOSTNAME, OPT_NET, OPT_IP, OPT_SYSCTL, OPT_CAP_ADD, OPT_CAP_DROP,
 	OPT_RM, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES, OPT_PIDS, OPT_CPUSET, OPT_CGPARENT,
+	OPT_INIT,
 };
 
 static const struct option run_options[] = {
@@ -53,6 +62,10 @@ static const struct option run_options[] = {
 	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGPARENT },
 	{ "rm", no_argument, NULL, OPT_RM },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "init", no_argument, NULL, OPT_INIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -114,6 +127,10 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 	case 'u': o->user = arg; return 0;
 	case OPT_IP: o->ip = arg; return 0;
 	case OPT_RM: o->rm = true; return 0;
+	case 'd': o->detach = true; return 0;
+	case 'i': o->interactive = true; return 0;
+	case 't': o->tty = true; return 0;
+	case OPT_INIT: o->init = true; return 0;
 	case OPT_CGPARENT: o->cgroup_parent = arg; return 0;
 	case 'e': return push(&o->env, &o->n_env, arg);
 	case OPT_NET: return push(&o->nets, &o->n_nets, arg);
@@ -184,7 +201,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, struct brig_err
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+e:w:u:m:h", run_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+e:w:u:m:hdit", run_options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -240,27 +257,89 @@ static int stage_exit(enum spawn_stage stage, int code)
 	return code == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 }
 
+/* -d: fork the monitor, wait for its word that the command started. */
+static int run_detached(struct brig_ctx *c, struct container *ct)
+{
+	struct monitor_report r = { 0 };
+	int p[2];
+	pid_t mon;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return brig_fail("run: pipe: %s", strerror(errno));
+	fflush(NULL);
+	mon = fork();
+	if (mon < 0)
+		return brig_fail("run: fork monitor: %s", strerror(errno));
+	if (mon == 0) {
+		close(p[0]);
+		monitor_main(c, ct, p[1]);
+	}
+	close(p[1]);
+	if (read(p[0], &r, sizeof(r)) != (ssize_t)sizeof(r)) {
+		close(p[0]);
+		return brig_fail("run: the monitor of %.12s died before starting it", ct->id);
+	}
+	close(p[0]);
+	if (!r.ok) {
+		fprintf(stderr, "brig: %s\n", r.msg);
+		wait_for(mon); /* it records the failure; then state is final */
+		return stage_exit((enum spawn_stage)r.stage, r.code);
+	}
+	puts(ct->id);
+	return 0;
+}
+
+/* Foreground with -t: our terminal raw, relayed to the container's pty. */
+static int run_tty(struct brig_ctx *c, struct container *ct, bool interactive)
+{
+	enum spawn_stage stage;
+	struct brig_err e;
+
+	pty_size(STDIN_FILENO, &ct->rows, &ct->cols);
+	if (container_start(c, ct, &stage, &e) < 0) {
+		brig_report(&e);
+		return container_finish(c, ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+	}
+	if (interactive)
+		pty_raw(STDIN_FILENO);
+	pty_relay(ct->pty_master, interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
+	pty_restore();
+	return container_finish(c, ct, wait_for(ct->pid));
+}
+
+static int run_foreground(struct brig_ctx *c, struct container *ct)
+{
+	enum spawn_stage stage;
+	struct brig_err e;
+
+	if (container_start(c, ct, &stage, &e) < 0) {
+		brig_report(&e);
+		/* recorded as the command's own exit status: 125, 126 or 127 */
+		return container_finish(c, ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+	}
+	forward_signals(ct->pid);
+	return container_finish(c, ct, wait_for(ct->pid));
+}
+
 int cmd_run(struct brig_ctx *c, int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	struct container ct;
 	struct brig_err e;
-	enum spawn_stage stage;
 	int code;
 
 	if (parse_args(argc, argv, &o, &e) < 0 || container_create(c, &o, &ct, &e) < 0) {
 		brig_report(&e);
-		return EXIT_BRIG;
-	}
-	if (container_start(c, &ct, &stage, &e) < 0) {
-		brig_report(&e);
-		/* recorded as the command's own exit status: 125, 126 or 127 */
-		code = container_finish(c, &ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+		code = EXIT_BRIG;
 	} else {
-		forward_signals(ct.pid);
-		code = container_finish(c, &ct, wait_for(ct.pid));
+		if (o.detach)
+			code = run_detached(c, &ct);
+		else if (o.tty)
+			code = run_tty(c, &ct, o.interactive);
+		else
+			code = run_foreground(c, &ct);
+		container_free(&ct);
 	}
-	container_free(&ct);
 	free(o.env);
 	free(o.nets);
 	free(o.sysctls);

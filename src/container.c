@@ -68,13 +68,13 @@ static json_t *build_config(const struct run_opts *o, const char *image_id, cons
 	char created[64];
 	json_t *cfg;
 
-	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s,s:o,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
+	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s,s:o,s:b,s:b,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
 			"image", o->image, "image_id", image_id, "rootfs", rootfs, "cmd",
 			strv_json(cmd, strv_len(cmd)), "env", strv_json(o->env, o->n_env),
 			"workdir", o->workdir ? o->workdir : "", "user", o->user ? o->user : "",
 			"networks", strv_json(o->nets, o->n_nets), "ip", o->ip ? o->ip : "",
 			"sysctls", strv_json(o->sysctls, o->n_sysctls), "rm", o->rm, "detach",
-			o->detach, "tty", o->tty, "cap_add", (json_int_t)o->cap_add, "cap_drop",
+			o->detach, "tty", o->tty, "interactive", o->interactive, "init", o->init, "cap_add", (json_int_t)o->cap_add, "cap_drop",
 			(json_int_t)o->cap_drop, "limits", limits_json(&o->limits), "cgroup_parent",
 			o->cgroup_parent ? o->cgroup_parent : "brig");
 	if (cfg) {
@@ -107,6 +107,7 @@ int container_create(const struct brig_ctx *c, const struct run_opts *o, struct 
 
 	memset(ct, 0, sizeof(*ct));
 	ct->pid = -1;
+	ct->pty_master = -1;
 	if (resolve_rootfs(c, o->image, image_id, rootfs, sizeof(rootfs), e) < 0)
 		return -e->code;
 	ct->config = build_config(o, image_id, rootfs);
@@ -476,6 +477,15 @@ static int save_state(const struct brig_ctx *c, struct container *ct, struct bri
 	return state_save(c, ct->id, ct->state, e);
 }
 
+/* The default set, plus --cap-add, minus --cap-drop. */
+static uint64_t config_caps(json_t *cfg)
+{
+	uint64_t add = (uint64_t)json_integer_value(json_object_get(cfg, "cap_add"));
+	uint64_t drop = (uint64_t)json_integer_value(json_object_get(cfg, "cap_drop"));
+
+	return (spawn_default_caps() | add) & ~drop;
+}
+
 static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][PATH_MAX])
 {
 	s->id = ct->id;
@@ -490,9 +500,7 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->workdir = cfg_str(ct->config, "workdir");
 	s->ifaces = ct->ifaces;
 	s->n_ifaces = ct->n_nets;
-	s->caps = (spawn_default_caps() |
-		   (uint64_t)json_integer_value(json_object_get(ct->config, "cap_add"))) &
-		  ~(uint64_t)json_integer_value(json_object_get(ct->config, "cap_drop"));
+	s->caps = config_caps(ct->config);
 	s->cg = ct->cg;
 }
 
@@ -545,7 +553,13 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 		goto undo;
 	s.files = files;
 	fill_spec(ct, &s, path);
-	ct->pid = spawn_start(&s, stage, e);
+	s.redirect = ct->redirect;
+	memcpy(s.stdio, ct->stdio, sizeof(s.stdio));
+	s.tty = json_is_true(json_object_get(ct->config, "tty"));
+	s.init = json_is_true(json_object_get(ct->config, "init"));
+	s.rows = ct->rows;
+	s.cols = ct->cols;
+	ct->pid = spawn_start(&s, stage, &ct->pty_master, e);
 	if (ct->pid < 0)
 		goto undo;
 	json_object_set_new(ct->state, "status", json_string("running"));
@@ -689,6 +703,13 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
 	return r;
 }
 
+bool container_settled(json_t *st)
+{
+	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") != 0)
+		return true;
+	return !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime");
+}
+
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
 	json_t *st = NULL;
@@ -749,4 +770,30 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	}
 	free(nets);
 	return 0;
+}
+
+int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *user,
+			const char *workdir, struct spawn_spec *s, char ***env_out,
+			struct brig_err *e)
+{
+	json_t *merged = json_deep_copy(cfg), *env = json_array();
+
+	/* -e of exec comes first: the first definition wins. */
+	for (size_t i = 0; i < n_extra; i++)
+		json_array_append_new(env, json_string(extra[i]));
+	json_array_extend(env, json_object_get(cfg, "env"));
+	json_object_set_new(merged, "env", env);
+	*env_out = build_env(merged);
+	json_decref(merged);
+	if (!*env_out)
+		return brig_errf(e, ENOMEM, "exec: out of memory");
+	s->env = *env_out;
+	s->workdir = workdir ? workdir : cfg_str(cfg, "workdir");
+	s->caps = config_caps(cfg);
+	return parse_user(user ? user : cfg_str(cfg, "user"), cfg_str(cfg, "rootfs"), s, e);
+}
+
+void container_env_free(char **env)
+{
+	strv_free(env);
 }

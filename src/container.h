@@ -36,6 +36,11 @@ struct container {
 	size_t n_nets;
 	struct cgroup *cg;
 	pid_t pid;
+	/* stdio of the command: inherited, redirected (log pipe), or a pty */
+	bool redirect;
+	int stdio[3];
+	unsigned short rows, cols;
+	int pty_master; /* set by container_start when config says tty */
 };
 
 /* Validate opts, resolve the image, and create the record and its
@@ -58,12 +63,24 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
  * (leases, veths, cgroup).  Waits, bounded, for a process being killed. */
 int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
+/* True when the record is final: not running, or its process and its
+ * owner are both gone (a crash: container_gc then reconciles it). */
+bool container_settled(json_t *st);
+
 /* Kill (SIGKILL) if running, then container_remove. */
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
 /* Reconcile state with reality: records of dead containers marked exited,
  * their leases, veths and cgroups released; leases of dead owners freed. */
 int container_gc(const struct brig_ctx *c, struct brig_err *e);
+
+/* Fill s for `brig exec`: the container's environment with extra (-e)
+ * first, its user unless user is given, its workdir unless workdir is
+ * given, its capabilities.  Free *env_out with container_env_free(). */
+int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *user,
+			const char *workdir, struct spawn_spec *s, char ***env_out,
+			struct brig_err *e);
+void container_env_free(char **env);
 
 void container_free(struct container *ct);
 

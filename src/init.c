@@ -10,13 +10,17 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "brig.h"
 #include "cleanup.h"
 #include "mount.h"
 #include "net.h"
@@ -85,10 +89,8 @@ static int setup_network(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-static int set_identity(const struct spawn_spec *s, struct brig_err *e)
+static int set_user(const struct spawn_spec *s, struct brig_err *e)
 {
-	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
-		return brig_errno(e, "sethostname %s", s->hostname);
 	if (!s->user_set)
 		return 0;
 	if (setgroups(0, NULL) < 0)
@@ -164,22 +166,143 @@ static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
+/* A pty from the container's own devpts (so `tty` names /dev/pts/N inside):
+ * the slave becomes the controlling terminal and stdio of a new session,
+ * the master goes back to the parent at sync 3. */
+static int open_pty(const struct spawn_spec *s, int *master, struct brig_err *e)
+{
+	struct winsize ws = { .ws_row = s->rows, .ws_col = s->cols };
+	cleanup_close int slave = -1;
+	char name[64];
+
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return brig_errno(e, "open /dev/ptmx");
+	if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
+		return brig_errno(e, "pty");
+	slave = open(name, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		return brig_errno(e, "open %s", name);
+	if (ws.ws_row && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+		return brig_errno(e, "pty window size");
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return brig_errno(e, "controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return brig_errno(e, "pty stdio");
+	return 0;
+}
+
+static int setup_stdio(const struct spawn_spec *s, int *master, struct brig_err *e)
+{
+	if (s->tty)
+		return open_pty(s, master, e);
+	if (!s->redirect)
+		return 0;
+	for (int fd = 0; fd < 3; fd++)
+		if (s->stdio[fd] != fd && dup2(s->stdio[fd], fd) < 0)
+			return brig_errno(e, "stdio %d", fd);
+	return 0;
+}
+
 static void __attribute__((noreturn)) fail(int sock, int stage, const struct brig_err *e)
 {
 	sync_send_error(sock, stage, e);
 	_exit(stage == SPAWN_STAGE_EXEC ? (e->code == ENOENT ? 127 : 126) : 125);
 }
 
+static int set_hostname(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return brig_errno(e, "sethostname %s", s->hostname);
+	return 0;
+}
+
+int init_confine(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (set_user(s, e) < 0 || enter_workdir(s, e) < 0 || drop_capabilities(s, e) < 0)
+		return -e->code;
+	/* Only 0, 1, 2 may reach the command; the rest close at exec. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return brig_errno(e, "close_range");
+	return 0;
+}
+
+static void __attribute__((noreturn)) exec_command(const struct spawn_spec *s, int sock)
+{
+	struct brig_err e;
+
+	environ = (char **)s->env;
+	execvp(s->argv[0], s->argv);
+	brig_errno(&e, "exec %s", s->argv[0]);
+	fail(sock, SPAWN_STAGE_EXEC, &e);
+}
+
+/* --init: stay PID 1 as a tiny init.  The command runs as our child; every
+ * signal we get is forwarded to it, every orphan that dies is reaped, and we
+ * exit with the command's status. */
+/* Show as "brig-init" in the container's ps, not as the host command line
+ * (which names host paths): overwrite the argv area in place. */
+static void rename_init(void)
+{
+	char *start, *end;
+	int n = 0;
+
+	if (!brig_argv || !brig_argv[0])
+		return;
+	while (brig_argv[n])
+		n++;
+	start = brig_argv[0];
+	end = brig_argv[n - 1] + strlen(brig_argv[n - 1]);
+	memset(start, 0, (size_t)(end - start));
+	strncpy(start, "brig-init", (size_t)(end - start));
+	prctl(PR_SET_NAME, "brig-init");
+}
+
+static void __attribute__((noreturn)) run_init(const struct spawn_spec *s, int sock)
+{
+	sigset_t all, old;
+	siginfo_t si;
+	pid_t child;
+	int status;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	child = fork();
+	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		exec_command(s, sock);
+	}
+	close(sock); /* the parent sees EOF once the command has exec'd */
+	rename_init();
+	if (child < 0)
+		_exit(125);
+	for (;;) {
+		if (sigwaitinfo(&all, &si) < 0)
+			continue;
+		if (si.si_signo != SIGCHLD) {
+			kill(child, si.si_signo);
+			continue;
+		}
+		pid_t p;
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+			if (p == child)
+				_exit(WIFEXITED(status) ? WEXITSTATUS(status)
+							: 128 + WTERMSIG(status));
+	}
+}
+
 void init_container(const struct spawn_spec *s, int sock)
 {
 	struct brig_err e = { 0 };
 	struct sync_msg m;
+	int master = -1;
 
 	/* Die with the parent: no orphaned half-set-up container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sync_send(sock, SYNC_CHILD_READY, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
-	if (sync_recv(sock, &m, &e) <= 0 || m.point != SYNC_HOST_READY)
+	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
 	/* The parent has moved us into our cgroup: now it becomes our "/". */
 	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
@@ -187,22 +310,18 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
 	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || write_files(s, &e) < 0 ||
-	    set_identity(s, &e) < 0 ||
-	    enter_workdir(s, &e) < 0 || drop_capabilities(s, &e) < 0)
+	    set_hostname(s, &e) < 0 || setup_stdio(s, &master, &e) < 0 || init_confine(s, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
-	/* Only 0, 1, 2 may reach the command; sock closes at exec (CLOEXEC). */
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		brig_errno(&e, "close_range");
-		fail(sock, SPAWN_STAGE_SETUP, &e);
-	}
 	/* The container dies with whoever started it (brig run or its monitor),
 	 * so it never runs unmanaged.  Changing credentials cleared the death
 	 * signal: arm it again, last. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (sync_send(sock, SYNC_EXEC_NEXT, &e) < 0)
+	if ((master >= 0 ? sync_send_fd(sock, SYNC_EXEC_NEXT, master, &e)
+			 : sync_send(sock, SYNC_EXEC_NEXT, &e)) < 0)
 		_exit(125);
-	environ = (char **)s->env;
-	execvp(s->argv[0], s->argv);
-	brig_errno(&e, "exec %s", s->argv[0]);
-	fail(sock, SPAWN_STAGE_EXEC, &e);
+	if (master >= 0)
+		close(master);
+	if (s->init)
+		run_init(s, sock);
+	exec_command(s, sock);
 }

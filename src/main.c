@@ -17,6 +17,13 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run a command in a new container" },
 	{ "ps", cmd_ps, "list containers" },
 	{ "rm", cmd_rm, "remove containers" },
+	{ "exec", cmd_exec, "run a command in a running container" },
+	{ "stop", cmd_stop, "stop containers (SIGTERM, then SIGKILL)" },
+	{ "kill", cmd_kill, "send a signal to containers" },
+	{ "wait", cmd_wait, "wait for containers to exit; print their exit codes" },
+	{ "logs", cmd_logs, "show what a container printed" },
+	{ "attach", cmd_attach, "attach to a detached container's terminal" },
+	{ "stats", cmd_stats, "CPU, memory, pids and network usage" },
 	{ "inspect", cmd_inspect, "show containers as JSON" },
 	{ "image", cmd_image, "import, list and remove images" },
 	{ "network", cmd_network, "create, list, inspect and remove networks" },
@@ -37,6 +44,8 @@ static const char *env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -51,6 +60,7 @@ int main(int argc, char **argv)
 	};
 	int opt;
 
+	brig_argv = argv;
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.root = optarg; break;

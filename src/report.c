@@ -20,3 +20,5 @@ int brig_fail(const char *fmt, ...)
 	fputc('\n', stderr);
 	return EXIT_BRIG;
 }
+
+char **brig_argv;

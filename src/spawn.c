@@ -50,11 +50,11 @@ static void undo_host(const struct spawn_spec *s, size_t made)
 }
 
 /* Wait for one expected sync point; a SYNC_ERROR from the child becomes e. */
-static int expect(int sock, enum sync_point point, enum spawn_stage *stage,
+static int expect(int sock, enum sync_point point, enum spawn_stage *stage, int *fd,
 		  struct brig_err *e)
 {
 	struct sync_msg m;
-	int r = sync_recv(sock, &m, e);
+	int r = sync_recv(sock, &m, fd, e);
 
 	if (r < 0)
 		return r;
@@ -74,7 +74,7 @@ static int expect(int sock, enum sync_point point, enum spawn_stage *stage,
 static int expect_exec(int sock, enum spawn_stage *stage, struct brig_err *e)
 {
 	struct sync_msg m;
-	int r = sync_recv(sock, &m, e);
+	int r = sync_recv(sock, &m, NULL, e);
 
 	if (r <= 0)
 		return r;
@@ -89,7 +89,8 @@ static void reap(pid_t pid)
 		;
 }
 
-pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, struct brig_err *e)
+pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
+		  struct brig_err *e)
 {
 	int sv[2];
 	size_t made = 0;
@@ -113,11 +114,16 @@ pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, struct br
 	cleanup_close int sock = sv[0];
 
 	/* sync 1: child exists -> sync 2: host side ready -> sync 3 -> exec */
-	if (expect(sock, SYNC_CHILD_READY, stage, e) < 0 ||
+	*pty_master = -1;
+	if (expect(sock, SYNC_CHILD_READY, stage, NULL, e) < 0 ||
 	    prepare_host(s, pid, &made, e) < 0 || sync_send(sock, SYNC_HOST_READY, e) < 0 ||
-	    expect(sock, SYNC_EXEC_NEXT, stage, e) < 0 || expect_exec(sock, stage, e) < 0) {
+	    expect(sock, SYNC_EXEC_NEXT, stage, pty_master, e) < 0 ||
+	    expect_exec(sock, stage, e) < 0) {
 		reap(pid);
 		undo_host(s, made);
+		if (*pty_master >= 0)
+			close(*pty_master);
+		*pty_master = -1;
 		return -e->code;
 	}
 	return pid;

@@ -60,7 +60,12 @@ struct spawn_spec {
 	char *const *sysctls; /* "net.ipv4.ip_forward=1", NULL terminated or NULL */
 	uint64_t caps;        /* capability set, bit N = capability N */
 	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */
-	bool tty_stdio;       /* make stdin a controlling terminal (-t) */
+	bool redirect;        /* replace 0, 1, 2 with stdio[] before exec */
+	int stdio[3];
+	bool tty;             /* give the command a pty of the container's own
+			       * devpts; its master comes back to the parent */
+	unsigned short rows, cols; /* initial window size of that pty */
+	bool init;                 /* --init: stay PID 1, reap, forward signals */
 };
 
 enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
@@ -70,11 +75,17 @@ enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
  * SPAWN_STAGE_EXEC means the command itself could not be run (e->code ENOENT
  * -> exit 127, else 126); SPAWN_STAGE_SETUP means brig failed (125).  The
  * child is reaped on failure. */
-pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, struct brig_err *e);
+pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
+		  struct brig_err *e);
 
 /* Container init: everything the child does between sync 1 and exec.
  * Never returns; on failure reports over sock and exits 125. */
 void init_container(const struct spawn_spec *s, int sock) __attribute__((noreturn));
+
+/* The identity and confinement of a container's command, shared by init
+ * and exec: user (setgroups/setgid/setuid), working directory, capability
+ * bounding and effective sets, and every fd above 2 marked CLOEXEC. */
+int init_confine(const struct spawn_spec *s, struct brig_err *e);
 
 /* Default capability set (Docker's), bit N = capability N. */
 uint64_t spawn_default_caps(void);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sync.h"
 
@@ -23,15 +24,64 @@ void sync_send_error(int sock, int stage, const struct brig_err *err)
 	(void)!send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
-int sync_recv(int sock, struct sync_msg *m, struct brig_err *e)
+int sync_send_fd(int sock, enum sync_point point, int fd, struct brig_err *e)
 {
-	ssize_t n;
+	struct sync_msg m = { .point = point };
+	struct iovec iov = { &m, sizeof(m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return brig_errno(e, "sync %d: send fd", point);
+	return 0;
+}
+
+static int take_fd(struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+			return fd;
+		}
+	}
+	return -1;
+}
+
+int sync_recv(int sock, struct sync_msg *m, int *fd, struct brig_err *e)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { m, sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
+	int got;
+
+	if (fd)
+		*fd = -1;
 	do
-		n = recv(sock, m, sizeof(*m), 0);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return brig_errno(e, "sync: receive");
+	got = take_fd(&mh);
+	if (got >= 0 && !fd)
+		close(got);
+	else if (fd)
+		*fd = got;
 	if (n == 0)
 		return 0;
 	if (n != (ssize_t)sizeof(*m))

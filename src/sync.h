@@ -23,10 +23,15 @@ struct sync_msg {
 /* Send a bare sync point. */
 int sync_send(int sock, enum sync_point point, struct brig_err *e);
 
+/* Send a sync point carrying an fd (SCM_RIGHTS). */
+int sync_send_fd(int sock, enum sync_point point, int fd, struct brig_err *e);
+
 /* Send a failure {errno, stage, text}. Best effort. */
 void sync_send_error(int sock, int stage, const struct brig_err *err);
 
-/* Receive one message; returns 0 on EOF, 1 with *m filled, negative on error. */
-int sync_recv(int sock, struct sync_msg *m, struct brig_err *e);
+/* Receive one message; returns 0 on EOF, 1 with *m filled, negative on
+ * error.  An fd that came with it goes to *fd (when fd != NULL; else it is
+ * closed); *fd is -1 when none came. */
+int sync_recv(int sock, struct sync_msg *m, int *fd, struct brig_err *e);
 
 #endif

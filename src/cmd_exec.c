@@ -1,0 +1,222 @@
+/* cmd_exec.c - brig exec [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]
+ *
+ * Joins every namespace of the container and its cgroup, then forks (the
+ * pid namespace applies to children) and runs the command with the
+ * container's environment, identity and capabilities. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "pty.h"
+#include "state.h"
+
+struct exec_opts {
+	bool interactive, tty;
+	const char *user, *workdir;
+	char **env;
+	size_t n_env;
+};
+
+/* In this order: the mount namespace last, so /proc/PID stays reachable
+ * until every other namespace is joined. */
+static const struct {
+	const char *name;
+	int type;
+} namespaces[] = {
+	{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+	{ "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+};
+
+static int join_container(pid_t pid, json_t *cfg, const char *id, struct brig_err *e)
+{
+	int fds[ARRAY_SIZE(namespaces)];
+	struct cgroup *cg = NULL;
+	char path[64];
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, namespaces[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			r = brig_errno(e, "open %s", path);
+			while (i-- > 0)
+				close(fds[i]);
+			return r;
+		}
+	}
+	/* Into the container's cgroup first: its limits cover exec'd work. */
+	if (container_cgroups_ready(e) == 0 &&
+	    cgroup_open(json_string_value(json_object_get(cfg, "cgroup_parent")) ?: "brig", id,
+			&cg, e) == 0) {
+		if (cgroup_enter(cg, getpid(), e) < 0)
+			r = -e->code;
+		cgroup_free(cg);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++) {
+		if (r == 0 && setns(fds[i], namespaces[i].type) < 0)
+			r = brig_errno(e, "join %s namespace", namespaces[i].name);
+		close(fds[i]);
+	}
+	return r;
+}
+
+static int open_pty(int *master, int *slave, struct brig_err *e)
+{
+	char name[64];
+	unsigned short rows, cols;
+	struct winsize ws;
+
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return brig_errno(e, "open /dev/ptmx");
+	if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
+		return brig_errno(e, "pty");
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return brig_errno(e, "open %s", name);
+	pty_size(STDIN_FILENO, &rows, &cols);
+	ws = (struct winsize){ .ws_row = rows, .ws_col = cols };
+	if (rows)
+		ioctl(*slave, TIOCSWINSZ, &ws);
+	return 0;
+}
+
+static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, int report)
+{
+	struct brig_err e;
+
+	if (slave >= 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(slave, fd);
+	}
+	if (init_confine(s, &e) < 0) {
+		(void)!write(report, &e, sizeof(e));
+		_exit(EXIT_BRIG);
+	}
+	extern char **environ;
+	environ = (char **)s->env;
+	execvp(s->argv[0], s->argv);
+	brig_errno(&e, "exec %s", s->argv[0]);
+	(void)!write(report, &e, sizeof(e));
+	_exit(e.code == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE);
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_BRIG;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_BRIG;
+}
+
+static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exec_opts *o,
+		    struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1], **env = NULL;
+	json_t *cfg = NULL, *st = NULL;
+	struct spawn_spec s = { .argv = argv };
+	int master = -1, slave = -1, rep[2], code;
+	pid_t pid;
+
+	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
+		return -e->code;
+	if (strcmp(container_status(st), "running") != 0) {
+		json_decref(cfg);
+		json_decref(st);
+		return brig_errf(e, EINVAL, "container %s is not running", ref);
+	}
+	pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	json_decref(st);
+	if (container_exec_spec(cfg, o->env, o->n_env, o->user, o->workdir, &s, &env, e) < 0 ||
+	    join_container(pid, cfg, id, e) < 0 || (o->tty && open_pty(&master, &slave, e) < 0) ||
+	    pipe2(rep, O_CLOEXEC) < 0) {
+		json_decref(cfg);
+		container_env_free(env);
+		return -(e->code ? e->code : EINVAL);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		child(&s, slave, rep[1]);
+	close(rep[1]);
+	if (slave >= 0)
+		close(slave);
+	if (pid < 0) {
+		close(rep[0]);
+		container_env_free(env);
+		json_decref(cfg);
+		return brig_errno(e, "fork");
+	}
+	if (read(rep[0], e, sizeof(*e)) == (ssize_t)sizeof(*e))
+		brig_report(e);
+	close(rep[0]);
+	if (master >= 0) {
+		if (o->interactive)
+			pty_raw(STDIN_FILENO);
+		pty_relay(master, o->interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
+		pty_restore();
+		close(master);
+	}
+	code = wait_status(pid);
+	container_env_free(env);
+	json_decref(cfg); /* s borrowed strings from it */
+	return code;
+}
+
+int cmd_exec(struct brig_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
+		{ "env", required_argument, NULL, 'e' },   { "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct exec_opts o = { 0 };
+	struct brig_err e = { 0 };
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+ite:w:u:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': o.interactive = true; break;
+		case 't': o.tty = true; break;
+		case 'w': o.workdir = optarg; break;
+		case 'u': o.user = optarg; break;
+		case 'e': {
+			char **nv = realloc(o.env, (o.n_env + 1) * sizeof(*nv));
+			if (!nv)
+				return brig_fail("exec: out of memory");
+			o.env = nv;
+			o.env[o.n_env++] = optarg;
+			break;
+		}
+		case 'h':
+			puts("usage: brig exec [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]");
+			return 0;
+		default: return brig_fail("exec: invalid option (see 'brig exec --help')");
+		}
+	}
+	if (argc - optind < 2)
+		return brig_fail("exec: expected NAME and CMD");
+	code = run_exec(c, argv[optind], argv + optind + 1, &o, &e);
+	if (code < 0) {
+		brig_report(&e);
+		code = EXIT_BRIG;
+	}
+	free(o.env);
+	return code;
+}

@@ -1,0 +1,203 @@
+/* cmd_stop.c - brig stop [-t SECONDS] NAME... and brig kill [-s SIGNAL] NAME... */
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "state.h"
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "HUP", SIGHUP },   { "INT", SIGINT },	  { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "STOP", SIGSTOP },
+	{ "CONT", SIGCONT }, { "ALRM", SIGALRM }, { "WINCH", SIGWINCH }, { "PIPE", SIGPIPE },
+};
+
+/* "TERM", "SIGTERM", "15" */
+static int parse_signal(const char *s)
+{
+	uint64_t n;
+	struct brig_err e;
+
+	if (parse_uint(s, 64, &n, &e) == 0)
+		return n >= 1 ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (strcasecmp(s, signals[i].name) == 0)
+			return signals[i].sig;
+	return -1;
+}
+
+/* The running container's pid, or an error that says why there is none. */
+static int running_pid(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
+		       pid_t *pid, struct brig_err *e)
+{
+	json_t *st = NULL;
+	bool running;
+
+	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
+		return -e->code;
+	running = strcmp(container_status(st), "running") == 0;
+	*pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	json_decref(st);
+	return running ? 1 : 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the record is final (its owner has finished it); a crashed
+ * owner's record is reconciled on the way. */
+static bool wait_exited(const struct brig_ctx *c, const char *id, int64_t deadline_ms)
+{
+	do {
+		json_t *st = NULL;
+		struct brig_err e;
+		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(st);
+		bool crashed = done && st && !strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running");
+		json_decref(st);
+		if (crashed)
+			container_gc(c, &e);
+		if (done)
+			return true;
+		usleep(5000);
+	} while (now_ms() < deadline_ms);
+	return false;
+}
+
+static int stop_one(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+	pid_t pid;
+	int r = running_pid(c, ref, id, &pid, e);
+
+	if (r <= 0)
+		return r;
+	kill(pid, SIGTERM);
+	if (!wait_exited(c, id, now_ms() + (int64_t)timeout * 1000)) {
+		kill(pid, SIGKILL);
+		if (!wait_exited(c, id, now_ms() + 10000))
+			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
+	}
+	return 0;
+}
+
+int cmd_stop(struct brig_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "time", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t timeout = 10;
+	struct brig_err e;
+	int opt, code = 0;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+		if (opt == 't') {
+			if (parse_uint(optarg, 86400, &timeout, &e) < 0)
+				return brig_fail("stop: invalid -t '%s'", optarg);
+		} else if (opt == 'h') {
+			puts("usage: brig stop [-t SECONDS] NAME...");
+			return 0;
+		} else {
+			return brig_fail("stop: invalid option (see 'brig stop --help')");
+		}
+	}
+	if (optind >= argc)
+		return brig_fail("stop: missing container name");
+	for (int i = optind; i < argc; i++) {
+		if (stop_one(c, argv[i], (int)timeout, &e) < 0) {
+			brig_report(&e);
+			code = EXIT_BRIG;
+		} else {
+			puts(argv[i]);
+		}
+	}
+	return code;
+}
+
+int cmd_kill(struct brig_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "signal", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int sig = SIGKILL, opt, code = 0;
+	struct brig_err e;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+		if (opt == 's') {
+			if ((sig = parse_signal(optarg)) < 0)
+				return brig_fail("kill: invalid signal '%s'", optarg);
+		} else if (opt == 'h') {
+			puts("usage: brig kill [-s SIGNAL] NAME...");
+			return 0;
+		} else {
+			return brig_fail("kill: invalid option (see 'brig kill --help')");
+		}
+	}
+	if (optind >= argc)
+		return brig_fail("kill: missing container name");
+	for (int i = optind; i < argc; i++) {
+		char id[BRIG_ID_LEN + 1];
+		pid_t pid;
+		int r = running_pid(c, argv[i], id, &pid, &e);
+		if (r == 0)
+			brig_errf(&e, ESRCH, "container %s is not running", argv[i]);
+		if (r <= 0 || kill(pid, sig) < 0) {
+			if (r > 0)
+				brig_errno(&e, "kill %s", argv[i]);
+			brig_report(&e);
+			code = EXIT_BRIG;
+		} else {
+			puts(argv[i]);
+		}
+	}
+	return code;
+}
+
+int cmd_wait(struct brig_ctx *c, int argc, char **argv)
+{
+	struct brig_err e;
+	int code = 0;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		puts("usage: brig wait NAME...");
+		return argc < 2 ? EXIT_BRIG : 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char id[BRIG_ID_LEN + 1];
+		json_t *st = NULL;
+		if (state_resolve(c, argv[i], id, &e) < 0) {
+			brig_report(&e);
+			code = EXIT_BRIG;
+			continue;
+		}
+		while (!wait_exited(c, id, now_ms() + 60000))
+			;
+		if (state_load(c, id, NULL, &st, &e) < 0) {
+			brig_report(&e);
+			code = EXIT_BRIG;
+			continue;
+		}
+		printf("%lld\n", (long long)json_integer_value(json_object_get(st, "exit_code")));
+		json_decref(st);
+	}
+	return code;
+}

@@ -1,0 +1,199 @@
+/* monitor.c - one small process per detached container.
+ *
+ * It is the container's parent (so the container dies with it: the child
+ * has PR_SET_PDEATHSIG), owns its leases, writes its output to the log, and
+ * records its end.  It keeps only the log pipe (or pty master) and, for tty
+ * containers, a listening attach socket. */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "monitor.h"
+#include "pty.h"
+#include "state.h"
+
+struct log {
+	char path[PATH_MAX];
+	int fd;
+	off_t size;
+};
+
+static int log_open(struct log *l)
+{
+	struct stat st;
+
+	l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	l->size = l->fd >= 0 && fstat(l->fd, &st) == 0 ? st.st_size : 0;
+	return l->fd;
+}
+
+/* Size-capped: past LOG_MAX_BYTES the log becomes container.log.1. */
+static void log_write(struct log *l, const char *buf, size_t len)
+{
+	char old[PATH_MAX + 2];
+
+	if (l->size + (off_t)len > LOG_MAX_BYTES && l->size > 0) {
+		snprintf(old, sizeof(old), "%s.1", l->path);
+		close(l->fd);
+		rename(l->path, old);
+		log_open(l);
+	}
+	if (l->fd >= 0 && write(l->fd, buf, len) == (ssize_t)len)
+		l->size += (off_t)len;
+}
+
+int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/attach/%.12s.sock", c->runroot, id);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int attach_listen(const struct brig_ctx *c, const char *id)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	struct brig_err e;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/attach", c->runroot);
+	if (mkdir_p(dir, 0700, &e) < 0 ||
+	    monitor_attach_path(c, id, sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return -1;
+	unlink(sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Relay the container's output into the log until every writer is gone;
+ * for a tty, also serve one attached client at a time. */
+static void relay(int out, int listener, struct log *l)
+{
+	struct pollfd p[3] = { { out, POLLIN, 0 }, { listener, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	char buf[8192];
+
+	for (;;) {
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[0].revents) {
+			ssize_t n = read(out, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return; /* EOF (pipe) or EIO (pty): the container is done */
+			log_write(l, buf, (size_t)n);
+			if (p[2].fd >= 0 && send(p[2].fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+				close(p[2].fd);
+				p[2].fd = -1;
+			}
+		}
+		if (p[1].fd >= 0 && (p[1].revents & POLLIN)) {
+			int client = accept4(p[1].fd, NULL, NULL, SOCK_CLOEXEC);
+			if (client >= 0 && p[2].fd >= 0)
+				close(p[2].fd); /* the newest client wins */
+			if (client >= 0)
+				p[2].fd = client;
+		}
+		if (p[2].fd >= 0 && p[2].revents) {
+			ssize_t n = recv(p[2].fd, buf, sizeof(buf), 0);
+			if (n <= 0 || write(out, buf, (size_t)n) < 0) {
+				close(p[2].fd);
+				p[2].fd = -1;
+			}
+		}
+	}
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static void report(int fd, const struct monitor_report *r)
+{
+	(void)!write(fd, r, sizeof(*r));
+	close(fd);
+}
+
+/* The monitor's own stdio: nothing from the CLI's terminal is kept. */
+static int detach_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return -1;
+	for (int fd = 0; fd < 3; fd++)
+		dup2(null, fd);
+	close(null);
+	return 0;
+}
+
+void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
+{
+	struct monitor_report r = { .ok = 1 };
+	struct log l = { .fd = -1 };
+	struct brig_err e;
+	enum spawn_stage stage;
+	int pipefd[2] = { -1, -1 }, listener = -1, out, status;
+	bool tty = json_is_true(json_object_get(ct->config, "tty"));
+
+	setsid();
+	if (chdir("/") < 0 || detach_stdio() < 0)
+		_exit(EXIT_BRIG);
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(l.path, sizeof(l.path), "%s/container.log", ct->dir);
+	log_open(&l);
+	if (!tty) {
+		if (pipe2(pipefd, O_CLOEXEC) < 0)
+			_exit(EXIT_BRIG);
+		ct->redirect = true;
+		ct->stdio[0] = 0; /* /dev/null */
+		ct->stdio[1] = ct->stdio[2] = pipefd[1];
+	} else {
+		ct->rows = 24;
+		ct->cols = 80;
+	}
+	if (container_start(c, ct, &stage, &e) < 0) {
+		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
+		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
+		report(report_fd, &r);
+		container_finish(c, ct, W_EXITCODE(stage == SPAWN_STAGE_EXEC ? (e.code == ENOENT ? 127 : 126) : 125, 0));
+		_exit(0);
+	}
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	out = tty ? ct->pty_master : pipefd[0];
+	if (tty)
+		listener = attach_listen(c, ct->id);
+	report(report_fd, &r);
+	relay(out, listener, &l);
+	status = wait_child(ct->pid);
+	if (listener >= 0) {
+		char path[PATH_MAX];
+		if (monitor_attach_path(c, ct->id, path, sizeof(path)) == 0)
+			unlink(path);
+	}
+	container_finish(c, ct, status);
+	_exit(0);
+}

@@ -1,0 +1,126 @@
+/* pty.c - raw mode and the terminal relay. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pty.h"
+
+static struct termios saved;
+static int saved_fd = -1;
+
+void pty_restore(void)
+{
+	if (saved_fd >= 0) {
+		tcsetattr(saved_fd, TCSADRAIN, &saved);
+		saved_fd = -1;
+	}
+}
+
+void pty_raw(int fd)
+{
+	struct termios raw;
+
+	if (saved_fd >= 0 || !isatty(fd) || tcgetattr(fd, &saved) < 0)
+		return;
+	raw = saved;
+	cfmakeraw(&raw);
+	if (tcsetattr(fd, TCSADRAIN, &raw) == 0) {
+		saved_fd = fd;
+		atexit(pty_restore);
+	}
+}
+
+void pty_size(int fd, unsigned short *rows, unsigned short *cols)
+{
+	struct winsize ws = { 0 };
+
+	ioctl(fd, TIOCGWINSZ, &ws);
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+}
+
+static volatile sig_atomic_t winched;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winched = 1;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Ctrl-P Ctrl-Q: detach.  A lone Ctrl-P is passed on with the next byte. */
+static bool detach_seen(const char *buf, size_t len, bool *pending)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (*pending && buf[i] == 0x11)
+			return true;
+		*pending = buf[i] == 0x10;
+	}
+	return false;
+}
+
+enum relay_end pty_relay(int master, int in, int out, bool detach_keys)
+{
+	struct sigaction sa = { .sa_handler = on_winch };
+	struct pollfd p[2] = { { master, POLLIN, 0 }, { in, POLLIN, 0 } };
+	bool pending = false;
+	char buf[8192];
+	ssize_t n;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	for (;;) {
+		if (winched && in >= 0) {
+			struct winsize ws;
+			winched = 0;
+			if (ioctl(in, TIOCGWINSZ, &ws) == 0)
+				ioctl(master, TIOCSWINSZ, &ws);
+		}
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return RELAY_ERROR;
+		}
+		if (p[0].revents) {
+			n = read(master, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) /* EIO: the slave side is closed */
+				return RELAY_EOF;
+			if (write_all(out, buf, (size_t)n) < 0)
+				return RELAY_ERROR;
+		}
+		if (p[1].fd >= 0 && p[1].revents) {
+			n = read(in, buf, sizeof(buf));
+			if (n <= 0) {
+				/* EOF on input: the terminal's EOF character tells the
+				 * program; output keeps flowing until it exits. */
+				p[1].fd = -1;
+				write_all(master, "\x04", 1);
+				continue;
+			}
+			if (detach_keys && detach_seen(buf, (size_t)n, &pending))
+				return RELAY_DETACHED;
+			if (write_all(master, buf, (size_t)n) < 0)
+				return RELAY_EOF;
+		}
+	}
+}
