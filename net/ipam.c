@@ -83,6 +83,34 @@ static int push(struct ipam_file *f, const struct ipam_entry *ent)
 	return 0;
 }
 
+/* By address, then by line: the first line of an address sorts first. */
+static int cmp_addr_line(const void *a, const void *b)
+{
+	const struct ipam_entry *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* A second lease of an address already leased is corrupt: keep the first
+ * line, count the others.  Leaves f sorted by address. */
+static void drop_duplicates(struct ipam_file *f, struct ipam_warn *warn)
+{
+	size_t j = 0;
+
+	if (f->n < 2)
+		return;
+	qsort(f->v, f->n, sizeof(*f->v), cmp_addr_line);
+	for (size_t i = 0; i < f->n; i++) {
+		if (j > 0 && f->v[j - 1].addr == f->v[i].addr)
+			warn_line(warn, f->v[i].line, "duplicate address");
+		else
+			f->v[j++] = f->v[i];
+	}
+	f->n = j;
+}
+
 /* Parse one NUL-terminated line (no newline) into ent, or say why not.
  * Returns 1 for a lease, 2 for a "last" line, 0 when corrupt. */
 static int parse_line(char *line, struct ipam_entry *ent, const char **why)
@@ -155,17 +183,18 @@ int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_war
 		kind = parse_line(line, &ent, &why);
 		if (kind == 2 && f->has_last)
 			kind = 0, why = "second last line";
-		else if (kind == 1 && find_addr(f, ent.addr) >= 0)
-			kind = 0, why = "duplicate address";
 		if (kind == 0) {
 			warn_line(warn, lineno, why);
 		} else if (kind == 2) {
 			f->last = ent.addr;
 			f->has_last = true;
-		} else if (push(f, &ent) < 0) {
-			return brig_errf(e, ENOMEM, "lease file: out of memory");
+		} else {
+			ent.line = lineno;
+			if (push(f, &ent) < 0)
+				return brig_errf(e, ENOMEM, "lease file: out of memory");
 		}
 	}
+	drop_duplicates(f, warn);
 	return (int)(f->n > INT_MAX ? INT_MAX : f->n);
 }
 
@@ -210,21 +239,27 @@ unsigned long long net_proc_starttime(pid_t pid)
 	return v;
 }
 
-static bool owner_alive(const struct ipam_entry *ent)
-{
-	unsigned long long st = net_proc_starttime(ent->owner);
-
-	return st != 0 && st == ent->starttime;
-}
-
-/* Drop leases of dead owners; returns how many. */
+/* Drop leases of dead owners (pid gone, or reused: start time differs);
+ * returns how many.  Start times are looked up once per pid through a
+ * small direct-mapped cache: many leases share one owner. */
 static int reclaim(struct ipam_file *f)
 {
+	struct {
+		pid_t pid;
+		unsigned long long st;
+	} cache[256] = { 0 };
 	size_t j = 0;
 	int freed = 0;
 
 	for (size_t i = 0; i < f->n; i++) {
-		if (owner_alive(&f->v[i]))
+		pid_t pid = f->v[i].owner;
+		unsigned slot = (unsigned)pid % ARRAY_SIZE(cache);
+
+		if (cache[slot].pid != pid) {
+			cache[slot].pid = pid;
+			cache[slot].st = net_proc_starttime(pid);
+		}
+		if (cache[slot].st != 0 && cache[slot].st == f->v[i].starttime)
 			f->v[j++] = f->v[i];
 		else
 			freed++;
@@ -351,7 +386,8 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 
 	if (!buf)
 		return brig_errf(e, ENOMEM, "write lease file %s: out of memory", db->path);
-	qsort(db->f.v, db->f.n, sizeof(*db->f.v), cmp_entry);
+	if (db->f.n)
+		qsort(db->f.v, db->f.n, sizeof(*db->f.v), cmp_entry);
 	for (size_t i = 0; i < db->f.n; i++) {
 		const struct ipam_entry *x = &db->f.v[i];
 

@@ -161,6 +161,7 @@ struct ipam_entry {
 	pid_t owner;
 	unsigned long long starttime;
 	char cid[IPAM_CID_MAX]; /* [A-Za-z0-9_.-]+ */
+	size_t line;            /* line number in the file (for messages) */
 };
 
 struct ipam_file {
