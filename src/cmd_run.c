@@ -147,6 +147,9 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 			return brig_err_ctx(e, "--memory");
 		if (size < 6 * 1024 * 1024)
 			return brig_errf(e, EINVAL, "--memory %s: minimum is 6m", arg);
+		/* A limit above physical memory limits nothing: surely a typo. */
+		if (size / sysconf(_SC_PAGESIZE) > sysconf(_SC_PHYS_PAGES))
+			return brig_errf(e, EINVAL, "--memory %s: more than the host's memory", arg);
 		o->limits.memory = size;
 		return 0;
 	case OPT_MEMORY_SWAP:
