@@ -1,0 +1,177 @@
+/* test_state.c - the container state store: create, names, resolve, save,
+ * load, list, remove, image use. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "state.h"
+
+struct fixture {
+	char dir[64], root[PATH_MAX], runroot[PATH_MAX];
+	struct brig_ctx c;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-state-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+	snprintf(f->runroot, sizeof(f->runroot), "%s/run", f->dir);
+	f->c.root = f->root;
+	f->c.runroot = f->runroot;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct brig_err e;
+
+	remove_tree(f->dir, &e);
+	free(f);
+	return 0;
+}
+
+static void create(struct fixture *f, const char *name, const char *image_id,
+		   char id[BRIG_ID_LEN + 1], char out_name[64])
+{
+	struct brig_err e;
+	json_t *cfg = json_pack("{s:s}", "image_id", image_id);
+	int lock = state_lock(&f->c, &e);
+
+	assert_true(lock >= 0);
+	if (state_create(&f->c, name, cfg, id, out_name, &e) < 0)
+		fail_msg("state_create(%s): %s", name ? name : "(null)", e.msg);
+	state_unlock(lock);
+	json_decref(cfg);
+}
+
+static void test_create_and_load(void **state)
+{
+	struct fixture *f = *state;
+	char id[BRIG_ID_LEN + 1], name[64];
+	json_t *cfg = NULL, *st = NULL;
+	struct brig_err e;
+
+	create(f, "web", "img1", id, name);
+	assert_int_equal(strlen(id), BRIG_ID_LEN);
+	assert_string_equal(name, "web");
+	assert_int_equal(state_load(&f->c, id, &cfg, &st, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(cfg, "name")), "web");
+	assert_string_equal(json_string_value(json_object_get(cfg, "id")), id);
+	/* no state.json yet: reads as created */
+	assert_string_equal(json_string_value(json_object_get(st, "status")), "created");
+	json_decref(cfg);
+	json_decref(st);
+}
+
+static void test_save_state_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	char id[BRIG_ID_LEN + 1], name[64];
+	json_t *st = json_pack("{s:s,s:i}", "status", "exited", "exit_code", 3), *back = NULL;
+	struct brig_err e;
+
+	create(f, NULL, "img1", id, name);
+	assert_int_equal(state_save(&f->c, id, st, &e), 0);
+	assert_int_equal(state_load(&f->c, id, NULL, &back, &e), 0);
+	assert_int_equal(json_integer_value(json_object_get(back, "exit_code")), 3);
+	json_decref(st);
+	json_decref(back);
+}
+
+static void test_generated_name_is_valid(void **state)
+{
+	struct fixture *f = *state;
+	char id[BRIG_ID_LEN + 1], name[64];
+
+	create(f, NULL, "img1", id, name);
+	assert_true(valid_name(name));
+}
+
+static void test_names_unique_and_valid(void **state)
+{
+	struct fixture *f = *state;
+	char id[BRIG_ID_LEN + 1], name[64];
+	static const char *const bad[] = { "", "-x", ".x", "a b", "a/b", "é" };
+	struct brig_err e;
+	json_t *cfg = json_object();
+	int lock;
+
+	create(f, "db", "img1", id, name);
+	lock = state_lock(&f->c, &e);
+	assert_int_equal(state_create(&f->c, "db", cfg, id, name, &e), -EEXIST);
+	assert_non_null(strstr(e.msg, "already in use"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_create(&f->c, bad[i], cfg, id, name, &e), -EINVAL);
+	state_unlock(lock);
+	json_decref(cfg);
+}
+
+static void test_resolve(void **state)
+{
+	struct fixture *f = *state;
+	char a[BRIG_ID_LEN + 1], b[BRIG_ID_LEN + 1], got[BRIG_ID_LEN + 1], name[64];
+	char prefix[13];
+	struct brig_err e;
+
+	create(f, "alpha", "img1", a, name);
+	create(f, "beta", "img1", b, name);
+	assert_int_equal(state_resolve(&f->c, "alpha", got, &e), 0);
+	assert_string_equal(got, a);
+	snprintf(prefix, sizeof(prefix), "%.12s", b);
+	assert_int_equal(state_resolve(&f->c, prefix, got, &e), 0);
+	assert_string_equal(got, b);
+	assert_int_equal(state_resolve(&f->c, "nope", got, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "no such container"));
+	/* the empty prefix matches everything: refused, never "the first" */
+	assert_true(state_resolve(&f->c, "", got, &e) < 0);
+}
+
+static void test_list_remove_and_image_use(void **state)
+{
+	struct fixture *f = *state;
+	char a[BRIG_ID_LEN + 1], b[BRIG_ID_LEN + 1], name[64];
+	char **ids = NULL;
+	struct brig_err e;
+	bool used;
+	size_t n = 0;
+
+	create(f, "one", "imgA", a, name);
+	create(f, "two", "imgB", b, name);
+	assert_int_equal(state_list(&f->c, &ids, &e), 0);
+	while (ids[n])
+		n++;
+	assert_int_equal(n, 2);
+	state_list_free(ids);
+	assert_int_equal(state_image_in_use(&f->c, "imgA", &used, &e), 0);
+	assert_true(used);
+	assert_int_equal(state_remove(&f->c, a, &e), 0);
+	assert_int_equal(state_image_in_use(&f->c, "imgA", &used, &e), 0);
+	assert_false(used);
+	assert_int_equal(state_image_in_use(&f->c, "imgB", &used, &e), 0);
+	assert_true(used);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_and_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_state_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generated_name_is_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_unique_and_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_remove_and_image_use, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
