@@ -68,7 +68,7 @@ static void sample_net(json_t *nets, struct sample *s)
 
 	for (size_t i = 0; i < json_array_size(nets); i++) {
 		const char *ifname =
-			json_string_value(json_object_get(json_array_get(nets, i), "host_interface"));
+		    json_string_value(json_object_get(json_array_get(nets, i), "host_interface"));
 		uint64_t rx = 0, tx = 0;
 		if (ifname && net_link_stats(ifname, &rx, &tx, &ignore) == 0) {
 			s->rx += tx;
@@ -80,7 +80,7 @@ static void sample_net(json_t *nets, struct sample *s)
 /* A cgroup already gone (the container just exited) reads as zeros. */
 static void sample_one(struct entry *en, struct sample *s)
 {
-	struct cgroup_stats cs = { 0 };
+	struct cgroup_stats cs = {0};
 	struct brig_err ignore;
 
 	memset(s, 0, sizeof(*s));
@@ -223,7 +223,7 @@ static double mem_percent(const struct entry *en, uint64_t host)
 /* Binary units as docker prints memory: "64MiB", "1.535MiB". */
 static const char *bin_size(uint64_t bytes, char *buf, size_t len)
 {
-	static const char *const suffix[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const suffix[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	double v = (double)bytes;
 	size_t i = 0;
 
@@ -243,7 +243,8 @@ static void print_table(const struct entry *v, size_t n, uint64_t host)
 		char mu[32], ml[32], rx[32], tx[32], mem[80], net[80];
 		snprintf(mem, sizeof(mem), "%s / %s", bin_size(v[i].s1.mem, mu, sizeof(mu)),
 			 bin_size(mem_limit(&v[i], host), ml, sizeof(ml)));
-		snprintf(net, sizeof(net), "%s / %s", human_size((int64_t)v[i].s1.rx, rx, sizeof(rx)),
+		snprintf(net, sizeof(net), "%s / %s",
+			 human_size((int64_t)v[i].s1.rx, rx, sizeof(rx)),
 			 human_size((int64_t)v[i].s1.tx, tx, sizeof(tx)));
 		printf("%-12.12s  %-20s  %6.2f%%  %-22s  %6.2f%%  %-22s  %" PRIu64 "\n", v[i].id,
 		       v[i].name, cpu_percent(&v[i]), mem, mem_percent(&v[i], host), net,
@@ -257,13 +258,13 @@ static void print_json(const struct entry *v, size_t n, uint64_t host)
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			out, json_pack("{s:s,s:s,s:f,s:I,s:I,s:f,s:I,s:I,s:I}", "id", v[i].id, "name",
-				       v[i].name, "cpu_percent", cpu_percent(&v[i]), "memory_usage",
-				       (json_int_t)v[i].s1.mem, "memory_limit",
-				       (json_int_t)mem_limit(&v[i], host), "memory_percent",
-				       mem_percent(&v[i], host), "pids", (json_int_t)v[i].s1.pids,
-				       "net_rx", (json_int_t)v[i].s1.rx, "net_tx",
-				       (json_int_t)v[i].s1.tx));
+		    out,
+		    json_pack("{s:s,s:s,s:f,s:I,s:I,s:f,s:I,s:I,s:I}", "id", v[i].id, "name",
+			      v[i].name, "cpu_percent", cpu_percent(&v[i]), "memory_usage",
+			      (json_int_t)v[i].s1.mem, "memory_limit",
+			      (json_int_t)mem_limit(&v[i], host), "memory_percent",
+			      mem_percent(&v[i], host), "pids", (json_int_t)v[i].s1.pids, "net_rx",
+			      (json_int_t)v[i].s1.rx, "net_tx", (json_int_t)v[i].s1.tx));
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(out);
@@ -297,24 +298,29 @@ static int frame(const struct brig_ctx *c, const struct stats_opts *o, uint64_t 
 static int parse_opts(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option opts[] = {
-		{ "no-stream", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"no-stream", no_argument, NULL, 'n'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'n': o->stream = false; break;
+		case 'n':
+			o->stream = false;
+			break;
 		case 'f':
 			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
 				return brig_fail("stats: --format must be table or json");
 			o->json = strcmp(optarg, "json") == 0;
 			break;
-		case 'h': puts("usage: brig stats [--no-stream] [--format table|json] [NAME...]"); return 1;
-		default: return brig_fail("stats: invalid option (see 'brig stats --help')");
+		case 'h':
+			puts("usage: brig stats [--no-stream] [--format table|json] [NAME...]");
+			return 1;
+		default:
+			return brig_fail("stats: invalid option (see 'brig stats --help')");
 		}
 	}
 	o->names = argv + optind;
@@ -324,7 +330,7 @@ static int parse_opts(int argc, char **argv, struct stats_opts *o)
 
 int cmd_stats(struct brig_ctx *c, int argc, char **argv)
 {
-	struct stats_opts o = { .stream = true };
+	struct stats_opts o = {.stream = true};
 	struct brig_err e;
 	uint64_t host = host_memory();
 	int r = parse_opts(argc, argv, &o);
