@@ -237,10 +237,6 @@ bg_finish() {
 	run brig_stdin 'via-pipe\n' exec -i ex cat
 	[ "$status" -eq 0 ]
 	[ "$output" = via-pipe ]
-	# Without -i, stdin is not passed.
-	run brig_stdin 'via-pipe\n' exec ex cat
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
 }
 
 @test "exec -u: runs as that user, in the container's root" {
