@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench-start.sh - start latency: run a container whose command is `true`
+# and wait for it to exit, wall clock.  brig (--net none, bridge) against
+# crun run / runc run of an OCI bundle made from the same rootfs, podman run
+# --rm (--network none, bridge) and the floor (unshare of the same
+# namespaces + true).  Interleaved, BENCH_RUNS runs after BENCH_WARMUP.
+# Writes $BENCH_OUT/start.json.
+set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+w=$BENCH_WORK/start
+mkdir -p "$w"
+specs=()
+NOTRUN=$w/notrun.tsv
+: >"$NOTRUN"
+
+specs+=("floor=unshare --pid --fork --mount --uts --ipc --net true")
+specs+=("brig_none=$BRIG_CMD run --rm --net none busybox true")
+specs+=("brig_bridge=$BRIG_CMD run --rm --net bridge busybox true")
+
+v1ns_setup
+[ -z "$V1NS" ] || specs+=("nsenter_true=${V1NS}true")
+
+# crun / runc: one bundle each, config from their own `spec`, rootfs shared.
+for rt in crun runc; do
+	if ! have "$rt"; then
+		not_run "$rt" "$(why_missing "$rt")"
+		continue
+	fi
+	b=$w/bundle-$rt
+	mkdir -p "$b" "$w/state-$rt"
+	(cd "$b" && "$rt" spec)
+	"$BENCH_DIR/oci-bundle.py" "$b/config.json" "$BENCH_ROOTFS" true
+	pre=
+	[ "$rt" != crun ] || pre=$V1NS
+	specs+=("$rt=$pre$rt --root $w/state-$rt run --bundle $b bench-$rt-{i}")
+done
+
+# podman: its own root, runroot, tmpdir, network config and subnet (brig's
+# br0 has 10.88.0.0/16 in the same sandbox), cgroupfs, image from the
+# same tarball.
+if have podman; then
+	if podman_setup "$w/podman" >"$w/podman-setup.log" 2>&1; then
+		specs+=("podman_none=$V1NS$PODMAN_CMD run --rm $PODMAN_RUN_OPTS --network none localhost/busybox true")
+		specs+=("podman_bridge=$V1NS$PODMAN_CMD run --rm $PODMAN_RUN_OPTS --network bridge localhost/busybox true")
+	else
+		not_run podman "setup failed: $(tail -3 "$w/podman-setup.log" | tr '\n' ' ')"
+	fi
+else
+	not_run podman "$(why_missing podman)"
+fi
+
+timeit "$w/times.json" "${specs[@]}"
+
+bench_json "$BENCH_OUT/start.json" times="$w/times.json"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# run.sh - brig's benchmark suite, side by side with its peers (`make bench`).
+#
+# Installs the peers (install-peers.sh), builds one work dir, one sandbox
+# (scripts/sandbox.sh: own network and mount namespaces, so bridges, veths,
+# iptables rules and mounts never reach the real host) and one brig root,
+# runs each bench-*.sh, then writes results/latest.md and latest.json.
+#
+# Knobs (environment):
+#   BENCH_RUNS=20          timed runs per command (after BENCH_WARMUP=3)
+#   BENCH_ONLY="start net" run only these benches (start net exec data scale)
+#   BENCH_SCALE_N=1000     containers started by the scale bench
+#   BENCH_IPERF_SECONDS=10 iperf3 duration per data-plane pair
+#   BENCH_SKIP_INSTALL=1   do not run install-peers.sh
+#   BENCH_KEEP=1           keep the work dir (for debugging)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+SANDBOX=$REPO/scripts/sandbox.sh
+RESULTS=$BENCH_DIR/results
+BENCH_ONLY=${BENCH_ONLY:-start net exec data scale}
+
+[ "$(id -u)" -eq 0 ] || {
+	echo "bench: must run as root (namespaces, bridges, cgroups)" >&2
+	exit 1
+}
+export BRIG_BIN=${BRIG_BIN:-$REPO/brig}
+[ -x "$BRIG_BIN" ] || {
+	echo "bench: $BRIG_BIN not built (make)" >&2
+	exit 1
+}
+
+BENCH_WORK=$(mktemp -d /tmp/brig-bench.XXXXXX)
+export BENCH_WORK
+export BENCH_OUT=$BENCH_WORK/out BENCH_SB=$BENCH_WORK/sb
+export BENCH_IMAGE=$BENCH_WORK/busybox.tar BENCH_ROOTFS=$BENCH_WORK/rootfs
+export BENCH_PEERS=$BENCH_WORK/peers.txt
+export BENCH_BRIG_ROOT=$BENCH_WORK/brig-root BENCH_BRIG_RUNROOT=$BENCH_WORK/brig-run
+mkdir -p "$BENCH_OUT" "$BENCH_ROOTFS" "$BENCH_BRIG_ROOT" "$BENCH_BRIG_RUNROOT"
+: >"$BENCH_WORK/pids"
+
+cleanup() {
+	local rc=$? p
+	set +e
+	# Processes the benches started and did not end (by pid, recorded).
+	while read -r p; do
+		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
+	done <"$BENCH_WORK/pids"
+	if [ -e "$BENCH_SB/holder.pid" ]; then
+		"$SANDBOX" exec "$BENCH_SB" "$BRIG_BIN" --root "$BENCH_BRIG_ROOT" \
+			--runroot "$BENCH_BRIG_RUNROOT" system reset >/dev/null 2>&1
+		"$SANDBOX" destroy "$BENCH_SB"
+	fi
+	# Cgroups the peers or brig may have left (empty ones only: rmdir).
+	for d in /sys/fs/cgroup/brig-bench-* /sys/fs/cgroup/*/brig-bench-*; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: work dir kept: $BENCH_WORK" >&2
+	else
+		# Overlay upper dirs may hold root-owned files; the sandbox's mounts
+		# are gone with it, so a plain rm is safe.
+		rm -rf "$BENCH_WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "${BENCH_SKIP_INSTALL:-0}" = 1 ]; then
+	"$BENCH_DIR/install-peers.sh" --status >"$BENCH_PEERS"
+else
+	"$BENCH_DIR/install-peers.sh" >"$BENCH_PEERS"
+fi
+
+"$REPO/scripts/mkimage-busybox.sh" "$BENCH_IMAGE"
+tar -xf "$BENCH_IMAGE" -C "$BENCH_ROOTFS" --numeric-owner
+"$SANDBOX" create "$BENCH_SB" >/dev/null
+"$SANDBOX" exec "$BENCH_SB" "$BRIG_BIN" --root "$BENCH_BRIG_ROOT" \
+	--runroot "$BENCH_BRIG_RUNROOT" image import "$BENCH_IMAGE" busybox >/dev/null
+
+# The default bridge must work before the benches time it.
+# shellcheck source=tests/bench/lib.sh
+(source "$BENCH_DIR/lib.sh" && brig_bridge_fixup br0)
+
+# Machine description, first in the report.
+python3 "$BENCH_DIR/machine.py" "$BENCH_PEERS" "$BRIG_BIN" >"$BENCH_OUT/machine.json"
+
+failed=()
+for b in $BENCH_ONLY; do
+	case $b in
+	start | net | exec | data | scale) ;;
+	*)
+		echo "bench: unknown bench '$b'" >&2
+		exit 2
+		;;
+	esac
+	echo "bench: == $b ==" >&2
+	if ! "$BENCH_DIR/bench-$b.sh"; then
+		echo "bench: $b FAILED (see above); reported as such" >&2
+		failed+=("$b")
+		printf '{"failed": "bench-%s.sh exited non-zero"}\n' "$b" >"$BENCH_OUT/$b.json"
+	fi
+done
+
+mkdir -p "$RESULTS"
+python3 "$BENCH_DIR/report.py" "$BENCH_OUT" "$RESULTS/latest.json" "$RESULTS/latest.md"
+cat "$RESULTS/latest.md"
+[ "${#failed[@]}" -eq 0 ] || echo "bench: failed: ${failed[*]}" >&2
