@@ -18,8 +18,9 @@ tools = r"(?:/(?:usr/)?s?bin/)?(?:ip|nft|iptables|ip6tables|iptables-nft|tc|sh|b
 exec_rules = [
     # a host tool by path
     r'"/(?:usr/)?s?bin/(?:ip|nft|iptables|ip6tables|tc)"',
-    # an argv array starting with a tool: { "ip", "link", ... }
-    r'\{\s*"(?:ip|nft|iptables|ip6tables|tc)"\s*,',
+    # an argv array starting with a tool: { "ip", "link", ... } (but not an
+    # option table entry such as { "ip", required_argument, ... })
+    r'\{\s*"(?:ip|nft|iptables|ip6tables|tc)"\s*,\s*"',
     # a shell command line: "sh", "-c"
     r'"(?:/bin/)?(?:ba|da)?sh"\s*,\s*"-c"',
 ]
