@@ -31,9 +31,10 @@ cat <<'NEXT'
 
 That was a container: its own pid 1, hostname, mounts and network namespace.
 Next steps:
-  ./brig run --name first busybox sh -c 'echo hi > /tmp/x; cat /tmp/x'
+  ./brig run --name first --net none busybox sh -c 'echo hi > /tmp/x; cat /tmp/x'
   ./brig ps -a                      # the exited container is kept
   ./brig rm first
   ./brig run --rm --net host busybox ip -o link    # share the host's network
+  ./brig run --rm busybox ip -o addr                # default: bridge network br0, NAT
   ./brig --help
 NEXT
