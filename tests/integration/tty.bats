@@ -65,6 +65,11 @@ type_line() { tmx send-keys -t t -l -- "$1" && tmx send-keys -t t Enter; }
 # pane_size: "ROWS COLS" of the pane (what stty size must say).
 pane_size() { tmx display-message -p -t t '#{pane_height} #{pane_width}'; }
 
+# runs_sleep NAME: a sleep process runs in container NAME.
+runs_sleep() {
+	brig exec "$1" sh -c 'ps -o stat,comm | grep -v "^Z" | grep -q " sleep$"'
+}
+
 file_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 
 # host_brig ARGS: the brig command line to type in the pane (it runs inside
@@ -110,12 +115,11 @@ finish_brig() {
 
 	# Ctrl-C interrupts the foreground sleep, not the shell.
 	type_line 'sleep 100'
-	wait_for 10 brig exec tty1 pgrep -x sleep
+	wait_for 10 runs_sleep tty1
 	tmx send-keys -t t C-c
 	type_line 'echo "R=$? A=$((40 + 2))"'
 	wait_for 10 pane_has '^R=130 A=42$'
-	run brig exec tty1 pgrep -x sleep
-	[ "$status" -ne 0 ]
+	! runs_sleep tty1
 
 	type_line 'exit 5'
 	finish_brig 5
