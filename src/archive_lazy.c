@@ -1,0 +1,92 @@
+/* archive_lazy.c - libarchive, loaded on first use.
+ *
+ * libarchive drags in libxml2, ICU and libstdc++: about 20 ms of dynamic
+ * loading on every exec here, paid by every `brig run` and every monitor
+ * although only `brig image import` extracts anything.  So brig does not
+ * link it: these wrappers, with the exact prototypes of <archive.h>, dlopen
+ * the library on the first call and forward to it.  Unit tests that link
+ * libarchive themselves still work: dlsym on the handle finds the library's
+ * own definition, never these. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define LIBARCHIVE "libarchive.so.13"
+
+static void *resolve(const char *name)
+{
+	static void *lib;
+	void *fn;
+
+	if (!lib)
+		lib = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
+	fn = lib ? dlsym(lib, name) : NULL;
+	if (!fn) {
+		/* No error path can be invented for every libarchive call: an
+		 * image command without its library cannot go on. */
+		fprintf(stderr, "brig: load %s (%s): %s\n", LIBARCHIVE, name, dlerror());
+		exit(125);
+	}
+	return fn;
+}
+
+/* ret name(params) { forward args } with the target resolved once. */
+#define LAZY(ret, name, params, args)                                  \
+	ret name params                                                \
+	{                                                              \
+		static ret(*fn) params;                                \
+		if (!fn)                                               \
+			*(void **)&fn = resolve(#name);                \
+		return fn args;                                        \
+	}
+#define LAZY_VOID(name, params, args)                                  \
+	void name params                                               \
+	{                                                              \
+		static void(*fn) params;                               \
+		if (!fn)                                               \
+			*(void **)&fn = resolve(#name);                \
+		fn args;                                               \
+	}
+
+typedef struct archive archive_t;
+typedef struct archive_entry entry_t;
+
+LAZY(archive_t *, archive_read_new, (void), ())
+LAZY(archive_t *, archive_read_disk_new, (void), ())
+LAZY(archive_t *, archive_write_disk_new, (void), ())
+LAZY(entry_t *, archive_entry_new, (void), ())
+LAZY(entry_t *, archive_entry_clear, (entry_t *e), (e))
+LAZY_VOID(archive_entry_free, (entry_t *e), (e))
+LAZY_VOID(archive_entry_copy_hardlink, (entry_t *e, const char *s), (e, s))
+LAZY_VOID(archive_entry_copy_pathname, (entry_t *e, const char *s), (e, s))
+LAZY(const char *, archive_entry_hardlink, (entry_t *e), (e))
+LAZY(const char *, archive_entry_pathname, (entry_t *e), (e))
+LAZY(la_int64_t, archive_entry_size, (entry_t *e), (e))
+LAZY(int, archive_errno, (archive_t *a), (a))
+LAZY(const char *, archive_error_string, (archive_t *a), (a))
+LAZY(int, archive_read_data_block,
+     (archive_t *a, const void **buf, size_t *size, la_int64_t *off), (a, buf, size, off))
+LAZY(int, archive_read_disk_descend, (archive_t *a), (a))
+LAZY(int, archive_read_disk_open, (archive_t *a, const char *p), (a, p))
+LAZY(int, archive_read_disk_set_behavior, (archive_t *a, int f), (a, f))
+LAZY(int, archive_read_disk_set_symlink_physical, (archive_t *a), (a))
+LAZY(int, archive_read_free, (archive_t *a), (a))
+LAZY(int, archive_read_next_header2, (archive_t *a, entry_t *e), (a, e))
+LAZY(int, archive_read_open_filename, (archive_t *a, const char *p, size_t bs), (a, p, bs))
+LAZY(int, archive_read_open_memory, (archive_t *a, const void *b, size_t n), (a, b, n))
+LAZY(int, archive_read_support_filter_bzip2, (archive_t *a), (a))
+LAZY(int, archive_read_support_filter_compress, (archive_t *a), (a))
+LAZY(int, archive_read_support_filter_gzip, (archive_t *a), (a))
+LAZY(int, archive_read_support_filter_lzma, (archive_t *a), (a))
+LAZY(int, archive_read_support_filter_xz, (archive_t *a), (a))
+LAZY(int, archive_read_support_filter_zstd, (archive_t *a), (a))
+LAZY(int, archive_read_support_format_tar, (archive_t *a), (a))
+LAZY(int, archive_write_close, (archive_t *a), (a))
+LAZY(la_ssize_t, archive_write_data_block, (archive_t *a, const void *b, size_t n, la_int64_t o),
+     (a, b, n, o))
+LAZY(int, archive_write_disk_set_options, (archive_t *a, int f), (a, f))
+LAZY(int, archive_write_finish_entry, (archive_t *a), (a))
+LAZY(int, archive_write_free, (archive_t *a), (a))
+LAZY(int, archive_write_header, (archive_t *a, entry_t *e), (a, e))
