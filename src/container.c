@@ -170,44 +170,37 @@ static bool env_has(char **env, size_t n, const char *key)
 	return false;
 }
 
-/* The container's environment: -e values first (they win), then defaults.
- * Strings are owned by the returned arena (one malloc per string). */
+/* Append KEY=VALUE unless the user already set KEY. */
+static void add_default(char **env, size_t *k, const char *key, const char *value)
+{
+	if (!env_has(env, *k, key) && asprintf(&env[*k], "%s=%s", key, value) > 0)
+		(*k)++;
+}
+
+/* The container's environment: -e values first (the first definition of a
+ * name wins), then the defaults the user did not set.  Every string is
+ * malloc'd; free with strv_free(). */
 static char **build_env(json_t *cfg)
 {
 	json_t *user = json_object_get(cfg, "env");
 	size_t n = json_array_size(user), k = 0;
 	char **env = calloc(n + 8, sizeof(*env));
-	char *dflt[4];
-	int nd = 0;
 
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *kv = json_string_value(json_array_get(user, i));
-		if (strchr(kv, '='))
-			env[k++] = strdup(kv);
-		else if (getenv(kv)) /* -e NAME takes the caller's value, as Docker */
-			asprintf(&env[k++], "%s=%s", kv, getenv(kv));
+		const char *host = strchr(kv, '=') ? NULL : getenv(kv);
+		/* -e NAME takes the caller's value, as in Docker */
+		if (strchr(kv, '=') ? (env[k] = strdup(kv)) != NULL
+				    : host && asprintf(&env[k], "%s=%s", kv, host) > 0)
+			k++;
 	}
-	if (asprintf(&dflt[nd], "HOSTNAME=%s", cfg_str(cfg, "hostname")) > 0)
-		nd++;
-	dflt[nd++] = strdup("PATH=" DEFAULT_PATH);
-	dflt[nd++] = strdup("HOME=/root");
+	add_default(env, &k, "HOSTNAME", cfg_str(cfg, "hostname"));
+	add_default(env, &k, "PATH", DEFAULT_PATH);
+	add_default(env, &k, "HOME", "/root");
 	if (json_is_true(json_object_get(cfg, "tty")))
-		dflt[nd++] = strdup("TERM=xterm");
-	for (int i = 0; i < nd; i++) {
-		char *eq = dflt[i] ? strchr(dflt[i], '=') : NULL;
-		if (eq) {
-			*eq = '\0';
-			bool have = env_has(env, k, dflt[i]);
-			*eq = '=';
-			if (!have) {
-				env[k++] = dflt[i];
-				continue;
-			}
-		}
-		free(dflt[i]);
-	}
+		add_default(env, &k, "TERM", "xterm");
 	return env;
 }
 
