@@ -5,6 +5,7 @@
  * and a crash cannot leave one behind. */
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -179,12 +180,74 @@ static int enter_root(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
+/* Mount one host cgroup hierarchy read-only at the same place inside.  In
+ * the container's cgroup namespace the kernel shows it rooted at the
+ * container's own cgroup. */
+static int mount_cgroup_fs(const struct spawn_spec *s, const char *where, const char *type,
+			   const char *opts, struct brig_err *e)
+{
+	char path[PATH_MAX], data[256] = "";
+
+	/* keep the controller names, drop the generic flags */
+	for (char *save, *o = strtok_r((char *)opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(o, "rw") || !strcmp(o, "ro") || !strcmp(o, "relatime"))
+			continue;
+		if (strlen(data) + strlen(o) + 2 >= sizeof(data))
+			return brig_errf(e, E2BIG, "cgroup %s: too many options", where);
+		if (*data)
+			strcat(data, ",");
+		strcat(data, o);
+	}
+	if (in_root(s, where, path, sizeof(path), e) < 0)
+		return -e->code;
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return brig_errno(e, "mkdir %s", where);
+	if (mount(type, path, type, NOSUID_NODEV_NOEXEC | MS_RDONLY, data) < 0)
+		return brig_errno(e, "mount %s on %s", type, where);
+	return 0;
+}
+
+/* /sys/fs/cgroup as on the host: cgroup2 itself on a unified host; else a
+ * tmpfs holding each hierarchy (v1, and the unified tree of a hybrid). */
+static int mount_cgroups(const struct spawn_spec *s, struct brig_err *e)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024], path[PATH_MAX];
+	bool tmpfs_done = false;
+
+	if (!f)
+		return brig_errno(e, "open /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[512], type[32], opts[512];
+		const char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+		    sscanf(sep + 3, "%31s %*s %511s", type, opts) != 2)
+			continue;
+		if (strncmp(mnt, "/sys/fs/cgroup", 14) || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
+			continue;
+		if (strcmp(mnt, "/sys/fs/cgroup") && !tmpfs_done) {
+			if (in_root(s, "/sys/fs/cgroup", path, sizeof(path), e) < 0 ||
+			    mount("tmpfs", path, "tmpfs", NOSUID_NODEV_NOEXEC, "mode=755,size=64k") < 0)
+				return e->code ? -e->code : brig_errno(e, "mount tmpfs on /sys/fs/cgroup");
+			tmpfs_done = true;
+		}
+		if (mount_cgroup_fs(s, mnt, type, opts, e) < 0)
+			return -e->code;
+	}
+	if (tmpfs_done && mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | NOSUID_NODEV_NOEXEC, NULL) < 0)
+		return brig_errno(e, "remount /sys/fs/cgroup read-only");
+	return 0;
+}
+
 int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 {
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
 	if (mount_overlay(s, e) < 0 || mount_kernel_fs(s, e) < 0 || populate_dev(s, e) < 0)
+		return -e->code;
+	/* only a container in its own cgroup namespace sees just its cgroup */
+	if (s->cg && mount_cgroups(s, e) < 0)
 		return -e->code;
 	if (mask_paths(s, e) < 0)
 		return -e->code;
