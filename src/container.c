@@ -86,16 +86,24 @@ static json_t *build_config(const struct run_opts *o, const char *image_id, cons
 	return cfg;
 }
 
-static int make_dirs(struct container *ct, struct brig_err *e)
+static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *e)
 {
 	static const char *const sub[] = { "upper", "work", "merged" };
 	char path[PATH_MAX];
+	struct stat st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
 		snprintf(path, sizeof(path), "%s/%s", ct->dir, sub[i]);
 		if (mkdir(path, 0700) < 0 && errno != EEXIST)
 			return brig_errno(e, "mkdir %s", path);
 	}
+	/* The container's "/" takes the upper dir's mode and owner: give it
+	 * the image root's, or a non-root user could not even enter "/". */
+	snprintf(path, sizeof(path), "%s/upper", ct->dir);
+	if (stat(rootfs, &st) < 0)
+		return brig_errno(e, "stat %s", rootfs);
+	if (chmod(path, st.st_mode & 07777) < 0 || chown(path, st.st_uid, st.st_gid) < 0)
+		return brig_errno(e, "set mode of %s", path);
 	return 0;
 }
 
@@ -123,7 +131,8 @@ int container_create(const struct brig_ctx *c, const struct run_opts *o, struct 
 	if (!json_object_get(ct->config, "hostname"))
 		json_object_set_new(ct->config, "hostname", json_stringn(ct->id, BRIG_SHORT_ID));
 	if (state_save_config(c, ct->id, ct->config, e) < 0 ||
-	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 || make_dirs(ct, e) < 0) {
+	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
+	    make_dirs(ct, rootfs, e) < 0) {
 		struct brig_err ignore;
 		state_remove(c, ct->id, &ignore);
 		return -e->code;
@@ -211,7 +220,8 @@ static void strv_free(char **v)
 	free(v);
 }
 
-/* Look NAME up in the image's /etc/passwd (read from the lower layer). */
+/* Look NAME (or a numeric uid) up in the image's /etc/passwd, read from
+ * the lower layer. */
 static int lookup_passwd(const char *rootfs, const char *name, uid_t *uid, gid_t *gid)
 {
 	char path[PATH_MAX], line[512];
@@ -222,7 +232,7 @@ static int lookup_passwd(const char *rootfs, const char *name, uid_t *uid, gid_t
 	while (f && fgets(line, sizeof(line), f)) {
 		char *save, *n = strtok_r(line, ":", &save), *pw = strtok_r(NULL, ":", &save);
 		char *u = strtok_r(NULL, ":", &save), *g = strtok_r(NULL, ":", &save);
-		if (n && pw && u && g && strcmp(n, name) == 0) {
+		if (n && pw && u && g && (strcmp(n, name) == 0 || strcmp(u, name) == 0)) {
 			*uid = (uid_t)strtoul(u, NULL, 10);
 			*gid = (gid_t)strtoul(g, NULL, 10);
 			return 0;

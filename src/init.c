@@ -102,12 +102,27 @@ static int set_user(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* Drop every capability outside s->caps from the bounding set, then make
- * the set effective for root.  Only capabilities we hold can be raised: this
- * host lacks some (e.g. CAP_SYS_RESOURCE), so intersect with what we have. */
-static int drop_capabilities(const struct spawn_spec *s, struct brig_err *e)
+/* Drop every capability outside s->caps from the bounding set, so nothing
+ * the command execs can gain it back.  Needs CAP_SETPCAP: runs while root. */
+static int drop_bounding(const struct spawn_spec *s, struct brig_err *e)
 {
 	int last = cap_max_bits() - 1;
+
+	for (int cap = 0; cap <= last && cap < 64; cap++) {
+		if (s->caps & (1ULL << cap))
+			continue;
+		if (cap_drop_bound((cap_value_t)cap) < 0 && errno != EINVAL)
+			return brig_errno(e, "drop capability %d from the bounding set", cap);
+	}
+	return 0;
+}
+
+/* Make s->caps the effective, permitted and inheritable sets of root.  Only
+ * capabilities we hold can be kept: this host lacks some (e.g.
+ * CAP_SYS_RESOURCE), so intersect with what we have.  A non-root user lost
+ * every capability at setuid, as in Docker. */
+static int apply_caps(const struct spawn_spec *s, struct brig_err *e)
+{
 	cap_t have = cap_get_proc(), want = cap_init();
 	int r = 0;
 
@@ -115,22 +130,16 @@ static int drop_capabilities(const struct spawn_spec *s, struct brig_err *e)
 		r = brig_errno(e, "capabilities");
 		goto out;
 	}
-	for (int cap = 0; cap <= last && cap < 64; cap++) {
+	for (int cap = 0; cap < cap_max_bits() && cap < 64; cap++) {
 		cap_flag_value_t held = CAP_CLEAR;
 		cap_value_t v = cap;
-		if (s->caps & (1ULL << cap)) {
-			cap_get_flag(have, v, CAP_PERMITTED, &held);
-			if (held == CAP_SET)
-				for (int f = CAP_EFFECTIVE; f <= CAP_INHERITABLE; f++)
-					cap_set_flag(want, (cap_flag_t)f, 1, &v, CAP_SET);
+		if (!(s->caps & (1ULL << cap)))
 			continue;
-		}
-		if (cap_drop_bound(v) < 0 && errno != EINVAL) {
-			r = brig_errno(e, "drop capability %d from the bounding set", cap);
-			goto out;
-		}
+		cap_get_flag(have, v, CAP_PERMITTED, &held);
+		if (held == CAP_SET)
+			for (int f = CAP_EFFECTIVE; f <= CAP_INHERITABLE; f++)
+				cap_set_flag(want, (cap_flag_t)f, 1, &v, CAP_SET);
 	}
-	/* A non-root user keeps no capabilities, as in Docker. */
 	if (getuid() == 0 && cap_set_proc(want) < 0)
 		r = brig_errno(e, "set capabilities");
 out:
@@ -220,7 +229,8 @@ static int set_hostname(const struct spawn_spec *s, struct brig_err *e)
 
 int init_confine(const struct spawn_spec *s, struct brig_err *e)
 {
-	if (set_user(s, e) < 0 || enter_workdir(s, e) < 0 || drop_capabilities(s, e) < 0)
+	if (drop_bounding(s, e) < 0 || set_user(s, e) < 0 || enter_workdir(s, e) < 0 ||
+	    apply_caps(s, e) < 0)
 		return -e->code;
 	/* Only 0, 1, 2 may reach the command; the rest close at exec. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
