@@ -100,13 +100,39 @@ static int bridge_add(struct nlctx *c, const char *name, int mtu, struct brig_er
 	if (!l)
 		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
 	rtnl_link_set_name(l, name);
-	rtnl_link_set_ifalias(l, BRIG_ALIAS);
 	rtnl_link_set_mtu(l, (unsigned)mtu);
 	rtnl_link_set_flags(l, IFF_UP);
 	nlctx_reset(c);
 	err = rtnl_link_add(c->sk, l, NLM_F_CREATE | NLM_F_EXCL);
 	if (err < 0)
 		return nlctx_fail(c, err, e, "create bridge %s", name);
+	return 0;
+}
+
+/* Mark a bridge as brig's.  The kernel ignores IFLA_IFALIAS in the request
+ * that creates a link, so this is a second request, right after. */
+static int bridge_mark(struct nlctx *c, struct rtnl_link *l, struct brig_err *e)
+{
+	cleanup_link struct rtnl_link *ch = rtnl_link_alloc();
+
+	if (!ch)
+		return brig_errf(e, ENOMEM, "mark bridge: out of memory");
+	rtnl_link_set_ifalias(ch, BRIG_ALIAS);
+	return nl_link_change(c, l, ch, e);
+}
+
+/* Another brig may have just created the bridge and not yet marked it:
+ * give it a moment (bounded) before calling the link foreign. */
+static int wait_marked(struct nlctx *c, const char *name, struct rtnl_link **l,
+		       struct brig_err *e)
+{
+	for (int i = 0; i < 50 && !is_brig_bridge(*l) && nl_link_is_bridge(*l); i++) {
+		rtnl_link_put(*l);
+		*l = NULL;
+		usleep(2000);
+		if (nl_link_get(c, name, l, e) <= 0)
+			return brig_errf(e, ENODEV, "bridge %s vanished", name);
+	}
 	return 0;
 }
 
@@ -144,6 +170,15 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
 			return brig_errf(e, ENODEV, "bridge %s vanished after creation", n->bridge);
+		if (r == 0 && bridge_mark(&c, l, e) < 0)
+			return brig_err_ctx(e, "network %s", n->name);
+		if (r < 0 && wait_marked(&c, n->bridge, &l, e) < 0)
+			return -e->code;
+		if (r == 0) {
+			rtnl_link_put(l);
+			if (nl_link_get(&c, n->bridge, &l, e) <= 0)
+				return brig_errf(e, ENODEV, "bridge %s vanished", n->bridge);
+		}
 	}
 	if (!is_brig_bridge(l))
 		return brig_errf(e, EEXIST, "link %s exists and is not a brig bridge", n->bridge);
