@@ -17,6 +17,9 @@
 #   default route via 192.0.2.2                     httpd :8080, a CGI that
 #                                                   prints REMOTE_ADDR
 #
+# busybox's `wget -T` crashes (SIGSEGV) in the busybox-static used here, so
+# every fetch is bounded by `timeout` instead.
+#
 # 192.0.2.0/24 is TEST-NET-1: nothing real ever has those addresses.
 
 load helpers
@@ -80,6 +83,13 @@ host_veths() {
 
 no_host_veths() { [ -z "$(host_veths)" ]; }
 
+UPLINK_URL=http://192.0.2.2:8080/cgi-bin/addr
+
+# fetch ARG...: `brig run ARG... busybox` fetching the uplink URL (bounded).
+fetch() {
+	brig run --rm "$@" busybox timeout 5 wget -q -O - "$UPLINK_URL"
+}
+
 # uplink_up: build the uplink namespace and its server (see the top of this
 # file).  Sets UPLINK_PID.
 uplink_up() {
@@ -92,9 +102,10 @@ uplink_up() {
 	chmod 0755 "$www/cgi-bin/addr"
 	# Each layer execs the next, so $! is the server (and the netns holder).
 	(exec "$SANDBOX" exec "$SB" unshare --net -- \
-		/bin/busybox httpd -f -p 8080 -h "$www" \
+		/bin/busybox httpd -f -p 0.0.0.0:8080 -h "$www" \
 		</dev/null >"$BATS_TEST_TMPDIR/uplink.log" 2>&1 3>&-) &
 	UPLINK_PID=$!
+	disown "$UPLINK_PID" 2>/dev/null || true # no "Killed" notice at teardown
 	wait_for 10 uplink_ready
 	sb ip link add up0 type veth peer name up1 netns "$UPLINK_PID"
 	sb ip addr add 192.0.2.1/24 dev up0
@@ -112,19 +123,29 @@ uplink_ready() {
 }
 
 sb_fetch_is() {
-	[ "$(sb /bin/busybox wget -q -T 2 -O - http://192.0.2.2:8080/cgi-bin/addr 2>/dev/null)" = "$1" ]
+	[ "$(sb timeout 3 /bin/busybox wget -q -O - "$UPLINK_URL" 2>/dev/null)" = "$1" ]
+}
+
+# foreign_link NAME: a link of the "host's" own: a dummy, or a bridge where
+# the dummy driver is not available (a bridge brig did not create is the
+# sharper case anyway: same kind, same name).
+foreign_link() {
+	sb ip link add "$1" type dummy 2>/dev/null || sb ip link add "$1" type bridge
 }
 
 # ---- host setup ----------------------------------------------------------
 
-# The state brig's host setup is judged by: the bridge's IPv4 address and
-# link line, the nftables table, and ip_forward.
+# The state brig's host setup is judged by: the bridge's IPv4 address, its
+# link line (flags, MTU, state) without the MAC, the nftables table, and
+# ip_forward.  The bridge's MAC is checked on its own (bridge_mac).
 host_setup_text() {
 	sb ip -4 -o addr show dev br0
-	sb ip -o link show dev br0
+	sb ip -o link show dev br0 | sed 's|link/ether [0-9a-f:]* ||'
 	sb nft list table inet brig
 	sb cat /proc/sys/net/ipv4/ip_forward
 }
+
+bridge_mac() { sb cat /sys/class/net/br0/address; }
 
 @test "network: first bridge-mode run sets up br0, the masquerade rule and ip_forward; a second container changes none of it" {
 	[ "$(sb cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
@@ -143,8 +164,9 @@ host_setup_text() {
 	grep -Eq 'ip saddr 10\.88\.0\.0/16 .*masquerade' <<<"$output"
 	[ "$(sb cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 
-	local before after
+	local before after mac
 	before=$(host_setup_text)
+	mac=$(bridge_mac)
 	run brig run -d --name second busybox sleep 1000
 	[ "$status" -eq 0 ]
 	after=$(host_setup_text)
@@ -153,6 +175,17 @@ host_setup_text() {
 	[ "$status" -eq 0 ]
 	after=$(host_setup_text)
 	diff <(echo "$before") <(echo "$after")
+	# The gateway's MAC is part of it: containers have it in their ARP
+	# caches.  A bridge without a fixed MAC takes the lowest MAC of its
+	# ports, so a new container could change it under the running ones
+	# (whether it does depends on random veth MACs); a MAC set on the bridge
+	# (addr_assign_type 3, NET_ADDR_SET) is never recomputed.
+	run brig run -d --name third busybox sleep 1000
+	[ "$status" -eq 0 ]
+	echo "br0 MAC before: $mac; with second and third attached: $(bridge_mac)"
+	[ "$(bridge_mac)" = "$mac" ]
+	echo "br0 addr_assign_type: $(sb cat /sys/class/net/br0/addr_assign_type)"
+	[ "$(sb cat /sys/class/net/br0/addr_assign_type)" = 3 ]
 }
 
 # ---- addresses and names -------------------------------------------------
@@ -200,7 +233,7 @@ host_setup_text() {
 
 @test "network: NAT - a container reaches the uplink server, which sees the host's uplink address" {
 	uplink_up
-	run brig run --rm busybox wget -q -T 5 -O - http://192.0.2.2:8080/cgi-bin/addr
+	run fetch
 	[ "$status" -eq 0 ]
 	[ "$output" = 192.0.2.1 ]
 }
@@ -210,10 +243,10 @@ host_setup_text() {
 	run brig network create --internal --subnet 10.89.0.0/24 inner
 	[ "$status" -eq 0 ]
 	# Positive control: the same probe works from the default network.
-	run brig run --rm busybox wget -q -T 5 -O - http://192.0.2.2:8080/cgi-bin/addr
+	run fetch
 	[ "$status" -eq 0 ]
 	[ "$output" = 192.0.2.1 ]
-	run brig run --rm --net inner busybox wget -q -T 2 -O - http://192.0.2.2:8080/cgi-bin/addr
+	run fetch --net inner
 	[ "$status" -ne 0 ]
 	[ "$status" -ne 125 ]
 	# ... nor does its traffic leave the bridge some other way.
@@ -397,7 +430,7 @@ host_setup_text() {
 	[ "$status" -eq 125 ]
 	one_line_error
 	# So does a route the host already has.
-	sb ip link add hostnet0 type dummy
+	foreign_link hostnet0
 	sb ip addr add 172.31.0.1/24 dev hostnet0
 	sb ip link set hostnet0 up
 	run --separate-stderr brig network create --subnet 172.31.0.0/16 five
@@ -426,12 +459,12 @@ net_snapshot() {
 
 @test "network: brig system reset restores links, addresses, routes and the ruleset exactly" {
 	# Something of the "host's" own for brig to leave alone.
-	sb ip link add keep0 type dummy
+	foreign_link keep0
 	sb ip addr add 198.51.100.1/24 dev keep0
 	sb ip link set keep0 up
 	sb nft add table inet theirs
-	sb nft add chain inet theirs fwd '{ type filter hook forward priority 10; policy accept; }'
-	sb nft add rule inet theirs fwd counter accept
+	sb nft add chain inet theirs keep_fw '{ type filter hook forward priority 10; policy accept; }'
+	sb nft add rule inet theirs keep_fw counter accept
 	local before after
 	before=$(net_snapshot)
 
@@ -465,7 +498,7 @@ net_snapshot() {
 }
 
 @test "network: --net host sees the sandbox's links" {
-	sb ip link add probe0 type dummy
+	foreign_link probe0
 	run brig run --rm --net host busybox ip -o link
 	[ "$status" -eq 0 ]
 	[[ $output == *" probe0:"* ]]
@@ -560,7 +593,7 @@ net_snapshot() {
 }
 
 @test "network: a foreign link with the bridge's name is refused and left untouched" {
-	sb ip link add br-x type dummy
+	foreign_link br-x
 	local before
 	before=$(
 		sb ip -d -o link show dev br-x
