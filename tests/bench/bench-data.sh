@@ -7,7 +7,7 @@
 # BENCH_IPERF_SECONDS (10) per run, BENCH_IPERF_REPEAT (2) rounds, the
 # three setups interleaved in each round.  Writes $BENCH_OUT/data.json.
 set -euo pipefail
-# shellcheck source=tests/bench/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 w=$BENCH_WORK/data
@@ -76,10 +76,10 @@ one_run() {
 		}
 		sleep 0.05
 	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046 # enter prints a command prefix
 	sbx $(enter "$s" 2) iperf3 -c "$(target "$s")" -p 5201 -t "$secs" -J >"$w/iperf-$s-$r.json"
 	wait "$spid" || true
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	sbx $(enter "$s" 2) ping -q -c 50 -i 0.02 "$(target "$s")" >"$w/ping-$s-$r.txt"
 }
 

@@ -3,7 +3,7 @@
 # brig exec against crun exec, runc exec and podman exec (each container
 # runs `sleep 100000`, started untimed).  Writes $BENCH_OUT/exec.json.
 set -euo pipefail
-# shellcheck source=tests/bench/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 w=$BENCH_WORK/exec
@@ -37,8 +37,8 @@ for rt in crun runc; do
 done
 
 if have podman; then
+	# shellcheck disable=SC2086 # command lines
 	if podman_setup "$w/podman" >"$w/podman-setup.log" 2>&1 &&
-		# shellcheck disable=SC2086 # command lines
 		sbx $V1NS $PODMAN_CMD run -d --name bench-exec $PODMAN_RUN_OPTS --network none \
 			localhost/busybox sleep 100000 >"$w/podman-run.log" 2>&1; then
 		specs+=("podman_exec=$V1NS$PODMAN_CMD exec bench-exec true")

@@ -10,7 +10,7 @@
 #         ip netns del.
 # Writes $BENCH_OUT/net.json.
 set -euo pipefail
-# shellcheck source=tests/bench/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 w=$BENCH_WORK/net

@@ -6,7 +6,7 @@
 # namespaces + true).  Interleaved, BENCH_RUNS runs after BENCH_WARMUP.
 # Writes $BENCH_OUT/start.json.
 set -euo pipefail
-# shellcheck source=tests/bench/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 w=$BENCH_WORK/start

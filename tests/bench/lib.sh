@@ -9,7 +9,7 @@
 #   BRIG_BIN, BENCH_BRIG_ROOT, BENCH_BRIG_RUNROOT
 # A bench script writes $BENCH_OUT/<name>.json; report.py turns all of them
 # into results/latest.{md,json}.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables used by the bench scripts
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)

@@ -1,2 +1,277 @@
 #!/usr/bin/env python3
+"""report.py OUTDIR JSON MD - merge the benches' JSON fragments into one
+JSON document and a Markdown report (machine first, then each bench, then
+the issue's targets as met / missed)."""
+import json
+import os
+import statistics
 import sys
+
+outdir, jpath, mpath = sys.argv[1:4]
+
+
+def load(name):
+    p = os.path.join(outdir, name + ".json")
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "scale")}
+notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
+    if os.path.exists(os.path.join(outdir, "notes.txt")) else []
+doc["notes"] = notes
+md = []
+targets = []
+
+
+def ms(x):
+    return "—" if x is None else ("%.1f" % x)
+
+
+def ratio(a, b):
+    if a is None or b in (None, 0):
+        return None
+    return a / b
+
+
+def fr(x):
+    return "—" if x is None else "%.2f" % x
+
+
+def med(times, k):
+    t = (times or {}).get(k) or {}
+    return t.get("median_ms")
+
+
+def timing_table(sec, names, labels, ref_keys):
+    times = sec.get("times", {})
+    hdr = "| command | median ms | min ms | max ms | n |" + \
+        "".join(" %s / this |" % r for r in ref_keys)
+    md.append(hdr)
+    md.append("|" + " --- |" * (5 + len(ref_keys)))
+    for k in names:
+        label = labels.get(k, k)
+        t = times.get(k)
+        peer = k.split("_")[0]
+        if t is None:
+            why = sec.get("not_run", {}).get(k) or sec.get("not_run", {}).get(peer)
+            if why:
+                md.append("| %s | not run: %s |||||%s" % (label, why, "|" * len(ref_keys)))
+            continue
+        if t.get("error"):
+            md.append("| %s | FAILED: %s |||||%s" % (label, t["error"].replace("|", "/")[:200],
+                                                    "|" * len(ref_keys)))
+            continue
+        row = "| %s | %s | %s | %s | %d |" % (label, ms(t["median_ms"]), ms(t["min_ms"]),
+                                               ms(t["max_ms"]), t["n"])
+        for r in ref_keys:
+            row += " %s |" % fr(ratio(med(times, r), t["median_ms"]))
+        md.append(row)
+    for k, why in sec.get("not_run", {}).items():
+        if not any(n.split("_")[0] == k or n == k for n in names if n in times):
+            if not any(n.split("_")[0] == k for n in names):
+                md.append("| %s | not run: %s |||||%s" % (k, why, "|" * len(ref_keys)))
+    md.append("")
+
+
+def target(what, ok, value):
+    targets.append("| %s | %s | %s |" % (what, value,
+                                         "—" if ok is None else ("met" if ok else "**missed**")))
+
+
+m = doc["machine"] or {}
+md.append("# brig benchmarks — latest results")
+md.append("")
+md.append("Machine: %s, %s CPUs (`nproc`), %s GiB RAM, kernel %s, %s, cgroup %s; "
+          "brig %s; run %s." % (m.get("model_name"), m.get("nproc"), m.get("memory_gib"),
+                                m.get("kernel"), m.get("distro"), m.get("cgroup"),
+                                m.get("brig_commit"), m.get("date")))
+md.append("")
+md.append("Peers: " + ", ".join("%s %s" % kv for kv in sorted((m.get("peers") or {}).items())))
+md.append("")
+if notes:
+    md.append("Notes from this run:")
+    md.append("")
+    md.extend("- " + n for n in notes)
+    md.append("")
+
+# --- start
+s = doc["start"]
+md.append("## Start latency (`run --rm IMAGE true`, wall clock)")
+md.append("")
+if s and "times" in s:
+    names = ["floor", "brig_none", "brig_bridge", "nsenter_true", "crun", "runc",
+             "podman_none", "podman_bridge"]
+    labels = {"floor": "floor: unshare -p -f -m -u -i -n true",
+              "brig_none": "brig run --rm --net none", "brig_bridge": "brig run --rm --net bridge",
+              "nsenter_true": "(nsenter into crun's mount ns + true: wrapper cost)",
+              "crun": "crun run (bundle, new netns)", "runc": "runc run (bundle, new netns)",
+              "podman_none": "podman run --rm --network none",
+              "podman_bridge": "podman run --rm --network bridge (netavark)"}
+    timing_table(s, names, labels, ["brig_none", "brig_bridge"])
+    t = s["times"]
+    bn, bb = med(t, "brig_none"), med(t, "brig_bridge")
+    cr = med(t, "crun")
+    ns = med(t, "nsenter_true") or 0
+    target("brig none / crun run <= 1.0 (crun minus its nsenter wrapper)",
+           None if cr is None or bn is None else bn / (cr - ns) <= 1.0,
+           fr(ratio(bn, (cr - ns) if cr else None)))
+    target("podman none / brig none >= 10", None if med(t, "podman_none") is None else
+           ratio(med(t, "podman_none"), bn) >= 10, fr(ratio(med(t, "podman_none"), bn)))
+    target("bridge adds < 5 ms over none", None if bb is None else bb - bn < 5,
+           ms(None if bb is None else bb - bn) + " ms")
+    target("podman bridge / brig bridge >= 20", None if med(t, "podman_bridge") is None else
+           ratio(med(t, "podman_bridge"), bb) >= 20, fr(ratio(med(t, "podman_bridge"), bb)))
+else:
+    md.append("start bench failed: %s" % (s or {}).get("failed", "no output"))
+    md.append("")
+
+# --- net
+n = doc["net"]
+md.append("## Network setup cost (netns exists → eth0 addressed, default route)")
+md.append("")
+if n and "times" in n:
+    t = n["times"]
+    names = ["brig_none", "brig_bridge", "cni_add", "cni_del", "ip_script"]
+    labels = {"brig_none": "brig run --rm --net none", "brig_bridge": "brig run --rm --net bridge",
+              "cni_add": "CNI bridge + host-local: ADD", "cni_del": "CNI bridge + host-local: DEL",
+              "ip_script": "ip script (netns add, veth, addr, route)"}
+    timing_table(n, names, labels, [])
+    delta = None
+    if med(t, "brig_bridge") is not None and med(t, "brig_none") is not None:
+        delta = med(t, "brig_bridge") - med(t, "brig_none")
+    md.append("brig's network setup + teardown (bridge − none medians): **%s ms**; "
+              "CNI ADD / brig = %s, CNI ADD+DEL / brig = %s, ip script / brig = %s." % (
+                  ms(delta), fr(ratio(med(t, "cni_add"), delta)),
+                  fr(ratio((med(t, "cni_add") or 0) + (med(t, "cni_del") or 0), delta)
+                     if med(t, "cni_add") else None),
+                  fr(ratio(med(t, "ip_script"), delta))))
+    md.append("")
+    st = n.get("strace") or {}
+    if st.get("none", {}).get("total") and st.get("bridge", {}).get("total"):
+        md.append("strace -f -c of one run: --net none %d syscalls, bridge %d syscalls "
+                  "(top in bridge mode: %s)." % (
+                      st["none"]["total"]["calls"], st["bridge"]["total"]["calls"],
+                      ", ".join("%s %d" % (r["syscall"], r["calls"])
+                                for r in st["bridge"]["top"][:5])))
+        md.append("")
+    target("brig net setup < 1/10 of a CNI ADD",
+           None if delta is None or med(t, "cni_add") is None else delta * 10 < med(t, "cni_add"),
+           ms(delta) + " ms vs " + ms(med(t, "cni_add")) + " ms")
+else:
+    md.append("net bench failed: %s" % (n or {}).get("failed", "no output"))
+    md.append("")
+
+# --- exec
+e = doc["exec"]
+md.append("## Exec latency (`exec C true` in a running container)")
+md.append("")
+if e and "times" in e:
+    names = ["brig_exec", "crun_exec", "runc_exec", "podman_exec"]
+    labels = {"brig_exec": "brig exec", "crun_exec": "crun exec (via nsenter wrapper)",
+              "runc_exec": "runc exec", "podman_exec": "podman exec (via nsenter wrapper)"}
+    timing_table(e, names, labels, ["brig_exec"])
+else:
+    md.append("exec bench failed: %s" % (e or {}).get("failed", "no output"))
+    md.append("")
+
+# --- data
+d = doc["data"]
+md.append("## Data plane (iperf3 TCP, ping RTT)")
+md.append("")
+if d and d.get("results"):
+    r = d["results"]
+    md.append("| path | Gbit/s (median) | runs | ping RTT µs (median of avg) | brig / this (Gbit/s) |")
+    md.append("| --- | --- | --- | --- | --- |")
+    lab = {"brig": "brig container → brig container (br0)",
+           "bare": "bare netns → bare netns (ip-built bridge)",
+           "loopback": "loopback in one netns"}
+    for k in ("brig", "bare", "loopback"):
+        if k in r:
+            md.append("| %s | %.2f | %s | %.1f | %s |" % (
+                lab[k], r[k]["gbit_s_median"], ", ".join("%.2f" % x for x in r[k]["gbit_s"]),
+                r[k]["rtt_us_median"], fr(ratio(r["brig"]["gbit_s_median"], r[k]["gbit_s_median"]))))
+    md.append("")
+    if "brig" in r and "bare" in r:
+        rr = r["brig"]["gbit_s_median"] / r["bare"]["gbit_s_median"]
+        target("brig throughput within 5% of bare bridge", rr >= 0.95, fr(rr))
+else:
+    md.append("data bench: %s" % ((d or {}).get("failed") or (d or {}).get("not_run") or "no output"))
+    md.append("")
+
+# --- scale
+c = doc["scale"]
+md.append("## Scale (`run -d --net bridge busybox sleep`, one after another)")
+md.append("")
+if c and c.get("run"):
+    run = c["run"]
+    st = run["start_ms"]
+    md.append("Started %d of %d (bridge br0%s)." % (
+        run["n_started"], run["n_requested"],
+        "; past 1000 on a second network" if run["n_requested"] > 1000 else
+        ", one bridge: under the kernel's 1024 ports"))
+    md.append("")
+    if run.get("errors"):
+        md.append("Start errors: " + "; ".join("#%d rc %d: %s" % (x["i"], x["rc"], x["stderr"])
+                                               for x in run["errors"]))
+        md.append("")
+
+    def window(center, half=5):
+        lo, hi = max(0, center - half), min(len(st), center + half)
+        return statistics.median(st[lo:hi]) if st[lo:hi] else None
+
+    md.append("| start # | per-start median ms (±5 starts) |")
+    md.append("| --- | --- |")
+    points = [p for p in (1, 100, 500, 1000) if p <= len(st)]
+    if len(st) not in points and st:
+        points.append(len(st))
+    vals = {}
+    for p in points:
+        vals[p] = st[0] if p == 1 else window(p - 1)
+        md.append("| %d | %s |" % (p, ms(vals[p])))
+    md.append("")
+    if st:
+        md.append("All starts: median %s ms, min %s, max %s." % (
+            ms(statistics.median(st)), ms(min(st)), ms(max(st))))
+        md.append("")
+    md.append("Monitors alive at N=%d: %d, VmRSS avg %s KiB (sum %s KiB), PSS avg %s KiB." % (
+        run["n_started"], run["monitors"], run["monitor_rss_kib_avg"],
+        run["monitor_rss_kib_sum"], run["monitor_pss_kib_avg"]))
+    md.append("")
+    md.append("`brig rm -f` of all %d: %s ms (%s ms per container), exit %s%s." % (
+        run["n_started"], ms(run["rm_all_ms"]),
+        ms(run["rm_all_ms"] / run["n_started"]) if run["n_started"] else "—", run["rm_rc"],
+        (": " + run["rm_stderr"]) if run["rm_stderr"] else ""))
+    md.append("")
+    left = c.get("leftover", {})
+    md.append("Left behind after removal: %s." % ", ".join(
+        "%s %s" % (k, v) for k, v in left.items()))
+    md.append("")
+    if len(st) > 1:
+        first = statistics.median(st[:10])
+        last = statistics.median(st[-10:])
+        target("last starts cost within 20%% of the first (median of 10 each, N=%d)" % len(st),
+               last <= first * 1.2, "%s → %s ms (%s)" % (ms(first), ms(last), fr(last / first)))
+    target("removing all leaves nothing", all(
+        left.get(k) == 0 for k in ("vb_links", "leases", "state_dirs", "cgroup_dirs",
+                                   "brig_processes")), "see above")
+    avg = run["monitor_rss_kib_avg"]
+    target("monitor RSS < 1 MiB", None if avg is None else avg < 1024,
+           "%s KiB RSS, %s KiB PSS" % (avg, run["monitor_pss_kib_avg"]))
+else:
+    md.append("scale bench failed: %s" % (c or {}).get("failed", "no output"))
+    md.append("")
+
+md.append("## Targets of issue 6")
+md.append("")
+md.append("| target | measured | |")
+md.append("| --- | --- | --- |")
+md.extend(targets)
+md.append("")
+
+with open(jpath, "w") as f:
+    json.dump(doc, f, indent=1)
+with open(mpath, "w") as f:
+    f.write("\n".join(md))
