@@ -34,7 +34,7 @@ trap cleanup EXIT
 "$BRIG" run -d --name "$b" "$IMAGE" sleep 600 >/dev/null
 
 echo "== $a -> $b"
-"$BRIG" exec "$a" ping -c 2 -W 2 "$b"
+"$BRIG" exec "$a" ping -c 1 -W 2 "$b"
 echo "== $b -> $a"
-"$BRIG" exec "$b" ping -c 2 -W 2 "$a"
+"$BRIG" exec "$b" ping -c 1 -W 2 "$a"
 echo "ok: $a and $b ping each other by name"

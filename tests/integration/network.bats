@@ -145,7 +145,14 @@ host_setup_text() {
 	sb cat /proc/sys/net/ipv4/ip_forward
 }
 
-bridge_mac() { sb cat /sys/class/net/br0/address; }
+# sb_sysfs PATH: cat a file of the sandbox's own sysfs (the sandbox shares
+# the host's /sys mount, which shows the host's devices; a sysfs mounted
+# from inside the sandbox's network namespace shows the sandbox's).
+sb_sysfs() {
+	sb unshare --mount -- sh -c 'mount -t sysfs sysfs /sys && cat "$1"' sh "/sys/$1"
+}
+
+bridge_mac() { sb_sysfs class/net/br0/address; }
 
 @test "network: first bridge-mode run sets up br0, the masquerade rule and ip_forward; a second container changes none of it" {
 	[ "$(sb cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
@@ -184,8 +191,8 @@ bridge_mac() { sb cat /sys/class/net/br0/address; }
 	[ "$status" -eq 0 ]
 	echo "br0 MAC before: $mac; with second and third attached: $(bridge_mac)"
 	[ "$(bridge_mac)" = "$mac" ]
-	echo "br0 addr_assign_type: $(sb cat /sys/class/net/br0/addr_assign_type)"
-	[ "$(sb cat /sys/class/net/br0/addr_assign_type)" = 3 ]
+	echo "br0 addr_assign_type: $(sb_sysfs class/net/br0/addr_assign_type)"
+	[ "$(sb_sysfs class/net/br0/addr_assign_type)" = 3 ]
 }
 
 # ---- addresses and names -------------------------------------------------
