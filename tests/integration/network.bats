@@ -86,8 +86,11 @@ no_host_veths() { [ -z "$(host_veths)" ]; }
 UPLINK_URL=http://192.0.2.2:8080/cgi-bin/addr
 
 # fetch ARG...: `brig run ARG... busybox` fetching the uplink URL (bounded).
+# sh stays pid 1 ("; exit" keeps it from exec'ing): busybox timeout signals
+# its parent, and pid 1 of a namespace ignores signals it has no handler for.
 fetch() {
-	brig run --rm "$@" busybox timeout 5 wget -q -O - "$UPLINK_URL"
+	# shellcheck disable=SC2016 # expanded by the container's shell
+	brig run --rm "$@" busybox sh -c 'timeout 5 wget -q -O - "$1"; exit $?' sh "$UPLINK_URL"
 }
 
 # uplink_up: build the uplink namespace and its server (see the top of this
@@ -129,8 +132,11 @@ sb_fetch_is() {
 # foreign_link NAME: a link of the "host's" own: a dummy, or a bridge where
 # the dummy driver is not available (a bridge brig did not create is the
 # sharper case anyway: same kind, same name).
+# IPv6 is off on it: its link-local address would change from "tentative"
+# to settled on its own, and the tests compare address listings as text.
 foreign_link() {
 	sb ip link add "$1" type dummy 2>/dev/null || sb ip link add "$1" type bridge
+	sb sh -c 'echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6"' sh "$1"
 }
 
 # ---- host setup ----------------------------------------------------------
@@ -362,6 +368,8 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 
 	kill -KILL "$owner"
 	wait_for 10 not_alive "$owner"
+	# Dead, though maybe not yet reaped by its parent (a zombie is dead).
+	echo "owner $owner: $(grep -s '^State:' "/proc/$owner/status" || echo reaped)"
 	# The lease is still on file: nothing has run since.
 	[[ "$(leases bridge)" == *" $id "* ]]
 
@@ -386,6 +394,7 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	[ -n "$(leases bridge)" ]
 	kill -KILL "$owner"
 	wait_for 10 not_alive "$owner"
+	echo "owner $owner: $(grep -s '^State:' "/proc/$owner/status" || echo reaped)"
 	run brig system gc
 	[ "$status" -eq 0 ]
 	no_leases bridge
