@@ -136,6 +136,7 @@ sb_fetch_is() {
 # to settled on its own, and the tests compare address listings as text.
 foreign_link() {
 	sb ip link add "$1" type dummy 2>/dev/null || sb ip link add "$1" type bridge
+	# shellcheck disable=SC2016 # $1 is expanded by the inner shell
 	sb sh -c 'echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6"' sh "$1"
 }
 
@@ -155,6 +156,7 @@ host_setup_text() {
 # the host's /sys mount, which shows the host's devices; a sysfs mounted
 # from inside the sandbox's network namespace shows the sandbox's).
 sb_sysfs() {
+	# shellcheck disable=SC2016 # $1 is expanded by the inner shell
 	sb unshare --mount -- sh -c 'mount -t sysfs sysfs /sys && cat "$1"' sh "/sys/$1"
 }
 
@@ -239,7 +241,7 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	[ "$status" -eq 0 ]
 	run brig exec alpha cat /etc/hosts
 	[ "$status" -eq 0 ]
-	! grep -qw gamma <<<"$output"
+	[ "$(grep -cw gamma <<<"$output")" -eq 0 ]
 }
 
 # ---- NAT -----------------------------------------------------------------
@@ -460,7 +462,7 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	[ "$status" -eq 0 ]
 	[[ $output == *one* ]]
 	for bad in two three four five six; do
-		! grep -qw "$bad" <<<"$output"
+		[ "$(grep -cw "$bad" <<<"$output")" -eq 0 ]
 	done
 }
 
