@@ -350,10 +350,18 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	[ "$(leases bridge | awk '{ print $1 }' | sort -u | wc -l)" -eq 50 ]
 	[ "$(host_veths | wc -l)" -eq 50 ]
 
-	run brig rm -f $(seq -f 'c%g' 1 50)
+	# All exit (SIGKILL), then their leases and veths are gone.
+	local names
+	names=$(seq -f 'c%g' 1 50)
+	run brig kill $names
 	[ "$status" -eq 0 ]
+	run brig wait $names
 	wait_for 30 no_leases bridge
 	wait_for 30 no_host_veths
+	run brig rm $names
+	[ "$status" -eq 0 ]
+	run brig ps -a -q
+	[ -z "$output" ]
 }
 
 @test "network: SIGKILL of the lease owner - the next brig command reclaims the lease" {
