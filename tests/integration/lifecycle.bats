@@ -100,7 +100,11 @@ is_exited() { [[ "$(ps_line "$1")" =~ [Ee]xited ]]; }
 
 # lease_lines: every lease line left in the runtime root.
 lease_lines() {
-	cat "$RUNROOT"/leases/* 2>/dev/null | grep -v '^[[:space:]]*\(#\|$\)' || true
+	local f
+	for f in "$RUNROOT"/leases/*; do
+		case "$f" in *.lock | *.tmp | *'*') continue ;; esac
+		grep -v '^[[:space:]]*\(#\|$\)' "$f" || true
+	done
 }
 
 # veths: brig's host-side veth ends in the sandbox.
