@@ -174,8 +174,9 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 			return brig_err_ctx(e, "network %s", n->name);
 		if (r < 0 && wait_marked(&c, n->bridge, &l, e) < 0)
 			return -e->code;
-		if (r == 0) {
+		if (r == 0) { /* re-read to see the alias */
 			rtnl_link_put(l);
+			l = NULL;
 			if (nl_link_get(&c, n->bridge, &l, e) <= 0)
 				return brig_errf(e, ENODEV, "bridge %s vanished", n->bridge);
 		}
