@@ -342,7 +342,12 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	[ "$fails" -eq 0 ]
 
 	local addrs
-	addrs=$(for i in $(seq 1 50); do ct_net "c$i" address; done)
+	# One inspect for all 50: their first network's address each.
+	addrs=$(brig inspect $(seq -f 'c%g' 1 50) | python3 -c '
+import json, sys
+for d in json.load(sys.stdin):
+    print(d["state"]["networks"][0]["address"])
+')
 	[ "$(sort <<<"$addrs" | wc -l)" -eq 50 ]
 	[ "$(sort -u <<<"$addrs" | wc -l)" -eq 50 ]
 	# The lease file agrees: 50 leases, 50 distinct addresses.
