@@ -46,7 +46,9 @@ const char *net_ip_str(uint32_t addr, char *buf);
 bool net_overlaps(uint32_t a, int pa, uint32_t b, int pb);
 
 /* Fill n's gateway (first host) when 0 and validate it lies inside the
- * subnet and is neither the network nor the broadcast address. */
+ * subnet and is neither the network nor the broadcast address.  A /31 is
+ * allowed (RFC 3021: both addresses are hosts; the gateway defaults to the
+ * first); a /32 is refused (no room for a container). */
 int net_network_validate(struct net_network *n, struct brig_err *e);
 
 /* The stable MAC for an address: 02:42:a.b.c.d, as Docker does. */
@@ -63,7 +65,8 @@ int net_check_host_routes(const struct net_network *n, struct brig_err *e);
  * reused.  Sets net.ipv4.ip_forward=1.  Idempotent. */
 int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
 
-/* Delete n->bridge if it exists and is a bridge.  Idempotent. */
+/* Delete n->bridge if it exists and is a bridge brig created (marked by
+ * ifalias "brig"); any other link of that name is left alone.  Idempotent. */
 int net_bridge_remove(const struct net_network *n, struct brig_err *e);
 
 /* Replace the whole "inet brig" table with the rules for these networks
@@ -72,7 +75,8 @@ int net_bridge_remove(const struct net_network *n, struct brig_err *e);
 int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e);
 
 /* True when table "inet brig" exists and holds the chains net_nat_apply makes
- * (so a flushed table can be restored by the caller). */
+ * with a non-empty forward chain (so a flushed or deleted table can be
+ * restored by the caller).  Read-only. */
 int net_nat_check(bool *intact, struct brig_err *e);
 
 /* ---- nftables batch (net/nat.c), exposed so unit tests can build a batch
@@ -144,7 +148,8 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 /* Release every lease of cid in the file.  Absent file is success. */
 int ipam_release(const char *path, const char *cid, struct brig_err *e);
 
-/* Re-own cid's leases (e.g. the monitor takes over from `brig run`). */
+/* Re-own cid's leases (e.g. the monitor takes over from `brig run`).
+ * Returns how many were re-owned; -ENOENT when cid holds none. */
 int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long long starttime,
 	       struct brig_err *e);
 
@@ -181,7 +186,9 @@ int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_war
 /* Free f's entries; accepts a zeroed ipam_file. */
 void ipam_file_free(struct ipam_file *f);
 
-/* Start time of pid (field 22 of /proc/PID/stat), 0 if it does not exist. */
+/* Start time of pid (field 22 of /proc/PID/stat); 0 if it does not exist
+ * or is a zombie (dead, waiting to be reaped), so a dead owner never looks
+ * alive. */
 unsigned long long net_proc_starttime(pid_t pid);
 
 #endif
