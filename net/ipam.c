@@ -227,7 +227,10 @@ unsigned long long net_proc_starttime(pid_t pid)
 	/* comm (field 2) may hold spaces and ')': fields restart after the
 	 * last ')'; then state is field 3 and starttime field 22. */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ')
+		return 0;
+	/* A zombie is dead: it only waits for its parent to reap it. */
+	if (p[2] == 'Z' || p[2] == 'X')
 		return 0;
 	for (int field = 2; field < 22; field++) {
 		p = strchr(p + 1, ' ');

@@ -123,7 +123,8 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 		default: return brig_fail("ps: invalid option (see 'brig ps --help')");
 		}
 	}
-	if (state_list(c, &ids, &e) < 0) {
+	/* the state shown is the truth: reconcile records of crashed owners */
+	if (container_gc(c, &e) < 0 || state_list(c, &ids, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -162,6 +163,7 @@ int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 		puts("usage: brig inspect NAME...");
 		return argc < 2 ? EXIT_BRIG : 0;
 	}
+	container_gc(c, &e);
 	for (int i = 1; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
 		json_t *cfg = NULL, *st = NULL;
