@@ -92,13 +92,24 @@ static bool is_brig_bridge(struct rtnl_link *l)
 }
 
 /* Create the bridge, up, at mtu (one request). */
-static int bridge_add(struct nlctx *c, const char *name, int mtu, struct brig_err *e)
+static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t gateway,
+		      struct brig_err *e)
 {
 	cleanup_link struct rtnl_link *l = rtnl_link_bridge_alloc();
+	struct nl_addr *mac;
+	uint8_t bytes[6];
 	int err;
 
 	if (!l)
 		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
+	/* A bridge without a MAC of its own takes the lowest of its ports,
+	 * changing as containers come and go: give it a stable one. */
+	net_mac_from_ip(gateway, bytes);
+	mac = nl_addr_build(AF_LLC, bytes, sizeof(bytes));
+	if (!mac)
+		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
+	rtnl_link_set_addr(l, mac);
+	nl_addr_put(mac);
 	rtnl_link_set_name(l, name);
 	rtnl_link_set_mtu(l, (unsigned)mtu);
 	rtnl_link_set_flags(l, IFF_UP);
@@ -165,7 +176,7 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 	if (r == 0) {
 		if (mtu <= 0 && (mtu = default_mtu(&c, e)) < 0)
 			return brig_err_ctx(e, "network %s: default MTU", n->name);
-		r = bridge_add(&c, n->bridge, mtu, e);
+		r = bridge_add(&c, n->bridge, mtu, n->gateway, e);
 		if (r < 0 && c.kerr != EEXIST) /* EEXIST: lost a race, check below */
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
