@@ -79,9 +79,15 @@ t0 = time.perf_counter()
 p = subprocess.run(brig + ["rm", "-f"] + ids, stdin=subprocess.DEVNULL,
                    capture_output=True, text=True) if ids else None
 rm_ms = (time.perf_counter() - t0) * 1000
-left_brig = sum(1 for pid in os.listdir("/proc") if pid.isdigit()
-                and os.path.realpath("/proc/%s/exe" % pid) == brig_exe
+def is_ours(pid):
+    try:
+        return (os.path.realpath("/proc/%s/exe" % pid) == brig_exe
                 and os.stat("/proc/%s/ns/net" % pid).st_ino == self_net)
+    except OSError:
+        return False
+
+
+left_brig = sum(1 for pid in os.listdir("/proc") if pid.isdigit() and is_ours(pid))
 json.dump({
     "brig_processes_left": left_brig,
     "n_requested": n, "n_started": len(ids), "start_ms": times, "errors": errors,
