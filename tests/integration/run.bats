@@ -242,11 +242,20 @@ teardown() {
 	[ "$status" -eq 125 ]
 }
 
-# Note: the kernel drops signals that pid 1 of a pid namespace sends itself
-# unless it has a handler (SIGKILL included), so brig must do more than exec
-# the command as pid 1 for this to hold; the issue requires 137.
+# The kernel never delivers a signal that PID 1 of a pid namespace sends
+# itself without a handler, SIGKILL included: `sh -c 'kill -9 $$'` as PID 1
+# (no --init, as in Docker) carries on.  So the command is made killable by
+# running it under --init (the shell is then PID 2), and SIGKILL from the
+# host reaches PID 1 itself.
 @test "run: the command killed by SIGKILL exits 137" {
-	run brig run --rm busybox sh -c 'kill -9 $$'
+	run brig run --rm --init busybox sh -c 'kill -9 $$'
+	[ "$status" -eq 137 ]
+	brig_bg "$BATS_TEST_TMPDIR/out" run --name victim busybox sh -c 'echo ready; while :; do sleep 1; done'
+	wait_for 30 grep -qx ready "$BATS_TEST_TMPDIR/out"
+	run brig kill -s KILL victim
+	[ "$status" -eq 0 ]
+	status=0
+	wait "$BG_PID" || status=$?
 	[ "$status" -eq 137 ]
 }
 
