@@ -365,6 +365,42 @@ static void release_reown(void **state)
 	assert_int_equal(lease(f, &n, "bad id!", 0, &a, &e), -EINVAL);
 }
 
+/* Eight processes leasing at once never hand out one address twice: the
+ * flock on <path>.lock serializes them across the atomic renames. */
+static void concurrent(void **state)
+{
+	struct fx *f = *state;
+	struct net_network n = mknet(0x0a000000, 24, 0);
+	struct ipam_file pf = { 0 };
+	struct brig_err e = { 0 };
+	pid_t kids[8];
+	char *text;
+	int status;
+
+	for (int k = 0; k < 8; k++) {
+		kids[k] = fork();
+		assert_true(kids[k] >= 0);
+		if (kids[k] == 0) {
+			char cid[32];
+			uint32_t a;
+
+			for (int i = 0; i < 10; i++) {
+				snprintf(cid, sizeof(cid), "k%dn%d", k, i);
+				if (ipam_lease(f->path, &n, cid, f->me, f->st, 0, &a, NULL, &e) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 8; k++) {
+		assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	text = read_file(f->path);
+	assert_int_equal(ipam_parse(text, strlen(text), &pf, NULL, &e), 80); /* 80 distinct */
+	ipam_file_free(&pf);
+}
+
 static void parse_pure(void **state)
 {
 	static const char text[] = "10.0.0.2 a 1 2\nlast 10.0.0.2\nlast 10.0.0.3\n";
@@ -397,7 +433,7 @@ int main(void)
 		T(slash30),	   T(slash31),			 T(slash32),
 		T(rotation),	   T(reclaim_dead),		 T(requested),
 		T(corrupt_file),   T(binary_and_long_lines),	 T(many_lines),
-		T(release_reown),  cmocka_unit_test(parse_pure),
+		T(release_reown),  T(concurrent), cmocka_unit_test(parse_pure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
