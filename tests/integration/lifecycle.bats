@@ -98,12 +98,13 @@ ps_line() {
 is_running() { [[ "$(ps_line "$1")" =~ (Up|[Rr]unning) ]]; }
 is_exited() { [[ "$(ps_line "$1")" =~ [Ee]xited ]]; }
 
-# lease_lines: every lease line left in the runtime root.
+# lease_lines: every lease left in the runtime root: a line naming a
+# container id (the file also keeps bookkeeping such as "last ADDR").
 lease_lines() {
 	local f
 	for f in "$RUNROOT"/leases/*; do
 		case "$f" in *.lock | *.tmp | *'*') continue ;; esac
-		grep -v '^[[:space:]]*\(#\|$\)' "$f" || true
+		grep -E '(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)' "$f" || true
 	done
 }
 
