@@ -107,7 +107,8 @@ int net_nat_commit(const struct net_nat_batch *b, struct brig_err *e);
 
 /* ---- per container ---- */
 
-/* Host side: create veth pair <host_if> / <peer_if> with MTU mtu, attach
+/* Host side: create veth pair <host_if> / <peer_if> with MTU mtu (<= 0:
+ * the bridge's), attach
  * host_if to bridge and bring it up, and move peer_if into the network
  * namespace of process peer_pid.  On failure nothing is left behind. */
 int net_veth_create(const char *host_if, const char *peer_if, const char *bridge, int mtu,

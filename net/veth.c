@@ -63,6 +63,9 @@ int net_veth_create(const char *host_if, const char *peer_if, const char *bridge
 		return r < 0 ? r
 			     : brig_errf(e, EINVAL, "create veth %s: %s is not a bridge", host_if,
 					 bridge);
+	/* Unset: the bridge's MTU, so no port is wider than the bridge. */
+	if (mtu <= 0)
+		mtu = (int)rtnl_link_get_mtu(br);
 	r = veth_add(&c, host_if, peer_if, rtnl_link_get_ifindex(br), mtu, peer_pid, e);
 	if (r < 0 && c.kerr != EEXIST) {
 		/* The kernel unwinds a failed newlink itself; this covers a pair
