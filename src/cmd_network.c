@@ -151,11 +151,46 @@ static int net_rm(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 	return 0;
 }
 
+/* connect [--ip ADDR] NETWORK NAME */
+static int net_connect(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ip = NULL;
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (opt == 'i') {
+			ip = optarg;
+		} else if (opt == 'h') {
+			puts("usage: brig network connect [--ip ADDR] NETWORK NAME");
+			exit(0);
+		} else {
+			return brig_errf(e, EINVAL, "network connect: invalid option");
+		}
+	}
+	if (argc - optind != 2)
+		return brig_errf(e, EINVAL, "network connect: expected NETWORK NAME");
+	return container_connect(c, argv[optind + 1], argv[optind], ip, e);
+}
+
+static int net_disconnect(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	if (argc != 3)
+		return brig_errf(e, EINVAL, "network disconnect: expected NETWORK NAME");
+	return container_disconnect(c, argv[2], argv[1], e);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
 } subcommands[] = {
-	{ "create", net_create }, { "ls", net_ls }, { "inspect", net_inspect }, { "rm", net_rm },
+	{ "create", net_create },   { "ls", net_ls },		      { "inspect", net_inspect },
+	{ "rm", net_rm },	    { "connect", net_connect }, { "disconnect", net_disconnect },
 };
 
 int cmd_network(struct brig_ctx *c, int argc, char **argv)
@@ -163,7 +198,7 @@ int cmd_network(struct brig_ctx *c, int argc, char **argv)
 	struct brig_err e;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig network create|ls|inspect|rm ...");
+		puts("usage: brig network create|ls|inspect|rm|connect|disconnect ...");
 		return argc < 2 ? EXIT_BRIG : 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {

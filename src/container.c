@@ -1,5 +1,6 @@
 /* container.c - create, start and finish a container. */
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -353,8 +354,10 @@ static void veth_name(char out[16], char kind, const char *id, size_t i)
 }
 
 /* One bridge network: host setup, lease, and the veth description. */
+/* One bridge network as interface eth<slot>: host setup, a lease owned by
+ * owner, and the veth description.  The default route goes via slot 0. */
 static int attach_one(const struct brig_ctx *c, struct container *ct, const char *name,
-		      uint32_t requested, struct brig_err *e)
+		      uint32_t requested, size_t slot, pid_t owner, struct brig_err *e)
 {
 	size_t i = ct->n_nets;
 	struct net_network *n = &ct->nets[i];
@@ -362,17 +365,17 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const char
 
 	if (network_load(c, name, n, e) < 0 || network_setup_host(c, n, e) < 0)
 		return -e->code;
-	if (network_lease(c, n, ct->id, requested, &f->addr, e) < 0)
+	if (network_lease(c, n, ct->id, owner, requested, &f->addr, e) < 0)
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
-	veth_name(f->host_if, 'b', ct->id, i);
-	veth_name(f->peer_if, 'p', ct->id, i);
-	snprintf(f->ifname, sizeof(f->ifname), "eth%c", (char)('0' + i));
+	veth_name(f->host_if, 'b', ct->id, slot);
+	veth_name(f->peer_if, 'p', ct->id, slot);
+	snprintf(f->ifname, sizeof(f->ifname), "eth%c", (char)('0' + slot));
 	memcpy(f->bridge, n->bridge, sizeof(f->bridge));
 	f->mtu = n->mtu;
 	f->prefix = n->prefix;
-	f->gw = i == 0 ? n->gateway : 0; /* default route via the first network */
+	f->gw = slot == 0 ? n->gateway : 0;
 	net_mac_from_ip(f->addr, f->mac);
 	return 0;
 }
@@ -387,7 +390,7 @@ static int attach_networks(const struct brig_ctx *c, struct container *ct, struc
 	if (*ip && net_parse_ip(ip, &requested, e) < 0)
 		return brig_err_ctx(e, "--ip");
 	if (json_array_size(nets) == 0) {
-		if (attach_one(c, ct, DEFAULT_NETWORK, requested, e) < 0)
+		if (attach_one(c, ct, DEFAULT_NETWORK, requested, 0, getpid(), e) < 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < json_array_size(nets); i++) {
@@ -396,7 +399,7 @@ static int attach_networks(const struct brig_ctx *c, struct container *ct, struc
 			brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
 			goto fail;
 		}
-		if (attach_one(c, ct, name, i == 0 ? requested : 0, e) < 0)
+		if (attach_one(c, ct, name, i == 0 ? requested : 0, i, getpid(), e) < 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < ct->n_nets; i++)
@@ -805,4 +808,134 @@ int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *u
 void container_env_free(char **env)
 {
 	strv_free(env);
+}
+
+/* ---- network connect / disconnect on a running container ---- */
+
+/* Run net_iface_configure inside the network namespace of pid, and come
+ * back: setns applies to this (single-threaded) process only. */
+static int configure_in_netns(pid_t pid, const struct spawn_iface *f, struct brig_err *e)
+{
+	char path[64];
+	cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cleanup_close int target = -1;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || target < 0)
+		return brig_errno(e, "open network namespace of %d", pid);
+	if (setns(target, CLONE_NEWNET) < 0)
+		return brig_errno(e, "join network namespace of %d", pid);
+	r = net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e);
+	if (setns(self, CLONE_NEWNET) < 0)
+		return brig_errno(e, "return to brig's network namespace");
+	return r;
+}
+
+/* The lowest ethN not in use by the container. */
+static int free_slot(json_t *nets, struct brig_err *e)
+{
+	for (int slot = 0; slot < MAX_NETS; slot++) {
+		bool used = false;
+		for (size_t i = 0; i < json_array_size(nets) && !used; i++) {
+			const char *ifn = json_string_value(json_object_get(json_array_get(nets, i), "interface"));
+			used = ifn && ifn[3] == '0' + slot;
+		}
+		if (!used)
+			return slot;
+	}
+	return brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
+}
+
+static json_t *find_net(json_t *nets, const char *name, size_t *index)
+{
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		json_t *x = json_array_get(nets, i);
+		if (!strcmp(json_string_value(json_object_get(x, "network")) ?: "", name)) {
+			*index = i;
+			return x;
+		}
+	}
+	return NULL;
+}
+
+static int load_running(const struct brig_ctx *c, const char *ref, struct container *ct,
+			struct brig_err *e)
+{
+	memset(ct, 0, sizeof(*ct));
+	if (state_resolve(c, ref, ct->id, e) < 0 ||
+	    state_load(c, ct->id, &ct->config, &ct->state, e) < 0)
+		return -e->code;
+	if (strcmp(container_status(ct->state), "running") != 0)
+		return brig_errf(e, EINVAL, "container %s is not running", ref);
+	if (!is_bridge_mode(json_object_get(ct->config, "networks")))
+		return brig_errf(e, EINVAL, "container %s does not use bridge networks", ref);
+	ct->pid = (pid_t)json_integer_value(json_object_get(ct->state, "pid"));
+	return 0;
+}
+
+int container_connect(const struct brig_ctx *c, const char *ref, const char *net,
+		      const char *ip, struct brig_err *e)
+{
+	struct container ct;
+	json_t *nets;
+	uint32_t requested = 0;
+	size_t ignore;
+	int slot, r = -1;
+	pid_t owner;
+
+	if (load_running(c, ref, &ct, e) < 0)
+		goto out;
+	nets = json_object_get(ct.state, "networks");
+	owner = (pid_t)json_integer_value(json_object_get(ct.state, "owner"));
+	if (find_net(nets, net, &ignore)) {
+		brig_errf(e, EEXIST, "container %s is already on network %s", ref, net);
+		goto out;
+	}
+	if ((ip && net_parse_ip(ip, &requested, e) < 0) || (slot = free_slot(nets, e)) < 0 ||
+	    attach_one(c, &ct, net, requested, (size_t)slot, owner, e) < 0)
+		goto out;
+	if (net_veth_create(ct.ifaces[0].host_if, ct.ifaces[0].peer_if, ct.ifaces[0].bridge,
+			    ct.ifaces[0].mtu, ct.pid, e) < 0 ||
+	    configure_in_netns(ct.pid, &ct.ifaces[0], e) < 0) {
+		release_networks(c, &ct, true);
+		goto out;
+	}
+	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0]));
+	r = state_save(c, ct.id, ct.state, e);
+	network_hosts_refresh(c, net);
+out:
+	container_free(&ct);
+	return r < 0 ? -(e->code ? e->code : EINVAL) : 0;
+}
+
+int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
+			 struct brig_err *e)
+{
+	struct container ct;
+	struct brig_err ignore;
+	json_t *nets, *x;
+	size_t i;
+	int r = -1;
+
+	if (load_running(c, ref, &ct, e) < 0)
+		goto out;
+	nets = json_object_get(ct.state, "networks");
+	if (!(x = find_net(nets, net, &i))) {
+		brig_errf(e, ENOENT, "container %s is not on network %s", ref, net);
+		goto out;
+	}
+	if (net_link_delete(json_string_value(json_object_get(x, "host_interface")) ?: "", e) < 0)
+		goto out;
+	network_release(c, net, ct.id, &ignore);
+	json_array_remove(nets, i);
+	r = state_save(c, ct.id, ct.state, e);
+	network_hosts_refresh(c, net);
+	/* and its own /etc/hosts, through the networks it keeps */
+	for (size_t k = 0; k < json_array_size(nets); k++)
+		network_hosts_refresh(c, json_string_value(json_object_get(json_array_get(nets, k), "network")));
+out:
+	container_free(&ct);
+	return r < 0 ? -(e->code ? e->code : EINVAL) : 0;
 }

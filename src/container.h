@@ -82,6 +82,13 @@ int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *u
 			struct brig_err *e);
 void container_env_free(char **env);
 
+/* brig network connect / disconnect: attach a running container to one
+ * more bridge network (next free ethN, optional static ip) or detach it. */
+int container_connect(const struct brig_ctx *c, const char *ref, const char *net,
+		      const char *ip, struct brig_err *e);
+int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
+			 struct brig_err *e);
+
 void container_free(struct container *ct);
 
 /* Detect the cgroup layout once per process. */

@@ -226,15 +226,14 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 }
 
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
-		  uint32_t requested, uint32_t *addr, struct brig_err *e)
+		  pid_t owner, uint32_t requested, uint32_t *addr, struct brig_err *e)
 {
 	char path[PATH_MAX];
 	struct ipam_warn warn = { 0 };
-	pid_t self = getpid();
 
 	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
 		return -e->code;
-	if (ipam_lease(path, n, id, self, net_proc_starttime(self), requested, addr, &warn, e) < 0)
+	if (ipam_lease(path, n, id, owner, net_proc_starttime(owner), requested, addr, &warn, e) < 0)
 		return brig_err_ctx(e, "network %s", n->name);
 	if (warn.bad_lines)
 		fprintf(stderr, "brig: warning: lease file %s: skipped %d corrupt line(s): %s\n",

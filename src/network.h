@@ -34,9 +34,10 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 int network_lease_path(const struct brig_ctx *c, const char *name, char *out, size_t len,
 		       struct brig_err *e);
 
-/* Lease an address for container id owned by this process. */
+/* Lease an address for container id, owned by process owner (the lease
+ * is reclaimed once that process is gone). */
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
-		  uint32_t requested, uint32_t *addr, struct brig_err *e);
+		  pid_t owner, uint32_t requested, uint32_t *addr, struct brig_err *e);
 
 /* Release id's lease on network name. */
 int network_release(const struct brig_ctx *c, const char *name, const char *id,

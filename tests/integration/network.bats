@@ -595,6 +595,44 @@ net_snapshot() {
 
 # ---- robustness of the host setup ----------------------------------------
 
+@test "network connect/disconnect: a running container gains eth1, is reachable by name there, and loses it" {
+	run brig network create --subnet 10.94.0.0/24 lab
+	[ "$status" -eq 0 ]
+	brig run -d --name a busybox sleep 1000
+	brig run -d --name b --net lab busybox sleep 1000
+
+	run brig network connect --ip 10.94.0.50 lab a
+	[ "$status" -eq 0 ]
+	run brig exec a ip -o -4 addr show dev eth1
+	[[ $output == *10.94.0.50/24* ]]
+	# the default route stays on the first network
+	run brig exec a ip route show default
+	[[ $output == *"dev eth0"* ]]
+	# names on the new network resolve both ways
+	run brig exec b ping -c1 -W2 a
+	[ "$status" -eq 0 ]
+	run brig exec a ping -c1 -W2 b
+	[ "$status" -eq 0 ]
+	[[ "$(leases lab)" == *10.94.0.50* ]]
+
+	# twice is refused; so is a network that does not exist
+	run --separate-stderr brig network connect lab a
+	[ "$status" -eq 125 ]
+	one_line_error
+	run --separate-stderr brig network connect nosuch a
+	[ "$status" -eq 125 ]
+
+	run brig network disconnect lab a
+	[ "$status" -eq 0 ]
+	run brig exec a ip -o link show dev eth1
+	[ "$status" -ne 0 ]
+	[[ "$(leases lab)" != *10.94.0.50* ]]
+	run brig exec b cat /etc/hosts
+	[[ $output != *10.94.0.50* ]]
+	run --separate-stderr brig network disconnect lab a
+	[ "$status" -eq 125 ]
+}
+
 @test "network: a deleted nftables table is restored by the next run" {
 	run brig run --rm busybox true
 	[ "$status" -eq 0 ]
