@@ -9,13 +9,10 @@
 static int remove_one(const struct brig_ctx *c, const char *ref, bool force, struct brig_err *e)
 {
 	char id[BRIG_ID_LEN + 1];
-	json_t *st = NULL;
-	bool running;
+	int running = container_find(c, ref, id, NULL, e);
 
-	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
-		return -e->code;
-	running = strcmp(container_status(st), "running") == 0;
-	json_decref(st);
+	if (running < 0)
+		return running;
 	if (running && !force)
 		return brig_errf(e, EBUSY, "container %s is running: stop it first or use -f", ref);
 	return container_kill_remove(c, id, e);

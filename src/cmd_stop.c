@@ -35,21 +35,6 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
-/* The running container's pid, or an error that says why there is none. */
-static int running_pid(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
-		       pid_t *pid, struct brig_err *e)
-{
-	json_t *st = NULL;
-	bool running;
-
-	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
-		return -e->code;
-	running = strcmp(container_status(st), "running") == 0;
-	*pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	json_decref(st);
-	return running ? 1 : 0;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -81,7 +66,7 @@ static int stop_one(const struct brig_ctx *c, const char *ref, int timeout, stru
 {
 	char id[BRIG_ID_LEN + 1];
 	pid_t pid;
-	int r = running_pid(c, ref, id, &pid, e);
+	int r = container_find(c, ref, id, &pid, e);
 
 	if (r <= 0)
 		return r;
@@ -157,7 +142,7 @@ int cmd_kill(struct brig_ctx *c, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
 		pid_t pid;
-		int r = running_pid(c, argv[i], id, &pid, &e);
+		int r = container_find(c, argv[i], id, &pid, &e);
 		if (r == 0)
 			brig_errf(&e, ESRCH, "container %s is not running", argv[i]);
 		if (r <= 0 || kill(pid, sig) < 0) {

@@ -715,6 +715,21 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
 	return r;
 }
 
+int container_find(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
+		   pid_t *pid, struct brig_err *e)
+{
+	json_t *st = NULL;
+	bool running;
+
+	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
+		return -e->code;
+	running = strcmp(container_status(st), "running") == 0;
+	if (pid)
+		*pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	json_decref(st);
+	return running ? 1 : 0;
+}
+
 bool container_settled(json_t *st)
 {
 	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") != 0)

@@ -63,6 +63,11 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
  * (leases, veths, cgroup).  Waits, bounded, for a process being killed. */
 int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
+/* Resolve a name or id prefix; returns 1 when the container is running
+ * (*pid, when not NULL, gets its pid), 0 when it is not, negative on error. */
+int container_find(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
+		   pid_t *pid, struct brig_err *e);
+
 /* True when the record is final: not running, or its process and its
  * owner are both gone (a crash: container_gc then reconciles it). */
 bool container_settled(json_t *st);
