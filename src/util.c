@@ -316,7 +316,6 @@ int write_atomic(const char *path, const void *data, size_t len, struct brig_err
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	cleanup_close int fd = -1;
-	cleanup_close int dfd = -1;
 
 	if (!*base)
 		return brig_errf(e, EINVAL, "write %s: not a file name", path);
@@ -349,10 +348,9 @@ int write_atomic(const char *path, const void *data, size_t len, struct brig_err
 		unlink(tmp);
 		return r;
 	}
-	/* Make the rename itself durable. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		return brig_errno(e, "fsync %s", dir);
+	/* No fsync of the directory: after a crash the old or the new file is
+	 * there, each whole, which is all a reader needs; making the rename
+	 * itself durable would cost a disk flush on every state change. */
 	return 0;
 }
 

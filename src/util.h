@@ -38,7 +38,8 @@ int mkdir_p(const char *path, mode_t mode, struct brig_err *e);
 /* rm -rf, never crossing into another filesystem; absent is success. */
 int remove_tree(const char *path, struct brig_err *e);
 
-/* Write data to path atomically: temp file, fsync, rename, fsync dir.
+/* Write data to path atomically: temp file, fsync, rename (readers see the
+ * old file or the new one, whole, even after a crash).
  * The temp file is ".<base>.tmp-XXXXXX" in the same directory; the
  * result has mode 0644. */
 int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
