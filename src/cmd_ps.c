@@ -81,9 +81,8 @@ static void print_row(const char *id, json_t *cfg, json_t *st)
 	       json_string_value(json_object_get(cfg, "name")));
 }
 
-/* The inspect document of one container. */
-json_t *ps_document(const char *id, json_t *cfg, json_t *st);
-json_t *ps_document(const char *id, json_t *cfg, json_t *st)
+/* The inspect document of one container (also `ps --format json`). */
+static json_t *ps_document(const char *id, json_t *cfg, json_t *st)
 {
 	json_t *state = json_deep_copy(st);
 
