@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -161,6 +162,11 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	setsid();
 	if (chdir("/") < 0 || detach_stdio() < 0)
 		_exit(EXIT_BRIG);
+	/* Keep nothing the CLI inherited from its caller: only the report pipe
+	 * (the log and the container's pipes are opened below). */
+	if (report_fd > 3)
+		syscall(SYS_close_range, 3, report_fd - 1, 0);
+	syscall(SYS_close_range, report_fd + 1, ~0U, 0);
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(l.path, sizeof(l.path), "%s/container.log", ct->dir);
 	log_open(&l);
