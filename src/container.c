@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "hosts.h"
 #include "image.h"
 #include "network.h"
 #include "state.h"
@@ -516,18 +517,49 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->cg = ct->cg;
 }
 
+/* The container as its networks' name registries see it: names, and one
+ * address per network from the state's "networks". */
+static void hosts_entry_of(const char *id, json_t *cfg, json_t *st, struct hosts_entry *h)
+{
+	json_t *nets = json_object_get(st, "networks");
+
+	memset(h, 0, sizeof(*h));
+	h->id = id;
+	h->pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	h->name = cfg_str(cfg, "name");
+	h->hostname = cfg_str(cfg, "hostname");
+	for (size_t i = 0; i < json_array_size(nets) && h->n_nets < HOSTS_MAX_NETS; i++) {
+		json_t *x = json_array_get(nets, i);
+		h->nets[h->n_nets] = json_string_value(json_object_get(x, "network")) ?: "";
+		if (net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "",
+				 &h->addrs[h->n_nets], NULL) == 0)
+			h->n_nets++;
+	}
+}
+
+/* Leave the name registries of every network in the state. */
+static void leave_hosts(const struct brig_ctx *c, const char *id, json_t *st)
+{
+	json_t *nets = json_object_get(st, "networks");
+	const char *names[HOSTS_MAX_NETS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_array_size(nets) && n < HOSTS_MAX_NETS; i++)
+		names[n++] = json_string_value(json_object_get(json_array_get(nets, i), "network")) ?: "";
+	hosts_leave(c, id, names, n);
+}
+
 static int files_for(const struct brig_ctx *c, struct container *ct, struct spawn_file f[2],
 		     size_t *n, struct brig_err *e)
 {
-	char *names[MAX_NETS + 1] = { 0 };
+	struct hosts_entry h;
 	char *hosts = NULL;
 
 	*n = 0;
 	if (ct->n_nets == 0)
 		return 0;
-	for (size_t i = 0; i < ct->n_nets; i++)
-		names[i] = ct->nets[i].name;
-	if (network_hosts_text(c, names, &hosts, e) < 0)
+	hosts_entry_of(ct->id, ct->config, ct->state, &h);
+	if (hosts_text(c, &h, &hosts, e) < 0)
 		return -e->code;
 	f[0] = (struct spawn_file){ "/etc/hosts", hosts };
 	f[1] = (struct spawn_file){ "/etc/resolv.conf", resolv_text() };
@@ -584,8 +616,11 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	json_object_set_new(ct->state, "started",
 			    json_string(rfc3339(now_ns(), started, sizeof(started))));
 	r = save_state(c, ct, e);
-	for (size_t i = 0; i < ct->n_nets; i++)
-		network_hosts_refresh(c, ct->nets[i].name);
+	if (ct->n_nets) {
+		struct hosts_entry h;
+		hosts_entry_of(ct->id, ct->config, ct->state, &h);
+		hosts_join(c, &h);
+	}
 	goto out;
 undo:
 	destroy_cgroup(ct);
@@ -632,8 +667,7 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 			    json_string(rfc3339(now_ns(), finished, sizeof(finished))));
 	destroy_cgroup(ct);
 	release_networks(c, ct, false);
-	for (size_t i = 0; i < ct->n_nets; i++)
-		network_hosts_refresh(c, ct->nets[i].name);
+	leave_hosts(c, ct->id, ct->state);
 	if (json_is_true(json_object_get(ct->config, "rm"))) {
 		if (state_remove(c, ct->id, &e) < 0)
 			brig_report(&e);
@@ -690,6 +724,7 @@ static void release_leftovers(const struct brig_ctx *c, const char *id, json_t *
 		net_link_delete(json_string_value(json_object_get(n, "host_interface")) ?: "", &ignore);
 		network_release(c, json_string_value(json_object_get(n, "network")) ?: "", id, &ignore);
 	}
+	leave_hosts(c, id, st);
 	if (container_cgroups_ready(&ignore) == 0 &&
 	    cgroup_open(cfg_str(cfg, "cgroup_parent"), id, &cg, &ignore) == 0) {
 		cgroup_destroy(cg, &ignore);
@@ -875,6 +910,17 @@ static json_t *find_net(json_t *nets, const char *name, size_t *index)
 	return NULL;
 }
 
+/* Register the container's current networks again (the list of networks in
+ * its registry lines changed), which rewrites every member's /etc/hosts,
+ * its own included. */
+static void rejoin_hosts(const struct brig_ctx *c, struct container *ct)
+{
+	struct hosts_entry h;
+
+	hosts_entry_of(ct->id, ct->config, ct->state, &h);
+	hosts_join(c, &h);
+}
+
 static int load_running(const struct brig_ctx *c, const char *ref, struct container *ct,
 			struct brig_err *e)
 {
@@ -919,7 +965,7 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 	}
 	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0]));
 	r = state_save(c, ct.id, ct.state, e);
-	network_hosts_refresh(c, net);
+	rejoin_hosts(c, &ct);
 out:
 	container_free(&ct);
 	return r < 0 ? -(e->code ? e->code : EINVAL) : 0;
@@ -946,10 +992,8 @@ int container_disconnect(const struct brig_ctx *c, const char *ref, const char *
 	network_release(c, net, ct.id, &ignore);
 	json_array_remove(nets, i);
 	r = state_save(c, ct.id, ct.state, e);
-	network_hosts_refresh(c, net);
-	/* and its own /etc/hosts, through the networks it keeps */
-	for (size_t k = 0; k < json_array_size(nets); k++)
-		network_hosts_refresh(c, json_string_value(json_object_get(json_array_get(nets, k), "network")));
+	hosts_leave(c, ct.id, &net, 1);
+	rejoin_hosts(c, &ct);
 out:
 	container_free(&ct);
 	return r < 0 ? -(e->code ? e->code : EINVAL) : 0;

@@ -3,20 +3,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hosts.h"
 #include "network.h"
 #include "state.h"
 #include "util.h"
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
 #define DEFAULT_BRIDGE "br0"
-#define MAX_HOSTS_NETS 8
 
 static int def_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
 {
@@ -268,123 +266,6 @@ static int read_leases(const struct brig_ctx *c, const char *name, struct ipam_f
 	return ipam_parse(buf, len, f, NULL, e);
 }
 
-/* One hosts line per live container on the network: address, name, and
- * hostname when it differs. */
-static void hosts_lines(const struct brig_ctx *c, const char *net, FILE *out)
-{
-	struct ipam_file f;
-	struct brig_err e;
-	char a[16];
-
-	if (read_leases(c, net, &f, &e) < 0)
-		return;
-	for (size_t i = 0; i < f.n; i++) {
-		json_t *cfg = NULL;
-		if (state_load(c, f.v[i].cid, &cfg, NULL, &e) < 0)
-			continue;
-		const char *name = json_string_value(json_object_get(cfg, "name"));
-		const char *host = json_string_value(json_object_get(cfg, "hostname"));
-		fprintf(out, "%s\t%s", net_ip_str(f.v[i].addr, a), name ? name : "");
-		if (host && name && strcmp(host, name) != 0)
-			fprintf(out, " %s", host);
-		fputc('\n', out);
-		json_decref(cfg);
-	}
-	ipam_file_free(&f);
-}
-
-int network_hosts_text(const struct brig_ctx *c, char *const *names, char **out,
-		       struct brig_err *e)
-{
-	size_t len = 0;
-	FILE *mem = open_memstream(out, &len);
-
-	if (!mem)
-		return brig_errno(e, "hosts file");
-	fputs("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", mem);
-	for (size_t i = 0; names[i]; i++)
-		hosts_lines(c, names[i], mem);
-	if (fclose(mem) != 0)
-		return brig_errno(e, "hosts file");
-	return 0;
-}
-
-/* Open a file inside a running container's root without letting a symlink
- * in the container lead out of it (RESOLVE_IN_ROOT). */
-static int open_in_container(pid_t pid, const char *path, struct brig_err *e)
-{
-	char root[64];
-	cleanup_close int dfd = -1;
-	struct open_how how = {
-		.flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		.mode = 0644,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd;
-
-	snprintf(root, sizeof(root), "/proc/%d/root", pid);
-	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return brig_errno(e, "open %s", root);
-	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-	if (fd < 0)
-		return brig_errno(e, "open %s in container %d", path, pid);
-	return fd;
-}
-
-/* Rewrite in place (same inode): the file may be open or mmapped inside. */
-static int write_hosts(pid_t pid, const char *text, struct brig_err *e)
-{
-	cleanup_close int fd = open_in_container(pid, "/etc/hosts", e);
-	size_t len = strlen(text);
-
-	if (fd < 0)
-		return fd;
-	if (pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
-		return brig_errno(e, "write /etc/hosts of %d", pid);
-	return 0;
-}
-
-static void refresh_member(const struct brig_ctx *c, const char *id)
-{
-	json_t *st = NULL;
-	struct brig_err e;
-	char *names[MAX_HOSTS_NETS + 1] = { 0 };
-	cleanup_free char *text = NULL;
-	json_t *nets;
-	size_t k = 0;
-
-	if (state_load(c, id, NULL, &st, &e) < 0)
-		return;
-	nets = json_object_get(st, "networks");
-	for (size_t i = 0; i < json_array_size(nets) && k < MAX_HOSTS_NETS; i++)
-		names[k++] = (char *)json_string_value(
-			json_object_get(json_array_get(nets, i), "network"));
-	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") == 0 &&
-	    network_hosts_text(c, names, &text, &e) == 0)
-		write_hosts((pid_t)json_integer_value(json_object_get(st, "pid")), text, &e);
-	json_decref(st);
-}
-
-void network_hosts_refresh(const struct brig_ctx *c, const char *name)
-{
-	char path[PATH_MAX];
-	struct ipam_file f;
-	struct brig_err e;
-	cleanup_close int lock = -1;
-
-	/* One writer at a time, so the last write is the newest view. */
-	if (network_lease_path(c, name, path, sizeof(path), &e) < 0)
-		return;
-	strncat(path, ".hosts.lock", sizeof(path) - strlen(path) - 1);
-	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0 || read_leases(c, name, &f, &e) < 0)
-		return;
-	for (size_t i = 0; i < f.n; i++)
-		refresh_member(c, f.v[i].cid);
-	ipam_file_free(&f);
-}
-
 static int drop_network(const struct brig_ctx *c, const struct net_network *n,
 			struct brig_err *e)
 {
@@ -392,6 +273,7 @@ static int drop_network(const struct brig_ctx *c, const struct net_network *n,
 
 	if (net_bridge_remove(n, e) < 0)
 		return -e->code;
+	hosts_drop(c, n->name);
 	if (network_lease_path(c, n->name, path, sizeof(path), e) == 0) {
 		unlink(path);
 		strncat(path, ".hosts.lock", sizeof(path) - strlen(path) - 1);

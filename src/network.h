@@ -43,15 +43,6 @@ int network_lease(const struct brig_ctx *c, const struct net_network *n, const c
 int network_release(const struct brig_ctx *c, const char *name, const char *id,
 		    struct brig_err *e);
 
-/* The /etc/hosts text for a member of network names (NULL terminated list):
- * localhost lines, then every container leased on those networks. */
-int network_hosts_text(const struct brig_ctx *c, char *const *names, char **out,
-		       struct brig_err *e);
-
-/* Rewrite /etc/hosts of every running container on network name, so names
- * of containers started later resolve too. */
-void network_hosts_refresh(const struct brig_ctx *c, const char *name);
-
 /* Tear down everything: bridges of all networks, the nftables table, lease
  * files and definitions (brig system reset). */
 int network_reset(const struct brig_ctx *c, struct brig_err *e);

@@ -84,36 +84,64 @@ static void gen_name(const char *id, char out[64])
 		 noun[(v / ARRAY_SIZE(adj)) % ARRAY_SIZE(noun)], id + 8);
 }
 
-/* Find the record named name; returns 1 and fills id when found. */
-static int find_by_name(const struct brig_ctx *c, char **ids, const char *name,
-			char id[BRIG_ID_LEN + 1])
+/* Names are indexed as symlinks <root>/names/<name> -> <id>, created with
+ * the record under the store lock, so finding one reads one link instead
+ * of every record. */
+static int name_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
 {
-	for (char **p = ids; *p; p++) {
-		json_t *cfg = NULL;
-		struct brig_err tmp;
-		if (state_load(c, *p, &cfg, NULL, &tmp) < 0)
-			continue;
-		const char *n = json_string_value(json_object_get(cfg, "name"));
-		bool hit = n && strcmp(n, name) == 0;
-		json_decref(cfg);
-		if (hit) {
-			snprintf(id, BRIG_ID_LEN + 1, "%s", *p);
-			return 1;
-		}
-	}
+	int n = snprintf(out, len, "%s/names/%s", c->root, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Find the record named name; returns 1 and fills id when found.  A link
+ * whose record is gone (a crash between the two) does not count. */
+static int find_by_name(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1])
+{
+	char path[PATH_MAX], target[BRIG_ID_LEN + 1], rec[PATH_MAX];
+	ssize_t n;
+
+	if (!valid_name(name) || name_path(c, name, path, sizeof(path)) < 0)
+		return 0;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n != BRIG_ID_LEN)
+		return 0;
+	target[n] = '\0';
+	snprintf(rec, sizeof(rec), "%s/containers/%s/config.json", c->root, target);
+	if (access(rec, F_OK) < 0)
+		return 0;
+	memcpy(id, target, BRIG_ID_LEN + 1);
+	return 1;
+}
+
+static int index_name(const struct brig_ctx *c, const char *name, const char *id,
+		      struct brig_err *e)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/names", c->root);
+	if (mkdir_p(dir, 0700, e) < 0 || name_path(c, name, path, sizeof(path)) < 0)
+		return brig_err_ctx(e, "name index");
+	unlink(path); /* a stale link: find_by_name said the name is free */
+	if (symlink(id, path) < 0)
+		return brig_errno(e, "name index %s", name);
 	return 0;
 }
 
-static int name_taken(const struct brig_ctx *c, const char *name, bool *taken,
-		      struct brig_err *e)
+static void unindex_name(const struct brig_ctx *c, const char *id)
 {
-	char **ids = NULL, id[BRIG_ID_LEN + 1];
+	char path[PATH_MAX], target[BRIG_ID_LEN + 1];
+	json_t *cfg = NULL;
+	struct brig_err e;
+	const char *name;
 
-	if (state_list(c, &ids, e) < 0)
-		return -e->code;
-	*taken = find_by_name(c, ids, name, id) == 1;
-	state_list_free(ids);
-	return 0;
+	if (state_load(c, id, &cfg, NULL, &e) < 0)
+		return;
+	name = json_string_value(json_object_get(cfg, "name"));
+	if (name && name_path(c, name, path, sizeof(path)) == 0 &&
+	    readlink(path, target, sizeof(target) - 1) == BRIG_ID_LEN &&
+	    strncmp(target, id, BRIG_ID_LEN) == 0)
+		unlink(path);
+	json_decref(cfg);
 }
 
 int state_create(const struct brig_ctx *c, const char *name, json_t *config,
@@ -133,8 +161,7 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 		snprintf(name_out, 64, "%s", name);
 	else
 		gen_name(id, name_out);
-	if (name_taken(c, name_out, &taken, e) < 0)
-		return -e->code;
+	taken = find_by_name(c, name_out, (char[BRIG_ID_LEN + 1]){ 0 }) == 1;
 	if (taken)
 		return brig_errf(e, EEXIST, "container name '%s' is already in use", name_out);
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
@@ -143,9 +170,10 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 		return -e->code;
 	json_object_set_new(config, "id", json_string(id));
 	json_object_set_new(config, "name", json_string(name_out));
-	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
+	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0 ||
+	    save_json(path, config, e) < 0)
 		return -e->code;
-	return save_json(path, config, e);
+	return index_name(c, name_out, id, e);
 }
 
 int state_save_config(const struct brig_ctx *c, const char *id, json_t *cfg, struct brig_err *e)
@@ -247,13 +275,11 @@ int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN
 	int matches = 0;
 	size_t rlen = strlen(ref);
 
+	/* An exact name wins over an id prefix, as in Docker. */
+	if (find_by_name(c, ref, id) == 1)
+		return 0;
 	if (state_list(c, &ids, e) < 0)
 		return -e->code;
-	/* An exact name wins over an id prefix, as in Docker. */
-	if (find_by_name(c, ids, ref, id) == 1) {
-		state_list_free(ids);
-		return 0;
-	}
 	for (char **p = ids; *p && rlen > 0; p++) {
 		if (strncmp(*p, ref, rlen) == 0) {
 			matches++;
@@ -274,6 +300,7 @@ int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
 		return -e->code;
+	unindex_name(c, id);
 	return remove_tree(path, e);
 }
 

@@ -1,0 +1,317 @@
+/* hosts.c - per-network registries of running containers and the
+ * /etc/hosts they produce (see hosts.h). */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hosts.h"
+#include "net.h"
+#include "util.h"
+
+#define LOCALHOST "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+
+struct member {
+	char id[BRIG_ID_LEN + 1];
+	int pid;
+	char addr[16], name[64], host[64];
+	char nets[HOSTS_MAX_NETS * 64];
+};
+
+struct registry {
+	char net[64];
+	struct member *v;
+	size_t n;
+};
+
+static int reg_path(const struct brig_ctx *c, const char *net, const char *suffix, char *out,
+		    size_t len, struct brig_err *e)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/hosts", c->runroot);
+	if (mkdir_p(dir, 0700, e) < 0)
+		return -e->code;
+	if (snprintf(out, len, "%s/%s%s", dir, net, suffix) >= (int)len)
+		return brig_errf(e, ENAMETOOLONG, "hosts registry of %s: path too long", net);
+	return 0;
+}
+
+/* Parse the registry; a malformed line (it is only ever written here) is
+ * skipped rather than trusted. */
+static int reg_read(const struct brig_ctx *c, const char *net, struct registry *r,
+		    struct brig_err *e)
+{
+	char path[PATH_MAX], line[1024];
+	cleanup_fclose FILE *f = NULL;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->net, sizeof(r->net), "%s", net);
+	if (reg_path(c, net, "", path, sizeof(path), e) < 0)
+		return -e->code;
+	if (!(f = fopen(path, "re")))
+		return errno == ENOENT ? 0 : brig_errno(e, "open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		struct member m;
+		if (sscanf(line, "%64s %d %15s %63s %63s %511s", m.id, &m.pid, m.addr, m.name, m.host,
+			   m.nets) != 6)
+			continue;
+		struct member *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+		if (!v)
+			return brig_errf(e, ENOMEM, "hosts registry of %s: out of memory", net);
+		r->v = v;
+		r->v[r->n++] = m;
+	}
+	return 0;
+}
+
+static int reg_write(const struct brig_ctx *c, const struct registry *r, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return brig_errno(e, "hosts registry of %s", r->net);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct member *m = &r->v[i];
+		fprintf(mem, "%s %d %s %s %s %s\n", m->id, m->pid, m->addr, m->name, m->host, m->nets);
+	}
+	if (fclose(mem) != 0)
+		return brig_errno(e, "hosts registry of %s", r->net);
+	if (reg_path(c, r->net, "", path, sizeof(path), e) < 0)
+		return -e->code;
+	return write_atomic(path, buf ? buf : "", len, e);
+}
+
+/* One writer per network at a time, so the last rewrite is the newest. */
+static int lock_net(const struct brig_ctx *c, const char *net, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (reg_path(c, net, ".lock", path, sizeof(path), e) < 0)
+		return -e->code;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return brig_errno(e, "open %s", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = brig_errno(e, "lock %s", path);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* ---- texts ---- */
+
+/* Registries read during one rewrite, each once. */
+struct cache {
+	struct registry regs[HOSTS_MAX_NETS * 4];
+	size_t n;
+};
+
+static const struct registry *cached(const struct brig_ctx *c, struct cache *k, const char *net)
+{
+	struct brig_err e;
+
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->regs[i].net, net))
+			return &k->regs[i];
+	if (k->n == sizeof(k->regs) / sizeof(k->regs[0]) || reg_read(c, net, &k->regs[k->n], &e) < 0)
+		return NULL;
+	return &k->regs[k->n++];
+}
+
+static void cache_free(struct cache *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->regs[i].v);
+}
+
+static void member_line(FILE *out, const struct member *m)
+{
+	fprintf(out, "%s\t%s", m->addr, m->name);
+	if (strcmp(m->host, m->name))
+		fprintf(out, " %s", m->host);
+	fputc('\n', out);
+}
+
+/* The members of every network in the comma-separated list nets, except
+ * skip_id. */
+static void members_of(const struct brig_ctx *c, struct cache *k, const char *nets,
+		       const char *skip_id, FILE *out)
+{
+	char list[HOSTS_MAX_NETS * 64];
+
+	snprintf(list, sizeof(list), "%s", nets);
+	for (char *save, *n = strtok_r(list, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+		const struct registry *r = cached(c, k, n);
+		for (size_t i = 0; r && i < r->n; i++)
+			if (!skip_id || strcmp(r->v[i].id, skip_id))
+				member_line(out, &r->v[i]);
+	}
+}
+
+static void nets_list(const struct hosts_entry *h, char *out, size_t len)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < h->n_nets && off < len; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? "," : "", h->nets[i]);
+}
+
+static void entry_member(const struct hosts_entry *h, size_t i, struct member *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "%s", h->id);
+	m->pid = (int)h->pid;
+	net_ip_str(h->addrs[i], m->addr);
+	snprintf(m->name, sizeof(m->name), "%s", h->name);
+	snprintf(m->host, sizeof(m->host), "%s", h->hostname);
+	nets_list(h, m->nets, sizeof(m->nets));
+}
+
+int hosts_text(const struct brig_ctx *c, const struct hosts_entry *h, char **out,
+	       struct brig_err *e)
+{
+	struct cache k = { .n = 0 };
+	struct member self;
+	size_t len = 0;
+	FILE *mem = open_memstream(out, &len);
+
+	if (!mem)
+		return brig_errno(e, "hosts file");
+	fputs(LOCALHOST, mem);
+	for (size_t i = 0; i < h->n_nets; i++) {
+		entry_member(h, i, &self);
+		member_line(mem, &self);
+	}
+	members_of(c, &k, self.nets, h->id, mem);
+	cache_free(&k);
+	if (fclose(mem) != 0)
+		return brig_errno(e, "hosts file");
+	return 0;
+}
+
+/* ---- rewriting members ---- */
+
+/* Open a file inside a running container's root without letting a symlink
+ * in the container lead out of it. */
+static int open_in_container(int pid, const char *path)
+{
+	char root[64];
+	cleanup_close int dfd = -1;
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		.mode = 0644,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* In place (same inode): the file may be open or mapped inside. */
+static void write_hosts(int pid, const char *text, size_t len)
+{
+	cleanup_close int fd = open_in_container(pid, "/etc/hosts");
+
+	if (fd >= 0 && pwrite(fd, text, len, 0) == (ssize_t)len)
+		(void)!ftruncate(fd, (off_t)len);
+}
+
+/* Rewrite /etc/hosts of every member of r.  Members usually share their
+ * list of networks, so the text is built once per distinct list. */
+static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
+{
+	struct cache k = { .n = 0 };
+	char nets[HOSTS_MAX_NETS * 64] = "";
+	char *text = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (!text || strcmp(nets, r->v[i].nets)) {
+			free(text);
+			text = NULL;
+			FILE *mem = open_memstream(&text, &len);
+			if (!mem)
+				break;
+			fputs(LOCALHOST, mem);
+			members_of(c, &k, r->v[i].nets, NULL, mem);
+			fclose(mem);
+			snprintf(nets, sizeof(nets), "%s", r->v[i].nets);
+		}
+		write_hosts(r->v[i].pid, text, len);
+	}
+	free(text);
+	cache_free(&k);
+}
+
+/* Change one network's registry (drop id, then add m when not NULL) and
+ * rewrite its members. */
+static void update(const struct brig_ctx *c, const char *net, const char *id,
+		   const struct member *m)
+{
+	struct registry r;
+	struct brig_err e;
+	cleanup_close int lock = lock_net(c, net, &e);
+	size_t j = 0;
+
+	if (lock < 0 || reg_read(c, net, &r, &e) < 0)
+		return;
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].id, id))
+			r.v[j++] = r.v[i];
+	r.n = j;
+	if (m) {
+		struct member *v = realloc(r.v, (r.n + 1) * sizeof(*v));
+		if (!v)
+			goto out;
+		r.v = v;
+		r.v[r.n++] = *m;
+	}
+	if (reg_write(c, &r, &e) == 0)
+		rewrite_members(c, &r);
+out:
+	free(r.v);
+}
+
+void hosts_join(const struct brig_ctx *c, const struct hosts_entry *h)
+{
+	struct member m;
+
+	for (size_t i = 0; i < h->n_nets; i++) {
+		entry_member(h, i, &m);
+		update(c, h->nets[i], h->id, &m);
+	}
+}
+
+void hosts_leave(const struct brig_ctx *c, const char *id, const char *const *nets,
+		 size_t n_nets)
+{
+	for (size_t i = 0; i < n_nets; i++)
+		update(c, nets[i], id, NULL);
+}
+
+void hosts_drop(const struct brig_ctx *c, const char *net)
+{
+	char path[PATH_MAX];
+	struct brig_err e;
+
+	if (reg_path(c, net, "", path, sizeof(path), &e) == 0)
+		unlink(path);
+	if (reg_path(c, net, ".lock", path, sizeof(path), &e) == 0)
+		unlink(path);
+}

@@ -1,0 +1,45 @@
+/* hosts.h - names on brig networks: every running container's /etc/hosts
+ * lists the containers on its networks, and is rewritten when one joins
+ * or leaves.
+ *
+ * Each network has a registry, <runroot>/hosts/<network>, one line per
+ * running member: "<id> <pid> <address> <name> <hostname> <net>[,<net>...]".
+ * Joining or leaving rewrites the registry under a per-network flock, then
+ * each member's /etc/hosts in place through /proc/<pid>/root (openat2,
+ * RESOLVE_IN_ROOT, so no symlink in a container leads out).  No container
+ * record is read: the cost of a change is one small write per member. */
+#ifndef BRIG_HOSTS_H
+#define BRIG_HOSTS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "brig.h"
+
+#define HOSTS_MAX_NETS 8
+
+struct hosts_entry {
+	const char *id;
+	pid_t pid;
+	const char *name, *hostname;
+	size_t n_nets;
+	const char *nets[HOSTS_MAX_NETS];
+	uint32_t addrs[HOSTS_MAX_NETS]; /* address on each network */
+};
+
+/* The /etc/hosts text for h (not yet registered): localhost, h itself, and
+ * the members of its networks.  *out is malloc'd. */
+int hosts_text(const struct brig_ctx *c, const struct hosts_entry *h, char **out,
+	       struct brig_err *e);
+
+/* Register h on each of its networks and rewrite every member's /etc/hosts. */
+void hosts_join(const struct brig_ctx *c, const struct hosts_entry *h);
+
+/* Unregister id from each network in nets and rewrite the other members'. */
+void hosts_leave(const struct brig_ctx *c, const char *id, const char *const *nets,
+		 size_t n_nets);
+
+/* Remove a network's registry (network rm / reset). */
+void hosts_drop(const struct brig_ctx *c, const char *net);
+
+#endif
