@@ -1,4 +1,5 @@
 /* cmd_system.c - brig system info | gc | reset */
+#include <signal.h>
 #include <string.h>
 
 #include "container.h"
@@ -29,8 +30,16 @@ static int system_reset(struct brig_ctx *c)
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
+	/* Kill them all first, so their owners wind down in parallel, then
+	 * remove each record (which waits for its owner). */
 	for (char **p = ids; *p; p++) {
-		if (container_kill_remove(c, *p, &e) < 0) {
+		char id[BRIG_ID_LEN + 1];
+		pid_t pid;
+		if (container_find(c, *p, id, &pid, &e) == 1)
+			kill(pid, SIGKILL);
+	}
+	for (char **p = ids; *p; p++) {
+		if (container_remove(c, *p, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		}
