@@ -515,6 +515,30 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->n_ifaces = ct->n_nets;
 	s->caps = config_caps(ct->config);
 	s->cg = ct->cg;
+	s->redirect = ct->redirect;
+	memcpy(s->stdio, ct->stdio, sizeof(s->stdio));
+	s->tty = json_is_true(json_object_get(ct->config, "tty"));
+	s->init = json_is_true(json_object_get(ct->config, "init"));
+	s->rows = ct->rows;
+	s->cols = ct->cols;
+}
+
+/* The container runs: its pid and ours (the owner), each with its start
+ * time so a recycled pid is never mistaken for it. */
+static int record_running(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
+{
+	char started[64];
+
+	json_object_set_new(ct->state, "status", json_string("running"));
+	json_object_set_new(ct->state, "pid", json_integer(ct->pid));
+	json_object_set_new(ct->state, "starttime",
+			    json_integer((json_int_t)net_proc_starttime(ct->pid)));
+	json_object_set_new(ct->state, "owner", json_integer(getpid()));
+	json_object_set_new(ct->state, "owner_starttime",
+			    json_integer((json_int_t)net_proc_starttime(getpid())));
+	json_object_set_new(ct->state, "started",
+			    json_string(rfc3339(now_ns(), started, sizeof(started))));
+	return save_state(c, ct, e);
 }
 
 /* The container as its networks' name registries see it: names, and one
@@ -570,7 +594,7 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_stage *stage,
 		    struct brig_err *e)
 {
-	char path[4][PATH_MAX], started[64];
+	char path[4][PATH_MAX];
 	struct spawn_spec s = { 0 };
 	struct spawn_file files[2] = { 0 };
 	json_t *nets = json_object_get(ct->config, "networks");
@@ -597,25 +621,10 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 		goto undo;
 	s.files = files;
 	fill_spec(ct, &s, path);
-	s.redirect = ct->redirect;
-	memcpy(s.stdio, ct->stdio, sizeof(s.stdio));
-	s.tty = json_is_true(json_object_get(ct->config, "tty"));
-	s.init = json_is_true(json_object_get(ct->config, "init"));
-	s.rows = ct->rows;
-	s.cols = ct->cols;
 	ct->pid = spawn_start(&s, stage, &ct->pty_master, e);
 	if (ct->pid < 0)
 		goto undo;
-	json_object_set_new(ct->state, "status", json_string("running"));
-	json_object_set_new(ct->state, "pid", json_integer(ct->pid));
-	json_object_set_new(ct->state, "starttime",
-			    json_integer((json_int_t)net_proc_starttime(ct->pid)));
-	json_object_set_new(ct->state, "owner", json_integer(getpid()));
-	json_object_set_new(ct->state, "owner_starttime",
-			    json_integer((json_int_t)net_proc_starttime(getpid())));
-	json_object_set_new(ct->state, "started",
-			    json_string(rfc3339(now_ns(), started, sizeof(started))));
-	r = save_state(c, ct, e);
+	r = record_running(c, ct, e);
 	if (ct->n_nets) {
 		struct hosts_entry h;
 		hosts_entry_of(ct->id, ct->config, ct->state, &h);
