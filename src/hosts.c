@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -95,19 +94,10 @@ static int reg_write(const struct brig_ctx *c, const struct registry *r, struct 
 static int lock_net(const struct brig_ctx *c, const char *net, struct brig_err *e)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	if (reg_path(c, net, ".lock", path, sizeof(path), e) < 0)
 		return -e->code;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return brig_errno(e, "open %s", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		int r = brig_errno(e, "lock %s", path);
-		close(fd);
-		return r;
-	}
-	return fd;
+	return lock_file(path, e);
 }
 
 /* ---- texts ---- */

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "cleanup.h"
@@ -13,20 +12,11 @@
 int state_lock(const struct brig_ctx *c, struct brig_err *e)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	if (mkdir_p(c->runroot, 0700, e) < 0)
 		return brig_err_ctx(e, "runtime root");
 	snprintf(path, sizeof(path), "%s/state.lock", c->runroot);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return brig_errno(e, "open %s", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		int r = brig_errno(e, "lock %s", path);
-		close(fd);
-		return r;
-	}
-	return fd;
+	return lock_file(path, e);
 }
 
 void state_unlock(int fd)

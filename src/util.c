@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -506,4 +507,18 @@ int64_t parse_rfc3339(const char *s)
 	/* Fraction and "Z" are accepted; offsets other than Z/+00:00 are rare
 	 * in what brig writes (always UTC) and read as UTC. */
 	return (int64_t)timegm(&tm);
+}
+
+int lock_file(const char *path, struct brig_err *e)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return brig_errno(e, "open %s", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = brig_errno(e, "lock %s", path);
+		close(fd);
+		return r;
+	}
+	return fd;
 }

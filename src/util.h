@@ -44,6 +44,10 @@ int remove_tree(const char *path, struct brig_err *e);
  * result has mode 0644. */
 int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
 
+/* Open (creating, 0600) and flock(LOCK_EX) path; returns the fd, whose
+ * close releases the lock. */
+int lock_file(const char *path, struct brig_err *e);
+
 /* Read a whole (small) file, NUL-terminated; *out is malloc'd. */
 int read_file(const char *path, char **out, size_t *len, struct brig_err *e);
 
