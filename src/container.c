@@ -514,7 +514,6 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->ifaces = ct->ifaces;
 	s->n_ifaces = ct->n_nets;
 	s->caps = config_caps(ct->config);
-	s->cg = ct->cg;
 	s->redirect = ct->redirect;
 	memcpy(s->stdio, ct->stdio, sizeof(s->stdio));
 	s->tty = json_is_true(json_object_get(ct->config, "tty"));
@@ -550,6 +549,7 @@ static void hosts_entry_of(const char *id, json_t *cfg, json_t *st, struct hosts
 	memset(h, 0, sizeof(*h));
 	h->id = id;
 	h->pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
+	h->shared = json_is_true(json_object_get(st, "hosts_shared"));
 	h->name = cfg_str(cfg, "name");
 	h->hostname = cfg_str(cfg, "hostname");
 	for (size_t i = 0; i < json_array_size(nets) && h->n_nets < HOSTS_MAX_NETS; i++) {
@@ -573,21 +573,35 @@ static void leave_hosts(const struct brig_ctx *c, const char *id, json_t *st)
 	hosts_leave(c, id, names, n);
 }
 
-static int files_for(const struct brig_ctx *c, struct container *ct, struct spawn_file f[2],
-		     size_t *n, struct brig_err *e)
+/* /etc/hosts and /etc/resolv.conf.  On one network the container binds
+ * the network's shared hosts file (registered now, so it lists itself);
+ * on several it gets a file of its own, registered once it runs. */
+static int files_for(const struct brig_ctx *c, struct container *ct, struct spawn_spec *s,
+		     struct spawn_file f[2], char *shared, struct brig_err *e)
 {
 	struct hosts_entry h;
 	char *hosts = NULL;
+	size_t n = 0;
 
-	*n = 0;
 	if (ct->n_nets == 0)
 		return 0;
+	json_object_set_new(ct->state, "hosts_shared", json_boolean(ct->n_nets == 1));
 	hosts_entry_of(ct->id, ct->config, ct->state, &h);
-	if (hosts_text(c, &h, &hosts, e) < 0)
-		return -e->code;
-	f[0] = (struct spawn_file){ "/etc/hosts", hosts };
-	f[1] = (struct spawn_file){ "/etc/resolv.conf", resolv_text() };
-	*n = f[1].content ? 2 : 1;
+	if (h.shared) {
+		hosts_join(c, &h);
+		if (hosts_shared_path(c, h.nets[0], shared, PATH_MAX, e) < 0)
+			return -e->code;
+		s->hosts_path = shared;
+	} else {
+		if (hosts_text(c, &h, &hosts, e) < 0)
+			return -e->code;
+		f[n++] = (struct spawn_file){ "/etc/hosts", hosts };
+	}
+	f[n] = (struct spawn_file){ "/etc/resolv.conf", resolv_text() };
+	if (f[n].content)
+		n++;
+	s->files = f;
+	s->n_files = n;
 	return 0;
 }
 
@@ -617,15 +631,15 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 		goto out;
 	if (is_bridge_mode(nets) && attach_networks(c, ct, e) < 0)
 		goto out;
-	if (create_cgroup(ct, e) < 0 || files_for(c, ct, files, &s.n_files, e) < 0)
-		goto undo;
-	s.files = files;
 	fill_spec(ct, &s, path);
+	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0)
+		goto undo;
+	s.cg = ct->cg;
 	ct->pid = spawn_start(&s, stage, &ct->pty_master, e);
 	if (ct->pid < 0)
 		goto undo;
 	r = record_running(c, ct, e);
-	if (ct->n_nets) {
+	if (ct->n_nets && !json_is_true(json_object_get(ct->state, "hosts_shared"))) {
 		struct hosts_entry h;
 		hosts_entry_of(ct->id, ct->config, ct->state, &h);
 		hosts_join(c, &h);
@@ -633,6 +647,7 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	goto out;
 undo:
 	destroy_cgroup(ct);
+	leave_hosts(c, ct->id, ct->state);
 	release_networks(c, ct, true);
 	ct->n_nets = 0;
 	r = -e->code;
@@ -973,6 +988,12 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		goto out;
 	}
 	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0]));
+	/* on two networks, one network's shared hosts file no longer fits */
+	if (json_is_true(json_object_get(ct.state, "hosts_shared"))) {
+		if (hosts_unshare(ct.pid, e) < 0)
+			brig_report(e);
+		json_object_set_new(ct.state, "hosts_shared", json_false());
+	}
 	r = state_save(c, ct.id, ct.state, e);
 	rejoin_hosts(c, &ct);
 out:

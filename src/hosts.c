@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -18,6 +21,7 @@
 
 struct member {
 	char id[BRIG_ID_LEN + 1];
+	char mode[2]; /* "s": reads the network's shared file; "p": its own */
 	int pid;
 	char addr[16], name[64], host[64];
 	char nets[HOSTS_MAX_NETS * 64];
@@ -58,8 +62,8 @@ static int reg_read(const struct brig_ctx *c, const char *net, struct registry *
 		return errno == ENOENT ? 0 : brig_errno(e, "open %s", path);
 	while (fgets(line, sizeof(line), f)) {
 		struct member m;
-		if (sscanf(line, "%64s %d %15s %63s %63s %511s", m.id, &m.pid, m.addr, m.name, m.host,
-			   m.nets) != 6)
+		if (sscanf(line, "%64s %1s %d %15s %63s %63s %511s", m.id, m.mode, &m.pid, m.addr,
+			   m.name, m.host, m.nets) != 7)
 			continue;
 		struct member *v = realloc(r->v, (r->n + 1) * sizeof(*v));
 		if (!v)
@@ -81,7 +85,8 @@ static int reg_write(const struct brig_ctx *c, const struct registry *r, struct 
 		return brig_errno(e, "hosts registry of %s", r->net);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct member *m = &r->v[i];
-		fprintf(mem, "%s %d %s %s %s %s\n", m->id, m->pid, m->addr, m->name, m->host, m->nets);
+		fprintf(mem, "%s %s %d %s %s %s %s\n", m->id, m->mode, m->pid, m->addr, m->name,
+			m->host, m->nets);
 	}
 	if (fclose(mem) != 0)
 		return brig_errno(e, "hosts registry of %s", r->net);
@@ -163,6 +168,7 @@ static void entry_member(const struct hosts_entry *h, size_t i, struct member *m
 {
 	memset(m, 0, sizeof(*m));
 	snprintf(m->id, sizeof(m->id), "%s", h->id);
+	snprintf(m->mode, sizeof(m->mode), "%s", h->shared ? "s" : "p");
 	m->pid = (int)h->pid;
 	net_ip_str(h->addrs[i], m->addr);
 	snprintf(m->name, sizeof(m->name), "%s", h->name);
@@ -213,13 +219,41 @@ static int open_in_container(int pid, const char *path)
 	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
 }
 
-/* In place (same inode): the file may be open or mapped inside. */
+/* In place (same inode): the file may be open, mapped or bound inside. */
+static void write_in_place(int fd, const char *text, size_t len)
+{
+	if (fd >= 0 && pwrite(fd, text, len, 0) == (ssize_t)len)
+		(void)!ftruncate(fd, (off_t)len);
+}
+
 static void write_hosts(int pid, const char *text, size_t len)
 {
 	cleanup_close int fd = open_in_container(pid, "/etc/hosts");
 
-	if (fd >= 0 && pwrite(fd, text, len, 0) == (ssize_t)len)
-		(void)!ftruncate(fd, (off_t)len);
+	write_in_place(fd, text, len);
+}
+
+/* The network's shared file: what every member on this one network only
+ * reads through its read-only bind of /etc/hosts.  One write serves them
+ * all. */
+static void write_shared(const struct brig_ctx *c, struct cache *k, const char *net)
+{
+	char path[PATH_MAX];
+	struct brig_err e;
+	cleanup_free char *text = NULL;
+	cleanup_close int fd = -1;
+	size_t len = 0;
+	FILE *mem;
+
+	if (reg_path(c, net, ".hosts", path, sizeof(path), &e) < 0 ||
+	    !(mem = open_memstream(&text, &len)))
+		return;
+	fputs(LOCALHOST, mem);
+	members_of(c, k, net, NULL, mem);
+	if (fclose(mem) != 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	write_in_place(fd, text, len);
 }
 
 /* Rewrite /etc/hosts of every member of r.  Members usually share their
@@ -231,7 +265,10 @@ static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
 	char *text = NULL;
 	size_t len = 0;
 
+	write_shared(c, &k, r->net);
 	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].mode[0] == 's')
+			continue; /* served by the shared file */
 		if (!text || strcmp(nets, r->v[i].nets)) {
 			free(text);
 			text = NULL;
@@ -297,11 +334,41 @@ void hosts_leave(const struct brig_ctx *c, const char *id, const char *const *ne
 
 void hosts_drop(const struct brig_ctx *c, const char *net)
 {
+	static const char *const suffixes[] = { "", ".hosts", ".lock" };
 	char path[PATH_MAX];
 	struct brig_err e;
 
-	if (reg_path(c, net, "", path, sizeof(path), &e) == 0)
-		unlink(path);
-	if (reg_path(c, net, ".lock", path, sizeof(path), &e) == 0)
-		unlink(path);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (reg_path(c, net, suffixes[i], path, sizeof(path), &e) == 0)
+			unlink(path);
+}
+
+int hosts_shared_path(const struct brig_ctx *c, const char *net, char *out, size_t len,
+		      struct brig_err *e)
+{
+	return reg_path(c, net, ".hosts", out, len, e);
+}
+
+int hosts_unshare(pid_t pid, struct brig_err *e)
+{
+	char path[64];
+	cleanup_close int ns = -1;
+	int status;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return brig_errno(e, "open %s", path);
+	child = fork(); /* setns(mnt) only in a child: brig itself stays put */
+	if (child < 0)
+		return brig_errno(e, "fork");
+	if (child == 0)
+		_exit(setns(ns, CLONE_NEWNS) == 0 && umount2("/etc/hosts", MNT_DETACH) == 0 ? 0 : 1);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return brig_errno(e, "wait");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return brig_errf(e, EIO, "container %d: could not detach its shared /etc/hosts", (int)pid);
+	return 0;
 }

@@ -3,14 +3,19 @@
  * or leaves.
  *
  * Each network has a registry, <runroot>/hosts/<network>, one line per
- * running member: "<id> <pid> <address> <name> <hostname> <net>[,<net>...]".
+ * running member: "<id> <s|p> <pid> <address> <name> <hostname> <nets>".
  * Joining or leaving rewrites the registry under a per-network flock, then
- * each member's /etc/hosts in place through /proc/<pid>/root (openat2,
- * RESOLVE_IN_ROOT, so no symlink in a container leads out).  No container
- * record is read: the cost of a change is one small write per member. */
+ * the hosts files: a container started on one network ("s") has the
+ * network's shared file <runroot>/hosts/<network>.hosts bound read-only on
+ * its /etc/hosts, so one in-place write serves all of them; a container on
+ * several networks ("p") has its own /etc/hosts, rewritten in place through
+ * /proc/<pid>/root (openat2, RESOLVE_IN_ROOT, so no symlink in a container
+ * leads out).  No container record is read. */
 #ifndef BRIG_HOSTS_H
 #define BRIG_HOSTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,6 +26,7 @@
 struct hosts_entry {
 	const char *id;
 	pid_t pid;
+	bool shared; /* reads its network's shared file (one network at start) */
 	const char *name, *hostname;
 	size_t n_nets;
 	const char *nets[HOSTS_MAX_NETS];
@@ -39,7 +45,16 @@ void hosts_join(const struct brig_ctx *c, const struct hosts_entry *h);
 void hosts_leave(const struct brig_ctx *c, const char *id, const char *const *nets,
 		 size_t n_nets);
 
-/* Remove a network's registry (network rm / reset). */
+/* Remove a network's registry and shared file (network rm / reset). */
 void hosts_drop(const struct brig_ctx *c, const char *net);
+
+/* Path of the network's shared hosts file (hosts_join of a shared member
+ * writes it), to be bound read-only on a container's /etc/hosts. */
+int hosts_shared_path(const struct brig_ctx *c, const char *net, char *out, size_t len,
+		      struct brig_err *e);
+
+/* Detach the shared bind from the /etc/hosts of running container pid, so
+ * it can have a file of its own (it joined a second network). */
+int hosts_unshare(pid_t pid, struct brig_err *e);
 
 #endif

@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -180,6 +182,56 @@ static int enter_root(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
+/* Open path inside the new root (flags as openat2) without following any
+ * symlink of the image out of it. */
+static int open_in_root(const struct spawn_spec *s, const char *path, int flags,
+			struct brig_err *e)
+{
+	cleanup_close int root = open(s->merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* openat2 refuses a mode without O_CREAT */
+	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC | O_NOFOLLOW,
+				.mode = (flags & O_CREAT) ? 0644 : 0,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	if (root < 0)
+		return brig_errno(e, "open %s", s->merged);
+	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	if (fd < 0)
+		return brig_errno(e, "open %s in the container", path);
+	return fd;
+}
+
+/* /etc/hosts as a read-only bind of the network's shared hosts file, which
+ * brig rewrites in place as members come and go.  The bind is a detached
+ * clone made read-only, then moved onto an fd of /etc/hosts resolved inside
+ * the root, so no symlink in the image can aim it elsewhere. */
+static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	cleanup_close int tree = -1, target = -1, fd = -1, src = -1;
+
+	if (!s->hosts_path)
+		return 0;
+	/* opened here: a clone needs the mount as this namespace has it */
+	src = open(s->hosts_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (src < 0)
+		return brig_errno(e, "open %s", s->hosts_path);
+	fd = open_in_root(s, "etc/hosts", O_WRONLY | O_CREAT, e);
+	if (fd < 0)
+		return -e->code;
+	target = open_in_root(s, "etc/hosts", O_PATH, e);
+	if (target < 0)
+		return -e->code;
+	tree = (int)syscall(SYS_open_tree, src, "",
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
+	    syscall(SYS_move_mount, tree, "", target, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return brig_errno(e, "bind /etc/hosts");
+	return 0;
+}
+
 /* Mount one host cgroup hierarchy read-only at the same place inside.  In
  * the container's cgroup namespace the kernel shows it rooted at the
  * container's own cgroup. */
@@ -248,6 +300,8 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 		return -e->code;
 	/* only a container in its own cgroup namespace sees just its cgroup */
 	if (s->cg && mount_cgroups(s, e) < 0)
+		return -e->code;
+	if (bind_hosts(s, e) < 0)
 		return -e->code;
 	if (mask_paths(s, e) < 0)
 		return -e->code;

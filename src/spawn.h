@@ -66,6 +66,8 @@ struct spawn_spec {
 			       * devpts; its master comes back to the parent */
 	unsigned short rows, cols; /* initial window size of that pty */
 	bool init;                 /* --init: stay PID 1, reap, forward signals */
+	const char *hosts_path;    /* the network's shared hosts file, bound
+				    * read-only on /etc/hosts (NULL: none) */
 };
 
 enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
