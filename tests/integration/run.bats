@@ -140,26 +140,27 @@ teardown() {
 }
 
 @test "run: two containers from one image do not see each other's files" {
-	run brig run --name one busybox sh -c 'echo one > /tmp/only-one; echo hi >> /etc/hosts; cat /tmp/only-one'
+	# /etc/group: a file of the image (/etc/hosts belongs to the network)
+	run brig run --name one busybox sh -c 'echo one > /tmp/only-one; echo hi:x:4242: >> /etc/group; cat /tmp/only-one'
 	[ "$status" -eq 0 ]
 	[ "$output" = one ]
-	run brig run --name two busybox sh -c 'test ! -e /tmp/only-one && ! grep -q hi /etc/hosts && echo clean'
+	run brig run --name two busybox sh -c 'test ! -e /tmp/only-one && ! grep -q hi /etc/group && echo clean'
 	[ "$status" -eq 0 ]
 	[ "$output" = clean ]
 	# The image is untouched.
 	[ -z "$(find "$ROOT/images" -name only-one)" ]
-	run brig run --rm busybox sh -c 'test ! -e /tmp/only-one && ! grep -q hi /etc/hosts && echo clean'
+	run brig run --rm busybox sh -c 'test ! -e /tmp/only-one && ! grep -q hi /etc/group && echo clean'
 	[ "$output" = clean ]
 }
 
 @test "run: a ROOTFS-DIR runs on an overlay and stays untouched" {
 	local dir
 	dir=$(rootfs_dir)
-	run brig run --rm "$dir" sh -c 'echo x > /tmp/dirtest; rm /etc/hosts; cat /tmp/dirtest'
+	run brig run --rm "$dir" sh -c 'echo x > /tmp/dirtest; rm /etc/group; cat /tmp/dirtest'
 	[ "$status" -eq 0 ]
 	[ "$output" = x ]
 	[ ! -e "$dir/tmp/dirtest" ]
-	[ -e "$dir/etc/hosts" ]
+	[ -e "$dir/etc/group" ]
 }
 
 # ---- IPC namespace -------------------------------------------------------
