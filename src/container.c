@@ -130,10 +130,7 @@ int container_create(const struct brig_ctx *c, const struct run_opts *o, struct 
 	state_unlock(lock);
 	if (r < 0)
 		return r;
-	if (!json_object_get(ct->config, "hostname"))
-		json_object_set_new(ct->config, "hostname", json_stringn(ct->id, BRIG_SHORT_ID));
-	if (state_save_config(c, ct->id, ct->config, e) < 0 ||
-	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
+	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
 	    make_dirs(ct, rootfs, e) < 0) {
 		struct brig_err ignore;
 		state_remove(c, ct->id, &ignore);

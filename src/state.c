@@ -160,19 +160,12 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 		return -e->code;
 	json_object_set_new(config, "id", json_string(id));
 	json_object_set_new(config, "name", json_string(name_out));
+	if (!json_object_get(config, "hostname"))
+		json_object_set_new(config, "hostname", json_stringn(id, BRIG_SHORT_ID));
 	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0 ||
 	    save_json(path, config, e) < 0)
 		return -e->code;
 	return index_name(c, name_out, id, e);
-}
-
-int state_save_config(const struct brig_ctx *c, const char *id, json_t *cfg, struct brig_err *e)
-{
-	char path[PATH_MAX];
-
-	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
-		return -e->code;
-	return save_json(path, cfg, e);
 }
 
 int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e)

@@ -21,12 +21,10 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 	       size_t len, struct brig_err *e);
 
 /* Create a record: new id, name (generated when NULL) checked for validity
- * and uniqueness, config.json written.  Caller holds the lock. */
+ * and uniqueness, config.json written with "id", "name" and, when config
+ * has none, "hostname" (the short id, as Docker).  Caller holds the lock. */
 int state_create(const struct brig_ctx *c, const char *name, json_t *config, char id[BRIG_ID_LEN + 1],
 		 char name_out[64], struct brig_err *e);
-
-/* Rewrite config.json atomically. */
-int state_save_config(const struct brig_ctx *c, const char *id, json_t *cfg, struct brig_err *e);
 
 /* Write state.json atomically (steals nothing; caller keeps st). */
 int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e);

@@ -69,6 +69,9 @@ static void test_create_and_load(void **state)
 	assert_int_equal(state_load(&f->c, id, &cfg, &st, &e), 0);
 	assert_string_equal(json_string_value(json_object_get(cfg, "name")), "web");
 	assert_string_equal(json_string_value(json_object_get(cfg, "id")), id);
+	/* the hostname defaults to the short id */
+	assert_memory_equal(json_string_value(json_object_get(cfg, "hostname")), id, BRIG_SHORT_ID);
+	assert_int_equal(strlen(json_string_value(json_object_get(cfg, "hostname"))), BRIG_SHORT_ID);
 	/* no state.json yet: reads as created */
 	assert_string_equal(json_string_value(json_object_get(st, "status")), "created");
 	json_decref(cfg);
