@@ -89,7 +89,8 @@ static int open_pty(int *master, int *slave, struct brig_err *e)
 	return 0;
 }
 
-static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, int report)
+static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, bool keep_stdin,
+					    int report)
 {
 	struct brig_err e;
 
@@ -98,6 +99,11 @@ static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, int
 		ioctl(slave, TIOCSCTTY, 0);
 		for (int fd = 0; fd < 3; fd++)
 			dup2(slave, fd);
+	} else if (!keep_stdin) {
+		/* without -i the command gets no input, as in Docker */
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0);
 	}
 	if (init_confine(s, &e) < 0) {
 		(void)!write(report, &e, sizeof(e));
@@ -151,7 +157,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		child(&s, slave, rep[1]);
+		child(&s, slave, o->interactive, rep[1]);
 	close(rep[1]);
 	if (slave >= 0)
 		close(slave);

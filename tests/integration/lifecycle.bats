@@ -242,6 +242,10 @@ bg_finish() {
 	run brig_stdin 'via-pipe\n' exec -i ex cat
 	[ "$status" -eq 0 ]
 	[ "$output" = via-pipe ]
+	# without -i the command reads nothing, as in Docker
+	run brig_stdin 'not-for-you\n' exec ex sh -c 'cat; echo end'
+	[ "$status" -eq 0 ]
+	[ "$output" = end ]
 }
 
 @test "exec -u: runs as that user, in the container's root" {
