@@ -56,6 +56,26 @@ int cg_write(const struct cg_dir *d, const char *dir, const char *name, const ch
 	return 0;
 }
 
+int cg_write_pids_cpuset(const struct cg_dir *d, const struct cgroup_limits *l,
+			 struct brig_err *e)
+{
+	char v[32];
+	int r;
+
+	if ((d->ctrls & CG_BIT(CG_PIDS)) && l->pids != 0) {
+		if (l->pids > 0)
+			snprintf(v, sizeof(v), "%" PRId64, l->pids);
+		else
+			snprintf(v, sizeof(v), "max");
+		r = cg_write(d, d->path, "pids.max", v, e);
+		if (r < 0)
+			return r;
+	}
+	if ((d->ctrls & CG_BIT(CG_CPUSET)) && l->cpuset[0])
+		return cg_write(d, d->path, "cpuset.cpus", l->cpuset, e);
+	return 0;
+}
+
 int cg_read(const char *dir, const char *name, char *buf, size_t len, struct brig_err *e)
 {
 	char path[PATH_MAX];

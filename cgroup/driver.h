@@ -65,6 +65,9 @@ extern const struct cgroup_ops cg_v2_ops;
 /* Write the string s to dir/name ("write <path>: <why>" on failure). */
 int cg_write(const struct cg_dir *d, const char *dir, const char *name, const char *s,
 	     struct brig_err *e);
+/* pids.max and cpuset.cpus: the same files and values in v1 and v2. */
+int cg_write_pids_cpuset(const struct cg_dir *d, const struct cgroup_limits *l,
+			 struct brig_err *e);
 /* Read dir/name into buf (NUL-terminated, trailing newline kept). Returns
  * the length, or -ENOENT quietly filled in e when absent. */
 int cg_read(const char *dir, const char *name, char *buf, size_t len, struct brig_err *e);

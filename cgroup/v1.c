@@ -121,18 +121,7 @@ static int v1_set_limits(struct cg_dir *d, const struct cgroup_limits *l, struct
 				return r;
 		}
 	}
-	if ((d->ctrls & CG_BIT(CG_PIDS)) && l->pids != 0) {
-		r = l->pids > 0 ? write_i64(d, "pids.max", l->pids, e)
-				: cg_write(d, d->path, "pids.max", "max", e);
-		if (r < 0)
-			return r;
-	}
-	if ((d->ctrls & CG_BIT(CG_CPUSET)) && l->cpuset[0]) {
-		r = cg_write(d, d->path, "cpuset.cpus", l->cpuset, e);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return cg_write_pids_cpuset(d, l, e);
 }
 
 static int v1_enter(struct cg_dir *d, pid_t pid, struct brig_err *e)

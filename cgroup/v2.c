@@ -141,21 +141,7 @@ static int v2_set_limits(struct cg_dir *d, const struct cgroup_limits *l, struct
 				return r;
 		}
 	}
-	if ((d->ctrls & CG_BIT(CG_PIDS)) && l->pids != 0) {
-		if (l->pids > 0)
-			snprintf(v, sizeof(v), "%" PRId64, l->pids);
-		else
-			snprintf(v, sizeof(v), "max");
-		r = cg_write(d, d->path, "pids.max", v, e);
-		if (r < 0)
-			return r;
-	}
-	if ((d->ctrls & CG_BIT(CG_CPUSET)) && l->cpuset[0]) {
-		r = cg_write(d, d->path, "cpuset.cpus", l->cpuset, e);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return cg_write_pids_cpuset(d, l, e);
 }
 
 static int v2_enter(struct cg_dir *d, pid_t pid, struct brig_err *e)
