@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -68,25 +67,13 @@ static int join_container(pid_t pid, json_t *cfg, const char *id, struct brig_er
 	return r;
 }
 
-static int open_pty(int *master, int *slave, struct brig_err *e)
+/* The pty of `exec -t`, sized like our terminal. */
+static int open_exec_pty(int *master, int *slave, struct brig_err *e)
 {
-	char name[64];
 	unsigned short rows, cols;
-	struct winsize ws;
 
-	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0)
-		return brig_errno(e, "open /dev/ptmx");
-	if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
-		return brig_errno(e, "pty");
-	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0)
-		return brig_errno(e, "open %s", name);
 	pty_size(STDIN_FILENO, &rows, &cols);
-	ws = (struct winsize){ .ws_row = rows, .ws_col = cols };
-	if (rows)
-		ioctl(*slave, TIOCSWINSZ, &ws);
-	return 0;
+	return pty_open(master, slave, rows, cols, e);
 }
 
 static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, bool keep_stdin,
@@ -95,10 +82,10 @@ static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, boo
 	struct brig_err e;
 
 	if (slave >= 0) {
-		setsid();
-		ioctl(slave, TIOCSCTTY, 0);
-		for (int fd = 0; fd < 3; fd++)
-			dup2(slave, fd);
+		if (pty_attach_stdio(slave, &e) < 0) {
+			(void)!write(report, &e, sizeof(e));
+			_exit(EXIT_BRIG);
+		}
 	} else if (!keep_stdin) {
 		/* without -i the command gets no input, as in Docker */
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -114,19 +101,7 @@ static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, boo
 	execvp(s->argv[0], s->argv);
 	brig_errno(&e, "exec %s", s->argv[0]);
 	(void)!write(report, &e, sizeof(e));
-	_exit(e.code == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE);
-}
-
-static int wait_status(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_BRIG;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_BRIG;
+	_exit(spawn_exit_code(SPAWN_STAGE_EXEC, e.code));
 }
 
 static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exec_opts *o,
@@ -148,7 +123,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
 	json_decref(st);
 	if (container_exec_spec(cfg, o->env, o->n_env, o->user, o->workdir, &s, &env, e) < 0 ||
-	    join_container(pid, cfg, id, e) < 0 || (o->tty && open_pty(&master, &slave, e) < 0) ||
+	    join_container(pid, cfg, id, e) < 0 || (o->tty && open_exec_pty(&master, &slave, e) < 0) ||
 	    pipe2(rep, O_CLOEXEC) < 0) {
 		json_decref(cfg);
 		container_env_free(env);
@@ -177,7 +152,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 		pty_restore();
 		close(master);
 	}
-	code = wait_status(pid);
+	code = container_exit_code(container_wait(pid));
 	container_env_free(env);
 	json_decref(cfg); /* s borrowed strings from it */
 	return code;

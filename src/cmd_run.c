@@ -243,23 +243,6 @@ static void forward_signals(pid_t pid)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
-static int wait_for(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return status;
-}
-
-static int stage_exit(enum spawn_stage stage, int code)
-{
-	if (stage != SPAWN_STAGE_EXEC)
-		return EXIT_BRIG;
-	return code == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
-}
-
 /* -d: fork the monitor, wait for its word that the command started. */
 static int run_detached(struct brig_ctx *c, struct container *ct)
 {
@@ -285,8 +268,8 @@ static int run_detached(struct brig_ctx *c, struct container *ct)
 	close(p[0]);
 	if (!r.ok) {
 		fprintf(stderr, "brig: %s\n", r.msg);
-		wait_for(mon); /* it records the failure; then state is final */
-		return stage_exit((enum spawn_stage)r.stage, r.code);
+		container_wait(mon); /* it records the failure; then state is final */
+		return spawn_exit_code((enum spawn_stage)r.stage, r.code);
 	}
 	puts(ct->id);
 	return 0;
@@ -301,13 +284,13 @@ static int run_tty(struct brig_ctx *c, struct container *ct, bool interactive)
 	pty_size(STDIN_FILENO, &ct->rows, &ct->cols);
 	if (container_start(c, ct, &stage, &e) < 0) {
 		brig_report(&e);
-		return container_finish(c, ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+		return container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
 	}
 	if (interactive)
 		pty_raw(STDIN_FILENO);
 	pty_relay(ct->pty_master, interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
 	pty_restore();
-	return container_finish(c, ct, wait_for(ct->pid));
+	return container_finish(c, ct, container_wait(ct->pid));
 }
 
 static int run_foreground(struct brig_ctx *c, struct container *ct)
@@ -318,10 +301,10 @@ static int run_foreground(struct brig_ctx *c, struct container *ct)
 	if (container_start(c, ct, &stage, &e) < 0) {
 		brig_report(&e);
 		/* recorded as the command's own exit status: 125, 126 or 127 */
-		return container_finish(c, ct, W_EXITCODE(stage_exit(stage, e.code), 0));
+		return container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
 	}
 	forward_signals(ct->pid);
-	return container_finish(c, ct, wait_for(ct->pid));
+	return container_finish(c, ct, container_wait(ct->pid));
 }
 
 int cmd_run(struct brig_ctx *c, int argc, char **argv)

@@ -659,8 +659,20 @@ out:
 
 /* ---- finish ---- */
 
-static int exit_status(int wstatus)
+int container_wait(pid_t pid)
 {
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+int container_exit_code(int wstatus)
+{
+	if (wstatus < 0)
+		return EXIT_BRIG;
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);
 	if (WIFSIGNALED(wstatus))
@@ -673,7 +685,7 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	struct cgroup_stats st = { 0 };
 	struct brig_err e;
 	char finished[64];
-	int code = wstatus < 0 ? EXIT_BRIG : exit_status(wstatus);
+	int code = container_exit_code(wstatus);
 
 	if (ct->cg)
 		cgroup_stats(ct->cg, &st, &e);

@@ -94,6 +94,13 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
 			 struct brig_err *e);
 
+/* waitpid for pid, retried on EINTR: the wait status, or -1. */
+int container_wait(pid_t pid);
+
+/* The exit status per the contract for a wait status: the command's own
+ * code, 128+N for signal N, 125 when there is none (negative status). */
+int container_exit_code(int wstatus);
+
 void container_free(struct container *ct);
 
 /* Detect the cgroup layout once per process. */

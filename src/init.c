@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "mount.h"
 #include "net.h"
+#include "pty.h"
 #include "spawn.h"
 #include "sync.h"
 
@@ -180,26 +181,11 @@ static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
  * the master goes back to the parent at sync 3. */
 static int open_pty(const struct spawn_spec *s, int *master, struct brig_err *e)
 {
-	struct winsize ws = { .ws_row = s->rows, .ws_col = s->cols };
 	cleanup_close int slave = -1;
-	char name[64];
 
-	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0)
-		return brig_errno(e, "open /dev/ptmx");
-	if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
-		return brig_errno(e, "pty");
-	slave = open(name, O_RDWR | O_NOCTTY);
-	if (slave < 0)
-		return brig_errno(e, "open %s", name);
-	if (ws.ws_row && ioctl(slave, TIOCSWINSZ, &ws) < 0)
-		return brig_errno(e, "pty window size");
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-		return brig_errno(e, "controlling terminal");
-	for (int fd = 0; fd < 3; fd++)
-		if (dup2(slave, fd) < 0)
-			return brig_errno(e, "pty stdio");
-	return 0;
+	if (pty_open(master, &slave, s->rows, s->cols, e) < 0)
+		return -e->code;
+	return pty_attach_stdio(slave, e);
 }
 
 static int setup_stdio(const struct spawn_spec *s, int *master, struct brig_err *e)
@@ -217,7 +203,7 @@ static int setup_stdio(const struct spawn_spec *s, int *master, struct brig_err 
 static void __attribute__((noreturn)) fail(int sock, int stage, const struct brig_err *e)
 {
 	sync_send_error(sock, stage, e);
-	_exit(stage == SPAWN_STAGE_EXEC ? (e->code == ENOENT ? 127 : 126) : 125);
+	_exit(spawn_exit_code(stage, e->code));
 }
 
 static int set_hostname(const struct spawn_spec *s, struct brig_err *e)

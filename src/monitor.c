@@ -121,16 +121,6 @@ static void relay(int out, int listener, struct log *l)
 	}
 }
 
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return status;
-}
-
 static void report(int fd, const struct monitor_report *r)
 {
 	(void)!write(fd, r, sizeof(*r));
@@ -184,7 +174,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 		report(report_fd, &r);
-		container_finish(c, ct, W_EXITCODE(stage == SPAWN_STAGE_EXEC ? (e.code == ENOENT ? 127 : 126) : 125, 0));
+		container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
 		_exit(0);
 	}
 	if (pipefd[1] >= 0)
@@ -194,7 +184,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		listener = attach_listen(c, ct->id);
 	report(report_fd, &r);
 	relay(out, listener, &l);
-	status = wait_child(ct->pid);
+	status = container_wait(ct->pid);
 	if (listener >= 0) {
 		char path[PATH_MAX];
 		if (monitor_attach_path(c, ct->id, path, sizeof(path)) == 0)

@@ -1,5 +1,6 @@
 /* pty.c - raw mode and the terminal relay. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,6 +43,36 @@ void pty_size(int fd, unsigned short *rows, unsigned short *cols)
 	ioctl(fd, TIOCGWINSZ, &ws);
 	*rows = ws.ws_row;
 	*cols = ws.ws_col;
+}
+
+int pty_open(int *master, int *slave, unsigned short rows, unsigned short cols,
+	     struct brig_err *e)
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	char name[64];
+
+	*slave = -1;
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return brig_errno(e, "open /dev/ptmx");
+	if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
+		return brig_errno(e, "pty");
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return brig_errno(e, "open %s", name);
+	if (rows && ioctl(*slave, TIOCSWINSZ, &ws) < 0)
+		return brig_errno(e, "pty window size");
+	return 0;
+}
+
+int pty_attach_stdio(int slave, struct brig_err *e)
+{
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return brig_errno(e, "controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return brig_errno(e, "pty stdio");
+	return 0;
 }
 
 static volatile sig_atomic_t winched;

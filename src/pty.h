@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "err.h"
+
 /* Put fd in raw mode (when it is a terminal), remembering how to restore
  * it; restored by pty_restore() and at exit, on every path. */
 void pty_raw(int fd);
@@ -13,6 +15,15 @@ void pty_restore(void);
 
 /* Window size of fd (0, 0 when not a terminal). */
 void pty_size(int fd, unsigned short *rows, unsigned short *cols);
+
+/* Open a pty pair on /dev/ptmx of the current mount namespace (in a
+ * container: its own devpts, so the slave is /dev/pts/N there); the slave
+ * gets the window size rows x cols when rows != 0.  Both fds are CLOEXEC. */
+int pty_open(int *master, int *slave, unsigned short rows, unsigned short cols,
+	     struct brig_err *e);
+
+/* Make slave the controlling terminal of a new session, and 0, 1, 2. */
+int pty_attach_stdio(int slave, struct brig_err *e);
 
 enum relay_end { RELAY_EOF, RELAY_DETACHED, RELAY_ERROR };
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "brig.h"
 #include "cgroup.h"
 #include "cleanup.h"
 #include "net.h"
@@ -127,4 +128,11 @@ pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_
 		return -e->code;
 	}
 	return pid;
+}
+
+int spawn_exit_code(enum spawn_stage stage, int err)
+{
+	if (stage != SPAWN_STAGE_EXEC)
+		return EXIT_BRIG;
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 }

@@ -80,6 +80,10 @@ enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
 pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
 		  struct brig_err *e);
 
+/* The exit status for a failure at stage: 127 when the command was not
+ * found, 126 when it could not be run, 125 when brig failed before. */
+int spawn_exit_code(enum spawn_stage stage, int err);
+
 /* Container init: everything the child does between sync 1 and exec.
  * Never returns; on failure reports over sock and exits 125. */
 void init_container(const struct spawn_spec *s, int sock) __attribute__((noreturn));
