@@ -84,6 +84,12 @@ sandbox_teardown() {
 		echo "${output:-}" | sed 's/^/  out: /'
 		[ -z "${stderr:-}" ] || echo "$stderr" | sed 's/^/  err: /'
 	fi
+	# brig's own teardown first: containers, their cgroups (which live in
+	# the host's global hierarchy, outside the sandbox), leases, networks.
+	if [ -x "$BRIG_BIN" ] && [ -d "$ROOT" ]; then
+		timeout 60 "$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" \
+			system reset >/dev/null 2>&1 || true
+	fi
 	"$SANDBOX" destroy "$SB"
 	rm -rf "$SB"
 }
