@@ -167,9 +167,24 @@ static int check_overlap(const struct brig_ctx *c, const struct net_network *n,
 	return net_check_host_routes(n, e);
 }
 
+/* One change to the host's networking at a time: concurrent first runs
+ * must not race to create a bridge (it is marked as brig's right after it
+ * is created) or to define the default network, and the nftables table is
+ * rebuilt from the definitions, which must not change meanwhile. */
+static int lock_host(const struct brig_ctx *c, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (mkdir_p(c->runroot, 0700, e) < 0)
+		return brig_err_ctx(e, "runtime root");
+	snprintf(path, sizeof(path), "%s/network.lock", c->runroot);
+	return lock_file(path, e);
+}
+
 int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
 {
 	char path[PATH_MAX];
+	cleanup_close int lock = -1;
 
 	if (!valid_name(n->name))
 		return brig_errf(e, EINVAL, "network name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
@@ -178,6 +193,8 @@ int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_
 	    strcmp(n->name, DEFAULT_NETWORK) == 0 || strcmp(n->name, "none") == 0 ||
 	    strcmp(n->name, "host") == 0)
 		return brig_errf(e, EEXIST, "network '%s' already exists", n->name);
+	if ((lock = lock_host(c, e)) < 0)
+		return lock;
 	if (net_network_validate(n, e) < 0 || check_overlap(c, n, e) < 0)
 		return -e->code;
 	if (store(c, n, e) < 0)
@@ -204,7 +221,8 @@ int network_lease_path(const struct brig_ctx *c, const char *name, char *out, si
 	return 0;
 }
 
-int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
+static int setup_host_locked(const struct brig_ctx *c, struct net_network *n,
+			     struct brig_err *e)
 {
 	char path[PATH_MAX];
 	bool intact = false, fresh = false;
@@ -221,6 +239,15 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 		return -e->code;
 	/* Restore the table when someone flushed it. */
 	return intact && !fresh ? 0 : apply_nat(c, e);
+}
+
+int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
+{
+	cleanup_close int lock = lock_host(c, e);
+
+	if (lock < 0)
+		return lock;
+	return setup_host_locked(c, n, e);
 }
 
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
@@ -287,10 +314,13 @@ static int drop_network(const struct brig_ctx *c, const struct net_network *n,
 int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
 {
 	char path[PATH_MAX];
+	cleanup_close int lock = lock_host(c, e);
 	struct net_network n;
 	struct ipam_file f;
 	int freed;
 
+	if (lock < 0)
+		return lock;
 	if (network_load(c, name, &n, e) < 0)
 		return -e->code;
 	if (def_path(c, name, path, sizeof(path)) < 0 || access(path, F_OK) < 0)
@@ -311,9 +341,12 @@ int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *
 int network_reset(const struct brig_ctx *c, struct brig_err *e)
 {
 	cleanup_free struct net_network *all = NULL;
+	cleanup_close int lock = lock_host(c, e);
 	size_t n;
 	int r = 0;
 
+	if (lock < 0)
+		return lock;
 	if (network_list(c, &all, &n, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < n; i++)
