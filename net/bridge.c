@@ -92,7 +92,7 @@ static bool is_brig_bridge(struct rtnl_link *l)
 }
 
 /* Create the bridge, up, at mtu (one request). */
-static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t gateway,
+static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t mac_addr,
 		      struct brig_err *e)
 {
 	cleanup_link struct rtnl_link *l = rtnl_link_bridge_alloc();
@@ -104,7 +104,7 @@ static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t gatew
 		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
 	/* A bridge without a MAC of its own takes the lowest of its ports,
 	 * changing as containers come and go: give it a stable one. */
-	net_mac_from_ip(gateway, bytes);
+	net_mac_from_ip(mac_addr, bytes);
 	mac = nl_addr_build(AF_LLC, bytes, sizeof(bytes));
 	if (!mac)
 		return brig_errf(e, ENOMEM, "create bridge %s: out of memory", name);
@@ -176,7 +176,8 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 	if (r == 0) {
 		if (mtu <= 0 && (mtu = default_mtu(&c, e)) < 0)
 			return brig_err_ctx(e, "network %s: default MTU", n->name);
-		r = bridge_add(&c, n->bridge, mtu, n->gateway, e);
+		/* no gateway: the network address, which no container gets */
+		r = bridge_add(&c, n->bridge, mtu, n->no_gateway ? n->subnet : n->gateway, e);
 		if (r < 0 && c.kerr != EEXIST) /* EEXIST: lost a race, check below */
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
@@ -196,7 +197,7 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 		return brig_errf(e, EEXIST, "link %s exists and is not a brig bridge", n->bridge);
 	if (!(rtnl_link_get_flags(l) & IFF_UP) && nl_link_up(&c, l, e) < 0)
 		return -e->code;
-	if (nl_addr_add(&c, rtnl_link_get_ifindex(l), n->gateway, n->prefix, e) < 0)
+	if (!n->no_gateway && nl_addr_add(&c, rtnl_link_get_ifindex(l), n->gateway, n->prefix, e) < 0)
 		return brig_err_ctx(e, "bridge %s", n->bridge);
 	return ip_forward_on(e);
 }

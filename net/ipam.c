@@ -420,7 +420,7 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 
 /* ---- allocation ---- */
 
-/* Usable host range [*lo, *hi] of n, and its gateway. */
+/* Usable host range [*lo, *hi] of n, and its gateway (0: none). */
 static void host_range(const struct net_network *n, uint32_t *lo, uint32_t *hi, uint32_t *gw)
 {
 	uint32_t mask = n->prefix <= 0 ? 0 : 0xffffffffu << (32 - n->prefix);
@@ -433,7 +433,7 @@ static void host_range(const struct net_network *n, uint32_t *lo, uint32_t *hi, 
 		*lo = net + 1;
 		*hi = bcast - 1;
 	}
-	*gw = n->gateway ? n->gateway : *lo;
+	*gw = n->no_gateway ? 0 : n->gateway ? n->gateway : *lo;
 }
 
 /* Refuse req unless it is a free host address of n (or cid's own lease,

@@ -2,6 +2,7 @@
  * sent with libmnl as one atomic batch.
  *
  *   table inet brig {
+ *     set bridges { type ifname; elements = { every brig bridge } }
  *     chain postrouting { type nat hook postrouting priority srcnat; policy accept; ... }
  *     chain forward { type filter hook forward priority filter; policy accept; ... }
  *   }
@@ -30,7 +31,9 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 
 #include "cleanup.h"
 #include "net.h"
@@ -39,6 +42,10 @@
 #define FAMILY NFPROTO_INET
 #define CHAIN_POST "postrouting"
 #define CHAIN_FWD "forward"
+#define SET_BRIDGES "bridges"
+#define SET_BRIDGES_ID 1
+#define TYPE_IFNAME 41 /* nftables' datatype number for "ifname" */
+#define BYTEORDER_HOST 1 /* nftables' byteorder of a string key */
 #define MSG_MAX 1024 /* room reserved per message; a rule here is < 400 bytes */
 
 /* Build state: the mnl batch over b->buf, the next sequence number. */
@@ -106,6 +113,83 @@ static int put_chain(struct bctx *c, const char *name, const char *type, uint32_
 	return 0;
 }
 
+static struct nftnl_set *bridges_set(void)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (s) {
+		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, FAMILY);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, SET_BRIDGES);
+		nftnl_set_set_u32(s, NFTNL_SET_ID, SET_BRIDGES_ID);
+	}
+	return s;
+}
+
+static int set_key_byteorder(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+	if (!u)
+		return -ENOMEM;
+	if (!nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, BYTEORDER_HOST)) {
+		nftnl_udata_buf_free(u);
+		return -ENOMEM;
+	}
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u),
+			   nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+	return 0;
+}
+
+/* add set inet brig bridges { type ifname; }
+ * add element inet brig bridges { "<br>", ... }
+ * The set names every brig bridge, so that masquerade can leave traffic
+ * between brig networks alone (a router container forwards it). */
+static int put_bridges_set(struct bctx *c, const struct net_network *nets, size_t count)
+{
+	struct nftnl_set *s = bridges_set();
+	struct nlmsghdr *nlh;
+
+	if (!s)
+		return -ENOMEM;
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, TYPE_IFNAME);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, IFNAMSIZ);
+	/* Tell nft(8) the key is a string in host order, or `nft list`
+	 * prints the names byte-swapped (as ""). */
+	if (set_key_byteorder(s) < 0) {
+		nftnl_set_free(s);
+		return -ENOMEM;
+	}
+	nlh = nftnl_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWSET, FAMILY, NLM_F_CREATE | NLM_F_ACK,
+				    c->seq++);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	c->b->nmsg++;
+	bnext(c);
+	if (!(s = bridges_set()))
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+		char pad[IFNAMSIZ] = { 0 };
+
+		if (!el) {
+			nftnl_set_free(s);
+			return -ENOMEM;
+		}
+		snprintf(pad, sizeof(pad), "%s", nets[i].bridge);
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, pad, sizeof(pad));
+		nftnl_set_elem_add(s, el);
+	}
+	nlh = nftnl_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWSETELEM, FAMILY, NLM_F_CREATE | NLM_F_ACK,
+				    c->seq++);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	c->b->nmsg++;
+	bnext(c);
+	return 0;
+}
+
 /* ---- expressions: each appends one to r; false when out of memory ---- */
 
 static bool x_add(struct nftnl_rule *r, struct nftnl_expr *x)
@@ -164,6 +248,23 @@ static bool x_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char
 
 	snprintf(pad, sizeof(pad), "%s", name);
 	return x_meta(r, key) && x_cmp(r, op, pad, sizeof(pad));
+}
+
+/* oifname != @bridges */
+static bool x_oif_not_bridge(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x;
+
+	if (!x_meta(r, NFT_META_OIFNAME))
+		return false;
+	x = nftnl_expr_alloc("lookup");
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+		nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, SET_BRIDGES);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SET_ID, SET_BRIDGES_ID);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	}
+	return x_add(r, x);
 }
 
 /* ip saddr addr/prefix: meta nfproto ipv4, then the network header's
@@ -251,14 +352,16 @@ static int rule_put(struct bctx *c, struct nftnl_rule *r, bool ok)
 	return 0;
 }
 
-/* add rule inet brig postrouting ip saddr <subnet>/<prefix> oifname != "<br>" masquerade */
+/* add rule inet brig postrouting ip saddr <subnet>/<prefix> oifname != @bridges masquerade
+ * Only traffic leaving through an interface that is not a brig bridge is
+ * rewritten: between brig networks (through a router container, and with
+ * br_netfilter passing bridged frames through this hook) addresses stay. */
 static int rule_masq(struct bctx *c, const struct net_network *n)
 {
 	struct nftnl_rule *r = rule_new(CHAIN_POST);
 
 	return rule_put(c, r,
-			r && x_saddr(r, n->subnet, n->prefix) &&
-				x_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, n->bridge) && x_masq(r));
+			r && x_saddr(r, n->subnet, n->prefix) && x_oif_not_bridge(r) && x_masq(r));
 }
 
 /* add rule inet brig forward iifname "<in>" oifname "<out>" <accept|drop>
@@ -301,7 +404,7 @@ static int forward_rules(struct bctx *c, const struct net_network *nets, size_t 
 	for (size_t i = 0; i < count && r == 0; i++) {
 		const char *br = nets[i].bridge;
 
-		if (nets[i].internal) {
+		if (nets[i].internal || nets[i].no_gateway) {
 			r = rule_iif_oif(c, br, NULL, NF_DROP);
 			if (r == 0)
 				r = rule_iif_oif(c, NULL, br, NF_DROP);
@@ -326,10 +429,11 @@ static int build_all(struct bctx *c, const struct net_network *nets, size_t coun
 		return 0;
 	if ((r = put_table(c, NFT_MSG_NEWTABLE)) < 0 ||
 	    (r = put_chain(c, CHAIN_POST, "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC)) < 0 ||
-	    (r = put_chain(c, CHAIN_FWD, "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER)) < 0)
+	    (r = put_chain(c, CHAIN_FWD, "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER)) < 0 ||
+	    (r = put_bridges_set(c, nets, count)) < 0)
 		return r;
 	for (size_t i = 0; i < count; i++)
-		if (!nets[i].internal && (r = rule_masq(c, &nets[i])) < 0)
+		if (!nets[i].internal && !nets[i].no_gateway && (r = rule_masq(c, &nets[i])) < 0)
 			return r;
 	return forward_rules(c, nets, count);
 }
@@ -338,7 +442,7 @@ int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_
 		  uint32_t seq, struct brig_err *e)
 {
 	struct bctx c = { .b = b, .seq = seq };
-	size_t nmsg = 5 + 4 * count + count * count; /* upper bound */
+	size_t nmsg = 7 + 4 * count + count * count; /* upper bound */
 	int r;
 
 	memset(b, 0, sizeof(*b));
@@ -352,7 +456,7 @@ int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_
 					 nets[i].name);
 	/* Begin/end plus one spare slot: mnl lets the last message pass the
 	 * limit, and reports it as overflow instead of writing past cap. */
-	b->cap = (nmsg + 3) * MSG_MAX;
+	b->cap = (nmsg + 3) * MSG_MAX + count * 64; /* + the set's elements */
 	b->buf = calloc(1, b->cap);
 	if (!b->buf)
 		return brig_errf(e, ENOMEM, "nftables: allocate %zu byte batch", b->cap);
@@ -458,6 +562,8 @@ static const char *msg_name(uint16_t type)
 	case NFT_MSG_DELTABLE: return "delete table";
 	case NFT_MSG_NEWCHAIN: return "add chain";
 	case NFT_MSG_NEWRULE: return "add rule";
+	case NFT_MSG_NEWSET: return "add set";
+	case NFT_MSG_NEWSETELEM: return "add set element";
 	default: return "request";
 	}
 }

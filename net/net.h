@@ -25,9 +25,13 @@ struct net_network {
 	char bridge[NET_IFNAME_MAX];
 	uint32_t subnet;  /* network address */
 	int prefix;       /* 0..32 */
-	uint32_t gateway; /* the bridge's address */
+	uint32_t gateway; /* the bridge's address; 0 with no_gateway */
 	int mtu;          /* 0 = default (MTU of the host's default-route link) */
-	bool internal;    /* no masquerade, no forwarding off the bridge */
+	bool internal;    /* no masquerade, no forwarding off the bridge, no
+			   * default route through it */
+	bool no_gateway;  /* a pure layer-2 segment: the bridge holds no
+			   * address (no NAT, no default route through it);
+			   * containers still get leases */
 };
 
 /* ---- parsing (pure, fuzzed) ---- */
@@ -45,7 +49,7 @@ const char *net_ip_str(uint32_t addr, char *buf);
 /* True when [a/pa] and [b/pb] overlap. */
 bool net_overlaps(uint32_t a, int pa, uint32_t b, int pb);
 
-/* Fill n's gateway (first host) when 0 and validate it lies inside the
+/* Fill n's gateway (first host) when 0 (unless n->no_gateway) and validate it lies inside the
  * subnet and is neither the network nor the broadcast address.  A /31 is
  * allowed (RFC 3021: both addresses are hosts; the gateway defaults to the
  * first); a /32 is refused (no room for a container). */
@@ -60,7 +64,8 @@ void net_mac_from_ip(uint32_t addr, uint8_t mac[6]);
  * routes on n->bridge itself). */
 int net_check_host_routes(const struct net_network *n, struct brig_err *e);
 
-/* Create n->bridge (if absent) up, with the gateway address and MTU; a link
+/* Create n->bridge (if absent) up, with the gateway address (none with
+ * no_gateway) and MTU; a link
  * of that name that is not a bridge created by brig is an error, never
  * reused.  Sets net.ipv4.ip_forward=1.  Idempotent. */
 int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
@@ -70,7 +75,8 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
 int net_bridge_remove(const struct net_network *n, struct brig_err *e);
 
 /* Replace the whole "inet brig" table with the rules for these networks
- * (masquerade, forward accepts, isolation) in one atomic batch.  With
+ * (the set of brig's bridges, masquerade of traffic leaving through any
+ * other interface, forward accepts, isolation) in one atomic batch.  With
  * count == 0 the table is deleted.  Never touches another table. */
 int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e);
 

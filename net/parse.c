@@ -116,6 +116,11 @@ int net_network_validate(struct net_network *n, struct brig_err *e)
 	if (n->mtu != 0 && (n->mtu < 68 || n->mtu > 65535))
 		return brig_errf(e, EINVAL, "network %s: invalid MTU %d (68..65535)", n->name, n->mtu);
 	bcast = n->subnet | ~mask;
+	if (n->no_gateway) {
+		if (n->gateway)
+			return brig_errf(e, EINVAL, "network %s: a gateway and no gateway", n->name);
+		return 0;
+	}
 	if (n->prefix == 31) {
 		if (n->gateway == 0)
 			n->gateway = n->subnet;

@@ -25,6 +25,11 @@ void brig_report(const struct brig_err *e);
 /* Print "brig: <fmt>" on stderr and return EXIT_BRIG. */
 int brig_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What getopt_long just refused ('?'), for a one-line error such as
+ * "brig: ps: unknown option '--x' (see 'brig ps --help')".  getopt's own
+ * messages are off (opterr = 0 in main). */
+const char *brig_bad_option(char *const *argv);
+
 /* Each returns the process exit status. */
 int cmd_run(struct brig_ctx *c, int argc, char **argv);
 int cmd_ps(struct brig_ctx *c, int argc, char **argv);

@@ -188,7 +188,7 @@ int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 		case 'h':
 			puts("usage: brig exec [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]");
 			return 0;
-		default: return brig_fail("exec: invalid option (see 'brig exec --help')");
+		default: return brig_fail("exec: %s (see 'brig exec --help')", brig_bad_option(argv));
 		}
 	}
 	if (argc - optind < 2)

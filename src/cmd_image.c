@@ -34,8 +34,8 @@ static int parse_help(int argc, char **argv, const char *usage)
 			printf("%s", usage);
 			return 0;
 		}
-		fputs(usage, stderr);
-		return EXIT_BRIG;
+		return brig_fail("image: %s (see 'brig image --help')",
+				 brig_bad_option(argv));
 	}
 	return -1;
 }
@@ -91,7 +91,9 @@ static int image_ls_cmd(struct brig_ctx *c, int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': printf("%s", ls_usage); return 0;
-		default: fputs(ls_usage, stderr); return EXIT_BRIG;
+		default:
+			return brig_fail("image ls: %s (see 'brig image ls --help')",
+					 brig_bad_option(argv));
 		}
 	}
 	if (optind != argc) {
@@ -234,8 +236,8 @@ int cmd_image(struct brig_ctx *c, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		usage(stderr);
-		return EXIT_BRIG;
+		return brig_fail("image: %s (see 'brig image --help')",
+				 brig_bad_option(argv));
 	}
 	if (optind >= argc) {
 		usage(stderr);

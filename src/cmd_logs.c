@@ -88,7 +88,7 @@ int cmd_logs(struct brig_ctx *c, int argc, char **argv)
 			puts("usage: brig logs [-f] NAME");
 			return 0;
 		} else
-			return brig_fail("logs: invalid option (see 'brig logs --help')");
+			return brig_fail("logs: %s (see 'brig logs --help')", brig_bad_option(argv));
 	}
 	if (optind != argc - 1)
 		return brig_fail("logs: expected one container name");

@@ -13,6 +13,7 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		{ "subnet", required_argument, NULL, 's' }, { "gateway", required_argument, NULL, 'g' },
 		{ "bridge", required_argument, NULL, 'b' }, { "internal", no_argument, NULL, 'i' },
 		{ "mtu", required_argument, NULL, 'm' },    { "help", no_argument, NULL, 'h' },
+		{ "no-gateway", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct net_network n = { 0 };
@@ -30,16 +31,20 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 			break;
 		case 'b': snprintf(n.bridge, sizeof(n.bridge), "%s", optarg); break;
 		case 'i': n.internal = true; break;
+		case 'n': n.no_gateway = true; break;
 		case 'm':
 			if (parse_uint(optarg, 65535, &mtu, e) < 0 || mtu < 68)
 				return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", optarg);
 			n.mtu = (int)mtu;
 			break;
 		case 'h':
-			puts("usage: brig network create [--subnet CIDR] [--gateway IP] [--bridge DEV] "
-			     "[--internal] [--mtu N] NAME");
+			puts("usage: brig network create --subnet CIDR [--gateway IP | --no-gateway] "
+			     "[--bridge DEV] [--internal] [--mtu N] NAME\n"
+			     "  --no-gateway  a layer-2 segment: the bridge has no address, no NAT,\n"
+			     "                no default route through it (containers still get leases)\n"
+			     "  --internal    no traffic off the bridge, no default route through it");
 			exit(0);
-		default: return brig_errf(e, EINVAL, "network create: invalid option");
+		default: return brig_errf(e, EINVAL, "network create: %s (see 'brig network create --help')", brig_bad_option(argv));
 		}
 	}
 	if (optind != argc - 1)
@@ -51,6 +56,8 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		return brig_err_ctx(e, "--subnet");
 	if (!*n.bridge)
 		snprintf(n.bridge, sizeof(n.bridge), "br-%.12s", n.name);
+	if (n.no_gateway && n.gateway)
+		return brig_errf(e, EINVAL, "network create: --gateway and --no-gateway conflict");
 	if (network_create(c, &n, e) < 0)
 		return -e->code;
 	puts(n.name);
@@ -87,35 +94,70 @@ static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
 		}
 		state_list_free(ids);
 	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:o}", "name", n->name, "bridge", n->bridge,
-			 "subnet", subnet, "gateway", net_ip_str(n->gateway, g), "mtu", n->mtu,
-			 "internal", n->internal, "containers", members);
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:o}", "name", n->name, "bridge",
+			 n->bridge, "subnet", subnet, "gateway",
+			 n->no_gateway ? "" : net_ip_str(n->gateway, g), "mtu", n->mtu, "internal",
+			 n->internal, "no_gateway", n->no_gateway, "containers", members);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct net_network *)a)->name, ((const struct net_network *)b)->name);
+}
+
+static void ls_row(const struct net_network *n, char row[5][64])
+{
+	char a[16];
+
+	snprintf(row[0], 64, "%s", n->name);
+	snprintf(row[1], 64, "%s", n->bridge);
+	snprintf(row[2], 64, "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+	snprintf(row[3], 64, "%s", n->no_gateway ? "-" : net_ip_str(n->gateway, a));
+	snprintf(row[4], 64, "%s", n->internal ? "yes" : "no");
+}
+
+/* A table sorted by name, each column as wide as its widest cell. */
+static void ls_table(const struct net_network *all, size_t n)
+{
+	static const char *const head[5] = { "NAME", "BRIDGE", "SUBNET", "GATEWAY", "INTERNAL" };
+	int w[5];
+	char row[5][64];
+
+	for (int k = 0; k < 5; k++)
+		w[k] = (int)strlen(head[k]);
+	for (size_t i = 0; i < n; i++) {
+		ls_row(&all[i], row);
+		for (int k = 0; k < 5; k++)
+			w[k] = (int)strlen(row[k]) > w[k] ? (int)strlen(row[k]) : w[k];
+	}
+	printf("%-*s   %-*s   %-*s   %-*s   %s\n", w[0], head[0], w[1], head[1], w[2], head[2],
+	       w[3], head[3], head[4]);
+	for (size_t i = 0; i < n; i++) {
+		ls_row(&all[i], row);
+		printf("%-*s   %-*s   %-*s   %-*s   %s\n", w[0], row[0], w[1], row[1], w[2], row[2],
+		       w[3], row[3], row[4]);
+	}
 }
 
 static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
 	cleanup_free struct net_network *all = NULL;
 	bool json = argc > 2 && strcmp(argv[1], "--format") == 0 && strcmp(argv[2], "json") == 0;
+	json_t *out;
 	size_t n;
-	char a[16];
 
 	if (network_list(c, &all, &n, e) < 0)
 		return -e->code;
-	json_t *out = json_array();
-	if (!json)
-		printf("%-16s %-16s %-20s %s\n", "NAME", "BRIDGE", "SUBNET", "INTERNAL");
-	for (size_t i = 0; i < n; i++) {
-		if (json)
-			json_array_append_new(out, net_json(c, &all[i]));
-		else
-			printf("%-16s %-16s %s/%-5d %s\n", all[i].name, all[i].bridge,
-			       net_ip_str(all[i].subnet, a), all[i].prefix,
-			       all[i].internal ? "yes" : "no");
+	qsort(all, n, sizeof(*all), by_name);
+	if (!json) {
+		ls_table(all, n);
+		return 0;
 	}
-	if (json) {
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
-	}
+	out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(out, net_json(c, &all[i]));
+	json_dumpf(out, stdout, JSON_INDENT(2));
+	putchar('\n');
 	json_decref(out);
 	return 0;
 }
@@ -170,7 +212,7 @@ static int net_connect(struct brig_ctx *c, int argc, char **argv, struct brig_er
 			puts("usage: brig network connect [--ip ADDR] NETWORK NAME");
 			exit(0);
 		} else {
-			return brig_errf(e, EINVAL, "network connect: invalid option");
+			return brig_errf(e, EINVAL, "network connect: %s (see 'brig network connect --help')", brig_bad_option(argv));
 		}
 	}
 	if (argc - optind != 2)

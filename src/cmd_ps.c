@@ -39,9 +39,9 @@ static void status_text(json_t *st, char *buf, size_t len)
 	char ago[64];
 
 	if (strcmp(s, "running") == 0) {
-		snprintf(buf, len, "Up %s", human_ago(parse_time(json_string_value(
+		snprintf(buf, len, "Up %s", human_duration(parse_time(json_string_value(
 							 json_object_get(st, "started"))),
-						     ago, sizeof(ago)));
+							  ago, sizeof(ago)));
 	} else if (strcmp(s, "exited") == 0) {
 		json_t *code = json_object_get(st, "exit_code");
 		const char *fin = json_string_value(json_object_get(st, "finished"));
@@ -119,7 +119,7 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 			json = strcmp(optarg, "json") == 0;
 			break;
 		case 'h': puts("usage: brig ps [-a] [-q] [--format table|json]"); return 0;
-		default: return brig_fail("ps: invalid option (see 'brig ps --help')");
+		default: return brig_fail("ps: %s (see 'brig ps --help')", brig_bad_option(argv));
 		}
 	}
 	/* the state shown is the truth: reconcile records of crashed owners */

@@ -37,7 +37,7 @@ int cmd_rm(struct brig_ctx *c, int argc, char **argv)
 			puts("usage: brig rm [-f] NAME...");
 			return 0;
 		} else
-			return brig_fail("rm: invalid option (see 'brig rm --help')");
+			return brig_fail("rm: %s (see 'brig rm --help')", brig_bad_option(argv));
 	}
 	if (optind >= argc)
 		return brig_fail("rm: missing container name");

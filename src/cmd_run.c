@@ -19,8 +19,16 @@ static const char usage_text[] =
 	"  -e, --env K=V        set an environment variable (repeatable)\n"
 	"  -w, --workdir DIR    working directory\n"
 	"  -u, --user UID[:GID] run as this user\n"
-	"  --net MODE           none, host, bridge, NETWORK, container:NAME (repeatable)\n"
+	"  --net, --network N   none, host, bridge, NETWORK, container:NAME, or\n"
+	"                       name=NET[,ip=A][,alias=N][,mac-address=M][,gw-priority=N]\n"
+	"                       (repeatable; the highest gw-priority gives the default route)\n"
 	"  --ip ADDR            static address on the first network\n"
+	"  --mac-address MAC    MAC address on the first network\n"
+	"  --dns IP             nameserver (repeatable)\n"
+	"  --dns-search D       DNS search domain (repeatable)\n"
+	"  --dns-option O       resolv.conf option (repeatable)\n"
+	"  --add-host NAME:IP   an /etc/hosts line (repeatable)\n"
+	"  --entrypoint CMD     run CMD with the arguments after IMAGE\n"
 	"  --sysctl KEY=VALUE   namespaced net.* sysctl (repeatable)\n"
 	"  --cap-add CAP        add a capability;  --cap-drop CAP  drop one\n"
 	"  -m, --memory SIZE    memory limit (b, k, m, g)\n"
@@ -39,7 +47,7 @@ static const char usage_text[] =
 enum {
 	OPT_NAME = 256, OPT_HOSTNAME, OPT_NET, OPT_IP, OPT_SYSCTL, OPT_CAP_ADD, OPT_CAP_DROP,
 	OPT_RM, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES, OPT_PIDS, OPT_CPUSET, OPT_CGPARENT,
-	OPT_INIT,
+	OPT_INIT, OPT_MAC, OPT_DNS, OPT_DNS_SEARCH, OPT_DNS_OPT, OPT_ADD_HOST, OPT_ENTRYPOINT,
 };
 
 static const struct option run_options[] = {
@@ -51,6 +59,12 @@ static const struct option run_options[] = {
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "ip", required_argument, NULL, OPT_IP },
+	{ "mac-address", required_argument, NULL, OPT_MAC },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "dns-search", required_argument, NULL, OPT_DNS_SEARCH },
+	{ "dns-option", required_argument, NULL, OPT_DNS_OPT },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -113,6 +127,41 @@ static int parse_sysctl(const char *kv, struct brig_err *e)
 	return 0;
 }
 
+static int add_network(struct run_opts *o, const char *arg, struct brig_err *e)
+{
+	if (o->n_nets == MAX_NETS)
+		return brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
+	return netspec_parse(arg, &o->nets[o->n_nets++], e);
+}
+
+/* Plain --ip and --mac-address mean the first network, once each (Docker);
+ * per network, the long form of --network says it. */
+static int set_once(const char **slot, const char *opt, const char *arg, struct brig_err *e)
+{
+	if (*slot)
+		return brig_errf(e, EINVAL,
+				 "%s given twice: use --network name=NET,%s for each network",
+				 opt, !strcmp(opt, "--ip") ? "ip=ADDR" : "mac-address=MAC");
+	*slot = arg;
+	return 0;
+}
+
+static int check_dns(const char *arg, struct brig_err *e)
+{
+	uint32_t ip;
+
+	if (net_parse_ip(arg, &ip, e) < 0)
+		return brig_err_ctx(e, "invalid --dns '%s'", arg);
+	return 0;
+}
+
+static int check_dns_word(const char *opt, const char *arg, struct brig_err *e)
+{
+	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\r\n#;"))
+		return brig_errf(e, EINVAL, "invalid %s '%s'", opt, arg);
+	return 0;
+}
+
 /* One option; returns 0 or a negative errno with e filled. */
 static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err *e)
 {
@@ -125,7 +174,23 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 	case OPT_HOSTNAME: o->hostname = arg; return 0;
 	case 'w': o->workdir = arg; return 0;
 	case 'u': o->user = arg; return 0;
-	case OPT_IP: o->ip = arg; return 0;
+	case OPT_IP: return set_once(&o->ip, "--ip", arg, e);
+	case OPT_MAC: return set_once(&o->mac, "--mac-address", arg, e);
+	case OPT_ENTRYPOINT: o->entrypoint = arg; return 0;
+	case OPT_DNS:
+		return check_dns(arg, e) < 0 ? -e->code : push(&o->dns, &o->n_dns, arg);
+	case OPT_DNS_SEARCH:
+		return check_dns_word("--dns-search", arg, e) < 0
+			       ? -e->code : push(&o->dns_search, &o->n_dns_search, arg);
+	case OPT_DNS_OPT:
+		return check_dns_word("--dns-option", arg, e) < 0
+			       ? -e->code : push(&o->dns_opts, &o->n_dns_opts, arg);
+	case OPT_ADD_HOST: {
+		char name[64];
+		uint32_t ip;
+		return netspec_parse_host(arg, name, &ip, e) < 0
+			       ? -e->code : push(&o->add_hosts, &o->n_add_hosts, arg);
+	}
 	case OPT_RM: o->rm = true; return 0;
 	case 'd': o->detach = true; return 0;
 	case 'i': o->interactive = true; return 0;
@@ -133,7 +198,7 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 	case OPT_INIT: o->init = true; return 0;
 	case OPT_CGPARENT: o->cgroup_parent = arg; return 0;
 	case 'e': return push(&o->env, &o->n_env, arg);
-	case OPT_NET: return push(&o->nets, &o->n_nets, arg);
+	case OPT_NET: return add_network(o, arg, e);
 	case OPT_SYSCTL:
 		return parse_sysctl(arg, e) < 0 ? -e->code : push(&o->sysctls, &o->n_sysctls, arg);
 	case OPT_CAP_ADD:
@@ -180,6 +245,38 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 	return brig_errf(e, EINVAL, "see 'brig run --help'");
 }
 
+/* Modes stand alone; plain --ip/--mac-address go to the first network;
+ * no --network means the default network. */
+static int validate_networks(struct run_opts *o, struct brig_err *e)
+{
+	struct net_attach *first = &o->nets[0];
+
+	for (size_t i = 0; i < o->n_nets; i++) {
+		if (netspec_is_mode(o->nets[i].name) && o->n_nets > 1)
+			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks",
+					 o->nets[i].name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(o->nets[i].name, o->nets[j].name))
+				return brig_errf(e, EINVAL, "network %s given twice", o->nets[i].name);
+	}
+	if (o->n_nets == 0)
+		snprintf(o->nets[o->n_nets++].name, sizeof(first->name), "%s", "bridge");
+	if ((o->ip || o->mac) && netspec_is_mode(first->name))
+		return brig_errf(e, EINVAL, "--ip and --mac-address need a bridge network, not %s",
+				 first->name);
+	if (o->ip && first->ip)
+		return brig_errf(e, EINVAL, "--ip and ip= both set for network %s", first->name);
+	if (o->ip && net_parse_ip(o->ip, &first->ip, e) < 0)
+		return brig_err_ctx(e, "--ip");
+	if (o->mac && first->has_mac)
+		return brig_errf(e, EINVAL, "--mac-address and mac-address= both set for network %s",
+				 first->name);
+	if (o->mac && netspec_parse_mac(o->mac, first->mac, e) < 0)
+		return brig_err_ctx(e, "--mac-address");
+	first->has_mac |= o->mac != NULL;
+	return 0;
+}
+
 static int validate(struct run_opts *o, struct brig_err *e)
 {
 	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
@@ -188,14 +285,12 @@ static int validate(struct run_opts *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "--memory-swap needs --memory");
 	if (o->hostname && !valid_name(o->hostname))
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
-	for (size_t i = 0; i < o->n_nets; i++) {
-		const char *m = o->nets[i];
-		bool special = !strcmp(m, "none") || !strcmp(m, "host") || !strncmp(m, "container:", 10);
-		if (special && o->n_nets > 1)
-			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks", m);
-	}
-	if (o->ip && o->n_nets && (!strcmp(o->nets[0], "none") || !strcmp(o->nets[0], "host")))
-		return brig_errf(e, EINVAL, "--ip needs a bridge network");
+	if (validate_networks(o, e) < 0)
+		return -e->code;
+	if (!o->entrypoint && !o->argv[0])
+		return brig_errf(e, EINVAL, "run: no command specified");
+	if (o->entrypoint && !*o->entrypoint)
+		return brig_errf(e, EINVAL, "run: --entrypoint is empty");
 	return 0;
 }
 
@@ -210,7 +305,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, struct brig_err
 			exit(0);
 		}
 		if (opt == '?')
-			return brig_errf(e, EINVAL, "run: invalid option (see 'brig run --help')");
+			return brig_errf(e, EINVAL, "run: %s (see 'brig run --help')", brig_bad_option(argv));
 		if (apply_option(o, opt, optarg, e) < 0)
 			return -e->code;
 	}
@@ -284,7 +379,7 @@ static int run_tty(struct brig_ctx *c, struct container *ct, bool interactive)
 	pty_size(STDIN_FILENO, &ct->rows, &ct->cols);
 	if (container_start(c, ct, &stage, &e) < 0) {
 		brig_report(&e);
-		return container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
+		return container_start_failed(c, ct, stage, e.code);
 	}
 	if (interactive)
 		pty_raw(STDIN_FILENO);
@@ -300,8 +395,8 @@ static int run_foreground(struct brig_ctx *c, struct container *ct)
 
 	if (container_start(c, ct, &stage, &e) < 0) {
 		brig_report(&e);
-		/* recorded as the command's own exit status: 125, 126 or 127 */
-		return container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
+		/* 125 leaves no record; 126 and 127 are the command's own status */
+		return container_start_failed(c, ct, stage, e.code);
 	}
 	forward_signals(ct->pid);
 	return container_finish(c, ct, container_wait(ct->pid));
@@ -327,7 +422,10 @@ int cmd_run(struct brig_ctx *c, int argc, char **argv)
 		container_free(&ct);
 	}
 	free(o.env);
-	free(o.nets);
 	free(o.sysctls);
+	free(o.dns);
+	free(o.dns_search);
+	free(o.dns_opts);
+	free(o.add_hosts);
 	return code;
 }

@@ -320,7 +320,7 @@ static int parse_opts(int argc, char **argv, struct stats_opts *o)
 			puts("usage: brig stats [--no-stream] [--format table|json] [NAME...]");
 			return 1;
 		default:
-			return brig_fail("stats: invalid option (see 'brig stats --help')");
+			return brig_fail("stats: %s (see 'brig stats --help')", brig_bad_option(argv));
 		}
 	}
 	o->names = argv + optind;

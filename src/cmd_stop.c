@@ -99,7 +99,7 @@ int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 			puts("usage: brig stop [-t SECONDS] NAME...");
 			return 0;
 		} else {
-			return brig_fail("stop: invalid option (see 'brig stop --help')");
+			return brig_fail("stop: %s (see 'brig stop --help')", brig_bad_option(argv));
 		}
 	}
 	if (optind >= argc)
@@ -134,7 +134,7 @@ int cmd_kill(struct brig_ctx *c, int argc, char **argv)
 			puts("usage: brig kill [-s SIGNAL] NAME...");
 			return 0;
 		} else {
-			return brig_fail("kill: invalid option (see 'brig kill --help')");
+			return brig_fail("kill: %s (see 'brig kill --help')", brig_bad_option(argv));
 		}
 	}
 	if (optind >= argc)

@@ -14,6 +14,7 @@
 #include "hosts.h"
 #include "image.h"
 #include "network.h"
+#include "resolv.h"
 #include "state.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -62,21 +63,73 @@ static json_t *limits_json(const struct cgroup_limits *l)
 			 "cpuset", l->cpuset);
 }
 
+static json_t *attach_json(const struct net_attach *a)
+{
+	json_t *j = json_pack("{s:s,s:I}", "name", a->name, "gw_priority", (json_int_t)a->gw_priority);
+	json_t *aliases = json_array();
+	char buf[18];
+
+	if (!j || !aliases) {
+		json_decref(j);
+		json_decref(aliases);
+		return NULL;
+	}
+	if (a->ip)
+		json_object_set_new(j, "ip", json_string(net_ip_str(a->ip, buf)));
+	if (a->has_mac)
+		json_object_set_new(j, "mac", json_string(netspec_mac_str(a->mac, buf)));
+	for (size_t i = 0; i < a->n_aliases; i++)
+		json_array_append_new(aliases, json_string(a->aliases[i]));
+	json_object_set_new(j, "aliases", aliases);
+	return j;
+}
+
+static json_t *networks_json(const struct run_opts *o)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < o->n_nets; i++)
+		json_array_append_new(a, attach_json(&o->nets[i]));
+	return a;
+}
+
+/* The command: --entrypoint, then the arguments after the image. */
+static json_t *cmd_json(const struct run_opts *o)
+{
+	json_t *cmd = strv_json(o->argv, strv_len(o->argv));
+
+	if (cmd && o->entrypoint)
+		json_array_insert_new(cmd, 0, json_string(o->entrypoint));
+	return cmd;
+}
+
+/* DNS and extra hosts: only what was asked for is written. */
+static void set_dns(json_t *cfg, const struct run_opts *o)
+{
+	if (o->n_dns)
+		json_object_set_new(cfg, "dns", strv_json(o->dns, o->n_dns));
+	if (o->n_dns_search)
+		json_object_set_new(cfg, "dns_search", strv_json(o->dns_search, o->n_dns_search));
+	if (o->n_dns_opts)
+		json_object_set_new(cfg, "dns_options", strv_json(o->dns_opts, o->n_dns_opts));
+	if (o->n_add_hosts)
+		json_object_set_new(cfg, "extra_hosts", strv_json(o->add_hosts, o->n_add_hosts));
+	if (o->entrypoint)
+		json_object_set_new(cfg, "entrypoint", json_string(o->entrypoint));
+}
+
 static json_t *build_config(const struct run_opts *o, const char *image_id, const char *rootfs)
 {
-	static char sh[] = "/bin/sh";
-	static char *const default_cmd[] = { sh, NULL };
-	char *const *cmd = o->argv && o->argv[0] ? o->argv : default_cmd;
 	char created[64];
 	json_t *cfg;
 
-	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s,s:o,s:b,s:b,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
+	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
 			"image", o->image, "image_id", image_id, "rootfs", rootfs, "cmd",
-			strv_json(cmd, strv_len(cmd)), "env", strv_json(o->env, o->n_env),
-			"workdir", o->workdir ? o->workdir : "", "user", o->user ? o->user : "",
-			"networks", strv_json(o->nets, o->n_nets), "ip", o->ip ? o->ip : "",
-			"sysctls", strv_json(o->sysctls, o->n_sysctls), "rm", o->rm, "detach",
-			o->detach, "tty", o->tty, "interactive", o->interactive, "init", o->init, "cap_add", (json_int_t)o->cap_add, "cap_drop",
+			cmd_json(o), "env", strv_json(o->env, o->n_env), "workdir",
+			o->workdir ? o->workdir : "", "user", o->user ? o->user : "", "networks",
+			networks_json(o), "sysctls", strv_json(o->sysctls, o->n_sysctls), "rm",
+			o->rm, "detach", o->detach, "tty", o->tty, "interactive", o->interactive,
+			"init", o->init, "cap_add", (json_int_t)o->cap_add, "cap_drop",
 			(json_int_t)o->cap_drop, "limits", limits_json(&o->limits), "cgroup_parent",
 			o->cgroup_parent ? o->cgroup_parent : "brig");
 	if (cfg) {
@@ -84,6 +137,7 @@ static json_t *build_config(const struct run_opts *o, const char *image_id, cons
 									 sizeof(created))));
 		if (o->hostname)
 			json_object_set_new(cfg, "hostname", json_string(o->hostname));
+		set_dns(cfg, o);
 	}
 	return cfg;
 }
@@ -130,6 +184,7 @@ int container_create(const struct brig_ctx *c, const struct run_opts *o, struct 
 	state_unlock(lock);
 	if (r < 0)
 		return r;
+	ct->created_now = true;
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
 	    make_dirs(ct, rootfs, e) < 0) {
 		struct brig_err ignore;
@@ -275,17 +330,61 @@ static int parse_user(const char *spec, const char *rootfs, struct spawn_spec *s
 
 /* ---- networks ---- */
 
+/* The networks a record asks for: objects {name, ip, mac, aliases,
+ * gw_priority}; records written before are plain names, with "ip" meaning
+ * the first network.  None means the default network. */
+static size_t config_nets(json_t *cfg, struct net_attach v[MAX_NETS])
+{
+	json_t *nets = json_object_get(cfg, "networks");
+	const char *old_ip = cfg_str(cfg, "ip");
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_array_size(nets) && n < MAX_NETS; i++) {
+		json_t *x = json_array_get(nets, i), *aliases = json_object_get(x, "aliases");
+		struct net_attach *a = &v[n++];
+		memset(a, 0, sizeof(*a));
+		snprintf(a->name, sizeof(a->name), "%s",
+			 json_is_string(x) ? json_string_value(x) : cfg_str(x, "name"));
+		net_parse_ip(cfg_str(x, "ip"), &a->ip, NULL);
+		a->has_mac = netspec_parse_mac(cfg_str(x, "mac"), a->mac, NULL) == 0;
+		a->gw_priority = json_integer_value(json_object_get(x, "gw_priority"));
+		for (size_t k = 0; k < json_array_size(aliases) && k < NETSPEC_ALIASES; k++)
+			snprintf(a->aliases[a->n_aliases++], sizeof(a->aliases[0]), "%s",
+				 json_string_value(json_array_get(aliases, k)) ?: "");
+	}
+	if (n == 0) {
+		memset(v, 0, sizeof(*v));
+		snprintf(v->name, sizeof(v->name), "%s", DEFAULT_NETWORK);
+		n = 1;
+	}
+	if (*old_ip && !v->ip)
+		net_parse_ip(old_ip, &v->ip, NULL);
+	return n;
+}
+
+/* The first network's name: a mode (none, host, container:NAME) or a
+ * bridge network. */
+static const char *first_net(json_t *cfg, char out[NETSPEC_MODE_MAX])
+{
+	struct net_attach v[MAX_NETS];
+
+	config_nets(cfg, v);
+	snprintf(out, NETSPEC_MODE_MAX, "%s", v[0].name);
+	return out;
+}
+
 /* The network mode from --net: none, host, container:NAME, or bridge
  * networks (the default). */
-static int net_mode(const struct brig_ctx *c, json_t *nets, struct spawn_spec *s,
+static int net_mode(const struct brig_ctx *c, json_t *cfg, struct spawn_spec *s,
 		    struct brig_err *e)
 {
-	const char *first = json_string_value(json_array_get(nets, 0));
+	char buf[NETSPEC_MODE_MAX];
+	const char *first = first_net(cfg, buf);
 	char id[BRIG_ID_LEN + 1];
 	json_t *st = NULL;
 
 	s->net = SPAWN_NET_NEW;
-	if (!first || strcmp(first, "none") == 0)
+	if (strcmp(first, "none") == 0)
 		return 0;
 	if (strcmp(first, "host") == 0) {
 		s->net = SPAWN_NET_HOST;
@@ -305,12 +404,11 @@ static int net_mode(const struct brig_ctx *c, json_t *nets, struct spawn_spec *s
 	return 0;
 }
 
-static bool is_bridge_mode(json_t *nets)
+static bool is_bridge_mode(json_t *cfg)
 {
-	const char *first = json_string_value(json_array_get(nets, 0));
+	char buf[NETSPEC_MODE_MAX];
 
-	return !first || (strcmp(first, "none") != 0 && strcmp(first, "host") != 0 &&
-			  strncmp(first, "container:", 10) != 0);
+	return !netspec_is_mode(first_net(cfg, buf));
 }
 
 /* Release the leases; with delete_links also the host ends of the veths.
@@ -329,16 +427,20 @@ static void release_networks(const struct brig_ctx *c, struct container *ct, boo
 	}
 }
 
-static json_t *iface_json(const struct net_network *n, const struct spawn_iface *f)
+static json_t *iface_json(const struct net_network *n, const struct spawn_iface *f,
+			  const struct net_attach *a)
 {
 	char addr[16], gw[16], mac[18];
+	json_t *j, *aliases = json_array();
 
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1],
-		 f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
-	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "network", n->name, "address",
-			 net_ip_str(f->addr, addr), "prefix", f->prefix, "gateway",
-			 net_ip_str(n->gateway, gw), "mac", mac, "interface", f->ifname,
-			 "host_interface", f->host_if);
+	j = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->name, "address",
+		      net_ip_str(f->addr, addr), "prefix", f->prefix, "gateway",
+		      n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mac",
+		      netspec_mac_str(f->mac, mac), "interface", f->ifname, "host_interface",
+		      f->host_if, "default_route", f->gw != 0, "aliases", aliases);
+	for (size_t i = 0; j && a && i < a->n_aliases; i++)
+		json_array_append_new(aliases, json_string(a->aliases[i]));
+	return j;
 }
 
 /* "vb" (host end) or "vp" (peer) + 12 id chars + the interface index. */
@@ -351,19 +453,18 @@ static void veth_name(char out[16], char kind, const char *id, size_t i)
 	out[15] = '\0';
 }
 
-/* One bridge network: host setup, lease, and the veth description. */
 /* One bridge network as interface eth<slot>: host setup, a lease owned by
- * owner, and the veth description.  The default route goes via slot 0. */
-static int attach_one(const struct brig_ctx *c, struct container *ct, const char *name,
-		      uint32_t requested, size_t slot, pid_t owner, struct brig_err *e)
+ * owner, and the veth description (no default route yet). */
+static int attach_one(const struct brig_ctx *c, struct container *ct, const struct net_attach *a,
+		      size_t slot, pid_t owner, struct brig_err *e)
 {
 	size_t i = ct->n_nets;
 	struct net_network *n = &ct->nets[i];
 	struct spawn_iface *f = &ct->ifaces[i];
 
-	if (network_load(c, name, n, e) < 0 || network_setup_host(c, n, e) < 0)
+	if (network_load(c, a->name, n, e) < 0 || network_setup_host(c, n, e) < 0)
 		return -e->code;
-	if (network_lease(c, n, ct->id, owner, requested, &f->addr, e) < 0)
+	if (network_lease(c, n, ct->id, owner, a->ip, &f->addr, e) < 0)
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
@@ -373,35 +474,45 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const char
 	memcpy(f->bridge, n->bridge, sizeof(f->bridge));
 	f->mtu = n->mtu;
 	f->prefix = n->prefix;
-	f->gw = slot == 0 ? n->gateway : 0;
-	net_mac_from_ip(f->addr, f->mac);
+	f->gw = 0;
+	if (a->has_mac)
+		memcpy(f->mac, a->mac, sizeof(f->mac));
+	else
+		net_mac_from_ip(f->addr, f->mac);
 	return 0;
+}
+
+/* The default route goes via the gateway of the network with the highest
+ * gw-priority (the first of equals), as in Docker 28; an --internal or
+ * --no-gateway network never provides one.  Returns the index or -1. */
+static int default_route_net(const struct container *ct, const struct net_attach *v)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < ct->n_nets; i++) {
+		if (ct->nets[i].internal || ct->nets[i].no_gateway)
+			continue;
+		if (best < 0 || v[i].gw_priority > v[best].gw_priority)
+			best = (int)i;
+	}
+	return best;
 }
 
 static int attach_networks(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
 {
-	json_t *nets = json_object_get(ct->config, "networks");
-	const char *ip = cfg_str(ct->config, "ip");
-	uint32_t requested = 0;
+	struct net_attach v[MAX_NETS];
+	size_t n = config_nets(ct->config, v);
 	json_t *list = json_array();
+	int gw;
 
-	if (*ip && net_parse_ip(ip, &requested, e) < 0)
-		return brig_err_ctx(e, "--ip");
-	if (json_array_size(nets) == 0) {
-		if (attach_one(c, ct, DEFAULT_NETWORK, requested, 0, getpid(), e) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (attach_one(c, ct, &v[i], i, getpid(), e) < 0)
 			goto fail;
-	}
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		const char *name = json_string_value(json_array_get(nets, i));
-		if (ct->n_nets == MAX_NETS) {
-			brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
-			goto fail;
-		}
-		if (attach_one(c, ct, name, i == 0 ? requested : 0, i, getpid(), e) < 0)
-			goto fail;
-	}
+	gw = default_route_net(ct, v);
+	if (gw >= 0)
+		ct->ifaces[gw].gw = ct->nets[gw].gateway;
 	for (size_t i = 0; i < ct->n_nets; i++)
-		json_array_append_new(list, iface_json(&ct->nets[i], &ct->ifaces[i]));
+		json_array_append_new(list, iface_json(&ct->nets[i], &ct->ifaces[i], &v[i]));
 	json_object_set_new(ct->state, "networks", list);
 	return 0;
 fail:
@@ -411,24 +522,26 @@ fail:
 	return -e->code;
 }
 
-/* resolv.conf: the host's, without loopback resolvers that would not be
- * reachable from the container's own namespace. */
-static char *resolv_text(void)
+/* resolv.conf from the host's, --dns* and whether a network routes out. */
+static char *container_resolv(const struct container *ct)
 {
-	char line[512];
-	size_t len = 0;
-	char *out = NULL;
-	FILE *mem = open_memstream(&out, &len);
-	cleanup_fclose FILE *f = fopen("/etc/resolv.conf", "re");
+	cleanup_free char *host = NULL, **dns = NULL, **search = NULL, **options = NULL;
+	struct resolv_opts o = { 0 };
+	struct brig_err ignore;
+	size_t len;
 
-	if (!mem)
-		return NULL;
-	fputs("# written by brig\n", mem);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "nameserver 127.", 15) != 0 && strncmp(line, "nameserver ::1", 14))
-			fputs(line, mem);
-	fclose(mem);
-	return out;
+	if (read_file("/etc/resolv.conf", &host, &len, &ignore) < 0)
+		host = NULL;
+	for (size_t i = 0; i < ct->n_nets; i++)
+		o.reachable |= !ct->nets[i].internal && !ct->nets[i].no_gateway;
+	/* NULL (not set) differs from empty: only what is set replaces */
+	if (json_object_get(ct->config, "dns"))
+		o.dns = dns = json_strv(json_object_get(ct->config, "dns"), 0);
+	if (json_object_get(ct->config, "dns_search"))
+		o.search = search = json_strv(json_object_get(ct->config, "dns_search"), 0);
+	if (json_object_get(ct->config, "dns_options"))
+		o.options = options = json_strv(json_object_get(ct->config, "dns_options"), 0);
+	return resolv_text(host, &o);
 }
 
 /* ---- cgroup ---- */
@@ -537,6 +650,20 @@ static int record_running(const struct brig_ctx *c, struct container *ct, struct
 	return save_state(c, ct, e);
 }
 
+/* The strings of array a joined by commas into out; empty when they do not
+ * fit (never a cut-off name).  Each was validated when run parsed it. */
+static void join_words(json_t *a, char *out, size_t len)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < json_array_size(a) && off < len; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? "," : "",
+					json_string_value(json_array_get(a, i)) ?: "");
+	if (off >= len)
+		out[0] = '\0';
+}
+
 /* The container as its networks' name registries see it: names, and one
  * address per network from the state's "networks". */
 static void hosts_entry_of(const char *id, json_t *cfg, json_t *st, struct hosts_entry *h)
@@ -552,10 +679,16 @@ static void hosts_entry_of(const char *id, json_t *cfg, json_t *st, struct hosts
 	for (size_t i = 0; i < json_array_size(nets) && h->n_nets < HOSTS_MAX_NETS; i++) {
 		json_t *x = json_array_get(nets, i);
 		h->nets[h->n_nets] = json_string_value(json_object_get(x, "network")) ?: "";
+		join_words(json_object_get(x, "aliases"), h->aliases[h->n_nets],
+			   sizeof(h->aliases[0]));
 		if (net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "",
 				 &h->addrs[h->n_nets], NULL) == 0)
 			h->n_nets++;
 	}
+	/* --add-host NAME:IP is kept as NAME=IP (the registry's spelling) */
+	join_words(json_object_get(cfg, "extra_hosts"), h->extra, sizeof(h->extra));
+	for (char *p = h->extra; (p = strchr(p, ':'));)
+		*p = '=';
 }
 
 /* Leave the name registries of every network in the state. */
@@ -582,7 +715,9 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 
 	if (ct->n_nets == 0)
 		return 0;
-	json_object_set_new(ct->state, "hosts_shared", json_boolean(ct->n_nets == 1));
+	/* --add-host lines are the container's own: a file of its own */
+	json_object_set_new(ct->state, "hosts_shared",
+			    json_boolean(ct->n_nets == 1 && !json_object_get(ct->config, "extra_hosts")));
 	hosts_entry_of(ct->id, ct->config, ct->state, &h);
 	if (h.shared) {
 		hosts_join(c, &h);
@@ -594,7 +729,7 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 			return -e->code;
 		f[n++] = (struct spawn_file){ "/etc/hosts", hosts };
 	}
-	f[n] = (struct spawn_file){ "/etc/resolv.conf", resolv_text() };
+	f[n] = (struct spawn_file){ "/etc/resolv.conf", container_resolv(ct) };
 	if (f[n].content)
 		n++;
 	s->files = f;
@@ -608,7 +743,6 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	char path[4][PATH_MAX];
 	struct spawn_spec s = { 0 };
 	struct spawn_file files[2] = { 0 };
-	json_t *nets = json_object_get(ct->config, "networks");
 	char **argv = json_strv(json_object_get(ct->config, "cmd"), 0);
 	char **sysctls = json_strv(json_object_get(ct->config, "sysctls"), 0);
 	char **env = build_env(ct->config);
@@ -624,9 +758,9 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	s.env = env;
 	s.sysctls = sysctls;
 	if (parse_user(cfg_str(ct->config, "user"), cfg_str(ct->config, "rootfs"), &s, e) < 0 ||
-	    net_mode(c, nets, &s, e) < 0)
+	    net_mode(c, ct->config, &s, e) < 0)
 		goto out;
-	if (is_bridge_mode(nets) && attach_networks(c, ct, e) < 0)
+	if (is_bridge_mode(ct->config) && attach_networks(c, ct, e) < 0)
 		goto out;
 	fill_spec(ct, &s, path);
 	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0)
@@ -707,6 +841,20 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	} else if (save_state(c, ct, &e) < 0) {
 		brig_report(&e);
 	}
+	return code;
+}
+
+int container_start_failed(const struct brig_ctx *c, struct container *ct,
+			   enum spawn_stage stage, int err)
+{
+	int code = spawn_exit_code(stage, err);
+	struct brig_err e;
+
+	if (!ct->created_now || stage != SPAWN_STAGE_SETUP)
+		return container_finish(c, ct, W_EXITCODE(code, 0));
+	destroy_cgroup(ct);
+	if (state_remove(c, ct->id, &e) < 0)
+		brig_report(&e);
 	return code;
 }
 
@@ -963,7 +1111,7 @@ static int load_running(const struct brig_ctx *c, const char *ref, struct contai
 		return -e->code;
 	if (strcmp(container_status(ct->state), "running") != 0)
 		return brig_errf(e, EINVAL, "container %s is not running", ref);
-	if (!is_bridge_mode(json_object_get(ct->config, "networks")))
+	if (!is_bridge_mode(ct->config))
 		return brig_errf(e, EINVAL, "container %s does not use bridge networks", ref);
 	ct->pid = (pid_t)json_integer_value(json_object_get(ct->state, "pid"));
 	return 0;
@@ -973,8 +1121,8 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		      const char *ip, struct brig_err *e)
 {
 	struct container ct;
+	struct net_attach a = { 0 };
 	json_t *nets;
-	uint32_t requested = 0;
 	size_t ignore;
 	int slot, r = -1;
 	pid_t owner;
@@ -987,8 +1135,9 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		brig_errf(e, EEXIST, "container %s is already on network %s", ref, net);
 		goto out;
 	}
-	if ((ip && net_parse_ip(ip, &requested, e) < 0) || (slot = free_slot(nets, e)) < 0 ||
-	    attach_one(c, &ct, net, requested, (size_t)slot, owner, e) < 0)
+	snprintf(a.name, sizeof(a.name), "%s", net);
+	if ((ip && net_parse_ip(ip, &a.ip, e) < 0) || (slot = free_slot(nets, e)) < 0 ||
+	    attach_one(c, &ct, &a, (size_t)slot, owner, e) < 0)
 		goto out;
 	if (net_veth_create(ct.ifaces[0].host_if, ct.ifaces[0].peer_if, ct.ifaces[0].bridge,
 			    ct.ifaces[0].mtu, ct.pid, e) < 0 ||
@@ -996,7 +1145,7 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		release_networks(c, &ct, true);
 		goto out;
 	}
-	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0]));
+	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0], &a));
 	/* on two networks, one network's shared hosts file no longer fits */
 	if (json_is_true(json_object_get(ct.state, "hosts_shared"))) {
 		if (hosts_unshare(ct.pid, e) < 0)

@@ -9,6 +9,7 @@
 #include "brig.h"
 #include "cgroup.h"
 #include "net.h"
+#include "netspec.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -16,9 +17,12 @@
 
 /* What `brig run` asked for, validated. */
 struct run_opts {
-	const char *name, *hostname, *workdir, *user, *image, *ip, *cgroup_parent;
-	char **env, **nets, **sysctls, **argv;
-	size_t n_env, n_nets, n_sysctls;
+	const char *name, *hostname, *workdir, *user, *image, *ip, *mac, *cgroup_parent;
+	const char *entrypoint; /* NULL: none given */
+	char **env, **sysctls, **argv, **dns, **dns_search, **dns_opts, **add_hosts;
+	size_t n_env, n_sysctls, n_dns, n_dns_search, n_dns_opts, n_add_hosts;
+	struct net_attach nets[MAX_NETS]; /* the first: eth0; none given: "bridge" */
+	size_t n_nets;
 	uint64_t cap_add, cap_drop;
 	bool rm, detach, interactive, tty, init, privileged;
 	struct cgroup_limits limits;
@@ -41,6 +45,7 @@ struct container {
 	int stdio[3];
 	unsigned short rows, cols;
 	int pty_master; /* set by container_start when config says tty */
+	bool created_now; /* by this `run`: a refused start leaves no record */
 };
 
 /* Validate opts, resolve the image, and create the record and its
@@ -58,6 +63,13 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
  * veths and the cgroup, and remove the record when it was run with --rm.
  * Returns the exit status per the contract. */
 int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus);
+
+/* After container_start failed: for a container this `run` created and
+ * brig's own setup refused (stage SETUP: bad input, a taken address), remove
+ * the record, so a refused run leaves nothing; otherwise record the failure
+ * as container_finish does.  Returns the exit status per the contract. */
+int container_start_failed(const struct brig_ctx *c, struct container *ct,
+			   enum spawn_stage stage, int err);
 
 /* Remove a stopped container's record, releasing anything it still holds
  * (leases, veths, cgroup).  Waits, bounded, for a process being killed. */

@@ -25,6 +25,7 @@ struct member {
 	int pid;
 	char addr[16], name[64], host[64];
 	char nets[HOSTS_MAX_NETS * 64];
+	char aliases[256], extra[1024]; /* "" when none ("-" on disk) */
 };
 
 struct registry {
@@ -51,7 +52,7 @@ static int reg_path(const struct brig_ctx *c, const char *net, const char *suffi
 static int reg_read(const struct brig_ctx *c, const char *net, struct registry *r,
 		    struct brig_err *e)
 {
-	char path[PATH_MAX], line[1024];
+	char path[PATH_MAX], line[4096];
 	cleanup_fclose FILE *f = NULL;
 
 	memset(r, 0, sizeof(*r));
@@ -61,10 +62,14 @@ static int reg_read(const struct brig_ctx *c, const char *net, struct registry *
 	if (!(f = fopen(path, "re")))
 		return errno == ENOENT ? 0 : brig_errno(e, "open %s", path);
 	while (fgets(line, sizeof(line), f)) {
-		struct member m;
-		if (sscanf(line, "%64s %1s %d %15s %63s %63s %511s", m.id, m.mode, &m.pid, m.addr,
-			   m.name, m.host, m.nets) != 7)
+		struct member m = { .aliases = "-", .extra = "-" };
+		if (sscanf(line, "%64s %1s %d %15s %63s %63s %511s %255s %1023s", m.id, m.mode, &m.pid,
+			   m.addr, m.name, m.host, m.nets, m.aliases, m.extra) < 7)
 			continue;
+		if (!strcmp(m.aliases, "-"))
+			m.aliases[0] = '\0';
+		if (!strcmp(m.extra, "-"))
+			m.extra[0] = '\0';
 		struct member *v = realloc(r->v, (r->n + 1) * sizeof(*v));
 		if (!v)
 			return brig_errf(e, ENOMEM, "hosts registry of %s: out of memory", net);
@@ -85,8 +90,8 @@ static int reg_write(const struct brig_ctx *c, const struct registry *r, struct 
 		return brig_errno(e, "hosts registry of %s", r->net);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct member *m = &r->v[i];
-		fprintf(mem, "%s %s %d %s %s %s %s\n", m->id, m->mode, m->pid, m->addr, m->name,
-			m->host, m->nets);
+		fprintf(mem, "%s %s %d %s %s %s %s %s %s\n", m->id, m->mode, m->pid, m->addr, m->name,
+			m->host, m->nets, *m->aliases ? m->aliases : "-", *m->extra ? m->extra : "-");
 	}
 	if (fclose(mem) != 0)
 		return brig_errno(e, "hosts registry of %s", r->net);
@@ -131,12 +136,33 @@ static void cache_free(struct cache *k)
 		free(k->regs[i].v);
 }
 
+/* "ADDR NAME [HOSTNAME] [ALIAS...]" */
 static void member_line(FILE *out, const struct member *m)
 {
+	char aliases[sizeof(m->aliases)];
+
 	fprintf(out, "%s\t%s", m->addr, m->name);
 	if (strcmp(m->host, m->name))
 		fprintf(out, " %s", m->host);
+	snprintf(aliases, sizeof(aliases), "%s", m->aliases);
+	for (char *save, *a = strtok_r(aliases, ",", &save); a; a = strtok_r(NULL, ",", &save))
+		fprintf(out, " %s", a);
 	fputc('\n', out);
+}
+
+/* The member's own --add-host lines, "NAME=IP,..." as "IP\tNAME". */
+static void extra_lines(FILE *out, const char *extra)
+{
+	char list[1024];
+
+	snprintf(list, sizeof(list), "%s", extra);
+	for (char *save, *kv = strtok_r(list, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		if (eq) {
+			*eq = '\0';
+			fprintf(out, "%s\t%s\n", eq + 1, kv);
+		}
+	}
 }
 
 /* The members of every network in the comma-separated list nets, except
@@ -174,6 +200,8 @@ static void entry_member(const struct hosts_entry *h, size_t i, struct member *m
 	snprintf(m->name, sizeof(m->name), "%s", h->name);
 	snprintf(m->host, sizeof(m->host), "%s", h->hostname);
 	nets_list(h, m->nets, sizeof(m->nets));
+	snprintf(m->aliases, sizeof(m->aliases), "%s", h->aliases[i]);
+	snprintf(m->extra, sizeof(m->extra), "%s", h->extra);
 }
 
 int hosts_text(const struct brig_ctx *c, const struct hosts_entry *h, char **out,
@@ -192,6 +220,7 @@ int hosts_text(const struct brig_ctx *c, const struct hosts_entry *h, char **out
 		member_line(mem, &self);
 	}
 	members_of(c, &k, self.nets, h->id, mem);
+	extra_lines(mem, h->extra);
 	cache_free(&k);
 	if (fclose(mem) != 0)
 		return brig_errno(e, "hosts file");
@@ -256,6 +285,25 @@ static void write_shared(const struct brig_ctx *c, struct cache *k, const char *
 	write_in_place(fd, text, len);
 }
 
+/* A private member's file: the common text, then its own extra lines. */
+static void write_member(const struct member *m, const char *text, size_t len)
+{
+	cleanup_free char *own = NULL;
+	size_t own_len = 0;
+	FILE *mem;
+
+	if (!*m->extra) {
+		write_hosts(m->pid, text, len);
+		return;
+	}
+	if (!(mem = open_memstream(&own, &own_len)))
+		return;
+	fwrite(text, 1, len, mem);
+	extra_lines(mem, m->extra);
+	if (fclose(mem) == 0)
+		write_hosts(m->pid, own, own_len);
+}
+
 /* Rewrite /etc/hosts of every member of r.  Members usually share their
  * list of networks, so the text is built once per distinct list. */
 static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
@@ -280,7 +328,7 @@ static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
 			fclose(mem);
 			snprintf(nets, sizeof(nets), "%s", r->v[i].nets);
 		}
-		write_hosts(r->v[i].pid, text, len);
+		write_member(&r->v[i], text, len);
 	}
 	free(text);
 	cache_free(&k);

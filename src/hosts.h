@@ -3,7 +3,9 @@
  * or leaves.
  *
  * Each network has a registry, <runroot>/hosts/<network>, one line per
- * running member: "<id> <s|p> <pid> <address> <name> <hostname> <nets>".
+ * running member: "<id> <s|p> <pid> <address> <name> <hostname> <nets>
+ * <aliases> <extra>" (the last two comma-separated or "-": the member's
+ * aliases on that network, and its own --add-host lines NAME=IP).
  * Joining or leaving rewrites the registry under a per-network flock, then
  * the hosts files: a container started on one network ("s") has the
  * network's shared file <runroot>/hosts/<network>.hosts bound read-only on
@@ -31,6 +33,9 @@ struct hosts_entry {
 	size_t n_nets;
 	const char *nets[HOSTS_MAX_NETS];
 	uint32_t addrs[HOSTS_MAX_NETS]; /* address on each network */
+	char aliases[HOSTS_MAX_NETS][256]; /* per network, comma-separated */
+	char extra[1024]; /* --add-host lines as NAME=IP,...; only in its own
+			   * file, so a member with any is never shared */
 };
 
 /* The /etc/hosts text for h (not yet registered): localhost, h itself, and

@@ -61,12 +61,13 @@ int main(int argc, char **argv)
 	int opt;
 
 	brig_argv = argv;
+	opterr = 0; /* every command reports a bad option in one line of its own */
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.root = optarg; break;
 		case 'R': c.runroot = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_BRIG;
+		default: return brig_fail("%s (see 'brig --help')", brig_bad_option(argv));
 		}
 	}
 	if (optind >= argc) {

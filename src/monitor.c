@@ -174,7 +174,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 		report(report_fd, &r);
-		container_finish(c, ct, W_EXITCODE(spawn_exit_code(stage, e.code), 0));
+		container_start_failed(c, ct, stage, e.code);
 		_exit(0);
 	}
 	if (pipefd[1] >= 0)

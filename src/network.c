@@ -39,14 +39,15 @@ static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
 	const char *gw = json_string_value(json_object_get(j, "gateway"));
 
 	memset(n, 0, sizeof(*n));
-	if (!name || !bridge || !subnet || !gw)
+	n->no_gateway = json_is_true(json_object_get(j, "no_gateway"));
+	if (!name || !bridge || !subnet || (!gw && !n->no_gateway))
 		return brig_errf(e, EINVAL, "network definition: missing fields");
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(n->bridge, sizeof(n->bridge), "%s", bridge);
 	n->mtu = (int)json_integer_value(json_object_get(j, "mtu"));
 	n->internal = json_is_true(json_object_get(j, "internal"));
 	if (net_parse_cidr(subnet, &n->subnet, &n->prefix, e) < 0 ||
-	    net_parse_ip(gw, &n->gateway, e) < 0)
+	    (!n->no_gateway && net_parse_ip(gw, &n->gateway, e) < 0))
 		return brig_err_ctx(e, "network %s", name);
 	return 0;
 }
@@ -56,9 +57,9 @@ static json_t *to_json(const struct net_network *n)
 	char subnet[32], gw[16];
 
 	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(n->subnet, gw), n->prefix);
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b}", "name", n->name, "bridge", n->bridge,
-			 "subnet", subnet, "gateway", net_ip_str(n->gateway, gw), "mtu", n->mtu,
-			 "internal", n->internal);
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b}", "name", n->name, "bridge", n->bridge,
+			 "subnet", subnet, "gateway", n->no_gateway ? "" : net_ip_str(n->gateway, gw),
+			 "mtu", n->mtu, "internal", n->internal, "no_gateway", n->no_gateway);
 }
 
 static int store(const struct brig_ctx *c, const struct net_network *n, struct brig_err *e)

@@ -1,6 +1,8 @@
 /* report.c - the only place brig prints an error: "brig: what: why". */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "brig.h"
 
@@ -19,6 +21,24 @@ int brig_fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_BRIG;
+}
+
+const char *brig_bad_option(char *const *argv)
+{
+	static char buf[96];
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	int len = (int)strcspn(arg, "=");
+
+	/* With opterr = 0, getopt_long leaves optopt 0 for an unknown long
+	 * option and the option's value when its argument is missing; for a
+	 * short option it is the letter either way. */
+	if (strncmp(arg, "--", 2) == 0 && optopt == 0)
+		snprintf(buf, sizeof(buf), "unknown option '%.*s'", len, arg);
+	else if (strncmp(arg, "--", 2) == 0)
+		snprintf(buf, sizeof(buf), "option '%.*s' needs a value", len, arg);
+	else
+		snprintf(buf, sizeof(buf), "invalid option '-%c' or missing value", optopt);
+	return buf;
 }
 
 char **brig_argv;

@@ -433,7 +433,7 @@ const char *human_size(int64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-const char *human_ago(int64_t when, char *buf, size_t len)
+const char *human_duration(int64_t when, char *buf, size_t len)
 {
 	static const struct {
 		int64_t secs;
@@ -449,20 +449,30 @@ const char *human_ago(int64_t when, char *buf, size_t len)
 	int64_t d = now_ns() / 1000000000 - when;
 
 	if (d < 1) {
-		snprintf(buf, len, "Less than a second ago");
+		snprintf(buf, len, "Less than a second");
 		return buf;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		if (d >= steps[i].secs) {
 			int64_t n = d / steps[i].secs;
 			if (n == 1)
-				snprintf(buf, len, "%s ago", steps[i].one);
+				snprintf(buf, len, "%s", steps[i].one);
 			else
-				snprintf(buf, len, "%" PRId64 " %s ago", n, steps[i].many);
+				snprintf(buf, len, "%" PRId64 " %s", n, steps[i].many);
 			return buf;
 		}
 	}
-	snprintf(buf, len, "%" PRId64 " second%s ago", d, d == 1 ? "" : "s");
+	snprintf(buf, len, "%" PRId64 " second%s", d, d == 1 ? "" : "s");
+	return buf;
+}
+
+const char *human_ago(int64_t when, char *buf, size_t len)
+{
+	size_t n;
+
+	human_duration(when, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, " ago");
 	return buf;
 }
 

@@ -60,6 +60,9 @@ const char *human_size(int64_t bytes, char *buf, size_t len);
 /* "5 seconds ago" style, from a unix time. */
 const char *human_ago(int64_t when, char *buf, size_t len);
 
+/* The time since a unix time, "5 seconds" ("Up 5 seconds" in ps). */
+const char *human_duration(int64_t when, char *buf, size_t len);
+
 /* Current time in nanoseconds (CLOCK_REALTIME) and RFC 3339 formatting. */
 int64_t now_ns(void);
 const char *rfc3339(int64_t ns, char *buf, size_t len);

@@ -15,6 +15,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "net.h"
@@ -24,6 +25,8 @@ struct seen {
 	int masq, drop, accept, ct;
 	char chains[4][32];
 	int rules_post, rules_fwd;
+	int newset, set_elems, lookup_inv; /* the set of bridges, its uses */
+	char elems[8][16];
 };
 
 static void count_exprs(const struct nftnl_rule *r, struct seen *s)
@@ -39,6 +42,10 @@ static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 			s->masq++;
 		else if (strcmp(name, "ct") == 0)
 			s->ct++;
+		else if (strcmp(name, "lookup") == 0) {
+			assert_string_equal(nftnl_expr_get_str(x, NFTNL_EXPR_LOOKUP_SET), "bridges");
+			s->lookup_inv += nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) == NFT_LOOKUP_F_INV;
+		}
 		else if (strcmp(name, "immediate") == 0) {
 			uint32_t v = nftnl_expr_get_u32(x, NFTNL_EXPR_IMM_VERDICT);
 
@@ -47,6 +54,31 @@ static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 		}
 	}
 	nftnl_expr_iter_destroy(it);
+}
+
+/* The set's elements, read straight from the attributes:
+ * ELEMENTS { LIST_ELEM { KEY { DATA_VALUE "name" } } ... } */
+static void parse_elems(const struct nlmsghdr *nlh, struct seen *s)
+{
+	const struct nlattr *list, *elem, *key, *val;
+
+	mnl_attr_for_each(list, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(list) == NFTA_SET_ELEM_LIST_SET)
+			assert_string_equal(mnl_attr_get_str(list), "bridges");
+		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
+			continue;
+		mnl_attr_for_each_nested(elem, list) {
+			mnl_attr_for_each_nested(key, elem) {
+				if (mnl_attr_get_type(key) != NFTA_SET_ELEM_KEY)
+					continue;
+				mnl_attr_for_each_nested(val, key) {
+					assert_int_equal(mnl_attr_get_payload_len(val), 16);
+					snprintf(s->elems[s->set_elems++ & 7], 16, "%s",
+						 (const char *)mnl_attr_get_payload(val));
+				}
+			}
+		}
+	}
 }
 
 static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
@@ -94,6 +126,17 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 		count_exprs(r, s);
 		nftnl_rule_free(r);
 		s->newrule++;
+	} else if (type == NFT_MSG_NEWSET) {
+		struct nftnl_set *set = nftnl_set_alloc();
+
+		assert_int_equal(nftnl_set_nlmsg_parse(nlh, set), 0);
+		assert_string_equal(nftnl_set_get_str(set, NFTNL_SET_NAME), "bridges");
+		assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), 41); /* ifname */
+		assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN), 16);
+		nftnl_set_free(set);
+		s->newset++;
+	} else if (type == NFT_MSG_NEWSETELEM) {
+		parse_elems(nlh, s);
 	} else {
 		fail_msg("unexpected message type %u", type);
 	}
@@ -159,7 +202,32 @@ static void two_networks(void **state)
 	assert_int_equal(s.drop, 4);
 	assert_int_equal(s.accept, 4);
 	assert_int_equal(s.ct, 1);
-	assert_int_equal(nmsg, 3 + 2 + 9);
+	/* the set names both bridges; masquerade skips every one of them */
+	assert_int_equal(s.newset, 1);
+	assert_int_equal(s.set_elems, 2);
+	assert_string_equal(s.elems[0], "br0");
+	assert_string_equal(s.elems[1], "brlab");
+	assert_int_equal(s.lookup_inv, 1);
+	assert_int_equal(nmsg, 3 + 2 + 2 + 9);
+}
+
+/* A --no-gateway network: no masquerade, no forwarding off the bridge,
+ * but its bridge is in the set (traffic routed onto it keeps its source). */
+static void no_gateway_network(void **state)
+{
+	struct net_network nets[2] = {
+		{ .name = "bridge", .bridge = "br0", .subnet = 0x0a580000, .prefix = 16 },
+		{ .name = "l2", .bridge = "brl2", .subnet = 0x0a590000, .prefix = 24,
+		  .no_gateway = true },
+	};
+	unsigned nmsg;
+	struct seen s = build_parse(nets, 2, &nmsg);
+
+	(void)state;
+	assert_int_equal(s.masq, 1);
+	assert_int_equal(s.set_elems, 2);
+	assert_string_equal(s.elems[1], "brl2");
+	assert_int_equal(s.drop, 4);
 }
 
 static void many_networks(void **state)
@@ -180,7 +248,9 @@ static void many_networks(void **state)
 	s = build_parse(nets, count, &nmsg);
 	assert_int_equal(s.masq, (int)count);
 	assert_int_equal(s.rules_fwd, (int)(count + count * (count - 1) + 2 * count));
-	assert_int_equal(s.newrule + 5, (int)nmsg);
+	assert_int_equal(s.newrule + 7, (int)nmsg);
+	assert_int_equal(s.set_elems, (int)count);
+	assert_int_equal(s.lookup_inv, (int)count);
 	free(nets);
 }
 
@@ -203,6 +273,7 @@ int main(void)
 		cmocka_unit_test(empty_deletes_table),
 		cmocka_unit_test(two_networks),
 		cmocka_unit_test(many_networks),
+		cmocka_unit_test(no_gateway_network),
 		cmocka_unit_test(refuses_bad_input),
 	};
 
