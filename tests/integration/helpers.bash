@@ -141,7 +141,8 @@ wait_for() {
 alive() {
 	local state
 	state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$state" ] && [ "$state" != Z ]
+	[ -n "$state" ] || return 1
+	[ "$state" != Z ]
 }
 
 not_alive() { ! alive "$1"; }

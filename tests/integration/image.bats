@@ -18,7 +18,10 @@ teardown() {
 	[ "$status" -eq 0 ]
 	echo "$output"
 	# A header naming the columns, then the image.
-	[[ ${lines[0]^^} == *NAME* && ${lines[0]^^} == *ID* && ${lines[0]^^} == *SIZE* && ${lines[0]^^} == *CREATED* ]]
+	[[ ${lines[0]^^} == *NAME* ]]
+	[[ ${lines[0]^^} == *ID* ]]
+	[[ ${lines[0]^^} == *SIZE* ]]
+	[[ ${lines[0]^^} == *CREATED* ]]
 	[[ ${lines[1]} == busybox* ]]
 	[ -d "$ROOT/images/by-id" ]
 	[ -s "$ROOT/images/busybox.json" ]
@@ -158,7 +161,10 @@ PY
 	run --separate-stderr brig image import "$evil" evil
 	echo "status $status; stderr: $stderr"
 	# Refused (125), or contained with a warning.
-	[ "$status" -eq 125 ] || { [ "$status" -eq 0 ] && [ -n "$stderr" ]; }
+	if [ "$status" -ne 125 ]; then
+		[ "$status" -eq 0 ]
+		[ -n "$stderr" ]
+	fi
 
 	local leaks=() f
 	for f in /tmp/escape-$tag /tmp/abs-$tag /tmp/pwned-$tag /tmp/pwned2-$tag \

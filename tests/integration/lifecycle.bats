@@ -37,9 +37,10 @@ brun() {
 cgroup_parent_dirs() {
 	local d
 	for d in /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP"; do
-		[ -d "$d" ] && echo "$d"
+		if [ -d "$d" ]; then
+			echo "$d"
+		fi
 	done
-	return 0
 }
 
 # cgroup_children: container cgroups left under $CGP (any hierarchy).
@@ -554,7 +555,7 @@ print(get("address", "ipaddress"), get("prefix", "ipprefixlen", "prefixlen"),
 	echo "$output"
 	[[ ${lines[0]} == STAT* ]]
 	# No zombies, no orphan left.
-	! awk 'NR > 1 { print $1 }' <<<"$output" | grep -q '^Z'
+	! awk 'NR > 1 { print $1 }' <<<"$output" | grep -q '^Z' || false
 	[[ $output != *sleep* ]]
 	# PID 1 is the init.
 	awk '$2 == 1 { print $3 }' <<<"$output" | grep -qx brig-init
@@ -611,7 +612,8 @@ crash_monitor() {
 	pid=$(container_pid "$1")
 	alive "$pid"
 	mon=$(awk '{ print $4 }' "/proc/$pid/stat")
-	[ -n "$mon" ] && [ "$mon" -gt 1 ]
+	[ -n "$mon" ]
+	[ "$mon" -gt 1 ]
 	kill -KILL "$mon"
 	wait_for 10 not_alive "$mon"
 	# The container does not outlive its monitor (it is not left running

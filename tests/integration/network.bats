@@ -121,8 +121,8 @@ uplink_up() {
 }
 
 uplink_ready() {
-	alive "$UPLINK_PID" &&
-		! [ "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ]
+	alive "$UPLINK_PID" || return 1
+	[ ! "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ]
 }
 
 sb_fetch_is() {
@@ -213,7 +213,9 @@ bridge_mac() { sb_sysfs class/net/br0/address; }
 	local a b c
 	a=$(ct_net alpha address)
 	b=$(ct_net beta address)
-	[[ $a == 10.88.* ]] && [[ $b == 10.88.* ]] && [ "$a" != "$b" ]
+	[[ $a == 10.88.* ]]
+	[[ $b == 10.88.* ]]
+	[ "$a" != "$b" ]
 
 	run brig exec alpha ping -c 1 -W 2 "$b"
 	[ "$status" -eq 0 ]

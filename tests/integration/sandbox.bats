@@ -22,11 +22,11 @@ teardown() {
 
 @test "sandbox: links, mounts and hostname made inside stay inside" {
 	sb ip link add sbt0 type veth peer name sbt1
-	! ip link show sbt0 >/dev/null 2>&1
+	! ip link show sbt0 >/dev/null 2>&1 || false
 	mkdir "$BATS_TEST_TMPDIR/m"
 	sb mount -t tmpfs sbtest "$BATS_TEST_TMPDIR/m"
 	sb grep -q " $BATS_TEST_TMPDIR/m " /proc/self/mountinfo
-	! grep -q " $BATS_TEST_TMPDIR/m " /proc/self/mountinfo
+	! grep -q " $BATS_TEST_TMPDIR/m " /proc/self/mountinfo || false
 	local host
 	host=$(hostname)
 	sb hostname sandbox-test
@@ -58,7 +58,7 @@ teardown() {
 	done
 	"$SANDBOX" destroy "$SB2"
 	for p in $pids $holder; do
-		! alive "$p"
+		not_alive "$p"
 	done
 	[ ! -e "$SB2/holder.pid" ]
 }

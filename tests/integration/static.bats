@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Source checks: the engine never shells out (DESIGN.md, "Libraries").
+# Source checks: the engine never shells out (DESIGN.md, "Libraries"); every
+# bats assertion can fail (tests/lint-bats.py).
 
 load helpers
 
@@ -66,4 +67,56 @@ PY
 	run shellcheck "$REPO"/scripts/*.sh "$REPO"/tests/run.sh "$REPO"/.ci/run
 	echo "$output"
 	[ "$status" -eq 0 ]
+}
+
+# ---- bats assertions -------------------------------------------------------
+# errexit ignores every command of an `a && b` list but the last, and any
+# `! cmd`: such a line in a test never fails it (tests/lint-bats.py).
+
+lint_bats() {
+	python3 "$REPO/tests/lint-bats.py" "$@"
+}
+
+@test "static: every assertion in the bats suites can fail (no && chain, no bare !)" {
+	run lint_bats "$REPO"/tests/integration/*.bats "$REPO"/tests/integration/helpers.bash
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "static: the bats lint flags && chains and bare !, not conditions, strings or heredocs" {
+	local f=$BATS_TEST_TMPDIR/sample.bats
+	# A function, not an @test: bats turns every @test line into a test,
+	# even inside a heredoc.
+	cat >"$f" <<-'EOF'
+		sample() {
+			run true
+			[ "$status" -eq 0 ] && [ -z "$output" ]
+			! grep -q x /dev/null
+			! grep -q x /dev/null || false
+			run ! grep -q x /dev/null
+			if [ -n "$x" ] && [ -n "$y" ]; then
+				echo "a && b"
+			fi
+			while [ -n "$x" ] && false; do :; done
+			if true; then false && true; fi
+			sh -c 'true &&
+				! false'
+			x=$(true && echo "$(false && true)")
+			cat <<-X
+				a && b
+				! c
+			X
+			# a && b, ! c
+			! false &&
+				true
+			[ "$status" -eq 1 ] || { [ "$status" -eq 0 ] && true; }
+			[[ -n $x && -n $y ]]
+		}
+		not_alive() { ! alive "$1"; }
+	EOF
+	run lint_bats "$f"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$(cut -d: -f2 <<<"$output" | tr '\n' ' ')" = "3 4 11 20 22 23 " ]
 }

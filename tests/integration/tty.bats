@@ -34,7 +34,9 @@ teardown() {
 	sandbox_teardown
 	local d
 	for d in /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+		if [ -d "$d" ]; then
+			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+		fi
 	done
 	return 0
 }
@@ -60,7 +62,10 @@ pane() { tmx capture-pane -p -J -t t -S -200; }
 pane_has() { pane | grep -Eq -- "$1"; }
 
 # type_line TEXT: type TEXT and Enter into the pane.
-type_line() { tmx send-keys -t t -l -- "$1" && tmx send-keys -t t Enter; }
+type_line() {
+	tmx send-keys -t t -l -- "$1"
+	tmx send-keys -t t Enter
+}
 
 # pane_size: "ROWS COLS" of the pane (what stty size must say).
 pane_size() { tmx display-message -p -t t '#{pane_height} #{pane_width}'; }
@@ -119,7 +124,7 @@ finish_brig() {
 	tmx send-keys -t t C-c
 	type_line 'echo "R=$? A=$((40 + 2))"'
 	wait_for 10 pane_has '^R=130 A=42$'
-	! runs_sleep tty1
+	! runs_sleep tty1 || false
 
 	type_line 'exit 5'
 	finish_brig 5
