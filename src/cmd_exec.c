@@ -1,8 +1,9 @@
-/* cmd_exec.c - brig exec [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]
+/* cmd_exec.c - brig exec [-d] [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]
  *
  * Joins every namespace of the container and its cgroup, then forks (the
  * pid namespace applies to children) and runs the command with the
- * container's environment, identity and capabilities. */
+ * container's environment, identity and capabilities.  With -d, brig
+ * returns once the command was exec'd. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
@@ -18,7 +19,7 @@
 #include "state.h"
 
 struct exec_opts {
-	bool interactive, tty;
+	bool interactive, tty, detach;
 	const char *user, *workdir;
 	char **env;
 	size_t n_env;
@@ -76,17 +77,36 @@ static int open_exec_pty(int *master, int *slave, struct brig_err *e)
 	return pty_open(master, slave, rows, cols, e);
 }
 
-static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, bool keep_stdin,
+/* exec -d: no terminal, no input, output dropped (Docker's exec -d), in a
+ * session of its own; once brig exits it is the container's init's child. */
+static int detach_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || setsid() < 0)
+		return -1;
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(null, fd) < 0)
+			return -1;
+	return 0;
+}
+
+static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, const struct exec_opts *o,
 					    int report)
 {
 	struct brig_err e;
 
+	if (o->detach && detach_stdio() < 0) {
+		brig_errno(&e, "exec -d: detach from the terminal");
+		(void)!write(report, &e, sizeof(e));
+		_exit(EXIT_BRIG);
+	}
 	if (slave >= 0) {
 		if (pty_attach_stdio(slave, &e) < 0) {
 			(void)!write(report, &e, sizeof(e));
 			_exit(EXIT_BRIG);
 		}
-	} else if (!keep_stdin) {
+	} else if (!o->interactive) {
 		/* without -i the command gets no input, as in Docker */
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
@@ -132,7 +152,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		child(&s, slave, o->interactive, rep[1]);
+		child(&s, slave, o, rep[1]);
 	close(rep[1]);
 	if (slave >= 0)
 		close(slave);
@@ -142,9 +162,16 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 		json_decref(cfg);
 		return brig_errno(e, "fork");
 	}
-	if (read(rep[0], e, sizeof(*e)) == (ssize_t)sizeof(*e))
+	/* EOF: the command was exec'd (the pipe is CLOEXEC) */
+	bool failed = read(rep[0], e, sizeof(*e)) == (ssize_t)sizeof(*e);
+	if (failed)
 		brig_report(e);
 	close(rep[0]);
+	if (o->detach && !failed) {
+		container_env_free(env);
+		json_decref(cfg);
+		return 0;
+	}
 	if (master >= 0) {
 		if (o->interactive)
 			pty_raw(STDIN_FILENO);
@@ -162,6 +189,7 @@ int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
+		{ "detach", no_argument, NULL, 'd' },
 		{ "env", required_argument, NULL, 'e' },   { "workdir", required_argument, NULL, 'w' },
 		{ "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -171,9 +199,10 @@ int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+ite:w:u:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+dite:w:u:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': o.interactive = true; break;
+		case 'd': o.detach = true; break;
 		case 't': o.tty = true; break;
 		case 'w': o.workdir = optarg; break;
 		case 'u': o.user = optarg; break;
@@ -186,13 +215,16 @@ int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 			break;
 		}
 		case 'h':
-			puts("usage: brig exec [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]");
+			puts("usage: brig exec [-d] [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]\n"
+			     "  -d  run in the background (no input, output dropped)");
 			return 0;
 		default: return brig_fail("exec: %s (see 'brig exec --help')", brig_bad_option(argv));
 		}
 	}
 	if (argc - optind < 2)
 		return brig_fail("exec: expected NAME and CMD");
+	if (o.detach && (o.interactive || o.tty))
+		return brig_fail("exec: -d cannot be combined with -i or -t");
 	code = run_exec(c, argv[optind], argv + optind + 1, &o, &e);
 	if (code < 0) {
 		brig_report(&e);

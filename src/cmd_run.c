@@ -338,33 +338,15 @@ static void forward_signals(pid_t pid)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
-/* -d: fork the monitor, wait for its word that the command started. */
+/* -d: the monitor runs it; print the id once the command started. */
 static int run_detached(struct brig_ctx *c, struct container *ct)
 {
-	struct monitor_report r = { 0 };
-	int p[2];
-	pid_t mon;
+	struct brig_err e;
+	int code;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return brig_fail("run: pipe: %s", strerror(errno));
-	fflush(NULL);
-	mon = fork();
-	if (mon < 0)
-		return brig_fail("run: fork monitor: %s", strerror(errno));
-	if (mon == 0) {
-		close(p[0]);
-		monitor_main(c, ct, p[1]);
-	}
-	close(p[1]);
-	if (read(p[0], &r, sizeof(r)) != (ssize_t)sizeof(r)) {
-		close(p[0]);
-		return brig_fail("run: the monitor of %.12s died before starting it", ct->id);
-	}
-	close(p[0]);
-	if (!r.ok) {
-		fprintf(stderr, "brig: %s\n", r.msg);
-		container_wait(mon); /* it records the failure; then state is final */
-		return spawn_exit_code((enum spawn_stage)r.stage, r.code);
+	if (monitor_launch(c, ct, &code, &e) < 0) {
+		brig_report(&e);
+		return code;
 	}
 	puts(ct->id);
 	return 0;

@@ -35,50 +35,6 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait until the record is final (its owner has finished it); a crashed
- * owner's record is reconciled on the way. */
-static bool wait_exited(const struct brig_ctx *c, const char *id, int64_t deadline_ms)
-{
-	do {
-		json_t *st = NULL;
-		struct brig_err e;
-		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(st);
-		bool crashed = done && st && !strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running");
-		json_decref(st);
-		if (crashed)
-			container_gc(c, &e);
-		if (done)
-			return true;
-		usleep(5000);
-	} while (now_ms() < deadline_ms);
-	return false;
-}
-
-static int stop_one(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e)
-{
-	char id[BRIG_ID_LEN + 1];
-	pid_t pid;
-	int r = container_find(c, ref, id, &pid, e);
-
-	if (r <= 0)
-		return r;
-	kill(pid, SIGTERM);
-	if (!wait_exited(c, id, now_ms() + (int64_t)timeout * 1000)) {
-		kill(pid, SIGKILL);
-		if (!wait_exited(c, id, now_ms() + 10000))
-			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
-	}
-	return 0;
-}
-
 int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -105,7 +61,7 @@ int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 	if (optind >= argc)
 		return brig_fail("stop: missing container name");
 	for (int i = optind; i < argc; i++) {
-		if (stop_one(c, argv[i], (int)timeout, &e) < 0) {
+		if (container_stop(c, argv[i], (int)timeout, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		} else {
@@ -174,7 +130,7 @@ int cmd_wait(struct brig_ctx *c, int argc, char **argv)
 			code = EXIT_BRIG;
 			continue;
 		}
-		while (!wait_exited(c, id, now_ms() + 60000))
+		while (!container_wait_settled(c, id, 60000))
 			;
 		if (state_load(c, id, NULL, &st, &e) < 0) {
 			brig_report(&e);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -198,6 +199,8 @@ void container_free(struct container *ct)
 {
 	json_decref(ct->config);
 	json_decref(ct->state);
+	json_decref(ct->prev_state);
+	ct->prev_state = NULL;
 	if (ct->cg)
 		cgroup_free(ct->cg);
 	ct->config = ct->state = NULL;
@@ -453,6 +456,33 @@ static void veth_name(char out[16], char kind, const char *id, size_t i)
 	out[15] = '\0';
 }
 
+/* The address this container had on network n in its last run, or 0. */
+static uint32_t previous_address(const struct container *ct, const char *net)
+{
+	json_t *nets = json_object_get(ct->prev_state, "networks");
+	uint32_t addr = 0;
+
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		json_t *x = json_array_get(nets, i);
+		if (!strcmp(cfg_str(x, "network"), net))
+			net_parse_ip(cfg_str(x, "address"), &addr, NULL);
+	}
+	return addr;
+}
+
+/* The static address when asked for; on a start again, the address it had
+ * when still free (else any). */
+static int lease(const struct brig_ctx *c, struct container *ct, const struct net_network *n,
+		 uint32_t requested, pid_t owner, uint32_t *addr, struct brig_err *e)
+{
+	uint32_t prev = requested ? 0 : previous_address(ct, n->name);
+	struct brig_err taken;
+
+	if (prev && network_lease(c, n, ct->id, owner, prev, addr, &taken) == 0)
+		return 0;
+	return network_lease(c, n, ct->id, owner, requested, addr, e);
+}
+
 /* One bridge network as interface eth<slot>: host setup, a lease owned by
  * owner, and the veth description (no default route yet). */
 static int attach_one(const struct brig_ctx *c, struct container *ct, const struct net_attach *a,
@@ -464,7 +494,7 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 
 	if (network_load(c, a->name, n, e) < 0 || network_setup_host(c, n, e) < 0)
 		return -e->code;
-	if (network_lease(c, n, ct->id, owner, a->ip, &f->addr, e) < 0)
+	if (lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
@@ -929,6 +959,70 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
 	json_decref(cfg);
 	json_decref(st);
 	return r;
+}
+
+/* ---- stop, and start again ---- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the record is final (its owner has finished it); a crashed
+ * owner's record is reconciled on the way. */
+bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t timeout_ms)
+{
+	int64_t deadline_ms = now_ms() + timeout_ms;
+
+	do {
+		json_t *st = NULL;
+		struct brig_err e;
+		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(st);
+		bool crashed = done && st && !strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running");
+		json_decref(st);
+		if (crashed)
+			container_gc(c, &e);
+		if (done)
+			return true;
+		usleep(5000);
+	} while (now_ms() < deadline_ms);
+	return false;
+}
+
+int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+	pid_t pid;
+	int r = container_find(c, ref, id, &pid, e);
+
+	if (r <= 0)
+		return r;
+	kill(pid, SIGTERM);
+	if (!container_wait_settled(c, id, (int64_t)timeout * 1000)) {
+		kill(pid, SIGKILL);
+		if (!container_wait_settled(c, id, 10000))
+			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
+	}
+	return 0;
+}
+
+int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
+		   struct brig_err *e)
+{
+	memset(ct, 0, sizeof(*ct));
+	ct->pid = -1;
+	ct->pty_master = -1;
+	if (state_resolve(c, ref, ct->id, e) < 0 ||
+	    state_load(c, ct->id, &ct->config, &ct->prev_state, e) < 0 ||
+	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0)
+		return -e->code;
+	snprintf(ct->name, sizeof(ct->name), "%s", cfg_str(ct->config, "name"));
+	if (!container_settled(ct->prev_state))
+		return brig_errf(e, EBUSY, "container %s is running", ref);
+	return 0;
 }
 
 int container_find(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],

@@ -46,6 +46,7 @@ struct container {
 	unsigned short rows, cols;
 	int pty_master; /* set by container_start when config says tty */
 	bool created_now; /* by this `run`: a refused start leaves no record */
+	json_t *prev_state; /* container_load: the last run's, for its addresses */
 };
 
 /* Validate opts, resolve the image, and create the record and its
@@ -79,6 +80,19 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
  * (*pid, when not NULL, gets its pid), 0 when it is not, negative on error. */
 int container_find(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
 		   pid_t *pid, struct brig_err *e);
+
+/* SIGTERM, then SIGKILL after timeout seconds; returns once the record is
+ * final (a crashed owner's is reconciled).  Not running is success. */
+int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e);
+
+/* Wait, polling for at most timeout_ms, until the record is final (its
+ * owner finished it; a crashed owner's record is reconciled).  True then. */
+bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t timeout_ms);
+
+/* Load a stopped container's record into ct to start it again (its id,
+ * name, directory and config; the addresses it had are preferred). */
+int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
+		   struct brig_err *e);
 
 /* True when the record is final: not running, or its process and its
  * owner are both gone (a crash: container_gc then reconciles it). */

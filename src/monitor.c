@@ -51,6 +51,41 @@ static void log_write(struct log *l, const char *buf, size_t len)
 		l->size += (off_t)len;
 }
 
+int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
+		   struct brig_err *e)
+{
+	struct monitor_report r = { 0 };
+	cleanup_close int rd = -1;
+	int p[2];
+	pid_t mon;
+
+	*code = EXIT_BRIG;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return brig_errno(e, "pipe");
+	fflush(NULL);
+	mon = fork();
+	if (mon < 0) {
+		close(p[0]);
+		close(p[1]);
+		return brig_errno(e, "fork monitor");
+	}
+	if (mon == 0) {
+		close(p[0]);
+		monitor_main(c, ct, p[1]);
+	}
+	close(p[1]);
+	rd = p[0];
+	if (read(rd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		return brig_errf(e, EIO, "the monitor of %.12s died before starting it", ct->id);
+	if (r.ok) {
+		*code = 0;
+		return 0;
+	}
+	container_wait(mon); /* it records the failure; then state is final */
+	*code = spawn_exit_code((enum spawn_stage)r.stage, r.code);
+	return brig_errf(e, r.code ? r.code : EIO, "%s", r.msg);
+}
+
 int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/attach/%.12s.sock", c->runroot, id);

@@ -20,6 +20,12 @@ struct monitor_report {
 	char msg[1024];
 };
 
+/* Fork the monitor of ct (`run -d`, `start`) and wait for its word that the
+ * command started.  On failure e says why and *code is the exit status
+ * (125, 126 or 127); the record is final by then. */
+int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
+		   struct brig_err *e);
+
 /* Path of the container's attach socket (tty containers). */
 int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len);
 
