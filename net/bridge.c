@@ -112,7 +112,7 @@ static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t mac_a
 	nl_addr_put(mac);
 	rtnl_link_set_name(l, name);
 	rtnl_link_set_mtu(l, (unsigned)mtu);
-	rtnl_link_set_flags(l, IFF_UP);
+	/* created down: router advertisements are refused before it is up */
 	nlctx_reset(c);
 	err = rtnl_link_add(c->sk, l, NLM_F_CREATE | NLM_F_EXCL);
 	if (err < 0)
@@ -143,6 +143,26 @@ static int wait_marked(struct nlctx *c, const char *name, struct rtnl_link **l,
 		usleep(2000);
 		if (nl_link_get(c, name, l, e) <= 0)
 			return brig_errf(e, ENODEV, "bridge %s vanished", name);
+	}
+	return 0;
+}
+
+/* accept_ra=0 and autoconf=0 on a bridge brig made: a container's router
+ * advertisement must never change the host's IPv6 addresses or routes
+ * (the CVE-2020-13401 family).  Without IPv6 the files are absent. */
+static int ipv6_no_autoconf(const char *bridge, struct brig_err *e)
+{
+	static const char *const keys[] = { "accept_ra", "autoconf" };
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		cleanup_close int fd = -1;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", bridge, keys[i]);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			return 0;
+		if (fd < 0 || write(fd, "0\n", 2) != 2)
+			return brig_errno(e, "bridge %s: write %s", bridge, path);
 	}
 	return 0;
 }
@@ -182,7 +202,7 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
 			return brig_errf(e, ENODEV, "bridge %s vanished after creation", n->bridge);
-		if (r == 0 && bridge_mark(&c, l, e) < 0)
+		if (r == 0 && (bridge_mark(&c, l, e) < 0 || ipv6_no_autoconf(n->bridge, e) < 0))
 			return brig_err_ctx(e, "network %s", n->name);
 		if (r < 0 && wait_marked(&c, n->bridge, &l, e) < 0)
 			return -e->code;

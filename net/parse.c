@@ -95,6 +95,31 @@ bool net_overlaps(uint32_t a, int pa, uint32_t b, int pb)
 	return (a & m) == (b & m);
 }
 
+/* Ranges no container network may use: they mean something else to every
+ * host (RFC 6890). */
+static const struct {
+	uint32_t addr;
+	int prefix;
+	const char *what;
+} reserved[] = {
+	{ 0x00000000, 8, "the unspecified range 0.0.0.0/8" },
+	{ 0x7f000000, 8, "loopback (127.0.0.0/8)" },
+	{ 0xa9fe0000, 16, "link-local (169.254.0.0/16)" },
+	{ 0xe0000000, 4, "multicast (224.0.0.0/4)" },
+	{ 0xf0000000, 4, "reserved and broadcast (240.0.0.0/4)" },
+};
+
+static int check_reserved(const struct net_network *n, struct brig_err *e)
+{
+	char a[16];
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (net_overlaps(n->subnet, n->prefix, reserved[i].addr, reserved[i].prefix))
+			return brig_errf(e, EINVAL, "network %s: subnet %s/%d overlaps %s", n->name,
+					 net_ip_str(n->subnet, a), n->prefix, reserved[i].what);
+	return 0;
+}
+
 int net_network_validate(struct net_network *n, struct brig_err *e)
 {
 	uint32_t mask, bcast;
@@ -106,6 +131,8 @@ int net_network_validate(struct net_network *n, struct brig_err *e)
 	if (n->subnet & ~mask)
 		return brig_errf(e, EINVAL, "network %s: subnet %s/%d has host bits set", n->name,
 				 net_ip_str(n->subnet, a), n->prefix);
+	if (check_reserved(n, e) < 0)
+		return -e->code;
 	/* A /32 has no room for a container beside the gateway.  A /31 is
 	 * allowed (RFC 3021: both addresses are hosts, no network/broadcast). */
 	if (n->prefix == 32)

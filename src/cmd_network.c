@@ -49,6 +49,10 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 	}
 	if (optind != argc - 1)
 		return brig_errf(e, EINVAL, "network create: expected one NAME");
+	if (!valid_name(argv[optind]))
+		return brig_errf(e, EINVAL,
+				 "network name '%.64s%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 63 characters",
+				 argv[optind], strlen(argv[optind]) > 64 ? "..." : "");
 	snprintf(n.name, sizeof(n.name), "%s", argv[optind]);
 	if (!subnet)
 		return brig_errf(e, EINVAL, "network create: --subnet is required");

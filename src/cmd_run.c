@@ -119,6 +119,11 @@ static int parse_sysctl(const char *kv, struct brig_err *e)
 {
 	const char *eq = strchr(kv, '=');
 
+	/* Control characters could smuggle a second line into a sysctl file. */
+	for (const char *p = kv; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return brig_errf(e, EINVAL, "invalid --sysctl: control character in '%.*s'",
+					 (int)strcspn(kv, "\n\r"), kv);
 	/* Only net.* is namespaced; anything else would change the host. */
 	if (!eq || eq == kv || strncmp(kv, "net.", 4) != 0 || strstr(kv, "..") ||
 	    memchr(kv, '/', (size_t)(eq - kv)))
@@ -233,8 +238,13 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 		o->limits.cpu_shares = v;
 		return 0;
 	case OPT_PIDS:
-		if (parse_uint(arg, 4194304, &v, e) < 0 || v == 0)
-			return brig_errf(e, EINVAL, "invalid --pids-limit '%s': 1..4194304", arg);
+		/* -1 and 0 mean unlimited, as in Docker (pids.max = max) */
+		if (!strcmp(arg, "-1") || !strcmp(arg, "0")) {
+			o->limits.pids = -1;
+			return 0;
+		}
+		if (parse_uint(arg, 4194304, &v, e) < 0)
+			return brig_errf(e, EINVAL, "invalid --pids-limit '%s': 1..4194304, or -1", arg);
 		o->limits.pids = (int64_t)v;
 		return 0;
 	case OPT_CPUSET:

@@ -162,14 +162,16 @@ static void report(int fd, const struct monitor_report *r)
 	close(fd);
 }
 
-/* The monitor's own stdio: nothing from the CLI's terminal is kept. */
-static int detach_stdio(void)
+/* The monitor's own stdio: nothing from the CLI's terminal is kept.  Until
+ * it reports, stderr stays the CLI's, so warnings met while starting the
+ * container (a corrupt lease line) reach the user; then it goes too. */
+static int detach_stdio(int from, int to)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (null < 0)
 		return -1;
-	for (int fd = 0; fd < 3; fd++)
+	for (int fd = from; fd <= to; fd++)
 		dup2(null, fd);
 	close(null);
 	return 0;
@@ -185,7 +187,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	bool tty = json_is_true(json_object_get(ct->config, "tty"));
 
 	setsid();
-	if (chdir("/") < 0 || detach_stdio() < 0)
+	if (chdir("/") < 0 || detach_stdio(0, 1) < 0)
 		_exit(EXIT_BRIG);
 	/* Keep nothing the CLI inherited from its caller: only the report pipe
 	 * (the log and the container's pipes are opened below). */
@@ -209,6 +211,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 		report(report_fd, &r);
+		detach_stdio(2, 2);
 		container_start_failed(c, ct, stage, e.code);
 		_exit(0);
 	}
@@ -218,6 +221,8 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	if (tty)
 		listener = attach_listen(c, ct->id);
 	report(report_fd, &r);
+	if (detach_stdio(2, 2) < 0)
+		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
 	relay(out, listener, &l);
 	status = container_wait(ct->pid);
 	if (listener >= 0) {
