@@ -208,12 +208,24 @@ cpu_ms() {
 	[ -z "$(leftover_cgroups)" ]
 }
 
+@test "resources: --pids-limit -1 and 0 mean unlimited, as in Docker (pids.max is max)" {
+	require_v1 pids
+	local v d
+	for v in -1 0; do
+		run run_l -d --name "u$v" --net none --pids-limit "$v" busybox sleep 1000
+		[ "$status" -eq 0 ]
+		d=$(cg_dir pids "u$v")
+		[ "$(cat "$d/pids.max")" = max ]
+		brig rm -f "u$v"
+	done
+}
+
 # ---- validation -----------------------------------------------------------
 
 @test "resources: bad limit values fail with 125 and one line before anything is created" {
 	local bad
 	for bad in "-m 0" "-m -5" "-m abc" "-m 99999999g" "--cpus 0" "--cpus 99" \
-		"--pids-limit 0" "--pids-limit x" "--cpus -1" "--pids-limit -3" "--cpuset-cpus x"; do
+		"--pids-limit x" "--cpus -1" "--pids-limit -3" "--cpuset-cpus x"; do
 		# shellcheck disable=SC2086 # split "-m 0" into option and value
 		run --separate-stderr run_l --net none $bad busybox echo ran
 		echo "$bad -> $status: $stderr"
