@@ -278,6 +278,7 @@ struct lease_db {
 	int lockfd;
 	struct ipam_file f;
 	struct ipam_warn w; /* corrupt lines of this read */
+	bool damaged;       /* missing, empty, corrupt, or no "last" line */
 };
 
 static void lease_db_close(struct lease_db *db)
@@ -349,12 +350,32 @@ static int lease_db_open(struct lease_db *db, const char *path, struct ipam_warn
 		return -e->code;
 	if (ipam_parse(buf ? buf : "", len, &db->f, &db->w, e) < 0)
 		return brig_err_ctx(e, "%s", path);
+	/* Every write ends with the "last" line: without it the file was lost,
+	 * truncated or replaced. */
+	db->damaged = !buf || db->w.bad_lines || !db->f.has_last;
 	if (warn && db->w.bad_lines) {
 		if (warn->bad_lines == 0)
 			memcpy(warn->first, db->w.first, sizeof(warn->first));
 		warn->bad_lines += db->w.bad_lines;
 	}
 	return 0;
+}
+
+int ipam_file_add(struct ipam_file *f, const struct ipam_entry *ent)
+{
+	if (find_addr(f, ent->addr) >= 0)
+		return 0;
+	return push(f, ent);
+}
+
+/* A damaged file is rebuilt from the truth before it is used. */
+static int recover(struct lease_db *db, const struct ipam_recover *rec, struct brig_err *e)
+{
+	if (!db->damaged || !rec)
+		return 0;
+	if (rec->fn(rec->arg, &db->f, e) < 0)
+		return brig_err_ctx(e, "rebuild lease file %s", db->path);
+	return 1;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -397,8 +418,9 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 		len += (size_t)snprintf(buf + len, cap - len, "%s %s %d %llu\n",
 					net_ip_str(x->addr, a), x->cid, (int)x->owner, x->starttime);
 	}
-	if (db->f.has_last)
-		len += (size_t)snprintf(buf + len, cap - len, "last %s\n", net_ip_str(db->f.last, a));
+	/* Always a "last" line (0.0.0.0: none yet): the mark of a whole file. */
+	len += (size_t)snprintf(buf + len, cap - len, "last %s\n",
+				net_ip_str(db->f.has_last ? db->f.last : 0, a));
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", db->path) >= (int)sizeof(tmp))
 		return brig_errf(e, ENAMETOOLONG, "lease file path too long: %s", db->path);
 	/* The temp name is fixed: only the lock holder writes it. */
@@ -496,7 +518,7 @@ static int pick_free(const struct ipam_file *f, const struct net_network *n, uin
 
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
 	       unsigned long long starttime, uint32_t requested, uint32_t *out,
-	       struct ipam_warn *warn, struct brig_err *e)
+	       struct ipam_warn *warn, const struct ipam_recover *rec, struct brig_err *e)
 {
 	cleanup_db struct lease_db db = { .lockfd = -1 };
 	struct ipam_entry ent = { .owner = owner, .starttime = starttime };
@@ -506,7 +528,7 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 		return brig_errf(e, EINVAL, "lease: invalid container id '%.64s'", cid);
 	if (owner <= 0 || n->prefix < 0 || n->prefix > 32)
 		return brig_errf(e, EINVAL, "lease: invalid owner pid or prefix");
-	if (lease_db_open(&db, path, warn, e) < 0)
+	if (lease_db_open(&db, path, warn, e) < 0 || recover(&db, rec, e) < 0)
 		return -e->code;
 	reclaim(&db.f);
 	if (requested) {
@@ -578,18 +600,20 @@ int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long lon
 	return count;
 }
 
-int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, struct brig_err *e)
+int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, const struct ipam_recover *rec,
+	    struct brig_err *e)
 {
 	cleanup_db struct lease_db db = { .lockfd = -1 };
+	int rebuilt;
 
 	*freed = 0;
-	if (access(path, F_OK) < 0 && errno == ENOENT)
+	if (!rec && access(path, F_OK) < 0 && errno == ENOENT)
 		return 0;
-	if (lease_db_open(&db, path, warn, e) < 0)
+	if (lease_db_open(&db, path, warn, e) < 0 || (rebuilt = recover(&db, rec, e)) < 0)
 		return -e->code;
 	*freed = reclaim(&db.f);
 	/* Rewrite also when only corrupt lines were found, to drop them. */
-	if (*freed == 0 && db.w.bad_lines == 0)
+	if (*freed == 0 && db.w.bad_lines == 0 && !rebuilt)
 		return 0;
 	return lease_db_save(&db, e);
 }

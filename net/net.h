@@ -144,13 +144,25 @@ struct ipam_warn {
 	char first[256]; /* description of the first bad line */
 };
 
+struct ipam_file;
+
+/* The lease file is a cache of the truth (the live containers).  When it is
+ * missing, empty, corrupt or lacks its "last" line (cut or overwritten),
+ * fn is called under the file's lock to add the leases of every live
+ * container (ipam_file_add) before anything is allocated or reclaimed. */
+struct ipam_recover {
+	int (*fn)(void *arg, struct ipam_file *f, struct brig_err *e);
+	void *arg;
+};
+
 /* Lease an address in n for cid, owned by (owner, starttime).  requested
  * != 0 asks for that address (refused if taken or outside the subnet).
  * Leases whose owner is dead (pid gone or start time differs) are reclaimed
- * first.  Allocation rotates from the last allocated address. */
+ * first.  Allocation rotates from the last allocated address.  rec (may be
+ * NULL) rebuilds a damaged file first. */
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
 	       unsigned long long starttime, uint32_t requested, uint32_t *out,
-	       struct ipam_warn *warn, struct brig_err *e);
+	       struct ipam_warn *warn, const struct ipam_recover *rec, struct brig_err *e);
 
 /* Release every lease of cid in the file.  Absent file is success. */
 int ipam_release(const char *path, const char *cid, struct brig_err *e);
@@ -160,8 +172,10 @@ int ipam_release(const char *path, const char *cid, struct brig_err *e);
 int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long long starttime,
 	       struct brig_err *e);
 
-/* Reclaim leases of dead owners; *freed gets how many. */
-int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, struct brig_err *e);
+/* Reclaim leases of dead owners (after rebuilding a damaged file through
+ * rec, which may be NULL); *freed gets how many. */
+int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, const struct ipam_recover *rec,
+	    struct brig_err *e);
 
 /* ---- lease file parsing (pure, fuzzed by tests/fuzz/fuzz_lease.c) ---- */
 
@@ -189,6 +203,9 @@ struct ipam_file {
  * kept, or a negative errno (only -ENOMEM). */
 int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_warn *warn,
 	       struct brig_err *e);
+
+/* Add ent unless its address is already leased; -ENOMEM on failure. */
+int ipam_file_add(struct ipam_file *f, const struct ipam_entry *ent);
 
 /* Free f's entries; accepts a zeroed ipam_file. */
 void ipam_file_free(struct ipam_file *f);

@@ -1100,10 +1100,8 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	if (network_list(c, &nets, &n, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX];
 		int freed;
-		if (network_lease_path(c, nets[i].name, path, sizeof(path), e) == 0)
-			ipam_gc(path, &freed, NULL, e);
+		network_gc_leases(c, nets[i].name, &freed, e);
 	}
 	free(nets);
 	return 0;

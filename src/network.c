@@ -8,12 +8,19 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container.h"
 #include "hosts.h"
 #include "network.h"
 #include "state.h"
 #include "util.h"
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
+
+/* What recover_leases needs: the state store and the network's name. */
+struct lease_owner {
+	const struct brig_ctx *c;
+	const char *net;
+};
 #define DEFAULT_BRIDGE "br0"
 
 static int def_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
@@ -251,20 +258,80 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 	return setup_host_locked(c, n, e);
 }
 
+/* The leases of one record that runs on network net. */
+static int add_live(const char *id, json_t *st, const char *net, struct ipam_file *f)
+{
+	json_t *nets = json_object_get(st, "networks");
+	struct ipam_entry ent = { 0 };
+
+	if (strcmp(container_status(st), "running") != 0)
+		return 0;
+	snprintf(ent.cid, sizeof(ent.cid), "%s", id);
+	ent.owner = (pid_t)json_integer_value(json_object_get(st, "owner"));
+	ent.starttime = (unsigned long long)json_integer_value(json_object_get(st, "owner_starttime"));
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		json_t *x = json_array_get(nets, i);
+		if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", net) != 0 ||
+		    net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "", &ent.addr,
+				 NULL) < 0)
+			continue;
+		if (ipam_file_add(f, &ent) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ipam_recover: a lost or damaged lease file gets back the address of
+ * every running container on the network, from the records. */
+static int recover_leases(void *arg, struct ipam_file *f, struct brig_err *e)
+{
+	const struct lease_owner *o = arg;
+	char **ids = NULL;
+	int r = 0;
+
+	if (state_list(o->c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p && r == 0; p++) {
+		json_t *st = NULL;
+		struct brig_err ignore;
+		if (state_load(o->c, *p, NULL, &st, &ignore) < 0)
+			continue;
+		r = add_live(*p, st, o->net, f);
+		json_decref(st);
+	}
+	state_list_free(ids);
+	return r < 0 ? brig_errf(e, -r, "out of memory") : 0;
+}
+
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
 		  pid_t owner, uint32_t requested, uint32_t *addr, struct brig_err *e)
 {
 	char path[PATH_MAX];
 	struct ipam_warn warn = { 0 };
+	struct lease_owner o = { c, n->name };
+	struct ipam_recover rec = { recover_leases, &o };
 
 	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
 		return -e->code;
-	if (ipam_lease(path, n, id, owner, net_proc_starttime(owner), requested, addr, &warn, e) < 0)
+	if (ipam_lease(path, n, id, owner, net_proc_starttime(owner), requested, addr, &warn, &rec,
+		       e) < 0)
 		return brig_err_ctx(e, "network %s", n->name);
 	if (warn.bad_lines)
 		fprintf(stderr, "brig: warning: lease file %s: skipped %d corrupt line(s): %s\n",
 			path, warn.bad_lines, warn.first);
 	return 0;
+}
+
+int network_gc_leases(const struct brig_ctx *c, const char *name, int *freed,
+		      struct brig_err *e)
+{
+	char path[PATH_MAX];
+	struct lease_owner o = { c, name };
+	struct ipam_recover rec = { recover_leases, &o };
+
+	if (network_lease_path(c, name, path, sizeof(path), e) < 0)
+		return -e->code;
+	return ipam_gc(path, freed, NULL, &rec, e);
 }
 
 int network_release(const struct brig_ctx *c, const char *name, const char *id,
@@ -326,8 +393,7 @@ int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *
 		return -e->code;
 	if (def_path(c, name, path, sizeof(path)) < 0 || access(path, F_OK) < 0)
 		return brig_errf(e, ENOENT, "network '%s': no such network", name);
-	if (network_lease_path(c, name, path, sizeof(path), e) < 0 ||
-	    ipam_gc(path, &freed, NULL, e) < 0 || read_leases(c, name, &f, e) < 0)
+	if (network_gc_leases(c, name, &freed, e) < 0 || read_leases(c, name, &f, e) < 0)
 		return -e->code;
 	size_t in_use = f.n;
 	ipam_file_free(&f);

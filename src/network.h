@@ -39,6 +39,11 @@ int network_lease_path(const struct brig_ctx *c, const char *name, char *out, si
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
 		  pid_t owner, uint32_t requested, uint32_t *addr, struct brig_err *e);
 
+/* Reclaim the leases of dead owners on network name, after rebuilding a
+ * lost or damaged lease file from the running containers' records. */
+int network_gc_leases(const struct brig_ctx *c, const char *name, int *freed,
+		      struct brig_err *e);
+
 /* Release id's lease on network name. */
 int network_release(const struct brig_ctx *c, const char *name, const char *id,
 		    struct brig_err *e);

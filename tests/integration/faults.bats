@@ -73,3 +73,44 @@ teardown() {
 	run brig ps -q
 	[ "$(wc -l <<<"$output")" -eq 2 ]
 }
+
+# address_of NAME: the container's address on its first network.
+address_of() {
+	brig inspect "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["state"]["networks"][0]["address"])'
+}
+
+damage_leases() {
+	local f=$RUNROOT/leases/bridge
+	case $1 in
+	truncate) : >"$f" ;;
+	delete) rm -f "$f" ;;
+	random) head -c 512 /dev/urandom >"$f" ;;
+	cut)
+		head -c 7 "$f" >"$f.cut"
+		mv "$f.cut" "$f"
+		;;
+	esac
+}
+
+@test "faults: a truncated, deleted, random or cut lease file never hands out a live container's address" {
+	local how a b
+	for how in truncate delete random cut; do
+		brig run -d --name a busybox sleep 1000
+		damage_leases "$how"
+		brig run -d --name b busybox sleep 1000 2>/dev/null
+		a=$(address_of a)
+		b=$(address_of b)
+		echo "$how: a=$a b=$b"
+		[ -n "$a" ]
+		[ -n "$b" ]
+		[ "$a" != "$b" ]
+		damage_leases "$how"
+		run brig system gc
+		[ "$status" -eq 0 ]
+		# gc rewrote a whole file holding both live leases
+		grep -q "^$a " "$RUNROOT/leases/bridge"
+		grep -q "^$b " "$RUNROOT/leases/bridge"
+		grep -q '^last ' "$RUNROOT/leases/bridge"
+		brig rm -f a b
+	done
+}

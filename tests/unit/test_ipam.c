@@ -86,7 +86,7 @@ static char *read_file(const char *path)
 static int lease(struct fx *f, const struct net_network *n, const char *cid, uint32_t req,
 		 uint32_t *out, struct brig_err *e)
 {
-	return ipam_lease(f->path, n, cid, f->me, f->st, req, out, NULL, e);
+	return ipam_lease(f->path, n, cid, f->me, f->st, req, out, NULL, NULL, e);
 }
 
 /* A pid that surely is gone: a child we forked and reaped. */
@@ -217,7 +217,7 @@ static void reclaim_dead(void **state)
 	uint32_t a;
 	int freed;
 
-	assert_int_equal(ipam_lease(f->path, &n, "ghost", dead, 12345, 0, &a, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "ghost", dead, 12345, 0, &a, NULL, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000002);
 	/* the only address is held by a dead owner: reclaimed */
 	assert_int_equal(lease(f, &n, "live", 0, &a, &e), 0);
@@ -225,11 +225,11 @@ static void reclaim_dead(void **state)
 	assert_null(strstr(read_file(f->path), "ghost"));
 	/* live pid but wrong start time (pid reuse) is dead too */
 	assert_int_equal(ipam_release(f->path, "live", &e), 0);
-	assert_int_equal(ipam_lease(f->path, &n, "reused", f->me, f->st + 1, 0, &a, NULL, &e), 0);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "reused", f->me, f->st + 1, 0, &a, NULL, NULL, &e), 0);
+	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
 	assert_int_equal(freed, 1);
 	assert_int_equal(w.bad_lines, 0);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, &e), 0);
+	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
 	assert_int_equal(freed, 0);
 }
 
@@ -277,7 +277,7 @@ static void corrupt_file(void **state)
 		 "10.0.0.10 trunc %d",
 		 (int)f->me, f->st, good, (int)f->me, f->st, (int)f->me);
 	write_file(f->path, text);
-	assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, &w, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, &w, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000006);
 	assert_int_equal(w.bad_lines, 8);
 	assert_non_null(strstr(w.first, "line 1"));
@@ -304,10 +304,48 @@ static void binary_and_long_lines(void **state)
 	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
 	assert_int_equal(write(fd, "10.0.0.2 a\0b 1 1\n", 17), 17);
 	close(fd);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, &e), 0);
+	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
 	assert_int_equal(w.bad_lines, 2);
-	assert_string_equal(read_file(f->path), ""); /* dropped on rewrite */
-	assert_int_equal(ipam_lease(f->path, &n, "x", f->me, f->st, 0, &a, NULL, &e), 0);
+	/* dropped on rewrite; a whole file always ends with its "last" line */
+	assert_string_equal(read_file(f->path), "last 0.0.0.0\n");
+	assert_int_equal(ipam_lease(f->path, &n, "x", f->me, f->st, 0, &a, NULL, NULL, &e), 0);
+}
+
+/* A recover callback standing in for the records: one live container. */
+static int recover_one(void *arg, struct ipam_file *file, struct brig_err *e)
+{
+	struct ipam_entry ent = { .addr = 0x0a000002, .owner = getpid() };
+
+	(void)e;
+	ent.starttime = *(unsigned long long *)arg;
+	snprintf(ent.cid, sizeof(ent.cid), "live");
+	return ipam_file_add(file, &ent);
+}
+
+/* A lost, emptied or garbled file is rebuilt from the truth before an
+ * address is handed out: the live container's address is never reused. */
+static void damaged_file_rebuilt(void **state)
+{
+	struct fx *f = *state;
+	struct net_network n = mknet(0x0a000000, 24, 0x0a000001);
+	struct brig_err e;
+	struct ipam_recover rec = { recover_one, &f->st };
+	static const char *const damage[] = { NULL, "", "10.0.0", "\x01\x02garbage" };
+	uint32_t a;
+	int freed;
+
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		unlink(f->path);
+		if (damage[i])
+			write_file(f->path, damage[i]);
+		assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, NULL, &rec, &e), 0);
+		assert_int_not_equal(a, 0x0a000002);
+		assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
+		ipam_release(f->path, "new", &e);
+	}
+	unlink(f->path);
+	assert_int_equal(ipam_gc(f->path, &freed, NULL, &rec, &e), 0);
+	assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
 }
 
 static void many_lines(void **state)
@@ -326,7 +364,7 @@ static void many_lines(void **state)
 		if (x != 0x0a000064)
 			fprintf(fp, "%s c%u %d %llu\n", net_ip_str(x, ip), x, (int)f->me, f->st);
 	fclose(fp);
-	assert_int_equal(ipam_lease(f->path, &n, "one", f->me, f->st, 0, &a, &w, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "one", f->me, f->st, 0, &a, &w, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000064);
 	assert_int_equal(w.bad_lines, 0);
 	assert_int_equal(lease(f, &n, "over", 0, &a, &e), -ENOSPC);
@@ -357,7 +395,7 @@ static void release_reown(void **state)
 
 	assert_int_equal(ipam_release("/nonexistent/leases", "x", &e), 0);
 	assert_int_equal(ipam_release(f->path, "x", &e), 0);
-	assert_int_equal(ipam_lease(f->path, &n, "c", dead, 7, 0, &a, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "c", dead, 7, 0, &a, NULL, NULL, &e), 0);
 	assert_int_equal(ipam_reown(f->path, "c", f->me, f->st, &e), 1);
 	snprintf(want, sizeof(want), "10.0.0.2 c %d %llu\nlast 10.0.0.2\n", (int)f->me, f->st);
 	assert_string_equal(read_file(f->path), want);
@@ -386,7 +424,7 @@ static void concurrent(void **state)
 
 			for (int i = 0; i < 10; i++) {
 				snprintf(cid, sizeof(cid), "k%dn%d", k, i);
-				if (ipam_lease(f->path, &n, cid, f->me, f->st, 0, &a, NULL, &e) < 0)
+				if (ipam_lease(f->path, &n, cid, f->me, f->st, 0, &a, NULL, NULL, &e) < 0)
 					_exit(1);
 			}
 			_exit(0);
@@ -433,7 +471,7 @@ int main(void)
 		T(slash30),	   T(slash31),			 T(slash32),
 		T(rotation),	   T(reclaim_dead),		 T(requested),
 		T(corrupt_file),   T(binary_and_long_lines),	 T(many_lines),
-		T(release_reown),  T(concurrent), cmocka_unit_test(parse_pure),
+		T(release_reown),  T(concurrent), T(damaged_file_rebuilt), cmocka_unit_test(parse_pure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
