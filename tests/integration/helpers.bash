@@ -203,3 +203,68 @@ one_line_error() {
 		return 1
 	}
 }
+
+# ---- the uplink ------------------------------------------------------------
+# uplink_up builds an "uplink" network namespace *inside* the sandbox with
+# `unshare --net` (no `ip netns add`: that would create a name under the
+# host's /run/netns).  The uplink's only process is the server itself
+# (busybox httpd), so the namespace lives exactly as long as the server, and
+# the sandbox teardown kills it like any other process inside the sandbox
+# (it shares the sandbox's mount namespace).  A veth joins the two:
+#
+#   sandbox "host"  up0 192.0.2.1/24  <-- veth -->  up1 192.0.2.2/24  uplink
+#   default route via 192.0.2.2                     httpd :8080, a CGI that
+#                                                   prints REMOTE_ADDR
+#
+# busybox's `wget -T` crashes (SIGSEGV) in the busybox-static used here, so
+# every fetch is bounded by `timeout` instead.
+#
+# 192.0.2.0/24 is TEST-NET-1: nothing real ever has those addresses.
+
+UPLINK_URL=http://192.0.2.2:8080/cgi-bin/addr
+
+# peer_cgi: the path of a CGI script (made once per test) that answers with
+# the peer's address, REMOTE_ADDR, for busybox httpd.
+peer_cgi() {
+	local cgi=$BATS_TEST_TMPDIR/www/cgi-bin/addr
+	if [ ! -e "$cgi" ]; then
+		mkdir -p "${cgi%/*}"
+		cat >"$cgi" <<-'EOF'
+			#!/bin/sh
+			printf 'Content-Type: text/plain\r\n\r\n%s\n' "$REMOTE_ADDR"
+		EOF
+		chmod 0755 "$cgi"
+	fi
+	echo "$cgi"
+}
+
+# uplink_up: build the uplink namespace and its server (see above).  Sets
+# UPLINK_PID.
+uplink_up() {
+	local www
+	www=$(dirname "$(dirname "$(peer_cgi)")")
+	# Each layer execs the next, so $! is the server (and the netns holder).
+	(exec "$SANDBOX" exec "$SB" unshare --net -- \
+		/bin/busybox httpd -f -p 0.0.0.0:8080 -h "$www" \
+		</dev/null >"$BATS_TEST_TMPDIR/uplink.log" 2>&1 3>&-) &
+	UPLINK_PID=$!
+	disown "$UPLINK_PID" 2>/dev/null || true # no "Killed" notice at teardown
+	wait_for 10 uplink_ready
+	sb ip link add up0 type veth peer name up1 netns "$UPLINK_PID"
+	sb ip addr add 192.0.2.1/24 dev up0
+	sb ip link set up0 up
+	sb nsenter --target "$UPLINK_PID" --net sh -c \
+		'ip link set lo up && ip addr add 192.0.2.2/24 dev up1 && ip link set up1 up'
+	sb ip route add default via 192.0.2.2
+	# The sandbox itself reaches the server (and is seen as 192.0.2.1).
+	wait_for 10 sb_fetch_is 192.0.2.1
+}
+
+uplink_ready() {
+	alive "$UPLINK_PID" || return 1
+	[ ! "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ]
+}
+
+sb_fetch_is() {
+	[ "$(sb timeout 3 /bin/busybox wget -q -O - "$UPLINK_URL" 2>/dev/null)" = "$1" ]
+}

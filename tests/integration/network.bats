@@ -6,21 +6,9 @@
 # mount namespace, so br0, veths, the nftables table and every address made
 # here exist only inside it.  Packets go only to addresses the test created.
 #
-# The NAT tests build an "uplink" network namespace *inside* the sandbox
-# with `unshare --net` (no `ip netns add`: that would create a name under
-# the host's /run/netns).  The uplink's only process is the server itself
-# (busybox httpd), so the namespace lives exactly as long as the server, and
-# the sandbox teardown kills it like any other process inside the sandbox
-# (it shares the sandbox's mount namespace).  A veth joins the two:
-#
-#   sandbox "host"  up0 192.0.2.1/24  <-- veth -->  up1 192.0.2.2/24  uplink
-#   default route via 192.0.2.2                     httpd :8080, a CGI that
-#                                                   prints REMOTE_ADDR
-#
-# busybox's `wget -T` crashes (SIGSEGV) in the busybox-static used here, so
-# every fetch is bounded by `timeout` instead.
-#
-# 192.0.2.0/24 is TEST-NET-1: nothing real ever has those addresses.
+# The NAT tests use an "uplink" network namespace with a server that
+# echoes the peer address (uplink_up in helpers.bash); 192.0.2.2 is that
+# server, 192.0.2.1 the sandbox's own uplink address.
 
 load helpers
 
@@ -83,50 +71,12 @@ host_veths() {
 
 no_host_veths() { [ -z "$(host_veths)" ]; }
 
-UPLINK_URL=http://192.0.2.2:8080/cgi-bin/addr
-
 # fetch ARG...: `brig run ARG... busybox` fetching the uplink URL (bounded).
 # sh stays pid 1 ("; exit" keeps it from exec'ing): busybox timeout signals
 # its parent, and pid 1 of a namespace ignores signals it has no handler for.
 fetch() {
 	# shellcheck disable=SC2016 # expanded by the container's shell
 	brig run --rm "$@" busybox sh -c 'timeout 5 wget -q -O - "$1"; exit $?' sh "$UPLINK_URL"
-}
-
-# uplink_up: build the uplink namespace and its server (see the top of this
-# file).  Sets UPLINK_PID.
-uplink_up() {
-	local www=$BATS_TEST_TMPDIR/www
-	mkdir -p "$www/cgi-bin"
-	cat >"$www/cgi-bin/addr" <<-'EOF'
-		#!/bin/sh
-		printf 'Content-Type: text/plain\r\n\r\n%s\n' "$REMOTE_ADDR"
-	EOF
-	chmod 0755 "$www/cgi-bin/addr"
-	# Each layer execs the next, so $! is the server (and the netns holder).
-	(exec "$SANDBOX" exec "$SB" unshare --net -- \
-		/bin/busybox httpd -f -p 0.0.0.0:8080 -h "$www" \
-		</dev/null >"$BATS_TEST_TMPDIR/uplink.log" 2>&1 3>&-) &
-	UPLINK_PID=$!
-	disown "$UPLINK_PID" 2>/dev/null || true # no "Killed" notice at teardown
-	wait_for 10 uplink_ready
-	sb ip link add up0 type veth peer name up1 netns "$UPLINK_PID"
-	sb ip addr add 192.0.2.1/24 dev up0
-	sb ip link set up0 up
-	sb nsenter --target "$UPLINK_PID" --net sh -c \
-		'ip link set lo up && ip addr add 192.0.2.2/24 dev up1 && ip link set up1 up'
-	sb ip route add default via 192.0.2.2
-	# The sandbox itself reaches the server (and is seen as 192.0.2.1).
-	wait_for 10 sb_fetch_is 192.0.2.1
-}
-
-uplink_ready() {
-	alive "$UPLINK_PID" || return 1
-	[ ! "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ]
-}
-
-sb_fetch_is() {
-	[ "$(sb timeout 3 /bin/busybox wget -q -O - "$UPLINK_URL" 2>/dev/null)" = "$1" ]
 }
 
 # foreign_link NAME: a link of the "host's" own: a dummy, or a bridge where
