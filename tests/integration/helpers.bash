@@ -238,6 +238,22 @@ peer_cgi() {
 	echo "$cgi"
 }
 
+# peer_is CT URL WANT: from container CT, URL answers WANT (bounded fetch).
+peer_is() {
+	[ "$(brig exec "$1" timeout 3 wget -q -O - "$2" 2>/dev/null)" = "$3" ]
+}
+
+# serve_peer CT: busybox httpd on CT's port 8080 with the peer CGI at
+# /cgi-bin/peer; returns once it answers CT itself.  It listens on IPv4
+# only: on a dual-stack socket REMOTE_ADDR would be "[::ffff:10.1.0.10]".
+serve_peer() {
+	brig exec -i "$1" sh -c \
+		'mkdir -p /www/cgi-bin && cat >/www/cgi-bin/peer && chmod 0755 /www/cgi-bin/peer' \
+		<"$(peer_cgi)"
+	brig exec -d "$1" httpd -f -p 0.0.0.0:8080 -h /www
+	wait_for 10 peer_is "$1" http://127.0.0.1:8080/cgi-bin/peer 127.0.0.1
+}
+
 # uplink_up: build the uplink namespace and its server (see above).  Sets
 # UPLINK_PID.
 uplink_up() {
@@ -267,4 +283,29 @@ uplink_ready() {
 
 sb_fetch_is() {
 	[ "$(sb timeout 3 /bin/busybox wget -q -O - "$UPLINK_URL" 2>/dev/null)" = "$1" ]
+}
+
+# ---- the FRR router image ----------------------------------------------------
+# frr_tarball: print the path of the FRR router image (scripts/mkimage-frr.sh),
+# building it first when the cache has none for this version of the script.
+# The cache, /var/cache/brig-tests (or BRIG_TEST_CACHE), holds one tarball
+# per hash of the script, so an edited script builds a new image.  The build
+# runs under a lock, so parallel runs build it once, and the script writes a
+# temp file it renames, so nobody ever imports half an image.  A new build
+# removes the other versions more than a day old.  Build output goes to
+# stderr; the status is the script's (3: no Debian mirror reachable).
+frr_tarball() {
+	local script=$REPO/scripts/mkimage-frr.sh dir hash tar
+	dir=${BRIG_TEST_CACHE:-/var/cache/brig-tests}
+	hash=$(sha256sum "$script" | cut -c 1-16) || return 1
+	tar=$dir/frr-$hash.tar
+	mkdir -p "$dir" || return 1
+	(
+		flock 9
+		if [ ! -s "$tar" ]; then
+			"$script" "$tar" >&2 || exit
+			find "$dir" -maxdepth 1 -name 'frr-*.tar' ! -name "${tar##*/}" -mtime +0 -delete
+		fi
+	) 9>"$dir/frr.lock" || return
+	echo "$tar"
 }

@@ -81,22 +81,6 @@ bridge_nf() {
 	[ "$(cat "$BRNF")" = "$host" ]
 }
 
-# peer_is CT URL WANT: from container CT, URL answers WANT (bounded fetch).
-peer_is() {
-	[ "$(brig exec "$1" timeout 3 wget -q -O - "$2" 2>/dev/null)" = "$3" ]
-}
-
-# serve_peer CT: busybox httpd on CT's port 8080 with the peer CGI at
-# /cgi-bin/peer; returns once it answers CT itself.  It listens on IPv4
-# only: on a dual-stack socket REMOTE_ADDR would be "[::ffff:10.1.0.10]".
-serve_peer() {
-	brig exec -i "$1" sh -c \
-		'mkdir -p /www/cgi-bin && cat >/www/cgi-bin/peer && chmod 0755 /www/cgi-bin/peer' \
-		<"$(peer_cgi)"
-	brig exec -d "$1" httpd -f -p 0.0.0.0:8080 -h /www
-	wait_for 10 peer_is "$1" http://127.0.0.1:8080/cgi-bin/peer 127.0.0.1
-}
-
 # ct NAME ARG...: a detached busybox container that sleeps.
 ct() {
 	local name=$1
