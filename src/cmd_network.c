@@ -143,13 +143,35 @@ static void ls_table(const struct net_network *all, size_t n)
 	}
 }
 
+/* ls [--format table|json] */
 static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	cleanup_free struct net_network *all = NULL;
-	bool json = argc > 2 && strcmp(argv[1], "--format") == 0 && strcmp(argv[2], "json") == 0;
+	bool json = false;
 	json_t *out;
 	size_t n;
+	int opt;
 
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			puts("usage: brig network ls [--format table|json]");
+			exit(0);
+		}
+		if (opt != 'f')
+			return brig_errf(e, EINVAL, "network ls: %s (see 'brig network ls --help')",
+					 brig_bad_option(argv));
+		if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+			return brig_errf(e, EINVAL, "network ls: --format must be table or json");
+		json = strcmp(optarg, "json") == 0;
+	}
+	if (optind != argc)
+		return brig_errf(e, EINVAL, "network ls: unexpected argument '%s'", argv[optind]);
 	if (network_list(c, &all, &n, e) < 0)
 		return -e->code;
 	qsort(all, n, sizeof(*all), by_name);
