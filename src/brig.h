@@ -40,5 +40,6 @@ int cmd_wait(struct brig_ctx *c, int argc, char **argv);
 int cmd_logs(struct brig_ctx *c, int argc, char **argv);
 int cmd_attach(struct brig_ctx *c, int argc, char **argv);
 int cmd_stats(struct brig_ctx *c, int argc, char **argv);
+int cmd_cp(struct brig_ctx *c, int argc, char **argv);
 
 #endif
