@@ -164,15 +164,22 @@ static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *
 	return 0;
 }
 
+/* An empty container: no process, no pty, no lock held. */
+static void container_blank(struct container *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+	ct->pid = -1;
+	ct->pty_master = -1;
+	ct->lock_fd = -1;
+}
+
 int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
 		     struct brig_err *e)
 {
 	char image_id[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
 	int lock, r;
 
-	memset(ct, 0, sizeof(*ct));
-	ct->pid = -1;
-	ct->pty_master = -1;
+	container_blank(ct);
 	if (resolve_rootfs(c, o->image, image_id, rootfs, sizeof(rootfs), e) < 0)
 		return -e->code;
 	ct->config = build_config(o, image_id, rootfs);
@@ -201,6 +208,9 @@ void container_free(struct container *ct)
 	json_decref(ct->state);
 	json_decref(ct->prev_state);
 	ct->prev_state = NULL;
+	if (ct->lock_fd >= 0)
+		close(ct->lock_fd);
+	ct->lock_fd = -1;
 	if (ct->cg)
 		cgroup_free(ct->cg);
 	ct->config = ct->state = NULL;
@@ -1009,13 +1019,21 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
 	return 0;
 }
 
+int container_lock(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(c, id, "lock", path, sizeof(path), e) < 0)
+		return -e->code;
+	return lock_file(path, e);
+}
+
 int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
 		   struct brig_err *e)
 {
-	memset(ct, 0, sizeof(*ct));
-	ct->pid = -1;
-	ct->pty_master = -1;
+	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
+	    (ct->lock_fd = container_lock(c, ct->id, e)) < 0 ||
 	    state_load(c, ct->id, &ct->config, &ct->prev_state, e) < 0 ||
 	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0)
 		return -e->code;
@@ -1197,7 +1215,7 @@ static void rejoin_hosts(const struct brig_ctx *c, struct container *ct)
 static int load_running(const struct brig_ctx *c, const char *ref, struct container *ct,
 			struct brig_err *e)
 {
-	memset(ct, 0, sizeof(*ct));
+	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
 	    state_load(c, ct->id, &ct->config, &ct->state, e) < 0)
 		return -e->code;

@@ -664,6 +664,7 @@ int copy_run(const struct brig_ctx *c, const char *src, const char *dst, struct 
 	struct copy_arg a, b;
 	char id[BRIG_ID_LEN + 1];
 	json_t *cfg = NULL, *st = NULL;
+	cleanup_close int lock = -1;
 	int r, root = -ESRCH;
 
 	if (copy_parse_arg(src, &a, e) < 0 || copy_parse_arg(dst, &b, e) < 0)
@@ -677,7 +678,10 @@ int copy_run(const struct brig_ctx *c, const char *src, const char *dst, struct 
 	struct copy_end *inside = *a.container ? &s : &d;
 	const char *ref = *a.container ? a.container : b.container;
 
-	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
+	/* Locked: a stopped container must not start while its overlay is
+	 * mounted here (container_load takes the same lock). */
+	if (state_resolve(c, ref, id, e) < 0 || (lock = container_lock(c, id, e)) < 0 ||
+	    state_load(c, id, &cfg, &st, e) < 0)
 		return -e->code;
 	if (strcmp(container_status(st), "running") == 0) {
 		pid_t pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
