@@ -447,7 +447,7 @@ static json_t *iface_json(const struct net_network *n, const struct spawn_iface 
 	json_t *j, *aliases = json_array();
 
 	j = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->name, "address",
-		      net_ip_str(f->addr, addr), "prefix", f->prefix, "gateway",
+		      f->addr ? net_ip_str(f->addr, addr) : "", "prefix", f->prefix, "gateway",
 		      n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mac",
 		      netspec_mac_str(f->mac, mac), "interface", f->ifname, "host_interface",
 		      f->host_if, "default_route", f->gw != 0, "aliases", aliases);
@@ -464,6 +464,19 @@ static void veth_name(char out[16], char kind, const char *id, size_t i)
 	memcpy(out + 2, id, 12);
 	out[14] = (char)('0' + i);
 	out[15] = '\0';
+}
+
+/* Without an address, the MAC comes from the id: 254.x.y.z, where the last
+ * byte mixes in the slot, so each of its interfaces differs. */
+static uint32_t id_mac_seed(const char *id, size_t slot)
+{
+	char hex[7];
+	unsigned long v;
+
+	memcpy(hex, id, 6); /* ids are 64 hex digits */
+	hex[6] = '\0';
+	v = strtoul(hex, NULL, 16);
+	return 0xfe000000u | (((uint32_t)v << 4) & 0xfffff0) | (uint32_t)slot;
 }
 
 /* The address this container had on network n in its last run, or 0. */
@@ -504,7 +517,10 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 
 	if (network_load(c, a->name, n, e) < 0 || network_setup_host(c, n, e) < 0)
 		return -e->code;
-	if (lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
+	if (n->ipam_none && a->ip)
+		return brig_errf(e, EINVAL, "network %s has no IPAM: no ip= for it", n->name);
+	f->addr = 0; /* no IPAM: an interface without an address */
+	if (!n->ipam_none && lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
@@ -518,7 +534,7 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 	if (a->has_mac)
 		memcpy(f->mac, a->mac, sizeof(f->mac));
 	else
-		net_mac_from_ip(f->addr, f->mac);
+		net_mac_from_ip(f->addr ? f->addr : id_mac_seed(ct->id, slot), f->mac);
 	return 0;
 }
 
@@ -755,9 +771,11 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 
 	if (ct->n_nets == 0)
 		return 0;
-	/* --add-host lines are the container's own: a file of its own */
+	/* --add-host lines are the container's own: a file of its own; so is
+	 * a container without an address (network without IPAM) */
 	json_object_set_new(ct->state, "hosts_shared",
-			    json_boolean(ct->n_nets == 1 && !json_object_get(ct->config, "extra_hosts")));
+			    json_boolean(ct->n_nets == 1 && ct->ifaces[0].addr &&
+					 !json_object_get(ct->config, "extra_hosts")));
 	hosts_entry_of(ct->id, ct->config, ct->state, &h);
 	if (h.shared) {
 		hosts_join(c, &h);

@@ -340,6 +340,43 @@ sys.exit(1 if bad else 0)
 	[ -z "$(nameservers first)" ]
 }
 
+@test "network create --ipam none: interfaces without addresses on a layer-2 bridge; rm refused while attached" {
+	run --separate-stderr brig network create --ipam none --subnet 10.98.0.0/24 bad
+	[ "$status" -eq 125 ]
+	one_line_error
+	run brig network create --ipam none l2
+	[ "$status" -eq 0 ]
+	run brig network inspect l2
+	[ "$(json_field ipam l2 <<<"$output")" = none ]
+	[ "$(json_field subnet l2 <<<"$output")" = "" ]
+
+	brig run -d --name p1 --net l2 --cap-add NET_ADMIN busybox sleep 1000
+	brig run -d --name p2 --net l2 --cap-add NET_ADMIN busybox sleep 1000
+	run sb ip -4 -o addr show dev br-l2
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run brig exec p1 ip -4 -o addr show dev eth0
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run brig exec p1 ip route
+	[ "$(grep -c '^default' <<<"$output")" -eq 0 ]
+	# the user addresses the segment; layer 2 carries it
+	brig exec p1 ip addr add 192.168.77.1/24 dev eth0
+	brig exec p2 ip addr add 192.168.77.2/24 dev eth0
+	run brig exec p1 ping -c 1 -W 2 192.168.77.2
+	[ "$status" -eq 0 ]
+
+	run --separate-stderr brig run --rm --network name=l2,ip=192.168.77.9 busybox true
+	[ "$status" -eq 125 ]
+	one_line_error
+	run --separate-stderr brig network rm l2
+	[ "$status" -eq 125 ]
+	one_line_error
+	brig rm -f p1 p2
+	run brig network rm l2
+	[ "$status" -eq 0 ]
+}
+
 # ---- DNS -----------------------------------------------------------------
 
 # dns_blackhole: 192.0.2.53 on the sandbox's loopback, and DNS to it
