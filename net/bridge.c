@@ -91,6 +91,22 @@ static bool is_brig_bridge(struct rtnl_link *l)
 	return nl_link_is_bridge(l) && alias && strcmp(alias, BRIG_ALIAS) == 0;
 }
 
+/* The address the bridge's fixed MAC is derived from: its gateway; with
+ * none, the network address, which no container gets; with no IPAM at all,
+ * 254.x.y.z from a hash of its name (FNV-1a), which no container has. */
+static uint32_t bridge_mac_seed(const struct net_network *n)
+{
+	uint32_t h = 2166136261u;
+
+	if (!n->no_gateway)
+		return n->gateway;
+	if (!n->ipam_none)
+		return n->subnet;
+	for (const char *p = n->bridge; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return 0xfe000000u | (h & 0xffffff);
+}
+
 /* Create the bridge, up, at mtu (one request). */
 static int bridge_add(struct nlctx *c, const char *name, int mtu, uint32_t mac_addr,
 		      struct brig_err *e)
@@ -196,8 +212,7 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 	if (r == 0) {
 		if (mtu <= 0 && (mtu = default_mtu(&c, e)) < 0)
 			return brig_err_ctx(e, "network %s: default MTU", n->name);
-		/* no gateway: the network address, which no container gets */
-		r = bridge_add(&c, n->bridge, mtu, n->no_gateway ? n->subnet : n->gateway, e);
+		r = bridge_add(&c, n->bridge, mtu, bridge_mac_seed(n), e);
 		if (r < 0 && c.kerr != EEXIST) /* EEXIST: lost a race, check below */
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)

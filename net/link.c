@@ -338,7 +338,8 @@ int net_iface_configure(const char *peer_if, const char *ifname, uint32_t addr, 
 	ifindex = rtnl_link_get_ifindex(l);
 	if (iface_rename(&c, l, ifname, mac, e) < 0)
 		return brig_err_ctx(e, "configure %s", ifname);
-	if (nl_addr_add(&c, ifindex, addr, prefix, e) < 0)
+	/* addr 0: a network without IPAM, the interface stays without one */
+	if (addr && nl_addr_add(&c, ifindex, addr, prefix, e) < 0)
 		return brig_err_ctx(e, "configure %s", ifname);
 	rtnl_link_put(l);
 	l = NULL;

@@ -32,6 +32,8 @@ struct net_network {
 	bool no_gateway;  /* a pure layer-2 segment: the bridge holds no
 			   * address (no NAT, no default route through it);
 			   * containers still get leases */
+	bool ipam_none;   /* no subnet, no leases: containers get an
+			   * interface without an address (implies no_gateway) */
 };
 
 /* ---- parsing (pure, fuzzed) ---- */
@@ -42,6 +44,10 @@ int net_parse_ip(const char *s, uint32_t *addr, struct brig_err *e);
 /* Parse "a.b.c.d/N" into *addr (masked to the network) and *prefix.
  * Refuses host bits set ("10.0.0.1/24") with a clear message. */
 int net_parse_cidr(const char *s, uint32_t *addr, int *prefix, struct brig_err *e);
+
+/* n's subnet as "a.b.c.d/N" into buf (at least 20 bytes), "" when the
+ * network has no IPAM; returns buf. */
+const char *net_cidr_str(const struct net_network *n, char *buf);
 
 /* Format addr into buf (at least 16 bytes); returns buf. */
 const char *net_ip_str(uint32_t addr, char *buf);

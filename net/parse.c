@@ -120,11 +120,29 @@ static int check_reserved(const struct net_network *n, struct brig_err *e)
 	return 0;
 }
 
+const char *net_cidr_str(const struct net_network *n, char *buf)
+{
+	char a[16];
+
+	if (n->ipam_none)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 20, "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+	return buf;
+}
+
 int net_network_validate(struct net_network *n, struct brig_err *e)
 {
 	uint32_t mask, bcast;
 	char a[16], b[16];
 
+	if (n->ipam_none) {
+		n->no_gateway = true;
+		if (n->subnet || n->prefix || n->gateway)
+			return brig_errf(e, EINVAL, "network %s: no IPAM means no subnet and no gateway",
+					 n->name);
+		return 0;
+	}
 	if (n->prefix < 0 || n->prefix > 32)
 		return brig_errf(e, EINVAL, "network %s: invalid prefix length %d", n->name, n->prefix);
 	mask = prefix_mask(n->prefix);

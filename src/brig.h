@@ -47,5 +47,6 @@ int cmd_attach(struct brig_ctx *c, int argc, char **argv);
 int cmd_stats(struct brig_ctx *c, int argc, char **argv);
 int cmd_start(struct brig_ctx *c, int argc, char **argv);
 int cmd_restart(struct brig_ctx *c, int argc, char **argv);
+int cmd_cp(struct brig_ctx *c, int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		{ "bridge", required_argument, NULL, 'b' }, { "internal", no_argument, NULL, 'i' },
 		{ "mtu", required_argument, NULL, 'm' },    { "help", no_argument, NULL, 'h' },
 		{ "no-gateway", no_argument, NULL, 'n' },
+		{ "ipam", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct net_network n = { 0 };
@@ -32,6 +33,11 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		case 'b': snprintf(n.bridge, sizeof(n.bridge), "%s", optarg); break;
 		case 'i': n.internal = true; break;
 		case 'n': n.no_gateway = true; break;
+		case 'p':
+			if (strcmp(optarg, "none") != 0 && strcmp(optarg, "default") != 0)
+				return brig_errf(e, EINVAL, "invalid --ipam '%s': none or default", optarg);
+			n.ipam_none = !strcmp(optarg, "none");
+			break;
 		case 'm':
 			if (parse_uint(optarg, 65535, &mtu, e) < 0 || mtu < 68)
 				return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", optarg);
@@ -40,8 +46,11 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		case 'h':
 			puts("usage: brig network create --subnet CIDR [--gateway IP | --no-gateway] "
 			     "[--bridge DEV] [--internal] [--mtu N] NAME\n"
+			     "       brig network create --ipam none [--bridge DEV] [--internal] [--mtu N] NAME\n"
 			     "  --no-gateway  a layer-2 segment: the bridge has no address, no NAT,\n"
 			     "                no default route through it (containers still get leases)\n"
+			     "  --ipam none   a layer-2 segment without addresses: containers get an\n"
+			     "                interface and configure it themselves\n"
 			     "  --internal    no traffic off the bridge, no default route through it");
 			exit(0);
 		default: return brig_errf(e, EINVAL, "network create: %s (see 'brig network create --help')", brig_bad_option(argv));
@@ -54,9 +63,11 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 				 "network name '%.64s%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 63 characters",
 				 argv[optind], strlen(argv[optind]) > 64 ? "..." : "");
 	snprintf(n.name, sizeof(n.name), "%s", argv[optind]);
-	if (!subnet)
+	if (n.ipam_none && (subnet || n.gateway))
+		return brig_errf(e, EINVAL, "network create: --ipam none takes no --subnet or --gateway");
+	if (!subnet && !n.ipam_none)
 		return brig_errf(e, EINVAL, "network create: --subnet is required");
-	if (net_parse_cidr(subnet, &n.subnet, &n.prefix, e) < 0)
+	if (subnet && net_parse_cidr(subnet, &n.subnet, &n.prefix, e) < 0)
 		return brig_err_ctx(e, "--subnet");
 	if (!*n.bridge)
 		snprintf(n.bridge, sizeof(n.bridge), "br-%.12s", n.name);
@@ -70,12 +81,12 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 
 static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
 {
-	char a[16], g[16], subnet[24];
+	char g[16], subnet[24];
 	char **ids = NULL;
 	struct brig_err e;
 	json_t *members = json_array();
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+	net_cidr_str(n, subnet);
 	if (state_list(c, &ids, &e) == 0) {
 		for (char **p = ids; *p; p++) {
 			json_t *cfg = NULL, *st = NULL;
@@ -98,10 +109,11 @@ static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
 		}
 		state_list_free(ids);
 	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:o}", "name", n->name, "bridge",
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s,s:o}", "name", n->name, "bridge",
 			 n->bridge, "subnet", subnet, "gateway",
 			 n->no_gateway ? "" : net_ip_str(n->gateway, g), "mtu", n->mtu, "internal",
-			 n->internal, "no_gateway", n->no_gateway, "containers", members);
+			 n->internal, "no_gateway", n->no_gateway, "ipam",
+			 n->ipam_none ? "none" : "default", "containers", members);
 }
 
 static int by_name(const void *a, const void *b)
@@ -111,11 +123,11 @@ static int by_name(const void *a, const void *b)
 
 static void ls_row(const struct net_network *n, char row[5][64])
 {
-	char a[16];
+	char a[20];
 
 	snprintf(row[0], 64, "%s", n->name);
 	snprintf(row[1], 64, "%s", n->bridge);
-	snprintf(row[2], 64, "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+	snprintf(row[2], 64, "%s", n->ipam_none ? "-" : net_cidr_str(n, a));
 	snprintf(row[3], 64, "%s", n->no_gateway ? "-" : net_ip_str(n->gateway, a));
 	snprintf(row[4], 64, "%s", n->internal ? "yes" : "no");
 }
@@ -143,13 +155,35 @@ static void ls_table(const struct net_network *all, size_t n)
 	}
 }
 
+/* ls [--format table|json] */
 static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	cleanup_free struct net_network *all = NULL;
-	bool json = argc > 2 && strcmp(argv[1], "--format") == 0 && strcmp(argv[2], "json") == 0;
+	bool json = false;
 	json_t *out;
 	size_t n;
+	int opt;
 
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			puts("usage: brig network ls [--format table|json]");
+			exit(0);
+		}
+		if (opt != 'f')
+			return brig_errf(e, EINVAL, "network ls: %s (see 'brig network ls --help')",
+					 brig_bad_option(argv));
+		if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+			return brig_errf(e, EINVAL, "network ls: --format must be table or json");
+		json = strcmp(optarg, "json") == 0;
+	}
+	if (optind != argc)
+		return brig_errf(e, EINVAL, "network ls: unexpected argument '%s'", argv[optind]);
 	if (network_list(c, &all, &n, e) < 0)
 		return -e->code;
 	qsort(all, n, sizeof(*all), by_name);

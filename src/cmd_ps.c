@@ -67,18 +67,68 @@ static void addresses(json_t *st, char *buf, size_t len)
 									  "address")));
 }
 
-static void print_row(const char *id, json_t *cfg, json_t *st)
-{
-	char cmd[64], status[96], created[64], addr[256];
+#define PS_COLS 7
 
-	command_text(cfg, cmd, sizeof(cmd));
-	status_text(st, status, sizeof(status));
-	addresses(st, addr, sizeof(addr));
-	human_ago(parse_time(json_string_value(json_object_get(cfg, "created"))), created,
-		  sizeof(created));
-	printf("%-12.12s  %-12s  %-22s  %-16s  %-26s  %-16s  %s\n", id,
-	       json_string_value(json_object_get(cfg, "image")), cmd, created, status, addr,
-	       json_string_value(json_object_get(cfg, "name")));
+struct ps_row {
+	char cell[PS_COLS][256];
+};
+
+static const char *const ps_head[PS_COLS] = {
+	"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESSES", "NAMES",
+};
+
+static void fill_row(const char *id, json_t *cfg, json_t *st, struct ps_row *r)
+{
+	char (*c)[256] = r->cell;
+
+	snprintf(c[0], sizeof(c[0]), "%.12s", id);
+	snprintf(c[1], sizeof(c[1]), "%s", json_string_value(json_object_get(cfg, "image")) ?: "");
+	command_text(cfg, c[2], sizeof(c[2]));
+	human_ago(parse_time(json_string_value(json_object_get(cfg, "created"))), c[3],
+		  sizeof(c[3]));
+	status_text(st, c[4], sizeof(c[4]));
+	addresses(st, c[5], sizeof(c[5]));
+	snprintf(c[6], sizeof(c[6]), "%s", json_string_value(json_object_get(cfg, "name")) ?: "");
+}
+
+static void print_cells(const char *const cell[PS_COLS], const int w[PS_COLS])
+{
+	for (int k = 0; k < PS_COLS - 1; k++)
+		printf("%-*s  ", w[k], cell[k]);
+	printf("%s\n", cell[PS_COLS - 1]);
+}
+
+/* The table, each column as wide as its widest cell (CREATED and STATUS
+ * read "Less than a second ago", "Exited (137) ... ago": no fixed width
+ * fits them all). */
+static void print_table(const struct ps_row *rows, size_t n)
+{
+	const char *cell[PS_COLS];
+	int w[PS_COLS];
+
+	for (int k = 0; k < PS_COLS; k++) {
+		w[k] = (int)strlen(ps_head[k]);
+		for (size_t i = 0; i < n; i++)
+			if ((int)strlen(rows[i].cell[k]) > w[k])
+				w[k] = (int)strlen(rows[i].cell[k]);
+	}
+	print_cells(ps_head, w);
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < PS_COLS; k++)
+			cell[k] = rows[i].cell[k];
+		print_cells(cell, w);
+	}
+}
+
+/* Room for one more row in *rows (which holds n). */
+static int grow_rows(struct ps_row **rows, size_t n)
+{
+	struct ps_row *nr = realloc(*rows, (n + 1) * sizeof(**rows));
+
+	if (!nr)
+		return -ENOMEM;
+	*rows = nr;
+	return 0;
 }
 
 /* The inspect document of one container (also `ps --format json`). */
@@ -104,6 +154,8 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 	};
 	bool all = false, quiet = false, json = false;
 	char **ids = NULL;
+	struct ps_row *rows = NULL;
+	size_t n_rows = 0;
 	struct brig_err e;
 	json_t *out = json_array();
 	int opt;
@@ -127,9 +179,6 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
-	if (!quiet && !json)
-		printf("%-12s  %-12s  %-22s  %-16s  %-26s  %-16s  %s\n", "CONTAINER ID", "IMAGE",
-		       "COMMAND", "CREATED", "STATUS", "ADDRESSES", "NAMES");
 	for (char **p = ids; *p; p++) {
 		json_t *cfg = NULL, *st = NULL;
 		if (state_load(c, *p, &cfg, &st, &e) < 0)
@@ -139,14 +188,17 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 				json_array_append_new(out, ps_document(*p, cfg, st));
 			else if (quiet)
 				printf("%.12s\n", *p);
-			else
-				print_row(*p, cfg, st);
+			else if (grow_rows(&rows, n_rows) == 0)
+				fill_row(*p, cfg, st, &rows[n_rows++]);
 		}
 		json_decref(cfg);
 		json_decref(st);
 	}
 	if (json)
 		json_dumpf(out, stdout, JSON_INDENT(2)), putchar('\n');
+	else if (!quiet)
+		print_table(rows, n_rows);
+	free(rows);
 	json_decref(out);
 	state_list_free(ids);
 	return 0;

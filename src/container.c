@@ -164,15 +164,22 @@ static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *
 	return 0;
 }
 
+/* An empty container: no process, no pty, no lock held. */
+static void container_blank(struct container *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+	ct->pid = -1;
+	ct->pty_master = -1;
+	ct->lock_fd = -1;
+}
+
 int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
 		     struct brig_err *e)
 {
 	char image_id[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
 	int lock, r;
 
-	memset(ct, 0, sizeof(*ct));
-	ct->pid = -1;
-	ct->pty_master = -1;
+	container_blank(ct);
 	if (resolve_rootfs(c, o->image, image_id, rootfs, sizeof(rootfs), e) < 0)
 		return -e->code;
 	ct->config = build_config(o, image_id, rootfs);
@@ -201,6 +208,9 @@ void container_free(struct container *ct)
 	json_decref(ct->state);
 	json_decref(ct->prev_state);
 	ct->prev_state = NULL;
+	if (ct->lock_fd >= 0)
+		close(ct->lock_fd);
+	ct->lock_fd = -1;
 	if (ct->cg)
 		cgroup_free(ct->cg);
 	ct->config = ct->state = NULL;
@@ -437,7 +447,7 @@ static json_t *iface_json(const struct net_network *n, const struct spawn_iface 
 	json_t *j, *aliases = json_array();
 
 	j = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->name, "address",
-		      net_ip_str(f->addr, addr), "prefix", f->prefix, "gateway",
+		      f->addr ? net_ip_str(f->addr, addr) : "", "prefix", f->prefix, "gateway",
 		      n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mac",
 		      netspec_mac_str(f->mac, mac), "interface", f->ifname, "host_interface",
 		      f->host_if, "default_route", f->gw != 0, "aliases", aliases);
@@ -454,6 +464,19 @@ static void veth_name(char out[16], char kind, const char *id, size_t i)
 	memcpy(out + 2, id, 12);
 	out[14] = (char)('0' + i);
 	out[15] = '\0';
+}
+
+/* Without an address, the MAC comes from the id: 254.x.y.z, where the last
+ * byte mixes in the slot, so each of its interfaces differs. */
+static uint32_t id_mac_seed(const char *id, size_t slot)
+{
+	char hex[7];
+	unsigned long v;
+
+	memcpy(hex, id, 6); /* ids are 64 hex digits */
+	hex[6] = '\0';
+	v = strtoul(hex, NULL, 16);
+	return 0xfe000000u | (((uint32_t)v << 4) & 0xfffff0) | (uint32_t)slot;
 }
 
 /* The address this container had on network n in its last run, or 0. */
@@ -494,7 +517,10 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 
 	if (network_load(c, a->name, n, e) < 0 || network_setup_host(c, n, e) < 0)
 		return -e->code;
-	if (lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
+	if (n->ipam_none && a->ip)
+		return brig_errf(e, EINVAL, "network %s has no IPAM: no ip= for it", n->name);
+	f->addr = 0; /* no IPAM: an interface without an address */
+	if (!n->ipam_none && lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
@@ -508,7 +534,7 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 	if (a->has_mac)
 		memcpy(f->mac, a->mac, sizeof(f->mac));
 	else
-		net_mac_from_ip(f->addr, f->mac);
+		net_mac_from_ip(f->addr ? f->addr : id_mac_seed(ct->id, slot), f->mac);
 	return 0;
 }
 
@@ -745,9 +771,11 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 
 	if (ct->n_nets == 0)
 		return 0;
-	/* --add-host lines are the container's own: a file of its own */
+	/* --add-host lines are the container's own: a file of its own; so is
+	 * a container without an address (network without IPAM) */
 	json_object_set_new(ct->state, "hosts_shared",
-			    json_boolean(ct->n_nets == 1 && !json_object_get(ct->config, "extra_hosts")));
+			    json_boolean(ct->n_nets == 1 && ct->ifaces[0].addr &&
+					 !json_object_get(ct->config, "extra_hosts")));
 	hosts_entry_of(ct->id, ct->config, ct->state, &h);
 	if (h.shared) {
 		hosts_join(c, &h);
@@ -1009,13 +1037,21 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
 	return 0;
 }
 
+int container_lock(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(c, id, "lock", path, sizeof(path), e) < 0)
+		return -e->code;
+	return lock_file(path, e);
+}
+
 int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
 		   struct brig_err *e)
 {
-	memset(ct, 0, sizeof(*ct));
-	ct->pid = -1;
-	ct->pty_master = -1;
+	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
+	    (ct->lock_fd = container_lock(c, ct->id, e)) < 0 ||
 	    state_load(c, ct->id, &ct->config, &ct->prev_state, e) < 0 ||
 	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0)
 		return -e->code;
@@ -1197,7 +1233,7 @@ static void rejoin_hosts(const struct brig_ctx *c, struct container *ct)
 static int load_running(const struct brig_ctx *c, const char *ref, struct container *ct,
 			struct brig_err *e)
 {
-	memset(ct, 0, sizeof(*ct));
+	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
 	    state_load(c, ct->id, &ct->config, &ct->state, e) < 0)
 		return -e->code;

@@ -47,6 +47,7 @@ struct container {
 	int pty_master; /* set by container_start when config says tty */
 	bool created_now; /* by this `run`: a refused start leaves no record */
 	json_t *prev_state; /* container_load: the last run's, for its addresses */
+	int lock_fd;        /* container_load: held until container_free */
 };
 
 /* Validate opts, resolve the image, and create the record and its
@@ -89,8 +90,14 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
  * owner finished it; a crashed owner's record is reconciled).  True then. */
 bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t timeout_ms);
 
+/* Lock container id against a concurrent start or copy (flock on its
+ * directory's "lock" file): its overlay must be mounted by one of them
+ * only.  Returns the fd; closing it releases the lock. */
+int container_lock(const struct brig_ctx *c, const char *id, struct brig_err *e);
+
 /* Load a stopped container's record into ct to start it again (its id,
- * name, directory and config; the addresses it had are preferred). */
+ * name, directory and config; the addresses it had are preferred), locked
+ * (container_lock) until container_free. */
 int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
 		   struct brig_err *e);
 

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "attach", cmd_attach, "attach to a detached container's terminal" },
 	{ "stats", cmd_stats, "CPU, memory, pids and network usage" },
 	{ "inspect", cmd_inspect, "show containers as JSON" },
+	{ "cp", cmd_cp, "copy files between a container and the host" },
 	{ "image", cmd_image, "import, list and remove images" },
 	{ "network", cmd_network, "create, list, inspect and remove networks" },
 	{ "system", cmd_system, "info, gc, reset" },

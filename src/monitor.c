@@ -194,6 +194,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	if (report_fd > 3)
 		syscall(SYS_close_range, 3, report_fd - 1, 0);
 	syscall(SYS_close_range, report_fd + 1, ~0U, 0);
+	ct->lock_fd = -1; /* the CLI's (start): closed above, the CLI keeps it */
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(l.path, sizeof(l.path), "%s/container.log", ct->dir);
 	log_open(&l);

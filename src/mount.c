@@ -83,7 +83,7 @@ static int in_root(const struct spawn_spec *s, const char *path, char *out, size
 	return 0;
 }
 
-static int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
+int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 {
 	char data[3 * PATH_MAX + 64];
 	const char *paths[] = { s->lower, s->upper, s->work };

@@ -16,11 +16,6 @@
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
 
-/* What recover_leases needs: the state store and the network's name. */
-struct lease_owner {
-	const struct brig_ctx *c;
-	const char *net;
-};
 #define DEFAULT_BRIDGE "br0"
 
 static int def_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
@@ -47,13 +42,14 @@ static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
 
 	memset(n, 0, sizeof(*n));
 	n->no_gateway = json_is_true(json_object_get(j, "no_gateway"));
+	n->ipam_none = !strcmp(json_string_value(json_object_get(j, "ipam")) ?: "", "none");
 	if (!name || !bridge || !subnet || (!gw && !n->no_gateway))
 		return brig_errf(e, EINVAL, "network definition: missing fields");
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(n->bridge, sizeof(n->bridge), "%s", bridge);
 	n->mtu = (int)json_integer_value(json_object_get(j, "mtu"));
 	n->internal = json_is_true(json_object_get(j, "internal"));
-	if (net_parse_cidr(subnet, &n->subnet, &n->prefix, e) < 0 ||
+	if ((!n->ipam_none && net_parse_cidr(subnet, &n->subnet, &n->prefix, e) < 0) ||
 	    (!n->no_gateway && net_parse_ip(gw, &n->gateway, e) < 0))
 		return brig_err_ctx(e, "network %s", name);
 	return 0;
@@ -61,12 +57,13 @@ static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
 
 static json_t *to_json(const struct net_network *n)
 {
-	char subnet[32], gw[16];
+	char subnet[20], gw[16];
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(n->subnet, gw), n->prefix);
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b}", "name", n->name, "bridge", n->bridge,
-			 "subnet", subnet, "gateway", n->no_gateway ? "" : net_ip_str(n->gateway, gw),
-			 "mtu", n->mtu, "internal", n->internal, "no_gateway", n->no_gateway);
+	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s}", "name", n->name, "bridge", n->bridge,
+			 "subnet", net_cidr_str(n, subnet), "gateway",
+			 n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mtu", n->mtu, "internal",
+			 n->internal, "no_gateway", n->no_gateway, "ipam",
+			 n->ipam_none ? "none" : "default");
 }
 
 static int store(const struct brig_ctx *c, const struct net_network *n, struct brig_err *e)
@@ -168,11 +165,12 @@ static int check_overlap(const struct brig_ctx *c, const struct net_network *n,
 		if (strcmp(all[i].bridge, n->bridge) == 0)
 			return brig_errf(e, EEXIST, "bridge %s is already used by network %s",
 					 n->bridge, all[i].name);
-		if (net_overlaps(all[i].subnet, all[i].prefix, n->subnet, n->prefix))
+		if (!n->ipam_none && !all[i].ipam_none &&
+		    net_overlaps(all[i].subnet, all[i].prefix, n->subnet, n->prefix))
 			return brig_errf(e, EEXIST, "subnet %s/%d overlaps network %s",
 					 net_ip_str(n->subnet, a), n->prefix, all[i].name);
 	}
-	return net_check_host_routes(n, e);
+	return n->ipam_none ? 0 : net_check_host_routes(n, e);
 }
 
 /* One change to the host's networking at a time: concurrent first runs
@@ -258,49 +256,83 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 	return setup_host_locked(c, n, e);
 }
 
-/* The leases of one record that runs on network net. */
-static int add_live(const char *id, json_t *st, const char *net, struct ipam_file *f)
+/* Call fn for every running container's record (id, state). */
+static int each_running(const struct brig_ctx *c, int (*fn)(const char *id, json_t *st, void *arg),
+			void *arg, struct brig_err *e)
+{
+	char **ids = NULL;
+	int r = 0;
+
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p && r == 0; p++) {
+		json_t *st = NULL;
+		struct brig_err ignore;
+		if (state_load(c, *p, NULL, &st, &ignore) < 0)
+			continue;
+		if (strcmp(container_status(st), "running") == 0)
+			r = fn(*p, st, arg);
+		json_decref(st);
+	}
+	state_list_free(ids);
+	return r < 0 ? brig_errf(e, -r, "out of memory") : 0;
+}
+
+/* The state's attachment to network net, or NULL. */
+static json_t *attachment(json_t *st, const char *net)
 {
 	json_t *nets = json_object_get(st, "networks");
+
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		json_t *x = json_array_get(nets, i);
+		if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", net) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* What recover_leases and count_members need: the store and a network. */
+struct net_walk {
+	const struct brig_ctx *c;
+	const char *net;
+	struct ipam_file *f;
+	size_t members;
+};
+
+/* each_running: the running container's lease on the walk's network. */
+static int add_live(const char *id, json_t *st, void *arg)
+{
+	struct net_walk *w = arg;
+	json_t *x = attachment(st, w->net);
 	struct ipam_entry ent = { 0 };
 
-	if (strcmp(container_status(st), "running") != 0)
+	if (!x || net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "", &ent.addr,
+			       NULL) < 0)
 		return 0;
 	snprintf(ent.cid, sizeof(ent.cid), "%s", id);
 	ent.owner = (pid_t)json_integer_value(json_object_get(st, "owner"));
 	ent.starttime = (unsigned long long)json_integer_value(json_object_get(st, "owner_starttime"));
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		json_t *x = json_array_get(nets, i);
-		if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", net) != 0 ||
-		    net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "", &ent.addr,
-				 NULL) < 0)
-			continue;
-		if (ipam_file_add(f, &ent) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	return ipam_file_add(w->f, &ent) < 0 ? -ENOMEM : 0;
 }
 
 /* ipam_recover: a lost or damaged lease file gets back the address of
  * every running container on the network, from the records. */
 static int recover_leases(void *arg, struct ipam_file *f, struct brig_err *e)
 {
-	const struct lease_owner *o = arg;
-	char **ids = NULL;
-	int r = 0;
+	struct net_walk *w = arg;
 
-	if (state_list(o->c, &ids, e) < 0)
-		return -e->code;
-	for (char **p = ids; *p && r == 0; p++) {
-		json_t *st = NULL;
-		struct brig_err ignore;
-		if (state_load(o->c, *p, NULL, &st, &ignore) < 0)
-			continue;
-		r = add_live(*p, st, o->net, f);
-		json_decref(st);
-	}
-	state_list_free(ids);
-	return r < 0 ? brig_errf(e, -r, "out of memory") : 0;
+	w->f = f;
+	return each_running(w->c, add_live, w, e);
+}
+
+/* each_running: count the members of the walk's network. */
+static int count_member(const char *id, json_t *st, void *arg)
+{
+	struct net_walk *w = arg;
+
+	(void)id;
+	w->members += attachment(st, w->net) != NULL;
+	return 0;
 }
 
 int network_lease(const struct brig_ctx *c, const struct net_network *n, const char *id,
@@ -308,8 +340,8 @@ int network_lease(const struct brig_ctx *c, const struct net_network *n, const c
 {
 	char path[PATH_MAX];
 	struct ipam_warn warn = { 0 };
-	struct lease_owner o = { c, n->name };
-	struct ipam_recover rec = { recover_leases, &o };
+	struct net_walk w = { c, n->name, NULL, 0 };
+	struct ipam_recover rec = { recover_leases, &w };
 
 	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
 		return -e->code;
@@ -326,8 +358,8 @@ int network_gc_leases(const struct brig_ctx *c, const char *name, int *freed,
 		      struct brig_err *e)
 {
 	char path[PATH_MAX];
-	struct lease_owner o = { c, name };
-	struct ipam_recover rec = { recover_leases, &o };
+	struct net_walk w = { c, name, NULL, 0 };
+	struct ipam_recover rec = { recover_leases, &w };
 
 	if (network_lease_path(c, name, path, sizeof(path), e) < 0)
 		return -e->code;
@@ -397,6 +429,12 @@ int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *
 		return -e->code;
 	size_t in_use = f.n;
 	ipam_file_free(&f);
+	if (n.ipam_none) { /* no leases to count: the records say */
+		struct net_walk w = { c, name, NULL, 0 };
+		if (each_running(c, count_member, &w, e) < 0)
+			return -e->code;
+		in_use = w.members;
+	}
 	if (in_use)
 		return brig_errf(e, EBUSY, "network '%s' has %zu container(s) attached", name,
 				 in_use);

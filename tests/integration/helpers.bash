@@ -276,9 +276,13 @@ uplink_up() {
 	wait_for 10 sb_fetch_is 192.0.2.1
 }
 
+# Ready once the server is in a network namespace of its own: neither the
+# sandbox's (after nsenter, before unshare) nor ours (before nsenter: a veth
+# end moved to "its" namespace then would land on the real host).
 uplink_ready() {
 	alive "$UPLINK_PID" || return 1
-	[ ! "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ]
+	[ ! "/proc/$UPLINK_PID/ns/net" -ef "/proc/$SB_HOLDER/ns/net" ] || return 1
+	[ ! "/proc/$UPLINK_PID/ns/net" -ef /proc/self/ns/net ]
 }
 
 sb_fetch_is() {
