@@ -4,6 +4,7 @@
 
 #include "container.h"
 #include "network.h"
+#include "orphan.h"
 #include "state.h"
 
 static int system_info(struct brig_ctx *c)
@@ -38,13 +39,15 @@ static int system_reset(struct brig_ctx *c)
 		if (container_find(c, *p, id, &pid, &e) == 1)
 			kill(pid, SIGKILL);
 	}
+	/* kill_remove: one that was still being started is running by now */
 	for (char **p = ids; *p; p++) {
-		if (container_remove(c, *p, &e) < 0) {
+		if (container_kill_remove(c, *p, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		}
 	}
 	state_list_free(ids);
+	orphan_sweep(c); /* monitors whose record was lost, and what they held */
 	if (network_reset(c, &e) < 0) {
 		brig_report(&e);
 		code = EXIT_BRIG;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include "hosts.h"
 #include "image.h"
 #include "network.h"
+#include "orphan.h"
 #include "resolv.h"
 #include "state.h"
 
@@ -188,7 +190,7 @@ int container_create(const struct brig_ctx *c, const struct run_opts *o, struct 
 	lock = state_lock(c, e);
 	if (lock < 0)
 		return lock;
-	r = state_create(c, o->name, ct->config, ct->id, ct->name, e);
+	r = state_create(c, o->name, ct->config, &ct->lock_fd, ct->id, ct->name, e);
 	state_unlock(lock);
 	if (r < 0)
 		return r;
@@ -208,9 +210,7 @@ void container_free(struct container *ct)
 	json_decref(ct->state);
 	json_decref(ct->prev_state);
 	ct->prev_state = NULL;
-	if (ct->lock_fd >= 0)
-		close(ct->lock_fd);
-	ct->lock_fd = -1;
+	container_unlock(ct);
 	if (ct->cg)
 		cgroup_free(ct->cg);
 	ct->config = ct->state = NULL;
@@ -456,8 +456,7 @@ static json_t *iface_json(const struct net_network *n, const struct spawn_iface 
 	return j;
 }
 
-/* "vb" (host end) or "vp" (peer) + 12 id chars + the interface index. */
-static void veth_name(char out[16], char kind, const char *id, size_t i)
+void container_veth_name(char out[16], char kind, const char *id, size_t i)
 {
 	out[0] = 'v';
 	out[1] = kind;
@@ -524,8 +523,8 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 		return -e->code;
 	ct->n_nets++;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
-	veth_name(f->host_if, 'b', ct->id, slot);
-	veth_name(f->peer_if, 'p', ct->id, slot);
+	container_veth_name(f->host_if, 'b', ct->id, slot);
+	container_veth_name(f->peer_if, 'p', ct->id, slot);
 	snprintf(f->ifname, sizeof(f->ifname), "eth%c", (char)('0' + slot));
 	memcpy(f->bridge, n->bridge, sizeof(f->bridge));
 	f->mtu = n->mtu;
@@ -828,6 +827,9 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	if (ct->pid < 0)
 		goto undo;
 	r = record_running(c, ct, e);
+	/* The record says running: from now on rm and gc may act on it. */
+	if (r == 0)
+		container_unlock(ct);
 	if (ct->n_nets && !json_is_true(json_object_get(ct->state, "hosts_shared"))) {
 		struct hosts_entry h;
 		hosts_entry_of(ct->id, ct->config, ct->state, &h);
@@ -971,7 +973,8 @@ static void release_leftovers(const struct brig_ctx *c, const char *id, json_t *
 	}
 }
 
-int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+/* The lock is held: nobody is starting it. */
+static int remove_locked(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
 	json_t *cfg = NULL, *st = NULL;
 	int r;
@@ -1046,6 +1049,36 @@ int container_lock(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	return lock_file(path, e);
 }
 
+int container_lock_wait(const struct brig_ctx *c, const char *id, int timeout_ms,
+			struct brig_err *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_path(c, id, "lock", path, sizeof(path), e) < 0)
+		return -e->code;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return brig_errno(e, "container %.12s: open %s", id, path);
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
+			int r = errno == EWOULDBLOCK ? brig_errf(e, EBUSY, "container %.12s: still being started", id)
+						   : brig_errno(e, "container %.12s: lock", id);
+			close(fd);
+			return r;
+		}
+		usleep(10000);
+	}
+	return fd;
+}
+
+void container_unlock(struct container *ct)
+{
+	if (ct->lock_fd >= 0)
+		close(ct->lock_fd);
+	ct->lock_fd = -1;
+}
+
 int container_load(const struct brig_ctx *c, const char *ref, struct container *ct,
 		   struct brig_err *e)
 {
@@ -1083,27 +1116,65 @@ bool container_settled(json_t *st)
 	return !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime");
 }
 
+/* Waiting for a start in progress (bounded: a start takes milliseconds). */
+#define START_WAIT_MS 10000
+
+int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
+
+	if (lock < 0)
+		return lock;
+	return remove_locked(c, id, e);
+}
+
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
+	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
 	json_t *st = NULL;
 
+	if (lock < 0)
+		return lock;
 	if (state_load(c, id, NULL, &st, e) < 0)
 		return -e->code;
 	if (strcmp(container_status(st), "running") == 0)
 		kill((pid_t)json_integer_value(json_object_get(st, "pid")), SIGKILL);
 	json_decref(st);
-	return container_remove(c, id, e);
+	return remove_locked(c, id, e);
 }
 
 /* A record says running but its process and owner are gone (the owner was
  * killed): mark it exited and release what it held. */
+/* A record whose creator died before it ran (no state.json, or not even a
+ * config.json): nobody holds its lock, so nobody will start it. */
+static bool abandoned(const struct brig_ctx *c, const char *id)
+{
+	char path[PATH_MAX];
+	struct brig_err e;
+	cleanup_close int lock = -1;
+	json_t *cfg = NULL;
+	bool removed;
+
+	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
+		return false;
+	lock = container_lock_wait(c, id, 0, &e);
+	if (lock < 0)
+		return false;
+	if (state_load(c, id, &cfg, NULL, &e) < 0)
+		cfg = NULL; /* not even a config: nothing says where its cgroup is */
+	orphan_release(c, id, cfg ? cfg_str(cfg, "cgroup_parent") : NULL);
+	json_decref(cfg);
+	removed = state_remove(c, id, &e) == 0;
+	return removed;
+}
+
 static void reconcile(const struct brig_ctx *c, const char *id)
 {
 	json_t *cfg = NULL, *st = NULL;
 	struct brig_err e;
 	char finished[64];
 
-	if (state_load(c, id, &cfg, &st, &e) < 0)
+	if (abandoned(c, id) || state_load(c, id, &cfg, &st, &e) < 0)
 		return;
 	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") == 0 &&
 	    !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime")) {
@@ -1133,6 +1204,7 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	for (char **p = ids; *p; p++)
 		reconcile(c, *p);
 	state_list_free(ids);
+	orphan_sweep(c);
 	if (network_list(c, &nets, &n, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < n; i++) {

@@ -95,6 +95,14 @@ bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t ti
  * only.  Returns the fd; closing it releases the lock. */
 int container_lock(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
+/* container_lock, waiting at most timeout_ms (0: not at all) for a start
+ * in progress: -EBUSY then. */
+int container_lock_wait(const struct brig_ctx *c, const char *id, int timeout_ms,
+			struct brig_err *e);
+
+/* Release ct's lock, if it holds one (a start is done with the record). */
+void container_unlock(struct container *ct);
+
 /* Load a stopped container's record into ct to start it again (its id,
  * name, directory and config; the addresses it had are preferred), locked
  * (container_lock) until container_free. */
@@ -126,6 +134,10 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		      const char *ip, struct brig_err *e);
 int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
 			 struct brig_err *e);
+
+/* A veth end's name: "vb" (host end, kind 'b') or "vp" (peer, 'p') + 12
+ * id chars + the interface index: unique on the host, found by id alone. */
+void container_veth_name(char out[16], char kind, const char *id, size_t i);
 
 /* waitpid for pid, retried on EINTR: the wait status, or -1. */
 int container_wait(pid_t pid);

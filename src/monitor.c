@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "monitor.h"
+#include "orphan.h"
 #include "pty.h"
 #include "state.h"
 
@@ -74,6 +75,7 @@ int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
 		monitor_main(c, ct, p[1]);
 	}
 	close(p[1]);
+	container_unlock(ct); /* the monitor holds the record's lock now */
 	rd = p[0];
 	if (read(rd, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		return brig_errf(e, EIO, "the monitor of %.12s died before starting it", ct->id);
@@ -177,6 +179,20 @@ static int detach_stdio(int from, int to)
 	return 0;
 }
 
+/* Close every fd from 3 up except a and b (either may be -1). */
+static void keep_only(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo < 3) /* only one to keep */
+		lo = hi;
+	if (lo > 3)
+		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 {
 	struct monitor_report r = { .ok = 1 };
@@ -189,13 +205,21 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	setsid();
 	if (chdir("/") < 0 || detach_stdio(0, 1) < 0)
 		_exit(EXIT_BRIG);
-	/* Keep nothing the CLI inherited from its caller: only the report pipe
-	 * (the log and the container's pipes are opened below). */
-	if (report_fd > 3)
-		syscall(SYS_close_range, 3, report_fd - 1, 0);
-	syscall(SYS_close_range, report_fd + 1, ~0U, 0);
-	ct->lock_fd = -1; /* the CLI's (start): closed above, the CLI keeps it */
+	/* Keep nothing the CLI inherited from its caller but the report pipe
+	 * and the record's lock, which passes to us: nobody may remove the
+	 * record until it says running, even if the CLI is killed now (the log
+	 * and the container's pipes are opened below). */
+	keep_only(report_fd, ct->lock_fd);
 	signal(SIGPIPE, SIG_IGN);
+	if (orphan_monitor_register(c, ct->id, json_string_value(json_object_get(ct->config,
+										  "cgroup_parent")) ?: "brig",
+				    &e) < 0) {
+		r = (struct monitor_report){ .ok = 0, .stage = SPAWN_STAGE_SETUP, .code = e.code };
+		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
+		report(report_fd, &r);
+		container_start_failed(c, ct, SPAWN_STAGE_SETUP, e.code);
+		_exit(0);
+	}
 	snprintf(l.path, sizeof(l.path), "%s/container.log", ct->dir);
 	log_open(&l);
 	if (!tty) {
@@ -214,6 +238,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		report(report_fd, &r);
 		detach_stdio(2, 2);
 		container_start_failed(c, ct, stage, e.code);
+		orphan_monitor_unregister(c, ct->id);
 		_exit(0);
 	}
 	if (pipefd[1] >= 0)
@@ -232,5 +257,6 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 			unlink(path);
 	}
 	container_finish(c, ct, status);
+	orphan_monitor_unregister(c, ct->id);
 	_exit(0);
 }

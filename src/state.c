@@ -134,7 +134,7 @@ static void unindex_name(const struct brig_ctx *c, const char *id)
 	json_decref(cfg);
 }
 
-int state_create(const struct brig_ctx *c, const char *name, json_t *config,
+int state_create(const struct brig_ctx *c, const char *name, json_t *config, int *lock_fd,
 		 char id[BRIG_ID_LEN + 1], char name_out[64], struct brig_err *e)
 {
 	char path[PATH_MAX];
@@ -157,6 +157,9 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config,
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
 		return -e->code;
 	if (mkdir_p(path, 0700, e) < 0)
+		return -e->code;
+	if (lock_fd && (state_path(c, id, "lock", path, sizeof(path), e) < 0 ||
+			(*lock_fd = lock_file(path, e)) < 0))
 		return -e->code;
 	json_object_set_new(config, "id", json_string(id));
 	json_object_set_new(config, "name", json_string(name_out));

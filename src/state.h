@@ -22,8 +22,12 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 
 /* Create a record: new id, name (generated when NULL) checked for validity
  * and uniqueness, config.json written with "id", "name" and, when config
- * has none, "hostname" (the short id, as Docker).  Caller holds the lock. */
-int state_create(const struct brig_ctx *c, const char *name, json_t *config, char id[BRIG_ID_LEN + 1],
+ * has none, "hostname" (the short id, as Docker).  Caller holds the lock.
+ * With lock_fd, the record's own lock (<dir>/lock) is taken before
+ * config.json exists and its fd returned: nobody removes a record while
+ * its creator still starts it. */
+int state_create(const struct brig_ctx *c, const char *name, json_t *config, int *lock_fd,
+		 char id[BRIG_ID_LEN + 1],
 		 char name_out[64], struct brig_err *e);
 
 /* Write state.json atomically (steals nothing; caller keeps st). */

@@ -11,6 +11,7 @@ setup() {
 
 teardown() {
 	sandbox_teardown
+	remove_cgroups
 }
 
 @test "faults: loopback, multicast, link-local, unspecified and broadcast subnets fail with 125 and one line" {
@@ -113,4 +114,53 @@ damage_leases() {
 		grep -q '^last ' "$RUNROOT/leases/bridge"
 		brig rm -f a b
 	done
+}
+
+# kill_at MS OUT ARG...: start brig ARG... in the background, SIGKILL it
+# after MS milliseconds (a fault injected at a moment, not a wait for
+# anything), and reap it.
+kill_at() {
+	local ms=$1 out=$2
+	shift 2
+	brig_bg "$out" "$@"
+	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+	kill -9 "$BG_PID" 2>/dev/null || true
+	wait "$BG_PID" 2>/dev/null || true
+}
+
+# nothing_left: no record, process, monitor file, veth, lease or cgroup of
+# brig's remains in the sandbox.
+nothing_left() {
+	run brig ps -a -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ]
+	[ -z "$(ls -A "$RUNROOT/monitors" 2>/dev/null)" ]
+	[ "$(pgrep -fc 'sleep 604[34]' || true)" -eq 0 ]
+	[ "$(pgrep -fc -- "--root $ROOT " || true)" -eq 0 ]
+	[ "$(sb ip -o link | grep -c ': vb' || true)" -eq 0 ]
+	[ "$(grep -vc '^last ' "$RUNROOT/leases/bridge" || true)" -eq 0 ]
+	wait_for 10 test -z "$(leftover_cgroups)"
+}
+
+@test "faults: SIGKILL of run -d (20 times, 0-50 ms) and of a foreground run (10 times): rm -f and gc leave nothing" {
+	CGP=brig-t$$-$BATS_TEST_NUMBER
+	local k name
+	brig run --rm busybox true # the bridge exists: the kills hit containers, not setup
+	for k in $(seq 0 19); do
+		kill_at $((k * 50 / 19)) "$BATS_TEST_TMPDIR/d$k" \
+			run -d --cgroup-parent "$CGP" --name "d$k" busybox sleep 6043
+	done
+	for k in $(seq 0 9); do
+		kill_at $((k * 50 / 9)) "$BATS_TEST_TMPDIR/f$k" \
+			run --cgroup-parent "$CGP" --name "f$k" busybox sleep 6044
+	done
+	# Every container that was created is listed, and removable.
+	for name in $(brig ps -a --format json | python3 -c 'import json, sys; [print(r["name"]) for r in json.load(sys.stdin)]'); do
+		run brig rm -f "$name"
+		[ "$status" -eq 0 ]
+	done
+	run brig system gc
+	[ "$status" -eq 0 ]
+	nothing_left
 }

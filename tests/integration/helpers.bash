@@ -313,3 +313,25 @@ frr_tarball() {
 	) 9>"$dir/frr.lock" || return
 	echo "$tar"
 }
+
+# ---- a per-test cgroup parent (cgroups are global: never brig's own) ----
+
+# Remove $CGP and anything below it in every hierarchy.  Killed tasks take
+# a moment to leave a cgroup, so retry (bounded) while rmdir says busy.
+remove_cgroups() {
+	local d tries
+	[ -n "${CGP:-}" ] || return 0
+	for d in /sys/fs/cgroup/*/"$CGP"; do
+		tries=0
+		while [ -d "$d" ] && [ "$tries" -lt 200 ]; do
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.05
+			tries=$((tries + 1))
+		done
+		[ ! -d "$d" ] || echo "teardown: could not remove $d" >&2
+	done
+}
+
+# Directories of brig's below the test's parent, in any hierarchy.
+leftover_cgroups() {
+	find /sys/fs/cgroup/*/"$CGP" -mindepth 1 -type d 2>/dev/null
+}

@@ -388,7 +388,7 @@ static void test_in_use(void **state)
 	lock = state_lock(&f->ctx, &e);
 	assert_true(lock >= 0);
 	json_t *cfg = json_pack("{s:s}", "image_id", id1);
-	if (state_create(&f->ctx, "c1", cfg, cid, cname, &e) < 0)
+	if (state_create(&f->ctx, "c1", cfg, NULL, cid, cname, &e) < 0)
 		fail_msg("state_create: %s", e.msg);
 	json_decref(cfg);
 	state_unlock(lock);

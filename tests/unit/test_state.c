@@ -50,7 +50,7 @@ static void create(struct fixture *f, const char *name, const char *image_id,
 	int lock = state_lock(&f->c, &e);
 
 	assert_true(lock >= 0);
-	if (state_create(&f->c, name, cfg, id, out_name, &e) < 0)
+	if (state_create(&f->c, name, cfg, NULL, id, out_name, &e) < 0)
 		fail_msg("state_create(%s): %s", name ? name : "(null)", e.msg);
 	state_unlock(lock);
 	json_decref(cfg);
@@ -113,10 +113,10 @@ static void test_names_unique_and_valid(void **state)
 
 	create(f, "db", "img1", id, name);
 	lock = state_lock(&f->c, &e);
-	assert_int_equal(state_create(&f->c, "db", cfg, id, name, &e), -EEXIST);
+	assert_int_equal(state_create(&f->c, "db", cfg, NULL, id, name, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already in use"));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(state_create(&f->c, bad[i], cfg, id, name, &e), -EINVAL);
+		assert_int_equal(state_create(&f->c, bad[i], cfg, NULL, id, name, &e), -EINVAL);
 	state_unlock(lock);
 	json_decref(cfg);
 }
