@@ -25,9 +25,12 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   := build
 endif
-ALL_CFLAGS := $(WARN) $(CFLAGS) -D_GNU_SOURCE -Isrc -Inet -Icgroup $(PKG_CFLAGS)
+# Layers point one way: src/base under everything; net/ and cgroup/ see only
+# the base and themselves (their include paths make anything else an error).
+INC     := -Isrc -Isrc/base -Inet -Icgroup
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
 
-SRCS    := $(wildcard src/*.c net/*.c cgroup/*.c)
+SRCS    := $(wildcard src/*.c src/base/*.c net/*.c cgroup/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -45,7 +48,11 @@ $(BUILD)/brig: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h net/*.h cgroup/*.h)
+$(BUILD)/src/base/%.o: INC := -Isrc/base
+$(BUILD)/net/%.o: INC := -Isrc/base -Inet
+$(BUILD)/cgroup/%.o: INC := -Isrc/base -Icgroup
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/base/*.h net/*.h cgroup/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -81,7 +88,7 @@ install: brig
 	install -D -m 0755 brig $(DESTDIR)$(PREFIX)/bin/brig
 
 format:
-	clang-format -i $(SRCS) $(wildcard src/*.h net/*.h cgroup/*.h tests/unit/*.c)
+	clang-format -i $(SRCS) $(wildcard src/*.h src/base/*.h net/*.h cgroup/*.h tests/unit/*.c)
 
 clean:
 	rm -rf build build-san brig

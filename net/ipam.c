@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "io.h"
+#include "warn.h"
+#include "proc.h"
 #include "net.h"
 
 #define LEASE_FILE_MAX (64u << 20) /* a /8 of leases fits well below this */
@@ -206,42 +209,6 @@ void ipam_file_free(struct ipam_file *f)
 
 /* ---- liveness ---- */
 
-unsigned long long net_proc_starttime(pid_t pid)
-{
-	char path[64], buf[1024];
-	cleanup_close int fd = -1;
-	unsigned long long v = 0;
-	const char *p;
-	ssize_t n;
-
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* comm (field 2) may hold spaces and ')': fields restart after the
-	 * last ')'; then state is field 3 and starttime field 22. */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return 0;
-	/* A zombie is dead: it only waits for its parent to reap it. */
-	if (p[2] == 'Z' || p[2] == 'X')
-		return 0;
-	for (int field = 2; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return 0;
-	}
-	for (p++; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (unsigned)(*p - '0');
-	return v;
-}
-
 /* Drop leases of dead owners (pid gone, or reused: start time differs);
  * returns how many.  Start times are looked up once per pid through a
  * small direct-mapped cache: many leases share one owner. */
@@ -260,7 +227,7 @@ static int reclaim(struct ipam_file *f)
 
 		if (cache[slot].pid != pid) {
 			cache[slot].pid = pid;
-			cache[slot].st = net_proc_starttime(pid);
+			cache[slot].st = proc_starttime(pid);
 		}
 		if (cache[slot].st != 0 && cache[slot].st == f->v[i].starttime)
 			f->v[j++] = f->v[i];
@@ -290,52 +257,12 @@ static void lease_db_close(struct lease_db *db)
 }
 #define cleanup_db __attribute__((cleanup(lease_db_close)))
 
-/* Read the whole file (bounded) into a malloc'd buffer; *len = 0 and
- * *out = NULL when the file is absent. */
-static int read_all(const char *path, char **out, size_t *len, struct brig_err *e)
-{
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	cleanup_free char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0)
-		return brig_errno(e, "open lease file %s", path);
-	if (fstat(fd, &st) < 0)
-		return brig_errno(e, "stat lease file %s", path);
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > LEASE_FILE_MAX)
-		return brig_errf(e, EFBIG, "lease file %s: not a regular file or larger than %u bytes",
-				 path, LEASE_FILE_MAX);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return brig_errf(e, ENOMEM, "read lease file %s: out of memory", path);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return brig_errno(e, "read lease file %s", path);
-		if (n == 0)
-			break; /* shrank under us: parse what we have */
-		got += (size_t)n;
-	}
-	*len = got;
-	*out = steal_ptr(buf);
-	return 0;
-}
-
 /* Lock <path>.lock, then read and parse <path>. */
-static int lease_db_open(struct lease_db *db, const char *path, struct ipam_warn *warn,
-			 struct brig_err *e)
+static int lease_db_open(struct lease_db *db, const char *path, struct brig_err *e)
 {
 	char lockpath[PATH_MAX];
 	cleanup_free char *buf = NULL;
-	size_t len;
+	size_t len = 0;
 
 	db->path = path;
 	if (snprintf(lockpath, sizeof(lockpath), "%s.lock", path) >= (int)sizeof(lockpath))
@@ -346,18 +273,17 @@ static int lease_db_open(struct lease_db *db, const char *path, struct ipam_warn
 	while (flock(db->lockfd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return brig_errno(e, "lock %s", lockpath);
-	if (read_all(path, &buf, &len, e) < 0)
-		return -e->code;
+	/* absent is empty (buf stays NULL); the file is ours: never a link */
+	if (read_file_max(path, O_NOFOLLOW, LEASE_FILE_MAX, &buf, &len, e) < 0 && e->code != ENOENT)
+		return brig_err_ctx(e, "lease file");
 	if (ipam_parse(buf ? buf : "", len, &db->f, &db->w, e) < 0)
 		return brig_err_ctx(e, "%s", path);
 	/* Every write ends with the "last" line: without it the file was lost,
 	 * truncated or replaced. */
 	db->damaged = !buf || db->w.bad_lines || !db->f.has_last;
-	if (warn && db->w.bad_lines) {
-		if (warn->bad_lines == 0)
-			memcpy(warn->first, db->w.first, sizeof(warn->first));
-		warn->bad_lines += db->w.bad_lines;
-	}
+	if (db->w.bad_lines)
+		brig_warn("lease file %s: skipped %d corrupt line(s): %s", path, db->w.bad_lines,
+			  db->w.first);
 	return 0;
 }
 
@@ -383,21 +309,6 @@ static int cmp_entry(const void *a, const void *b)
 	uint32_t x = ((const struct ipam_entry *)a)->addr, y = ((const struct ipam_entry *)b)->addr;
 
 	return x < y ? -1 : x > y;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Serialize db->f (sorted) and replace the file atomically. */
@@ -518,7 +429,7 @@ static int pick_free(const struct ipam_file *f, const struct net_network *n, uin
 
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
 	       unsigned long long starttime, uint32_t requested, uint32_t *out,
-	       struct ipam_warn *warn, const struct ipam_recover *rec, struct brig_err *e)
+	       const struct ipam_recover *rec, struct brig_err *e)
 {
 	cleanup_db struct lease_db db = { .lockfd = -1 };
 	struct ipam_entry ent = { .owner = owner, .starttime = starttime };
@@ -528,7 +439,7 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 		return brig_errf(e, EINVAL, "lease: invalid container id '%.64s'", cid);
 	if (owner <= 0 || n->prefix < 0 || n->prefix > 32)
 		return brig_errf(e, EINVAL, "lease: invalid owner pid or prefix");
-	if (lease_db_open(&db, path, warn, e) < 0 || recover(&db, rec, e) < 0)
+	if (lease_db_open(&db, path, e) < 0 || recover(&db, rec, e) < 0)
 		return -e->code;
 	reclaim(&db.f);
 	if (requested) {
@@ -565,15 +476,16 @@ int ipam_release(const char *path, const char *cid, struct brig_err *e)
 
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return 0;
-	if (lease_db_open(&db, path, NULL, e) < 0)
+	if (lease_db_open(&db, path, e) < 0)
 		return -e->code;
 	before = db.f.n;
 	for (size_t i = 0; i < db.f.n; i++)
 		if (strcmp(db.f.v[i].cid, cid) != 0)
 			db.f.v[j++] = db.f.v[i];
 	db.f.n = j;
-	/* "last" stays: rotation must not hand the freed address out at once. */
-	return before == j ? 0 : lease_db_save(&db, e);
+	/* "last" stays: rotation must not hand the freed address out at once.
+	 * Corrupt lines (warned about once) are dropped on the way. */
+	return before == j && !db.w.bad_lines ? 0 : lease_db_save(&db, e);
 }
 
 int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long long starttime,
@@ -584,7 +496,7 @@ int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long lon
 
 	if (owner <= 0)
 		return brig_errf(e, EINVAL, "re-own leases of %s: invalid pid %d", cid, (int)owner);
-	if (lease_db_open(&db, path, NULL, e) < 0)
+	if (lease_db_open(&db, path, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < db.f.n; i++) {
 		if (strcmp(db.f.v[i].cid, cid) == 0) {
@@ -600,7 +512,7 @@ int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long lon
 	return count;
 }
 
-int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, const struct ipam_recover *rec,
+int ipam_gc(const char *path, int *freed, const struct ipam_recover *rec,
 	    struct brig_err *e)
 {
 	cleanup_db struct lease_db db = { .lockfd = -1 };
@@ -609,7 +521,7 @@ int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, const struct i
 	*freed = 0;
 	if (!rec && access(path, F_OK) < 0 && errno == ENOENT)
 		return 0;
-	if (lease_db_open(&db, path, warn, e) < 0 || (rebuilt = recover(&db, rec, e)) < 0)
+	if (lease_db_open(&db, path, e) < 0 || (rebuilt = recover(&db, rec, e)) < 0)
 		return -e->code;
 	*freed = reclaim(&db.f);
 	/* Rewrite also when only corrupt lines were found, to drop them. */

@@ -143,8 +143,9 @@ int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_e
 /* ---- IPAM: one lease file per network, guarded by flock ----
  * Line format: "<addr> <container-id> <owner-pid> <owner-starttime>\n",
  * plus one "last <addr>" line recording the last allocation (rotation).
- * Corrupt lines are skipped and reported through *warn (may be NULL). */
+ * Corrupt lines are skipped and reported once per read with brig_warn(). */
 
+/* What ipam_parse found wrong in a file. */
 struct ipam_warn {
 	int bad_lines;
 	char first[256]; /* description of the first bad line */
@@ -168,7 +169,7 @@ struct ipam_recover {
  * NULL) rebuilds a damaged file first. */
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
 	       unsigned long long starttime, uint32_t requested, uint32_t *out,
-	       struct ipam_warn *warn, const struct ipam_recover *rec, struct brig_err *e);
+	       const struct ipam_recover *rec, struct brig_err *e);
 
 /* Release every lease of cid in the file.  Absent file is success. */
 int ipam_release(const char *path, const char *cid, struct brig_err *e);
@@ -180,8 +181,7 @@ int ipam_reown(const char *path, const char *cid, pid_t owner, unsigned long lon
 
 /* Reclaim leases of dead owners (after rebuilding a damaged file through
  * rec, which may be NULL); *freed gets how many. */
-int ipam_gc(const char *path, int *freed, struct ipam_warn *warn, const struct ipam_recover *rec,
-	    struct brig_err *e);
+int ipam_gc(const char *path, int *freed, const struct ipam_recover *rec, struct brig_err *e);
 
 /* ---- lease file parsing (pure, fuzzed by tests/fuzz/fuzz_lease.c) ---- */
 
@@ -216,9 +216,5 @@ int ipam_file_add(struct ipam_file *f, const struct ipam_entry *ent);
 /* Free f's entries; accepts a zeroed ipam_file. */
 void ipam_file_free(struct ipam_file *f);
 
-/* Start time of pid (field 22 of /proc/PID/stat); 0 if it does not exist
- * or is a zombie (dead, waiting to be reaped), so a dead owner never looks
- * alive. */
-unsigned long long net_proc_starttime(pid_t pid);
 
 #endif

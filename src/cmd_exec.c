@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "proc.h"
 #include "pty.h"
 #include "state.h"
 
@@ -39,14 +40,12 @@ static int join_container(pid_t pid, json_t *cfg, const char *id, struct brig_er
 {
 	int fds[ARRAY_SIZE(namespaces)];
 	struct cgroup *cg = NULL;
-	char path[64];
 	int r = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, namespaces[i].name);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		fds[i] = proc_ns_open(pid, namespaces[i].name, e);
 		if (fds[i] < 0) {
-			r = brig_errno(e, "open %s", path);
+			r = fds[i];
 			while (i-- > 0)
 				close(fds[i]);
 			return r;

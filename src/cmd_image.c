@@ -13,12 +13,6 @@ struct subcommand {
 	const char *usage;
 };
 
-static void print_warning(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "brig: warning: %s\n", msg);
-}
-
 /* Options shared by every subcommand parser: --help, plus what each adds. */
 static int parse_help(int argc, char **argv, const char *usage)
 {
@@ -58,7 +52,7 @@ static int image_import_cmd(struct brig_ctx *c, int argc, char **argv)
 		fputs(import_usage, stderr);
 		return EXIT_BRIG;
 	}
-	if (image_import(c, argv[optind], argv[optind + 1], print_warning, NULL, id, &e) < 0) {
+	if (image_import(c, argv[optind], argv[optind + 1], id, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proc.h"
 #include "container.h"
 #include "hosts.h"
 #include "image.h"
@@ -696,10 +697,10 @@ static int record_running(const struct brig_ctx *c, struct container *ct, struct
 	json_object_set_new(ct->state, "status", json_string("running"));
 	json_object_set_new(ct->state, "pid", json_integer(ct->pid));
 	json_object_set_new(ct->state, "starttime",
-			    json_integer((json_int_t)net_proc_starttime(ct->pid)));
+			    json_integer((json_int_t)proc_starttime(ct->pid)));
 	json_object_set_new(ct->state, "owner", json_integer(getpid()));
 	json_object_set_new(ct->state, "owner_starttime",
-			    json_integer((json_int_t)net_proc_starttime(getpid())));
+			    json_integer((json_int_t)proc_starttime(getpid())));
 	json_object_set_new(ct->state, "started",
 			    json_string(rfc3339(now_ns(), started, sizeof(started))));
 	return save_state(c, ct, e);
@@ -927,7 +928,7 @@ const char *container_status(json_t *st)
 	if (!s)
 		return "unknown";
 	/* The truth is the process, not the file: gone means exited. */
-	if (strcmp(s, "running") == 0 && (pid <= 0 || net_proc_starttime(pid) != start))
+	if (strcmp(s, "running") == 0 && (pid <= 0 || proc_starttime(pid) != start))
 		return "exited";
 	return s;
 }
@@ -937,7 +938,7 @@ static bool alive(json_t *st, const char *pid_key, const char *start_key)
 	pid_t pid = (pid_t)json_integer_value(json_object_get(st, pid_key));
 	unsigned long long t = (unsigned long long)json_integer_value(json_object_get(st, start_key));
 
-	return pid > 0 && net_proc_starttime(pid) == t;
+	return pid > 0 && proc_starttime(pid) == t;
 }
 
 /* Wait (bounded, polling) until neither the container's process nor the
@@ -1243,25 +1244,18 @@ void container_env_free(char **env)
 
 /* ---- network connect / disconnect on a running container ---- */
 
-/* Run net_iface_configure inside the network namespace of pid, and come
- * back: setns applies to this (single-threaded) process only. */
+static int configure_iface(void *arg, struct brig_err *e)
+{
+	const struct spawn_iface *f = arg;
+
+	return net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e);
+}
+
+/* net_iface_configure inside the network namespace of pid (in a child:
+ * brig's own namespaces never change). */
 static int configure_in_netns(pid_t pid, const struct spawn_iface *f, struct brig_err *e)
 {
-	char path[64];
-	cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	cleanup_close int target = -1;
-	int r;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (self < 0 || target < 0)
-		return brig_errno(e, "open network namespace of %d", pid);
-	if (setns(target, CLONE_NEWNET) < 0)
-		return brig_errno(e, "join network namespace of %d", pid);
-	r = net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e);
-	if (setns(self, CLONE_NEWNET) < 0)
-		return brig_errno(e, "return to brig's network namespace");
-	return r;
+	return proc_run_in_ns(pid, "net", CLONE_NEWNET, configure_iface, (void *)f, e);
 }
 
 /* The lowest ethN not in use by the container. */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proc.h"
 #include "container.h"
 #include "copy.h"
 #include "mount.h"
@@ -579,7 +580,7 @@ static int running_root(pid_t pid, unsigned long long start, struct brig_err *e)
 	root = openat(proc, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return brig_errno(e, "open %s/root", path);
-	if (start == 0 || net_proc_starttime(pid) != start) {
+	if (start == 0 || proc_starttime(pid) != start) {
 		close(root);
 		return brig_errf(e, ESRCH, "the container stopped");
 	}

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "hosts.h"
 #include "net.h"
+#include "proc.h"
 #include "util.h"
 
 #define LOCALHOST "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -397,26 +398,18 @@ int hosts_shared_path(const struct brig_ctx *c, const char *net, char *out, size
 	return reg_path(c, net, ".hosts", out, len, e);
 }
 
+static int detach_hosts(void *arg, struct brig_err *e)
+{
+	(void)arg;
+	if (umount2("/etc/hosts", MNT_DETACH) < 0)
+		return brig_errno(e, "detach the shared /etc/hosts");
+	return 0;
+}
+
 int hosts_unshare(pid_t pid, struct brig_err *e)
 {
-	char path[64];
-	cleanup_close int ns = -1;
-	int status;
-	pid_t child;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0)
-		return brig_errno(e, "open %s", path);
-	child = fork(); /* setns(mnt) only in a child: brig itself stays put */
-	if (child < 0)
-		return brig_errno(e, "fork");
-	if (child == 0)
-		_exit(setns(ns, CLONE_NEWNS) == 0 && umount2("/etc/hosts", MNT_DETACH) == 0 ? 0 : 1);
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return brig_errno(e, "wait");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return brig_errf(e, EIO, "container %d: could not detach its shared /etc/hosts", (int)pid);
+	/* in a child: brig itself stays in its own mount namespace */
+	if (proc_run_in_ns(pid, "mnt", CLONE_NEWNS, detach_hosts, NULL, e) < 0)
+		return brig_err_ctx(e, "container %d", (int)pid);
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "image.h"
+#include "warn.h"
 #include "state.h"
 
 static inline void archive_readp(struct archive **a)
@@ -29,8 +30,6 @@ static inline void archive_writep(struct archive **a)
 }
 #define cleanup_aread __attribute__((cleanup(archive_readp)))
 #define cleanup_awrite __attribute__((cleanup(archive_writep)))
-/* jansson provides json_decrefp (json_auto_t). */
-#define cleanup_json __attribute__((cleanup(json_decrefp)))
 
 /* ---- paths ---------------------------------------------------------- */
 
@@ -76,21 +75,6 @@ static int images_lock(const struct brig_ctx *c, struct brig_err *e)
 }
 
 /* ---- extraction ------------------------------------------------------ */
-
-static void warnf(image_warn_fn warn, void *arg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warnf(image_warn_fn warn, void *arg, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(arg, msg);
-}
 
 /* Map an archive member name to a path relative to the image root, or
  * refuse it.  Absolute names are contained (read relative to the root, as
@@ -165,8 +149,6 @@ struct extract {
 	const char *base;  /* absolute destination prefix, or NULL: cwd is dest */
 	int dirfd;         /* the destination directory */
 	bool disk;         /* in is an archive_read_disk */
-	image_warn_fn warn;
-	void *arg;
 };
 
 /* Names as written: relative to cwd (tarballs, so that libarchive's
@@ -217,7 +199,7 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 			archive_read_disk_descend(x->in);
 		src = archive_entry_pathname(entry);
 		if (!src) {
-			warnf(x->warn, x->arg, "skipped an entry: name is not readable");
+			brig_warn("skipped an entry: name is not readable");
 			continue;
 		}
 		snprintf(name, sizeof(name), "%s", src);
@@ -229,14 +211,14 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 		}
 		altered = contain_name(src, rel, sizeof(rel), &why);
 		if (altered < 0) {
-			warnf(x->warn, x->arg, "skipped '%s': %s", name, why.msg);
+			brig_warn("skipped '%s': %s", name, why.msg);
 			continue;
 		}
 		if (altered && !x->disk && strcmp(rel, ".") != 0)
-			warnf(x->warn, x->arg, "'%s': leading '/' removed, extracted as '%s'", name,
+			brig_warn("'%s': leading '/' removed, extracted as '%s'", name,
 			      rel);
 		if (out_name(x, rel, path, sizeof(path)) < 0) {
-			warnf(x->warn, x->arg, "skipped '%s': name too long", name);
+			brig_warn("skipped '%s': name too long", name);
 			continue;
 		}
 		archive_entry_copy_pathname(entry, path);
@@ -249,7 +231,7 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 			if (contain_name(link, lrel, sizeof(lrel), &why) < 0 ||
 			    check_link_target(x->dirfd, lrel, &why) < 0 ||
 			    out_name(x, lrel, lpath, sizeof(lpath)) < 0) {
-				warnf(x->warn, x->arg, "skipped '%s': hard link to '%s': %s", name,
+				brig_warn("skipped '%s': hard link to '%s': %s", name,
 				      link, why.msg);
 				continue;
 			}
@@ -262,11 +244,11 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 			goto fail;
 		}
 		if (r < ARCHIVE_WARN) {
-			warnf(x->warn, x->arg, "skipped '%s': %s", name, archive_error_string(out));
+			brig_warn("skipped '%s': %s", name, archive_error_string(out));
 			continue;
 		}
 		if (r == ARCHIVE_WARN)
-			warnf(x->warn, x->arg, "'%s': %s", name, archive_error_string(out));
+			brig_warn("'%s': %s", name, archive_error_string(out));
 		if (archive_entry_size(entry) > 0 && copy_data(x->in, out, e) < 0) {
 			brig_err_ctx(e, "extract '%s'", name);
 			goto fail;
@@ -277,7 +259,7 @@ static int extract_loop(struct extract *x, struct brig_err *e)
 			goto fail;
 		}
 		if (r < ARCHIVE_OK)
-			warnf(x->warn, x->arg, "'%s': %s", name, archive_error_string(out));
+			brig_warn("'%s': %s", name, archive_error_string(out));
 		count++;
 	}
 	archive_entry_free(entry);
@@ -323,12 +305,12 @@ static struct archive *tar_reader(struct brig_err *e)
 
 /* Extract the opened tar a into dest: cwd moves to dest for the duration
  * so that every name libarchive sees is relative. */
-static int extract_tar(struct archive *a, const char *dest, image_warn_fn warn, void *arg,
+static int extract_tar(struct archive *a, const char *dest,
 		       struct brig_err *e)
 {
 	cleanup_close int dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct extract x = { .in = a, .dirfd = dfd, .warn = warn, .arg = arg };
+	struct extract x = { .in = a, .dirfd = dfd };
 	int r;
 
 	if (dfd < 0)
@@ -343,8 +325,7 @@ static int extract_tar(struct archive *a, const char *dest, image_warn_fn warn, 
 	return r;
 }
 
-int image_extract_file(const char *path, const char *dest, image_warn_fn warn, void *arg,
-		       struct brig_err *e)
+int image_extract_file(const char *path, const char *dest, struct brig_err *e)
 {
 	cleanup_aread struct archive *a = tar_reader(e);
 
@@ -354,11 +335,10 @@ int image_extract_file(const char *path, const char *dest, image_warn_fn warn, v
 	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK)
 		return brig_errf(e, archive_errno(a) > 0 ? archive_errno(a) : EINVAL, "%s",
 				 archive_error_string(a));
-	return extract_tar(a, dest, warn, arg, e);
+	return extract_tar(a, dest, e);
 }
 
-int image_extract_buf(const void *buf, size_t len, const char *dest, image_warn_fn warn,
-		      void *arg, struct brig_err *e)
+int image_extract_buf(const void *buf, size_t len, const char *dest, struct brig_err *e)
 {
 	cleanup_aread struct archive *a = tar_reader(e);
 
@@ -366,13 +346,13 @@ int image_extract_buf(const void *buf, size_t len, const char *dest, image_warn_
 		return -e->code;
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
 		return brig_errf(e, EINVAL, "archive: %s", archive_error_string(a));
-	return extract_tar(a, dest, warn, arg, e);
+	return extract_tar(a, dest, e);
 }
 
 /* Copy a directory tree with libarchive's disk reader (symlinks as links,
  * same filesystem only).  The reader moves cwd itself, so names written are
  * absolute under the resolved dest. */
-static int copy_tree(const char *src, const char *dest, image_warn_fn warn, void *arg,
+static int copy_tree(const char *src, const char *dest,
 		     struct brig_err *e)
 {
 	cleanup_aread struct archive *a = archive_read_disk_new();
@@ -380,7 +360,7 @@ static int copy_tree(const char *src, const char *dest, image_warn_fn warn, void
 	cleanup_free char *rdest = realpath(dest, NULL);
 	cleanup_close int dfd = -1;
 	char strip[PATH_MAX];
-	struct extract x = { .warn = warn, .arg = arg, .disk = true };
+	struct extract x = { .disk = true };
 
 	if (!a)
 		return brig_errf(e, ENOMEM, "libarchive: out of memory");
@@ -551,8 +531,8 @@ static int drop_id(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	return remove_tree(dir, e);
 }
 
-int image_import(const struct brig_ctx *c, const char *src, const char *name, image_warn_fn warn,
-		 void *arg, char id_out[BRIG_ID_LEN + 1], struct brig_err *e)
+int image_import(const struct brig_ctx *c, const char *src, const char *name,
+		 char id_out[BRIG_ID_LEN + 1], struct brig_err *e)
 {
 	char byid[PATH_MAX], tmp[PATH_MAX], rootfs[PATH_MAX], final[PATH_MAX], rec[PATH_MAX];
 	char id[BRIG_ID_LEN + 1], old[BRIG_ID_LEN + 1] = "", created[64];
@@ -588,9 +568,9 @@ int image_import(const struct brig_ctx *c, const char *src, const char *name, im
 		goto fail_tmp;
 	}
 	if (S_ISDIR(st.st_mode))
-		r = copy_tree(src, rootfs, warn, arg, e);
+		r = copy_tree(src, rootfs, e);
 	else
-		r = image_extract_file(src, rootfs, warn, arg, e);
+		r = image_extract_file(src, rootfs, e);
 	if (r < 0) {
 		brig_err_ctx(e, "import %s", src);
 		goto fail_tmp;

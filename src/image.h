@@ -6,7 +6,8 @@
  * An import extracts into by-id/.tmp-<id>/, renames it to by-id/<id>, then
  * replaces <name>.json atomically, so readers see the old image or the new
  * one, never half of either.  This module never prints: warnings about
- * skipped archive entries go through an image_warn_fn. */
+ * skipped archive entries go to brig_warn() (warn.h), e.g. "skipped '../x':
+ * path escapes the image". */
 #ifndef BRIG_IMAGE_H
 #define BRIG_IMAGE_H
 
@@ -16,17 +17,13 @@
 #include "brig.h"
 #include "util.h"
 
-/* Called once per archive entry that was skipped or altered; msg is e.g.
- * "skipped '../x': path escapes the image".  The caller prints it. */
-typedef void (*image_warn_fn)(void *arg, const char *msg);
-
 /* Import a rootfs tarball (tar, optionally gzip/bzip2/xz/lzma/zstd
  * compressed, detected by content) or a directory tree as image name.
  * Replaces an existing image of that name; the old rootfs is removed
  * unless a container record still references it.  On failure nothing is
  * left behind.  id_out (may be NULL) receives the new id. */
-int image_import(const struct brig_ctx *c, const char *src, const char *name, image_warn_fn warn,
-		 void *arg, char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
+int image_import(const struct brig_ctx *c, const char *src, const char *name,
+		 char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
 
 /* Resolve an image name to its id and rootfs directory
  * (<root>/images/by-id/<id>/rootfs).  Unknown: ENOENT with
@@ -55,9 +52,7 @@ int image_prune(const struct brig_ctx *c, int *removed, struct brig_err *e);
  * safe_join; entries that would escape are skipped with a warning; symlinks
  * are created as they are but never followed while extracting.  Returns the
  * number of entries written (>= 0). */
-int image_extract_file(const char *path, const char *dest, image_warn_fn warn, void *arg,
-		       struct brig_err *e);
-int image_extract_buf(const void *buf, size_t len, const char *dest, image_warn_fn warn,
-		      void *arg, struct brig_err *e);
+int image_extract_file(const char *path, const char *dest, struct brig_err *e);
+int image_extract_buf(const void *buf, size_t len, const char *dest, struct brig_err *e);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "brig.h"
 #include "cleanup.h"
+#include "proc.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
@@ -30,15 +31,14 @@
 
 extern char **environ;
 
+/* --net container:NAME: this is the container's own init, so setns here
+ * changes nothing of brig's. */
 static int join_netns(pid_t pid, struct brig_err *e)
 {
-	char path[64];
-	cleanup_close int fd = -1;
+	cleanup_close int fd = proc_ns_open(pid, "net", e);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return brig_errno(e, "open network namespace of %d", pid);
+		return brig_err_ctx(e, "network namespace of %d", pid);
 	if (setns(fd, CLONE_NEWNET) < 0)
 		return brig_errno(e, "join network namespace of %d", pid);
 	return 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proc.h"
 #include "container.h"
 #include "hosts.h"
 #include "network.h"
@@ -339,18 +340,13 @@ int network_lease(const struct brig_ctx *c, const struct net_network *n, const c
 		  pid_t owner, uint32_t requested, uint32_t *addr, struct brig_err *e)
 {
 	char path[PATH_MAX];
-	struct ipam_warn warn = { 0 };
 	struct net_walk w = { c, n->name, NULL, 0 };
 	struct ipam_recover rec = { recover_leases, &w };
 
 	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
 		return -e->code;
-	if (ipam_lease(path, n, id, owner, net_proc_starttime(owner), requested, addr, &warn, &rec,
-		       e) < 0)
+	if (ipam_lease(path, n, id, owner, proc_starttime(owner), requested, addr, &rec, e) < 0)
 		return brig_err_ctx(e, "network %s", n->name);
-	if (warn.bad_lines)
-		fprintf(stderr, "brig: warning: lease file %s: skipped %d corrupt line(s): %s\n",
-			path, warn.bad_lines, warn.first);
 	return 0;
 }
 
@@ -363,7 +359,7 @@ int network_gc_leases(const struct brig_ctx *c, const char *name, int *freed,
 
 	if (network_lease_path(c, name, path, sizeof(path), e) < 0)
 		return -e->code;
-	return ipam_gc(path, freed, NULL, &rec, e);
+	return ipam_gc(path, freed, &rec, e);
 }
 
 int network_release(const struct brig_ctx *c, const char *name, const char *id,

@@ -10,6 +10,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "proc.h"
 #include "container.h"
 #include "hosts.h"
 #include "network.h"
@@ -40,7 +41,7 @@ int orphan_monitor_register(const struct brig_ctx *c, const char *id, const char
 	if (monitor_path(c, id, path, sizeof(path), e) < 0)
 		return -e->code;
 	n = snprintf(line, sizeof(line), "%d %llu %s\n", (int)getpid(),
-		     net_proc_starttime(getpid()), cgroup_parent);
+		     proc_starttime(getpid()), cgroup_parent);
 	return write_atomic(path, line, (size_t)n, e);
 }
 
@@ -94,10 +95,10 @@ void orphan_release(const struct brig_ctx *c, const char *id, const char *cgroup
  * (bounded) until it is gone. */
 static void kill_monitor(pid_t pid, unsigned long long starttime)
 {
-	if (pid <= 0 || net_proc_starttime(pid) != starttime)
+	if (pid <= 0 || proc_starttime(pid) != starttime)
 		return;
 	kill(pid, SIGKILL);
-	for (int i = 0; i < 200 && net_proc_starttime(pid) == starttime; i++)
+	for (int i = 0; i < 200 && proc_starttime(pid) == starttime; i++)
 		usleep(5000);
 }
 
@@ -124,7 +125,7 @@ static int sweep_one(const struct brig_ctx *c, const char *id)
 		return 0;
 	if (fscanf(f, "%d %llu %4095s", &pid, &start, parent) < 2)
 		pid = 0;
-	alive = pid > 0 && net_proc_starttime(pid) == start;
+	alive = pid > 0 && proc_starttime(pid) == start;
 	if (alive && has_record(c, id))
 		return 0; /* a monitor at work */
 	if (alive)

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "pty.h"
 
 static struct termios saved;
@@ -81,20 +82,6 @@ static void on_winch(int sig)
 {
 	(void)sig;
 	winched = 1;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Ctrl-P Ctrl-Q: detach.  A lone Ctrl-P is passed on with the next byte. */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "warn.h"
 #include "state.h"
 
 #ifndef FUZZ_WITH_STATE
@@ -85,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mkdir(root, 0755) < 0 || mkdir(canary, 0755) < 0)
 		abort();
 
-	image_extract_buf(data, size, root, quiet, NULL, &e);
+	brig_warn_sink(quiet, NULL);
+	image_extract_buf(data, size, root, &e);
 
 	if (entries(tmpl) != 2 || entries(canary) != 0) {
 		fprintf(stderr, "fuzz_tar: an entry escaped %s\n", root);

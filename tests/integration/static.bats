@@ -69,6 +69,27 @@ PY
 	[ "$status" -eq 0 ]
 }
 
+# ---- layers ------------------------------------------------------------------
+# src/base under everything; net/ and cgroup/ include only the base and
+# themselves (tests/lint-layers.py; the Makefile's include paths agree).
+
+@test "static: net/ and cgroup/ include only src/base and themselves; src/base only itself" {
+	run python3 "$REPO/tests/lint-layers.py" "$REPO"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "static: the layer lint flags an include of src/ from a lower layer" {
+	local d=$BATS_TEST_TMPDIR/lower
+	mkdir -p "$d"
+	printf '#include "own.h"\n#include "err.h"\n#include "container.h"\n' >"$d/x.c"
+	: >"$d/own.h"
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" "$d"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ $output == *'x.c:3: #include "container.h"' ]]
+}
+
 # ---- bats assertions -------------------------------------------------------
 # errexit ignores every command of an `a && b` list but the last, and any
 # `! cmd`: such a line in a test never fails it (tests/lint-bats.py).

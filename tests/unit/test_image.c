@@ -21,6 +21,7 @@
 
 #include "brig.h"
 #include "image.h"
+#include "warn.h"
 #include "state.h"
 #include "util.h"
 
@@ -117,6 +118,7 @@ static int setup(void **state)
 	mkdir(f->runroot, 0755);
 	f->ctx.root = f->root;
 	f->ctx.runroot = f->runroot;
+	brig_warn_sink(collect, f); /* the one warning sink, counted here */
 	*state = f;
 	return 0;
 }
@@ -216,7 +218,7 @@ static void test_hostile_tar(void **state)
 		{ SYMLINK, "lib", "/usr/lib" },
 	};
 	write_tar(f->tar, NULL, ents, sizeof(ents) / sizeof(ents[0]));
-	if (image_import(&f->ctx, f->tar, "hostile", collect, f, id, &e) < 0)
+	if (image_import(&f->ctx, f->tar, "hostile", id, &e) < 0)
 		fail_msg("import: %s", e.msg);
 	assert_true(f->warnings >= 7);
 
@@ -277,7 +279,7 @@ static void test_compressions(void **state)
 		/* Misleading suffix: detection is by content. */
 		snprintf(p, sizeof(p), "%s/img-%s.bin", f->tmp, cases[i].name);
 		write_tar(p, cases[i].filter, ents, 2);
-		if (image_import(&f->ctx, p, cases[i].name, collect, f, NULL, &e) < 0)
+		if (image_import(&f->ctx, p, cases[i].name, NULL, &e) < 0)
 			fail_msg("import %s: %s", cases[i].name, e.msg);
 		assert_int_equal(image_resolve(&f->ctx, cases[i].name, id, rootfs, sizeof(rootfs), &e),
 				 0);
@@ -304,9 +306,9 @@ static void test_reimport_and_rm(void **state)
 	json_t *rec = NULL;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "img", collect, f, id1, &e), 0);
+	assert_int_equal(image_import(&f->ctx, f->tar, "img", id1, &e), 0);
 	write_tar(f->tar, archive_write_add_filter_gzip, v2, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "img", collect, f, id2, &e), 0);
+	assert_int_equal(image_import(&f->ctx, f->tar, "img", id2, &e), 0);
 	assert_string_not_equal(id1, id2);
 	assert_false(exists("%s/images/by-id/%s", f->root, id1));
 	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id2));
@@ -338,7 +340,7 @@ static void test_failed_import_leaves_nothing(void **state)
 	for (int i = 0; i < 4096; i++)
 		fputc((i * 7919) & 0xff, g);
 	fclose(g);
-	assert_true(image_import(&f->ctx, f->tar, "junk", collect, f, id, &e) < 0);
+	assert_true(image_import(&f->ctx, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 	assert_false(exists("%s/images/junk.json", f->root));
 	/* A truncated gzip tarball fails too, after extracting a part. */
@@ -346,11 +348,11 @@ static void test_failed_import_leaves_nothing(void **state)
 				   { FILE_, "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } };
 	write_tar(f->tar, archive_write_add_filter_gzip, big, 2);
 	assert_int_equal(truncate(f->tar, 60), 0);
-	assert_true(image_import(&f->ctx, f->tar, "junk", collect, f, id, &e) < 0);
+	assert_true(image_import(&f->ctx, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 	/* Missing file and bad names are refused up front. */
-	assert_true(image_import(&f->ctx, "/nonexistent.tar", "junk", collect, f, id, &e) < 0);
-	assert_true(image_import(&f->ctx, f->tar, "../bad", collect, f, id, &e) < 0);
+	assert_true(image_import(&f->ctx, "/nonexistent.tar", "junk", id, &e) < 0);
+	assert_true(image_import(&f->ctx, f->tar, "../bad", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 }
 
@@ -367,7 +369,7 @@ static void test_dir_import(void **state)
 	snprintf(p, sizeof(p), "%s/sh", src);
 	assert_int_equal(symlink("/bin/busybox", p), 0);
 	snprintf(src, sizeof(src), "%s/srcdir", f->tmp);
-	if (image_import(&f->ctx, src, "fromdir", collect, f, id, &e) < 0)
+	if (image_import(&f->ctx, src, "fromdir", id, &e) < 0)
 		fail_msg("import dir: %s", e.msg);
 	assert_int_equal(image_resolve(&f->ctx, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
 	assert_true(exists("%s/bin/busybox", rootfs));
@@ -384,7 +386,7 @@ static void test_in_use(void **state)
 	int lock;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", collect, f, id1, &e), 0);
+	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", id1, &e), 0);
 	lock = state_lock(&f->ctx, &e);
 	assert_true(lock >= 0);
 	json_t *cfg = json_pack("{s:s}", "image_id", id1);
@@ -396,7 +398,7 @@ static void test_in_use(void **state)
 	assert_int_equal(image_remove(&f->ctx, "busybox", &e), -EBUSY);
 	assert_string_equal(e.msg, "image busybox is in use by a container");
 	/* Re-import switches the name but keeps the rootfs the container uses. */
-	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", collect, f, id2, &e), 0);
+	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", id2, &e), 0);
 	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id1));
 	assert_int_equal(count_byid(f), 2);
 	/* Once the container is gone, prune reclaims the orphan. */
@@ -414,8 +416,8 @@ static void test_extract_buf(void **state)
 	const char junk[] = "not a tar at all";
 	struct brig_err e;
 
-	assert_true(image_extract_buf(junk, sizeof(junk), f->outside, collect, f, &e) < 0);
-	assert_true(image_extract_buf("", 0, f->outside, collect, f, &e) < 0 ||
+	assert_true(image_extract_buf(junk, sizeof(junk), f->outside, &e) < 0);
+	assert_true(image_extract_buf("", 0, f->outside, &e) < 0 ||
 		    f->warnings == 0);
 }
 

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "net.h"
+#include "warn.h"
+#include "proc.h"
 
 struct fx {
 	char dir[64];
@@ -22,6 +24,17 @@ struct fx {
 	pid_t me;
 	unsigned long long st;
 };
+
+/* The warning sink, captured: how many warnings, and the last one. */
+static int warnings;
+static char last_warning[1024];
+
+static void capture_warning(void *arg, const char *msg)
+{
+	(void)arg;
+	warnings++;
+	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
 
 static int setup(void **state)
 {
@@ -33,8 +46,10 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/leases", f->dir);
+	brig_warn_sink(capture_warning, NULL);
+	warnings = 0;
 	f->me = getpid();
-	f->st = net_proc_starttime(f->me);
+	f->st = proc_starttime(f->me);
 	*state = f;
 	return 0;
 }
@@ -86,7 +101,7 @@ static char *read_file(const char *path)
 static int lease(struct fx *f, const struct net_network *n, const char *cid, uint32_t req,
 		 uint32_t *out, struct brig_err *e)
 {
-	return ipam_lease(f->path, n, cid, f->me, f->st, req, out, NULL, NULL, e);
+	return ipam_lease(f->path, n, cid, f->me, f->st, req, out, NULL, e);
 }
 
 /* A pid that surely is gone: a child we forked and reaped. */
@@ -106,8 +121,8 @@ static void starttime(void **state)
 	struct fx *f = *state;
 
 	assert_true(f->st > 0);
-	assert_int_equal(net_proc_starttime(dead_pid()), 0);
-	assert_int_equal(net_proc_starttime(-1), 0);
+	assert_int_equal(proc_starttime(dead_pid()), 0);
+	assert_int_equal(proc_starttime(-1), 0);
 }
 
 static void first_lease_skips_gateway(void **state)
@@ -212,12 +227,12 @@ static void reclaim_dead(void **state)
 	struct fx *f = *state;
 	struct net_network n = mknet(0x0a000000, 30, 0);
 	struct brig_err e = { 0 };
-	struct ipam_warn w = { 0 };
+	warnings = 0;
 	pid_t dead = dead_pid();
 	uint32_t a;
 	int freed;
 
-	assert_int_equal(ipam_lease(f->path, &n, "ghost", dead, 12345, 0, &a, NULL, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "ghost", dead, 12345, 0, &a, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000002);
 	/* the only address is held by a dead owner: reclaimed */
 	assert_int_equal(lease(f, &n, "live", 0, &a, &e), 0);
@@ -225,11 +240,11 @@ static void reclaim_dead(void **state)
 	assert_null(strstr(read_file(f->path), "ghost"));
 	/* live pid but wrong start time (pid reuse) is dead too */
 	assert_int_equal(ipam_release(f->path, "live", &e), 0);
-	assert_int_equal(ipam_lease(f->path, &n, "reused", f->me, f->st + 1, 0, &a, NULL, NULL, &e), 0);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "reused", f->me, f->st + 1, 0, &a, NULL, &e), 0);
+	assert_int_equal(ipam_gc(f->path, &freed, NULL, &e), 0);
 	assert_int_equal(freed, 1);
-	assert_int_equal(w.bad_lines, 0);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
+	assert_int_equal(warnings, 0);
+	assert_int_equal(ipam_gc(f->path, &freed, NULL, &e), 0);
 	assert_int_equal(freed, 0);
 }
 
@@ -259,7 +274,7 @@ static void corrupt_file(void **state)
 	struct fx *f = *state;
 	struct net_network n = mknet(0x0a000000, 24, 0);
 	struct brig_err e = { 0 };
-	struct ipam_warn w = { 0 };
+	warnings = 0;
 	char good[128], text[1024];
 	uint32_t a;
 
@@ -277,10 +292,11 @@ static void corrupt_file(void **state)
 		 "10.0.0.10 trunc %d",
 		 (int)f->me, f->st, good, (int)f->me, f->st, (int)f->me);
 	write_file(f->path, text);
-	assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, &w, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000006);
-	assert_int_equal(w.bad_lines, 8);
-	assert_non_null(strstr(w.first, "line 1"));
+	assert_int_equal(warnings, 1); /* one line for the whole file */
+	assert_non_null(strstr(last_warning, "skipped 8 corrupt line(s)"));
+	assert_non_null(strstr(last_warning, ": line 1"));
 	/* rewrite dropped every bad line and kept the good one */
 	snprintf(text, sizeof(text), "%s10.0.0.6 new %d %llu\nlast 10.0.0.6\n", good, (int)f->me,
 		 f->st);
@@ -292,7 +308,7 @@ static void binary_and_long_lines(void **state)
 	struct fx *f = *state;
 	struct net_network n = mknet(0x0a000000, 24, 0);
 	struct brig_err e = { 0 };
-	struct ipam_warn w = { 0 };
+	warnings = 0;
 	char big[2048];
 	int fd, freed;
 	uint32_t a;
@@ -304,11 +320,12 @@ static void binary_and_long_lines(void **state)
 	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
 	assert_int_equal(write(fd, "10.0.0.2 a\0b 1 1\n", 17), 17);
 	close(fd);
-	assert_int_equal(ipam_gc(f->path, &freed, &w, NULL, &e), 0);
-	assert_int_equal(w.bad_lines, 2);
+	assert_int_equal(ipam_gc(f->path, &freed, NULL, &e), 0);
+	assert_int_equal(warnings, 1); /* one line for the whole file */
+	assert_non_null(strstr(last_warning, "skipped 2 corrupt line(s)"));
 	/* dropped on rewrite; a whole file always ends with its "last" line */
 	assert_string_equal(read_file(f->path), "last 0.0.0.0\n");
-	assert_int_equal(ipam_lease(f->path, &n, "x", f->me, f->st, 0, &a, NULL, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "x", f->me, f->st, 0, &a, NULL, &e), 0);
 }
 
 /* A recover callback standing in for the records: one live container. */
@@ -338,13 +355,13 @@ static void damaged_file_rebuilt(void **state)
 		unlink(f->path);
 		if (damage[i])
 			write_file(f->path, damage[i]);
-		assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, NULL, &rec, &e), 0);
+		assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, &rec, &e), 0);
 		assert_int_not_equal(a, 0x0a000002);
 		assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
 		ipam_release(f->path, "new", &e);
 	}
 	unlink(f->path);
-	assert_int_equal(ipam_gc(f->path, &freed, NULL, &rec, &e), 0);
+	assert_int_equal(ipam_gc(f->path, &freed, &rec, &e), 0);
 	assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
 }
 
@@ -353,7 +370,7 @@ static void many_lines(void **state)
 	struct fx *f = *state;
 	struct net_network n = mknet(0x0a000000, 18, 0); /* 16381 usable */
 	struct brig_err e = { 0 };
-	struct ipam_warn w = { 0 };
+	warnings = 0;
 	FILE *fp = fopen(f->path, "w");
 	char ip[16];
 	uint32_t a;
@@ -364,9 +381,9 @@ static void many_lines(void **state)
 		if (x != 0x0a000064)
 			fprintf(fp, "%s c%u %d %llu\n", net_ip_str(x, ip), x, (int)f->me, f->st);
 	fclose(fp);
-	assert_int_equal(ipam_lease(f->path, &n, "one", f->me, f->st, 0, &a, &w, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "one", f->me, f->st, 0, &a, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000064);
-	assert_int_equal(w.bad_lines, 0);
+	assert_int_equal(warnings, 0);
 	assert_int_equal(lease(f, &n, "over", 0, &a, &e), -ENOSPC);
 	assert_int_equal(ipam_release(f->path, "c167772516", &e), 0); /* c<addr>: 10.0.1.100 */
 	assert_int_equal(lease(f, &n, "over", 0, &a, &e), 0);
@@ -395,7 +412,7 @@ static void release_reown(void **state)
 
 	assert_int_equal(ipam_release("/nonexistent/leases", "x", &e), 0);
 	assert_int_equal(ipam_release(f->path, "x", &e), 0);
-	assert_int_equal(ipam_lease(f->path, &n, "c", dead, 7, 0, &a, NULL, NULL, &e), 0);
+	assert_int_equal(ipam_lease(f->path, &n, "c", dead, 7, 0, &a, NULL, &e), 0);
 	assert_int_equal(ipam_reown(f->path, "c", f->me, f->st, &e), 1);
 	snprintf(want, sizeof(want), "10.0.0.2 c %d %llu\nlast 10.0.0.2\n", (int)f->me, f->st);
 	assert_string_equal(read_file(f->path), want);
@@ -424,7 +441,7 @@ static void concurrent(void **state)
 
 			for (int i = 0; i < 10; i++) {
 				snprintf(cid, sizeof(cid), "k%dn%d", k, i);
-				if (ipam_lease(f->path, &n, cid, f->me, f->st, 0, &a, NULL, NULL, &e) < 0)
+				if (ipam_lease(f->path, &n, cid, f->me, f->st, 0, &a, NULL, &e) < 0)
 					_exit(1);
 			}
 			_exit(0);

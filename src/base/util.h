@@ -1,5 +1,5 @@
-/* util.h - small pure helpers shared by src/: sizes, names, ids, paths,
- * atomic files. */
+/* util.h - small pure helpers: sizes, names, ids, paths inside a root,
+ * human-readable sizes and times. */
 #ifndef BRIG_UTIL_H
 #define BRIG_UTIL_H
 
@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "io.h"
 
 #define BRIG_ID_LEN 64
 #define BRIG_SHORT_ID 12
@@ -31,28 +32,6 @@ int gen_id(char out[BRIG_ID_LEN + 1], struct brig_err *e);
  * the caller opens with O_NOFOLLOW / openat2 RESOLVE_IN_ROOT).  Returns 0 and
  * writes root + "/" + normalised name to out, or -EINVAL if name escapes. */
 int safe_join(const char *root, const char *name, char *out, size_t outlen, struct brig_err *e);
-
-/* mkdir -p with mode. */
-int mkdir_p(const char *path, mode_t mode, struct brig_err *e);
-
-/* rm -rf, never crossing into another filesystem; absent is success. */
-int remove_tree(const char *path, struct brig_err *e);
-
-/* Write data to path atomically: temp file, fsync, rename (readers see the
- * old file or the new one, whole, even after a crash).
- * The temp file is ".<base>.tmp-XXXXXX" in the same directory; the
- * result has mode 0644. */
-int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
-
-/* Open (creating, 0600) and flock(LOCK_EX) path; returns the fd, whose
- * close releases the lock. */
-int lock_file(const char *path, struct brig_err *e);
-
-/* Read a whole (small) file, NUL-terminated; *out is malloc'd. */
-int read_file(const char *path, char **out, size_t *len, struct brig_err *e);
-
-/* Total bytes of regular files under path (du -s, apparent sizes). */
-int64_t tree_size(const char *path);
 
 /* Human size "1.2MB" into buf. */
 const char *human_size(int64_t bytes, char *buf, size_t len);

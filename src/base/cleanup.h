@@ -4,10 +4,11 @@
 #ifndef BRIG_CLEANUP_H
 #define BRIG_CLEANUP_H
 
+#include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <dirent.h>
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
@@ -18,6 +19,8 @@ static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
 #define cleanup_close __attribute__((cleanup(closep)))
 #define cleanup_fclose __attribute__((cleanup(fclosep)))
 #define cleanup_dir __attribute__((cleanup(closedirp)))
+/* jansson's own json_decrefp (as json_auto_t uses) */
+#define cleanup_json __attribute__((cleanup(json_decrefp)))
 
 #define steal_ptr(p) ({ __typeof__(p) _tmp = (p); (p) = NULL; _tmp; })
 #define steal_fd(fd) ({ int _tmp = (fd); (fd) = -1; _tmp; })

@@ -1,0 +1,109 @@
+/* proc.c - what /proc says about a process: its start time (so a recycled
+ * pid is never mistaken for it) and its namespaces. */
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "proc.h"
+
+unsigned long long proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	cleanup_close int fd = -1;
+	unsigned long long v = 0;
+	const char *p;
+	ssize_t n;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm (field 2) may hold spaces and ')': fields restart after the
+	 * last ')'; then state is field 3 and starttime field 22. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return 0;
+	/* A zombie is dead: it only waits for its parent to reap it. */
+	if (p[2] == 'Z' || p[2] == 'X')
+		return 0;
+	for (int field = 2; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return 0;
+	}
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	return v;
+}
+
+int proc_ns_open(pid_t pid, const char *ns, struct brig_err *e)
+{
+	char path[64];
+	int fd;
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_errno(e, "open %s", path);
+	return fd;
+}
+
+/* The child: join, run, send its error (if any) back, exit. */
+static void __attribute__((noreturn)) in_ns_child(int nsfd, int nstype, int wfd,
+						   int (*fn)(void *arg, struct brig_err *e), void *arg)
+{
+	struct brig_err e = { 0 };
+	int r = setns(nsfd, nstype) < 0 ? brig_errno(&e, "join namespace") : fn(arg, &e);
+
+	if (r < 0 && write(wfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(2);
+	_exit(r < 0 ? 1 : 0);
+}
+
+int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
+		   void *arg, struct brig_err *e)
+{
+	cleanup_close int nsfd = proc_ns_open(pid, ns, e);
+	int p[2], status;
+	ssize_t n;
+	pid_t child;
+
+	if (nsfd < 0)
+		return nsfd;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return brig_errno(e, "pipe");
+	child = fork();
+	if (child < 0) {
+		close(p[0]);
+		close(p[1]);
+		return brig_errno(e, "fork");
+	}
+	if (child == 0) {
+		close(p[0]);
+		in_ns_child(nsfd, nstype, p[1], fn, arg);
+	}
+	close(p[1]);
+	n = read(p[0], e, sizeof(*e));
+	close(p[0]);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return brig_errno(e, "wait");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(*e))
+		return brig_errf(e, EIO, "in the %s namespace of %d: the helper died", ns, (int)pid);
+	return -e->code;
+}

@@ -1,0 +1,25 @@
+/* proc.h - what /proc says about a process. */
+#ifndef BRIG_PROC_H
+#define BRIG_PROC_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Start time of pid (field 22 of /proc/PID/stat); 0 if it does not exist
+ * or is a zombie (dead, waiting to be reaped), so a dead process never
+ * looks alive.  A pid with the same start time is the same process. */
+unsigned long long proc_starttime(pid_t pid);
+
+/* Open /proc/PID/ns/NS (pid <= 0: our own) O_RDONLY|O_CLOEXEC, for setns;
+ * returns the fd. */
+int proc_ns_open(pid_t pid, const char *ns, struct brig_err *e);
+
+/* Run fn(arg) in a forked child that joined namespace ns (type nstype,
+ * e.g. "net", CLONE_NEWNET) of pid: the caller's own namespaces never
+ * change, so a long-lived server can call it from any thread.  fn's error
+ * comes back in e. */
+int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
+		   void *arg, struct brig_err *e);
+
+#endif
