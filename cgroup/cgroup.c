@@ -239,21 +239,24 @@ static int rmdir_one(const struct cg_dir *d, const char *path)
 
 int cg_rmdir(const struct cg_dir *d, const char *path, struct brig_err *e)
 {
-	/* Tasks that just exited may still be counted for a moment: poll up
-	 * to 1 s for the kernel to drain them, then give up with EBUSY. */
-	const struct timespec tick = {0, 10 * 1000 * 1000};
-	int tries = 100;
+	/* Tasks that just exited may still be counted for a moment: poll, from
+	 * 0.5 ms doubling to 10 ms (usually one short wait), up to ~1 s for the
+	 * kernel to drain them, then give up with EBUSY. */
+	long wait_ns = 500 * 1000, waited = 0;
 
 	for (;;) {
 		int r = rmdir_one(d, path);
+		struct timespec tick = { 0, wait_ns };
 
 		if (r == 0 || r == -ENOENT)
 			return 0;
-		if (r != -EBUSY || --tries <= 0) {
+		if (r != -EBUSY || waited >= 1000L * 1000 * 1000) {
 			errno = -r;
 			return brig_errno(e, "rmdir %s", path);
 		}
 		nanosleep(&tick, NULL);
+		waited += wait_ns;
+		wait_ns = wait_ns * 2 > 10L * 1000 * 1000 ? 10L * 1000 * 1000 : wait_ns * 2;
 	}
 }
 

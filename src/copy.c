@@ -608,6 +608,20 @@ static int stopped_copy(const struct spawn_spec *sp, struct copy_end *inside,
 /* A stopped container: the copy runs in a child (stopped_copy), whose
  * error, if any, comes back over a pipe.  Writes land in the upper layer,
  * seen by the container on its next start. */
+/* What the child of copy_stopped does: stopped_copy with these. */
+struct stopped_job {
+	const struct spawn_spec *sp;
+	struct copy_end *inside;
+	const struct copy_end *src, *dst;
+};
+
+static int stopped_job_run(void *arg, struct brig_err *e)
+{
+	struct stopped_job *j = arg;
+
+	return stopped_copy(j->sp, j->inside, j->src, j->dst, e);
+}
+
 static int copy_stopped(const struct brig_ctx *c, const char *id, json_t *cfg,
 			struct copy_end *inside, const struct copy_end *src,
 			const struct copy_end *dst, struct brig_err *e)
@@ -615,9 +629,6 @@ static int copy_stopped(const struct brig_ctx *c, const char *id, json_t *cfg,
 	char dir[PATH_MAX], paths[3][PATH_MAX];
 	static const char *const sub[] = { "upper", "work", "merged" };
 	struct spawn_spec sp = { .lower = json_string_value(json_object_get(cfg, "rootfs")) };
-	int rep[2], status;
-	ssize_t n;
-	pid_t pid;
 
 	if (!sp.lower)
 		return brig_errf(e, EINVAL, "container %.12s: its record has no rootfs", id);
@@ -629,35 +640,8 @@ static int copy_stopped(const struct brig_ctx *c, const char *id, json_t *cfg,
 	sp.upper = paths[0];
 	sp.work = paths[1];
 	sp.merged = paths[2];
-	if (pipe2(rep, O_CLOEXEC) < 0)
-		return brig_errno(e, "pipe");
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(rep[0]);
-		close(rep[1]);
-		return brig_errno(e, "fork");
-	}
-	if (pid == 0) {
-		close(rep[0]);
-		if (stopped_copy(&sp, inside, src, dst, e) < 0) {
-			/* one write well under PIPE_BUF: it arrives whole */
-			(void)!write(rep[1], e, sizeof(*e));
-			_exit(EXIT_BRIG);
-		}
-		_exit(0);
-	}
-	close(rep[1]);
-	do
-		n = read(rep[0], e, sizeof(*e));
-	while (n < 0 && errno == EINTR);
-	close(rep[0]);
-	status = container_wait(pid);
-	if (n == (ssize_t)sizeof(*e))
-		return -(e->code ? e->code : EIO);
-	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return brig_errf(e, EIO, "the copy process failed (wait status %d)", status);
-	return 0;
+	struct stopped_job job = { &sp, inside, src, dst };
+	return proc_run_child(stopped_job_run, &job, e);
 }
 
 int copy_run(const struct brig_ctx *c, const char *src, const char *dst, struct brig_err *e)

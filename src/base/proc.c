@@ -61,30 +61,30 @@ int proc_ns_open(pid_t pid, const char *ns, struct brig_err *e)
 	return fd;
 }
 
-/* The child: join, run, send its error (if any) back, exit. */
-static void __attribute__((noreturn)) in_ns_child(int nsfd, int nstype, int wfd,
-						   int (*fn)(void *arg, struct brig_err *e), void *arg)
+/* The child: run fn, send its error (if any) back, exit. */
+static void __attribute__((noreturn)) child_run(int wfd, int (*fn)(void *arg, struct brig_err *e),
+						void *arg)
 {
 	struct brig_err e = { 0 };
-	int r = setns(nsfd, nstype) < 0 ? brig_errno(&e, "join namespace") : fn(arg, &e);
 
-	if (r < 0 && write(wfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
-		_exit(2);
-	_exit(r < 0 ? 1 : 0);
+	/* one write well under PIPE_BUF: it arrives whole */
+	if (fn(arg, &e) < 0) {
+		if (write(wfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+			_exit(2);
+		_exit(1);
+	}
+	_exit(0);
 }
 
-int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
-		   void *arg, struct brig_err *e)
+int proc_run_child(int (*fn)(void *arg, struct brig_err *e), void *arg, struct brig_err *e)
 {
-	cleanup_close int nsfd = proc_ns_open(pid, ns, e);
 	int p[2], status;
 	ssize_t n;
 	pid_t child;
 
-	if (nsfd < 0)
-		return nsfd;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return brig_errno(e, "pipe");
+	fflush(NULL);
 	child = fork();
 	if (child < 0) {
 		close(p[0]);
@@ -93,10 +93,12 @@ int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, s
 	}
 	if (child == 0) {
 		close(p[0]);
-		in_ns_child(nsfd, nstype, p[1], fn, arg);
+		child_run(p[1], fn, arg);
 	}
 	close(p[1]);
-	n = read(p[0], e, sizeof(*e));
+	do
+		n = read(p[0], e, sizeof(*e));
+	while (n < 0 && errno == EINTR);
 	close(p[0]);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
@@ -104,6 +106,34 @@ int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, s
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (n != (ssize_t)sizeof(*e))
-		return brig_errf(e, EIO, "in the %s namespace of %d: the helper died", ns, (int)pid);
-	return -e->code;
+		return brig_errf(e, EIO, "the helper process died (wait status %d)", status);
+	return -(e->code ? e->code : EIO);
+}
+
+struct in_ns {
+	int nsfd, nstype;
+	int (*fn)(void *arg, struct brig_err *e);
+	void *arg;
+};
+
+static int join_and_run(void *arg, struct brig_err *e)
+{
+	struct in_ns *x = arg;
+
+	if (setns(x->nsfd, x->nstype) < 0)
+		return brig_errno(e, "join namespace");
+	return x->fn(x->arg, e);
+}
+
+int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
+		   void *arg, struct brig_err *e)
+{
+	cleanup_close int nsfd = proc_ns_open(pid, ns, e);
+	struct in_ns x = { nsfd, nstype, fn, arg };
+
+	if (nsfd < 0)
+		return nsfd;
+	if (proc_run_child(join_and_run, &x, e) < 0)
+		return brig_err_ctx(e, "in the %s namespace of %d", ns, (int)pid);
+	return 0;
 }

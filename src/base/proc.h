@@ -15,6 +15,11 @@ unsigned long long proc_starttime(pid_t pid);
  * returns the fd. */
 int proc_ns_open(pid_t pid, const char *ns, struct brig_err *e);
 
+/* Run fn(arg) in a forked child and wait for it: its error comes back in e
+ * (over a pipe).  For work that must change the process (namespaces,
+ * mounts) without changing the caller's. */
+int proc_run_child(int (*fn)(void *arg, struct brig_err *e), void *arg, struct brig_err *e);
+
 /* Run fn(arg) in a forked child that joined namespace ns (type nstype,
  * e.g. "net", CLONE_NEWNET) of pid: the caller's own namespaces never
  * change, so a long-lived server can call it from any thread.  fn's error

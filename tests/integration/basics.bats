@@ -19,7 +19,7 @@ setup() {
 
 teardown() {
 	sandbox_teardown
-	cgroup_parent_remove
+	remove_cgroups
 }
 
 # ---- helpers local to this suite -----------------------------------------
@@ -49,31 +49,6 @@ leases() {
 	local f=$RUNROOT/leases/$1
 	[ -e "$f" ] || return 0
 	grep -v '^last ' "$f" || true
-}
-
-# cgroup_parent_dirs: the directories of $CGP in every mounted hierarchy.
-cgroup_parent_dirs() {
-	local d
-	for d in /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP"; do
-		if [ -d "$d" ]; then
-			echo "$d"
-		fi
-	done
-}
-
-# cgroup_children: container cgroups left under $CGP (any hierarchy).
-cgroup_children() {
-	local d
-	for d in $(cgroup_parent_dirs); do
-		find "$d" -mindepth 1 -type d
-	done
-}
-
-cgroup_parent_remove() {
-	local d
-	for d in $(cgroup_parent_dirs); do
-		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-	done
 }
 
 # fake_host_resolv TEXT: the sandbox's /etc/resolv.conf (the "host's", which
@@ -252,7 +227,7 @@ sys.exit(1 if bad else 0)
 	run leases lab
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == "10.95.4.50 $holder "* ]]
-	[ -z "$(cgroup_children)" ]
+	[ -z "$(leftover_cgroups)" ]
 	# The name is free again.
 	run brig run --rm --cgroup-parent "$CGP" --name refused --net lab busybox true
 	[ "$status" -eq 0 ]

@@ -321,7 +321,7 @@ frr_tarball() {
 remove_cgroups() {
 	local d tries
 	[ -n "${CGP:-}" ] || return 0
-	for d in /sys/fs/cgroup/*/"$CGP"; do
+	for d in /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP"; do
 		tries=0
 		while [ -d "$d" ] && [ "$tries" -lt 200 ]; do
 			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.05
@@ -333,5 +333,5 @@ remove_cgroups() {
 
 # Directories of brig's below the test's parent, in any hierarchy.
 leftover_cgroups() {
-	find /sys/fs/cgroup/*/"$CGP" -mindepth 1 -type d 2>/dev/null
+	find /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP" -mindepth 1 -type d 2>/dev/null
 }

@@ -23,7 +23,7 @@ teardown() {
 		[ -z "$ids" ] || timeout 120 "$SANDBOX" exec "$SB" "$BRIG_BIN" --root "$ROOT" --runroot "$RUNROOT" rm -f $ids >/dev/null 2>&1 || true
 	fi
 	sandbox_teardown
-	cgroup_parent_remove
+	remove_cgroups
 }
 
 # ---- helpers -------------------------------------------------------------
@@ -31,32 +31,6 @@ teardown() {
 # brun ARG...: brig run under this test's cgroup parent.
 brun() {
 	brig run --cgroup-parent "$CGP" "$@"
-}
-
-# cgroup_parent_dirs: the directories of $CGP in every mounted hierarchy.
-cgroup_parent_dirs() {
-	local d
-	for d in /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP"; do
-		if [ -d "$d" ]; then
-			echo "$d"
-		fi
-	done
-}
-
-# cgroup_children: container cgroups left under $CGP (any hierarchy).
-cgroup_children() {
-	local d
-	for d in $(cgroup_parent_dirs); do
-		find "$d" -mindepth 1 -type d
-	done
-}
-
-cgroup_parent_remove() {
-	local d
-	for d in $(cgroup_parent_dirs); do
-		# Deepest first; rmdir only (a cgroup dir is never rm -r'd).
-		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-	done
 }
 
 # brig_stdin DATA ARG...: brig ARG... with printf DATA on its stdin.
@@ -354,7 +328,7 @@ file_has_log() {
 	run brig ps -a
 	[[ $output != *busy* ]]
 	[ ! -e "$ROOT/containers/$id" ]
-	[ -z "$(cgroup_children)" ]
+	[ -z "$(leftover_cgroups)" ]
 }
 
 @test "wait: several names print one exit code each, in order" {
@@ -626,7 +600,7 @@ crash_monitor() {
 	[ "$status" -eq 0 ]
 	[ -n "$(lease_lines)" ]
 	[ -n "$(veths)" ]
-	[ -n "$(cgroup_children)" ]
+	[ -n "$(leftover_cgroups)" ]
 	crash_monitor crash
 	# The very next command tells the truth.
 	run brig ps
@@ -637,7 +611,7 @@ crash_monitor() {
 	is_exited crash
 	[ -z "$(lease_lines)" ]
 	[ -z "$(veths)" ]
-	[ -z "$(cgroup_children)" ]
+	[ -z "$(leftover_cgroups)" ]
 	# The record is still there to be removed.
 	run brig rm crash
 	[ "$status" -eq 0 ]
@@ -647,7 +621,7 @@ crash_monitor() {
 @test "crash (--net none): SIGKILL of a monitor; ps -a exited, gc releases the cgroup" {
 	run brun -d --net none --name crash busybox sleep 1000
 	[ "$status" -eq 0 ]
-	[ -n "$(cgroup_children)" ]
+	[ -n "$(leftover_cgroups)" ]
 	crash_monitor crash
 	is_exited crash
 	run brig ps -q
@@ -655,7 +629,7 @@ crash_monitor() {
 	run brig system gc
 	[ "$status" -eq 0 ]
 	is_exited crash
-	[ -z "$(cgroup_children)" ]
+	[ -z "$(leftover_cgroups)" ]
 	# wait on it returns at once (killed with its monitor: 137).
 	run brig wait crash
 	[ "$status" -eq 0 ]
@@ -679,14 +653,14 @@ scale() {
 	[ "${#lines[@]}" -eq "$n" ]
 	[ "$(lease_lines | wc -l)" -eq "$2" ]
 	[ "$(veths | wc -l)" -eq "$2" ]
-	[ "$(cgroup_children | wc -l)" -ge "$n" ]
+	[ "$(leftover_cgroups | wc -l)" -ge "$n" ]
 	run brig rm -f $(brig ps -a -q)
 	[ "$status" -eq 0 ]
 	run brig ps -a -q
 	[ -z "$output" ]
 	[ -z "$(ls -A "$ROOT/containers")" ]
 	[ -z "$(lease_lines)" ]
-	[ -z "$(cgroup_children)" ]
+	[ -z "$(leftover_cgroups)" ]
 	[ -z "$(veths)" ]
 	run sb ip -o link show
 	[[ $output != *" vb"* ]]
