@@ -141,12 +141,12 @@ static int add_network(struct run_opts *o, const char *arg, struct brig_err *e)
 
 /* Plain --ip and --mac-address mean the first network, once each (Docker);
  * per network, the long form of --network says it. */
-static int set_once(const char **slot, const char *opt, const char *arg, struct brig_err *e)
+static int set_once(const char **slot, const char *opt, const char *key, const char *arg,
+		    struct brig_err *e)
 {
 	if (*slot)
-		return brig_errf(e, EINVAL,
-				 "%s given twice: use --network name=NET,%s for each network",
-				 opt, !strcmp(opt, "--ip") ? "ip=ADDR" : "mac-address=MAC");
+		return brig_errf(e, EINVAL, "%s given twice: use --network name=NET,%s for each network",
+				 opt, key);
 	*slot = arg;
 	return 0;
 }
@@ -179,8 +179,8 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 	case OPT_HOSTNAME: o->hostname = arg; return 0;
 	case 'w': o->workdir = arg; return 0;
 	case 'u': o->user = arg; return 0;
-	case OPT_IP: return set_once(&o->ip, "--ip", arg, e);
-	case OPT_MAC: return set_once(&o->mac, "--mac-address", arg, e);
+	case OPT_IP: return set_once(&o->ip, "--ip", "ip=ADDR", arg, e);
+	case OPT_MAC: return set_once(&o->mac, "--mac-address", "mac-address=MAC", arg, e);
 	case OPT_ENTRYPOINT: o->entrypoint = arg; return 0;
 	case OPT_DNS:
 		return check_dns(arg, e) < 0 ? -e->code : push(&o->dns, &o->n_dns, arg);

@@ -479,17 +479,29 @@ static uint32_t id_mac_seed(const char *id, size_t slot)
 	return 0xfe000000u | (((uint32_t)v << 4) & 0xfffff0) | (uint32_t)slot;
 }
 
-/* The address this container had on network n in its last run, or 0. */
-static uint32_t previous_address(const struct container *ct, const char *net)
+json_t *container_attachment(json_t *st, const char *net, size_t *index)
 {
-	json_t *nets = json_object_get(ct->prev_state, "networks");
-	uint32_t addr = 0;
+	json_t *nets = json_object_get(st, "networks");
 
 	for (size_t i = 0; i < json_array_size(nets); i++) {
 		json_t *x = json_array_get(nets, i);
-		if (!strcmp(cfg_str(x, "network"), net))
-			net_parse_ip(cfg_str(x, "address"), &addr, NULL);
+		if (!strcmp(cfg_str(x, "network"), net)) {
+			if (index)
+				*index = i;
+			return x;
+		}
 	}
+	return NULL;
+}
+
+/* The address this container had on network n in its last run, or 0. */
+static uint32_t previous_address(const struct container *ct, const char *net)
+{
+	json_t *x = container_attachment(ct->prev_state, net, NULL);
+	uint32_t addr = 0;
+
+	if (x)
+		net_parse_ip(cfg_str(x, "address"), &addr, NULL);
 	return addr;
 }
 
@@ -911,9 +923,9 @@ int container_start_failed(const struct brig_ctx *c, struct container *ct,
 	int code = spawn_exit_code(stage, err);
 	struct brig_err e;
 
+	/* container_start released what it had acquired before failing */
 	if (!ct->created_now || stage != SPAWN_STAGE_SETUP)
 		return container_finish(c, ct, W_EXITCODE(code, 0));
-	destroy_cgroup(ct);
 	if (state_remove(c, ct->id, &e) < 0)
 		brig_report(&e);
 	return code;
@@ -1144,8 +1156,6 @@ int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_
 	return remove_locked(c, id, e);
 }
 
-/* A record says running but its process and owner are gone (the owner was
- * killed): mark it exited and release what it held. */
 /* A record whose creator died before it ran (no state.json, or not even a
  * config.json): nobody holds its lock, so nobody will start it. */
 static bool abandoned(const struct brig_ctx *c, const char *id)
@@ -1154,7 +1164,6 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 	struct brig_err e;
 	cleanup_close int lock = -1;
 	json_t *cfg = NULL;
-	bool removed;
 
 	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
 		return false;
@@ -1165,10 +1174,11 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 		cfg = NULL; /* not even a config: nothing says where its cgroup is */
 	orphan_release(c, id, cfg ? cfg_str(cfg, "cgroup_parent") : NULL);
 	json_decref(cfg);
-	removed = state_remove(c, id, &e) == 0;
-	return removed;
+	return state_remove(c, id, &e) == 0;
 }
 
+/* A record says running but its process and owner are gone (the owner was
+ * killed): mark it exited and release what it held. */
 static void reconcile(const struct brig_ctx *c, const char *id)
 {
 	json_t *cfg = NULL, *st = NULL;
@@ -1273,18 +1283,6 @@ static int free_slot(json_t *nets, struct brig_err *e)
 	return brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
 }
 
-static json_t *find_net(json_t *nets, const char *name, size_t *index)
-{
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		json_t *x = json_array_get(nets, i);
-		if (!strcmp(json_string_value(json_object_get(x, "network")) ?: "", name)) {
-			*index = i;
-			return x;
-		}
-	}
-	return NULL;
-}
-
 /* Register the container's current networks again (the list of networks in
  * its registry lines changed), which rewrites every member's /etc/hosts,
  * its own included. */
@@ -1317,7 +1315,6 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 	struct container ct;
 	struct net_attach a = { 0 };
 	json_t *nets;
-	size_t ignore;
 	int slot, r = -1;
 	pid_t owner;
 
@@ -1325,7 +1322,7 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		goto out;
 	nets = json_object_get(ct.state, "networks");
 	owner = (pid_t)json_integer_value(json_object_get(ct.state, "owner"));
-	if (find_net(nets, net, &ignore)) {
+	if (container_attachment(ct.state, net, NULL)) {
 		brig_errf(e, EEXIST, "container %s is already on network %s", ref, net);
 		goto out;
 	}
@@ -1365,7 +1362,7 @@ int container_disconnect(const struct brig_ctx *c, const char *ref, const char *
 	if (load_running(c, ref, &ct, e) < 0)
 		goto out;
 	nets = json_object_get(ct.state, "networks");
-	if (!(x = find_net(nets, net, &i))) {
+	if (!(x = container_attachment(ct.state, net, &i))) {
 		brig_errf(e, ENOENT, "container %s is not on network %s", ref, net);
 		goto out;
 	}

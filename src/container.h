@@ -135,6 +135,10 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
 			 struct brig_err *e);
 
+/* The attachment {network, address, ...} to network net in a state's
+ * "networks", or NULL; *index (may be NULL) gets its position. */
+json_t *container_attachment(json_t *st, const char *net, size_t *index);
+
 /* A veth end's name: "vb" (host end, kind 'b') or "vp" (peer, 'p') + 12
  * id chars + the interface index: unique on the host, found by id alone. */
 void container_veth_name(char out[16], char kind, const char *id, size_t i);

@@ -8,15 +8,14 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "proc.h"
 #include "container.h"
 #include "hosts.h"
 #include "network.h"
+#include "proc.h"
 #include "state.h"
 #include "util.h"
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
-
 #define DEFAULT_BRIDGE "br0"
 
 static int def_path(const struct brig_ctx *c, const char *name, char *out, size_t len)
@@ -279,19 +278,6 @@ static int each_running(const struct brig_ctx *c, int (*fn)(const char *id, json
 	return r < 0 ? brig_errf(e, -r, "out of memory") : 0;
 }
 
-/* The state's attachment to network net, or NULL. */
-static json_t *attachment(json_t *st, const char *net)
-{
-	json_t *nets = json_object_get(st, "networks");
-
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		json_t *x = json_array_get(nets, i);
-		if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", net) == 0)
-			return x;
-	}
-	return NULL;
-}
-
 /* What recover_leases and count_members need: the store and a network. */
 struct net_walk {
 	const struct brig_ctx *c;
@@ -304,7 +290,7 @@ struct net_walk {
 static int add_live(const char *id, json_t *st, void *arg)
 {
 	struct net_walk *w = arg;
-	json_t *x = attachment(st, w->net);
+	json_t *x = container_attachment(st, w->net, NULL);
 	struct ipam_entry ent = { 0 };
 
 	if (!x || net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "", &ent.addr,
@@ -332,7 +318,7 @@ static int count_member(const char *id, json_t *st, void *arg)
 	struct net_walk *w = arg;
 
 	(void)id;
-	w->members += attachment(st, w->net) != NULL;
+	w->members += container_attachment(st, w->net, NULL) != NULL;
 	return 0;
 }
 

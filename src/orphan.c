@@ -57,19 +57,15 @@ void orphan_monitor_unregister(const struct brig_ctx *c, const char *id)
 static void release_networks_of(const struct brig_ctx *c, const char *id)
 {
 	cleanup_free struct net_network *nets = NULL;
-	const char *names[HOSTS_MAX_NETS];
 	struct brig_err e;
-	size_t n = 0, k = 0;
+	size_t n = 0;
 
 	if (network_list(c, &nets, &n, &e) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		network_release(c, nets[i].name, id, &e);
-		names[k++] = nets[i].name;
-		if (k == HOSTS_MAX_NETS || i + 1 == n) {
-			hosts_leave(c, id, names, k);
-			k = 0;
-		}
+		const char *name = nets[i].name;
+		network_release(c, name, id, &e);
+		hosts_leave(c, id, &name, 1);
 	}
 }
 
