@@ -25,14 +25,22 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   := build
 endif
-# Layers point one way: src/base under everything; net/ and cgroup/ see only
-# the base and themselves (their include paths make anything else an error).
-INC     := -Isrc -Isrc/base -Inet -Icgroup
+# Layers point one way (docs/architecture.md): cli -> engine -> runtime,
+# image -> net, cgroup -> base.  Each directory is compiled with the include
+# paths of what it may use; tests/lint-layers.py checks the direct includes.
+INC_BASE    := -Isrc/base
+INC_NET     := $(INC_BASE) -Inet
+INC_CGROUP  := $(INC_BASE) -Icgroup
+INC_RUNTIME := $(INC_BASE) -Inet -Icgroup -Isrc/runtime
+INC_IMAGE   := $(INC_BASE) -Isrc/image -Isrc/engine
+INC_ENGINE  := $(INC_RUNTIME) -Isrc/image -Isrc/engine
+INC_CLI     := $(INC_ENGINE) -Isrc/cli
+INC         := $(INC_CLI)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
 
-SRCS    := $(wildcard src/*.c src/base/*.c net/*.c cgroup/*.c)
+SRCS    := $(wildcard src/*/*.c net/*.c cgroup/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
-LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+LIBOBJS := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps check unit integration demo bench install clean format fuzz
@@ -48,11 +56,14 @@ $(BUILD)/brig: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/src/base/%.o: INC := -Isrc/base
-$(BUILD)/net/%.o: INC := -Isrc/base -Inet
-$(BUILD)/cgroup/%.o: INC := -Isrc/base -Icgroup
+$(BUILD)/src/base/%.o: INC := $(INC_BASE)
+$(BUILD)/net/%.o: INC := $(INC_NET)
+$(BUILD)/cgroup/%.o: INC := $(INC_CGROUP)
+$(BUILD)/src/runtime/%.o: INC := $(INC_RUNTIME)
+$(BUILD)/src/image/%.o: INC := $(INC_IMAGE)
+$(BUILD)/src/engine/%.o: INC := $(INC_ENGINE)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h src/base/*.h net/*.h cgroup/*.h)
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -88,7 +99,7 @@ install: brig
 	install -D -m 0755 brig $(DESTDIR)$(PREFIX)/bin/brig
 
 format:
-	clang-format -i $(SRCS) $(wildcard src/*.h src/base/*.h net/*.h cgroup/*.h tests/unit/*.c)
+	clang-format -i $(SRCS) $(wildcard src/*/*.h net/*.h cgroup/*.h tests/unit/*.c)
 
 clean:
 	rm -rf build build-san brig

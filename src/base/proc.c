@@ -137,3 +137,5 @@ int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, s
 		return brig_err_ctx(e, "in the %s namespace of %d", ns, (int)pid);
 	return 0;
 }
+
+char **brig_argv;

@@ -70,10 +70,12 @@ PY
 }
 
 # ---- layers ------------------------------------------------------------------
-# src/base under everything; net/ and cgroup/ include only the base and
-# themselves (tests/lint-layers.py; the Makefile's include paths agree).
+# cli -> engine -> runtime, image -> net, cgroup -> base: each directory
+# includes only its own headers and those below it, and the engine and
+# everything under it never print, exit or parse argv (tests/lint-layers.py;
+# the Makefile's include paths agree).
 
-@test "static: net/ and cgroup/ include only src/base and themselves; src/base only itself" {
+@test "static: every layer includes only itself and the layers below; the engine never prints" {
 	run python3 "$REPO/tests/lint-layers.py" "$REPO"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -84,10 +86,46 @@ PY
 	mkdir -p "$d"
 	printf '#include "own.h"\n#include "err.h"\n#include "container.h"\n' >"$d/x.c"
 	: >"$d/own.h"
-	run python3 "$REPO/tests/lint-layers.py" "$REPO" "$d"
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" --as net "$d"
 	[ "$status" -eq 1 ]
 	[ "$(wc -l <<<"$output")" -eq 1 ]
 	[[ $output == *'x.c:3: #include "container.h"' ]]
+}
+
+@test "static: the layer lint flags a runtime include from the CLI" {
+	local d=$BATS_TEST_TMPDIR/cli
+	mkdir -p "$d"
+	printf '#include "cli.h"\n#include "container.h"\n#include "spawn.h"\n' >"$d/y.c"
+	: >"$d/cli.h"
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" --as src/cli "$d"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ $output == *'y.c:3: #include "spawn.h"' ]]
+}
+
+@test "static: the layer lint flags printing, exit and getopt in the engine" {
+	local d=$BATS_TEST_TMPDIR/engine
+	mkdir -p "$d"
+	cat >"$d/z.c" <<'EOF'
+/* printf("in a comment") is fine */
+static const char *s = "exit(1) in a string is fine";
+static void f(int fd)
+{
+	dprintf(fd, "to a caller's fd is fine");
+	snprintf(buf, 1, "fine");
+	printf("x");
+	fprintf(stderr, "y");
+	exit(1);
+	getopt_long(0, 0, 0, 0, 0);
+}
+EOF
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" --as src/engine "$d"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$output")" -eq 4 ]
+	[[ $output == *'z.c:7: printf() in src/engine'* ]]
+	[[ $output == *'z.c:8: fprintf() in src/engine'* ]]
+	[[ $output == *'z.c:9: exit() in src/engine'* ]]
+	[[ $output == *'z.c:10: getopt_long() in src/engine'* ]]
 }
 
 # ---- bats assertions -------------------------------------------------------

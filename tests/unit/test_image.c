@@ -19,7 +19,7 @@
 /* Test paths live under a short mkdtemp dir; truncation cannot happen. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-#include "brig.h"
+#include "ctx.h"
 #include "image.h"
 #include "warn.h"
 #include "state.h"

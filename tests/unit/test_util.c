@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "util.h"
 
 

@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "cleanup.h"
 #include "proc.h"
 #include "mount.h"

@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "util.h"
 
 /* Import a rootfs tarball (tar, optionally gzip/bzip2/xz/lzma/zstd

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cleanup.h"
 #include "container.h"
 #include "state.h"

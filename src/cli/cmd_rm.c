@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "cli.h"
 #include "container.h"
 #include "state.h"
 

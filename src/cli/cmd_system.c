@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "cli.h"
 #include "container.h"
 #include "network.h"
 #include "orphan.h"

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "net.h"
 
 #define DEFAULT_NETWORK "bridge"

@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "cgroup.h"
 #include "net.h"
 #include "netspec.h"

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "cgroup.h"
 #include "cleanup.h"
 #include "net.h"

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cleanup.h"
 #include "container.h"
 #include "proc.h"

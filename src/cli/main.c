@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "brig.h"
+#include "cli.h"
 #include "cleanup.h"
 
 struct command {

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "copy.h"
 
 static const char usage[] =

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cleanup.h"
 #include "container.h"
 #include "network.h"

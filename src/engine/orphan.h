@@ -10,7 +10,7 @@
 #ifndef BRIG_ORPHAN_H
 #define BRIG_ORPHAN_H
 
-#include "brig.h"
+#include "ctx.h"
 
 /* In the monitor, before it starts the container. */
 int orphan_monitor_register(const struct brig_ctx *c, const char *id, const char *cgroup_parent,

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "brig.h"
+#include "ctx.h"
 
 #define HOSTS_MAX_NETS 8
 

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cleanup.h"
 #include "container.h"
 #include "monitor.h"

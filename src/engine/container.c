@@ -20,6 +20,7 @@
 #include "orphan.h"
 #include "resolv.h"
 #include "state.h"
+#include "warn.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -910,9 +911,9 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	leave_hosts(c, ct->id, ct->state);
 	if (json_is_true(json_object_get(ct->config, "rm"))) {
 		if (state_remove(c, ct->id, &e) < 0)
-			brig_report(&e);
+			brig_warn("%s", e.msg);
 	} else if (save_state(c, ct, &e) < 0) {
-		brig_report(&e);
+		brig_warn("%s", e.msg);
 	}
 	return code;
 }
@@ -927,7 +928,7 @@ int container_start_failed(const struct brig_ctx *c, struct container *ct,
 	if (!ct->created_now || stage != SPAWN_STAGE_SETUP)
 		return container_finish(c, ct, W_EXITCODE(code, 0));
 	if (state_remove(c, ct->id, &e) < 0)
-		brig_report(&e);
+		brig_warn("%s", e.msg);
 	return code;
 }
 
@@ -1340,7 +1341,7 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 	/* on two networks, one network's shared hosts file no longer fits */
 	if (json_is_true(json_object_get(ct.state, "hosts_shared"))) {
 		if (hosts_unshare(ct.pid, e) < 0)
-			brig_report(e);
+			brig_warn("%s", e->msg);
 		json_object_set_new(ct.state, "hosts_shared", json_false());
 	}
 	r = state_save(c, ct.id, ct.state, e);

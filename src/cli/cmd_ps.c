@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "container.h"
 #include "state.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "brig.h"
+#include "cli.h"
 #include "cleanup.h"
 #include "image.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "brig.h"
+#include "cli.h"
 
 void brig_report(const struct brig_err *e)
 {
@@ -41,4 +41,3 @@ const char *brig_bad_option(char *const *argv)
 	return buf;
 }
 
-char **brig_argv;

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "brig.h"
+#include "ctx.h"
 #include "util.h"
 
 /* Take the store lock (exclusive); returns an fd to pass to state_unlock. */

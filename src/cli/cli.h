@@ -1,23 +1,9 @@
-/* brig.h - the CLI's shared context and the subcommand entry points.
+/* cli.h - the CLI's shared context and the subcommand entry points.
  * Each cmd_<verb>.c implements one entry; main.c dispatches from a table. */
-#ifndef BRIG_BRIG_H
-#define BRIG_BRIG_H
+#ifndef BRIG_CLI_H
+#define BRIG_CLI_H
 
-#include "err.h"
-
-#define EXIT_BRIG 125       /* brig itself failed */
-#define EXIT_CANNOT_INVOKE 126
-#define EXIT_NOT_FOUND 127
-
-struct brig_ctx {
-	const char *root;    /* persistent root: images, containers, networks */
-	const char *runroot; /* runtime root: locks, leases, pids */
-	const char *self;    /* /proc/self/exe resolved, for re-exec of helpers */
-};
-
-/* main()'s argv, so a process that stays brig inside a container (the
- * --init) can rename itself; NULL in unit tests. */
-extern char **brig_argv;
+#include "ctx.h"
 
 /* Print "brig: <msg>" on stderr: the only place brig reports an error. */
 void brig_report(const struct brig_err *e);

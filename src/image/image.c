@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "archive_lazy.h"
 #include "image.h"
 #include "warn.h"
 #include "state.h"
@@ -285,8 +286,11 @@ static struct archive *tar_reader(struct brig_err *e)
 		archive_read_support_filter_xz,    archive_read_support_filter_lzma,
 		archive_read_support_filter_zstd,  archive_read_support_filter_compress,
 	};
-	struct archive *a = archive_read_new();
+	struct archive *a;
 
+	if (archive_library_load(e) < 0)
+		return NULL;
+	a = archive_read_new();
 	if (!a) {
 		brig_errf(e, ENOMEM, "libarchive: out of memory");
 		return NULL;
@@ -548,6 +552,8 @@ int image_import(const struct brig_ctx *c, const char *src, const char *name,
 		return brig_errf(e, EINVAL,
 				 "invalid image name '%s': use [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 63 chars",
 				 name);
+	if (archive_library_load(e) < 0)
+		return -e->code;
 	if (stat(src, &st) < 0)
 		return brig_errno(e, "import %s", src);
 	abs_src = realpath(src, NULL);

@@ -10,25 +10,31 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dlfcn.h>
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "archive_lazy.h"
 
 #define LIBARCHIVE "libarchive.so.13"
 
-static void *resolve(const char *name)
-{
-	static void *lib;
-	void *fn;
+static void *lib;
 
+int archive_library_load(struct brig_err *e)
+{
 	if (!lib)
 		lib = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
-	fn = lib ? dlsym(lib, name) : NULL;
-	if (!fn) {
-		/* No error path can be invented for every libarchive call: an
-		 * image command without its library cannot go on. */
-		fprintf(stderr, "brig: load %s (%s): %s\n", LIBARCHIVE, name, dlerror());
-		exit(125);
-	}
+	if (!lib)
+		return brig_errf(e, ELIBACC, "load %s: %s", LIBARCHIVE, dlerror());
+	return 0;
+}
+
+static void *resolve(const char *name)
+{
+	void *fn = lib ? dlsym(lib, name) : NULL;
+
+	/* archive_library_load() succeeded before any call, and every
+	 * wrapped name is in the library: nothing else can get here. */
+	if (!fn)
+		abort();
 	return fn;
 }
 

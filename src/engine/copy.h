@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "brig.h"
+#include "ctx.h"
 
 /* Resolve host paths as the kernel does for any command, relative to the
  * current directory (copy_end.root). */
