@@ -133,7 +133,7 @@ static int parse_sysctl(const char *kv, struct brig_err *e)
 	return 0;
 }
 
-static int add_network(struct run_opts *o, const char *arg, struct brig_err *e)
+static int add_network(struct container_spec *o, const char *arg, struct brig_err *e)
 {
 	if (o->n_nets == MAX_NETS)
 		return brig_errf(e, E2BIG, "at most %d networks per container", MAX_NETS);
@@ -169,7 +169,7 @@ static int check_dns_word(const char *opt, const char *arg, struct brig_err *e)
 }
 
 /* One option; returns 0 or a negative errno with e filled. */
-static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err *e)
+static int apply_option(struct container_spec *o, int opt, char *arg, struct brig_err *e)
 {
 	int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t v = 0, cap;
@@ -258,7 +258,7 @@ static int apply_option(struct run_opts *o, int opt, char *arg, struct brig_err 
 
 /* Modes stand alone; plain --ip/--mac-address go to the first network;
  * no --network means the default network. */
-static int validate_networks(struct run_opts *o, struct brig_err *e)
+static int validate_networks(struct container_spec *o, struct brig_err *e)
 {
 	struct net_attach *first = &o->nets[0];
 
@@ -288,7 +288,7 @@ static int validate_networks(struct run_opts *o, struct brig_err *e)
 	return 0;
 }
 
-static int validate(struct run_opts *o, struct brig_err *e)
+static int validate(struct container_spec *o, struct brig_err *e)
 {
 	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
 		return brig_errf(e, EINVAL, "--memory-swap must be at least --memory");
@@ -305,7 +305,7 @@ static int validate(struct run_opts *o, struct brig_err *e)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct run_opts *o, struct brig_err *e)
+static int parse_args(int argc, char **argv, struct container_spec *o, struct brig_err *e)
 {
 	int opt;
 
@@ -397,7 +397,7 @@ static int run_foreground(struct brig_ctx *c, struct container *ct)
 
 int cmd_run(struct brig_ctx *c, int argc, char **argv)
 {
-	struct run_opts o = { 0 };
+	struct container_spec o = { 0 };
 	struct container ct;
 	struct brig_err e;
 	int code;

@@ -89,7 +89,7 @@ static json_t *attach_json(const struct net_attach *a)
 	return j;
 }
 
-static json_t *networks_json(const struct run_opts *o)
+static json_t *networks_json(const struct container_spec *o)
 {
 	json_t *a = json_array();
 
@@ -99,7 +99,7 @@ static json_t *networks_json(const struct run_opts *o)
 }
 
 /* The command: --entrypoint, then the arguments after the image. */
-static json_t *cmd_json(const struct run_opts *o)
+static json_t *cmd_json(const struct container_spec *o)
 {
 	json_t *cmd = strv_json(o->argv, strv_len(o->argv));
 
@@ -109,7 +109,7 @@ static json_t *cmd_json(const struct run_opts *o)
 }
 
 /* DNS and extra hosts: only what was asked for is written. */
-static void set_dns(json_t *cfg, const struct run_opts *o)
+static void set_dns(json_t *cfg, const struct container_spec *o)
 {
 	if (o->n_dns)
 		json_object_set_new(cfg, "dns", strv_json(o->dns, o->n_dns));
@@ -123,7 +123,7 @@ static void set_dns(json_t *cfg, const struct run_opts *o)
 		json_object_set_new(cfg, "entrypoint", json_string(o->entrypoint));
 }
 
-static json_t *build_config(const struct run_opts *o, const char *image_id, const char *rootfs)
+static json_t *build_config(const struct container_spec *o, const char *image_id, const char *rootfs)
 {
 	char created[64];
 	json_t *cfg;
@@ -177,7 +177,7 @@ static void container_blank(struct container *ct)
 	ct->lock_fd = -1;
 }
 
-int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
+int container_create(const struct brig_ctx *c, const struct container_spec *o, struct container *ct,
 		     struct brig_err *e)
 {
 	char image_id[BRIG_ID_LEN + 1], rootfs[PATH_MAX];

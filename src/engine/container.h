@@ -10,23 +10,9 @@
 #include "cgroup.h"
 #include "net.h"
 #include "netspec.h"
+#include "spec.h"
 #include "spawn.h"
 #include "util.h"
-
-#define MAX_NETS 8
-
-/* What `brig run` asked for, validated. */
-struct run_opts {
-	const char *name, *hostname, *workdir, *user, *image, *ip, *mac, *cgroup_parent;
-	const char *entrypoint; /* NULL: none given */
-	char **env, **sysctls, **argv, **dns, **dns_search, **dns_opts, **add_hosts;
-	size_t n_env, n_sysctls, n_dns, n_dns_search, n_dns_opts, n_add_hosts;
-	struct net_attach nets[MAX_NETS]; /* the first: eth0; none given: "bridge" */
-	size_t n_nets;
-	uint64_t cap_add, cap_drop;
-	bool rm, detach, interactive, tty, init, privileged;
-	struct cgroup_limits limits;
-};
 
 /* A container being run, in memory. */
 struct container {
@@ -52,7 +38,7 @@ struct container {
 
 /* Validate opts, resolve the image, and create the record and its
  * directories.  Nothing on the host changes yet. */
-int container_create(const struct brig_ctx *c, const struct run_opts *o, struct container *ct,
+int container_create(const struct brig_ctx *c, const struct container_spec *o, struct container *ct,
 		     struct brig_err *e);
 
 /* Lease addresses, set up networks and the cgroup, and start the command.
