@@ -15,6 +15,7 @@ v1ns_setup
 
 c=$(brig run -d --name bench-exec busybox sleep 100000)
 specs+=("brig_exec=$BRIG_CMD exec $c true")
+[ -z "$BASE_CMD" ] || specs+=("base_exec=$BASE_CMD exec $c true")
 
 for rt in crun runc; do
 	if ! have "$rt"; then

@@ -18,6 +18,10 @@ NOTRUN=$w/notrun.tsv
 specs+=("floor=unshare --pid --fork --mount --uts --ipc --net true")
 specs+=("brig_none=$BRIG_CMD run --rm --net none busybox true")
 specs+=("brig_bridge=$BRIG_CMD run --rm --net bridge busybox true")
+if [ -n "$BASE_CMD" ]; then
+	specs+=("base_none=$BASE_CMD run --rm --net none busybox true")
+	specs+=("base_bridge=$BASE_CMD run --rm --net bridge busybox true")
+fi
 
 v1ns_setup
 [ -z "$V1NS" ] || specs+=("nsenter_true=${V1NS}true")

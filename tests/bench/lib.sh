@@ -33,6 +33,11 @@ sbx() { "$SANDBOX" exec "$BENCH_SB" "$@"; }
 # brig ARGS...: the brig under test, inside the sandbox, on the bench roots.
 brig() { sbx "$BRIG_BIN" --root "$BENCH_BRIG_ROOT" --runroot "$BENCH_BRIG_RUNROOT" "$@"; }
 BRIG_CMD="$BRIG_BIN --root $BENCH_BRIG_ROOT --runroot $BENCH_BRIG_RUNROOT"
+# BENCH_BASELINE=/path/to/older/brig: timed in the same interleaved runs, on
+# the same roots (the record formats are compatible), rows "base_*".
+BASE_CMD=
+[ -z "${BENCH_BASELINE:-}" ] ||
+	BASE_CMD="$BENCH_BASELINE --root $BENCH_BRIG_ROOT --runroot $BENCH_BRIG_RUNROOT"
 
 # have PKG: the peer's package is installed (per install-peers.sh).
 have() { grep -q "^$1 installed " "$BENCH_PEERS"; }

@@ -102,10 +102,12 @@ s = doc["start"]
 md.append("## Start latency (`run --rm IMAGE true`, wall clock)")
 md.append("")
 if s and "times" in s:
-    names = ["floor", "brig_none", "brig_bridge", "nsenter_true", "crun", "runc",
-             "podman_none", "podman_bridge"]
+    names = ["floor", "brig_none", "brig_bridge", "base_none", "base_bridge", "nsenter_true",
+             "crun", "runc", "podman_none", "podman_bridge"]
     labels = {"floor": "floor: unshare -p -f -m -u -i -n true",
               "brig_none": "brig run --rm --net none", "brig_bridge": "brig run --rm --net bridge",
+              "base_none": "baseline brig (BENCH_BASELINE) --net none",
+              "base_bridge": "baseline brig (BENCH_BASELINE) --net bridge",
               "nsenter_true": "(nsenter into crun's mount ns + true: wrapper cost)",
               "crun": "crun run (bundle, new netns)", "runc": "runc run (bundle, new netns)",
               "podman_none": "podman run --rm --network none",
@@ -169,8 +171,9 @@ e = doc["exec"]
 md.append("## Exec latency (`exec C true` in a running container)")
 md.append("")
 if e and "times" in e:
-    names = ["brig_exec", "crun_exec", "runc_exec", "podman_exec"]
-    labels = {"brig_exec": "brig exec", "crun_exec": "crun exec (via nsenter wrapper)",
+    names = ["brig_exec", "base_exec", "crun_exec", "runc_exec", "podman_exec"]
+    labels = {"brig_exec": "brig exec", "base_exec": "baseline brig (BENCH_BASELINE) exec",
+              "crun_exec": "crun exec (via nsenter wrapper)",
               "runc_exec": "runc exec", "podman_exec": "podman exec (via nsenter wrapper)"}
     timing_table(e, names, labels, ["brig_exec"])
 else:
