@@ -34,9 +34,8 @@ QUIET = {"src/engine", "src/image", "src/runtime", "net", "cgroup", "src/base"}
 # the one place that prints on the quiet side: the default warning sink
 SINK = {"src/base/warn.c"}
 # includes still crossing a boundary while issue 10 moves verbs into the engine
-PENDING = {("src/image/image.c", "state.h"), ("src/cli/cmd_run.c", "pty.h"),
+PENDING = {("src/cli/cmd_run.c", "pty.h"),
            ("src/cli/cmd_logs.c", "pty.h"), ("src/cli/cmd_exec.c", "pty.h"),
-           ("src/cli/cmd_image.c", "image.h"),
            # the CLI's own use of net/, hidden behind net.h until that split
            ("src/cli/cmd_run.c", "parse.h"), ("src/cli/cmd_network.c", "parse.h"),
            ("src/cli/cmd_stats.c", "link.h")}
