@@ -13,7 +13,9 @@
 #include <netlink/route/route.h>
 
 #include "cleanup.h"
-#include "net.h"
+#include "bridge.h"
+#include "link.h"
+#include "parse.h"
 #include "nl.h"
 
 /* Bridges brig creates carry this ifalias, so a bridge somebody else made

@@ -22,7 +22,8 @@
 #include "io.h"
 #include "warn.h"
 #include "proc.h"
-#include "net.h"
+#include "ipam.h"
+#include "parse.h"
 
 #define LEASE_FILE_MAX (64u << 20) /* a /8 of leases fits well below this */
 

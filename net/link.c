@@ -14,7 +14,8 @@
 #include <netlink/route/route.h>
 
 #include "cleanup.h"
-#include "net.h"
+#include "link.h"
+#include "parse.h"
 #include "nl.h"
 
 /* libnl error callback: remember the kernel's errno and, when the kernel

@@ -36,7 +36,8 @@
 #include <libnftnl/udata.h>
 
 #include "cleanup.h"
-#include "net.h"
+#include "nat.h"
+#include "nat_batch.h"
 
 #define TABLE "brig"
 #define FAMILY NFPROTO_INET

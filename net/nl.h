@@ -1,5 +1,6 @@
 /* nl.h - internal to net/: the rtnetlink socket shared by link.c, veth.c
- * and bridge.c.  Not part of brig's public API (that is net.h).
+ * and bridge.c.  Not part of brig's public API (link.h, bridge.h);
+ * tests/lint-layers.py refuses it outside net/.
  *
  * A struct nlctx wraps a libnl socket with NETLINK_EXT_ACK enabled and an
  * error callback that keeps the kernel's errno and extended-ack text of the

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net.h"
+#include "parse.h"
 
 /* Mask of a prefix length; prefix 0 is the empty mask (shift by 32 is UB). */
 static uint32_t prefix_mask(int prefix)

@@ -7,7 +7,7 @@
 
 #include <netlink/route/link/veth.h>
 
-#include "net.h"
+#include "link.h"
 #include "nl.h"
 
 /* Create host_if/peer_if as described above; one kernel request. */

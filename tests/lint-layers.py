@@ -4,7 +4,8 @@
     cli -> engine -> runtime, image -> net, cgroup -> base
 
 (docs/architecture.md).  Each directory may include its own headers and
-those of the layers it sits on, nothing else of brig's.  The engine, which
+the public headers of the layers it sits on, nothing else of brig's (a
+module's private headers, PRIVATE below, stay inside it).  The engine, which
 any front end calls (CLI, lab runner, API server), never prints, exits or
 parses argv: no printf, puts, fprintf/fputs to stdout or stderr, exit or
 getopt in src/engine.
@@ -25,14 +26,19 @@ LAYERS = {
     "src/engine": ["src/base", "net", "cgroup", "src/runtime", "src/image"],
     "src/cli": ["src/base", "src/engine"],
 }
+# headers a module keeps to itself: only its own directory (and tests/, which
+# this lint does not read) may include them; the layers above see the rest
+PRIVATE = {"net": {"nl.h", "nat_batch.h"}, "cgroup": {"driver.h"}}
 # directories whose code must not print, exit or parse argv
 QUIET = {"src/engine", "src/image", "src/runtime", "net", "cgroup", "src/base"}
 # the one place that prints on the quiet side: the default warning sink
 SINK = {"src/base/warn.c"}
 # includes still crossing a boundary while issue 10 moves verbs into the engine
-PENDING = {("src/image/image.c", "state.h"), ("src/cli/cmd_run.c", "pty.h"),
+PENDING = {("src/cli/cmd_run.c", "pty.h"),
            ("src/cli/cmd_logs.c", "pty.h"), ("src/cli/cmd_exec.c", "pty.h"),
-           ("src/cli/cmd_image.c", "image.h")}
+           # the CLI's own use of net/, hidden behind net.h until that split
+           ("src/cli/cmd_run.c", "parse.h"), ("src/cli/cmd_network.c", "parse.h"),
+           ("src/cli/cmd_stats.c", "link.h")}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 LOUD = re.compile(
@@ -65,8 +71,11 @@ def line_of(text, pos):
 
 def check(repo, d, layer):
     allowed = headers(d)
+    private = {}
     for below in LAYERS[layer]:
-        allowed |= headers(os.path.join(repo, below))
+        hidden = PRIVATE.get(below, set())
+        allowed |= headers(os.path.join(repo, below)) - hidden
+        private.update((h, below) for h in hidden)
     hits = []
     for p, text in sources(d):
         rel = os.path.relpath(p, repo)
@@ -74,7 +83,8 @@ def check(repo, d, layer):
             if (rel, m.group(1)) in PENDING:
                 continue
             if os.path.basename(m.group(1)) != m.group(1) or m.group(1) not in allowed:
-                hits.append(f"{rel}:{line_of(text, m.start())}: #include \"{m.group(1)}\"")
+                why = f" (private to {private[m.group(1)]}/)" if m.group(1) in private else ""
+                hits.append(f"{rel}:{line_of(text, m.start())}: #include \"{m.group(1)}\"{why}")
         if layer in QUIET and rel not in SINK:
             code = COMMENT.sub(blank, text)
             for m in LOUD.finditer(code):

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "cleanup.h"
-#include "image.h"
+#include "images.h"
 
 struct subcommand {
 	const char *name;
@@ -52,7 +52,7 @@ static int image_import_cmd(struct brig_ctx *c, int argc, char **argv)
 		fputs(import_usage, stderr);
 		return EXIT_BRIG;
 	}
-	if (image_import(c, argv[optind], argv[optind + 1], id, &e) < 0) {
+	if (images_import(c, argv[optind], argv[optind + 1], id, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -96,7 +96,7 @@ static int image_ls_cmd(struct brig_ctx *c, int argc, char **argv)
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
 		return brig_fail("invalid format '%s': use table or json", format);
-	if (image_list(c, &all, &e) < 0) {
+	if (images_list(c, &all, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -142,7 +142,7 @@ static int image_inspect_cmd(struct brig_ctx *c, int argc, char **argv)
 		fputs(inspect_usage, stderr);
 		return EXIT_BRIG;
 	}
-	if (image_inspect(c, argv[optind], &rec, &e) < 0) {
+	if (images_inspect(c, argv[optind], &rec, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -167,7 +167,7 @@ static int image_rm_cmd(struct brig_ctx *c, int argc, char **argv)
 	}
 	/* Like docker rmi: try every name, report each failure, fail overall. */
 	for (int i = optind; i < argc; i++) {
-		if (image_remove(c, argv[i], &e) < 0) {
+		if (images_remove(c, argv[i], &e) < 0) {
 			brig_report(&e);
 			status = EXIT_BRIG;
 			continue;
@@ -191,7 +191,7 @@ static int image_prune_cmd(struct brig_ctx *c, int argc, char **argv)
 		fputs(prune_usage, stderr);
 		return EXIT_BRIG;
 	}
-	if (image_prune(c, &removed, &e) < 0) {
+	if (images_prune(c, &removed, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}

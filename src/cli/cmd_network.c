@@ -6,6 +6,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "network.h"
+#include "parse.h"
 #include "state.h"
 
 static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)

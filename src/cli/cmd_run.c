@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "monitor.h"
+#include "parse.h"
 #include "pty.h"
 
 static const char usage_text[] =

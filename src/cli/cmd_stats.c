@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cleanup.h"
 #include "container.h"
+#include "link.h"
 #include "state.h"
 
 #define STREAM_INTERVAL_MS 1000

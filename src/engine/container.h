@@ -8,7 +8,7 @@
 
 #include "ctx.h"
 #include "cgroup.h"
-#include "net.h"
+#include "types.h"
 #include "netspec.h"
 #include "spec.h"
 #include "spawn.h"

@@ -30,7 +30,6 @@
 #include "container.h"
 #include "copy.h"
 #include "mount.h"
-#include "net.h"
 #include "state.h"
 
 /* Each level holds two directory fds: this stays far below the fd limit. */

@@ -13,7 +13,7 @@
 
 #include "cleanup.h"
 #include "hosts.h"
-#include "net.h"
+#include "parse.h"
 #include "proc.h"
 #include "util.h"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "netspec.h"
+#include "parse.h"
 #include "util.h"
 
 bool netspec_is_mode(const char *name)

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "net.h"
 
 #define NETSPEC_MODE_MAX 128 /* "container:" + a name or id */
 #define NETSPEC_ALIASES 8

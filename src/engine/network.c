@@ -7,10 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "cleanup.h"
 #include "container.h"
 #include "hosts.h"
+#include "ipam.h"
+#include "nat.h"
 #include "network.h"
+#include "parse.h"
 #include "proc.h"
 #include "state.h"
 #include "util.h"

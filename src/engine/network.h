@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "ctx.h"
-#include "net.h"
+#include "types.h"
 
 #define DEFAULT_NETWORK "bridge"
 

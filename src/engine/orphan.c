@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "container.h"
 #include "hosts.h"
+#include "link.h"
 #include "network.h"
 #include "orphan.h"
 #include "state.h"

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
-#include "net.h"
+#include "netspec.h"
 
 #define MAX_NETS 8
 

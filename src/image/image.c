@@ -17,7 +17,6 @@
 #include "archive_lazy.h"
 #include "image.h"
 #include "warn.h"
-#include "state.h"
 
 static inline void archive_readp(struct archive **a)
 {
@@ -520,13 +519,14 @@ int image_list(const struct brig_ctx *c, json_t **out, struct brig_err *e)
 	return 0;
 }
 
-/* Remove an id directory unless a container record still uses it. */
-static int drop_id(const struct brig_ctx *c, const char *id, struct brig_err *e)
+/* Remove an id directory unless one of users still uses it. */
+static int drop_id(const struct brig_ctx *c, const struct image_users *users, const char *id,
+		   struct brig_err *e)
 {
 	char dir[PATH_MAX];
 	bool used = false;
 
-	if (state_image_in_use(c, id, &used, e) < 0)
+	if (users->in_use(users->arg, id, &used, e) < 0)
 		return -e->code;
 	if (used)
 		return 0;
@@ -535,8 +535,8 @@ static int drop_id(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	return remove_tree(dir, e);
 }
 
-int image_import(const struct brig_ctx *c, const char *src, const char *name,
-		 char id_out[BRIG_ID_LEN + 1], struct brig_err *e)
+int image_import(const struct brig_ctx *c, const struct image_users *users, const char *src,
+		 const char *name, char id_out[BRIG_ID_LEN + 1], struct brig_err *e)
 {
 	char byid[PATH_MAX], tmp[PATH_MAX], rootfs[PATH_MAX], final[PATH_MAX], rec[PATH_MAX];
 	char id[BRIG_ID_LEN + 1], old[BRIG_ID_LEN + 1] = "", created[64];
@@ -616,7 +616,7 @@ int image_import(const struct brig_ctx *c, const char *src, const char *name,
 		struct brig_err ignored;
 		/* The new image is in place; failing to reclaim the old one
 		 * leaves an orphan for "image prune", not a failed import. */
-		drop_id(c, old, &ignored);
+		drop_id(c, users, old, &ignored);
 	}
 	if (id_out)
 		snprintf(id_out, BRIG_ID_LEN + 1, "%s", id);
@@ -634,7 +634,8 @@ fail_tmp: {
 }
 }
 
-int image_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
+int image_remove(const struct brig_ctx *c, const struct image_users *users, const char *name,
+		 struct brig_err *e)
 {
 	cleanup_close int lock = -1;
 	cleanup_json json_t *rec = NULL;
@@ -648,34 +649,35 @@ int image_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
 	if (load_record(c, name, &rec, e) < 0)
 		return -e->code;
 	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(rec, "id")));
-	/* Hold the container store lock so no "run" can start using the
-	 * image between the check and the removal. */
-	slock = state_lock(c, e);
+	/* Hold the users' lock so no "run" can start using the image
+	 * between the check and the removal. */
+	slock = users->lock(users->arg, e);
 	if (slock < 0)
 		return slock;
-	if (state_image_in_use(c, id, &used, e) < 0) {
-		state_unlock(slock);
+	if (users->in_use(users->arg, id, &used, e) < 0) {
+		users->unlock(users->arg, slock);
 		return brig_err_ctx(e, "image %s", name);
 	}
 	if (used) {
-		state_unlock(slock);
+		users->unlock(users->arg, slock);
 		return brig_errf(e, EBUSY, "image %s is in use by a container", name);
 	}
 	if (record_path(c, name, path, sizeof(path), e) < 0 || id_dir(c, id, dir, sizeof(dir), e) < 0) {
-		state_unlock(slock);
+		users->unlock(users->arg, slock);
 		return -e->code;
 	}
 	if (unlink(path) < 0) {
-		state_unlock(slock);
+		users->unlock(users->arg, slock);
 		return brig_errno(e, "remove %s", path);
 	}
-	state_unlock(slock);
+	users->unlock(users->arg, slock);
 	if (remove_tree(dir, e) < 0)
 		return brig_err_ctx(e, "image %s", name);
 	return 0;
 }
 
-int image_prune(const struct brig_ctx *c, int *removed, struct brig_err *e)
+int image_prune(const struct brig_ctx *c, const struct image_users *users, int *removed,
+		struct brig_err *e)
 {
 	cleanup_close int lock = -1;
 	cleanup_json json_t *all = NULL;
@@ -716,7 +718,7 @@ int image_prune(const struct brig_ctx *c, int *removed, struct brig_err *e)
 		json_array_foreach(all, i, rec)
 			if (strcmp(json_string_value(json_object_get(rec, "id")), de->d_name) == 0)
 				named = true;
-		if (named || state_image_in_use(c, de->d_name, &used, e) < 0 || used)
+		if (named || users->in_use(users->arg, de->d_name, &used, e) < 0 || used)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", byid, de->d_name) >= (int)sizeof(path))
 			continue;

@@ -12,18 +12,32 @@
 #define BRIG_IMAGE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ctx.h"
 #include "util.h"
 
+/* The image store's view of its users (the containers), given by the caller
+ * so that the store knows nothing of how they are recorded (the engine
+ * implements it over its container records, src/engine/images.c). */
+struct image_users {
+	/* Hold off new users (no container may start using an image) until
+	 * unlock; returns a token >= 0 for unlock, or a negative errno. */
+	int (*lock)(void *arg, struct brig_err *e);
+	void (*unlock)(void *arg, int token);
+	/* *used = whether any user references image_id. */
+	int (*in_use)(void *arg, const char *image_id, bool *used, struct brig_err *e);
+	void *arg;
+};
+
 /* Import a rootfs tarball (tar, optionally gzip/bzip2/xz/lzma/zstd
  * compressed, detected by content) or a directory tree as image name.
  * Replaces an existing image of that name; the old rootfs is removed
- * unless a container record still references it.  On failure nothing is
+ * unless one of users still references it.  On failure nothing is
  * left behind.  id_out (may be NULL) receives the new id. */
-int image_import(const struct brig_ctx *c, const char *src, const char *name,
-		 char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
+int image_import(const struct brig_ctx *c, const struct image_users *users, const char *src,
+		 const char *name, char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
 
 /* Resolve an image name to its id and rootfs directory
  * (<root>/images/by-id/<id>/rootfs).  Unknown: ENOENT with
@@ -38,13 +52,16 @@ int image_inspect(const struct brig_ctx *c, const char *name, json_t **out, stru
  * Corrupt records are skipped. */
 int image_list(const struct brig_ctx *c, json_t **out, struct brig_err *e);
 
-/* Remove an image: EBUSY "image NAME is in use by a container" while a
- * container record references it, ENOENT when unknown. */
-int image_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
+/* Remove an image: EBUSY "image NAME is in use by a container" while one of
+ * users references it (checked and removed under users->lock), ENOENT when
+ * unknown. */
+int image_remove(const struct brig_ctx *c, const struct image_users *users, const char *name,
+		 struct brig_err *e);
 
-/* Remove rootfs directories that no image name and no container references,
+/* Remove rootfs directories that no image name and none of users references,
  * and leftovers of interrupted imports.  *removed (may be NULL) counts them. */
-int image_prune(const struct brig_ctx *c, int *removed, struct brig_err *e);
+int image_prune(const struct brig_ctx *c, const struct image_users *users, int *removed,
+		struct brig_err *e);
 
 /* The extraction engine, exposed for tests and the fuzz target: extract a
  * tar (any supported compression) from a file or a buffer into dest, an

@@ -24,7 +24,7 @@
 #include "cleanup.h"
 #include "proc.h"
 #include "mount.h"
-#include "net.h"
+#include "link.h"
 #include "pty.h"
 #include "spawn.h"
 #include "sync.h"

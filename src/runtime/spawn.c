@@ -14,7 +14,7 @@
 #include "ctx.h"
 #include "cgroup.h"
 #include "cleanup.h"
-#include "net.h"
+#include "link.h"
 #include "spawn.h"
 #include "sync.h"
 

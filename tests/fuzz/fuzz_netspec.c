@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "netspec.h"
+#include "parse.h"
 #include "resolv.h"
 #include "util.h"
 

@@ -6,14 +6,10 @@
  * directory; afterwards <tmp> must hold exactly those two and the canary
  * must still be empty, or the target aborts: an entry escaped.
  *
- * Build (clang; links the same objects as brig minus main.o and state.o):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *     tests/fuzz/fuzz_tar.c src/image.c src/util.c src/err.c \
- *     -larchive -ljansson -o fuzz_tar
- *   mkdir -p corpus && ./fuzz_tar corpus
- * image.c calls state_image_in_use() and state_lock()/state_unlock() only
- * on import/rm paths the fuzzer never reaches; the stubs below satisfy the
- * linker without pulling in the state store. */
+ * Build: make -C tests/fuzz (links image.c, archive_lazy.c, the base and
+ * libarchive); run: ./out/fuzz_tar corpus/fuzz_tar.  The store's users
+ * (struct image_users) matter only to import, rm and prune, which the
+ * fuzzer never reaches. */
 #include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
@@ -25,30 +21,6 @@
 
 #include "image.h"
 #include "warn.h"
-#include "state.h"
-
-#ifndef FUZZ_WITH_STATE
-int state_image_in_use(const struct brig_ctx *c, const char *image_id, bool *used,
-		       struct brig_err *e)
-{
-	(void)c;
-	(void)image_id;
-	(void)e;
-	*used = false;
-	return 0;
-}
-
-int state_lock(const struct brig_ctx *c, struct brig_err *e)
-{
-	(void)c;
-	return brig_errf(e, ENOTSUP, "no state store in the fuzzer");
-}
-
-void state_unlock(int fd)
-{
-	(void)fd;
-}
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

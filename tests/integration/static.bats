@@ -103,6 +103,26 @@ PY
 	[[ $output == *'y.c:3: #include "spawn.h"' ]]
 }
 
+@test "static: the layer lint flags a private net header included from src" {
+	local d=$BATS_TEST_TMPDIR/private
+	mkdir -p "$d"
+	printf '#include "link.h"\n#include "nl.h"\n#include "ipam.h"\n' >"$d/w.c"
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" --as src/engine "$d"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ $output == *'w.c:2: #include "nl.h" (private to net/)' ]]
+}
+
+@test "static: the layer lint flags the private cgroup driver included from src" {
+	local d=$BATS_TEST_TMPDIR/driver
+	mkdir -p "$d"
+	printf '#include "cgroup.h"\n#include "driver.h"\n' >"$d/v.c"
+	run python3 "$REPO/tests/lint-layers.py" "$REPO" --as src/runtime "$d"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ $output == *'v.c:2: #include "driver.h" (private to cgroup/)' ]]
+}
+
 @test "static: the layer lint flags printing, exit and getopt in the engine" {
 	local d=$BATS_TEST_TMPDIR/engine
 	mkdir -p "$d"

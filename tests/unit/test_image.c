@@ -19,10 +19,10 @@
 /* Test paths live under a short mkdtemp dir; truncation cannot happen. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
+#include "archive_lazy.h"
 #include "ctx.h"
 #include "image.h"
 #include "warn.h"
-#include "state.h"
 #include "util.h"
 
 
@@ -42,7 +42,40 @@ struct fixture {
 	char root[PATH_MAX], runroot[PATH_MAX];
 	int warnings;
 	char last_warning[1024];
+	struct image_users users; /* faked below */
+	char used_id[BRIG_ID_LEN + 1]; /* the one image id "a container" uses */
+	int locked;    /* users->lock taken and not yet released */
+	int lock_fail; /* errno users->lock fails with, 0: succeeds */
 };
+
+/* The store's users, faked: one image id in use at most; the lock is
+ * counted so every path that takes it is seen to release it. */
+static int fake_lock(void *arg, struct brig_err *e)
+{
+	struct fixture *f = arg;
+
+	if (f->lock_fail)
+		return brig_errf(e, f->lock_fail, "users: cannot lock");
+	f->locked++;
+	return 42;
+}
+
+static void fake_unlock(void *arg, int token)
+{
+	struct fixture *f = arg;
+
+	assert_int_equal(token, 42);
+	f->locked--;
+}
+
+static int fake_in_use(void *arg, const char *image_id, bool *used, struct brig_err *e)
+{
+	struct fixture *f = arg;
+
+	(void)e;
+	*used = strcmp(image_id, f->used_id) == 0;
+	return 0;
+}
 
 static void collect(void *arg, const char *msg)
 {
@@ -119,6 +152,14 @@ static int setup(void **state)
 	f->ctx.root = f->root;
 	f->ctx.runroot = f->runroot;
 	brig_warn_sink(collect, f); /* the one warning sink, counted here */
+	f->users = (struct image_users){ fake_lock, fake_unlock, fake_in_use, f };
+	/* The test links libarchive too, but the store's lazy wrappers of
+	 * archive_entry_new() and co. win at link time: load it first. */
+	{
+		struct brig_err e;
+		if (archive_library_load(&e) < 0)
+			return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -218,7 +259,7 @@ static void test_hostile_tar(void **state)
 		{ SYMLINK, "lib", "/usr/lib" },
 	};
 	write_tar(f->tar, NULL, ents, sizeof(ents) / sizeof(ents[0]));
-	if (image_import(&f->ctx, f->tar, "hostile", id, &e) < 0)
+	if (image_import(&f->ctx, &f->users, f->tar, "hostile", id, &e) < 0)
 		fail_msg("import: %s", e.msg);
 	assert_true(f->warnings >= 7);
 
@@ -279,7 +320,7 @@ static void test_compressions(void **state)
 		/* Misleading suffix: detection is by content. */
 		snprintf(p, sizeof(p), "%s/img-%s.bin", f->tmp, cases[i].name);
 		write_tar(p, cases[i].filter, ents, 2);
-		if (image_import(&f->ctx, p, cases[i].name, NULL, &e) < 0)
+		if (image_import(&f->ctx, &f->users, p, cases[i].name, NULL, &e) < 0)
 			fail_msg("import %s: %s", cases[i].name, e.msg);
 		assert_int_equal(image_resolve(&f->ctx, cases[i].name, id, rootfs, sizeof(rootfs), &e),
 				 0);
@@ -306,9 +347,9 @@ static void test_reimport_and_rm(void **state)
 	json_t *rec = NULL;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "img", id1, &e), 0);
+	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "img", id1, &e), 0);
 	write_tar(f->tar, archive_write_add_filter_gzip, v2, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "img", id2, &e), 0);
+	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "img", id2, &e), 0);
 	assert_string_not_equal(id1, id2);
 	assert_false(exists("%s/images/by-id/%s", f->root, id1));
 	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id2));
@@ -321,12 +362,12 @@ static void test_reimport_and_rm(void **state)
 	assert_string_equal(json_string_value(json_object_get(rec, "source")), f->tar);
 	json_decref(rec);
 
-	assert_int_equal(image_remove(&f->ctx, "img", &e), 0);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &e), 0);
 	assert_int_equal(count_byid(f), 0);
 	assert_int_equal(image_resolve(&f->ctx, "img", id1, rootfs, sizeof(rootfs), &e), -ENOENT);
 	assert_string_equal(e.msg, "image 'img': no such image");
-	assert_int_equal(image_remove(&f->ctx, "img", &e), -ENOENT);
-	assert_int_equal(image_remove(&f->ctx, "../etc", &e), -ENOENT);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &e), -ENOENT);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "../etc", &e), -ENOENT);
 }
 
 static void test_failed_import_leaves_nothing(void **state)
@@ -340,7 +381,7 @@ static void test_failed_import_leaves_nothing(void **state)
 	for (int i = 0; i < 4096; i++)
 		fputc((i * 7919) & 0xff, g);
 	fclose(g);
-	assert_true(image_import(&f->ctx, f->tar, "junk", id, &e) < 0);
+	assert_true(image_import(&f->ctx, &f->users, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 	assert_false(exists("%s/images/junk.json", f->root));
 	/* A truncated gzip tarball fails too, after extracting a part. */
@@ -348,11 +389,11 @@ static void test_failed_import_leaves_nothing(void **state)
 				   { FILE_, "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } };
 	write_tar(f->tar, archive_write_add_filter_gzip, big, 2);
 	assert_int_equal(truncate(f->tar, 60), 0);
-	assert_true(image_import(&f->ctx, f->tar, "junk", id, &e) < 0);
+	assert_true(image_import(&f->ctx, &f->users, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 	/* Missing file and bad names are refused up front. */
-	assert_true(image_import(&f->ctx, "/nonexistent.tar", "junk", id, &e) < 0);
-	assert_true(image_import(&f->ctx, f->tar, "../bad", id, &e) < 0);
+	assert_true(image_import(&f->ctx, &f->users, "/nonexistent.tar", "junk", id, &e) < 0);
+	assert_true(image_import(&f->ctx, &f->users, f->tar, "../bad", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 }
 
@@ -369,7 +410,7 @@ static void test_dir_import(void **state)
 	snprintf(p, sizeof(p), "%s/sh", src);
 	assert_int_equal(symlink("/bin/busybox", p), 0);
 	snprintf(src, sizeof(src), "%s/srcdir", f->tmp);
-	if (image_import(&f->ctx, src, "fromdir", id, &e) < 0)
+	if (image_import(&f->ctx, &f->users, src, "fromdir", id, &e) < 0)
 		fail_msg("import dir: %s", e.msg);
 	assert_int_equal(image_resolve(&f->ctx, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
 	assert_true(exists("%s/bin/busybox", rootfs));
@@ -381,33 +422,35 @@ static void test_in_use(void **state)
 {
 	struct fixture *f = *state;
 	const struct ent v1[] = { { FILE_, "version", "1" } };
-	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], cid[BRIG_ID_LEN + 1], cname[64];
+	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1];
 	struct brig_err e;
-	int lock;
+	int removed = -1;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", id1, &e), 0);
-	lock = state_lock(&f->ctx, &e);
-	assert_true(lock >= 0);
-	json_t *cfg = json_pack("{s:s}", "image_id", id1);
-	if (state_create(&f->ctx, "c1", cfg, NULL, cid, cname, &e) < 0)
-		fail_msg("state_create: %s", e.msg);
-	json_decref(cfg);
-	state_unlock(lock);
+	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "busybox", id1, &e), 0);
+	snprintf(f->used_id, sizeof(f->used_id), "%s", id1);
 
-	assert_int_equal(image_remove(&f->ctx, "busybox", &e), -EBUSY);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), -EBUSY);
 	assert_string_equal(e.msg, "image busybox is in use by a container");
+	assert_int_equal(f->locked, 0);
+	/* No lock, no removal. */
+	f->lock_fail = EAGAIN;
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), -EAGAIN);
+	f->lock_fail = 0;
 	/* Re-import switches the name but keeps the rootfs the container uses. */
-	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", id2, &e), 0);
+	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "busybox", id2, &e), 0);
 	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id1));
 	assert_int_equal(count_byid(f), 2);
-	/* Once the container is gone, prune reclaims the orphan. */
-	int removed = -1;
-	assert_int_equal(state_remove(&f->ctx, cid, &e), 0);
-	assert_int_equal(image_prune(&f->ctx, &removed, &e), 0);
+	/* While it is used, prune keeps it; once the container is gone, prune
+	 * reclaims the orphan. */
+	assert_int_equal(image_prune(&f->ctx, &f->users, &removed, &e), 0);
+	assert_int_equal(removed, 0);
+	f->used_id[0] = '\0';
+	assert_int_equal(image_prune(&f->ctx, &f->users, &removed, &e), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(count_byid(f), 1);
-	assert_int_equal(image_remove(&f->ctx, "busybox", &e), 0);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), 0);
+	assert_int_equal(f->locked, 0);
 }
 
 static void test_extract_buf(void **state)

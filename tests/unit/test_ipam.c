@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "net.h"
+#include "ipam.h"
+#include "parse.h"
 #include "warn.h"
 #include "proc.h"
 

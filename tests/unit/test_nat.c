@@ -18,7 +18,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
-#include "net.h"
+#include "nat_batch.h"
 
 struct seen {
 	int begin, end, newtable, deltable, newchain, newrule;

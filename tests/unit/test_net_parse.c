@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "net.h"
+#include "parse.h"
 
 static void parse_ip_ok(void **state)
 {

@@ -17,7 +17,10 @@
 
 #include <cmocka.h>
 
-#include "net.h"
+#include "bridge.h"
+#include "link.h"
+#include "nat.h"
+#include "parse.h"
 
 /* Failure report from the child, in memory shared across fork. */
 static char *report;

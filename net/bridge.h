@@ -1,0 +1,23 @@
+/* bridge.h - the host side of a network (net/bridge.c): its bridge, and the
+ * check that its subnet does not shadow a route the host already has. */
+#ifndef BRIG_NET_BRIDGE_H
+#define BRIG_NET_BRIDGE_H
+
+#include "err.h"
+#include "types.h"
+
+/* Refuse a subnet that overlaps a route already on the host (other than
+ * routes on n->bridge itself). */
+int net_check_host_routes(const struct net_network *n, struct brig_err *e);
+
+/* Create n->bridge (if absent) up, with the gateway address (none with
+ * no_gateway) and MTU; a link
+ * of that name that is not a bridge created by brig is an error, never
+ * reused.  Sets net.ipv4.ip_forward=1.  Idempotent. */
+int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
+
+/* Delete n->bridge if it exists and is a bridge brig created (marked by
+ * ifalias "brig"); any other link of that name is left alone.  Idempotent. */
+int net_bridge_remove(const struct net_network *n, struct brig_err *e);
+
+#endif
