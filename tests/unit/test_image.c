@@ -22,6 +22,7 @@
 #include "ctx.h"
 #include "image.h"
 #include "warn.h"
+#include "spec.h"
 #include "state.h"
 #include "util.h"
 
@@ -389,10 +390,13 @@ static void test_in_use(void **state)
 	assert_int_equal(image_import(&f->ctx, f->tar, "busybox", id1, &e), 0);
 	lock = state_lock(&f->ctx, &e);
 	assert_true(lock >= 0);
-	json_t *cfg = json_pack("{s:s}", "image_id", id1);
-	if (state_create(&f->ctx, "c1", cfg, NULL, cid, cname, &e) < 0)
+	struct container_spec cfg = { .name = "c1" }, rec;
+	snprintf(cfg.image_id, sizeof(cfg.image_id), "%s", id1);
+	if (state_create(&f->ctx, &cfg, NULL, &rec, &e) < 0)
 		fail_msg("state_create: %s", e.msg);
-	json_decref(cfg);
+	snprintf(cid, sizeof(cid), "%s", rec.id);
+	snprintf(cname, sizeof(cname), "%s", rec.name);
+	spec_free(&rec);
 	state_unlock(lock);
 
 	assert_int_equal(image_remove(&f->ctx, "busybox", &e), -EBUSY);
