@@ -37,7 +37,7 @@ static const struct {
 	{ "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
 };
 
-static int join_container(pid_t pid, json_t *cfg, const char *id, struct brig_err *e)
+static int join_container(pid_t pid, const struct container_spec *cfg, const char *id, struct brig_err *e)
 {
 	int fds[ARRAY_SIZE(namespaces)];
 	struct cgroup *cg = NULL;
@@ -54,7 +54,7 @@ static int join_container(pid_t pid, json_t *cfg, const char *id, struct brig_er
 	}
 	/* Into the container's cgroup first: its limits cover exec'd work. */
 	if (container_cgroups_ready(e) == 0 &&
-	    cgroup_open(json_string_value(json_object_get(cfg, "cgroup_parent")) ?: "brig", id,
+	    cgroup_open(cfg->cgroup_parent, id,
 			&cg, e) == 0) {
 		if (cgroup_enter(cg, getpid(), e) < 0)
 			r = -e->code;
@@ -128,24 +128,23 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 		    struct brig_err *e)
 {
 	char id[BRIG_ID_LEN + 1], **env = NULL;
-	json_t *cfg = NULL, *st = NULL;
+	struct container_spec cfg = { 0 };
+	struct container_state st;
 	struct spawn_spec s = { .argv = argv };
 	int master = -1, slave = -1, rep[2], code;
 	pid_t pid;
 
 	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
 		return -e->code;
-	if (strcmp(container_status(st), "running") != 0) {
-		json_decref(cfg);
-		json_decref(st);
+	if (strcmp(container_status(&st), "running") != 0) {
+		spec_free(&cfg);
 		return brig_errf(e, EINVAL, "container %s is not running", ref);
 	}
-	pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	json_decref(st);
-	if (container_exec_spec(cfg, o->env, o->n_env, o->user, o->workdir, &s, &env, e) < 0 ||
-	    join_container(pid, cfg, id, e) < 0 || (o->tty && open_exec_pty(&master, &slave, e) < 0) ||
+	pid = st.pid;
+	if (container_exec_spec(&cfg, o->env, o->n_env, o->user, o->workdir, &s, &env, e) < 0 ||
+	    join_container(pid, &cfg, id, e) < 0 || (o->tty && open_exec_pty(&master, &slave, e) < 0) ||
 	    pipe2(rep, O_CLOEXEC) < 0) {
-		json_decref(cfg);
+		spec_free(&cfg);
 		container_env_free(env);
 		return -(e->code ? e->code : EINVAL);
 	}
@@ -159,7 +158,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	if (pid < 0) {
 		close(rep[0]);
 		container_env_free(env);
-		json_decref(cfg);
+		spec_free(&cfg);
 		return brig_errno(e, "fork");
 	}
 	/* EOF: the command was exec'd (the pipe is CLOEXEC) */
@@ -169,7 +168,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	close(rep[0]);
 	if (o->detach && !failed) {
 		container_env_free(env);
-		json_decref(cfg);
+		spec_free(&cfg);
 		return 0;
 	}
 	if (master >= 0) {
@@ -181,7 +180,7 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	}
 	code = container_exit_code(container_wait(pid));
 	container_env_free(env);
-	json_decref(cfg); /* s borrowed strings from it */
+	spec_free(&cfg); /* s borrowed strings from it */
 	return code;
 }
 

@@ -30,12 +30,10 @@ static int copy_out(int fd)
 
 static bool settled(const struct brig_ctx *c, const char *id)
 {
-	json_t *st = NULL;
+	struct container_state st;
 	struct brig_err e;
-	bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(st);
 
-	json_decref(st);
-	return done;
+	return state_load(c, id, NULL, &st, &e) < 0 || container_settled(&st);
 }
 
 static int show_logs(const struct brig_ctx *c, const char *ref, bool follow, struct brig_err *e)

@@ -91,23 +91,18 @@ static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
 	net_cidr_str(n, subnet);
 	if (state_list(c, &ids, &e) == 0) {
 		for (char **p = ids; *p; p++) {
-			json_t *cfg = NULL, *st = NULL;
-			if (state_load(c, *p, &cfg, &st, &e) < 0)
-				continue;
-			json_t *nets = json_object_get(st, "networks");
-			bool running = strcmp(container_status(st), "running") == 0;
-			for (size_t i = 0; running && i < json_array_size(nets); i++) {
-				json_t *x = json_array_get(nets, i);
-				if (strcmp(json_string_value(json_object_get(x, "network")) ?: "", n->name))
-					continue;
+			struct container_spec cfg;
+			struct container_state st;
+			const struct container_net *x;
+			char addr[16], mac[18];
+			if (state_load(c, *p, &cfg, &st, &e) == 0 &&
+			    strcmp(container_status(&st), "running") == 0 &&
+			    (x = container_attachment(&st, n->name, NULL)))
 				json_array_append_new(members,
-						      json_pack("{s:s,s:O,s:O,s:O}", "id", *p, "name",
-								json_object_get(cfg, "name"), "address",
-								json_object_get(x, "address"), "mac",
-								json_object_get(x, "mac")));
-			}
-			json_decref(cfg);
-			json_decref(st);
+						      json_pack("{s:s,s:s,s:s,s:s}", "id", *p, "name", cfg.name,
+								"address", x->address ? net_ip_str(x->address, addr) : "",
+								"mac", netspec_mac_str(x->mac, mac)));
+			spec_free(&cfg);
 		}
 		state_list_free(ids);
 	}

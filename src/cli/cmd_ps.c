@@ -5,12 +5,8 @@
 
 #include "cli.h"
 #include "container.h"
+#include "parse.h"
 #include "state.h"
-
-struct record {
-	char *id;
-	json_t *cfg, *st;
-};
 
 static int64_t parse_time(const char *s)
 {
@@ -21,51 +17,44 @@ static int64_t parse_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
-static void command_text(json_t *cfg, char *buf, size_t len)
+static void command_text(const struct container_spec *cfg, char *buf, size_t len)
 {
-	json_t *cmd = json_object_get(cfg, "cmd");
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < json_array_size(cmd) && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
-					json_string_value(json_array_get(cmd, i)));
+	for (size_t i = 0; i < cfg->n_cmd && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", cfg->cmd[i]);
 	if (strlen(buf) > 20)
 		strcpy(buf + 17, "...");
 }
 
-static void status_text(json_t *st, char *buf, size_t len)
+static void status_text(const struct container_state *st, char *buf, size_t len)
 {
 	const char *s = container_status(st);
 	char ago[64];
 
 	if (strcmp(s, "running") == 0) {
-		snprintf(buf, len, "Up %s", human_duration(parse_time(json_string_value(
-							 json_object_get(st, "started"))),
-							  ago, sizeof(ago)));
+		snprintf(buf, len, "Up %s", human_duration(parse_time(st->started), ago, sizeof(ago)));
 	} else if (strcmp(s, "exited") == 0) {
-		json_t *code = json_object_get(st, "exit_code");
-		const char *fin = json_string_value(json_object_get(st, "finished"));
-		snprintf(buf, len, "Exited (%lld)%s %s", code ? (long long)json_integer_value(code) : -1LL,
-			 json_is_true(json_object_get(st, "oom_killed")) ? " OOMKilled" : "",
-			 fin ? human_ago(parse_time(fin), ago, sizeof(ago)) : "");
+		snprintf(buf, len, "Exited (%lld)%s %s", st->has_exit ? (long long)st->exit_code : -1LL,
+			 st->oom_killed ? " OOMKilled" : "",
+			 st->finished[0] ? human_ago(parse_time(st->finished), ago, sizeof(ago)) : "");
 	} else {
 		snprintf(buf, len, "%s", s);
 	}
 }
 
-static void addresses(json_t *st, char *buf, size_t len)
+static void addresses(const struct container_state *st, char *buf, size_t len)
 {
-	json_t *nets = json_object_get(st, "networks");
+	char addr[16];
 	size_t off = 0;
 
 	buf[0] = '\0';
 	if (strcmp(container_status(st), "running") != 0)
 		return;
-	for (size_t i = 0; i < json_array_size(nets) && off < len; i++)
+	for (size_t i = 0; i < st->n_nets && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
-					json_string_value(json_object_get(json_array_get(nets, i),
-									  "address")));
+					st->nets[i].address ? net_ip_str(st->nets[i].address, addr) : "");
 }
 
 #define PS_COLS 7
@@ -78,18 +67,18 @@ static const char *const ps_head[PS_COLS] = {
 	"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESSES", "NAMES",
 };
 
-static void fill_row(const char *id, json_t *cfg, json_t *st, struct ps_row *r)
+static void fill_row(const char *id, const struct container_spec *cfg,
+		     const struct container_state *st, struct ps_row *r)
 {
 	char (*c)[256] = r->cell;
 
 	snprintf(c[0], sizeof(c[0]), "%.12s", id);
-	snprintf(c[1], sizeof(c[1]), "%s", json_string_value(json_object_get(cfg, "image")) ?: "");
+	snprintf(c[1], sizeof(c[1]), "%s", cfg->image);
 	command_text(cfg, c[2], sizeof(c[2]));
-	human_ago(parse_time(json_string_value(json_object_get(cfg, "created"))), c[3],
-		  sizeof(c[3]));
+	human_ago(parse_time(cfg->created), c[3], sizeof(c[3]));
 	status_text(st, c[4], sizeof(c[4]));
 	addresses(st, c[5], sizeof(c[5]));
-	snprintf(c[6], sizeof(c[6]), "%s", json_string_value(json_object_get(cfg, "name")) ?: "");
+	snprintf(c[6], sizeof(c[6]), "%s", cfg->name);
 }
 
 static void print_cells(const char *const cell[PS_COLS], const int w[PS_COLS])
@@ -133,15 +122,16 @@ static int grow_rows(struct ps_row **rows, size_t n)
 }
 
 /* The inspect document of one container (also `ps --format json`). */
-static json_t *ps_document(const char *id, json_t *cfg, json_t *st)
+static json_t *ps_document(const char *id, const struct container_spec *cfg,
+			   const struct container_state *st)
 {
-	json_t *state = json_deep_copy(st);
+	json_t *state = spec_state_to_json(st);
 
 	json_object_set_new(state, "status", json_string(container_status(st)));
-	json_object_set_new(state, "OOMKilled", json_boolean(json_is_true(json_object_get(st, "oom_killed"))));
-	return json_pack("{s:s,s:O,s:O,s:O,s:o,s:O}", "id", id, "name", json_object_get(cfg, "name"),
-			 "image", json_object_get(cfg, "image"), "created",
-			 json_object_get(cfg, "created"), "state", state, "config", cfg);
+	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "name", cfg->name, "image",
+			 cfg->image, "created", cfg->created, "state", state, "config",
+			 spec_to_json(cfg));
 }
 
 int cmd_ps(struct brig_ctx *c, int argc, char **argv)
@@ -181,19 +171,18 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 		return EXIT_BRIG;
 	}
 	for (char **p = ids; *p; p++) {
-		json_t *cfg = NULL, *st = NULL;
-		if (state_load(c, *p, &cfg, &st, &e) < 0)
-			continue;
-		if (all || strcmp(container_status(st), "running") == 0) {
+		struct container_spec cfg;
+		struct container_state st;
+		if (state_load(c, *p, &cfg, &st, &e) == 0 &&
+		    (all || strcmp(container_status(&st), "running") == 0)) {
 			if (json)
-				json_array_append_new(out, ps_document(*p, cfg, st));
+				json_array_append_new(out, ps_document(*p, &cfg, &st));
 			else if (quiet)
 				printf("%.12s\n", *p);
 			else if (grow_rows(&rows, n_rows) == 0)
-				fill_row(*p, cfg, st, &rows[n_rows++]);
+				fill_row(*p, &cfg, &st, &rows[n_rows++]);
 		}
-		json_decref(cfg);
-		json_decref(st);
+		spec_free(&cfg);
 	}
 	if (json)
 		json_dumpf(out, stdout, JSON_INDENT(2)), putchar('\n');
@@ -218,15 +207,15 @@ int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 	container_gc(c, &e);
 	for (int i = 1; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
-		json_t *cfg = NULL, *st = NULL;
+		struct container_spec cfg = { 0 };
+		struct container_state st;
 		if (state_resolve(c, argv[i], id, &e) < 0 || state_load(c, id, &cfg, &st, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
-			continue;
+		} else {
+			json_array_append_new(out, ps_document(id, &cfg, &st));
 		}
-		json_array_append_new(out, ps_document(id, cfg, st));
-		json_decref(cfg);
-		json_decref(st);
+		spec_free(&cfg);
 	}
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');

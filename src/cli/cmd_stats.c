@@ -31,7 +31,7 @@ struct entry {
 	char id[BRIG_ID_LEN + 1];
 	char name[64];
 	struct cgroup *cg;
-	json_t *nets; /* state.json "networks" */
+	struct container_state st; /* its networks */
 	struct sample s0, s1;
 };
 
@@ -64,15 +64,13 @@ static uint64_t host_memory(void)
 
 /* Sum the container's traffic over its veths.  The counters are read on
  * the host end, so what the host end receives the container sent. */
-static void sample_net(json_t *nets, struct sample *s)
+static void sample_net(const struct container_state *st, struct sample *s)
 {
 	struct brig_err ignore;
 
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		const char *ifname =
-		    json_string_value(json_object_get(json_array_get(nets, i), "host_interface"));
+	for (size_t i = 0; i < st->n_nets; i++) {
 		uint64_t rx = 0, tx = 0;
-		if (ifname && net_link_stats(ifname, &rx, &tx, &ignore) == 0) {
+		if (net_link_stats(st->nets[i].host_interface, &rx, &tx, &ignore) == 0) {
 			s->rx += tx;
 			s->tx += rx;
 		}
@@ -92,7 +90,7 @@ static void sample_one(struct entry *en, struct sample *s)
 	s->mem = cs.memory_usage;
 	s->mem_limit = cs.memory_limit;
 	s->pids = cs.pids;
-	sample_net(en->nets, s);
+	sample_net(&en->st, s);
 	s->at_ns = mono_ns();
 }
 
@@ -100,7 +98,6 @@ static void entries_free(struct entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		cgroup_free(v[i].cg);
-		json_decref(v[i].nets);
 	}
 	free(v);
 }
@@ -109,20 +106,17 @@ static void entries_free(struct entry *v, size_t n)
 static int entry_load(const struct brig_ctx *c, const char *id, struct entry *en,
 		      struct brig_err *e)
 {
-	json_t *cfg = NULL, *st = NULL;
-	const char *parent;
+	struct container_spec cfg;
 	int r;
 
-	if (state_load(c, id, &cfg, &st, e) < 0)
+	if (state_load(c, id, &cfg, &en->st, e) < 0) {
+		spec_free(&cfg);
 		return -e->code;
+	}
 	snprintf(en->id, sizeof(en->id), "%s", id);
-	snprintf(en->name, sizeof(en->name), "%s",
-		 json_string_value(json_object_get(cfg, "name")) ?: "");
-	parent = json_string_value(json_object_get(cfg, "cgroup_parent")) ?: "brig";
-	en->nets = json_incref(json_object_get(st, "networks"));
-	r = strcmp(container_status(st), "running") == 0 ? cgroup_open(parent, id, &en->cg, e) : 0;
-	json_decref(cfg);
-	json_decref(st);
+	snprintf(en->name, sizeof(en->name), "%s", cfg.name);
+	r = strcmp(container_status(&en->st), "running") == 0 ? cgroup_open(cfg.cgroup_parent, id, &en->cg, e) : 0;
+	spec_free(&cfg);
 	return r < 0 ? brig_err_ctx(e, "container %.12s", id) : 0;
 }
 
@@ -154,15 +148,12 @@ static int target_ids(const struct brig_ctx *c, const struct stats_opts *o, char
 
 static bool is_running(const struct brig_ctx *c, const char *id)
 {
-	json_t *st = NULL;
+	struct container_state st;
 	struct brig_err ignore;
-	bool running;
 
 	if (state_load(c, id, NULL, &st, &ignore) < 0)
 		return false;
-	running = strcmp(container_status(st), "running") == 0;
-	json_decref(st);
-	return running;
+	return strcmp(container_status(&st), "running") == 0;
 }
 
 /* The containers of one frame: the named ones, or all running ones. */

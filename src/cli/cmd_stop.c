@@ -125,7 +125,7 @@ int cmd_wait(struct brig_ctx *c, int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
-		json_t *st = NULL;
+		struct container_state st;
 		if (state_resolve(c, argv[i], id, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
@@ -138,8 +138,7 @@ int cmd_wait(struct brig_ctx *c, int argc, char **argv)
 			code = EXIT_BRIG;
 			continue;
 		}
-		printf("%lld\n", (long long)json_integer_value(json_object_get(st, "exit_code")));
-		json_decref(st);
+		printf("%lld\n", (long long)st.exit_code);
 	}
 	return code;
 }

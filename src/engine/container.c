@@ -26,24 +26,6 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static json_t *strv_json(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static size_t strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 /* The image (by name) or a root filesystem directory (any argument with a
  * '/', as podman's --rootfs). */
 static int resolve_rootfs(const struct brig_ctx *c, const char *image, char id[BRIG_ID_LEN + 1],
@@ -59,94 +41,6 @@ static int resolve_rootfs(const struct brig_ctx *c, const char *image, char id[B
 	if (!S_ISDIR(st.st_mode))
 		return brig_errf(e, ENOTDIR, "rootfs %s: not a directory", image);
 	return 0;
-}
-
-static json_t *limits_json(const struct cgroup_limits *l)
-{
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "memory", (json_int_t)l->memory,
-			 "memory_swap", (json_int_t)l->memory_swap, "cpu_quota",
-			 (json_int_t)l->cpu_quota, "cpu_period", (json_int_t)l->cpu_period,
-			 "cpu_shares", (json_int_t)l->cpu_shares, "pids", (json_int_t)l->pids,
-			 "cpuset", l->cpuset);
-}
-
-static json_t *attach_json(const struct net_attach *a)
-{
-	json_t *j = json_pack("{s:s,s:I}", "name", a->name, "gw_priority", (json_int_t)a->gw_priority);
-	json_t *aliases = json_array();
-	char buf[18];
-
-	if (!j || !aliases) {
-		json_decref(j);
-		json_decref(aliases);
-		return NULL;
-	}
-	if (a->ip)
-		json_object_set_new(j, "ip", json_string(net_ip_str(a->ip, buf)));
-	if (a->has_mac)
-		json_object_set_new(j, "mac", json_string(netspec_mac_str(a->mac, buf)));
-	for (size_t i = 0; i < a->n_aliases; i++)
-		json_array_append_new(aliases, json_string(a->aliases[i]));
-	json_object_set_new(j, "aliases", aliases);
-	return j;
-}
-
-static json_t *networks_json(const struct container_spec *o)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < o->n_nets; i++)
-		json_array_append_new(a, attach_json(&o->nets[i]));
-	return a;
-}
-
-/* The command: --entrypoint, then the arguments after the image. */
-static json_t *cmd_json(const struct container_spec *o)
-{
-	json_t *cmd = strv_json(o->argv, strv_len(o->argv));
-
-	if (cmd && o->entrypoint)
-		json_array_insert_new(cmd, 0, json_string(o->entrypoint));
-	return cmd;
-}
-
-/* DNS and extra hosts: only what was asked for is written. */
-static void set_dns(json_t *cfg, const struct container_spec *o)
-{
-	if (o->n_dns)
-		json_object_set_new(cfg, "dns", strv_json(o->dns, o->n_dns));
-	if (o->n_dns_search)
-		json_object_set_new(cfg, "dns_search", strv_json(o->dns_search, o->n_dns_search));
-	if (o->n_dns_opts)
-		json_object_set_new(cfg, "dns_options", strv_json(o->dns_opts, o->n_dns_opts));
-	if (o->n_add_hosts)
-		json_object_set_new(cfg, "extra_hosts", strv_json(o->add_hosts, o->n_add_hosts));
-	if (o->entrypoint)
-		json_object_set_new(cfg, "entrypoint", json_string(o->entrypoint));
-}
-
-static json_t *build_config(const struct container_spec *o, const char *image_id, const char *rootfs)
-{
-	char created[64];
-	json_t *cfg;
-
-	cfg = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:b,s:b,s:I,s:I,s:o,s:s}",
-			"image", o->image, "image_id", image_id, "rootfs", rootfs, "cmd",
-			cmd_json(o), "env", strv_json(o->env, o->n_env), "workdir",
-			o->workdir ? o->workdir : "", "user", o->user ? o->user : "", "networks",
-			networks_json(o), "sysctls", strv_json(o->sysctls, o->n_sysctls), "rm",
-			o->rm, "detach", o->detach, "tty", o->tty, "interactive", o->interactive,
-			"init", o->init, "cap_add", (json_int_t)o->cap_add, "cap_drop",
-			(json_int_t)o->cap_drop, "limits", limits_json(&o->limits), "cgroup_parent",
-			o->cgroup_parent ? o->cgroup_parent : "brig");
-	if (cfg) {
-		json_object_set_new(cfg, "created", json_string(rfc3339(now_ns(), created,
-									 sizeof(created))));
-		if (o->hostname)
-			json_object_set_new(cfg, "hostname", json_string(o->hostname));
-		set_dns(cfg, o);
-	}
-	return cfg;
 }
 
 static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *e)
@@ -182,22 +76,24 @@ static void container_blank(struct container *ct)
 int container_create(const struct brig_ctx *c, const struct container_spec *o, struct container *ct,
 		     struct brig_err *e)
 {
-	char image_id[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
+	struct container_spec s = *o;
+	char rootfs[PATH_MAX];
 	int lock, r;
 
 	container_blank(ct);
-	if (resolve_rootfs(c, o->image, image_id, rootfs, sizeof(rootfs), e) < 0)
+	if (resolve_rootfs(c, o->image, s.image_id, rootfs, sizeof(rootfs), e) < 0)
 		return -e->code;
-	ct->config = build_config(o, image_id, rootfs);
-	if (!ct->config)
-		return brig_errf(e, ENOMEM, "container config: out of memory");
+	s.rootfs = rootfs;
+	rfc3339(now_ns(), s.created, sizeof(s.created));
 	lock = state_lock(c, e);
 	if (lock < 0)
 		return lock;
-	r = state_create(c, o->name, ct->config, &ct->lock_fd, ct->id, ct->name, e);
+	r = state_create(c, &s, &ct->lock_fd, &ct->spec, e);
 	state_unlock(lock);
 	if (r < 0)
 		return r;
+	snprintf(ct->id, sizeof(ct->id), "%s", ct->spec.id);
+	snprintf(ct->name, sizeof(ct->name), "%s", ct->spec.name);
 	ct->created_now = true;
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
 	    make_dirs(ct, rootfs, e) < 0) {
@@ -210,35 +106,14 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 
 void container_free(struct container *ct)
 {
-	json_decref(ct->config);
-	json_decref(ct->state);
-	json_decref(ct->prev_state);
-	ct->prev_state = NULL;
+	spec_free(&ct->spec);
 	container_unlock(ct);
 	if (ct->cg)
 		cgroup_free(ct->cg);
-	ct->config = ct->state = NULL;
 	ct->cg = NULL;
 }
 
 /* ---- start ---- */
-
-static const char *cfg_str(json_t *cfg, const char *key)
-{
-	const char *v = json_string_value(json_object_get(cfg, key));
-	return v ? v : "";
-}
-
-/* strv from a JSON array of strings, NULL terminated; strings borrowed. */
-static char **json_strv(json_t *a, size_t extra)
-{
-	size_t n = json_array_size(a);
-	char **v = calloc(n + extra + 1, sizeof(*v));
-
-	for (size_t i = 0; v && i < n; i++)
-		v[i] = (char *)json_string_value(json_array_get(a, i));
-	return v;
-}
 
 static bool env_has(char **env, size_t n, const char *key)
 {
@@ -257,29 +132,28 @@ static void add_default(char **env, size_t *k, const char *key, const char *valu
 		(*k)++;
 }
 
-/* The container's environment: -e values first (the first definition of a
- * name wins), then the defaults the user did not set.  Every string is
- * malloc'd; free with strv_free(). */
-static char **build_env(json_t *cfg)
+/* The container's environment: extra (exec's -e) and the record's -e
+ * values first (the first definition of a name wins), then the defaults
+ * the user did not set.  Every string is malloc'd; free with strv_free(). */
+static char **build_env(const struct container_spec *spec, char *const *extra, size_t n_extra)
 {
-	json_t *user = json_object_get(cfg, "env");
-	size_t n = json_array_size(user), k = 0;
+	size_t n = n_extra + spec->n_env, k = 0;
 	char **env = calloc(n + 8, sizeof(*env));
 
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		const char *kv = json_string_value(json_array_get(user, i));
+		const char *kv = i < n_extra ? extra[i] : spec->env[i - n_extra];
 		const char *host = strchr(kv, '=') ? NULL : getenv(kv);
 		/* -e NAME takes the caller's value, as in Docker */
 		if (strchr(kv, '=') ? (env[k] = strdup(kv)) != NULL
 				    : host && asprintf(&env[k], "%s=%s", kv, host) > 0)
 			k++;
 	}
-	add_default(env, &k, "HOSTNAME", cfg_str(cfg, "hostname"));
+	add_default(env, &k, "HOSTNAME", spec->hostname ? spec->hostname : "");
 	add_default(env, &k, "PATH", DEFAULT_PATH);
 	add_default(env, &k, "HOME", "/root");
-	if (json_is_true(json_object_get(cfg, "tty")))
+	if (spec->tty)
 		add_default(env, &k, "TERM", "xterm");
 	return env;
 }
@@ -347,58 +221,21 @@ static int parse_user(const char *spec, const char *rootfs, struct spawn_spec *s
 
 /* ---- networks ---- */
 
-/* The networks a record asks for: objects {name, ip, mac, aliases,
- * gw_priority}; records written before are plain names, with "ip" meaning
- * the first network.  None means the default network. */
-static size_t config_nets(json_t *cfg, struct net_attach v[MAX_NETS])
-{
-	json_t *nets = json_object_get(cfg, "networks");
-	const char *old_ip = cfg_str(cfg, "ip");
-	size_t n = 0;
-
-	for (size_t i = 0; i < json_array_size(nets) && n < MAX_NETS; i++) {
-		json_t *x = json_array_get(nets, i), *aliases = json_object_get(x, "aliases");
-		struct net_attach *a = &v[n++];
-		memset(a, 0, sizeof(*a));
-		snprintf(a->name, sizeof(a->name), "%s",
-			 json_is_string(x) ? json_string_value(x) : cfg_str(x, "name"));
-		net_parse_ip(cfg_str(x, "ip"), &a->ip, NULL);
-		a->has_mac = netspec_parse_mac(cfg_str(x, "mac"), a->mac, NULL) == 0;
-		a->gw_priority = json_integer_value(json_object_get(x, "gw_priority"));
-		for (size_t k = 0; k < json_array_size(aliases) && k < NETSPEC_ALIASES; k++)
-			snprintf(a->aliases[a->n_aliases++], sizeof(a->aliases[0]), "%s",
-				 json_string_value(json_array_get(aliases, k)) ?: "");
-	}
-	if (n == 0) {
-		memset(v, 0, sizeof(*v));
-		snprintf(v->name, sizeof(v->name), "%s", DEFAULT_NETWORK);
-		n = 1;
-	}
-	if (*old_ip && !v->ip)
-		net_parse_ip(old_ip, &v->ip, NULL);
-	return n;
-}
-
 /* The first network's name: a mode (none, host, container:NAME) or a
- * bridge network. */
-static const char *first_net(json_t *cfg, char out[NETSPEC_MODE_MAX])
+ * bridge network (spec_from_json gives a record at least one). */
+static const char *first_net(const struct container_spec *spec)
 {
-	struct net_attach v[MAX_NETS];
-
-	config_nets(cfg, v);
-	snprintf(out, NETSPEC_MODE_MAX, "%s", v[0].name);
-	return out;
+	return spec->n_nets ? spec->nets[0].name : DEFAULT_NETWORK;
 }
 
 /* The network mode from --net: none, host, container:NAME, or bridge
  * networks (the default). */
-static int net_mode(const struct brig_ctx *c, json_t *cfg, struct spawn_spec *s,
-		    struct brig_err *e)
+static int net_mode(const struct brig_ctx *c, const struct container_spec *spec,
+		    struct spawn_spec *s, struct brig_err *e)
 {
-	char buf[NETSPEC_MODE_MAX];
-	const char *first = first_net(cfg, buf);
+	const char *first = first_net(spec);
 	char id[BRIG_ID_LEN + 1];
-	json_t *st = NULL;
+	struct container_state st;
 
 	s->net = SPAWN_NET_NEW;
 	if (strcmp(first, "none") == 0)
@@ -411,21 +248,16 @@ static int net_mode(const struct brig_ctx *c, json_t *cfg, struct spawn_spec *s,
 		return 0;
 	if (state_resolve(c, first + 10, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
 		return brig_err_ctx(e, "--net %s", first);
-	if (strcmp(container_status(st), "running") != 0) {
-		json_decref(st);
+	if (strcmp(container_status(&st), "running") != 0)
 		return brig_errf(e, EINVAL, "--net %s: container is not running", first);
-	}
 	s->net = SPAWN_NET_JOIN;
-	s->join_net_pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	json_decref(st);
+	s->join_net_pid = st.pid;
 	return 0;
 }
 
-static bool is_bridge_mode(json_t *cfg)
+static bool is_bridge_mode(const struct container_spec *spec)
 {
-	char buf[NETSPEC_MODE_MAX];
-
-	return !netspec_is_mode(first_net(cfg, buf));
+	return !netspec_is_mode(first_net(spec));
 }
 
 /* Release the leases; with delete_links also the host ends of the veths.
@@ -444,20 +276,21 @@ static void release_networks(const struct brig_ctx *c, struct container *ct, boo
 	}
 }
 
-static json_t *iface_json(const struct net_network *n, const struct spawn_iface *f,
-			  const struct net_attach *a)
+/* The state's record of interface f on network n (aliases from a). */
+static void iface_record(const struct net_network *n, const struct spawn_iface *f,
+			 const struct net_attach *a, struct container_net *x)
 {
-	char addr[16], gw[16], mac[18];
-	json_t *j, *aliases = json_array();
-
-	j = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->name, "address",
-		      f->addr ? net_ip_str(f->addr, addr) : "", "prefix", f->prefix, "gateway",
-		      n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mac",
-		      netspec_mac_str(f->mac, mac), "interface", f->ifname, "host_interface",
-		      f->host_if, "default_route", f->gw != 0, "aliases", aliases);
-	for (size_t i = 0; j && a && i < a->n_aliases; i++)
-		json_array_append_new(aliases, json_string(a->aliases[i]));
-	return j;
+	memset(x, 0, sizeof(*x));
+	snprintf(x->network, sizeof(x->network), "%s", n->name);
+	x->address = f->addr;
+	x->prefix = f->prefix;
+	x->gateway = n->no_gateway ? 0 : n->gateway;
+	memcpy(x->mac, f->mac, sizeof(x->mac));
+	memcpy(x->interface, f->ifname, sizeof(x->interface));
+	memcpy(x->host_interface, f->host_if, sizeof(x->host_interface));
+	x->default_route = f->gw != 0;
+	for (size_t i = 0; a && i < a->n_aliases; i++)
+		memcpy(x->aliases[x->n_aliases++], a->aliases[i], sizeof(x->aliases[0]));
 }
 
 void container_veth_name(char out[16], char kind, const char *id, size_t i)
@@ -482,16 +315,14 @@ static uint32_t id_mac_seed(const char *id, size_t slot)
 	return 0xfe000000u | (((uint32_t)v << 4) & 0xfffff0) | (uint32_t)slot;
 }
 
-json_t *container_attachment(json_t *st, const char *net, size_t *index)
+const struct container_net *container_attachment(const struct container_state *st,
+						  const char *net, size_t *index)
 {
-	json_t *nets = json_object_get(st, "networks");
-
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		json_t *x = json_array_get(nets, i);
-		if (!strcmp(cfg_str(x, "network"), net)) {
+	for (size_t i = 0; i < st->n_nets; i++) {
+		if (!strcmp(st->nets[i].network, net)) {
 			if (index)
 				*index = i;
-			return x;
+			return &st->nets[i];
 		}
 	}
 	return NULL;
@@ -500,12 +331,9 @@ json_t *container_attachment(json_t *st, const char *net, size_t *index)
 /* The address this container had on network n in its last run, or 0. */
 static uint32_t previous_address(const struct container *ct, const char *net)
 {
-	json_t *x = container_attachment(ct->prev_state, net, NULL);
-	uint32_t addr = 0;
+	const struct container_net *x = container_attachment(&ct->prev, net, NULL);
 
-	if (x)
-		net_parse_ip(cfg_str(x, "address"), &addr, NULL);
-	return addr;
+	return x ? x->address : 0;
 }
 
 /* The static address when asked for; on a start again, the address it had
@@ -571,9 +399,8 @@ static int default_route_net(const struct container *ct, const struct net_attach
 
 static int attach_networks(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
 {
-	struct net_attach v[MAX_NETS];
-	size_t n = config_nets(ct->config, v);
-	json_t *list = json_array();
+	const struct net_attach *v = ct->spec.nets;
+	size_t n = ct->spec.n_nets;
 	int gw;
 
 	for (size_t i = 0; i < n; i++)
@@ -583,11 +410,11 @@ static int attach_networks(const struct brig_ctx *c, struct container *ct, struc
 	if (gw >= 0)
 		ct->ifaces[gw].gw = ct->nets[gw].gateway;
 	for (size_t i = 0; i < ct->n_nets; i++)
-		json_array_append_new(list, iface_json(&ct->nets[i], &ct->ifaces[i], &v[i]));
-	json_object_set_new(ct->state, "networks", list);
+		iface_record(&ct->nets[i], &ct->ifaces[i], &v[i], &ct->st.nets[i]);
+	ct->st.n_nets = ct->n_nets;
+	ct->st.has_networks = true;
 	return 0;
 fail:
-	json_decref(list);
 	release_networks(c, ct, true);
 	ct->n_nets = 0;
 	return -e->code;
@@ -596,7 +423,7 @@ fail:
 /* resolv.conf from the host's, --dns* and whether a network routes out. */
 static char *container_resolv(const struct container *ct)
 {
-	cleanup_free char *host = NULL, **dns = NULL, **search = NULL, **options = NULL;
+	cleanup_free char *host = NULL;
 	struct resolv_opts o = { 0 };
 	struct brig_err ignore;
 	size_t len;
@@ -606,30 +433,13 @@ static char *container_resolv(const struct container *ct)
 	for (size_t i = 0; i < ct->n_nets; i++)
 		o.reachable |= !ct->nets[i].internal && !ct->nets[i].no_gateway;
 	/* NULL (not set) differs from empty: only what is set replaces */
-	if (json_object_get(ct->config, "dns"))
-		o.dns = dns = json_strv(json_object_get(ct->config, "dns"), 0);
-	if (json_object_get(ct->config, "dns_search"))
-		o.search = search = json_strv(json_object_get(ct->config, "dns_search"), 0);
-	if (json_object_get(ct->config, "dns_options"))
-		o.options = options = json_strv(json_object_get(ct->config, "dns_options"), 0);
+	o.dns = ct->spec.dns;
+	o.search = ct->spec.dns_search;
+	o.options = ct->spec.dns_opts;
 	return resolv_text(host, &o);
 }
 
 /* ---- cgroup ---- */
-
-static int limits_from_json(json_t *j, struct cgroup_limits *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->memory = json_integer_value(json_object_get(j, "memory"));
-	l->memory_swap = json_integer_value(json_object_get(j, "memory_swap"));
-	l->cpu_quota = (uint64_t)json_integer_value(json_object_get(j, "cpu_quota"));
-	l->cpu_period = (uint64_t)json_integer_value(json_object_get(j, "cpu_period"));
-	l->cpu_shares = (uint64_t)json_integer_value(json_object_get(j, "cpu_shares"));
-	l->pids = json_integer_value(json_object_get(j, "pids"));
-	snprintf(l->cpuset, sizeof(l->cpuset), "%s",
-		 json_string_value(json_object_get(j, "cpuset")) ?: "");
-	return 0;
-}
 
 int container_cgroups_ready(struct brig_err *e)
 {
@@ -643,12 +453,9 @@ int container_cgroups_ready(struct brig_err *e)
 
 static int create_cgroup(struct container *ct, struct brig_err *e)
 {
-	struct cgroup_limits l;
-
 	if (container_cgroups_ready(e) < 0)
 		return -e->code;
-	limits_from_json(json_object_get(ct->config, "limits"), &l);
-	if (cgroup_create(cfg_str(ct->config, "cgroup_parent"), ct->id, &l, &ct->cg, e) < 0)
+	if (cgroup_create(ct->spec.cgroup_parent, ct->id, &ct->spec.limits, &ct->cg, e) < 0)
 		return brig_err_ctx(e, "cgroup");
 	return 0;
 }
@@ -668,37 +475,34 @@ static void destroy_cgroup(struct container *ct)
 
 static int save_state(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
 {
-	return state_save(c, ct->id, ct->state, e);
+	return state_save(c, ct->id, &ct->st, e);
 }
 
 /* The default set, plus --cap-add, minus --cap-drop. */
-static uint64_t config_caps(json_t *cfg)
+static uint64_t config_caps(const struct container_spec *spec)
 {
-	uint64_t add = (uint64_t)json_integer_value(json_object_get(cfg, "cap_add"));
-	uint64_t drop = (uint64_t)json_integer_value(json_object_get(cfg, "cap_drop"));
-
-	return (spawn_default_caps() | add) & ~drop;
+	return (spawn_default_caps() | spec->cap_add) & ~spec->cap_drop;
 }
 
 static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][PATH_MAX])
 {
 	s->id = ct->id;
-	s->hostname = cfg_str(ct->config, "hostname");
-	s->lower = cfg_str(ct->config, "rootfs");
+	s->hostname = ct->spec.hostname ? ct->spec.hostname : "";
+	s->lower = ct->spec.rootfs;
 	snprintf(path[0], PATH_MAX, "%s/upper", ct->dir);
 	snprintf(path[1], PATH_MAX, "%s/work", ct->dir);
 	snprintf(path[2], PATH_MAX, "%s/merged", ct->dir);
 	s->upper = path[0];
 	s->work = path[1];
 	s->merged = path[2];
-	s->workdir = cfg_str(ct->config, "workdir");
+	s->workdir = ct->spec.workdir;
 	s->ifaces = ct->ifaces;
 	s->n_ifaces = ct->n_nets;
-	s->caps = config_caps(ct->config);
+	s->caps = config_caps(&ct->spec);
 	s->redirect = ct->redirect;
 	memcpy(s->stdio, ct->stdio, sizeof(s->stdio));
-	s->tty = json_is_true(json_object_get(ct->config, "tty"));
-	s->init = json_is_true(json_object_get(ct->config, "init"));
+	s->tty = ct->spec.tty;
+	s->init = ct->spec.init;
 	s->rows = ct->rows;
 	s->cols = ct->cols;
 }
@@ -707,70 +511,72 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
  * time so a recycled pid is never mistaken for it. */
 static int record_running(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
 {
-	char started[64];
-
-	json_object_set_new(ct->state, "status", json_string("running"));
-	json_object_set_new(ct->state, "pid", json_integer(ct->pid));
-	json_object_set_new(ct->state, "starttime",
-			    json_integer((json_int_t)proc_starttime(ct->pid)));
-	json_object_set_new(ct->state, "owner", json_integer(getpid()));
-	json_object_set_new(ct->state, "owner_starttime",
-			    json_integer((json_int_t)proc_starttime(getpid())));
-	json_object_set_new(ct->state, "started",
-			    json_string(rfc3339(now_ns(), started, sizeof(started))));
+	ct->st.status = CONTAINER_RUNNING;
+	ct->st.pid = ct->pid;
+	ct->st.starttime = proc_starttime(ct->pid);
+	ct->st.owner = getpid();
+	ct->st.owner_starttime = proc_starttime(getpid());
+	rfc3339(now_ns(), ct->st.started, sizeof(ct->st.started));
 	return save_state(c, ct, e);
 }
 
-/* The strings of array a joined by commas into out; empty when they do not
- * fit (never a cut-off name).  Each was validated when run parsed it. */
-static void join_words(json_t *a, char *out, size_t len)
+/* The n words joined by commas into out; empty when they do not fit
+ * (never a cut-off name).  Each was validated when run parsed it. */
+static void join_words(const char *const *words, size_t n, char *out, size_t len)
 {
 	size_t off = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < json_array_size(a) && off < len; i++)
-		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? "," : "",
-					json_string_value(json_array_get(a, i)) ?: "");
+	for (size_t i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? "," : "", words[i]);
 	if (off >= len)
 		out[0] = '\0';
 }
 
-/* The container as its networks' name registries see it: names, and one
- * address per network from the state's "networks". */
-static void hosts_entry_of(const char *id, json_t *cfg, json_t *st, struct hosts_entry *h)
+static void join_aliases(const struct container_net *x, char *out, size_t len)
 {
-	json_t *nets = json_object_get(st, "networks");
+	const char *words[NETSPEC_ALIASES];
 
+	for (size_t i = 0; i < x->n_aliases; i++)
+		words[i] = x->aliases[i];
+	join_words(words, x->n_aliases, out, len);
+}
+
+/* The container as its networks' name registries see it: names, and one
+ * address per network from the state's networks (pointers into spec and
+ * st). */
+static void hosts_entry_of(const char *id, const struct container_spec *spec,
+			   const struct container_state *st, struct hosts_entry *h)
+{
 	memset(h, 0, sizeof(*h));
 	h->id = id;
-	h->pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	h->shared = json_is_true(json_object_get(st, "hosts_shared"));
-	h->name = cfg_str(cfg, "name");
-	h->hostname = cfg_str(cfg, "hostname");
-	for (size_t i = 0; i < json_array_size(nets) && h->n_nets < HOSTS_MAX_NETS; i++) {
-		json_t *x = json_array_get(nets, i);
-		h->nets[h->n_nets] = json_string_value(json_object_get(x, "network")) ?: "";
-		join_words(json_object_get(x, "aliases"), h->aliases[h->n_nets],
-			   sizeof(h->aliases[0]));
-		if (net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "",
-				 &h->addrs[h->n_nets], NULL) == 0)
-			h->n_nets++;
+	h->pid = st->pid;
+	h->shared = st->hosts_shared;
+	h->name = spec->name;
+	h->hostname = spec->hostname ? spec->hostname : "";
+	for (size_t i = 0; i < st->n_nets && h->n_nets < HOSTS_MAX_NETS; i++) {
+		const struct container_net *x = &st->nets[i];
+		if (!x->address)
+			continue;
+		h->nets[h->n_nets] = x->network;
+		join_aliases(x, h->aliases[h->n_nets], sizeof(h->aliases[0]));
+		h->addrs[h->n_nets++] = x->address;
 	}
 	/* --add-host NAME:IP is kept as NAME=IP (the registry's spelling) */
-	join_words(json_object_get(cfg, "extra_hosts"), h->extra, sizeof(h->extra));
+	join_words((const char *const *)spec->add_hosts, spec->n_add_hosts, h->extra,
+		   sizeof(h->extra));
 	for (char *p = h->extra; (p = strchr(p, ':'));)
 		*p = '=';
 }
 
 /* Leave the name registries of every network in the state. */
-static void leave_hosts(const struct brig_ctx *c, const char *id, json_t *st)
+static void leave_hosts(const struct brig_ctx *c, const char *id, const struct container_state *st)
 {
-	json_t *nets = json_object_get(st, "networks");
 	const char *names[HOSTS_MAX_NETS];
 	size_t n = 0;
 
-	for (size_t i = 0; i < json_array_size(nets) && n < HOSTS_MAX_NETS; i++)
-		names[n++] = json_string_value(json_object_get(json_array_get(nets, i), "network")) ?: "";
+	for (size_t i = 0; i < st->n_nets && n < HOSTS_MAX_NETS; i++)
+		names[n++] = st->nets[i].network;
 	hosts_leave(c, id, names, n);
 }
 
@@ -788,10 +594,8 @@ static int files_for(const struct brig_ctx *c, struct container *ct, struct spaw
 		return 0;
 	/* --add-host lines are the container's own: a file of its own; so is
 	 * a container without an address (network without IPAM) */
-	json_object_set_new(ct->state, "hosts_shared",
-			    json_boolean(ct->n_nets == 1 && ct->ifaces[0].addr &&
-					 !json_object_get(ct->config, "extra_hosts")));
-	hosts_entry_of(ct->id, ct->config, ct->state, &h);
+	ct->st.hosts_shared = ct->n_nets == 1 && ct->ifaces[0].addr && !ct->spec.add_hosts;
+	hosts_entry_of(ct->id, &ct->spec, &ct->st, &h);
 	if (h.shared) {
 		hosts_join(c, &h);
 		if (hosts_shared_path(c, h.nets[0], shared, PATH_MAX, e) < 0)
@@ -816,24 +620,23 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	char path[4][PATH_MAX];
 	struct spawn_spec s = { 0 };
 	struct spawn_file files[2] = { 0 };
-	char **argv = json_strv(json_object_get(ct->config, "cmd"), 0);
-	char **sysctls = json_strv(json_object_get(ct->config, "sysctls"), 0);
-	char **env = build_env(ct->config);
+	char **env = build_env(&ct->spec, NULL, 0);
 	int r = -1;
 
 	*stage = SPAWN_STAGE_SETUP;
-	ct->state = json_pack("{s:s}", "status", "created");
-	if (!argv || !sysctls || !env || !ct->state) {
+	memset(&ct->st, 0, sizeof(ct->st));
+	ct->st.status = CONTAINER_CREATED;
+	if (!ct->spec.cmd || !ct->spec.sysctls || !env) {
 		r = brig_errf(e, ENOMEM, "start: out of memory");
 		goto out;
 	}
-	s.argv = argv;
+	s.argv = ct->spec.cmd;
 	s.env = env;
-	s.sysctls = sysctls;
-	if (parse_user(cfg_str(ct->config, "user"), cfg_str(ct->config, "rootfs"), &s, e) < 0 ||
-	    net_mode(c, ct->config, &s, e) < 0)
+	s.sysctls = ct->spec.sysctls;
+	if (parse_user(ct->spec.user, ct->spec.rootfs, &s, e) < 0 ||
+	    net_mode(c, &ct->spec, &s, e) < 0)
 		goto out;
-	if (is_bridge_mode(ct->config) && attach_networks(c, ct, e) < 0)
+	if (is_bridge_mode(&ct->spec) && attach_networks(c, ct, e) < 0)
 		goto out;
 	fill_spec(ct, &s, path);
 	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0)
@@ -846,23 +649,21 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	/* The record says running: from now on rm and gc may act on it. */
 	if (r == 0)
 		container_unlock(ct);
-	if (ct->n_nets && !json_is_true(json_object_get(ct->state, "hosts_shared"))) {
+	if (ct->n_nets && !ct->st.hosts_shared) {
 		struct hosts_entry h;
-		hosts_entry_of(ct->id, ct->config, ct->state, &h);
+		hosts_entry_of(ct->id, &ct->spec, &ct->st, &h);
 		hosts_join(c, &h);
 	}
 	goto out;
 undo:
 	destroy_cgroup(ct);
-	leave_hosts(c, ct->id, ct->state);
+	leave_hosts(c, ct->id, &ct->st);
 	release_networks(c, ct, true);
 	ct->n_nets = 0;
 	r = -e->code;
 out:
 	free((char *)files[0].content);
 	free((char *)files[1].content);
-	free(argv);
-	free(sysctls);
 	strv_free(env);
 	return r;
 }
@@ -894,24 +695,20 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 {
 	struct cgroup_stats st = { 0 };
 	struct brig_err e;
-	char finished[64];
 	int code = container_exit_code(wstatus);
 
 	if (ct->cg)
 		cgroup_stats(ct->cg, &st, &e);
-	if (!ct->state)
-		ct->state = json_object();
-	json_object_set_new(ct->state, "status", json_string("exited"));
-	json_object_set_new(ct->state, "exit_code", json_integer(code));
-	json_object_set_new(ct->state, "signal",
-			    json_integer(wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0));
-	json_object_set_new(ct->state, "oom_killed", json_boolean(st.oom_killed));
-	json_object_set_new(ct->state, "finished",
-			    json_string(rfc3339(now_ns(), finished, sizeof(finished))));
+	ct->st.status = CONTAINER_EXITED;
+	ct->st.has_exit = true;
+	ct->st.exit_code = code;
+	ct->st.signal = wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	ct->st.oom_killed = st.oom_killed;
+	rfc3339(now_ns(), ct->st.finished, sizeof(ct->st.finished));
 	destroy_cgroup(ct);
 	release_networks(c, ct, false);
-	leave_hosts(c, ct->id, ct->state);
-	if (json_is_true(json_object_get(ct->config, "rm"))) {
+	leave_hosts(c, ct->id, &ct->st);
+	if (ct->spec.rm) {
 		if (state_remove(c, ct->id, &e) < 0)
 			brig_warn("%s", e.msg);
 	} else if (save_state(c, ct, &e) < 0) {
@@ -934,34 +731,32 @@ int container_start_failed(const struct brig_ctx *c, struct container *ct,
 	return code;
 }
 
-const char *container_status(json_t *st)
+const char *container_status(const struct container_state *st)
 {
-	const char *s = json_string_value(json_object_get(st, "status"));
-	pid_t pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	unsigned long long start = (unsigned long long)json_integer_value(json_object_get(st, "starttime"));
-
-	if (!s)
-		return "unknown";
 	/* The truth is the process, not the file: gone means exited. */
-	if (strcmp(s, "running") == 0 && (pid <= 0 || proc_starttime(pid) != start))
+	if (st->status == CONTAINER_RUNNING &&
+	    (st->pid <= 0 || proc_starttime(st->pid) != st->starttime))
 		return "exited";
-	return s;
+	return spec_status_name(st->status);
 }
 
-static bool alive(json_t *st, const char *pid_key, const char *start_key)
+static bool alive(pid_t pid, unsigned long long starttime)
 {
-	pid_t pid = (pid_t)json_integer_value(json_object_get(st, pid_key));
-	unsigned long long t = (unsigned long long)json_integer_value(json_object_get(st, start_key));
+	return pid > 0 && proc_starttime(pid) == starttime;
+}
 
-	return pid > 0 && proc_starttime(pid) == t;
+/* Neither the container's process nor the brig process owning it lives. */
+static bool both_gone(const struct container_state *st)
+{
+	return !alive(st->pid, st->starttime) && !alive(st->owner, st->owner_starttime);
 }
 
 /* Wait (bounded, polling) until neither the container's process nor the
  * brig process that owns it is alive. */
-static bool wait_gone(json_t *st, int ms)
+static bool wait_gone(const struct container_state *st, int ms)
 {
 	for (int i = 0; i < ms / 10; i++) {
-		if (!alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime"))
+		if (both_gone(st))
 			return true;
 		usleep(10000);
 	}
@@ -970,20 +765,19 @@ static bool wait_gone(json_t *st, int ms)
 
 /* Release what a dead container may still hold: its owner died before it
  * could (crash), or never got to. */
-static void release_leftovers(const struct brig_ctx *c, const char *id, json_t *cfg, json_t *st)
+static void release_leftovers(const struct brig_ctx *c, const char *id,
+			      const struct container_spec *cfg, const struct container_state *st)
 {
-	json_t *nets = json_object_get(st, "networks");
 	struct brig_err ignore;
 	struct cgroup *cg = NULL;
 
-	for (size_t i = 0; i < json_array_size(nets); i++) {
-		json_t *n = json_array_get(nets, i);
-		net_link_delete(json_string_value(json_object_get(n, "host_interface")) ?: "", &ignore);
-		network_release(c, json_string_value(json_object_get(n, "network")) ?: "", id, &ignore);
+	for (size_t i = 0; i < st->n_nets; i++) {
+		net_link_delete(st->nets[i].host_interface, &ignore);
+		network_release(c, st->nets[i].network, id, &ignore);
 	}
 	leave_hosts(c, id, st);
 	if (container_cgroups_ready(&ignore) == 0 &&
-	    cgroup_open(cfg_str(cfg, "cgroup_parent"), id, &cg, &ignore) == 0) {
+	    cgroup_open(cfg->cgroup_parent, id, &cg, &ignore) == 0) {
 		cgroup_destroy(cg, &ignore);
 		cgroup_free(cg);
 	}
@@ -992,19 +786,21 @@ static void release_leftovers(const struct brig_ctx *c, const char *id, json_t *
 /* The lock is held: nobody is starting it. */
 static int remove_locked(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
-	json_t *cfg = NULL, *st = NULL;
+	struct container_spec cfg;
+	struct container_state st;
 	int r;
 
-	if (state_load(c, id, &cfg, &st, e) < 0)
+	if (state_load(c, id, &cfg, &st, e) < 0) {
+		spec_free(&cfg);
 		return -e->code;
-	if (!wait_gone(st, 10000)) {
+	}
+	if (!wait_gone(&st, 10000)) {
 		r = brig_errf(e, EBUSY, "container %.12s: still running", id);
 	} else {
-		release_leftovers(c, id, cfg, st);
+		release_leftovers(c, id, &cfg, &st);
 		r = state_remove(c, id, e);
 	}
-	json_decref(cfg);
-	json_decref(st);
+	spec_free(&cfg);
 	return r;
 }
 
@@ -1025,11 +821,10 @@ bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t ti
 	int64_t deadline_ms = now_ms() + timeout_ms;
 
 	do {
-		json_t *st = NULL;
+		struct container_state st = { 0 };
 		struct brig_err e;
-		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(st);
-		bool crashed = done && st && !strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running");
-		json_decref(st);
+		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(&st);
+		bool crashed = done && st.status == CONTAINER_RUNNING;
 		if (crashed)
 			container_gc(c, &e);
 		if (done)
@@ -1101,11 +896,11 @@ int container_load(const struct brig_ctx *c, const char *ref, struct container *
 	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
 	    (ct->lock_fd = container_lock(c, ct->id, e)) < 0 ||
-	    state_load(c, ct->id, &ct->config, &ct->prev_state, e) < 0 ||
+	    state_load(c, ct->id, &ct->spec, &ct->prev, e) < 0 ||
 	    state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0)
 		return -e->code;
-	snprintf(ct->name, sizeof(ct->name), "%s", cfg_str(ct->config, "name"));
-	if (!container_settled(ct->prev_state))
+	snprintf(ct->name, sizeof(ct->name), "%s", ct->spec.name);
+	if (!container_settled(&ct->prev))
 		return brig_errf(e, EBUSY, "container %s is running", ref);
 	return 0;
 }
@@ -1113,23 +908,18 @@ int container_load(const struct brig_ctx *c, const char *ref, struct container *
 int container_find(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
 		   pid_t *pid, struct brig_err *e)
 {
-	json_t *st = NULL;
-	bool running;
+	struct container_state st;
 
 	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, NULL, &st, e) < 0)
 		return -e->code;
-	running = strcmp(container_status(st), "running") == 0;
 	if (pid)
-		*pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-	json_decref(st);
-	return running ? 1 : 0;
+		*pid = st.pid;
+	return strcmp(container_status(&st), "running") == 0 ? 1 : 0;
 }
 
-bool container_settled(json_t *st)
+bool container_settled(const struct container_state *st)
 {
-	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") != 0)
-		return true;
-	return !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime");
+	return st->status != CONTAINER_RUNNING || both_gone(st);
 }
 
 /* Waiting for a start in progress (bounded: a start takes milliseconds). */
@@ -1147,15 +937,14 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
 	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
-	json_t *st = NULL;
+	struct container_state st;
 
 	if (lock < 0)
 		return lock;
 	if (state_load(c, id, NULL, &st, e) < 0)
 		return -e->code;
-	if (strcmp(container_status(st), "running") == 0)
-		kill((pid_t)json_integer_value(json_object_get(st, "pid")), SIGKILL);
-	json_decref(st);
+	if (strcmp(container_status(&st), "running") == 0)
+		kill(st.pid, SIGKILL);
 	return remove_locked(c, id, e);
 }
 
@@ -1166,17 +955,18 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 	char path[PATH_MAX];
 	struct brig_err e;
 	cleanup_close int lock = -1;
-	json_t *cfg = NULL;
+	struct container_spec cfg;
+	bool have_cfg;
 
 	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
 		return false;
 	lock = container_lock_wait(c, id, 0, &e);
 	if (lock < 0)
 		return false;
-	if (state_load(c, id, &cfg, NULL, &e) < 0)
-		cfg = NULL; /* not even a config: nothing says where its cgroup is */
-	orphan_release(c, id, cfg ? cfg_str(cfg, "cgroup_parent") : NULL);
-	json_decref(cfg);
+	/* not even a config: nothing says where its cgroup is */
+	have_cfg = state_load(c, id, &cfg, NULL, &e) == 0;
+	orphan_release(c, id, have_cfg ? cfg.cgroup_parent : NULL);
+	spec_free(&cfg);
 	return state_remove(c, id, &e) == 0;
 }
 
@@ -1184,27 +974,27 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
  * killed): mark it exited and release what it held. */
 static void reconcile(const struct brig_ctx *c, const char *id)
 {
-	json_t *cfg = NULL, *st = NULL;
+	struct container_spec cfg;
+	struct container_state st;
 	struct brig_err e;
-	char finished[64];
 
-	if (abandoned(c, id) || state_load(c, id, &cfg, &st, &e) < 0)
+	if (abandoned(c, id))
 		return;
-	if (strcmp(json_string_value(json_object_get(st, "status")) ?: "", "running") == 0 &&
-	    !alive(st, "pid", "starttime") && !alive(st, "owner", "owner_starttime")) {
-		release_leftovers(c, id, cfg, st);
-		json_object_set_new(st, "status", json_string("exited"));
-		if (!json_object_get(st, "exit_code"))
-			json_object_set_new(st, "exit_code", json_integer(137));
-		json_object_set_new(st, "finished",
-				    json_string(rfc3339(now_ns(), finished, sizeof(finished))));
-		if (json_is_true(json_object_get(cfg, "rm")))
+	if (state_load(c, id, &cfg, &st, &e) == 0 && st.status == CONTAINER_RUNNING &&
+	    both_gone(&st)) {
+		release_leftovers(c, id, &cfg, &st);
+		st.status = CONTAINER_EXITED;
+		if (!st.has_exit) {
+			st.has_exit = true;
+			st.exit_code = 137;
+		}
+		rfc3339(now_ns(), st.finished, sizeof(st.finished));
+		if (cfg.rm)
 			state_remove(c, id, &e);
 		else
-			state_save(c, id, st, &e);
+			state_save(c, id, &st, &e);
 	}
-	json_decref(cfg);
-	json_decref(st);
+	spec_free(&cfg);
 }
 
 int container_gc(const struct brig_ctx *c, struct brig_err *e)
@@ -1229,25 +1019,18 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	return 0;
 }
 
-int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *user,
-			const char *workdir, struct spawn_spec *s, char ***env_out,
-			struct brig_err *e)
+int container_exec_spec(const struct container_spec *cfg, char **extra, size_t n_extra,
+			const char *user, const char *workdir, struct spawn_spec *s,
+			char ***env_out, struct brig_err *e)
 {
-	json_t *merged = json_deep_copy(cfg), *env = json_array();
-
 	/* -e of exec comes first: the first definition wins. */
-	for (size_t i = 0; i < n_extra; i++)
-		json_array_append_new(env, json_string(extra[i]));
-	json_array_extend(env, json_object_get(cfg, "env"));
-	json_object_set_new(merged, "env", env);
-	*env_out = build_env(merged);
-	json_decref(merged);
+	*env_out = build_env(cfg, extra, n_extra);
 	if (!*env_out)
 		return brig_errf(e, ENOMEM, "exec: out of memory");
 	s->env = *env_out;
-	s->workdir = workdir ? workdir : cfg_str(cfg, "workdir");
+	s->workdir = workdir ? workdir : cfg->workdir;
 	s->caps = config_caps(cfg);
-	return parse_user(user ? user : cfg_str(cfg, "user"), cfg_str(cfg, "rootfs"), s, e);
+	return parse_user(user ? user : cfg->user, cfg->rootfs, s, e);
 }
 
 void container_env_free(char **env)
@@ -1272,14 +1055,12 @@ static int configure_in_netns(pid_t pid, const struct spawn_iface *f, struct bri
 }
 
 /* The lowest ethN not in use by the container. */
-static int free_slot(json_t *nets, struct brig_err *e)
+static int free_slot(const struct container_state *st, struct brig_err *e)
 {
-	for (int slot = 0; slot < MAX_NETS; slot++) {
+	for (int slot = 0; slot < MAX_NETS && st->n_nets < MAX_NETS; slot++) {
 		bool used = false;
-		for (size_t i = 0; i < json_array_size(nets) && !used; i++) {
-			const char *ifn = json_string_value(json_object_get(json_array_get(nets, i), "interface"));
-			used = ifn && ifn[3] == '0' + slot;
-		}
+		for (size_t i = 0; i < st->n_nets && !used; i++)
+			used = st->nets[i].interface[3] == '0' + slot;
 		if (!used)
 			return slot;
 	}
@@ -1293,7 +1074,7 @@ static void rejoin_hosts(const struct brig_ctx *c, struct container *ct)
 {
 	struct hosts_entry h;
 
-	hosts_entry_of(ct->id, ct->config, ct->state, &h);
+	hosts_entry_of(ct->id, &ct->spec, &ct->st, &h);
 	hosts_join(c, &h);
 }
 
@@ -1302,13 +1083,13 @@ static int load_running(const struct brig_ctx *c, const char *ref, struct contai
 {
 	container_blank(ct);
 	if (state_resolve(c, ref, ct->id, e) < 0 ||
-	    state_load(c, ct->id, &ct->config, &ct->state, e) < 0)
+	    state_load(c, ct->id, &ct->spec, &ct->st, e) < 0)
 		return -e->code;
-	if (strcmp(container_status(ct->state), "running") != 0)
+	if (strcmp(container_status(&ct->st), "running") != 0)
 		return brig_errf(e, EINVAL, "container %s is not running", ref);
-	if (!is_bridge_mode(ct->config))
+	if (!is_bridge_mode(&ct->spec))
 		return brig_errf(e, EINVAL, "container %s does not use bridge networks", ref);
-	ct->pid = (pid_t)json_integer_value(json_object_get(ct->state, "pid"));
+	ct->pid = ct->st.pid;
 	return 0;
 }
 
@@ -1317,20 +1098,18 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 {
 	struct container ct;
 	struct net_attach a = { 0 };
-	json_t *nets;
 	int slot, r = -1;
 	pid_t owner;
 
 	if (load_running(c, ref, &ct, e) < 0)
 		goto out;
-	nets = json_object_get(ct.state, "networks");
-	owner = (pid_t)json_integer_value(json_object_get(ct.state, "owner"));
-	if (container_attachment(ct.state, net, NULL)) {
+	owner = ct.st.owner;
+	if (container_attachment(&ct.st, net, NULL)) {
 		brig_errf(e, EEXIST, "container %s is already on network %s", ref, net);
 		goto out;
 	}
 	snprintf(a.name, sizeof(a.name), "%s", net);
-	if ((ip && net_parse_ip(ip, &a.ip, e) < 0) || (slot = free_slot(nets, e)) < 0 ||
+	if ((ip && net_parse_ip(ip, &a.ip, e) < 0) || (slot = free_slot(&ct.st, e)) < 0 ||
 	    attach_one(c, &ct, &a, (size_t)slot, owner, e) < 0)
 		goto out;
 	if (net_veth_create(ct.ifaces[0].host_if, ct.ifaces[0].peer_if, ct.ifaces[0].bridge,
@@ -1339,14 +1118,15 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 		release_networks(c, &ct, true);
 		goto out;
 	}
-	json_array_append_new(nets, iface_json(&ct.nets[0], &ct.ifaces[0], &a));
+	iface_record(&ct.nets[0], &ct.ifaces[0], &a, &ct.st.nets[ct.st.n_nets++]);
+	ct.st.has_networks = true;
 	/* on two networks, one network's shared hosts file no longer fits */
-	if (json_is_true(json_object_get(ct.state, "hosts_shared"))) {
+	if (ct.st.hosts_shared) {
 		if (hosts_unshare(ct.pid, e) < 0)
 			brig_warn("%s", e->msg);
-		json_object_set_new(ct.state, "hosts_shared", json_false());
+		ct.st.hosts_shared = false;
 	}
-	r = state_save(c, ct.id, ct.state, e);
+	r = state_save(c, ct.id, &ct.st, e);
 	rejoin_hosts(c, &ct);
 out:
 	container_free(&ct);
@@ -1358,22 +1138,22 @@ int container_disconnect(const struct brig_ctx *c, const char *ref, const char *
 {
 	struct container ct;
 	struct brig_err ignore;
-	json_t *nets, *x;
+	const struct container_net *x;
 	size_t i;
 	int r = -1;
 
 	if (load_running(c, ref, &ct, e) < 0)
 		goto out;
-	nets = json_object_get(ct.state, "networks");
-	if (!(x = container_attachment(ct.state, net, &i))) {
+	if (!(x = container_attachment(&ct.st, net, &i))) {
 		brig_errf(e, ENOENT, "container %s is not on network %s", ref, net);
 		goto out;
 	}
-	if (net_link_delete(json_string_value(json_object_get(x, "host_interface")) ?: "", e) < 0)
+	if (net_link_delete(x->host_interface, e) < 0)
 		goto out;
 	network_release(c, net, ct.id, &ignore);
-	json_array_remove(nets, i);
-	r = state_save(c, ct.id, ct.state, e);
+	memmove(&ct.st.nets[i], &ct.st.nets[i + 1], (ct.st.n_nets - i - 1) * sizeof(ct.st.nets[0]));
+	ct.st.n_nets--;
+	r = state_save(c, ct.id, &ct.st, e);
 	hosts_leave(c, ct.id, &net, 1);
 	rejoin_hosts(c, &ct);
 out:

@@ -19,8 +19,8 @@ struct container {
 	char id[BRIG_ID_LEN + 1];
 	char name[64];
 	char dir[2048];
-	json_t *config;
-	json_t *state;
+	struct container_spec spec; /* the record's config (owned) */
+	struct container_state st;  /* this run's state */
 	struct net_network nets[MAX_NETS];
 	struct spawn_iface ifaces[MAX_NETS];
 	size_t n_nets;
@@ -32,7 +32,7 @@ struct container {
 	unsigned short rows, cols;
 	int pty_master; /* set by container_start when config says tty */
 	bool created_now; /* by this `run`: a refused start leaves no record */
-	json_t *prev_state; /* container_load: the last run's, for its addresses */
+	struct container_state prev; /* container_load: the last run's, for its addresses */
 	int lock_fd;        /* container_load: held until container_free */
 };
 
@@ -97,7 +97,7 @@ int container_load(const struct brig_ctx *c, const char *ref, struct container *
 
 /* True when the record is final: not running, or its process and its
  * owner are both gone (a crash: container_gc then reconciles it). */
-bool container_settled(json_t *st);
+bool container_settled(const struct container_state *st);
 
 /* Kill (SIGKILL) if running, then container_remove. */
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
@@ -109,9 +109,9 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e);
 /* Fill s for `brig exec`: the container's environment with extra (-e)
  * first, its user unless user is given, its workdir unless workdir is
  * given, its capabilities.  Free *env_out with container_env_free(). */
-int container_exec_spec(json_t *cfg, char **extra, size_t n_extra, const char *user,
-			const char *workdir, struct spawn_spec *s, char ***env_out,
-			struct brig_err *e);
+int container_exec_spec(const struct container_spec *cfg, char **extra, size_t n_extra,
+			const char *user, const char *workdir, struct spawn_spec *s,
+			char ***env_out, struct brig_err *e);
 void container_env_free(char **env);
 
 /* brig network connect / disconnect: attach a running container to one
@@ -121,9 +121,10 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 int container_disconnect(const struct brig_ctx *c, const char *ref, const char *net,
 			 struct brig_err *e);
 
-/* The attachment {network, address, ...} to network net in a state's
- * "networks", or NULL; *index (may be NULL) gets its position. */
-json_t *container_attachment(json_t *st, const char *net, size_t *index);
+/* The attachment to network net in a state's networks, or NULL; *index
+ * (may be NULL) gets its position. */
+const struct container_net *container_attachment(const struct container_state *st,
+						  const char *net, size_t *index);
 
 /* A veth end's name: "vb" (host end, kind 'b') or "vp" (peer, 'p') + 12
  * id chars + the interface index: unique on the host, found by id alone. */
@@ -143,6 +144,6 @@ int container_cgroups_ready(struct brig_err *e);
 
 /* Current status of a record: "running", "exited", "created"; a record that
  * says running but whose process is gone reads as exited. */
-const char *container_status(json_t *st);
+const char *container_status(const struct container_state *st);
 
 #endif

@@ -621,15 +621,15 @@ static int stopped_job_run(void *arg, struct brig_err *e)
 	return stopped_copy(j->sp, j->inside, j->src, j->dst, e);
 }
 
-static int copy_stopped(const struct brig_ctx *c, const char *id, json_t *cfg,
+static int copy_stopped(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			struct copy_end *inside, const struct copy_end *src,
 			const struct copy_end *dst, struct brig_err *e)
 {
 	char dir[PATH_MAX], paths[3][PATH_MAX];
 	static const char *const sub[] = { "upper", "work", "merged" };
-	struct spawn_spec sp = { .lower = json_string_value(json_object_get(cfg, "rootfs")) };
+	struct spawn_spec sp = { .lower = cfg->rootfs };
 
-	if (!sp.lower)
+	if (!*sp.lower)
 		return brig_errf(e, EINVAL, "container %.12s: its record has no rootfs", id);
 	if (state_path(c, id, NULL, dir, sizeof(dir), e) < 0)
 		return -e->code;
@@ -647,7 +647,8 @@ int copy_run(const struct brig_ctx *c, const char *src, const char *dst, struct 
 {
 	struct copy_arg a, b;
 	char id[BRIG_ID_LEN + 1];
-	json_t *cfg = NULL, *st = NULL;
+	struct container_spec cfg = { 0 };
+	struct container_state st;
 	cleanup_close int lock = -1;
 	int r, root = -ESRCH;
 
@@ -665,25 +666,22 @@ int copy_run(const struct brig_ctx *c, const char *src, const char *dst, struct 
 	/* Locked: a stopped container must not start while its overlay is
 	 * mounted here (container_load takes the same lock). */
 	if (state_resolve(c, ref, id, e) < 0 || (lock = container_lock(c, id, e)) < 0 ||
-	    state_load(c, id, &cfg, &st, e) < 0)
+	    state_load(c, id, &cfg, &st, e) < 0) {
+		spec_free(&cfg);
 		return -e->code;
-	if (strcmp(container_status(st), "running") == 0) {
-		pid_t pid = (pid_t)json_integer_value(json_object_get(st, "pid"));
-		unsigned long long start =
-			(unsigned long long)json_integer_value(json_object_get(st, "starttime"));
-		root = running_root(pid, start, e);
 	}
+	if (strcmp(container_status(&st), "running") == 0)
+		root = running_root(st.pid, st.starttime, e);
 	if (root >= 0) {
 		inside->root = root;
 		r = copy_tree(&s, &d, e);
 		close(root);
 	} else if (root == -ESRCH || root == -ENOENT) {
 		/* stopped (or it stopped just now): its overlay is mounted nowhere */
-		r = copy_stopped(c, id, cfg, inside, &s, &d, e);
+		r = copy_stopped(c, id, &cfg, inside, &s, &d, e);
 	} else {
 		r = root;
 	}
-	json_decref(cfg);
-	json_decref(st);
+	spec_free(&cfg);
 	return r;
 }

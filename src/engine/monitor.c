@@ -200,7 +200,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	struct brig_err e;
 	enum spawn_stage stage;
 	int pipefd[2] = { -1, -1 }, listener = -1, out, status;
-	bool tty = json_is_true(json_object_get(ct->config, "tty"));
+	bool tty = ct->spec.tty;
 
 	setsid();
 	if (chdir("/") < 0 || detach_stdio(0, 1) < 0)
@@ -211,9 +211,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	 * and the container's pipes are opened below). */
 	keep_only(report_fd, ct->lock_fd);
 	signal(SIGPIPE, SIG_IGN);
-	if (orphan_monitor_register(c, ct->id, json_string_value(json_object_get(ct->config,
-										  "cgroup_parent")) ?: "brig",
-				    &e) < 0) {
+	if (orphan_monitor_register(c, ct->id, ct->spec.cgroup_parent, &e) < 0) {
 		r = (struct monitor_report){ .ok = 0, .stage = SPAWN_STAGE_SETUP, .code = e.code };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 		report(report_fd, &r);

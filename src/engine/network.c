@@ -261,7 +261,8 @@ int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct b
 }
 
 /* Call fn for every running container's record (id, state). */
-static int each_running(const struct brig_ctx *c, int (*fn)(const char *id, json_t *st, void *arg),
+static int each_running(const struct brig_ctx *c,
+			int (*fn)(const char *id, const struct container_state *st, void *arg),
 			void *arg, struct brig_err *e)
 {
 	char **ids = NULL;
@@ -270,13 +271,12 @@ static int each_running(const struct brig_ctx *c, int (*fn)(const char *id, json
 	if (state_list(c, &ids, e) < 0)
 		return -e->code;
 	for (char **p = ids; *p && r == 0; p++) {
-		json_t *st = NULL;
+		struct container_state st;
 		struct brig_err ignore;
 		if (state_load(c, *p, NULL, &st, &ignore) < 0)
 			continue;
-		if (strcmp(container_status(st), "running") == 0)
-			r = fn(*p, st, arg);
-		json_decref(st);
+		if (strcmp(container_status(&st), "running") == 0)
+			r = fn(*p, &st, arg);
 	}
 	state_list_free(ids);
 	return r < 0 ? brig_errf(e, -r, "out of memory") : 0;
@@ -291,18 +291,18 @@ struct net_walk {
 };
 
 /* each_running: the running container's lease on the walk's network. */
-static int add_live(const char *id, json_t *st, void *arg)
+static int add_live(const char *id, const struct container_state *st, void *arg)
 {
 	struct net_walk *w = arg;
-	json_t *x = container_attachment(st, w->net, NULL);
+	const struct container_net *x = container_attachment(st, w->net, NULL);
 	struct ipam_entry ent = { 0 };
 
-	if (!x || net_parse_ip(json_string_value(json_object_get(x, "address")) ?: "", &ent.addr,
-			       NULL) < 0)
+	if (!x || !x->address)
 		return 0;
+	ent.addr = x->address;
 	snprintf(ent.cid, sizeof(ent.cid), "%s", id);
-	ent.owner = (pid_t)json_integer_value(json_object_get(st, "owner"));
-	ent.starttime = (unsigned long long)json_integer_value(json_object_get(st, "owner_starttime"));
+	ent.owner = st->owner;
+	ent.starttime = st->owner_starttime;
 	return ipam_file_add(w->f, &ent) < 0 ? -ENOMEM : 0;
 }
 
@@ -317,7 +317,7 @@ static int recover_leases(void *arg, struct ipam_file *f, struct brig_err *e)
 }
 
 /* each_running: count the members of the walk's network. */
-static int count_member(const char *id, json_t *st, void *arg)
+static int count_member(const char *id, const struct container_state *st, void *arg)
 {
 	struct net_walk *w = arg;
 

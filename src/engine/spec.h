@@ -1,18 +1,30 @@
-/* spec.h - a container's specification: what it was asked to be. */
+/* spec.h - a container's record, typed: its spec (what `brig run` asked
+ * for, and what <root>/containers/<id>/config.json keeps of it) and its
+ * state (state.json).  spec.c holds the one JSON codec of each; nothing
+ * else reads the record's JSON by key.
+ *
+ * Memory: a spec filled by the CLI borrows its strings (argv) and owns
+ * nothing (owned false).  spec_from_json allocates every string and string
+ * array it sets (owned true) and spec_free releases them; spec_free of a
+ * borrowed spec does nothing.  The state holds no pointers (fixed arrays),
+ * so it needs no freeing and copies by assignment. */
 #ifndef BRIG_SPEC_H
 #define BRIG_SPEC_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <sys/types.h>
+
 #include "cgroup.h"
+#include "err.h"
 #include "netspec.h"
+#include "util.h"
 
 #define MAX_NETS 8
 
-/* What `brig run` asked for, validated: everything a front end (the CLI,
- * a lab file, the API) can ask of a new container. */
+/* What `brig run` asks for, validated. */
 struct container_spec {
 	const char *name, *hostname, *workdir, *user, *image, *ip, *mac, *cgroup_parent;
 	const char *entrypoint; /* NULL: none given */
@@ -23,6 +35,93 @@ struct container_spec {
 	uint64_t cap_add, cap_drop;
 	bool rm, detach, interactive, tty, init, privileged;
 	struct cgroup_limits limits;
+
+	/* What the record keeps beyond the options (config.json's keys in
+	 * brackets).  ip, mac and privileged are not stored: ip and mac were
+	 * folded into nets[0] when run validated them. */
+	char id[BRIG_ID_LEN + 1];	/* ["id"]; "" until state_create */
+	char image_id[BRIG_ID_LEN + 1]; /* ["image_id"]; "" for a ROOTFS-DIR */
+	const char *rootfs;		/* ["rootfs"]: the lower layer */
+	char created[40];		/* ["created"], RFC 3339 */
+	/* ["cmd"]: the command as stored, entrypoint then argv, NULL
+	 * terminated.  NULL: spec_to_json builds it from entrypoint and argv.
+	 * spec_from_json sets it, and argv points into it (past the
+	 * entrypoint when cmd starts with it). */
+	char **cmd;
+	size_t n_cmd;
+	bool owned; /* set by spec_from_json: the pointers are its own */
 };
+
+/* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one
+ * this version does not know: it is not written back). */
+enum container_status { CONTAINER_UNKNOWN, CONTAINER_CREATED, CONTAINER_RUNNING, CONTAINER_EXITED };
+
+/* One bridge network the container is attached to: an element of
+ * state.json's "networks". */
+struct container_net {
+	char network[NETSPEC_MODE_MAX];
+	uint32_t address; /* 0: none (a network without IPAM), written "" */
+	int prefix;
+	uint32_t gateway; /* 0: none (--no-gateway), written "" */
+	uint8_t mac[6];
+	char interface[16];	 /* ethN inside */
+	char host_interface[16]; /* the veth's host end */
+	bool default_route;	 /* the default route goes via this network */
+	size_t n_aliases;
+	char aliases[NETSPEC_ALIASES][64];
+};
+
+/* state.json.  Keys are written only when they were (so a record reads
+ * back and writes again unchanged): "pid" and "starttime" when pid is not
+ * 0; "owner" and "owner_starttime" when owner is not 0; "started",
+ * "finished" when not empty; "exit_code", "signal" and "oom_killed" when
+ * has_exit (a record reconciled by an older version, with "exit_code"
+ * alone, gains "signal": 0 and "oom_killed": false); "networks" and
+ * "hosts_shared" when has_networks (bridge networks; a record with
+ * "networks" but no "hosts_shared" gains "hosts_shared": false). */
+struct container_state {
+	enum container_status status;
+	pid_t pid;			     /* the container's init */
+	unsigned long long starttime;	     /* its start time (recycled pids) */
+	pid_t owner;			     /* the brig process that waits for it */
+	unsigned long long owner_starttime;
+	char started[40], finished[40];	     /* RFC 3339 */
+	bool has_exit;
+	int exit_code, signal;
+	bool oom_killed;
+	bool has_networks, hosts_shared;
+	size_t n_nets;
+	struct container_net nets[MAX_NETS];
+};
+
+/* config.json for s: a new reference, or NULL when out of memory.  The
+ * keys and types the record has always had; no "networks" given is
+ * written as given (run always fills in the default). */
+json_t *spec_to_json(const struct container_spec *s);
+
+/* Fill s (zeroed first, owned) from a config.json object.  Records of
+ * older versions read too: "networks" as plain names with a top-level "ip"
+ * for the first (written back as objects, without "ip"); no networks at
+ * all read as the default network.  Always-written strings (image, rootfs,
+ * workdir, user, cgroup_parent, name) read as "" when missing; hostname
+ * and entrypoint as NULL.  Wrongly typed keys read as missing.  Fails
+ * (EINVAL, ENOMEM) only when j is no object or memory runs out; s is then
+ * safe to spec_free. */
+int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e);
+
+/* Release what spec_from_json allocated (nothing for a borrowed spec), and
+ * leave s zeroed. */
+void spec_free(struct container_spec *s);
+
+/* state.json for st: a new reference, or NULL when out of memory. */
+json_t *spec_state_to_json(const struct container_state *st);
+
+/* Fill st (zeroed first) from a state.json object; fails (EINVAL) only
+ * when j is no object.  Aliases beyond NETSPEC_ALIASES and networks beyond
+ * MAX_NETS are dropped. */
+int spec_state_from_json(json_t *j, struct container_state *st, struct brig_err *e);
+
+/* "created", "running", "exited"; "unknown" for CONTAINER_UNKNOWN. */
+const char *spec_status_name(enum container_status s);
 
 #endif

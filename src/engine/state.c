@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "spec.h"
 #include "state.h"
 
 int state_lock(const struct brig_ctx *c, struct brig_err *e)
@@ -120,26 +121,51 @@ static int index_name(const struct brig_ctx *c, const char *name, const char *id
 static void unindex_name(const struct brig_ctx *c, const char *id)
 {
 	char path[PATH_MAX], target[BRIG_ID_LEN + 1];
-	json_t *cfg = NULL;
+	struct container_spec cfg;
 	struct brig_err e;
-	const char *name;
 
-	if (state_load(c, id, &cfg, NULL, &e) < 0)
-		return;
-	name = json_string_value(json_object_get(cfg, "name"));
-	if (name && name_path(c, name, path, sizeof(path)) == 0 &&
+	if (state_load(c, id, &cfg, NULL, &e) == 0 && *cfg.name &&
+	    name_path(c, cfg.name, path, sizeof(path)) == 0 &&
 	    readlink(path, target, sizeof(target) - 1) == BRIG_ID_LEN &&
 	    strncmp(target, id, BRIG_ID_LEN) == 0)
 		unlink(path);
-	json_decref(cfg);
+	spec_free(&cfg);
 }
 
-int state_create(const struct brig_ctx *c, const char *name, json_t *config, int *lock_fd,
-		 char id[BRIG_ID_LEN + 1], char name_out[64], struct brig_err *e)
+/* config.json for spec as this record's: its id, name and hostname. */
+static int write_config(const struct brig_ctx *c, const struct container_spec *spec,
+			const char *id, const char *name, struct container_spec *out,
+			struct brig_err *e)
 {
-	char path[PATH_MAX];
+	struct container_spec rec = *spec;
+	char path[PATH_MAX], short_id[BRIG_SHORT_ID + 1];
+	json_t *j;
+	int r;
+
+	snprintf(rec.id, sizeof(rec.id), "%s", id);
+	rec.name = name;
+	snprintf(short_id, sizeof(short_id), "%.*s", BRIG_SHORT_ID, id);
+	if (!rec.hostname)
+		rec.hostname = short_id;
+	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
+		return -e->code;
+	if (!(j = spec_to_json(&rec)))
+		return brig_errf(e, ENOMEM, "container config: out of memory");
+	r = save_json(path, j, e);
+	if (r == 0)
+		r = spec_from_json(j, out, e);
+	json_decref(j);
+	return r;
+}
+
+int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
+		 struct container_spec *out, struct brig_err *e)
+{
+	const char *name = spec->name;
+	char path[PATH_MAX], id[BRIG_ID_LEN + 1], name_out[64];
 	bool taken = false;
 
+	memset(out, 0, sizeof(*out));
 	if (name && !valid_name(name))
 		return brig_errf(e, EINVAL,
 				 "invalid container name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
@@ -161,42 +187,55 @@ int state_create(const struct brig_ctx *c, const char *name, json_t *config, int
 	if (lock_fd && (state_path(c, id, "lock", path, sizeof(path), e) < 0 ||
 			(*lock_fd = lock_file(path, e)) < 0))
 		return -e->code;
-	json_object_set_new(config, "id", json_string(id));
-	json_object_set_new(config, "name", json_string(name_out));
-	if (!json_object_get(config, "hostname"))
-		json_object_set_new(config, "hostname", json_stringn(id, BRIG_SHORT_ID));
-	if (state_path(c, id, "config.json", path, sizeof(path), e) < 0 ||
-	    save_json(path, config, e) < 0)
+	if (write_config(c, spec, id, name_out, out, e) < 0)
 		return -e->code;
 	return index_name(c, name_out, id, e);
 }
 
-int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e)
-{
-	char path[PATH_MAX];
-
-	if (state_path(c, id, "state.json", path, sizeof(path), e) < 0)
-		return -e->code;
-	return save_json(path, st, e);
-}
-
-int state_load(const struct brig_ctx *c, const char *id, json_t **config, json_t **st,
+int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
 	       struct brig_err *e)
 {
 	char path[PATH_MAX];
+	json_t *j;
+	int r;
 
-	if (config) {
+	if (state_path(c, id, "state.json", path, sizeof(path), e) < 0)
+		return -e->code;
+	if (!(j = spec_state_to_json(st)))
+		return brig_errf(e, ENOMEM, "container state: out of memory");
+	r = save_json(path, j, e);
+	json_decref(j);
+	return r;
+}
+
+int state_load(const struct brig_ctx *c, const char *id, struct container_spec *spec,
+	       struct container_state *st, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	json_t *j;
+	int r;
+
+	if (spec) {
+		memset(spec, 0, sizeof(*spec));
 		if (state_path(c, id, "config.json", path, sizeof(path), e) < 0)
 			return -e->code;
-		if (!(*config = load_json(path, e)))
+		if (!(j = load_json(path, e)))
 			return -e->code;
+		r = spec_from_json(j, spec, e);
+		json_decref(j);
+		if (r < 0)
+			return brig_err_ctx(e, "container %.12s", id);
 	}
 	if (st) {
+		struct brig_err ignore;
+		j = NULL;
+		/* A record being created has no state yet. */
 		if (state_path(c, id, "state.json", path, sizeof(path), e) < 0 ||
-		    !(*st = load_json(path, e))) {
-			/* A record being created has no state yet. */
-			*st = json_pack("{s:s}", "status", "created");
+		    !(j = load_json(path, e)) || spec_state_from_json(j, st, &ignore) < 0) {
+			memset(st, 0, sizeof(*st));
+			st->status = CONTAINER_CREATED;
 		}
+		json_decref(j);
 	}
 	return 0;
 }
@@ -299,13 +338,11 @@ int state_image_in_use(const struct brig_ctx *c, const char *image_id, bool *use
 	if (state_list(c, &ids, e) < 0)
 		return -e->code;
 	for (char **p = ids; *p && !*used; p++) {
-		json_t *cfg = NULL;
+		struct container_spec cfg;
 		struct brig_err tmp;
-		if (state_load(c, *p, &cfg, NULL, &tmp) < 0)
-			continue;
-		const char *img = json_string_value(json_object_get(cfg, "image_id"));
-		*used = img && strcmp(img, image_id) == 0;
-		json_decref(cfg);
+		if (state_load(c, *p, &cfg, NULL, &tmp) == 0)
+			*used = strcmp(cfg.image_id, image_id) == 0;
+		spec_free(&cfg);
 	}
 	state_list_free(ids);
 	return 0;

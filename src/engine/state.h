@@ -12,6 +12,10 @@
 #include "ctx.h"
 #include "util.h"
 
+/* spec.h; declared only, as src/image includes this header too */
+struct container_spec;
+struct container_state;
+
 /* Take the store lock (exclusive); returns an fd to pass to state_unlock. */
 int state_lock(const struct brig_ctx *c, struct brig_err *e);
 void state_unlock(int fd);
@@ -20,26 +24,29 @@ void state_unlock(int fd);
 int state_path(const struct brig_ctx *c, const char *id, const char *file, char *out,
 	       size_t len, struct brig_err *e);
 
-/* Create a record: new id, name (generated when NULL) checked for validity
- * and uniqueness, config.json written with "id", "name" and, when config
- * has none, "hostname" (the short id, as Docker).  Caller holds the lock.
- * With lock_fd, the record's own lock (<dir>/lock) is taken before
- * config.json exists and its fd returned: nobody removes a record while
- * its creator still starts it. */
-int state_create(const struct brig_ctx *c, const char *name, json_t *config, int *lock_fd,
-		 char id[BRIG_ID_LEN + 1],
-		 char name_out[64], struct brig_err *e);
+/* Create a record: new id, the name spec->name (generated when NULL)
+ * checked for validity and uniqueness, config.json written from spec with
+ * "id", "name" and, when spec has none, "hostname" (the short id, as
+ * Docker).  *out gets the record as written (owned: spec_free it, also on
+ * failure).  Caller holds the lock.  With lock_fd, the record's own lock
+ * (<dir>/lock) is taken before config.json exists and its fd returned:
+ * nobody removes a record while its creator still starts it. */
+int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
+		 struct container_spec *out, struct brig_err *e);
 
-/* Write state.json atomically (steals nothing; caller keeps st). */
-int state_save(const struct brig_ctx *c, const char *id, json_t *st, struct brig_err *e);
+/* Write state.json atomically. */
+int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
+	       struct brig_err *e);
 
 /* Resolve a name or unique id prefix to the full id. */
 int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
 		  struct brig_err *e);
 
-/* Load config.json and state.json (either out may be NULL). */
-int state_load(const struct brig_ctx *c, const char *id, json_t **config, json_t **st,
-	       struct brig_err *e);
+/* Load config.json into *spec (owned: spec_free it, also on failure) and
+ * state.json into *st; either may be NULL.  A record without a readable
+ * state.json (being created) reads as status created. */
+int state_load(const struct brig_ctx *c, const char *id, struct container_spec *spec,
+	       struct container_state *st, struct brig_err *e);
 
 /* All container ids, malloc'd array of strings (NULL terminated). */
 int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e);

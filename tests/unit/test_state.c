@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "spec.h"
 #include "state.h"
 
 struct fixture {
@@ -46,51 +47,56 @@ static void create(struct fixture *f, const char *name, const char *image_id,
 		   char id[BRIG_ID_LEN + 1], char out_name[64])
 {
 	struct brig_err e;
-	json_t *cfg = json_pack("{s:s}", "image_id", image_id);
+	struct container_spec spec = { .name = name }, out;
 	int lock = state_lock(&f->c, &e);
 
+	snprintf(spec.image_id, sizeof(spec.image_id), "%s", image_id);
 	assert_true(lock >= 0);
-	if (state_create(&f->c, name, cfg, NULL, id, out_name, &e) < 0)
+	if (state_create(&f->c, &spec, NULL, &out, &e) < 0)
 		fail_msg("state_create(%s): %s", name ? name : "(null)", e.msg);
 	state_unlock(lock);
-	json_decref(cfg);
+	snprintf(id, BRIG_ID_LEN + 1, "%s", out.id);
+	snprintf(out_name, 64, "%s", out.name);
+	spec_free(&out);
 }
 
 static void test_create_and_load(void **state)
 {
 	struct fixture *f = *state;
 	char id[BRIG_ID_LEN + 1], name[64];
-	json_t *cfg = NULL, *st = NULL;
+	struct container_spec cfg;
+	struct container_state st;
 	struct brig_err e;
 
 	create(f, "web", "img1", id, name);
 	assert_int_equal(strlen(id), BRIG_ID_LEN);
 	assert_string_equal(name, "web");
 	assert_int_equal(state_load(&f->c, id, &cfg, &st, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(cfg, "name")), "web");
-	assert_string_equal(json_string_value(json_object_get(cfg, "id")), id);
+	assert_string_equal(cfg.name, "web");
+	assert_string_equal(cfg.id, id);
+	assert_string_equal(cfg.image_id, "img1");
 	/* the hostname defaults to the short id */
-	assert_memory_equal(json_string_value(json_object_get(cfg, "hostname")), id, BRIG_SHORT_ID);
-	assert_int_equal(strlen(json_string_value(json_object_get(cfg, "hostname"))), BRIG_SHORT_ID);
+	assert_memory_equal(cfg.hostname, id, BRIG_SHORT_ID);
+	assert_int_equal(strlen(cfg.hostname), BRIG_SHORT_ID);
 	/* no state.json yet: reads as created */
-	assert_string_equal(json_string_value(json_object_get(st, "status")), "created");
-	json_decref(cfg);
-	json_decref(st);
+	assert_int_equal(st.status, CONTAINER_CREATED);
+	spec_free(&cfg);
 }
 
 static void test_save_state_roundtrip(void **state)
 {
 	struct fixture *f = *state;
 	char id[BRIG_ID_LEN + 1], name[64];
-	json_t *st = json_pack("{s:s,s:i}", "status", "exited", "exit_code", 3), *back = NULL;
+	struct container_state st = { .status = CONTAINER_EXITED, .has_exit = true, .exit_code = 3 };
+	struct container_state back;
 	struct brig_err e;
 
 	create(f, NULL, "img1", id, name);
-	assert_int_equal(state_save(&f->c, id, st, &e), 0);
+	assert_int_equal(state_save(&f->c, id, &st, &e), 0);
 	assert_int_equal(state_load(&f->c, id, NULL, &back, &e), 0);
-	assert_int_equal(json_integer_value(json_object_get(back, "exit_code")), 3);
-	json_decref(st);
-	json_decref(back);
+	assert_int_equal(back.status, CONTAINER_EXITED);
+	assert_true(back.has_exit);
+	assert_int_equal(back.exit_code, 3);
 }
 
 static void test_generated_name_is_valid(void **state)
@@ -108,17 +114,18 @@ static void test_names_unique_and_valid(void **state)
 	char id[BRIG_ID_LEN + 1], name[64];
 	static const char *const bad[] = { "", "-x", ".x", "a b", "a/b", "é" };
 	struct brig_err e;
-	json_t *cfg = json_object();
+	struct container_spec cfg = { .name = "db" }, out;
 	int lock;
 
 	create(f, "db", "img1", id, name);
 	lock = state_lock(&f->c, &e);
-	assert_int_equal(state_create(&f->c, "db", cfg, NULL, id, name, &e), -EEXIST);
+	assert_int_equal(state_create(&f->c, &cfg, NULL, &out, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already in use"));
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(state_create(&f->c, bad[i], cfg, NULL, id, name, &e), -EINVAL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.name = bad[i];
+		assert_int_equal(state_create(&f->c, &cfg, NULL, &out, &e), -EINVAL);
+	}
 	state_unlock(lock);
-	json_decref(cfg);
 }
 
 static void test_resolve(void **state)
