@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "spec.h"
 
 /* The fixtures beside this file (tests run from the repository root). */
