@@ -19,6 +19,7 @@
 /* Test paths live under a short mkdtemp dir; truncation cannot happen. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
+#include "archive_lazy.h"
 #include "ctx.h"
 #include "image.h"
 #include "warn.h"
@@ -105,8 +106,11 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char tmpl[] = "/tmp/brig-test-image-XXXXXX";
+	struct brig_err e;
 
-	if (!f || !mkdtemp(tmpl))
+	/* write_tar uses libarchive through brig's lazy wrappers, before any
+	 * image function has loaded it */
+	if (!f || !mkdtemp(tmpl) || archive_library_load(&e) < 0)
 		return -1;
 	snprintf(f->tmp, sizeof(f->tmp), "%s", tmpl);
 	snprintf(f->outside, sizeof(f->outside), "%s/outside", f->tmp);
