@@ -16,6 +16,14 @@ int brig_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * messages are off (opterr = 0 in main). */
 const char *brig_bad_option(char *const *argv);
 
+/* Put fd (the user's terminal) in raw mode, when it is a terminal, for a
+ * relay to a container's pty; restored by term_restore() and at exit. */
+void term_raw(int fd);
+void term_restore(void);
+
+/* Window size of fd (0, 0 when not a terminal). */
+void term_size(int fd, unsigned short *rows, unsigned short *cols);
+
 /* Each returns the process exit status. */
 int cmd_run(struct brig_ctx *c, int argc, char **argv);
 int cmd_ps(struct brig_ctx *c, int argc, char **argv);

@@ -1,24 +1,17 @@
 /* cmd_exec.c - brig exec [-d] [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]
  *
- * Joins every namespace of the container and its cgroup, then forks (the
- * pid namespace applies to children) and runs the command with the
- * container's environment, identity and capabilities.  With -d, brig
+ * The engine runs the command in the container's namespaces and cgroup,
+ * with its environment, identity and capabilities (exec.h).  With -d, brig
  * returns once the command was exec'd. */
-#include <fcntl.h>
 #include <getopt.h>
-#include <sched.h>
-#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "cleanup.h"
-#include "container.h"
-#include "proc.h"
-#include "pty.h"
-#include "state.h"
+#include "exec.h"
+#include "tty.h"
 
 struct exec_opts {
 	bool interactive, tty, detach;
@@ -27,161 +20,36 @@ struct exec_opts {
 	size_t n_env;
 };
 
-/* In this order: the mount namespace last, so /proc/PID stays reachable
- * until every other namespace is joined. */
-static const struct {
-	const char *name;
-	int type;
-} namespaces[] = {
-	{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-	{ "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-};
-
-static int join_container(pid_t pid, const struct container_spec *cfg, const char *id, struct brig_err *e)
-{
-	int fds[ARRAY_SIZE(namespaces)];
-	struct cgroup *cg = NULL;
-	int r = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++) {
-		fds[i] = proc_ns_open(pid, namespaces[i].name, e);
-		if (fds[i] < 0) {
-			r = fds[i];
-			while (i-- > 0)
-				close(fds[i]);
-			return r;
-		}
-	}
-	/* Into the container's cgroup first: its limits cover exec'd work. */
-	if (container_cgroups_ready(e) == 0 &&
-	    cgroup_open(cfg->cgroup_parent, id,
-			&cg, e) == 0) {
-		if (cgroup_enter(cg, getpid(), e) < 0)
-			r = -e->code;
-		cgroup_free(cg);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++) {
-		if (r == 0 && setns(fds[i], namespaces[i].type) < 0)
-			r = brig_errno(e, "join %s namespace", namespaces[i].name);
-		close(fds[i]);
-	}
-	return r;
-}
-
-/* The pty of `exec -t`, sized like our terminal. */
-static int open_exec_pty(int *master, int *slave, struct brig_err *e)
-{
-	unsigned short rows, cols;
-
-	pty_size(STDIN_FILENO, &rows, &cols);
-	return pty_open(master, slave, rows, cols, e);
-}
-
-/* exec -d: no terminal, no input, output dropped (Docker's exec -d), in a
- * session of its own; once brig exits it is the container's init's child. */
-static int detach_stdio(void)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (null < 0 || setsid() < 0)
-		return -1;
-	for (int fd = 0; fd < 3; fd++)
-		if (dup2(null, fd) < 0)
-			return -1;
-	return 0;
-}
-
-static void __attribute__((noreturn)) child(struct spawn_spec *s, int slave, const struct exec_opts *o,
-					    int report)
-{
-	struct brig_err e;
-
-	if (o->detach && detach_stdio() < 0) {
-		brig_errno(&e, "exec -d: detach from the terminal");
-		(void)!write(report, &e, sizeof(e));
-		_exit(EXIT_BRIG);
-	}
-	if (slave >= 0) {
-		if (pty_attach_stdio(slave, &e) < 0) {
-			(void)!write(report, &e, sizeof(e));
-			_exit(EXIT_BRIG);
-		}
-	} else if (!o->interactive) {
-		/* without -i the command gets no input, as in Docker */
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, 0);
-	}
-	if (init_confine(s, &e) < 0) {
-		(void)!write(report, &e, sizeof(e));
-		_exit(EXIT_BRIG);
-	}
-	extern char **environ;
-	environ = (char **)s->env;
-	execvp(s->argv[0], s->argv);
-	brig_errno(&e, "exec %s", s->argv[0]);
-	(void)!write(report, &e, sizeof(e));
-	_exit(spawn_exit_code(SPAWN_STAGE_EXEC, e.code));
-}
-
 static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exec_opts *o,
 		    struct brig_err *e)
 {
-	char id[BRIG_ID_LEN + 1], **env = NULL;
-	struct container_spec cfg = { 0 };
-	struct container_state st;
-	struct spawn_spec s = { .argv = argv };
-	int master = -1, slave = -1, rep[2], code;
-	pid_t pid;
+	struct exec_request req = {
+		.argv = argv, .env = o->env, .n_env = o->n_env, .user = o->user,
+		.workdir = o->workdir, .tty = o->tty, .detach = o->detach,
+		/* without -i the command gets no input, as in Docker; -d drops
+		 * its output too */
+		.stdio = { o->interactive ? STDIN_FILENO : -1, o->detach ? -1 : STDOUT_FILENO,
+			   o->detach ? -1 : STDERR_FILENO },
+	};
+	struct exec_proc p;
+	int code;
 
-	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
-		return -e->code;
-	if (strcmp(container_status(&st), "running") != 0) {
-		spec_free(&cfg);
-		return brig_errf(e, EINVAL, "container %s is not running", ref);
-	}
-	pid = st.pid;
-	if (container_exec_spec(&cfg, o->env, o->n_env, o->user, o->workdir, &s, &env, e) < 0 ||
-	    join_container(pid, &cfg, id, e) < 0 || (o->tty && open_exec_pty(&master, &slave, e) < 0) ||
-	    pipe2(rep, O_CLOEXEC) < 0) {
-		spec_free(&cfg);
-		container_env_free(env);
-		return -(e->code ? e->code : EINVAL);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		child(&s, slave, o, rep[1]);
-	close(rep[1]);
-	if (slave >= 0)
-		close(slave);
-	if (pid < 0) {
-		close(rep[0]);
-		container_env_free(env);
-		spec_free(&cfg);
-		return brig_errno(e, "fork");
-	}
-	/* EOF: the command was exec'd (the pipe is CLOEXEC) */
-	bool failed = read(rep[0], e, sizeof(*e)) == (ssize_t)sizeof(*e);
-	if (failed)
+	if (o->tty)
+		term_size(STDIN_FILENO, &req.rows, &req.cols);
+	if (container_exec_start(c, ref, &req, &p, &code, e) < 0) {
 		brig_report(e);
-	close(rep[0]);
-	if (o->detach && !failed) {
-		container_env_free(env);
-		spec_free(&cfg);
+		return code;
+	}
+	if (o->detach)
 		return 0;
-	}
-	if (master >= 0) {
+	if (p.pty_master >= 0) {
 		if (o->interactive)
-			pty_raw(STDIN_FILENO);
-		pty_relay(master, o->interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
-		pty_restore();
-		close(master);
+			term_raw(STDIN_FILENO);
+		container_tty_relay(p.pty_master, o->interactive ? STDIN_FILENO : -1, STDOUT_FILENO,
+				    false);
+		term_restore();
 	}
-	code = container_exit_code(container_wait(pid));
-	container_env_free(env);
-	spec_free(&cfg); /* s borrowed strings from it */
-	return code;
+	return container_exec_wait(&p);
 }
 
 int cmd_exec(struct brig_ctx *c, int argc, char **argv)
@@ -225,10 +93,6 @@ int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 	if (o.detach && (o.interactive || o.tty))
 		return brig_fail("exec: -d cannot be combined with -i or -t");
 	code = run_exec(c, argv[optind], argv + optind + 1, &o, &e);
-	if (code < 0) {
-		brig_report(&e);
-		code = EXIT_BRIG;
-	}
 	free(o.env);
 	return code;
 }

@@ -12,7 +12,7 @@
 #include "container.h"
 #include "monitor.h"
 #include "parse.h"
-#include "pty.h"
+#include "tty.h"
 
 static const char usage_text[] =
 	"usage: brig run [OPTIONS] IMAGE|ROOTFS-DIR [CMD [ARG...]]\n"
@@ -370,15 +370,15 @@ static int run_tty(struct brig_ctx *c, struct container *ct, bool interactive)
 	enum spawn_stage stage;
 	struct brig_err e;
 
-	pty_size(STDIN_FILENO, &ct->rows, &ct->cols);
+	term_size(STDIN_FILENO, &ct->rows, &ct->cols);
 	if (container_start(c, ct, &stage, &e) < 0) {
 		brig_report(&e);
 		return container_start_failed(c, ct, stage, e.code);
 	}
 	if (interactive)
-		pty_raw(STDIN_FILENO);
-	pty_relay(ct->pty_master, interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
-	pty_restore();
+		term_raw(STDIN_FILENO);
+	container_tty_relay(ct->pty_master, interactive ? STDIN_FILENO : -1, STDOUT_FILENO, false);
+	term_restore();
 	return container_finish(c, ct, container_wait(ct->pid));
 }
 

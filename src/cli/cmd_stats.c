@@ -10,29 +10,19 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cleanup.h"
 #include "container.h"
-#include "link.h"
 #include "state.h"
+#include "stats.h"
 
 #define STREAM_INTERVAL_MS 1000
 #define ONESHOT_INTERVAL_MS 500
 
-struct sample {
-	uint64_t cpu_ns, mem, mem_limit, pids, rx, tx;
-	int64_t at_ns; /* CLOCK_MONOTONIC */
-};
-
 struct entry {
-	char id[BRIG_ID_LEN + 1];
-	char name[64];
-	struct cgroup *cg;
-	struct container_state st; /* its networks */
-	struct sample s0, s1;
+	struct container_stats s0, s1;
 };
 
 struct stats_opts {
@@ -40,85 +30,6 @@ struct stats_opts {
 	char **names;
 	int n_names;
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* MemTotal from /proc/meminfo in bytes (0 if unreadable). */
-static uint64_t host_memory(void)
-{
-	cleanup_fclose FILE *f = fopen("/proc/meminfo", "re");
-	char line[256];
-	unsigned long long kb;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
-			return (uint64_t)kb * 1024;
-	return 0;
-}
-
-/* Sum the container's traffic over its veths.  The counters are read on
- * the host end, so what the host end receives the container sent. */
-static void sample_net(const struct container_state *st, struct sample *s)
-{
-	struct brig_err ignore;
-
-	for (size_t i = 0; i < st->n_nets; i++) {
-		uint64_t rx = 0, tx = 0;
-		if (net_link_stats(st->nets[i].host_interface, &rx, &tx, &ignore) == 0) {
-			s->rx += tx;
-			s->tx += rx;
-		}
-	}
-}
-
-/* A cgroup already gone (the container just exited) reads as zeros. */
-static void sample_one(struct entry *en, struct sample *s)
-{
-	struct cgroup_stats cs = {0};
-	struct brig_err ignore;
-
-	memset(s, 0, sizeof(*s));
-	if (en->cg && cgroup_stats(en->cg, &cs, &ignore) < 0)
-		memset(&cs, 0, sizeof(cs));
-	s->cpu_ns = cs.cpu_usage_ns;
-	s->mem = cs.memory_usage;
-	s->mem_limit = cs.memory_limit;
-	s->pids = cs.pids;
-	sample_net(&en->st, s);
-	s->at_ns = mono_ns();
-}
-
-static void entries_free(struct entry *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		cgroup_free(v[i].cg);
-	}
-	free(v);
-}
-
-/* Fill en for the container id from its record. */
-static int entry_load(const struct brig_ctx *c, const char *id, struct entry *en,
-		      struct brig_err *e)
-{
-	struct container_spec cfg;
-	int r;
-
-	if (state_load(c, id, &cfg, &en->st, e) < 0) {
-		spec_free(&cfg);
-		return -e->code;
-	}
-	snprintf(en->id, sizeof(en->id), "%s", id);
-	snprintf(en->name, sizeof(en->name), "%s", cfg.name);
-	r = strcmp(container_status(&en->st), "running") == 0 ? cgroup_open(cfg.cgroup_parent, id, &en->cg, e) : 0;
-	spec_free(&cfg);
-	return r < 0 ? brig_err_ctx(e, "container %.12s", id) : 0;
-}
 
 /* Ids of every running container, or of the named ones (which must exist). */
 static int target_ids(const struct brig_ctx *c, const struct stats_opts *o, char ***ids,
@@ -146,17 +57,8 @@ static int target_ids(const struct brig_ctx *c, const struct stats_opts *o, char
 	return 0;
 }
 
-static bool is_running(const struct brig_ctx *c, const char *id)
-{
-	struct container_state st;
-	struct brig_err ignore;
-
-	if (state_load(c, id, NULL, &st, &ignore) < 0)
-		return false;
-	return strcmp(container_status(&st), "running") == 0;
-}
-
-/* The containers of one frame: the named ones, or all running ones. */
+/* The containers of one frame, each with its first sample: the named
+ * ones, or all running ones. */
 static int collect(const struct brig_ctx *c, const struct stats_opts *o, struct entry **out,
 		   size_t *n_out, struct brig_err *e)
 {
@@ -170,17 +72,16 @@ static int collect(const struct brig_ctx *c, const struct stats_opts *o, struct 
 		cap++;
 	v = calloc(cap + 1, sizeof(*v));
 	for (size_t i = 0; v && ids[i]; i++) {
-		if (o->n_names == 0 && !is_running(c, ids[i]))
-			continue;
-		if (entry_load(c, ids[i], &v[n], e) < 0) {
+		if (container_stats_sample(c, ids[i], &v[n].s0, e) < 0) {
 			if (o->n_names) {
-				entries_free(v, n + 1);
+				free(v);
 				state_list_free(ids);
 				return -e->code;
 			}
 			continue; /* removed meanwhile */
 		}
-		n++;
+		if (o->n_names || v[n].s0.running)
+			n++;
 	}
 	state_list_free(ids);
 	if (!v)
@@ -188,6 +89,18 @@ static int collect(const struct brig_ctx *c, const struct stats_opts *o, struct 
 	*out = v;
 	*n_out = n;
 	return 0;
+}
+
+/* The second sample; a container gone meanwhile reads as zeros. */
+static void sample_again(const struct brig_ctx *c, struct entry *en)
+{
+	struct brig_err ignore;
+
+	if (container_stats_sample(c, en->s0.id, &en->s1, &ignore) < 0) {
+		memset(&en->s1, 0, sizeof(en->s1));
+		snprintf(en->s1.id, sizeof(en->s1.id), "%s", en->s0.id);
+		snprintf(en->s1.name, sizeof(en->s1.name), "%s", en->s0.name);
+	}
 }
 
 static double cpu_percent(const struct entry *en)
@@ -237,10 +150,10 @@ static void print_table(const struct entry *v, size_t n, uint64_t host)
 		snprintf(mem, sizeof(mem), "%s / %s", bin_size(v[i].s1.mem, mu, sizeof(mu)),
 			 bin_size(mem_limit(&v[i], host), ml, sizeof(ml)));
 		snprintf(net, sizeof(net), "%s / %s",
-			 human_size((int64_t)v[i].s1.rx, rx, sizeof(rx)),
-			 human_size((int64_t)v[i].s1.tx, tx, sizeof(tx)));
-		printf("%-12.12s  %-20s  %6.2f%%  %-22s  %6.2f%%  %-22s  %" PRIu64 "\n", v[i].id,
-		       v[i].name, cpu_percent(&v[i]), mem, mem_percent(&v[i], host), net,
+			 human_size((int64_t)v[i].s1.net_rx, rx, sizeof(rx)),
+			 human_size((int64_t)v[i].s1.net_tx, tx, sizeof(tx)));
+		printf("%-12.12s  %-20s  %6.2f%%  %-22s  %6.2f%%  %-22s  %" PRIu64 "\n", v[i].s1.id,
+		       v[i].s1.name, cpu_percent(&v[i]), mem, mem_percent(&v[i], host), net,
 		       v[i].s1.pids);
 	}
 }
@@ -252,12 +165,12 @@ static void print_json(const struct entry *v, size_t n, uint64_t host)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
 		    out,
-		    json_pack("{s:s,s:s,s:f,s:I,s:I,s:f,s:I,s:I,s:I}", "id", v[i].id, "name",
-			      v[i].name, "cpu_percent", cpu_percent(&v[i]), "memory_usage",
+		    json_pack("{s:s,s:s,s:f,s:I,s:I,s:f,s:I,s:I,s:I}", "id", v[i].s1.id, "name",
+			      v[i].s1.name, "cpu_percent", cpu_percent(&v[i]), "memory_usage",
 			      (json_int_t)v[i].s1.mem, "memory_limit",
 			      (json_int_t)mem_limit(&v[i], host), "memory_percent",
 			      mem_percent(&v[i], host), "pids", (json_int_t)v[i].s1.pids, "net_rx",
-			      (json_int_t)v[i].s1.rx, "net_tx", (json_int_t)v[i].s1.tx));
+			      (json_int_t)v[i].s1.net_rx, "net_tx", (json_int_t)v[i].s1.net_tx));
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(out);
@@ -272,11 +185,9 @@ static int frame(const struct brig_ctx *c, const struct stats_opts *o, uint64_t 
 
 	if (collect(c, o, &v, &n, e) < 0)
 		return -e->code;
-	for (size_t i = 0; i < n; i++)
-		sample_one(&v[i], &v[i].s0);
 	usleep((o->stream ? STREAM_INTERVAL_MS : ONESHOT_INTERVAL_MS) * 1000);
 	for (size_t i = 0; i < n; i++)
-		sample_one(&v[i], &v[i].s1);
+		sample_again(c, &v[i]);
 	if (o->stream && !o->json)
 		fputs("\033[2J\033[H", stdout); /* clear the screen, cursor home */
 	if (o->json)
@@ -284,7 +195,7 @@ static int frame(const struct brig_ctx *c, const struct stats_opts *o, uint64_t 
 	else
 		print_table(v, n, host);
 	fflush(stdout);
-	entries_free(v, n);
+	free(v);
 	return 0;
 }
 
@@ -325,7 +236,7 @@ int cmd_stats(struct brig_ctx *c, int argc, char **argv)
 {
 	struct stats_opts o = {.stream = true};
 	struct brig_err e;
-	uint64_t host = host_memory();
+	uint64_t host = stats_host_memory(NULL);
 	int r = parse_opts(argc, argv, &o);
 
 	if (r)

@@ -1,4 +1,4 @@
-/* pty.c - raw mode and the terminal relay. */
+/* pty.c - a pty pair and the terminal relay. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -6,45 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "io.h"
 #include "pty.h"
-
-static struct termios saved;
-static int saved_fd = -1;
-
-void pty_restore(void)
-{
-	if (saved_fd >= 0) {
-		tcsetattr(saved_fd, TCSADRAIN, &saved);
-		saved_fd = -1;
-	}
-}
-
-void pty_raw(int fd)
-{
-	struct termios raw;
-
-	if (saved_fd >= 0 || !isatty(fd) || tcgetattr(fd, &saved) < 0)
-		return;
-	raw = saved;
-	cfmakeraw(&raw);
-	if (tcsetattr(fd, TCSADRAIN, &raw) == 0) {
-		saved_fd = fd;
-		atexit(pty_restore);
-	}
-}
-
-void pty_size(int fd, unsigned short *rows, unsigned short *cols)
-{
-	struct winsize ws = { 0 };
-
-	ioctl(fd, TIOCGWINSZ, &ws);
-	*rows = ws.ws_row;
-	*cols = ws.ws_col;
-}
 
 int pty_open(int *master, int *slave, unsigned short rows, unsigned short cols,
 	     struct brig_err *e)

@@ -1,5 +1,5 @@
-/* pty.h - terminal handling: raw mode, window size, and the relay between
- * a user's terminal and a container's pty master. */
+/* pty.h - a container's pty pair, and the relay between a user's terminal
+ * and its master.  (Raw mode of the user's terminal is the CLI's.) */
 #ifndef BRIG_PTY_H
 #define BRIG_PTY_H
 
@@ -7,14 +7,6 @@
 #include <sys/types.h>
 
 #include "err.h"
-
-/* Put fd in raw mode (when it is a terminal), remembering how to restore
- * it; restored by pty_restore() and at exit, on every path. */
-void pty_raw(int fd);
-void pty_restore(void);
-
-/* Window size of fd (0, 0 when not a terminal). */
-void pty_size(int fd, unsigned short *rows, unsigned short *cols);
 
 /* Open a pty pair on /dev/ptmx of the current mount namespace (in a
  * container: its own devpts, so the slave is /dev/pts/N there); the slave

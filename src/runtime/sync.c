@@ -24,6 +24,13 @@ void sync_send_error(int sock, int stage, const struct brig_err *err)
 	(void)!send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
+void sync_send_exit(int sock, int wstatus)
+{
+	struct sync_msg m = { .point = SYNC_EXITED, .err = wstatus };
+
+	(void)!send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+}
+
 int sync_send_fd(int sock, enum sync_point point, int fd, struct brig_err *e)
 {
 	struct sync_msg m = { .point = point };

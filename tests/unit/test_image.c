@@ -138,8 +138,13 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char tmpl[] = "/tmp/brig-test-image-XXXXXX";
+	struct brig_err e;
 
-	if (!f || !mkdtemp(tmpl))
+	/* write_tar uses libarchive through brig's lazy wrappers, before any
+	 * image function has loaded it */
+	/* The test links libarchive too, but the store's lazy wrappers of
+	 * archive_entry_new() and co. win at link time: load it first. */
+	if (!f || !mkdtemp(tmpl) || archive_library_load(&e) < 0)
 		return -1;
 	snprintf(f->tmp, sizeof(f->tmp), "%s", tmpl);
 	snprintf(f->outside, sizeof(f->outside), "%s/outside", f->tmp);
@@ -153,13 +158,6 @@ static int setup(void **state)
 	f->ctx.runroot = f->runroot;
 	brig_warn_sink(collect, f); /* the one warning sink, counted here */
 	f->users = (struct image_users){ fake_lock, fake_unlock, fake_in_use, f };
-	/* The test links libarchive too, but the store's lazy wrappers of
-	 * archive_entry_new() and co. win at link time: load it first. */
-	{
-		struct brig_err e;
-		if (archive_library_load(&e) < 0)
-			return -1;
-	}
 	*state = f;
 	return 0;
 }
