@@ -14,6 +14,7 @@
 
 #include "lifecycle.h"
 #include "logs.h"
+#include "spec.h"
 #include "state.h"
 #include "stats.h"
 
@@ -27,9 +28,9 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	json_t *cfg = json_object(), *st = json_pack("{s:s,s:i}", "status", "exited", "exit_code", 42);
+	struct container_spec cfg = { .name = "web" }, rec;
+	struct container_state st = { .status = CONTAINER_EXITED, .has_exit = true, .exit_code = 42 };
 	struct brig_err e;
-	char name[64];
 	int lock;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-verbs-XXXXXX");
@@ -40,11 +41,11 @@ static int setup(void **state)
 	f->c.runroot = f->runroot;
 	lock = state_lock(&f->c, &e);
 	assert_true(lock >= 0);
-	assert_int_equal(state_create(&f->c, "web", cfg, NULL, f->id, name, &e), 0);
+	assert_int_equal(state_create(&f->c, &cfg, NULL, &rec, &e), 0);
 	state_unlock(lock);
-	assert_int_equal(state_save(&f->c, f->id, st, &e), 0);
-	json_decref(cfg);
-	json_decref(st);
+	snprintf(f->id, sizeof(f->id), "%s", rec.id);
+	spec_free(&rec);
+	assert_int_equal(state_save(&f->c, f->id, &st, &e), 0);
 	*state = f;
 	return 0;
 }
