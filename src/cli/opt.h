@@ -56,7 +56,7 @@ struct opt_spec {
 
 /* Parse the options of argv[1...] (argv[0] is the command's name) into
  * target, up to the first operand (options after it are operands).
- * Returns the index of the first operand (>= 1); 0 when -h or --help was
+ * Returns the index of the first operand (>= 1, also left in optind); 0 when -h or --help was
  * given (the help is then on stdout); negative with e filled, prefixed
  * "PROG: ", for an unknown option, a missing value or a refused value. */
 int opt_parse(const struct opt_spec *s, int argc, char **argv, void *target, struct brig_err *e);
@@ -79,6 +79,11 @@ int opt_string(void *field, const char *arg, struct brig_err *e);   /* const cha
 int opt_format(void *field, const char *arg, struct brig_err *e);   /* bool json: table|json */
 int opt_seconds(void *field, const char *arg, struct brig_err *e);  /* uint64_t, -t 0..86400 */
 int opt_ignore(void *field, const char *arg, struct brig_err *e);   /* accepted, no effect */
+
+/* The row of --format table|json, into a bool json field of type. */
+#define OPT_FORMAT_ROW(type, field) \
+	{ "format", 0, "table|json", "print a table (default) or JSON", opt_format, \
+	  offsetof(type, field) }
 
 /* ---- subcommands ---- */
 
