@@ -1,5 +1,5 @@
 /* cmd_stop.c - brig stop [-t SECONDS] NAME... and brig kill [-s SIGNAL] NAME... */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "cleanup.h"
 #include "container.h"
 #include "state.h"
@@ -36,31 +37,27 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
+static const struct opt stop_rows[] = {
+	{ "time", 't', "SECONDS", "wait this long after SIGTERM, then SIGKILL (default: 10)",
+	  opt_seconds },
+	{ NULL },
+};
+
+static const struct opt_spec stop_spec = {
+	.prog = "stop",
+	.usage = "brig stop [-t SECONDS] NAME...",
+	.opts = stop_rows,
+	.needs = "container name",
+};
+
 int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	uint64_t timeout = 10;
 	struct brig_err e;
-	int opt, code = 0;
+	int code = 0, r = opt_parse(&stop_spec, argc, argv, &timeout, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
-		if (opt == 't') {
-			if (parse_uint(optarg, 86400, &timeout, &e) < 0)
-				return brig_fail("stop: invalid -t '%s'", optarg);
-		} else if (opt == 'h') {
-			puts("usage: brig stop [-t SECONDS] NAME...");
-			return 0;
-		} else {
-			return brig_fail("stop: %s (see 'brig stop --help')", brig_bad_option(argv));
-		}
-	}
-	if (optind >= argc)
-		return brig_fail("stop: missing container name");
+	if (r <= 0)
+		return opt_status(r, &e);
 	for (int i = optind; i < argc; i++) {
 		if (container_stop(c, argv[i], (int)timeout, &e) < 0) {
 			brig_report(&e);
@@ -72,30 +69,33 @@ int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 	return code;
 }
 
+static int set_signal(void *field, const char *arg, struct brig_err *e)
+{
+	if ((*(int *)field = parse_signal(arg)) < 0)
+		return brig_errf(e, EINVAL, "invalid signal '%s'", arg);
+	return 0;
+}
+
+static const struct opt kill_rows[] = {
+	{ "signal", 's', "SIGNAL", "TERM, SIGTERM or 15 (default: KILL)", set_signal },
+	{ NULL },
+};
+
+static const struct opt_spec kill_spec = {
+	.prog = "kill",
+	.usage = "brig kill [-s SIGNAL] NAME...",
+	.opts = kill_rows,
+	.needs = "container name",
+};
+
 int cmd_kill(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "signal", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int sig = SIGKILL, opt, code = 0;
+	int sig = SIGKILL, code = 0;
 	struct brig_err e;
+	int first = opt_parse(&kill_spec, argc, argv, &sig, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
-		if (opt == 's') {
-			if ((sig = parse_signal(optarg)) < 0)
-				return brig_fail("kill: invalid signal '%s'", optarg);
-		} else if (opt == 'h') {
-			puts("usage: brig kill [-s SIGNAL] NAME...");
-			return 0;
-		} else {
-			return brig_fail("kill: %s (see 'brig kill --help')", brig_bad_option(argv));
-		}
-	}
-	if (optind >= argc)
-		return brig_fail("kill: missing container name");
+	if (first <= 0)
+		return opt_status(first, &e);
 	for (int i = optind; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
 		pid_t pid;
@@ -114,16 +114,20 @@ int cmd_kill(struct brig_ctx *c, int argc, char **argv)
 	return code;
 }
 
+static const struct opt_spec wait_spec = {
+	.prog = "wait",
+	.usage = "brig wait NAME...",
+	.needs = "container name",
+};
+
 int cmd_wait(struct brig_ctx *c, int argc, char **argv)
 {
 	struct brig_err e;
-	int code = 0;
+	int code = 0, first = opt_parse(&wait_spec, argc, argv, NULL, &e);
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig wait NAME...");
-		return argc < 2 ? EXIT_BRIG : 0;
-	}
-	for (int i = 1; i < argc; i++) {
+	if (first <= 0)
+		return opt_status(first, &e);
+	for (int i = first; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
 		json_t *st = NULL;
 		if (state_resolve(c, argv[i], id, &e) < 0) {

@@ -90,6 +90,8 @@ int opt_parse(const struct opt_spec *s, int argc, char **argv, void *target, str
 		if (opt_set(r, target, optarg, e) < 0)
 			return prefixed(s, e);
 	}
+	if (s->needs && optind >= argc)
+		return brig_errf(e, EINVAL, "%s: missing %s", s->prog, s->needs);
 	return optind;
 }
 

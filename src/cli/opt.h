@@ -49,6 +49,8 @@ struct opt_spec {
 	const char *about; /* NULL, or a paragraph after the usage line */
 	const struct opt *opts;             /* NULL: no options but --help */
 	const struct cli_command *commands; /* a group's subcommands, for --help */
+	const char *needs; /* NULL, or what the first operand names: with
+			    * "container name", none is "rm: missing container name" */
 };
 
 /* The most rows a table may have. */
@@ -58,7 +60,8 @@ struct opt_spec {
  * target, up to the first operand (options after it are operands).
  * Returns the index of the first operand (>= 1, also left in optind); 0 when -h or --help was
  * given (the help is then on stdout); negative with e filled, prefixed
- * "PROG: ", for an unknown option, a missing value or a refused value. */
+ * "PROG: ", for an unknown option, a missing value, a refused value or a
+ * missing operand (s->needs). */
 int opt_parse(const struct opt_spec *s, int argc, char **argv, void *target, struct brig_err *e);
 
 /* Write the help of s: usage, about, the option rows with their help in
