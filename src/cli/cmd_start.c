@@ -38,8 +38,7 @@ static const struct opt_spec start_spec = {
 };
 
 static const struct opt restart_rows[] = {
-	{ "time", 't', "SECONDS", "wait this long after SIGTERM, then SIGKILL (default: 10)",
-	  opt_seconds },
+	OPT_STOP_TIME_ROW,
 	{ NULL },
 };
 

@@ -38,8 +38,7 @@ static int parse_signal(const char *s)
 }
 
 static const struct opt stop_rows[] = {
-	{ "time", 't', "SECONDS", "wait this long after SIGTERM, then SIGKILL (default: 10)",
-	  opt_seconds },
+	OPT_STOP_TIME_ROW,
 	{ NULL },
 };
 

@@ -88,6 +88,11 @@ int opt_ignore(void *field, const char *arg, struct brig_err *e);   /* accepted,
 	{ "format", 0, "table|json", "print a table (default) or JSON", opt_format, \
 	  offsetof(type, field) }
 
+/* The row of stop's and restart's -t SECONDS, into a uint64_t target. */
+#define OPT_STOP_TIME_ROW \
+	{ "time", 't', "SECONDS", "wait this long after SIGTERM, then SIGKILL (default: 10)", \
+	  opt_seconds }
+
 /* ---- subcommands ---- */
 
 /* One subcommand.  Either fn, which returns the exit status, or run, which
