@@ -3,14 +3,17 @@
  * The engine runs the command in the container's namespaces and cgroup,
  * with its environment, identity and capabilities (exec.h).  With -d, brig
  * returns once the command was exec'd. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "exec.h"
+#include "opt.h"
+#include "spec_parse.h"
 #include "tty.h"
 
 struct exec_opts {
@@ -52,41 +55,40 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	return container_exec_wait(&p);
 }
 
+static int set_env(void *o, const char *arg, struct brig_err *e)
+{
+	struct exec_opts *x = o;
+	return spec_list_add(&x->env, &x->n_env, arg, e);
+}
+
+#define EXEC(field) offsetof(struct exec_opts, field)
+
+static const struct opt exec_rows[] = {
+	{ "detach", 'd', NULL, "run in the background (no input, output dropped)", opt_true,
+	  EXEC(detach) },
+	{ "interactive", 'i', NULL, "keep stdin open", opt_true, EXEC(interactive) },
+	{ "tty", 't', NULL, "give the command a pseudo-terminal", opt_true, EXEC(tty) },
+	{ "env", 'e', "K=V", "set an environment variable", set_env, 0, OPT_REPEAT },
+	{ "workdir", 'w', "DIR", "working directory", opt_string, EXEC(workdir) },
+	{ "user", 'u', "UID", "run as this user", opt_string, EXEC(user) },
+	{ NULL },
+};
+
+static const struct opt_spec exec_spec = {
+	.prog = "exec",
+	.usage = "brig exec [-d] [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]",
+	.opts = exec_rows,
+};
+
 int cmd_exec(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "env", required_argument, NULL, 'e' },   { "workdir", required_argument, NULL, 'w' },
-		{ "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct exec_opts o = { 0 };
 	struct brig_err e = { 0 };
-	int opt, code;
+	int code = opt_parse(&exec_spec, argc, argv, &o, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+dite:w:u:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'i': o.interactive = true; break;
-		case 'd': o.detach = true; break;
-		case 't': o.tty = true; break;
-		case 'w': o.workdir = optarg; break;
-		case 'u': o.user = optarg; break;
-		case 'e': {
-			char **nv = realloc(o.env, (o.n_env + 1) * sizeof(*nv));
-			if (!nv)
-				return brig_fail("exec: out of memory");
-			o.env = nv;
-			o.env[o.n_env++] = optarg;
-			break;
-		}
-		case 'h':
-			puts("usage: brig exec [-d] [-i] [-t] [-e K=V]... [-w DIR] [-u UID] NAME CMD [ARG...]\n"
-			     "  -d  run in the background (no input, output dropped)");
-			return 0;
-		default: return brig_fail("exec: %s (see 'brig exec --help')", brig_bad_option(argv));
-		}
+	if (code <= 0) {
+		free(o.env);
+		return opt_status(code, &e);
 	}
 	if (argc - optind < 2)
 		return brig_fail("exec: expected NAME and CMD");

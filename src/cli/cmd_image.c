@@ -1,55 +1,40 @@
 /* cmd_image.c - brig image import|ls|inspect|rm|prune. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cleanup.h"
 #include "images.h"
+#include "opt.h"
 
-struct subcommand {
-	const char *name;
-	int (*fn)(struct brig_ctx *c, int argc, char **argv);
-	const char *usage;
-};
-
-/* Options shared by every subcommand parser: --help, plus what each adds. */
-static int parse_help(int argc, char **argv, const char *usage)
+/* The subcommands without options of their own but --help. */
+static int parse_plain(const struct opt_spec *spec, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	struct brig_err e;
+	int first = opt_parse(spec, argc, argv, NULL, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			printf("%s", usage);
-			return 0;
-		}
-		return brig_fail("image: %s (see 'brig image --help')",
-				 brig_bad_option(argv));
-	}
-	return -1;
+	return first <= 0 ? opt_status(first, &e) : -1;
 }
 
-static const char import_usage[] =
-	"usage: brig image import FILE|DIR NAME\n\n"
-	"Import a root filesystem as image NAME, replacing an image of that name.\n"
-	"FILE is a tarball (.tar, .tar.gz, .tar.xz, .tar.zst; detected by content);\n"
-	"DIR is copied.  Entries that would land outside the image are skipped.\n";
+static const struct opt_spec import_spec = {
+	.prog = "image import",
+	.usage = "brig image import FILE|DIR NAME",
+	.about = "Import a root filesystem as image NAME, replacing an image of that name.\n"
+		 "FILE is a tarball (.tar, .tar.gz, .tar.xz, .tar.zst; detected by content);\n"
+		 "DIR is copied.  Entries that would land outside the image are skipped.\n",
+};
 
 static int image_import_cmd(struct brig_ctx *c, int argc, char **argv)
 {
 	char id[BRIG_ID_LEN + 1];
 	struct brig_err e;
-	int r = parse_help(argc, argv, import_usage);
+	int r = parse_plain(&import_spec, argc, argv);
 
 	if (r >= 0)
 		return r;
 	if (argc - optind != 2) {
-		fputs(import_usage, stderr);
+		opt_help(&import_spec, stderr);
 		return EXIT_BRIG;
 	}
 	if (images_import(c, argv[optind], argv[optind + 1], id, &e) < 0) {
@@ -60,52 +45,48 @@ static int image_import_cmd(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-static const char ls_usage[] = "usage: brig image ls [--format table|json] [-q]\n\n"
-			       "List images.  -q prints short ids only.\n";
+struct ls_opts {
+	bool json, quiet;
+};
+
+static const struct opt ls_rows[] = {
+	OPT_FORMAT_ROW(struct ls_opts, json),
+	{ "quiet", 'q', NULL, "print short ids only", opt_true, offsetof(struct ls_opts, quiet) },
+	{ NULL },
+};
+
+static const struct opt_spec ls_spec = {
+	.prog = "image ls",
+	.usage = "brig image ls [--format table|json] [-q]",
+	.about = "List images.\n",
+	.opts = ls_rows,
+};
 
 static int image_ls_cmd(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	json_auto_t *all = NULL;
-	const char *format = "table";
-	bool quiet = false;
+	struct ls_opts o = { 0 };
 	struct brig_err e;
 	json_t *rec;
 	size_t i;
-	int opt;
+	int first = opt_parse(&ls_spec, argc, argv, &o, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'f': format = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h': printf("%s", ls_usage); return 0;
-		default:
-			return brig_fail("image ls: %s (see 'brig image ls --help')",
-					 brig_bad_option(argv));
-		}
-	}
-	if (optind != argc) {
-		fputs(ls_usage, stderr);
+	if (first <= 0)
+		return opt_status(first, &e);
+	if (first != argc) {
+		opt_help(&ls_spec, stderr);
 		return EXIT_BRIG;
 	}
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return brig_fail("invalid format '%s': use table or json", format);
 	if (images_list(c, &all, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
-	if (quiet) {
+	if (o.quiet) {
 		json_array_foreach(all, i, rec)
 			printf("%.12s\n", json_string_value(json_object_get(rec, "id")));
 		return 0;
 	}
-	if (strcmp(format, "json") == 0) {
+	if (o.json) {
 		json_dumpf(all, stdout, JSON_INDENT(2));
 		putchar('\n');
 		return 0;
@@ -127,19 +108,22 @@ static int image_ls_cmd(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-static const char inspect_usage[] = "usage: brig image inspect NAME\n\n"
-				    "Print the image record as JSON.\n";
+static const struct opt_spec inspect_spec = {
+	.prog = "image inspect",
+	.usage = "brig image inspect NAME",
+	.about = "Print the image record as JSON.\n",
+};
 
 static int image_inspect_cmd(struct brig_ctx *c, int argc, char **argv)
 {
 	json_auto_t *rec = NULL;
 	struct brig_err e;
-	int r = parse_help(argc, argv, inspect_usage);
+	int r = parse_plain(&inspect_spec, argc, argv);
 
 	if (r >= 0)
 		return r;
 	if (argc - optind != 1) {
-		fputs(inspect_usage, stderr);
+		opt_help(&inspect_spec, stderr);
 		return EXIT_BRIG;
 	}
 	if (images_inspect(c, argv[optind], &rec, &e) < 0) {
@@ -151,18 +135,21 @@ static int image_inspect_cmd(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-static const char rm_usage[] = "usage: brig image rm NAME...\n\n"
-			       "Remove images no container uses.\n";
+static const struct opt_spec rm_spec = {
+	.prog = "image rm",
+	.usage = "brig image rm NAME...",
+	.about = "Remove images no container uses.\n",
+};
 
 static int image_rm_cmd(struct brig_ctx *c, int argc, char **argv)
 {
 	struct brig_err e;
-	int r = parse_help(argc, argv, rm_usage), status = 0;
+	int r = parse_plain(&rm_spec, argc, argv), status = 0;
 
 	if (r >= 0)
 		return r;
 	if (optind >= argc) {
-		fputs(rm_usage, stderr);
+		opt_help(&rm_spec, stderr);
 		return EXIT_BRIG;
 	}
 	/* Like docker rmi: try every name, report each failure, fail overall. */
@@ -177,18 +164,21 @@ static int image_rm_cmd(struct brig_ctx *c, int argc, char **argv)
 	return status;
 }
 
-static const char prune_usage[] = "usage: brig image prune\n\n"
-				  "Remove image data no name and no container references.\n";
+static const struct opt_spec prune_spec = {
+	.prog = "image prune",
+	.usage = "brig image prune",
+	.about = "Remove image data no name and no container references.\n",
+};
 
 static int image_prune_cmd(struct brig_ctx *c, int argc, char **argv)
 {
 	struct brig_err e;
-	int removed = 0, r = parse_help(argc, argv, prune_usage);
+	int removed = 0, r = parse_plain(&prune_spec, argc, argv);
 
 	if (r >= 0)
 		return r;
 	if (optind != argc) {
-		fputs(prune_usage, stderr);
+		opt_help(&prune_spec, stderr);
 		return EXIT_BRIG;
 	}
 	if (images_prune(c, &removed, &e) < 0) {
@@ -199,46 +189,23 @@ static int image_prune_cmd(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-static const struct subcommand subs[] = {
-	{ "import", image_import_cmd, "import a rootfs tarball or directory" },
-	{ "ls", image_ls_cmd, "list images" },
-	{ "list", image_ls_cmd, NULL },
-	{ "inspect", image_inspect_cmd, "show an image as JSON" },
-	{ "rm", image_rm_cmd, "remove images" },
-	{ "prune", image_prune_cmd, "remove unreferenced image data" },
+static const struct cli_command subs[] = {
+	{ "import", image_import_cmd, NULL, "import a rootfs tarball or directory" },
+	{ "ls", image_ls_cmd, NULL, "list images" },
+	{ "list", image_ls_cmd, NULL, NULL },
+	{ "inspect", image_inspect_cmd, NULL, "show an image as JSON" },
+	{ "rm", image_rm_cmd, NULL, "remove images" },
+	{ "prune", image_prune_cmd, NULL, "remove unreferenced image data" },
+	{ NULL },
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: brig image COMMAND [ARG...]\n\ncommands:\n", f);
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (subs[i].usage)
-			fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].usage);
-}
+static const struct opt_spec image_spec = {
+	.prog = "image",
+	.usage = "brig image COMMAND [ARG...]",
+	.commands = subs,
+};
 
 int cmd_image(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		return brig_fail("image: %s (see 'brig image --help')",
-				 brig_bad_option(argv));
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_BRIG;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (strcmp(argv[optind], subs[i].name) == 0)
-			return subs[i].fn(c, argc - optind, argv + optind);
-	return brig_fail("image: unknown command '%s' (see 'brig image --help')", argv[optind]);
+	return cli_dispatch(c, &image_spec, argc, argv);
 }

@@ -1,10 +1,11 @@
 /* cmd_logs.c - brig logs [-f] NAME and brig attach NAME. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "cleanup.h"
 #include "io.h"
 #include "logs.h"
@@ -24,27 +25,25 @@ static int show_logs(const struct brig_ctx *c, const char *ref, bool follow, str
 	return container_logs(c, ref, &o, to_stdout, NULL, e);
 }
 
+static const struct opt logs_rows[] = {
+	{ "follow", 'f', NULL, "go on until the container exits", opt_true },
+	{ NULL },
+};
+
+static const struct opt_spec logs_spec = {
+	.prog = "logs",
+	.usage = "brig logs [-f] NAME",
+	.opts = logs_rows,
+};
+
 int cmd_logs(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool follow = false;
 	struct brig_err e;
-	int opt;
+	int r = opt_parse(&logs_spec, argc, argv, &follow, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
-		if (opt == 'f')
-			follow = true;
-		else if (opt == 'h') {
-			puts("usage: brig logs [-f] NAME");
-			return 0;
-		} else
-			return brig_fail("logs: %s (see 'brig logs --help')", brig_bad_option(argv));
-	}
+	if (r <= 0)
+		return opt_status(r, &e);
 	if (optind != argc - 1)
 		return brig_fail("logs: expected one container name");
 	if (show_logs(c, argv[optind], follow, &e) < 0) {
@@ -54,6 +53,12 @@ int cmd_logs(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static const struct opt_spec attach_spec = {
+	.prog = "attach",
+	.usage = "brig attach NAME   (detach: Ctrl-P Ctrl-Q)",
+	.needs = "container name",
+};
+
 /* attach: our terminal <-> the monitor's attach socket; Ctrl-P Ctrl-Q
  * detaches and leaves the container running. */
 int cmd_attach(struct brig_ctx *c, int argc, char **argv)
@@ -61,12 +66,13 @@ int cmd_attach(struct brig_ctx *c, int argc, char **argv)
 	struct brig_err e;
 	cleanup_close int fd = -1;
 	enum tty_end end;
+	int r = opt_parse(&attach_spec, argc, argv, NULL, &e);
 
-	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig attach NAME   (detach: Ctrl-P Ctrl-Q)");
-		return argc == 2 ? 0 : EXIT_BRIG;
-	}
-	if ((fd = container_attach_open(c, argv[1], &e)) < 0) {
+	if (r <= 0)
+		return opt_status(r, &e);
+	if (r != argc - 1)
+		return brig_fail("attach: expected one container name");
+	if ((fd = container_attach_open(c, argv[r], &e)) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}

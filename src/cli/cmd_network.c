@@ -1,63 +1,94 @@
 /* cmd_network.c - brig network create | ls | inspect | rm */
-#include <getopt.h>
+#include <getopt.h> /* optind */
+#include <stddef.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cleanup.h"
 #include "container.h"
 #include "network.h"
+#include "opt.h"
 #include "parse.h"
 #include "state.h"
 
+struct create_opts {
+	struct net_network n;
+	const char *subnet;
+};
+
+static int set_gateway(void *field, const char *arg, struct brig_err *e)
+{
+	if (net_parse_ip(arg, field, e) < 0)
+		return brig_err_ctx(e, "--gateway");
+	return 0;
+}
+
+static int set_bridge(void *field, const char *arg, struct brig_err *e)
+{
+	(void)e;
+	snprintf(field, sizeof(((struct net_network *)0)->bridge), "%s", arg);
+	return 0;
+}
+
+static int set_ipam(void *field, const char *arg, struct brig_err *e)
+{
+	if (strcmp(arg, "none") != 0 && strcmp(arg, "default") != 0)
+		return brig_errf(e, EINVAL, "invalid --ipam '%s': none or default", arg);
+	*(bool *)field = !strcmp(arg, "none");
+	return 0;
+}
+
+static int set_mtu(void *field, const char *arg, struct brig_err *e)
+{
+	uint64_t mtu;
+
+	if (parse_uint(arg, 65535, &mtu, e) < 0 || mtu < 68)
+		return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", arg);
+	*(int *)field = (int)mtu;
+	return 0;
+}
+
+#define NET(field) offsetof(struct create_opts, n.field)
+
+static const struct opt create_rows[] = {
+	{ "subnet", 0, "CIDR", "the network's addresses, e.g. 10.1.0.0/24", opt_string,
+	  offsetof(struct create_opts, subnet) },
+	{ "gateway", 0, "IP", "the bridge's address (default: the first address)", set_gateway,
+	  NET(gateway) },
+	{ "no-gateway", 0, NULL,
+	  "a layer-2 segment: the bridge has no address, no NAT,\n"
+	  "no default route through it (containers still get leases)",
+	  opt_true, NET(no_gateway) },
+	{ "ipam", 0, "none",
+	  "a layer-2 segment without addresses: containers get an\n"
+	  "interface and configure it themselves",
+	  set_ipam, NET(ipam_none) },
+	{ "bridge", 0, "DEV", "the bridge's name (default: br-NAME)", set_bridge, NET(bridge) },
+	{ "internal", 0, NULL, "no traffic off the bridge, no default route through it", opt_true,
+	  NET(internal) },
+	{ "mtu", 0, "N", "the bridge's MTU", set_mtu, NET(mtu) },
+	{ NULL },
+};
+
+static const struct opt_spec create_spec = {
+	.prog = "network create",
+	.usage = "brig network create --subnet CIDR [--gateway IP | --no-gateway] "
+		 "[--bridge DEV] [--internal] [--mtu N] NAME\n"
+		 "       brig network create --ipam none [--bridge DEV] [--internal] [--mtu N] NAME",
+	.opts = create_rows,
+};
+
 static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
-	static const struct option opts[] = {
-		{ "subnet", required_argument, NULL, 's' }, { "gateway", required_argument, NULL, 'g' },
-		{ "bridge", required_argument, NULL, 'b' }, { "internal", no_argument, NULL, 'i' },
-		{ "mtu", required_argument, NULL, 'm' },    { "help", no_argument, NULL, 'h' },
-		{ "no-gateway", no_argument, NULL, 'n' },
-		{ "ipam", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct net_network n = { 0 };
-	const char *subnet = NULL;
-	uint64_t mtu;
-	int opt;
+	struct create_opts o = { 0 };
+	struct net_network n;
+	const char *subnet;
+	int r = opt_parse(&create_spec, argc, argv, &o, e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's': subnet = optarg; break;
-		case 'g':
-			if (net_parse_ip(optarg, &n.gateway, e) < 0)
-				return brig_err_ctx(e, "--gateway");
-			break;
-		case 'b': snprintf(n.bridge, sizeof(n.bridge), "%s", optarg); break;
-		case 'i': n.internal = true; break;
-		case 'n': n.no_gateway = true; break;
-		case 'p':
-			if (strcmp(optarg, "none") != 0 && strcmp(optarg, "default") != 0)
-				return brig_errf(e, EINVAL, "invalid --ipam '%s': none or default", optarg);
-			n.ipam_none = !strcmp(optarg, "none");
-			break;
-		case 'm':
-			if (parse_uint(optarg, 65535, &mtu, e) < 0 || mtu < 68)
-				return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", optarg);
-			n.mtu = (int)mtu;
-			break;
-		case 'h':
-			puts("usage: brig network create --subnet CIDR [--gateway IP | --no-gateway] "
-			     "[--bridge DEV] [--internal] [--mtu N] NAME\n"
-			     "       brig network create --ipam none [--bridge DEV] [--internal] [--mtu N] NAME\n"
-			     "  --no-gateway  a layer-2 segment: the bridge has no address, no NAT,\n"
-			     "                no default route through it (containers still get leases)\n"
-			     "  --ipam none   a layer-2 segment without addresses: containers get an\n"
-			     "                interface and configure it themselves\n"
-			     "  --internal    no traffic off the bridge, no default route through it");
-			exit(0);
-		default: return brig_errf(e, EINVAL, "network create: %s (see 'brig network create --help')", brig_bad_option(argv));
-		}
-	}
+	if (r <= 0)
+		return r;
+	n = o.n;
+	subnet = o.subnet;
 	if (optind != argc - 1)
 		return brig_errf(e, EINVAL, "network create: expected one NAME");
 	if (!valid_name(argv[optind]))
@@ -152,33 +183,34 @@ static void ls_table(const struct net_network *all, size_t n)
 	}
 }
 
+struct ls_opts {
+	bool json;
+};
+
+static const struct opt ls_rows[] = {
+	OPT_FORMAT_ROW(struct ls_opts, json),
+	{ NULL },
+};
+
+static const struct opt_spec ls_spec = {
+	.prog = "network ls",
+	.usage = "brig network ls [--format table|json]",
+	.opts = ls_rows,
+};
+
 /* ls [--format table|json] */
 static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	cleanup_free struct net_network *all = NULL;
-	bool json = false;
+	struct ls_opts o = { 0 };
+	bool json;
 	json_t *out;
 	size_t n;
-	int opt;
+	int r = opt_parse(&ls_spec, argc, argv, &o, e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			puts("usage: brig network ls [--format table|json]");
-			exit(0);
-		}
-		if (opt != 'f')
-			return brig_errf(e, EINVAL, "network ls: %s (see 'brig network ls --help')",
-					 brig_bad_option(argv));
-		if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-			return brig_errf(e, EINVAL, "network ls: --format must be table or json");
-		json = strcmp(optarg, "json") == 0;
-	}
+	if (r <= 0)
+		return r;
+	json = o.json;
 	if (optind != argc)
 		return brig_errf(e, EINVAL, "network ls: unexpected argument '%s'", argv[optind]);
 	if (network_list(c, &all, &n, e) < 0)
@@ -228,28 +260,25 @@ static int net_rm(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 	return 0;
 }
 
+static const struct opt connect_rows[] = {
+	{ "ip", 0, "ADDR", "the container's address on NETWORK", opt_string },
+	{ NULL },
+};
+
+static const struct opt_spec connect_spec = {
+	.prog = "network connect",
+	.usage = "brig network connect [--ip ADDR] NETWORK NAME",
+	.opts = connect_rows,
+};
+
 /* connect [--ip ADDR] NETWORK NAME */
 static int net_connect(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
-	static const struct option opts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *ip = NULL;
-	int opt;
+	int r = opt_parse(&connect_spec, argc, argv, &ip, e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (opt == 'i') {
-			ip = optarg;
-		} else if (opt == 'h') {
-			puts("usage: brig network connect [--ip ADDR] NETWORK NAME");
-			exit(0);
-		} else {
-			return brig_errf(e, EINVAL, "network connect: %s (see 'brig network connect --help')", brig_bad_option(argv));
-		}
-	}
+	if (r <= 0)
+		return r;
 	if (argc - optind != 2)
 		return brig_errf(e, EINVAL, "network connect: expected NETWORK NAME");
 	return container_connect(c, argv[optind + 1], argv[optind], ip, e);
@@ -262,30 +291,23 @@ static int net_disconnect(struct brig_ctx *c, int argc, char **argv, struct brig
 	return container_disconnect(c, argv[2], argv[1], e);
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
-} subcommands[] = {
-	{ "create", net_create },   { "ls", net_ls },		      { "inspect", net_inspect },
-	{ "rm", net_rm },	    { "connect", net_connect }, { "disconnect", net_disconnect },
+static const struct cli_command subcommands[] = {
+	{ "create", NULL, net_create, "create a bridge network" },
+	{ "ls", NULL, net_ls, "list networks" },
+	{ "inspect", NULL, net_inspect, "show networks as JSON" },
+	{ "rm", NULL, net_rm, "remove networks" },
+	{ "connect", NULL, net_connect, "attach a running container to a network" },
+	{ "disconnect", NULL, net_disconnect, "detach a container from a network" },
+	{ NULL },
+};
+
+static const struct opt_spec network_spec = {
+	.prog = "network",
+	.usage = "brig network COMMAND [ARG...]",
+	.commands = subcommands,
 };
 
 int cmd_network(struct brig_ctx *c, int argc, char **argv)
 {
-	struct brig_err e;
-
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig network create|ls|inspect|rm|connect|disconnect ...");
-		return argc < 2 ? EXIT_BRIG : 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
-		if (strcmp(argv[1], subcommands[i].name) == 0) {
-			if (subcommands[i].fn(c, argc - 1, argv + 1, &e) < 0) {
-				brig_report(&e);
-				return EXIT_BRIG;
-			}
-			return 0;
-		}
-	}
-	return brig_fail("network: unknown command '%s'", argv[1]);
+	return cli_dispatch(c, &network_spec, argc, argv);
 }

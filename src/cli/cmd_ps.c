@@ -1,9 +1,10 @@
 /* cmd_ps.c - brig ps [-a] [-q] [--format table|json] and brig inspect. */
-#include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "container.h"
 #include "parse.h"
 #include "state.h"
@@ -134,37 +135,37 @@ static json_t *ps_document(const char *id, const struct container_spec *cfg,
 			 spec_to_json(cfg));
 }
 
+struct ps_opts {
+	bool all, quiet, json;
+};
+
+static const struct opt ps_rows[] = {
+	{ "all", 'a', NULL, "stopped containers too", opt_true, offsetof(struct ps_opts, all) },
+	{ "quiet", 'q', NULL, "print short ids only", opt_true, offsetof(struct ps_opts, quiet) },
+	OPT_FORMAT_ROW(struct ps_opts, json),
+	{ NULL },
+};
+
+static const struct opt_spec ps_spec = {
+	.prog = "ps",
+	.usage = "brig ps [-a] [-q] [--format table|json]",
+	.opts = ps_rows,
+};
+
 int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool all = false, quiet = false, json = false;
+	struct ps_opts o = { 0 };
 	char **ids = NULL;
 	struct ps_row *rows = NULL;
 	size_t n_rows = 0;
 	struct brig_err e;
-	json_t *out = json_array();
-	int opt;
+	json_t *out;
+	int r = opt_parse(&ps_spec, argc, argv, &o, &e);
+	bool all = o.all, quiet = o.quiet, json = o.json;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'a': all = true; break;
-		case 'q': quiet = true; break;
-		case 'f':
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				return brig_fail("ps: --format must be table or json");
-			json = strcmp(optarg, "json") == 0;
-			break;
-		case 'h': puts("usage: brig ps [-a] [-q] [--format table|json]"); return 0;
-		default: return brig_fail("ps: %s (see 'brig ps --help')", brig_bad_option(argv));
-		}
-	}
+	if (r <= 0)
+		return opt_status(r, &e);
+	out = json_array();
 	/* the state shown is the truth: reconcile records of crashed owners */
 	if (container_gc(c, &e) < 0 || state_list(c, &ids, &e) < 0) {
 		brig_report(&e);
@@ -194,18 +195,24 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static const struct opt_spec inspect_spec = {
+	.prog = "inspect",
+	.usage = "brig inspect NAME...",
+	.needs = "container name",
+};
+
 int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 {
 	json_t *out = json_array();
 	struct brig_err e;
-	int code = 0;
+	int code = 0, first = opt_parse(&inspect_spec, argc, argv, NULL, &e);
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig inspect NAME...");
-		return argc < 2 ? EXIT_BRIG : 0;
+	if (first <= 0) {
+		json_decref(out);
+		return opt_status(first, &e);
 	}
 	container_gc(c, &e);
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		char id[BRIG_ID_LEN + 1];
 		struct container_spec cfg = { 0 };
 		struct container_state st;

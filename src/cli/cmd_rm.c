@@ -1,9 +1,10 @@
 /* cmd_rm.c - brig rm [-f] NAME... */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <signal.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "container.h"
 #include "state.h"
 
@@ -19,29 +20,26 @@ static int remove_one(const struct brig_ctx *c, const char *ref, bool force, str
 	return container_kill_remove(c, id, e);
 }
 
+static const struct opt rm_rows[] = {
+	{ "force", 'f', NULL, "stop a running container first (SIGKILL)", opt_true },
+	{ NULL },
+};
+
+static const struct opt_spec rm_spec = {
+	.prog = "rm",
+	.usage = "brig rm [-f] NAME...",
+	.opts = rm_rows,
+	.needs = "container name",
+};
+
 int cmd_rm(struct brig_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool force = false;
-	int opt, code = 0;
 	struct brig_err e;
+	int code = 0, r = opt_parse(&rm_spec, argc, argv, &force, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
-		if (opt == 'f')
-			force = true;
-		else if (opt == 'h') {
-			puts("usage: brig rm [-f] NAME...");
-			return 0;
-		} else
-			return brig_fail("rm: %s (see 'brig rm --help')", brig_bad_option(argv));
-	}
-	if (optind >= argc)
-		return brig_fail("rm: missing container name");
+	if (r <= 0)
+		return opt_status(r, &e);
 	for (int i = optind; i < argc; i++) {
 		if (remove_one(c, argv[i], force, &e) < 0) {
 			brig_report(&e);

@@ -3,11 +3,12 @@
  * A stopped container starts again with the same id, name, config and
  * upper layer, each network's address when still free; its monitor owns it
  * (as after `run -d`), so start returns once the command runs. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "container.h"
 #include "monitor.h"
 
@@ -30,33 +31,33 @@ static int start_one(struct brig_ctx *c, const char *ref)
 	return code;
 }
 
+static const struct opt_spec start_spec = {
+	.prog = "start",
+	.usage = "brig start NAME...",
+	.needs = "container name",
+};
+
+static const struct opt restart_rows[] = {
+	OPT_STOP_TIME_ROW,
+	{ NULL },
+};
+
+static const struct opt_spec restart_spec = {
+	.prog = "restart",
+	.usage = "brig restart [-t SECONDS] NAME...",
+	.opts = restart_rows,
+	.needs = "container name",
+};
+
 /* Shared by start and restart: [-t SECONDS] (restart only), then names. */
 static int start_all(struct brig_ctx *c, int argc, char **argv, bool restart)
 {
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *verb = restart ? "restart" : "start";
 	uint64_t timeout = 10;
 	struct brig_err e;
-	int opt, code = 0;
+	int code = 0, first = opt_parse(restart ? &restart_spec : &start_spec, argc, argv, &timeout, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, restart ? "+t:h" : "+h", opts, NULL)) != -1) {
-		if (opt == 't' && restart && parse_uint(optarg, 86400, &timeout, &e) == 0)
-			continue;
-		if (opt == 't' && restart)
-			return brig_fail("restart: invalid -t '%s'", optarg);
-		if (opt == 'h') {
-			printf("usage: brig %s%s NAME...\n", verb, restart ? " [-t SECONDS]" : "");
-			return 0;
-		}
-		return brig_fail("%s: %s (see 'brig %s --help')", verb, brig_bad_option(argv), verb);
-	}
-	if (optind >= argc)
-		return brig_fail("%s: missing container name", verb);
+	if (first <= 0)
+		return opt_status(first, &e);
 	container_gc(c, &e); /* a crashed container is reconciled before it starts */
 	for (int i = optind; i < argc; i++) {
 		int r;

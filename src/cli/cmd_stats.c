@@ -6,13 +6,15 @@
  * summed over the host ends of its veths.  Streams a frame a second until
  * interrupted, or with --no-stream prints one frame from samples taken
  * ~500 ms apart. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "cleanup.h"
 #include "container.h"
 #include "state.h"
@@ -199,34 +201,26 @@ static int frame(const struct brig_ctx *c, const struct stats_opts *o, uint64_t 
 	return 0;
 }
 
+static const struct opt stats_rows[] = {
+	{ "no-stream", 0, NULL, "print one frame and exit", opt_false,
+	  offsetof(struct stats_opts, stream) },
+	OPT_FORMAT_ROW(struct stats_opts, json),
+	{ NULL },
+};
+
+static const struct opt_spec stats_spec = {
+	.prog = "stats",
+	.usage = "brig stats [--no-stream] [--format table|json] [NAME...]",
+	.opts = stats_rows,
+};
+
 static int parse_opts(int argc, char **argv, struct stats_opts *o)
 {
-	static const struct option opts[] = {
-	    {"no-stream", no_argument, NULL, 'n'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int opt;
+	struct brig_err e;
+	int r = opt_parse(&stats_spec, argc, argv, o, &e);
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			o->stream = false;
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				return brig_fail("stats: --format must be table or json");
-			o->json = strcmp(optarg, "json") == 0;
-			break;
-		case 'h':
-			puts("usage: brig stats [--no-stream] [--format table|json] [NAME...]");
-			return 1;
-		default:
-			return brig_fail("stats: %s (see 'brig stats --help')", brig_bad_option(argv));
-		}
-	}
+	if (r <= 0)
+		return r == 0 ? 1 : opt_status(r, &e);
 	o->names = argv + optind;
 	o->n_names = argc - optind;
 	return 0;

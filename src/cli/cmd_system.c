@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "container.h"
 #include "lifecycle.h"
+#include "opt.h"
 
 static int system_info(struct brig_ctx *c)
 {
@@ -31,23 +32,39 @@ static int system_reset(struct brig_ctx *c)
 	return container_system_reset(c, report_one, NULL) < 0 ? EXIT_BRIG : 0;
 }
 
+/* The subcommands take no arguments (extra ones are ignored, as before). */
+static int info_cmd(struct brig_ctx *c, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return system_info(c);
+}
+
+static int reset_cmd(struct brig_ctx *c, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return system_reset(c);
+}
+
+static int gc_cmd(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
+{
+	(void)argc, (void)argv;
+	return container_gc(c, e);
+}
+
+static const struct cli_command subcommands[] = {
+	{ "info", info_cmd, NULL, "where brig keeps its state; the cgroup mode" },
+	{ "gc", NULL, gc_cmd, "reconcile what crashed containers left behind" },
+	{ "reset", reset_cmd, NULL, "remove every container and network" },
+	{ NULL },
+};
+
+static const struct opt_spec system_spec = {
+	.prog = "system",
+	.usage = "brig system COMMAND",
+	.commands = subcommands,
+};
+
 int cmd_system(struct brig_ctx *c, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts("usage: brig system info | gc | reset");
-		return argc < 2 ? EXIT_BRIG : 0;
-	}
-	if (!strcmp(argv[1], "info"))
-		return system_info(c);
-	if (!strcmp(argv[1], "reset"))
-		return system_reset(c);
-	if (!strcmp(argv[1], "gc")) {
-		struct brig_err e;
-		if (container_gc(c, &e) < 0) {
-			brig_report(&e);
-			return EXIT_BRIG;
-		}
-		return 0;
-	}
-	return brig_fail("system: unknown command '%s'", argv[1]);
+	return cli_dispatch(c, &system_spec, argc, argv);
 }

@@ -462,6 +462,20 @@ static void test_extract_buf(void **state)
 		    f->warnings == 0);
 }
 
+/* The tests write tarballs through the same lazily loaded libarchive as
+ * the image store, which loads it before its first call. */
+static int load_libarchive(void **state)
+{
+	struct brig_err e;
+
+	(void)state;
+	if (archive_library_load(&e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,5 +487,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extract_buf, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, load_libarchive, NULL);
 }
