@@ -1,12 +1,20 @@
-/* lifecycle.c - kill, wait and system reset: signals and polling of the
- * state store, so no front end calls kill(2) or polls a state file. */
+/* lifecycle.c - acting on containers from outside: kill, wait, stop
+ * (wait_settled), remove and kill_remove (release_leftovers), gc (reconcile
+ * records whose owner died, abandoned ones) and system reset: signals and
+ * polling of the state store, so no front end calls kill(2) or polls a
+ * state file. */
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "container.h"
+#include "container_int.h"
 #include "lifecycle.h"
+#include "link.h"
 #include "network.h"
 #include "orphan.h"
 #include "state.h"
@@ -103,4 +111,199 @@ int container_system_reset(const struct brig_ctx *c,
 	if (container_cgroups_ready(&e) == 0)
 		cgroup_remove_parent("brig", &e);
 	return r;
+}
+
+/* Wait (bounded, polling) until neither the container's process nor the
+ * brig process that owns it is alive. */
+static bool wait_gone(const struct container_state *st, int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (container_both_gone(st))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Release what a dead container may still hold: its owner died before it
+ * could (crash), or never got to. */
+static void release_leftovers(const struct brig_ctx *c, const char *id,
+			      const struct container_spec *cfg, const struct container_state *st)
+{
+	struct brig_err ignore;
+	struct cgroup *cg = NULL;
+
+	for (size_t i = 0; i < st->n_nets; i++) {
+		net_link_delete(st->nets[i].host_interface, &ignore);
+		network_release(c, st->nets[i].network, id, &ignore);
+	}
+	container_leave_hosts(c, id, st);
+	if (container_cgroups_ready(&ignore) == 0 &&
+	    cgroup_open(cfg->cgroup_parent, id, &cg, &ignore) == 0) {
+		cgroup_destroy(cg, &ignore);
+		cgroup_free(cg);
+	}
+}
+
+/* The lock is held: nobody is starting it. */
+static int remove_locked(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	struct container_spec cfg;
+	struct container_state st;
+	int r;
+
+	if (state_load(c, id, &cfg, &st, e) < 0) {
+		spec_free(&cfg);
+		return -e->code;
+	}
+	if (!wait_gone(&st, 10000)) {
+		r = brig_errf(e, EBUSY, "container %.12s: still running", id);
+	} else {
+		release_leftovers(c, id, &cfg, &st);
+		r = state_remove(c, id, e);
+	}
+	spec_free(&cfg);
+	return r;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the record is final (its owner has finished it); a crashed
+ * owner's record is reconciled on the way. */
+bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t timeout_ms)
+{
+	int64_t deadline_ms = now_ms() + timeout_ms;
+
+	do {
+		struct container_state st = { 0 };
+		struct brig_err e;
+		bool done = state_load(c, id, NULL, &st, &e) < 0 || container_settled(&st);
+		bool crashed = done && st.status == CONTAINER_RUNNING;
+		if (crashed)
+			container_gc(c, &e);
+		if (done)
+			return true;
+		usleep(5000);
+	} while (now_ms() < deadline_ms);
+	return false;
+}
+
+int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+	pid_t pid;
+	int r = container_find(c, ref, id, &pid, e);
+
+	if (r <= 0)
+		return r;
+	kill(pid, SIGTERM);
+	if (!container_wait_settled(c, id, (int64_t)timeout * 1000)) {
+		kill(pid, SIGKILL);
+		if (!container_wait_settled(c, id, 10000))
+			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
+	}
+	return 0;
+}
+
+/* Waiting for a start in progress (bounded: a start takes milliseconds). */
+#define START_WAIT_MS 10000
+
+int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
+
+	if (lock < 0)
+		return lock;
+	return remove_locked(c, id, e);
+}
+
+int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
+	struct container_state st;
+
+	if (lock < 0)
+		return lock;
+	if (state_load(c, id, NULL, &st, e) < 0)
+		return -e->code;
+	if (strcmp(container_status(&st), "running") == 0)
+		kill(st.pid, SIGKILL);
+	return remove_locked(c, id, e);
+}
+
+/* A record whose creator died before it ran (no state.json, or not even a
+ * config.json): nobody holds its lock, so nobody will start it. */
+static bool abandoned(const struct brig_ctx *c, const char *id)
+{
+	char path[PATH_MAX];
+	struct brig_err e;
+	cleanup_close int lock = -1;
+	struct container_spec cfg;
+	bool have_cfg;
+
+	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
+		return false;
+	lock = container_lock_wait(c, id, 0, &e);
+	if (lock < 0)
+		return false;
+	/* not even a config: nothing says where its cgroup is */
+	have_cfg = state_load(c, id, &cfg, NULL, &e) == 0;
+	orphan_release(c, id, have_cfg ? cfg.cgroup_parent : NULL);
+	spec_free(&cfg);
+	return state_remove(c, id, &e) == 0;
+}
+
+/* A record says running but its process and owner are gone (the owner was
+ * killed): mark it exited and release what it held. */
+static void reconcile(const struct brig_ctx *c, const char *id)
+{
+	struct container_spec cfg;
+	struct container_state st;
+	struct brig_err e;
+
+	if (abandoned(c, id))
+		return;
+	if (state_load(c, id, &cfg, &st, &e) == 0 && st.status == CONTAINER_RUNNING &&
+	    container_both_gone(&st)) {
+		release_leftovers(c, id, &cfg, &st);
+		st.status = CONTAINER_EXITED;
+		if (!st.has_exit) {
+			st.has_exit = true;
+			st.exit_code = 137;
+		}
+		rfc3339(now_ns(), st.finished, sizeof(st.finished));
+		if (cfg.rm)
+			state_remove(c, id, &e);
+		else
+			state_save(c, id, &st, &e);
+	}
+	spec_free(&cfg);
+}
+
+int container_gc(const struct brig_ctx *c, struct brig_err *e)
+{
+	char **ids = NULL;
+	struct net_network *nets = NULL;
+	size_t n = 0;
+
+	if (state_list(c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p; p++)
+		reconcile(c, *p);
+	state_list_free(ids);
+	orphan_sweep(c);
+	if (network_list(c, &nets, &n, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < n; i++) {
+		int freed;
+		network_gc_leases(c, nets[i].name, &freed, e);
+	}
+	free(nets);
+	return 0;
 }

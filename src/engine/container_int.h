@@ -1,0 +1,55 @@
+/* container_int.h - private to src/engine: the helpers container.c (the
+ * record), start.c (start and finish), attach.c (networks) and lifecycle.c
+ * (stop, remove, gc) share.  Not part of brig's API (container.h);
+ * tests/lint-layers.py refuses it outside src/engine/. */
+#ifndef BRIG_CONTAINER_INT_H
+#define BRIG_CONTAINER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "hosts.h"
+
+/* container.c */
+
+/* Empty ct: no process, no pty, no lock held. */
+void container_blank(struct container *ct);
+
+/* The environment: extra, the record's -e, then defaults; free with container_env_free(). */
+char **container_build_env(const struct container_spec *spec, char *const *extra, size_t n_extra);
+
+/* -u UID[:GID] or NAME[:GID] into s; a name is looked up in the image at rootfs. */
+int container_parse_user(const char *spec, const char *rootfs, struct spawn_spec *s,
+			 struct brig_err *e);
+
+/* The capabilities: the default set, plus --cap-add, minus --cap-drop. */
+uint64_t container_caps(const struct container_spec *spec);
+
+/* Neither the container's process nor the brig process owning it lives. */
+bool container_both_gone(const struct container_state *st);
+
+/* attach.c */
+
+/* s->net from the first --net: none, host, container:NAME, or new (bridge). */
+int container_net_mode(const struct brig_ctx *c, const struct container_spec *spec,
+		       struct spawn_spec *s, struct brig_err *e);
+
+/* True when the container's networks are bridge networks (not a mode). */
+bool container_is_bridge_mode(const struct container_spec *spec);
+
+/* Lease and describe every bridge network of ct.spec (ct->ifaces, ct->st.nets). */
+int container_attach_networks(const struct brig_ctx *c, struct container *ct, struct brig_err *e);
+
+/* Release ct's leases; with delete_links also the host ends of its veths. */
+void container_release_networks(const struct brig_ctx *c, struct container *ct, bool delete_links);
+
+/* The container as its networks' name registries see it (pointers into spec and st). */
+void container_hosts_entry(const char *id, const struct container_spec *spec,
+			   const struct container_state *st, struct hosts_entry *h);
+
+/* Leave the name registries of every network in st. */
+void container_leave_hosts(const struct brig_ctx *c, const char *id,
+			   const struct container_state *st);
+
+#endif
