@@ -35,8 +35,7 @@ QUIET = {"src/engine", "src/image", "src/runtime", "net", "cgroup", "src/base"}
 SINK = {"src/base/warn.c"}
 # includes still crossing a boundary while issue 10 moves verbs into the engine
 PENDING = {# the CLI's own use of net/, hidden behind net.h until that split
-           ("src/cli/cmd_run.c", "parse.h"), ("src/cli/cmd_network.c", "parse.h"),
-           ("src/cli/cmd_ps.c", "parse.h")}
+           ("src/cli/cmd_run.c", "parse.h"), ("src/cli/cmd_network.c", "parse.h")}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 LOUD = re.compile(
@@ -99,7 +98,8 @@ def main():
     hits = []
     for layer, d in jobs:
         hits += check(repo, d, layer)
-    print("\n".join(hits))
+    if hits:
+        print("\n".join(hits))
     return 1 if hits else 0
 
 
