@@ -11,7 +11,6 @@
 #include "cleanup.h"
 #include "container.h"
 #include "monitor.h"
-#include "parse.h"
 #include "tty.h"
 
 static const char usage_text[] =
@@ -155,11 +154,7 @@ static int set_once(const char **slot, const char *opt, const char *key, const c
 
 static int check_dns(const char *arg, struct brig_err *e)
 {
-	uint32_t ip;
-
-	if (net_parse_ip(arg, &ip, e) < 0)
-		return brig_err_ctx(e, "invalid --dns '%s'", arg);
-	return 0;
+	return netspec_check_dns(arg, e);
 }
 
 static int check_dns_word(const char *opt, const char *arg, struct brig_err *e)
@@ -257,38 +252,6 @@ static int apply_option(struct container_spec *o, int opt, char *arg, struct bri
 	return brig_errf(e, EINVAL, "see 'brig run --help'");
 }
 
-/* Modes stand alone; plain --ip/--mac-address go to the first network;
- * no --network means the default network. */
-static int validate_networks(struct container_spec *o, struct brig_err *e)
-{
-	struct net_attach *first = &o->nets[0];
-
-	for (size_t i = 0; i < o->n_nets; i++) {
-		if (netspec_is_mode(o->nets[i].name) && o->n_nets > 1)
-			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks",
-					 o->nets[i].name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(o->nets[i].name, o->nets[j].name))
-				return brig_errf(e, EINVAL, "network %s given twice", o->nets[i].name);
-	}
-	if (o->n_nets == 0)
-		snprintf(o->nets[o->n_nets++].name, sizeof(first->name), "%s", "bridge");
-	if ((o->ip || o->mac) && netspec_is_mode(first->name))
-		return brig_errf(e, EINVAL, "--ip and --mac-address need a bridge network, not %s",
-				 first->name);
-	if (o->ip && first->ip)
-		return brig_errf(e, EINVAL, "--ip and ip= both set for network %s", first->name);
-	if (o->ip && net_parse_ip(o->ip, &first->ip, e) < 0)
-		return brig_err_ctx(e, "--ip");
-	if (o->mac && first->has_mac)
-		return brig_errf(e, EINVAL, "--mac-address and mac-address= both set for network %s",
-				 first->name);
-	if (o->mac && netspec_parse_mac(o->mac, first->mac, e) < 0)
-		return brig_err_ctx(e, "--mac-address");
-	first->has_mac |= o->mac != NULL;
-	return 0;
-}
-
 static int validate(struct container_spec *o, struct brig_err *e)
 {
 	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
@@ -297,7 +260,7 @@ static int validate(struct container_spec *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "--memory-swap needs --memory");
 	if (o->hostname && !valid_name(o->hostname))
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
-	if (validate_networks(o, e) < 0)
+	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
 		return -e->code;
 	if (!o->entrypoint && !o->argv[0])
 		return brig_errf(e, EINVAL, "run: no command specified");
