@@ -1,6 +1,7 @@
-/* cmd_network.c - brig network create | ls | inspect | rm */
+/* cmd_network.c - brig network create | ls | inspect | rm | connect | disconnect */
 #include <getopt.h> /* optind */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -8,65 +9,26 @@
 #include "container.h"
 #include "network.h"
 #include "opt.h"
-#include "parse.h"
-#include "state.h"
 
-struct create_opts {
-	struct net_network n;
-	const char *subnet;
-};
+#define REQ(field) offsetof(struct network_request, field)
 
-static int set_gateway(void *field, const char *arg, struct brig_err *e)
-{
-	if (net_parse_ip(arg, field, e) < 0)
-		return brig_err_ctx(e, "--gateway");
-	return 0;
-}
-
-static int set_bridge(void *field, const char *arg, struct brig_err *e)
-{
-	(void)e;
-	snprintf(field, sizeof(((struct net_network *)0)->bridge), "%s", arg);
-	return 0;
-}
-
-static int set_ipam(void *field, const char *arg, struct brig_err *e)
-{
-	if (strcmp(arg, "none") != 0 && strcmp(arg, "default") != 0)
-		return brig_errf(e, EINVAL, "invalid --ipam '%s': none or default", arg);
-	*(bool *)field = !strcmp(arg, "none");
-	return 0;
-}
-
-static int set_mtu(void *field, const char *arg, struct brig_err *e)
-{
-	uint64_t mtu;
-
-	if (parse_uint(arg, 65535, &mtu, e) < 0 || mtu < 68)
-		return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", arg);
-	*(int *)field = (int)mtu;
-	return 0;
-}
-
-#define NET(field) offsetof(struct create_opts, n.field)
-
+/* The values are strings, checked by the engine (network_request_parse). */
 static const struct opt create_rows[] = {
-	{ "subnet", 0, "CIDR", "the network's addresses, e.g. 10.1.0.0/24", opt_string,
-	  offsetof(struct create_opts, subnet) },
-	{ "gateway", 0, "IP", "the bridge's address (default: the first address)", set_gateway,
-	  NET(gateway) },
+	{ "subnet", 0, "CIDR", "the network's addresses, e.g. 10.1.0.0/24", opt_string, REQ(subnet) },
+	{ "gateway", 0, "IP", "the bridge's address (default: the first address)", opt_string,
+	  REQ(gateway) },
 	{ "no-gateway", 0, NULL,
 	  "a layer-2 segment: the bridge has no address, no NAT,\n"
 	  "no default route through it (containers still get leases)",
-	  opt_true, NET(no_gateway) },
+	  opt_true, REQ(no_gateway) },
 	{ "ipam", 0, "none",
 	  "a layer-2 segment without addresses: containers get an\n"
 	  "interface and configure it themselves",
-	  set_ipam, NET(ipam_none) },
-	{ "bridge", 0, "DEV", "the bridge's name (default: br-NAME)", set_bridge, NET(bridge) },
+	  opt_string, REQ(ipam) },
+	{ "bridge", 0, "DEV", "the bridge's name (default: br-NAME)", opt_string, REQ(bridge) },
 	{ "internal", 0, NULL, "no traffic off the bridge, no default route through it", opt_true,
-	  NET(internal) },
-	{ "mtu", 0, "N", "the bridge's MTU", set_mtu, NET(mtu) },
+	  REQ(internal) },
+	{ "mtu", 0, "N", "the bridge's MTU", opt_string, REQ(mtu) },
 	{ NULL },
 };
 
@@ -80,88 +42,30 @@ static const struct opt_spec create_spec = {
 
 static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
-	struct create_opts o = { 0 };
-	struct net_network n;
-	const char *subnet;
-	int r = opt_parse(&create_spec, argc, argv, &o, e);
+	struct network_request req = { 0 };
+	int r = opt_parse(&create_spec, argc, argv, &req, e);
 
 	if (r <= 0)
 		return r;
-	n = o.n;
-	subnet = o.subnet;
-	if (optind != argc - 1)
-		return brig_errf(e, EINVAL, "network create: expected one NAME");
-	if (!valid_name(argv[optind]))
-		return brig_errf(e, EINVAL,
-				 "network name '%.64s%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 63 characters",
-				 argv[optind], strlen(argv[optind]) > 64 ? "..." : "");
-	snprintf(n.name, sizeof(n.name), "%s", argv[optind]);
-	if (n.ipam_none && (subnet || n.gateway))
-		return brig_errf(e, EINVAL, "network create: --ipam none takes no --subnet or --gateway");
-	if (!subnet && !n.ipam_none)
-		return brig_errf(e, EINVAL, "network create: --subnet is required");
-	if (subnet && net_parse_cidr(subnet, &n.subnet, &n.prefix, e) < 0)
-		return brig_err_ctx(e, "--subnet");
-	if (!*n.bridge)
-		snprintf(n.bridge, sizeof(n.bridge), "br-%.12s", n.name);
-	if (n.no_gateway && n.gateway)
-		return brig_errf(e, EINVAL, "network create: --gateway and --no-gateway conflict");
-	if (network_create(c, &n, e) < 0)
+	/* the engine checks the options first, then the name (its absence too) */
+	req.name = optind == argc - 1 ? argv[optind] : NULL;
+	if (network_create_request(c, &req, e) < 0)
 		return -e->code;
-	puts(n.name);
+	puts(req.name);
 	return 0;
 }
 
-static json_t *net_json(const struct brig_ctx *c, const struct net_network *n)
+static void ls_row(const struct network_summary *n, char row[5][64])
 {
-	char g[16], subnet[24];
-	char **ids = NULL;
-	struct brig_err e;
-	json_t *members = json_array();
-
-	net_cidr_str(n, subnet);
-	if (state_list(c, &ids, &e) == 0) {
-		for (char **p = ids; *p; p++) {
-			struct container_spec cfg;
-			struct container_state st;
-			const struct container_net *x;
-			char addr[16], mac[18];
-			if (state_load(c, *p, &cfg, &st, &e) == 0 &&
-			    strcmp(container_status(&st), "running") == 0 &&
-			    (x = container_attachment(&st, n->name, NULL)))
-				json_array_append_new(members,
-						      json_pack("{s:s,s:s,s:s,s:s}", "id", *p, "name", cfg.name,
-								"address", x->address ? net_ip_str(x->address, addr) : "",
-								"mac", netspec_mac_str(x->mac, mac)));
-			spec_free(&cfg);
-		}
-		state_list_free(ids);
-	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s,s:o}", "name", n->name, "bridge",
-			 n->bridge, "subnet", subnet, "gateway",
-			 n->no_gateway ? "" : net_ip_str(n->gateway, g), "mtu", n->mtu, "internal",
-			 n->internal, "no_gateway", n->no_gateway, "ipam",
-			 n->ipam_none ? "none" : "default", "containers", members);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct net_network *)a)->name, ((const struct net_network *)b)->name);
-}
-
-static void ls_row(const struct net_network *n, char row[5][64])
-{
-	char a[20];
-
 	snprintf(row[0], 64, "%s", n->name);
 	snprintf(row[1], 64, "%s", n->bridge);
-	snprintf(row[2], 64, "%s", n->ipam_none ? "-" : net_cidr_str(n, a));
-	snprintf(row[3], 64, "%s", n->no_gateway ? "-" : net_ip_str(n->gateway, a));
+	snprintf(row[2], 64, "%s", *n->subnet ? n->subnet : "-");
+	snprintf(row[3], 64, "%s", *n->gateway ? n->gateway : "-");
 	snprintf(row[4], 64, "%s", n->internal ? "yes" : "no");
 }
 
 /* A table sorted by name, each column as wide as its widest cell. */
-static void ls_table(const struct net_network *all, size_t n)
+static void ls_table(const struct network_summary *all, size_t n)
 {
 	static const char *const head[5] = { "NAME", "BRIDGE", "SUBNET", "GATEWAY", "INTERNAL" };
 	int w[5];
@@ -201,28 +105,31 @@ static const struct opt_spec ls_spec = {
 /* ls [--format table|json] */
 static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
-	cleanup_free struct net_network *all = NULL;
+	cleanup_free struct network_summary *all = NULL;
 	struct ls_opts o = { 0 };
-	bool json;
 	json_t *out;
 	size_t n;
 	int r = opt_parse(&ls_spec, argc, argv, &o, e);
 
 	if (r <= 0)
 		return r;
-	json = o.json;
 	if (optind != argc)
 		return brig_errf(e, EINVAL, "network ls: unexpected argument '%s'", argv[optind]);
-	if (network_list(c, &all, &n, e) < 0)
+	if (network_summaries(c, &all, &n, e) < 0)
 		return -e->code;
-	qsort(all, n, sizeof(*all), by_name);
-	if (!json) {
+	if (!o.json) {
 		ls_table(all, n);
 		return 0;
 	}
 	out = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, net_json(c, &all[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *doc;
+		if (network_inspect(c, all[i].name, &doc, e) < 0) {
+			json_decref(out);
+			return -e->code;
+		}
+		json_array_append_new(out, doc);
+	}
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(out);
@@ -235,12 +142,12 @@ static int net_inspect(struct brig_ctx *c, int argc, char **argv, struct brig_er
 	int r = 0;
 
 	for (int i = 1; i < argc; i++) {
-		struct net_network n;
-		if (network_load(c, argv[i], &n, e) < 0) {
+		json_t *doc;
+		if (network_inspect(c, argv[i], &doc, e) < 0) {
 			r = -e->code;
 			break;
 		}
-		json_array_append_new(out, net_json(c, &n));
+		json_array_append_new(out, doc);
 	}
 	if (r == 0) {
 		json_dumpf(out, stdout, JSON_INDENT(2));

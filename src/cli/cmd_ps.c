@@ -1,61 +1,43 @@
 /* cmd_ps.c - brig ps [-a] [-q] [--format table|json] and brig inspect. */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "inspect.h"
 #include "opt.h"
-#include "container.h"
-#include "parse.h"
-#include "state.h"
 
-static int64_t parse_time(const char *s)
+/* COMMAND as ps shows it: at most 20 characters. */
+static void command_text(const struct container_summary *r, char *buf, size_t len)
 {
-	struct tm tm = { 0 };
-
-	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
-		return 0;
-	return (int64_t)timegm(&tm);
-}
-
-static void command_text(const struct container_spec *cfg, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < cfg->n_cmd && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", cfg->cmd[i]);
-	if (strlen(buf) > 20)
+	snprintf(buf, len, "%.*s", 20, r->command);
+	if (strlen(r->command) > 20)
 		strcpy(buf + 17, "...");
 }
 
-static void status_text(const struct container_state *st, char *buf, size_t len)
+static void status_text(const struct container_summary *r, char *buf, size_t len)
 {
-	const char *s = container_status(st);
 	char ago[64];
 
-	if (strcmp(s, "running") == 0) {
-		snprintf(buf, len, "Up %s", human_duration(parse_time(st->started), ago, sizeof(ago)));
-	} else if (strcmp(s, "exited") == 0) {
-		snprintf(buf, len, "Exited (%lld)%s %s", st->has_exit ? (long long)st->exit_code : -1LL,
-			 st->oom_killed ? " OOMKilled" : "",
-			 st->finished[0] ? human_ago(parse_time(st->finished), ago, sizeof(ago)) : "");
+	if (r->status == CONTAINER_RUNNING) {
+		snprintf(buf, len, "Up %s", human_duration(r->started, ago, sizeof(ago)));
+	} else if (r->status == CONTAINER_EXITED) {
+		snprintf(buf, len, "Exited (%lld)%s %s", r->has_exit ? (long long)r->exit_code : -1LL,
+			 r->oom_killed ? " OOMKilled" : "",
+			 r->finished ? human_ago(r->finished, ago, sizeof(ago)) : "");
 	} else {
-		snprintf(buf, len, "%s", s);
+		snprintf(buf, len, "%s", spec_status_name(r->status));
 	}
 }
 
-static void addresses(const struct container_state *st, char *buf, size_t len)
+static void addresses(const struct container_summary *r, char *buf, size_t len)
 {
-	char addr[16];
 	size_t off = 0;
 
 	buf[0] = '\0';
-	if (strcmp(container_status(st), "running") != 0)
-		return;
-	for (size_t i = 0; i < st->n_nets && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
-					st->nets[i].address ? net_ip_str(st->nets[i].address, addr) : "");
+	for (size_t i = 0; i < r->n_addresses && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", r->addresses[i]);
 }
 
 #define PS_COLS 7
@@ -68,18 +50,17 @@ static const char *const ps_head[PS_COLS] = {
 	"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESSES", "NAMES",
 };
 
-static void fill_row(const char *id, const struct container_spec *cfg,
-		     const struct container_state *st, struct ps_row *r)
+static void fill_row(const struct container_summary *s, struct ps_row *r)
 {
 	char (*c)[256] = r->cell;
 
-	snprintf(c[0], sizeof(c[0]), "%.12s", id);
-	snprintf(c[1], sizeof(c[1]), "%s", cfg->image);
-	command_text(cfg, c[2], sizeof(c[2]));
-	human_ago(parse_time(cfg->created), c[3], sizeof(c[3]));
-	status_text(st, c[4], sizeof(c[4]));
-	addresses(st, c[5], sizeof(c[5]));
-	snprintf(c[6], sizeof(c[6]), "%s", cfg->name);
+	snprintf(c[0], sizeof(c[0]), "%.12s", s->id);
+	snprintf(c[1], sizeof(c[1]), "%s", s->image);
+	command_text(s, c[2], sizeof(c[2]));
+	human_ago(s->created, c[3], sizeof(c[3]));
+	status_text(s, c[4], sizeof(c[4]));
+	addresses(s, c[5], sizeof(c[5]));
+	snprintf(c[6], sizeof(c[6]), "%s", s->name);
 }
 
 static void print_cells(const char *const cell[PS_COLS], const int w[PS_COLS])
@@ -111,30 +92,6 @@ static void print_table(const struct ps_row *rows, size_t n)
 	}
 }
 
-/* Room for one more row in *rows (which holds n). */
-static int grow_rows(struct ps_row **rows, size_t n)
-{
-	struct ps_row *nr = realloc(*rows, (n + 1) * sizeof(**rows));
-
-	if (!nr)
-		return -ENOMEM;
-	*rows = nr;
-	return 0;
-}
-
-/* The inspect document of one container (also `ps --format json`). */
-static json_t *ps_document(const char *id, const struct container_spec *cfg,
-			   const struct container_state *st)
-{
-	json_t *state = spec_state_to_json(st);
-
-	json_object_set_new(state, "status", json_string(container_status(st)));
-	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "name", cfg->name, "image",
-			 cfg->image, "created", cfg->created, "state", state, "config",
-			 spec_to_json(cfg));
-}
-
 struct ps_opts {
 	bool all, quiet, json;
 };
@@ -155,43 +112,35 @@ static const struct opt_spec ps_spec = {
 int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 {
 	struct ps_opts o = { 0 };
-	char **ids = NULL;
-	struct ps_row *rows = NULL;
-	size_t n_rows = 0;
+	struct container_summary *v = NULL;
+	struct ps_row *rows;
+	size_t n = 0;
 	struct brig_err e;
-	json_t *out;
+	json_t *out = NULL;
 	int r = opt_parse(&ps_spec, argc, argv, &o, &e);
 	bool all = o.all, quiet = o.quiet, json = o.json;
 
 	if (r <= 0)
 		return opt_status(r, &e);
-	out = json_array();
-	/* the state shown is the truth: reconcile records of crashed owners */
-	if (container_gc(c, &e) < 0 || state_list(c, &ids, &e) < 0) {
+	if ((json ? container_list_json(c, all, &out, &e) : container_list(c, all, &v, &n, &e)) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
-	for (char **p = ids; *p; p++) {
-		struct container_spec cfg;
-		struct container_state st;
-		if (state_load(c, *p, &cfg, &st, &e) == 0 &&
-		    (all || strcmp(container_status(&st), "running") == 0)) {
-			if (json)
-				json_array_append_new(out, ps_document(*p, &cfg, &st));
-			else if (quiet)
-				printf("%.12s\n", *p);
-			else if (grow_rows(&rows, n_rows) == 0)
-				fill_row(*p, &cfg, &st, &rows[n_rows++]);
-		}
-		spec_free(&cfg);
-	}
-	if (json)
+	if (json) {
 		json_dumpf(out, stdout, JSON_INDENT(2)), putchar('\n');
-	else if (!quiet)
-		print_table(rows, n_rows);
-	free(rows);
-	json_decref(out);
-	state_list_free(ids);
+		json_decref(out);
+		return 0;
+	}
+	if (quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%.12s\n", v[i].id);
+	} else if ((rows = calloc(n ? n : 1, sizeof(*rows)))) {
+		for (size_t i = 0; i < n; i++)
+			fill_row(&v[i], &rows[i]);
+		print_table(rows, n);
+		free(rows);
+	}
+	free(v);
 	return 0;
 }
 
@@ -203,26 +152,21 @@ static const struct opt_spec inspect_spec = {
 
 int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 {
-	json_t *out = json_array();
+	json_t *out;
 	struct brig_err e;
 	int code = 0, first = opt_parse(&inspect_spec, argc, argv, NULL, &e);
 
-	if (first <= 0) {
-		json_decref(out);
+	if (first <= 0)
 		return opt_status(first, &e);
-	}
-	container_gc(c, &e);
+	out = json_array();
 	for (int i = first; i < argc; i++) {
-		char id[BRIG_ID_LEN + 1];
-		struct container_spec cfg = { 0 };
-		struct container_state st;
-		if (state_resolve(c, argv[i], id, &e) < 0 || state_load(c, id, &cfg, &st, &e) < 0) {
+		json_t *doc;
+		if (container_inspect(c, argv[i], &doc, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		} else {
-			json_array_append_new(out, ps_document(id, &cfg, &st));
+			json_array_append_new(out, doc);
 		}
-		spec_free(&cfg);
 	}
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');

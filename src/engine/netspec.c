@@ -139,3 +139,34 @@ int netspec_parse_host(const char *arg, char name[64], uint32_t *ip, struct brig
 		return brig_err_ctx(e, "invalid --add-host '%s'", arg);
 	return 0;
 }
+
+int netspec_settle(struct net_attach *nets, size_t *n_nets, const char *ip, const char *mac,
+		   struct brig_err *e)
+{
+	struct net_attach *first = &nets[0];
+
+	for (size_t i = 0; i < *n_nets; i++) {
+		if (netspec_is_mode(nets[i].name) && *n_nets > 1)
+			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks",
+					 nets[i].name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(nets[i].name, nets[j].name))
+				return brig_errf(e, EINVAL, "network %s given twice", nets[i].name);
+	}
+	if (*n_nets == 0)
+		snprintf(nets[(*n_nets)++].name, sizeof(first->name), "%s", "bridge");
+	if ((ip || mac) && netspec_is_mode(first->name))
+		return brig_errf(e, EINVAL, "--ip and --mac-address need a bridge network, not %s",
+				 first->name);
+	if (ip && first->ip)
+		return brig_errf(e, EINVAL, "--ip and ip= both set for network %s", first->name);
+	if (ip && net_parse_ip(ip, &first->ip, e) < 0)
+		return brig_err_ctx(e, "--ip");
+	if (mac && first->has_mac)
+		return brig_errf(e, EINVAL, "--mac-address and mac-address= both set for network %s",
+				 first->name);
+	if (mac && netspec_parse_mac(mac, first->mac, e) < 0)
+		return brig_err_ctx(e, "--mac-address");
+	first->has_mac |= mac != NULL;
+	return 0;
+}

@@ -40,6 +40,14 @@ int netspec_parse_mac(const char *s, uint8_t mac[6], struct brig_err *e);
 /* Format mac as "xx:xx:xx:xx:xx:xx" into buf (at least 18 bytes). */
 const char *netspec_mac_str(const uint8_t mac[6], char *buf);
 
+/* Settle a container's networks nets[0..*n_nets) (room for one at least):
+ * a mode (none, host, container:NAME) stands alone and no network comes
+ * twice; none given means the default network "bridge"; the plain --ip
+ * and --mac-address strings (NULL: not given) go to the first network,
+ * which must then be a bridge network that does not set them itself. */
+int netspec_settle(struct net_attach *nets, size_t *n_nets, const char *ip, const char *mac,
+		   struct brig_err *e);
+
 /* Parse --add-host NAME:IP (IPv4). */
 int netspec_parse_host(const char *arg, char name[64], uint32_t *ip, struct brig_err *e);
 

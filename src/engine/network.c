@@ -447,3 +447,143 @@ int network_reset(const struct brig_ctx *c, struct brig_err *e)
 		r = -e->code;
 	return r;
 }
+
+/* ---- what front ends ask: requests, documents, rows ---- */
+
+static int request_options(const struct network_request *req, struct net_network *n,
+			   struct brig_err *e)
+{
+	uint64_t mtu;
+
+	if (req->gateway && net_parse_ip(req->gateway, &n->gateway, e) < 0)
+		return brig_err_ctx(e, "--gateway");
+	if (req->ipam && strcmp(req->ipam, "none") != 0 && strcmp(req->ipam, "default") != 0)
+		return brig_errf(e, EINVAL, "invalid --ipam '%s': none or default", req->ipam);
+	n->ipam_none = req->ipam && !strcmp(req->ipam, "none");
+	if (req->mtu && (parse_uint(req->mtu, 65535, &mtu, e) < 0 || mtu < 68))
+		return brig_errf(e, EINVAL, "invalid --mtu '%s': 68..65535", req->mtu);
+	n->mtu = req->mtu ? (int)mtu : 0;
+	n->internal = req->internal;
+	n->no_gateway = req->no_gateway;
+	if (req->bridge)
+		snprintf(n->bridge, sizeof(n->bridge), "%s", req->bridge);
+	return 0;
+}
+
+int network_request_parse(const struct network_request *req, struct net_network *n,
+			  struct brig_err *e)
+{
+	memset(n, 0, sizeof(*n));
+	if (request_options(req, n, e) < 0)
+		return -e->code;
+	if (!req->name)
+		return brig_errf(e, EINVAL, "network create: expected one NAME");
+	if (!valid_name(req->name))
+		return brig_errf(e, EINVAL,
+				 "network name '%.64s%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 63 characters",
+				 req->name, strlen(req->name) > 64 ? "..." : "");
+	snprintf(n->name, sizeof(n->name), "%s", req->name);
+	if (n->ipam_none && (req->subnet || n->gateway))
+		return brig_errf(e, EINVAL, "network create: --ipam none takes no --subnet or --gateway");
+	if (!req->subnet && !n->ipam_none)
+		return brig_errf(e, EINVAL, "network create: --subnet is required");
+	if (req->subnet && net_parse_cidr(req->subnet, &n->subnet, &n->prefix, e) < 0)
+		return brig_err_ctx(e, "--subnet");
+	if (!*n->bridge)
+		snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", n->name);
+	if (n->no_gateway && n->gateway)
+		return brig_errf(e, EINVAL, "network create: --gateway and --no-gateway conflict");
+	return 0;
+}
+
+int network_create_request(const struct brig_ctx *c, const struct network_request *req,
+			   struct brig_err *e)
+{
+	struct net_network n;
+
+	if (network_request_parse(req, &n, e) < 0)
+		return -e->code;
+	return network_create(c, &n, e);
+}
+
+/* The running containers attached to network name, as inspect lists them;
+ * a store that cannot be read lists none. */
+static json_t *members(const struct brig_ctx *c, const char *name)
+{
+	char **ids = NULL;
+	struct brig_err e;
+	json_t *out = json_array();
+
+	if (state_list(c, &ids, &e) < 0)
+		return out;
+	for (char **p = ids; *p; p++) {
+		struct container_spec cfg;
+		struct container_state st;
+		const struct container_net *x;
+		char addr[16], mac[18];
+		if (state_load(c, *p, &cfg, &st, &e) == 0 &&
+		    strcmp(container_status(&st), "running") == 0 &&
+		    (x = container_attachment(&st, name, NULL)))
+			json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s}", "id", *p, "name",
+							     cfg.name, "address",
+							     x->address ? net_ip_str(x->address, addr) : "",
+							     "mac", netspec_mac_str(x->mac, mac)));
+		spec_free(&cfg);
+	}
+	state_list_free(ids);
+	return out;
+}
+
+int network_inspect(const struct brig_ctx *c, const char *name, json_t **doc,
+		    struct brig_err *e)
+{
+	struct net_network n;
+	char g[16], subnet[24];
+
+	if (network_load(c, name, &n, e) < 0)
+		return -e->code;
+	net_cidr_str(&n, subnet);
+	*doc = json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s,s:o}", "name", n.name, "bridge",
+			 n.bridge, "subnet", subnet, "gateway",
+			 n.no_gateway ? "" : net_ip_str(n.gateway, g), "mtu", n.mtu, "internal",
+			 n.internal, "no_gateway", n.no_gateway, "ipam",
+			 n.ipam_none ? "none" : "default", "containers", members(c, n.name));
+	if (!*doc)
+		return brig_errf(e, ENOMEM, "network inspect %s: out of memory", name);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct network_summary *)a)->name,
+		      ((const struct network_summary *)b)->name);
+}
+
+int network_summaries(const struct brig_ctx *c, struct network_summary **v, size_t *n,
+		      struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	struct network_summary *out;
+	size_t count;
+
+	if (network_list(c, &all, &count, e) < 0)
+		return -e->code;
+	if (!(out = calloc(count ? count : 1, sizeof(*out))))
+		return brig_errf(e, ENOMEM, "network ls: out of memory");
+	for (size_t i = 0; i < count; i++) {
+		struct network_summary *s = &out[i];
+		snprintf(s->name, sizeof(s->name), "%s", all[i].name);
+		snprintf(s->bridge, sizeof(s->bridge), "%s", all[i].bridge);
+		net_cidr_str(&all[i], s->subnet);
+		if (!all[i].no_gateway)
+			net_ip_str(all[i].gateway, s->gateway);
+		s->mtu = all[i].mtu;
+		s->internal = all[i].internal;
+		s->no_gateway = all[i].no_gateway;
+		s->ipam_none = all[i].ipam_none;
+	}
+	qsort(out, count, sizeof(*out), by_name);
+	*v = out;
+	*n = count;
+	return 0;
+}

@@ -22,6 +22,50 @@ int network_list(const struct brig_ctx *c, struct net_network **v, size_t *count
 /* Validate and store a new network and apply the nftables table. */
 int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_err *e);
 
+/* A new network as a front end gives it: strings as the user typed them.
+ * NULL means not given. */
+struct network_request {
+	const char *name;    /* NULL: not exactly one NAME given */
+	const char *subnet;  /* CIDR "a.b.c.d/N"; required unless ipam is "none" */
+	const char *gateway; /* default: the subnet's first host */
+	const char *bridge;  /* default: "br-" + the name's first 12 characters */
+	const char *mtu;     /* 68..65535; default: the host's default-route link's */
+	const char *ipam;    /* "default" (the default) or "none": no addresses */
+	bool internal, no_gateway;
+};
+
+/* Parse and check req into *n (zeroed first), without I/O: each error is
+ * the line the CLI prints after "brig: " (bad --gateway, --ipam, --mtu,
+ * missing or invalid name, --ipam none with --subnet or --gateway, no
+ * --subnet, bad --subnet, --gateway with --no-gateway, in that order). */
+int network_request_parse(const struct network_request *req, struct net_network *n,
+			  struct brig_err *e);
+
+/* network_request_parse, then network_create. */
+int network_create_request(const struct brig_ctx *c, const struct network_request *req,
+			   struct brig_err *e);
+
+/* The inspect document of network name: {"name", "bridge", "subnet",
+ * "gateway" ("" without one), "mtu", "internal", "no_gateway", "ipam",
+ * "containers": [{"id", "name", "address", "mac"}] of the running
+ * containers attached}.  A new reference in *doc. */
+int network_inspect(const struct brig_ctx *c, const char *name, json_t **doc,
+		    struct brig_err *e);
+
+/* One network as `network ls` shows it; subnet and gateway "" when the
+ * network has none (--ipam none, --no-gateway). */
+struct network_summary {
+	char name[NET_NAME_MAX];
+	char bridge[NET_IFNAME_MAX];
+	char subnet[20], gateway[16];
+	int mtu;
+	bool internal, no_gateway, ipam_none;
+};
+
+/* Every network (network_list), sorted by name.  *v malloc'd. */
+int network_summaries(const struct brig_ctx *c, struct network_summary **v, size_t *n,
+		      struct brig_err *e);
+
 /* Remove a network: refused while a container holds a lease on it. */
 int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
 

@@ -153,38 +153,6 @@ int spec_add_network(struct container_spec *o, const char *arg, struct brig_err 
 	return 0;
 }
 
-/* Modes stand alone; plain --ip/--mac-address go to the first network;
- * no --network means the default network. */
-static int validate_networks(struct container_spec *o, struct brig_err *e)
-{
-	struct net_attach *first = &o->nets[0];
-
-	for (size_t i = 0; i < o->n_nets; i++) {
-		if (netspec_is_mode(o->nets[i].name) && o->n_nets > 1)
-			return brig_errf(e, EINVAL, "--net %s cannot be combined with other networks",
-					 o->nets[i].name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(o->nets[i].name, o->nets[j].name))
-				return brig_errf(e, EINVAL, "network %s given twice", o->nets[i].name);
-	}
-	if (o->n_nets == 0)
-		snprintf(o->nets[o->n_nets++].name, sizeof(first->name), "%s", "bridge");
-	if ((o->ip || o->mac) && netspec_is_mode(first->name))
-		return brig_errf(e, EINVAL, "--ip and --mac-address need a bridge network, not %s",
-				 first->name);
-	if (o->ip && first->ip)
-		return brig_errf(e, EINVAL, "--ip and ip= both set for network %s", first->name);
-	if (o->ip && net_parse_ip(o->ip, &first->ip, e) < 0)
-		return brig_err_ctx(e, "--ip");
-	if (o->mac && first->has_mac)
-		return brig_errf(e, EINVAL, "--mac-address and mac-address= both set for network %s",
-				 first->name);
-	if (o->mac && netspec_parse_mac(o->mac, first->mac, e) < 0)
-		return brig_err_ctx(e, "--mac-address");
-	first->has_mac |= o->mac != NULL;
-	return 0;
-}
-
 int spec_validate(struct container_spec *o, struct brig_err *e)
 {
 	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
@@ -193,7 +161,7 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "--memory-swap needs --memory");
 	if (o->hostname && !valid_name(o->hostname))
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
-	if (validate_networks(o, e) < 0)
+	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
 		return -e->code;
 	if (!o->entrypoint && (!o->argv || !o->argv[0]))
 		return brig_errf(e, EINVAL, "no command specified");

@@ -1,5 +1,5 @@
 /* test_netspec.c - src/netspec.c: --network (plain and long form), MACs,
- * --add-host. */
+ * --add-host, settling the networks of a run, --dns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "netspec.h"
+#include "spec_parse.h"
 
 /* netspec_parse(arg) fails with EINVAL and a message containing want. */
 static void refused(const char *arg, const char *want)
@@ -306,6 +307,51 @@ static void add_host(void **state)
 	assert_int_equal(netspec_parse_host(longname, name, &ip, &e), -EINVAL);
 }
 
+/* netspec_settle: the default network, plain --ip/--mac-address strings
+ * on the first network, and the exact refusals. */
+static void settle(void **state)
+{
+	struct net_attach nets[4] = { 0 };
+	struct brig_err e = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(netspec_settle(nets, &n, "10.88.0.9", "02:42:0a:58:00:09", &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(nets[0].name, "bridge");
+	assert_int_equal(nets[0].ip, 0x0a580009);
+	assert_true(nets[0].has_mac);
+	assert_int_equal(nets[0].mac[5], 9);
+	memset(nets, 0, sizeof(nets));
+	n = 0;
+	assert_int_equal(netspec_settle(nets, &n, "10.88.0", NULL, &e), -EINVAL);
+	assert_string_equal(e.msg, "--ip: invalid IPv4 address '10.88.0'");
+	assert_int_equal(netspec_parse("host", &nets[0], &e), 0);
+	n = 1;
+	assert_int_equal(netspec_settle(nets, &n, "10.88.0.9", NULL, &e), -EINVAL);
+	assert_string_equal(e.msg, "--ip and --mac-address need a bridge network, not host");
+	assert_int_equal(netspec_parse("lab", &nets[1], &e), 0);
+	n = 2;
+	assert_int_equal(netspec_settle(nets, &n, NULL, NULL, &e), -EINVAL);
+	assert_string_equal(e.msg, "--net host cannot be combined with other networks");
+	assert_int_equal(netspec_parse("name=lab,ip=10.0.0.2", &nets[0], &e), 0);
+	assert_int_equal(netspec_settle(nets, &n, NULL, NULL, &e), -EINVAL);
+	assert_string_equal(e.msg, "network lab given twice");
+	n = 1;
+	assert_int_equal(netspec_settle(nets, &n, "10.0.0.3", NULL, &e), -EINVAL);
+	assert_string_equal(e.msg, "--ip and ip= both set for network lab");
+}
+
+static void check_dns(void **state)
+{
+	struct brig_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(spec_check_dns("1.1.1.1", &e), 0);
+	assert_int_equal(spec_check_dns("dns.example", &e), -EINVAL);
+	assert_string_equal(e.msg, "invalid --dns 'dns.example': invalid IPv4 address 'dns.example'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,7 +361,8 @@ int main(void)
 		cmocka_unit_test(bad_macs),	   cmocka_unit_test(gw_priority),
 		cmocka_unit_test(too_long),	   cmocka_unit_test(mode_with_settings),
 		cmocka_unit_test(mac_parse),	   cmocka_unit_test(mac_round_trip),
-		cmocka_unit_test(add_host),
+		cmocka_unit_test(add_host),	   cmocka_unit_test(settle),
+		cmocka_unit_test(check_dns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

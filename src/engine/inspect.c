@@ -1,0 +1,171 @@
+/* inspect.c - container listings and inspect documents (see inspect.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "container.h"
+#include "inspect.h"
+#include "parse.h"
+#include "state.h"
+
+static int64_t parse_time(const char *s)
+{
+	struct tm tm = { 0 };
+
+	if (!s || !*s || !strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* The status the process says, not the file (container_status). */
+static enum container_status live_status(const struct container_state *st)
+{
+	if (st->status == CONTAINER_RUNNING && strcmp(container_status(st), "running") != 0)
+		return CONTAINER_EXITED;
+	return st->status;
+}
+
+static void join_command(const struct container_spec *cfg, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cfg->n_cmd && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", cfg->cmd[i]);
+}
+
+static void summarise(const char *id, const struct container_spec *cfg,
+		      const struct container_state *st, struct container_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->name, sizeof(s->name), "%s", cfg->name ? cfg->name : "");
+	snprintf(s->image, sizeof(s->image), "%s", cfg->image ? cfg->image : "");
+	join_command(cfg, s->command, sizeof(s->command));
+	s->created = parse_time(cfg->created);
+	s->status = live_status(st);
+	s->has_exit = st->has_exit;
+	s->exit_code = st->exit_code;
+	s->oom_killed = st->oom_killed;
+	s->started = parse_time(st->started);
+	s->finished = parse_time(st->finished);
+	if (s->status != CONTAINER_RUNNING)
+		return;
+	for (size_t i = 0; i < st->n_nets && i < MAX_NETS; i++)
+		if (st->nets[i].address)
+			net_ip_str(st->nets[i].address, s->addresses[i]);
+	s->n_addresses = st->n_nets < MAX_NETS ? st->n_nets : MAX_NETS;
+}
+
+static json_t *document(const char *id, const struct container_spec *cfg,
+			const struct container_state *st)
+{
+	json_t *state = spec_state_to_json(st);
+
+	if (!state)
+		return NULL;
+	json_object_set_new(state, "status", json_string(container_status(st)));
+	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "name", cfg->name, "image",
+			 cfg->image, "created", cfg->created, "state", state, "config",
+			 spec_to_json(cfg));
+}
+
+/* Called for each listed record; a negative return stops the walk. */
+typedef int (*visit_fn)(const char *id, const struct container_spec *cfg,
+			const struct container_state *st, void *arg, struct brig_err *e);
+
+static int each_listed(const struct brig_ctx *c, bool all, visit_fn fn, void *arg,
+		       struct brig_err *e)
+{
+	char **ids = NULL;
+	int r = 0;
+
+	/* the state shown is the truth: reconcile records of crashed owners */
+	if (container_gc(c, e) < 0 || state_list(c, &ids, e) < 0)
+		return -e->code;
+	for (char **p = ids; *p && r == 0; p++) {
+		struct container_spec cfg;
+		struct container_state st;
+		struct brig_err skip;
+		if (state_load(c, *p, &cfg, &st, &skip) == 0 &&
+		    (all || live_status(&st) == CONTAINER_RUNNING))
+			r = fn(*p, &cfg, &st, arg, e);
+		spec_free(&cfg);
+	}
+	state_list_free(ids);
+	return r;
+}
+
+struct rows {
+	struct container_summary *v;
+	size_t n;
+};
+
+static int add_row(const char *id, const struct container_spec *cfg,
+		   const struct container_state *st, void *arg, struct brig_err *e)
+{
+	struct rows *rows = arg;
+	struct container_summary *nv = realloc(rows->v, (rows->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return brig_errf(e, ENOMEM, "ps: out of memory");
+	rows->v = nv;
+	summarise(id, cfg, st, &rows->v[rows->n++]);
+	return 0;
+}
+
+int container_list(const struct brig_ctx *c, bool all, struct container_summary **v, size_t *n,
+		   struct brig_err *e)
+{
+	struct rows rows = { 0 };
+
+	if (each_listed(c, all, add_row, &rows, e) < 0) {
+		free(rows.v);
+		return -e->code;
+	}
+	*v = rows.v;
+	*n = rows.n;
+	return 0;
+}
+
+static int add_document(const char *id, const struct container_spec *cfg,
+			const struct container_state *st, void *arg, struct brig_err *e)
+{
+	if (json_array_append_new(arg, document(id, cfg, st)) < 0)
+		return brig_errf(e, ENOMEM, "ps: out of memory");
+	return 0;
+}
+
+int container_list_json(const struct brig_ctx *c, bool all, json_t **doc, struct brig_err *e)
+{
+	json_t *out = json_array();
+
+	if (!out)
+		return brig_errf(e, ENOMEM, "ps: out of memory");
+	if (each_listed(c, all, add_document, out, e) < 0) {
+		json_decref(out);
+		return -e->code;
+	}
+	*doc = out;
+	return 0;
+}
+
+int container_inspect(const struct brig_ctx *c, const char *ref, json_t **doc,
+		      struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+	struct container_spec cfg = { 0 };
+	struct container_state st;
+	struct brig_err ignored;
+	int r = 0;
+
+	container_gc(c, &ignored);
+	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
+		r = -e->code;
+	else if (!(*doc = document(id, &cfg, &st)))
+		r = brig_errf(e, ENOMEM, "inspect %s: out of memory", ref);
+	spec_free(&cfg);
+	return r;
+}
