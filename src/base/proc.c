@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "ctx.h"
 #include "proc.h"
 
 unsigned long long proc_starttime(pid_t pid)
@@ -136,6 +137,17 @@ int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, s
 	if (proc_run_child(join_and_run, &x, e) < 0)
 		return brig_err_ctx(e, "in the %s namespace of %d", ns, (int)pid);
 	return 0;
+}
+
+int proc_exit_status(int wstatus)
+{
+	if (wstatus < 0)
+		return EXIT_BRIG;
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_BRIG;
 }
 
 char **brig_argv;

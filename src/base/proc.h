@@ -27,4 +27,9 @@ int proc_run_child(int (*fn)(void *arg, struct brig_err *e), void *arg, struct b
 int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
 		   void *arg, struct brig_err *e);
 
+/* The exit status per the command-line contract for a wait status: the
+ * command's own code, 128+N for signal N, EXIT_BRIG (125) when there is
+ * none (a negative status: it never ran).  The one such mapping. */
+int proc_exit_status(int wstatus);
+
 #endif

@@ -133,9 +133,6 @@ void container_veth_name(char out[16], char kind, const char *id, size_t i);
 /* waitpid for pid, retried on EINTR: the wait status, or -1. */
 int container_wait(pid_t pid);
 
-/* The exit status per the contract for a wait status: the command's own
- * code, 128+N for signal N, 125 when there is none (negative status). */
-int container_exit_code(int wstatus);
 
 void container_free(struct container *ct);
 

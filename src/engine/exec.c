@@ -266,5 +266,5 @@ int container_exec_wait(struct exec_proc *p)
 	if (p->helper > 0)
 		container_wait(p->helper);
 	*p = (struct exec_proc){ .helper = -1, .sock = -1, .pty_master = -1 };
-	return container_exit_code(status);
+	return proc_exit_status(status);
 }

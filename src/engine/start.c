@@ -206,22 +206,11 @@ int container_wait(pid_t pid)
 	return status;
 }
 
-int container_exit_code(int wstatus)
-{
-	if (wstatus < 0)
-		return EXIT_BRIG;
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_BRIG;
-}
-
 int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus)
 {
 	struct cgroup_stats st = { 0 };
 	struct brig_err e;
-	int code = container_exit_code(wstatus);
+	int code = proc_exit_status(wstatus);
 
 	if (ct->cg)
 		cgroup_stats(ct->cg, &st, &e);

@@ -283,8 +283,7 @@ static void __attribute__((noreturn)) run_init(const struct spawn_spec *s, int s
 		pid_t p;
 		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
 			if (p == child)
-				_exit(WIFEXITED(status) ? WEXITSTATUS(status)
-							: 128 + WTERMSIG(status));
+				_exit(proc_exit_status(status));
 	}
 }
 

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctx.h"
+#include "proc.h"
 #include "util.h"
 
 
@@ -281,6 +284,17 @@ static void test_human(void **state)
 	assert_int_equal(parse_rfc3339("garbage"), -1);
 }
 
+/* The one wait-status mapping: exit code, 128+signal, 125 when it never ran. */
+static void test_exit_status(void **state)
+{
+	(void)state;
+	assert_int_equal(proc_exit_status(W_EXITCODE(0, 0)), 0);
+	assert_int_equal(proc_exit_status(W_EXITCODE(42, 0)), 42);
+	assert_int_equal(proc_exit_status(W_EXITCODE(0, SIGKILL)), 137);
+	assert_int_equal(proc_exit_status(W_EXITCODE(0, SIGTERM)), 143);
+	assert_int_equal(proc_exit_status(-1), EXIT_BRIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,7 +302,7 @@ int main(void)
 		cmocka_unit_test(test_parse_uint),      cmocka_unit_test(test_valid_name),
 		cmocka_unit_test(test_gen_id),          cmocka_unit_test(test_safe_join),
 		cmocka_unit_test(test_write_read),      cmocka_unit_test(test_remove_tree),
-		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_human),           cmocka_unit_test(test_exit_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
