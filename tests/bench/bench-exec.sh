@@ -50,7 +50,7 @@ else
 	not_run podman "$(why_missing podman)"
 fi
 
-timeit "$w/times.json" "${specs[@]}"
+timeit --shuffle "$w/times.json" "${specs[@]}"
 
 brig rm -f "$c" >/dev/null
 for rt in crun runc; do

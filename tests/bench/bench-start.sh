@@ -55,6 +55,6 @@ else
 	not_run podman "$(why_missing podman)"
 fi
 
-timeit "$w/times.json" "${specs[@]}"
+timeit --shuffle "$w/times.json" "${specs[@]}"
 
 bench_json "$BENCH_OUT/start.json" times="$w/times.json"

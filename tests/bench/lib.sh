@@ -48,12 +48,15 @@ why_missing() {
 	echo "package $1 not installed: ${w:-unknown}"
 }
 
-# timeit OUT SPEC...: tests/bench/timeit.py inside the sandbox.
+# timeit [--shuffle] OUT SPEC...: tests/bench/timeit.py inside the sandbox
+# (--shuffle: independent SPECs, run in a new order each round).
 timeit() {
+	local shuffle=()
+	[ "$1" != --shuffle ] || { shuffle=(--shuffle); shift; }
 	local out=$1
 	shift
 	sbx python3 "$BENCH_DIR/timeit.py" --runs "$BENCH_RUNS" --warmup "$BENCH_WARMUP" \
-		--out "$out" "$@"
+		"${shuffle[@]}" --out "$out" "$@"
 }
 
 # brig_bridge_fixup: brig versions whose bridge creation loses the link
