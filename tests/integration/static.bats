@@ -199,3 +199,25 @@ lint_bats() {
 	[ "$status" -eq 1 ]
 	[ "$(cut -d: -f2 <<<"$output" | tr '\n' ' ')" = "3 4 11 20 22 23 " ]
 }
+
+# ---- docs ------------------------------------------------------------------
+# docs/architecture.md points a newcomer at functions by file ("`fn` in
+# `path`"): each must be defined in that file.
+
+@test "docs: each function architecture.md places in a file is defined there" {
+	run python3 - "$REPO" <<'EOF'
+import re, sys
+repo = sys.argv[1]
+doc = open(repo + "/docs/architecture.md").read()
+pairs = re.findall(r'`([a-z_]+)(?:\(\))?`(?: \([^)]*\))? in `((?:src|net|cgroup)/[a-z_/]+\.c)`', doc)
+print("pairs: %d" % len(pairs))
+for fn, path in pairs:
+    text = open(repo + "/" + path).read()
+    if not re.search(r'^[a-z][^\n;]*\b' + fn + r'\(', text, re.M):
+        print("not defined: %s in %s" % (fn, path))
+EOF
+	[ "$status" -eq 0 ]
+	[[ $output == "pairs: "* ]]
+	[ "${lines[0]#pairs: }" -ge 6 ]
+	[ "${#lines[@]}" -eq 1 ]
+}
