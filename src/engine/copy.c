@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "io.h"
 #include "proc.h"
 #include "container.h"
 #include "copy.h"
@@ -261,16 +262,8 @@ static int copy_data(struct walk *w, int in, int out, struct brig_err *e)
 			return brig_errno(e, "read %s", w->src);
 		if (n == 0)
 			return 0;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t m = write(out, w->buf + off, (size_t)(n - off));
-			if (m < 0 && errno == EINTR)
-				continue;
-			if (m < 0)
-				return brig_errno(e, "write %s", w->dst);
-			if (m == 0)
-				return brig_errf(e, EIO, "write %s: no progress", w->dst);
-			off += m;
-		}
+		if (write_all(out, w->buf, (size_t)n) < 0)
+			return brig_errno(e, "write %s", w->dst);
 	}
 }
 
