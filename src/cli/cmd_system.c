@@ -10,10 +10,11 @@
 static int system_info(struct brig_ctx *c)
 {
 	struct brig_err e;
+	const char *layout = container_cgroup_layout(&e);
 
 	printf("root:     %s\nrunroot:  %s\n", c->root, c->runroot);
-	if (container_cgroups_ready(&e) == 0)
-		printf("cgroups:  %s\n", cgroup_mode());
+	if (layout)
+		printf("cgroups:  %s\n", layout);
 	else
 		printf("cgroups:  unavailable (%s)\n", e.msg);
 	return 0;

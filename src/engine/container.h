@@ -139,6 +139,10 @@ void container_free(struct container *ct);
 /* Detect the cgroup layout once per process. */
 int container_cgroups_ready(struct brig_err *e);
 
+/* The layout detected ("v1", "v2", "hybrid" as cgroup_mode() says), or
+ * NULL with e filled when there is none usable. */
+const char *container_cgroup_layout(struct brig_err *e);
+
 /* Current status of a record: "running", "exited", "created"; a record that
  * says running but whose process is gone reads as exited. */
 const char *container_status(const struct container_state *st);

@@ -47,6 +47,11 @@ int container_cgroups_ready(struct brig_err *e)
 	return 0;
 }
 
+const char *container_cgroup_layout(struct brig_err *e)
+{
+	return container_cgroups_ready(e) < 0 ? NULL : cgroup_mode();
+}
+
 static int create_cgroup(struct container *ct, struct brig_err *e)
 {
 	if (container_cgroups_ready(e) < 0)
