@@ -8,6 +8,9 @@
 /* Print "brig: <msg>" on stderr: the only place brig reports an error. */
 void brig_report(const struct brig_err *e);
 
+/* brig_report as an engine callback (on_error): arg is unused. */
+void brig_report_cb(void *arg, const struct brig_err *e);
+
 /* Print "brig: <fmt>" on stderr and return EXIT_BRIG. */
 int brig_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -154,22 +154,18 @@ int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 {
 	json_t *out;
 	struct brig_err e;
-	int code = 0, first = opt_parse(&inspect_spec, argc, argv, NULL, &e);
+	int missing, first = opt_parse(&inspect_spec, argc, argv, NULL, &e);
 
 	if (first <= 0)
 		return opt_status(first, &e);
-	out = json_array();
-	for (int i = first; i < argc; i++) {
-		json_t *doc;
-		if (container_inspect(c, argv[i], &doc, &e) < 0) {
-			brig_report(&e);
-			code = EXIT_BRIG;
-		} else {
-			json_array_append_new(out, doc);
-		}
+	missing = container_inspect(c, argv + first, (size_t)(argc - first), &out, brig_report_cb,
+				    NULL, &e);
+	if (missing < 0) {
+		brig_report(&e);
+		return EXIT_BRIG;
 	}
 	json_dumpf(out, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(out);
-	return code;
+	return missing ? EXIT_BRIG : 0;
 }

@@ -20,17 +20,11 @@ static int system_info(struct brig_ctx *c)
 	return 0;
 }
 
-static void report_one(void *arg, const struct brig_err *e)
-{
-	(void)arg;
-	brig_report(e);
-}
-
 /* Stop and remove every container, then every network, bridge, the
  * nftables table and lease files, and brig's cgroup parent. */
 static int system_reset(struct brig_ctx *c)
 {
-	return container_system_reset(c, report_one, NULL) < 0 ? EXIT_BRIG : 0;
+	return container_system_reset(c, brig_report_cb, NULL) < 0 ? EXIT_BRIG : 0;
 }
 
 /* The subcommands take no arguments (extra ones are ignored, as before). */

@@ -11,6 +11,12 @@ void brig_report(const struct brig_err *e)
 	fprintf(stderr, "brig: %s\n", e->msg);
 }
 
+void brig_report_cb(void *arg, const struct brig_err *e)
+{
+	(void)arg;
+	brig_report(e);
+}
+
 int brig_fail(const char *fmt, ...)
 {
 	va_list ap;

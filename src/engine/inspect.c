@@ -152,20 +152,36 @@ int container_list_json(const struct brig_ctx *c, bool all, json_t **doc, struct
 	return 0;
 }
 
-int container_inspect(const struct brig_ctx *c, const char *ref, json_t **doc,
+int container_inspect(const struct brig_ctx *c, char *const *refs, size_t n, json_t **docs,
+		      void (*on_error)(void *arg, const struct brig_err *e), void *arg,
 		      struct brig_err *e)
 {
-	char id[BRIG_ID_LEN + 1];
-	struct container_spec cfg = { 0 };
-	struct container_state st;
+	json_t *out = json_array();
 	struct brig_err ignored;
-	int r = 0;
+	int missing = 0;
 
-	container_gc(c, &ignored);
-	if (state_resolve(c, ref, id, e) < 0 || state_load(c, id, &cfg, &st, e) < 0)
-		r = -e->code;
-	else if (!(*doc = document(id, &cfg, &st)))
-		r = brig_errf(e, ENOMEM, "inspect %s: out of memory", ref);
-	spec_free(&cfg);
-	return r;
+	if (!out)
+		return brig_errf(e, ENOMEM, "inspect: out of memory");
+	container_gc(c, &ignored); /* once, for all of refs */
+	for (size_t i = 0; i < n; i++) {
+		char id[BRIG_ID_LEN + 1];
+		struct container_spec cfg = { 0 };
+		struct container_state st;
+		struct brig_err one;
+		json_t *doc = NULL;
+
+		if (state_resolve(c, refs[i], id, &one) == 0 && state_load(c, id, &cfg, &st, &one) == 0 &&
+		    !(doc = document(id, &cfg, &st)))
+			brig_errf(&one, ENOMEM, "inspect %s: out of memory", refs[i]);
+		spec_free(&cfg);
+		if (doc) {
+			json_array_append_new(out, doc);
+		} else {
+			missing++;
+			if (on_error)
+				on_error(arg, &one);
+		}
+	}
+	*docs = out;
+	return missing;
 }

@@ -42,11 +42,15 @@ int container_list(const struct brig_ctx *c, bool all, struct container_summary 
  * documents (`ps --format json`): a new reference in *doc. */
 int container_list_json(const struct brig_ctx *c, bool all, json_t **doc, struct brig_err *e);
 
-/* The inspect document of the container ref (name or unique id prefix):
- * {"id", "name", "image", "created", "state": state.json with "status"
- * (the truth, as container_list) and "OOMKilled", "config": config.json}.
- * A new reference in *doc.  Reconciles crashed records first. */
-int container_inspect(const struct brig_ctx *c, const char *ref, json_t **doc,
+/* The inspect documents of the containers refs[0..n) (names or unique id
+ * prefixes), after reconciling crashed records once: *docs gets a new
+ * array of {"id", "name", "image", "created", "state": state.json with
+ * "status" (the truth, as container_list) and "OOMKilled", "config":
+ * config.json}, one per container found, in order.  Each ref that cannot
+ * be inspected goes to on_error (may be NULL) and is left out.  Returns
+ * how many were left out, or negative (e filled) without memory. */
+int container_inspect(const struct brig_ctx *c, char *const *refs, size_t n, json_t **docs,
+		      void (*on_error)(void *arg, const struct brig_err *e), void *arg,
 		      struct brig_err *e);
 
 #endif

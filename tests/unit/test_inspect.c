@@ -157,17 +157,35 @@ static void list_json(void **state)
 	json_decref(doc);
 }
 
+struct errors {
+	int n;
+	struct brig_err last;
+};
+
+static void count_error(void *arg, const struct brig_err *e)
+{
+	struct errors *x = arg;
+
+	x->n++;
+	x->last = *e;
+}
+
 static void inspect_document(void **state)
 {
 	struct fixture *f = *state;
+	struct errors errors = { 0 };
 	struct brig_err e;
-	json_t *doc = NULL, *st, *cfg;
+	json_t *docs = NULL, *doc, *st, *cfg;
+	char web_ref[] = "web", nosuch_ref[] = "nosuch";
+	char *web[] = { web_ref }, *nosuch[] = { nosuch_ref };
 	const char *key;
 	json_t *v;
 	size_t keys = 0;
 
-	if (container_inspect(&f->c, "web", &doc, &e) < 0)
-		fail_msg("container_inspect: %s", e.msg);
+	if (container_inspect(&f->c, web, 1, &docs, count_error, &errors, &e) != 0)
+		fail_msg("container_inspect: %s", errors.last.msg);
+	assert_int_equal(json_array_size(docs), 1);
+	doc = json_array_get(docs, 0);
 	/* the keys inspect has always had, and no other */
 	json_object_foreach(doc, key, v) {
 		static const char *const want[] = { "id", "name", "image", "created", "state", "config" };
@@ -189,11 +207,13 @@ static void inspect_document(void **state)
 	cfg = json_object_get(doc, "config");
 	assert_string_equal(json_string_value(json_object_get(cfg, "name")), "web");
 	assert_int_equal(json_array_size(json_object_get(cfg, "cmd")), 3);
-	json_decref(doc);
-	doc = NULL;
-	assert_true(container_inspect(&f->c, "nosuch", &doc, &e) < 0);
-	assert_null(doc);
-	assert_non_null(strstr(e.msg, "nosuch"));
+	json_decref(docs);
+	docs = NULL;
+	assert_int_equal(container_inspect(&f->c, nosuch, 1, &docs, count_error, &errors, &e), 1);
+	assert_int_equal(json_array_size(docs), 0);
+	assert_int_equal(errors.n, 1);
+	assert_non_null(strstr(errors.last.msg, "nosuch"));
+	json_decref(docs);
 }
 
 int main(void)
