@@ -14,10 +14,10 @@
 #include "inspect.h"
 #include "proc.h"
 #include "state.h"
+#include "tmp_root.h"
 
 struct fixture {
-	char dir[64], root[PATH_MAX], runroot[PATH_MAX];
-	struct brig_ctx c;
+	struct tmp_root t;
 };
 
 /* A record named name with command argv and state st. */
@@ -27,13 +27,13 @@ static void record(struct fixture *f, const char *name, char **argv,
 	struct container_spec cfg = { .name = name, .image = "alpine", .argv = argv,
 				      .created = "2024-01-01T00:00:00Z" }, rec;
 	struct brig_err e;
-	int lock = state_lock(&f->c, &e);
+	int lock = state_lock(&f->t.c, &e);
 
 	assert_true(lock >= 0);
-	if (state_create(&f->c, &cfg, NULL, &rec, &e) < 0)
+	if (state_create(&f->t.c, &cfg, NULL, &rec, &e) < 0)
 		fail_msg("state_create(%s): %s", name, e.msg);
 	state_unlock(lock);
-	assert_int_equal(state_save(&f->c, rec.id, st, &e), 0);
+	assert_int_equal(state_save(&f->t.c, rec.id, st, &e), 0);
 	spec_free(&rec);
 }
 
@@ -56,12 +56,7 @@ static int setup(void **state)
 				      .owner = getpid(), .started = "2024-01-02T03:04:05Z",
 				      .has_networks = true, .n_nets = 2 };
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-inspect-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
-	snprintf(f->runroot, sizeof(f->runroot), "%s/run", f->dir);
-	f->c.root = f->root;
-	f->c.runroot = f->runroot;
+	tmp_root_make(&f->t, "inspect");
 	up.starttime = up.owner_starttime = proc_starttime(getpid());
 	snprintf(up.nets[0].network, sizeof(up.nets[0].network), "bridge");
 	up.nets[0].address = 0x0a580005;
@@ -77,9 +72,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct brig_err e;
 
-	remove_tree(f->dir, &e);
+	tmp_root_remove(&f->t);
 	free(f);
 	return 0;
 }
@@ -101,7 +95,7 @@ static void list_running(void **state)
 	struct brig_err e;
 	size_t n = 0;
 
-	if (container_list(&f->c, false, &v, &n, &e) < 0)
+	if (container_list(&f->t.c, false, &v, &n, &e) < 0)
 		fail_msg("container_list: %s", e.msg);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].name, "up");
@@ -126,7 +120,7 @@ static void list_all(void **state)
 	struct brig_err e;
 	size_t n = 0;
 
-	if (container_list(&f->c, true, &v, &n, &e) < 0)
+	if (container_list(&f->t.c, true, &v, &n, &e) < 0)
 		fail_msg("container_list: %s", e.msg);
 	assert_int_equal(n, 3);
 	r = find(v, n, "web");
@@ -149,7 +143,7 @@ static void list_json(void **state)
 	struct brig_err e;
 	json_t *doc = NULL;
 
-	if (container_list_json(&f->c, false, &doc, &e) < 0)
+	if (container_list_json(&f->t.c, false, &doc, &e) < 0)
 		fail_msg("container_list_json: %s", e.msg);
 	assert_int_equal(json_array_size(doc), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(doc, 0), "name")),
@@ -182,7 +176,7 @@ static void inspect_document(void **state)
 	json_t *v;
 	size_t keys = 0;
 
-	if (container_inspect(&f->c, web, 1, &docs, count_error, &errors, &e) != 0)
+	if (container_inspect(&f->t.c, web, 1, &docs, count_error, &errors, &e) != 0)
 		fail_msg("container_inspect: %s", errors.last.msg);
 	assert_int_equal(json_array_size(docs), 1);
 	doc = json_array_get(docs, 0);
@@ -209,7 +203,7 @@ static void inspect_document(void **state)
 	assert_int_equal(json_array_size(json_object_get(cfg, "cmd")), 3);
 	json_decref(docs);
 	docs = NULL;
-	assert_int_equal(container_inspect(&f->c, nosuch, 1, &docs, count_error, &errors, &e), 1);
+	assert_int_equal(container_inspect(&f->t.c, nosuch, 1, &docs, count_error, &errors, &e), 1);
 	assert_int_equal(json_array_size(docs), 0);
 	assert_int_equal(errors.n, 1);
 	assert_non_null(strstr(errors.last.msg, "nosuch"));

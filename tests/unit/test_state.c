@@ -13,22 +13,17 @@
 
 #include "spec.h"
 #include "state.h"
+#include "tmp_root.h"
 
 struct fixture {
-	char dir[64], root[PATH_MAX], runroot[PATH_MAX];
-	struct brig_ctx c;
+	struct tmp_root t;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-state-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
-	snprintf(f->runroot, sizeof(f->runroot), "%s/run", f->dir);
-	f->c.root = f->root;
-	f->c.runroot = f->runroot;
+	tmp_root_make(&f->t, "state");
 	*state = f;
 	return 0;
 }
@@ -36,9 +31,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct brig_err e;
 
-	remove_tree(f->dir, &e);
+	tmp_root_remove(&f->t);
 	free(f);
 	return 0;
 }
@@ -48,11 +42,11 @@ static void create(struct fixture *f, const char *name, const char *image_id,
 {
 	struct brig_err e;
 	struct container_spec spec = { .name = name }, out;
-	int lock = state_lock(&f->c, &e);
+	int lock = state_lock(&f->t.c, &e);
 
 	snprintf(spec.image_id, sizeof(spec.image_id), "%s", image_id);
 	assert_true(lock >= 0);
-	if (state_create(&f->c, &spec, NULL, &out, &e) < 0)
+	if (state_create(&f->t.c, &spec, NULL, &out, &e) < 0)
 		fail_msg("state_create(%s): %s", name ? name : "(null)", e.msg);
 	state_unlock(lock);
 	snprintf(id, BRIG_ID_LEN + 1, "%s", out.id);
@@ -71,7 +65,7 @@ static void test_create_and_load(void **state)
 	create(f, "web", "img1", id, name);
 	assert_int_equal(strlen(id), BRIG_ID_LEN);
 	assert_string_equal(name, "web");
-	assert_int_equal(state_load(&f->c, id, &cfg, &st, &e), 0);
+	assert_int_equal(state_load(&f->t.c, id, &cfg, &st, &e), 0);
 	assert_string_equal(cfg.name, "web");
 	assert_string_equal(cfg.id, id);
 	assert_string_equal(cfg.image_id, "img1");
@@ -92,8 +86,8 @@ static void test_save_state_roundtrip(void **state)
 	struct brig_err e;
 
 	create(f, NULL, "img1", id, name);
-	assert_int_equal(state_save(&f->c, id, &st, &e), 0);
-	assert_int_equal(state_load(&f->c, id, NULL, &back, &e), 0);
+	assert_int_equal(state_save(&f->t.c, id, &st, &e), 0);
+	assert_int_equal(state_load(&f->t.c, id, NULL, &back, &e), 0);
 	assert_int_equal(back.status, CONTAINER_EXITED);
 	assert_true(back.has_exit);
 	assert_int_equal(back.exit_code, 3);
@@ -118,12 +112,12 @@ static void test_names_unique_and_valid(void **state)
 	int lock;
 
 	create(f, "db", "img1", id, name);
-	lock = state_lock(&f->c, &e);
-	assert_int_equal(state_create(&f->c, &cfg, NULL, &out, &e), -EEXIST);
+	lock = state_lock(&f->t.c, &e);
+	assert_int_equal(state_create(&f->t.c, &cfg, NULL, &out, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already in use"));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cfg.name = bad[i];
-		assert_int_equal(state_create(&f->c, &cfg, NULL, &out, &e), -EINVAL);
+		assert_int_equal(state_create(&f->t.c, &cfg, NULL, &out, &e), -EINVAL);
 	}
 	state_unlock(lock);
 }
@@ -137,15 +131,15 @@ static void test_resolve(void **state)
 
 	create(f, "alpha", "img1", a, name);
 	create(f, "beta", "img1", b, name);
-	assert_int_equal(state_resolve(&f->c, "alpha", got, &e), 0);
+	assert_int_equal(state_resolve(&f->t.c, "alpha", got, &e), 0);
 	assert_string_equal(got, a);
 	snprintf(prefix, sizeof(prefix), "%.12s", b);
-	assert_int_equal(state_resolve(&f->c, prefix, got, &e), 0);
+	assert_int_equal(state_resolve(&f->t.c, prefix, got, &e), 0);
 	assert_string_equal(got, b);
-	assert_int_equal(state_resolve(&f->c, "nope", got, &e), -ENOENT);
+	assert_int_equal(state_resolve(&f->t.c, "nope", got, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "no such container"));
 	/* the empty prefix matches everything: refused, never "the first" */
-	assert_true(state_resolve(&f->c, "", got, &e) < 0);
+	assert_true(state_resolve(&f->t.c, "", got, &e) < 0);
 }
 
 static void test_list_remove_and_image_use(void **state)
@@ -159,17 +153,17 @@ static void test_list_remove_and_image_use(void **state)
 
 	create(f, "one", "imgA", a, name);
 	create(f, "two", "imgB", b, name);
-	assert_int_equal(state_list(&f->c, &ids, &e), 0);
+	assert_int_equal(state_list(&f->t.c, &ids, &e), 0);
 	while (ids[n])
 		n++;
 	assert_int_equal(n, 2);
 	state_list_free(ids);
-	assert_int_equal(state_image_in_use(&f->c, "imgA", &used, &e), 0);
+	assert_int_equal(state_image_in_use(&f->t.c, "imgA", &used, &e), 0);
 	assert_true(used);
-	assert_int_equal(state_remove(&f->c, a, &e), 0);
-	assert_int_equal(state_image_in_use(&f->c, "imgA", &used, &e), 0);
+	assert_int_equal(state_remove(&f->t.c, a, &e), 0);
+	assert_int_equal(state_image_in_use(&f->t.c, "imgA", &used, &e), 0);
 	assert_false(used);
-	assert_int_equal(state_image_in_use(&f->c, "imgB", &used, &e), 0);
+	assert_int_equal(state_image_in_use(&f->t.c, "imgB", &used, &e), 0);
 	assert_true(used);
 }
 

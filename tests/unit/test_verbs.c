@@ -17,10 +17,10 @@
 #include "spec.h"
 #include "state.h"
 #include "stats.h"
+#include "tmp_root.h"
 
 struct fixture {
-	char dir[64], root[PATH_MAX], runroot[PATH_MAX];
-	struct brig_ctx c;
+	struct tmp_root t;
 	char id[BRIG_ID_LEN + 1];
 };
 
@@ -33,19 +33,14 @@ static int setup(void **state)
 	struct brig_err e;
 	int lock;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-verbs-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
-	snprintf(f->runroot, sizeof(f->runroot), "%s/run", f->dir);
-	f->c.root = f->root;
-	f->c.runroot = f->runroot;
-	lock = state_lock(&f->c, &e);
+	tmp_root_make(&f->t, "verbs");
+	lock = state_lock(&f->t.c, &e);
 	assert_true(lock >= 0);
-	assert_int_equal(state_create(&f->c, &cfg, NULL, &rec, &e), 0);
+	assert_int_equal(state_create(&f->t.c, &cfg, NULL, &rec, &e), 0);
 	state_unlock(lock);
 	snprintf(f->id, sizeof(f->id), "%s", rec.id);
 	spec_free(&rec);
-	assert_int_equal(state_save(&f->c, f->id, &st, &e), 0);
+	assert_int_equal(state_save(&f->t.c, f->id, &st, &e), 0);
 	*state = f;
 	return 0;
 }
@@ -53,9 +48,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct brig_err e;
 
-	remove_tree(f->dir, &e);
+	tmp_root_remove(&f->t);
 	free(f);
 	return 0;
 }
@@ -65,7 +59,7 @@ static void put(const struct fixture *f, const char *file, const char *text)
 	char path[PATH_MAX];
 	struct brig_err e;
 
-	assert_int_equal(state_path(&f->c, f->id, file, path, sizeof(path), &e), 0);
+	assert_int_equal(state_path(&f->t.c, f->id, file, path, sizeof(path), &e), 0);
 	assert_int_equal(write_atomic(path, text, strlen(text), &e), 0);
 }
 
@@ -90,12 +84,12 @@ static void test_kill_and_wait_stopped(void **state)
 	struct brig_err e;
 	int code = -1;
 
-	assert_int_equal(container_kill(&f->c, "web", SIGTERM, &e), -ESRCH);
+	assert_int_equal(container_kill(&f->t.c, "web", SIGTERM, &e), -ESRCH);
 	assert_string_equal(e.msg, "container web is not running");
-	assert_int_equal(container_kill(&f->c, "nosuch", SIGTERM, &e), -ENOENT);
-	assert_int_equal(container_wait_exit(&f->c, "web", &code, &e), 0);
+	assert_int_equal(container_kill(&f->t.c, "nosuch", SIGTERM, &e), -ENOENT);
+	assert_int_equal(container_wait_exit(&f->t.c, "web", &code, &e), 0);
 	assert_int_equal(code, 42);
-	assert_true(container_wait_exit(&f->c, "nosuch", &code, &e) < 0);
+	assert_true(container_wait_exit(&f->t.c, "nosuch", &code, &e) < 0);
 }
 
 struct buf {
@@ -126,21 +120,21 @@ static void test_logs(void **state)
 	struct brig_err e;
 
 	/* nothing logged yet */
-	assert_int_equal(container_logs(&f->c, "web", &once, collect, &b, &e), 0);
+	assert_int_equal(container_logs(&f->t.c, "web", &once, collect, &b, &e), 0);
 	assert_int_equal(b.len, 0);
 	put(f, "container.log.1", "old\n");
 	put(f, "container.log", "new\n");
-	assert_int_equal(container_logs(&f->c, "web", &once, collect, &b, &e), 0);
+	assert_int_equal(container_logs(&f->t.c, "web", &once, collect, &b, &e), 0);
 	assert_string_equal(b.data, "old\nnew\n");
 	/* follow ends once the container has exited and the log is drained */
 	b = (struct buf){ 0 };
-	assert_int_equal(container_logs(&f->c, "web", &follow, collect, &b, &e), 0);
+	assert_int_equal(container_logs(&f->t.c, "web", &follow, collect, &b, &e), 0);
 	assert_string_equal(b.data, "old\nnew\n");
 	/* a sink that refuses stops the reading */
 	b = (struct buf){ .refuse_after = 1 };
-	assert_int_equal(container_logs(&f->c, "web", &follow, collect, &b, &e), 0);
+	assert_int_equal(container_logs(&f->t.c, "web", &follow, collect, &b, &e), 0);
 	assert_string_equal(b.data, "old\n");
-	assert_int_equal(container_logs(&f->c, "nosuch", &once, collect, &b, &e), -ENOENT);
+	assert_int_equal(container_logs(&f->t.c, "nosuch", &once, collect, &b, &e), -ENOENT);
 }
 
 static void test_stats_stopped(void **state)
@@ -149,7 +143,7 @@ static void test_stats_stopped(void **state)
 	struct container_stats s;
 	struct brig_err e;
 
-	assert_int_equal(container_stats_sample(&f->c, f->id, &s, &e), 0);
+	assert_int_equal(container_stats_sample(&f->t.c, f->id, &s, &e), 0);
 	assert_string_equal(s.id, f->id);
 	assert_string_equal(s.name, "web");
 	assert_false(s.running);
@@ -164,10 +158,10 @@ static void test_host_memory(void **state)
 	struct brig_err e;
 	const char *meminfo = "MemFree:          123 kB\nMemTotal:        2048 kB\n";
 
-	snprintf(path, sizeof(path), "%s/meminfo", f->dir);
+	snprintf(path, sizeof(path), "%s/meminfo", f->t.dir);
 	assert_int_equal(write_atomic(path, meminfo, strlen(meminfo), &e), 0);
 	assert_int_equal(stats_host_memory(path), 2048 * 1024);
-	snprintf(path, sizeof(path), "%s/absent", f->dir);
+	snprintf(path, sizeof(path), "%s/absent", f->t.dir);
 	assert_int_equal(stats_host_memory(path), 0);
 	assert_true(stats_host_memory(NULL) > 0);
 }

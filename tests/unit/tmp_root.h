@@ -1,0 +1,36 @@
+/* tmp_root.h - a throwaway brig root for unit tests that keep records:
+ * <dir>/root and <dir>/run under a fresh /tmp/brig-<tag>-XXXXXX. */
+#ifndef BRIG_TEST_TMP_ROOT_H
+#define BRIG_TEST_TMP_ROOT_H
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ctx.h"
+#include "io.h"
+
+struct tmp_root {
+	char dir[64], root[PATH_MAX], runroot[PATH_MAX];
+	struct brig_ctx c;
+};
+
+/* Make the directory; t->c points at its root and runroot. */
+static inline void tmp_root_make(struct tmp_root *t, const char *tag)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/brig-%s-XXXXXX", tag);
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->root, sizeof(t->root), "%s/root", t->dir);
+	snprintf(t->runroot, sizeof(t->runroot), "%s/run", t->dir);
+	t->c.root = t->root;
+	t->c.runroot = t->runroot;
+}
+
+static inline void tmp_root_remove(struct tmp_root *t)
+{
+	struct brig_err e;
+
+	remove_tree(t->dir, &e);
+}
+
+#endif
