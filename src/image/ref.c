@@ -86,11 +86,11 @@ static int parse_path(const char *s, const char *name, struct image_ref *r, stru
 			break;
 		p = slash + 1;
 	}
-	if (!strcmp(r->domain, DEFAULT_DOMAIN) && !strchr(name, '/'))
-		snprintf(r->path, sizeof(r->path), "library/%s", name);
-	else
-		snprintf(r->path, sizeof(r->path), "%s", name);
-	if (strlen(r->domain) + 1 + strlen(r->path) >= REF_NAME_MAX)
+	bool library = !strcmp(r->domain, DEFAULT_DOMAIN) && !strchr(name, '/');
+	int n = snprintf(r->path, sizeof(r->path), "%s%.*s", library ? "library/" : "",
+			 REF_NAME_MAX - 1, name);
+
+	if (n < 0 || strlen(r->domain) + 1 + (size_t)n >= REF_NAME_MAX)
 		return bad(e, s, "repository name too long");
 	return 0;
 }
