@@ -114,6 +114,12 @@ int write_all(int fd, const void *data, size_t len)
 
 int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e)
 {
+	return write_atomic_mode(path, data, len, 0644, e);
+}
+
+int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode,
+		      struct brig_err *e)
+{
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -133,9 +139,9 @@ int write_atomic(const char *path, const void *data, size_t len, struct brig_err
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return brig_errno(e, "write %s", path);
-	/* mkostemp creates 0600; the result is 0644 like any file written
-	 * with the usual umask (see util.h). */
-	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	/* mkostemp creates 0600, so a secret never exists with a wider mode;
+	 * the result gets mode before any data is written. */
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int r = brig_errno(e, "write %s", path);
 		unlink(tmp);
 		return r;

@@ -20,6 +20,11 @@ int remove_tree(const char *path, struct brig_err *e);
  * result has mode 0644. */
 int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e);
 
+/* write_atomic with the result's mode (0600 for credentials: the temp
+ * file is never readable by others either). */
+int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode,
+		      struct brig_err *e);
+
 /* Open (creating, 0600) and flock(LOCK_EX) path; returns the fd, whose
  * close releases the lock. */
 int lock_file(const char *path, struct brig_err *e);

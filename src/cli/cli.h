@@ -46,4 +46,16 @@ int cmd_start(struct brig_ctx *c, int argc, char **argv);
 int cmd_restart(struct brig_ctx *c, int argc, char **argv);
 int cmd_cp(struct brig_ctx *c, int argc, char **argv);
 
+/* cmd_registry.c: pull, push, login, logout, in cli_command's run style
+ * (>= 0, or negative with e filled). */
+int cmd_pull(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
+int cmd_push(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
+int cmd_login(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
+int cmd_logout(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);
+
+/* For run, given an image that is not in the store: say "Unable to find
+ * image 'x' locally" on stderr, as Docker does, and pull it, its progress
+ * on stderr when that is a terminal. */
+int cli_pull_image(struct brig_ctx *c, const char *image, struct brig_err *e);
+
 #endif

@@ -26,6 +26,11 @@ static const struct cli_command commands[] = {
 	{ "image", cmd_image, NULL, "import, list and remove images" },
 	{ "network", cmd_network, NULL, "create, list, inspect and remove networks" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
+	/* registries: cmd_registry.c */
+	{ "pull", NULL, cmd_pull, "download an image from a registry" },
+	{ "push", NULL, cmd_push, "upload an image to a registry" },
+	{ "login", NULL, cmd_login, "store credentials for a registry" },
+	{ "logout", NULL, cmd_logout, "forget a registry's credentials" },
 	{ NULL },
 };
 

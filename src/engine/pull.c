@@ -1,0 +1,186 @@
+/* pull.c - pull, push, login, logout: the registry client (src/image/
+ * registry.c) between a layout directory and the image store (pull.h). */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "digest.h"
+#include "images.h"
+#include "io.h"
+#include "pull.h"
+#include "ref.h"
+#include "registry.h"
+
+/* ---- the image store's side ---- */
+
+/* Import the OCI layout dir as ref (NULL: untagged), recording source and
+ * repo_digest; the new image's id goes to id. */
+static int store_import(const struct brig_ctx *c, const char *dir, const char *ref,
+			const char *source, const char *repo_digest, char id[IMAGES_DIGEST_MAX],
+			struct brig_err *e)
+{
+	(void)c, (void)dir, (void)ref, (void)source, (void)repo_digest, (void)id;
+	/* TODO(merge): images_import(c, dir, &opts, &ids, e) once the store
+	 * imports OCI layouts. */
+	return brig_errf(e, ENOSYS, "importing an OCI layout is not available yet (layout kept in %s)",
+			 dir);
+}
+
+/* Export the store's image ref as an OCI layout into dir. */
+static int store_export(const struct brig_ctx *c, const char *ref, const char *dir,
+			struct brig_err *e)
+{
+	(void)c, (void)ref, (void)dir;
+	/* TODO(merge): image_export_oci(c, ref, dir, e). */
+	return brig_errf(e, ENOSYS, "exporting an image as an OCI layout is not available yet");
+}
+
+/* ---- pull ---- */
+
+static struct registry_opts reg_opts(const struct brig_ctx *c, const struct images_pull_opts *o)
+{
+	struct registry_opts r = { .root = c->root };
+
+	if (o) {
+		r.insecure = o->insecure;
+		r.platform = o->platform;
+		r.progress = o->progress;
+		r.arg = o->arg;
+	}
+	return r;
+}
+
+/* Lock path; a lock file that the holder unlinked when done (its pull
+ * succeeded) is taken again from the new file. */
+static int lock_pull(const char *path, struct brig_err *e)
+{
+	for (;;) {
+		struct stat st;
+		int fd = lock_file(path, e);
+		if (fd < 0)
+			return fd;
+		if (fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+}
+
+/* <root>/images/pulls/<sha256 of canonical> and its lock file. */
+static int pull_dir(const struct brig_ctx *c, const char *canonical, char *dir, char *lock,
+		    struct brig_err *e)
+{
+	char digest[DIGEST_MAX], parent[PATH_MAX];
+
+	if (sha256_digest(canonical, strlen(canonical), digest, e) < 0)
+		return -e->code;
+	snprintf(parent, sizeof(parent), "%s/images/pulls", c->root);
+	if (mkdir_p(parent, 0700, e) < 0)
+		return -e->code;
+	if (snprintf(dir, PATH_MAX, "%s/%s", parent, digest + 7) >= PATH_MAX ||
+	    snprintf(lock, PATH_MAX, "%s/%s.lock", parent, digest + 7) >= PATH_MAX)
+		return brig_errf(e, ENAMETOOLONG, "%s: path too long", parent);
+	return 0;
+}
+
+static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, const char *dir,
+		       const struct images_pull_opts *o, struct images_pulled *out,
+		       struct brig_err *e)
+{
+	struct registry_opts ro = reg_opts(c, o);
+	char repo[REF_NAME_MAX], repo_digest[REF_NAME_MAX + DIGEST_MAX + 1], source[REF_MAX + 8];
+
+	if (registry_pull(r, dir, &ro, out->digest, e) < 0)
+		return -e->code;
+	ref_repo(r, repo, sizeof(repo));
+	snprintf(repo_digest, sizeof(repo_digest), "%s@%s", repo, out->digest);
+	snprintf(source, sizeof(source), "pull %s", out->ref);
+	if (store_import(c, dir, r->tag[0] ? out->ref : NULL, source, repo_digest, out->id, e) < 0)
+		return -e->code;
+	/* Imported: the download has served; a failure to remove it only
+	 * leaves a cache behind. */
+	if (remove_tree(dir, e) < 0)
+		return 0;
+	return 0;
+}
+
+int images_pull(const struct brig_ctx *c, const char *ref, const struct images_pull_opts *o,
+		struct images_pulled *out, struct brig_err *e)
+{
+	struct images_pulled mine;
+	char dir[PATH_MAX], lock[PATH_MAX];
+	struct image_ref r;
+	int fd, rc;
+
+	if (!out)
+		out = &mine;
+	memset(out, 0, sizeof(*out));
+	if (ref_parse(ref, &r, e) < 0)
+		return -e->code;
+	ref_string(&r, out->ref, sizeof(out->ref));
+	if (pull_dir(c, out->ref, dir, lock, e) < 0 || (fd = lock_pull(lock, e)) < 0)
+		return brig_err_ctx(e, "pull %s", out->ref);
+	rc = pull_locked(c, &r, dir, o, out, e);
+	if (rc == 0)
+		unlink(lock); /* under the lock: a waiter sees it unlinked and retries */
+	close(fd);
+	return rc < 0 ? brig_err_ctx(e, "pull %s", out->ref) : 0;
+}
+
+/* ---- push ---- */
+
+int images_push(const struct brig_ctx *c, const char *ref, const struct images_pull_opts *o,
+		char digest[IMAGES_DIGEST_MAX], struct brig_err *e)
+{
+	struct registry_opts ro = reg_opts(c, o);
+	char dir[PATH_MAX], canonical[REF_MAX];
+	struct image_ref r;
+	struct brig_err ignored;
+	int rc;
+
+	if (ref_parse(ref, &r, e) < 0)
+		return -e->code;
+	ref_string(&r, canonical, sizeof(canonical));
+	snprintf(dir, sizeof(dir), "%s/images/tmp", c->root);
+	if (mkdir_p(dir, 0700, e) < 0)
+		return brig_err_ctx(e, "push %s", canonical);
+	snprintf(dir, sizeof(dir), "%s/images/tmp/push-XXXXXX", c->root);
+	if (!mkdtemp(dir))
+		return brig_errno(e, "push %s: mkdtemp", canonical);
+	rc = store_export(c, ref, dir, e);
+	if (rc == 0)
+		rc = registry_push(&r, dir, &ro, digest, e);
+	remove_tree(dir, &ignored);
+	return rc < 0 ? brig_err_ctx(e, "push %s", canonical) : 0;
+}
+
+/* ---- login, logout ---- */
+
+int images_login(const struct brig_ctx *c, const char *registry, const char *user,
+		 const char *pass, const struct images_pull_opts *o, char host[IMAGES_HOST_MAX],
+		 struct brig_err *e)
+{
+	struct registry_opts ro = reg_opts(c, o);
+
+	if (registry_host_parse(registry, host, IMAGES_HOST_MAX, e) < 0)
+		return -e->code;
+	ro.user = user;
+	ro.pass = pass;
+	if (registry_login(host, &ro, e) < 0)
+		return brig_err_ctx(e, "login");
+	return 0;
+}
+
+int images_logout(const struct brig_ctx *c, const char *registry, char host[IMAGES_HOST_MAX],
+		  bool *found, struct brig_err *e)
+{
+	if (registry_host_parse(registry, host, IMAGES_HOST_MAX, e) < 0)
+		return -e->code;
+	if (registry_logout(c->root, host, found, e) < 0)
+		return brig_err_ctx(e, "logout %s", host);
+	return 0;
+}
