@@ -92,7 +92,9 @@ static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, cons
 		       struct brig_err *e)
 {
 	struct registry_opts ro = reg_opts(c, o);
-	char repo[REF_NAME_MAX], repo_digest[REF_NAME_MAX + DIGEST_MAX + 1], source[REF_MAX + 8];
+	char repo[REF_NAME_MAX], repo_digest[REF_NAME_MAX + DIGEST_MAX + 1];
+	char source[sizeof(out->ref) + 8];
+	struct brig_err ignored;
 
 	if (registry_pull(r, dir, &ro, out->digest, e) < 0)
 		return -e->code;
@@ -103,8 +105,7 @@ static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, cons
 		return -e->code;
 	/* Imported: the download has served; a failure to remove it only
 	 * leaves a cache behind. */
-	if (remove_tree(dir, e) < 0)
-		return 0;
+	remove_tree(dir, &ignored);
 	return 0;
 }
 

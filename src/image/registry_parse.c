@@ -145,7 +145,7 @@ int reg_challenge_parse(const char *value, struct reg_challenge *c)
 	const char *p = value;
 
 	for (;;) {
-		struct reg_challenge cur = { REG_AUTH_NONE };
+		struct reg_challenge cur = { .scheme = REG_AUTH_NONE };
 		size_t n;
 
 		while (*p == ',' || *p == ' ' || *p == '\t')
