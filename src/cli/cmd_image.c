@@ -2,11 +2,13 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cleanup.h"
+#include "commit.h"
 #include "images.h"
 #include "opt.h"
 
@@ -90,6 +92,7 @@ static const struct opt_spec load_spec = {
 	.usage = "brig image load [-i FILE]",
 	.about = "Load images from a docker-save or OCI archive (stdin by default).\n",
 	.opts = load_rows,
+	.permute = true,
 };
 
 static int image_load_cmd(struct brig_ctx *c, int argc, char **argv)
@@ -239,6 +242,7 @@ static const struct opt_spec history_spec = {
 	.usage = "brig image history [--format table|json] IMAGE",
 	.about = "Show how the image was built, newest layer first.\n",
 	.opts = history_rows,
+	.permute = true,
 };
 
 static int image_history_cmd(struct brig_ctx *c, int argc, char **argv)
@@ -307,6 +311,47 @@ static int image_rm_cmd(struct brig_ctx *c, int argc, char **argv)
 	return status;
 }
 
+struct save_opts {
+	const char *output;
+};
+
+static const struct opt save_rows[] = {
+	{ "output", 'o', "FILE", "write to FILE instead of stdout", opt_string,
+	  offsetof(struct save_opts, output) },
+	{ NULL },
+};
+
+static const struct opt_spec save_spec = {
+	.prog = "image save",
+	.usage = "brig image save [-o FILE] IMAGE...",
+	.about = "Write images as one docker-save archive (docker load and brig image load\n"
+		 "read it).\n",
+	.opts = save_rows,
+	.permute = true,
+};
+
+static int image_save_cmd(struct brig_ctx *c, int argc, char **argv)
+{
+	struct save_opts o = { 0 };
+	struct brig_err e;
+	int first = opt_parse(&save_spec, argc, argv, &o, &e);
+
+	if (first <= 0)
+		return opt_status(first, &e);
+	if (first == argc) {
+		opt_help(&save_spec, stderr);
+		return EXIT_BRIG;
+	}
+	if (!o.output && isatty(1))
+		return brig_fail("image save: refusing to write a tar to a terminal: use -o FILE");
+	if (images_save(c, (const char *const *)argv + first, (size_t)(argc - first),
+			o.output ? o.output : "-", &e) < 0) {
+		brig_report(&e);
+		return EXIT_BRIG;
+	}
+	return 0;
+}
+
 struct prune_opts {
 	bool all, force;
 };
@@ -325,6 +370,7 @@ static const struct opt_spec prune_spec = {
 	.about = "Remove untagged images no container uses, layers no image uses, and\n"
 		 "leftovers of interrupted imports.\n",
 	.opts = prune_rows,
+	.permute = true,
 };
 
 static int image_prune_cmd(struct brig_ctx *c, int argc, char **argv)
@@ -350,6 +396,7 @@ static int image_prune_cmd(struct brig_ctx *c, int argc, char **argv)
 static const struct cli_command subs[] = {
 	{ "import", image_import_cmd, NULL, "import a rootfs tarball, docker or OCI archive, OCI layout" },
 	{ "load", image_load_cmd, NULL, "load a docker-save or OCI archive" },
+	{ "save", image_save_cmd, NULL, "write images as a docker-save archive" },
 	{ "tag", image_tag_cmd, NULL, "give an image another reference" },
 	{ "history", image_history_cmd, NULL, "show an image's layers" },
 	{ "ls", image_ls_cmd, NULL, "list images" },

@@ -80,6 +80,23 @@ int image_remove(const struct brig_ctx *c, const struct image_users *users, cons
 int image_prune(const struct brig_ctx *c, const struct image_users *users, bool all, int *removed,
 		struct brig_err *e);
 
+/* Write images (references or ids) as one docker-save archive to fd:
+ * manifest.json with RepoTags, blobs/sha256/<digest> for configs and
+ * layers (uncompressed tars made afresh from the stored layers; when one
+ * comes out different from the imported bytes, the config names the new
+ * digest and so the saved image has a new id). */
+int image_save(const struct brig_ctx *c, const char *const *names, size_t n, int fd,
+	       struct brig_err *e);
+
+/* A new image: base_id's layers plus upper (a container's overlay upper
+ * directory, whiteouts included) as one more; tagged ref (may be NULL). */
+int image_commit(const struct brig_ctx *c, const char *base_id, const char *upper,
+		 const char *ref, const char *comment, char id_out[BRIG_ID_LEN + 1],
+		 struct brig_err *e);
+
+/* Write the tree under dir to fd as a tar (export). */
+int image_write_tree(const char *dir, int fd, struct brig_err *e);
+
 /* Exposed for tests and the fuzz target (extract.c): extract a tar (any
  * supported compression) from a file or a buffer into dest. */
 int image_extract_file(const char *path, const char *dest, struct brig_err *e);

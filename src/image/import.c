@@ -971,3 +971,102 @@ int image_import(const struct brig_ctx *c, const struct image_users *users, cons
 	scan_free(&s);
 	return r;
 }
+
+/* ---- commit ------------------------------------------------------------ */
+
+/* The image config of a commit: base's, one layer more. */
+static int commit_config(struct scan *s, const char *base_id, struct member *layer,
+			 const char *comment, struct member **out, size_t *n_layers,
+			 struct brig_err *e)
+{
+	cleanup_json json_t *cfg = NULL;
+	json_t *hist;
+	char now[40];
+	struct member *m;
+
+	if (store_config(s->c, base_id, &cfg, e) < 0)
+		return -e->code;
+	if (!store_diff_ids(cfg))
+		return brig_errf(e, ENOTSUP, "the image is a flat one of an older brig: re-import it");
+	json_array_append_new(store_diff_ids(cfg), json_string(layer->blob.diff_id));
+	*n_layers = json_array_size(store_diff_ids(cfg));
+	rfc3339(now_ns(), now, sizeof(now));
+	json_object_set_new(cfg, "created", json_string(now));
+	hist = json_object_get(cfg, "history");
+	if (!json_is_array(hist))
+		json_object_set_new(cfg, "history", hist = json_array());
+	json_array_append_new(hist, json_pack("{s:s, s:s, s:s}", "created", now, "created_by",
+					      "brig commit", "comment", comment ? comment : ""));
+	m = member_add(s, "(config)", e);
+	if (!m)
+		return -e->code;
+	m->data = json_dumps(cfg, JSON_COMPACT);
+	if (!m->data)
+		return brig_errf(e, ENOMEM, "out of memory");
+	m->len = strlen(m->data);
+	*out = m;
+	return 0;
+}
+
+/* The base image's layers as members already in the store. */
+static int stored_layers(struct scan *s, struct pending *p, json_t *ids, struct brig_err *e)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(ids, i, d) {
+		if (i + 1 == json_array_size(ids))
+			break; /* the new one */
+		struct member *m = member_add(s, "(stored)", e);
+		if (!m)
+			return -e->code;
+		snprintf(m->blob.diff_id, sizeof(m->blob.diff_id), "%s", json_string_value(d));
+		m->layer = m->moved = true;
+		p->layers[i] = m;
+	}
+	return 0;
+}
+
+int image_commit(const struct brig_ctx *c, const char *base_id, const char *upper,
+		 const char *ref, const char *comment, char id_out[BRIG_ID_LEN + 1],
+		 struct brig_err *e)
+{
+	struct scan s = { .c = c };
+	struct pending p = { 0 };
+	struct image_import_opts o = { .ref = ref, .source = "commit" };
+	cleanup_json json_t *parsed = NULL;
+	struct member *layer, *cfg = NULL;
+	json_t *ids = NULL;
+	size_t n_layers = 0;
+	int r;
+
+	if (ref && store_canonical(ref, s.tmp, sizeof(s.tmp), e) < 0)
+		return -e->code;
+	if (archive_library_load(e) < 0 || store_tmp(c, s.tmp, sizeof(s.tmp), e) < 0)
+		return -e->code;
+	layer = member_add(&s, "(commit)", e);
+	r = layer ? layer_dir(&s, layer, e) : -e->code;
+	if (r == 0)
+		r = rootfs_tree(&s, upper, layer, e);
+	if (r == 0) {
+		layer->layer = true;
+		r = commit_config(&s, base_id, layer, comment, &cfg, &n_layers, e);
+	}
+	if (r == 0)
+		r = pending_config(&p, cfg, n_layers, &ids, &parsed, e);
+	if (r == 0)
+		r = stored_layers(&s, &p, ids, e);
+	if (r == 0) {
+		p.layers[p.n_layers - 1] = layer;
+		r = ref ? add_tag(&p, ref, e) : 0;
+	}
+	if (r == 0)
+		r = commit(&s, &p, 1, &o, e);
+	if (r == 0)
+		snprintf(id_out, BRIG_ID_LEN + 1, "%s", p.id);
+	remove_tree(s.tmp, &(struct brig_err){ 0 });
+	free(p.layers);
+	json_decref(p.tags);
+	scan_free(&s);
+	return r;
+}
