@@ -32,6 +32,8 @@ int cmd_run(struct brig_ctx *c, int argc, char **argv);
 int cmd_ps(struct brig_ctx *c, int argc, char **argv);
 int cmd_rm(struct brig_ctx *c, int argc, char **argv);
 int cmd_image(struct brig_ctx *c, int argc, char **argv);
+int cmd_export(struct brig_ctx *c, int argc, char **argv);
+int cmd_commit(struct brig_ctx *c, int argc, char **argv);
 int cmd_network(struct brig_ctx *c, int argc, char **argv);
 int cmd_system(struct brig_ctx *c, int argc, char **argv);
 int cmd_inspect(struct brig_ctx *c, int argc, char **argv);

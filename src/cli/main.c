@@ -23,7 +23,9 @@ static const struct cli_command commands[] = {
 	{ "stats", cmd_stats, NULL, "CPU, memory, pids and network usage" },
 	{ "inspect", cmd_inspect, NULL, "show containers as JSON" },
 	{ "cp", cmd_cp, NULL, "copy files between a container and the host" },
-	{ "image", cmd_image, NULL, "import, list and remove images" },
+	{ "image", cmd_image, NULL, "import, load, save, tag, list and remove images" },
+	{ "export", cmd_export, NULL, "write a container's filesystem as a tar" },
+	{ "commit", cmd_commit, NULL, "make an image from a container's changes" },
 	{ "network", cmd_network, NULL, "create, list, inspect and remove networks" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */

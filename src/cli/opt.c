@@ -22,12 +22,14 @@ static size_t count_rows(const struct opt_spec *s)
 }
 
 /* The getopt_long tables of s: "+" stops at the first operand, so
- * `brig exec NAME ls -l` leaves -l to the command. */
+ * `brig exec NAME ls -l` leaves -l to the command; commands without one
+ * (s->permute) take options anywhere, as `brig export NAME -o FILE`. */
 static void build(const struct opt_spec *s, size_t n, struct option *lo, char *shorts)
 {
 	char *p = shorts;
 
-	*p++ = '+';
+	if (!s->permute)
+		*p++ = '+';
 	for (size_t i = 0; i < n; i++) {
 		const struct opt *r = &s->opts[i];
 		lo[i] = (struct option){ r->name, r->arg ? required_argument : no_argument, NULL,

@@ -15,6 +15,7 @@
 #define BRIG_OPT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ctx.h"
@@ -51,6 +52,7 @@ struct opt_spec {
 	const struct cli_command *commands; /* a group's subcommands, for --help */
 	const char *needs; /* NULL, or what the first operand names: with
 			    * "container name", none is "rm: missing container name" */
+	bool permute;	   /* options may follow operands (no command after) */
 };
 
 /* The most rows a table may have. */

@@ -21,27 +21,129 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* The image (by name) or a root filesystem directory (any argument with a
- * '/', as podman's --rootfs). */
-static int resolve_rootfs(const struct brig_ctx *c, const char *image, char id[BRIG_ID_LEN + 1],
-			  char *rootfs, size_t len, struct brig_err *e)
+/* A root filesystem directory rather than an image: a path starting with
+ * '/' or '.' (as podman's --rootfs). */
+static bool is_rootfs_dir(const char *image)
 {
+	return image[0] == '/' || image[0] == '.';
+}
+
+/* The image (reference or id) or a root filesystem directory. */
+static int resolve_rootfs(const struct brig_ctx *c, const char *image, struct image_info *info,
+			  struct brig_err *e)
+{
+	char path[PATH_MAX];
 	struct stat st;
 
-	if (!strchr(image, '/'))
-		return image_resolve(c, image, id, rootfs, len, e);
-	id[0] = '\0';
-	if (!realpath(image, rootfs) || stat(rootfs, &st) < 0)
+	if (!is_rootfs_dir(image))
+		return image_resolve(c, image, info, e);
+	memset(info, 0, sizeof(*info));
+	if (!realpath(image, path) || stat(path, &st) < 0)
 		return brig_errno(e, "rootfs %s", image);
 	if (!S_ISDIR(st.st_mode))
 		return brig_errf(e, ENOTDIR, "rootfs %s: not a directory", image);
+	info->lower = strdup(path);
+	return info->lower ? 0 : brig_errf(e, ENOMEM, "out of memory");
+}
+
+static size_t strv_count(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Docker's rules: --entrypoint replaces the image's Entrypoint and drops
+ * its Cmd; arguments after the image replace Cmd.  The result is a new
+ * NULL-terminated array of borrowed strings. */
+static int image_command(const struct container_spec *s, json_t *cfg, char ***out, size_t *n,
+			 struct brig_err *e)
+{
+	json_t *ep = json_object_get(cfg, "Entrypoint"), *cmd = json_object_get(cfg, "Cmd"), *v;
+	size_t nargs = strv_count(s->argv), k = 0, i;
+	char **r = calloc(nargs + json_array_size(ep) + json_array_size(cmd) + 2, sizeof(*r));
+
+	if (!r)
+		return brig_errf(e, ENOMEM, "out of memory");
+	if (s->entrypoint) {
+		if (*s->entrypoint)
+			r[k++] = (char *)s->entrypoint;
+	} else {
+		json_array_foreach(ep, i, v)
+			if (json_is_string(v))
+				r[k++] = (char *)json_string_value(v);
+	}
+	for (i = 0; i < nargs; i++)
+		r[k++] = s->argv[i];
+	if (!nargs && !s->entrypoint)
+		json_array_foreach(cmd, i, v)
+			if (json_is_string(v))
+				r[k++] = (char *)json_string_value(v);
+	if (!k) {
+		free(r);
+		return brig_errf(e, EINVAL, "no command specified");
+	}
+	*out = r;
+	*n = k;
 	return 0;
 }
 
-static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *e)
+/* -e values first (they win), then the image's Env: borrowed strings. */
+static char **image_env(const struct container_spec *s, json_t *cfg, size_t *n)
+{
+	json_t *env = json_object_get(cfg, "Env"), *v;
+	char **r = calloc(s->n_env + json_array_size(env) + 1, sizeof(*r));
+	size_t k = 0, i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < s->n_env; i++)
+		r[k++] = s->env[i];
+	json_array_foreach(env, i, v) {
+		const char *kv = json_string_value(v), *eq = kv ? strchr(kv, '=') : NULL;
+		bool set = false;
+		if (!eq)
+			continue;
+		for (size_t j = 0; j < s->n_env && !set; j++)
+			set = !strncmp(s->env[j], kv, (size_t)(eq - kv)) &&
+			      (s->env[j][eq - kv] == '=' || s->env[j][eq - kv] == '\0');
+		if (!set)
+			r[k++] = (char *)kv;
+	}
+	*n = k;
+	return r;
+}
+
+/* Fold the image's config into s (whose strings it borrows from cfg):
+ * command, environment, working directory, user.  *cmd and *env are to
+ * be freed (the arrays only). */
+static int apply_image_config(struct container_spec *s, json_t *cfg, char ***cmd, char ***env,
+			      struct brig_err *e)
+{
+	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
+	const char *user = json_string_value(json_object_get(cfg, "User"));
+
+	if (image_command(s, cfg, cmd, &s->n_cmd, e) < 0)
+		return -e->code;
+	s->cmd = *cmd;
+	*env = image_env(s, cfg, &s->n_env);
+	if (!*env)
+		return brig_errf(e, ENOMEM, "out of memory");
+	s->env = *env;
+	if (!s->workdir && wd && *wd)
+		s->workdir = wd;
+	if (!s->user && user && *user)
+		s->user = user;
+	s->image_config = json_object_size(cfg) ? cfg : NULL;
+	return 0;
+}
+
+static int make_dirs(struct container *ct, const char *lower, struct brig_err *e)
 {
 	static const char *const sub[] = { "upper", "work", "merged" };
-	char path[PATH_MAX];
+	char path[PATH_MAX], rootfs[PATH_MAX];
 	struct stat st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
@@ -50,7 +152,9 @@ static int make_dirs(struct container *ct, const char *rootfs, struct brig_err *
 			return brig_errno(e, "mkdir %s", path);
 	}
 	/* The container's "/" takes the upper dir's mode and owner: give it
-	 * the image root's, or a non-root user could not even enter "/". */
+	 * the image root's (its top layer's), or a non-root user could not
+	 * even enter "/". */
+	snprintf(rootfs, sizeof(rootfs), "%.*s", (int)strcspn(lower, ":"), lower);
 	snprintf(path, sizeof(path), "%s/upper", ct->dir);
 	if (stat(rootfs, &st) < 0)
 		return brig_errno(e, "stat %s", rootfs);
@@ -72,31 +176,44 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 		     struct brig_err *e)
 {
 	struct container_spec s = *o;
-	char rootfs[PATH_MAX];
+	cleanup_free char **cmd = NULL, **env = NULL;
+	struct image_info img;
 	int lock, r;
 
 	container_blank(ct);
-	if (resolve_rootfs(c, o->image, s.image_id, rootfs, sizeof(rootfs), e) < 0)
+	if (resolve_rootfs(c, o->image, &img, e) < 0)
 		return -e->code;
-	s.rootfs = rootfs;
+	if (!img.config && !(img.config = json_object())) {
+		image_info_free(&img);
+		return brig_errf(e, ENOMEM, "out of memory");
+	}
+	snprintf(s.image_id, sizeof(s.image_id), "%s", img.id);
+	s.rootfs = img.lower;
 	rfc3339(now_ns(), s.created, sizeof(s.created));
-	lock = state_lock(c, e);
-	if (lock < 0)
+	r = apply_image_config(&s, img.config, &cmd, &env, e);
+	lock = r < 0 ? r : state_lock(c, e);
+	if (lock < 0) {
+		image_info_free(&img);
 		return lock;
+	}
 	r = state_create(c, &s, &ct->lock_fd, &ct->spec, e);
 	state_unlock(lock);
-	if (r < 0)
+	if (r < 0) {
+		image_info_free(&img);
 		return r;
+	}
 	snprintf(ct->id, sizeof(ct->id), "%s", ct->spec.id);
 	snprintf(ct->name, sizeof(ct->name), "%s", ct->spec.name);
 	ct->created_now = true;
+	r = 0;
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
-	    make_dirs(ct, rootfs, e) < 0) {
+	    make_dirs(ct, img.lower, e) < 0) {
 		struct brig_err ignore;
 		state_remove(c, ct->id, &ignore);
-		return -e->code;
+		r = -e->code;
 	}
-	return 0;
+	image_info_free(&img);
+	return r;
 }
 
 void container_free(struct container *ct)
@@ -158,15 +275,35 @@ static void strv_free(char **v)
 	free(v);
 }
 
-/* Look NAME (or a numeric uid) up in the image's /etc/passwd, read from
- * the lower layer. */
-static int lookup_passwd(const char *rootfs, const char *name, uid_t *uid, gid_t *gid)
+/* Open rel (e.g. "etc/passwd") as the image shows it: from the topmost of
+ * the lower directories ("top:...:bottom") that has it, never through a
+ * symlink; a whiteout there means the image has none. */
+static FILE *lower_open(const char *lower, const char *rel)
 {
-	char path[PATH_MAX], line[512];
-	cleanup_fclose FILE *f = NULL;
+	char path[PATH_MAX];
+	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/etc/passwd", rootfs);
-	f = fopen(path, "re");
+	for (const char *p = lower; p && *p;) {
+		size_t n = strcspn(p, ":");
+		int fd;
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, p, rel);
+		if (lstat(path, &st) == 0) {
+			if (!S_ISREG(st.st_mode))
+				return NULL;
+			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			return fd < 0 ? NULL : fdopen(fd, "re");
+		}
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
+/* Look NAME (or a numeric uid) up in the image's /etc/passwd. */
+static int lookup_passwd(const char *lower, const char *name, uid_t *uid, gid_t *gid)
+{
+	char line[512];
+	cleanup_fclose FILE *f = lower_open(lower, "etc/passwd");
+
 	while (f && fgets(line, sizeof(line), f)) {
 		char *save, *n = strtok_r(line, ":", &save), *pw = strtok_r(NULL, ":", &save);
 		char *u = strtok_r(NULL, ":", &save), *g = strtok_r(NULL, ":", &save);

@@ -28,18 +28,12 @@ static struct image_users users_of(const struct brig_ctx *c)
 	return (struct image_users){ users_lock, users_unlock, users_in_use, (void *)c };
 }
 
-int images_import(const struct brig_ctx *c, const char *src, const char *name,
-		  char id_out[BRIG_ID_LEN + 1], struct brig_err *e)
+int images_import(const struct brig_ctx *c, const char *src, const struct image_import_opts *o,
+		  json_t **loaded, struct brig_err *e)
 {
 	struct image_users u = users_of(c);
 
-	return image_import(c, &u, src, name, id_out, e);
-}
-
-int images_resolve(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1],
-		   char *rootfs, size_t len, struct brig_err *e)
-{
-	return image_resolve(c, name, id, rootfs, len, e);
+	return image_import(c, &u, src, o, loaded, e);
 }
 
 int images_inspect(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e)
@@ -52,16 +46,27 @@ int images_list(const struct brig_ctx *c, json_t **out, struct brig_err *e)
 	return image_list(c, out, e);
 }
 
-int images_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
+int images_tag(const struct brig_ctx *c, const char *src, const char *dst, struct brig_err *e)
 {
-	struct image_users u = users_of(c);
-
-	return image_remove(c, &u, name, e);
+	return image_tag(c, src, dst, e);
 }
 
-int images_prune(const struct brig_ctx *c, int *removed, struct brig_err *e)
+int images_history(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e)
+{
+	return image_history(c, name, out, e);
+}
+
+int images_remove(const struct brig_ctx *c, const char *name, bool *untagged_only,
+		  struct brig_err *e)
 {
 	struct image_users u = users_of(c);
 
-	return image_prune(c, &u, removed, e);
+	return image_remove(c, &u, name, untagged_only, e);
+}
+
+int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_err *e)
+{
+	struct image_users u = users_of(c);
+
+	return image_prune(c, &u, all, removed, e);
 }

@@ -9,31 +9,34 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "image.h"
 #include "util.h"
 
-/* Import a rootfs tarball or directory as image name (image_import); the
- * old rootfs of that name goes unless a container still uses it.  id_out
- * (may be NULL) receives the new id. */
-int images_import(const struct brig_ctx *c, const char *src, const char *name,
-		  char id_out[BRIG_ID_LEN + 1], struct brig_err *e);
+/* Import a rootfs tarball, docker-save archive, OCI layout or archive
+ * (image_import); *loaded lists the images with their tags. */
+int images_import(const struct brig_ctx *c, const char *src, const struct image_import_opts *o,
+		  json_t **loaded, struct brig_err *e);
 
-/* Resolve name to its id and rootfs directory (rootfs may be NULL);
- * ENOENT "image 'x': no such image" when unknown. */
-int images_resolve(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1],
-		   char *rootfs, size_t len, struct brig_err *e);
-
-/* The record of one image (new reference in *out); ENOENT when unknown. */
+/* One image as `docker image inspect` shows it; ENOENT when unknown. */
 int images_inspect(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e);
 
-/* All images as a JSON array sorted by name (new reference). */
+/* Rows of `image ls` (image_list). */
 int images_list(const struct brig_ctx *c, json_t **out, struct brig_err *e);
 
-/* Remove an image; EBUSY while a container record references it, checked
- * under the container store lock so no run can start using it meanwhile. */
-int images_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
+/* Give image src the reference dst. */
+int images_tag(const struct brig_ctx *c, const char *src, const char *dst, struct brig_err *e);
 
-/* Remove image data no name and no container references, and leftovers of
- * interrupted imports; *removed (may be NULL) counts them. */
-int images_prune(const struct brig_ctx *c, int *removed, struct brig_err *e);
+/* The image's history, newest first. */
+int images_history(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e);
+
+/* Remove a reference, and the image with its last one; EBUSY while a
+ * container record references that image, checked under the container
+ * store lock so no run can start using it meanwhile. */
+int images_remove(const struct brig_ctx *c, const char *name, bool *untagged_only,
+		  struct brig_err *e);
+
+/* Remove unused untagged images (all unused ones when all), unreferenced
+ * layers and leftovers of interrupted imports; *removed counts them. */
+int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_err *e);
 
 #endif

@@ -194,6 +194,23 @@ bool container_wait_settled(const struct brig_ctx *c, const char *id, int64_t ti
 	return false;
 }
 
+/* The image's StopSignal, else SIGTERM. */
+static int stop_signal(const struct brig_ctx *c, const char *id)
+{
+	struct container_spec spec;
+	struct brig_err ignored;
+	int sig = SIGTERM;
+
+	if (state_load(c, id, &spec, NULL, &ignored) == 0) {
+		const char *name =
+			json_string_value(json_object_get(spec.image_config, "StopSignal"));
+		if (name && container_parse_signal(name) > 0)
+			sig = container_parse_signal(name);
+		spec_free(&spec);
+	}
+	return sig;
+}
+
 int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struct brig_err *e)
 {
 	char id[BRIG_ID_LEN + 1];
@@ -202,7 +219,7 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
 
 	if (r <= 0)
 		return r;
-	kill(pid, SIGTERM);
+	kill(pid, stop_signal(c, id));
 	if (!container_wait_settled(c, id, (int64_t)timeout * 1000)) {
 		kill(pid, SIGKILL);
 		if (!container_wait_settled(c, id, 10000))

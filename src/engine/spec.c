@@ -133,6 +133,8 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 		set(j, "id", json_string(s->id), ok);
 	if (s->name)
 		set(j, "name", json_string(s->name), ok);
+	if (s->image_config)
+		set(j, "image_config", json_incref(s->image_config), ok);
 }
 
 json_t *spec_to_json(const struct container_spec *s)
@@ -301,6 +303,8 @@ static void strings_from(json_t *j, struct container_spec *s, bool *ok)
 	snprintf(s->id, sizeof(s->id), "%s", str(j, "id"));
 	snprintf(s->image_id, sizeof(s->image_id), "%s", str(j, "image_id"));
 	snprintf(s->created, sizeof(s->created), "%s", str(j, "created"));
+	if ((v = json_object_get(j, "image_config")) && json_is_object(v))
+		s->image_config = json_incref(v);
 }
 
 int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
@@ -342,6 +346,7 @@ void spec_free(struct container_spec *s)
 			free((char *)str_fields[i]);
 		/* argv points into cmd */
 		strv_free(s->cmd);
+		json_decref(s->image_config);
 		strv_free(s->env);
 		strv_free(s->sysctls);
 		strv_free(s->dns);

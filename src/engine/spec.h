@@ -49,6 +49,11 @@ struct container_spec {
 	 * entrypoint when cmd starts with it). */
 	char **cmd;
 	size_t n_cmd;
+	/* ["image_config"]: the image's config as it was at creation
+	 * (Labels, ExposedPorts, StopSignal...); NULL: none (a ROOTFS-DIR).
+	 * Entrypoint, Cmd, Env, WorkingDir and User are already folded into
+	 * cmd, env, workdir and user by container_create. */
+	json_t *image_config;
 	bool owned; /* set by spec_from_json: the pointers are its own */
 };
 

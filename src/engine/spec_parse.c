@@ -163,9 +163,5 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
 	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
 		return -e->code;
-	if (!o->entrypoint && (!o->argv || !o->argv[0]))
-		return brig_errf(e, EINVAL, "no command specified");
-	if (o->entrypoint && !*o->entrypoint)
-		return brig_errf(e, EINVAL, "--entrypoint is empty");
 	return 0;
 }

@@ -96,3 +96,41 @@ LAZY(int, archive_write_disk_set_options, (archive_t *a, int f), (a, f))
 LAZY(int, archive_write_finish_entry, (archive_t *a), (a))
 LAZY(int, archive_write_free, (archive_t *a), (a))
 LAZY(int, archive_write_header, (archive_t *a, entry_t *e), (a, e))
+LAZY(int, archive_read_open,
+     (archive_t *a, void *d, archive_open_callback *o, archive_read_callback *r,
+      archive_close_callback *c),
+     (a, d, o, r, c))
+LAZY(int, archive_read_support_format_raw, (archive_t *a), (a))
+LAZY(int, archive_read_next_header, (archive_t *a, entry_t **e), (a, e))
+LAZY(la_ssize_t, archive_read_data, (archive_t *a, void *b, size_t n), (a, b, n))
+LAZY(int, archive_filter_count, (archive_t *a), (a))
+LAZY(__LA_MODE_T, archive_entry_filetype, (entry_t *e), (e))
+LAZY(int, archive_entry_xattr_reset, (entry_t *e), (e))
+LAZY(int, archive_entry_xattr_next, (entry_t *e, const char **n, const void **v, size_t *s),
+     (e, n, v, s))
+LAZY_VOID(archive_entry_xattr_clear, (entry_t *e), (e))
+LAZY_VOID(archive_entry_xattr_add_entry, (entry_t *e, const char *n, const void *v, size_t s),
+	  (e, n, v, s))
+LAZY(const char *, archive_entry_symlink, (entry_t *e), (e))
+LAZY(archive_t *, archive_write_new, (void), ())
+LAZY(int, archive_write_set_format_pax_restricted, (archive_t *a), (a))
+LAZY(int, archive_write_set_bytes_in_last_block, (archive_t *a, int n), (a, n))
+LAZY(int, archive_write_open,
+     (archive_t *a, void *d, archive_open_callback *o, archive_write_callback *w,
+      archive_close_callback *c),
+     (a, d, o, w, c))
+LAZY(la_ssize_t, archive_write_data, (archive_t *a, const void *b, size_t n), (a, b, n))
+LAZY_VOID(archive_entry_set_filetype, (entry_t *e, unsigned int t), (e, t))
+LAZY_VOID(archive_entry_set_perm, (entry_t *e, __LA_MODE_T p), (e, p))
+LAZY_VOID(archive_entry_set_size, (entry_t *e, la_int64_t s), (e, s))
+LAZY(dev_t, archive_entry_rdev, (entry_t *e), (e))
+LAZY(const char *, archive_entry_sourcepath, (entry_t *e), (e))
+LAZY_VOID(archive_entry_copy_sourcepath, (entry_t *e, const char *s), (e, s))
+LAZY(entry_t *, archive_entry_clone, (entry_t *e), (e))
+LAZY(struct archive_entry_linkresolver *, archive_entry_linkresolver_new, (void), ())
+LAZY_VOID(archive_entry_linkresolver_set_strategy, (struct archive_entry_linkresolver *l, int f),
+	  (l, f))
+LAZY_VOID(archive_entry_linkresolver_free, (struct archive_entry_linkresolver *l), (l))
+LAZY_VOID(archive_entry_linkify,
+	  (struct archive_entry_linkresolver *l, entry_t **a, entry_t **b), (l, a, b))
+LAZY(int, archive_write_open_fd, (archive_t *a, int fd), (a, fd))

@@ -47,9 +47,12 @@ static bool domain_valid(const char *s, size_t n)
 
 	if (host == 0)
 		return false;
-	for (size_t i = 0; i < host; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+	/* labels of letters, digits and inner '-', joined by '.' */
+	for (size_t i = 0; i < host; i++) {
+		bool edge = i == 0 || i + 1 == host || s[i - 1] == '.' || s[i + 1] == '.';
+		if (s[i] == '.' ? edge : !isalnum((unsigned char)s[i]) && (s[i] != '-' || edge))
 			return false;
+	}
 	if (colon) {
 		if (colon + 1 == s + n)
 			return false;

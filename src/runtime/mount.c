@@ -83,18 +83,49 @@ static int in_root(const struct spawn_spec *s, const char *path, char *out, size
 	return 0;
 }
 
+/* A deep image: its layers one by one through the new mount API
+ * ("lowerdir+", Linux 6.8), so the page-sized option string of mount(2)
+ * does not bound how many there may be. */
+static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
+{
+	cleanup_close int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC), mnt = -1;
+	char path[PATH_MAX];
+
+	if (fs < 0)
+		return brig_errno(e, "fsopen overlay");
+	for (const char *p = s->lower; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(path, sizeof(path), "%.*s", (int)n, p);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0)
+			return brig_errno(e, "overlay layer %s", path);
+		p += n + (p[n] == ':');
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return brig_errno(e, "create overlay");
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0 || syscall(SYS_move_mount, mnt, "", AT_FDCWD, s->merged,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return brig_errno(e, "mount overlay on %s", s->merged);
+	return 0;
+}
+
 int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 {
-	char data[3 * PATH_MAX + 64];
+	char data[4096];
+	int n;
 	const char *paths[] = { s->lower, s->upper, s->work };
 
-	/* overlayfs splits its options on ',' and ':' */
+	/* overlayfs splits its options on ',' and ':' (lower is a ':' list) */
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
-		if (strpbrk(paths[i], ",:\\"))
+		if (strpbrk(paths[i], i ? ",:\\" : ",\\"))
 			return brig_errf(e, EINVAL, "overlay path %s: contains ',', ':' or '\\'",
 					 paths[i]);
-	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", s->lower, s->upper,
-		 s->work);
+	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", s->lower, s->upper,
+		     s->work);
+	if (n < 0 || (size_t)n >= sizeof(data))
+		return mount_overlay_layers(s, e);
 	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
 		return brig_errno(e, "mount overlay on %s", s->merged);
 	return 0;

@@ -18,29 +18,28 @@ teardown() {
 	[ "$status" -eq 0 ]
 	echo "$output"
 	# A header naming the columns, then the image.
-	[[ ${lines[0]^^} == *NAME* ]]
+	[[ ${lines[0]^^} == *REPOSITORY* ]]
+	[[ ${lines[0]^^} == *TAG* ]]
 	[[ ${lines[0]^^} == *ID* ]]
 	[[ ${lines[0]^^} == *SIZE* ]]
 	[[ ${lines[0]^^} == *CREATED* ]]
 	[[ ${lines[1]} == busybox* ]]
 	[ -d "$ROOT/images/by-id" ]
-	[ -s "$ROOT/images/busybox.json" ]
+	[ -s "$ROOT/images/repositories.json" ]
 	run brig run --rm busybox echo works
 	[ "$status" -eq 0 ]
 	[ "$output" = works ]
 }
 
-@test "image ls --format json lists name, id, size and created" {
+@test "image ls --format json lists repository, tag, id, size and created" {
 	brig image import "$(image_tarball)" busybox
 	run brig image ls --format json
 	[ "$status" -eq 0 ]
 	echo "$output"
 	json_valid <<<"$output"
-	local id
-	id=$(json_field id busybox <<<"$output")
-	[[ $id =~ ^(sha256:)?[0-9a-f]{12,64}$ ]]
-	json_field size busybox <<<"$output"
-	json_field created busybox <<<"$output"
+	local row
+	row=$(python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["Repository"], r["Tag"], r["Id"], r["Size"] > 0, r["Created"] != "")' <<<"$output")
+	[[ $row =~ ^busybox\ latest\ sha256:[0-9a-f]{64}\ True\ True$ ]]
 }
 
 @test "image import: .tar, .tar.gz, .tar.xz and .tar.zst" {
@@ -74,10 +73,13 @@ teardown() {
 	[ "$status" -eq 0 ]
 	run brig image ls
 	[ "$(grep -c '^busybox\b' <<<"$output")" -eq 1 ]
+	# As Docker, the replaced image stays, untagged, until a prune.
+	[ "$(grep -c '^<none>' <<<"$output")" -eq 1 ]
 	run brig run --rm busybox cat /etc/version
 	[ "$status" -eq 0 ]
 	[ "$output" = v2 ]
-	# The replaced image's files are gone from the store.
+	run brig image prune
+	[ "$status" -eq 0 ]
 	[ "$(find "$ROOT/images" -mindepth 2 -maxdepth 2 -path '*/by-id/*' | wc -l)" -eq 1 ]
 }
 
@@ -95,6 +97,7 @@ teardown() {
 	one_line_error
 	[ ! -e "$ROOT/evil.json" ]
 	[ ! -e "$ROOT/images/../evil.json" ]
+	[ -z "$(ls -A "$ROOT/images/layers" 2>/dev/null)" ]
 }
 
 @test "image rm removes an image" {
@@ -176,7 +179,7 @@ PY
 	done
 	# Anything with the tag under the test's tree must be inside a rootfs.
 	while IFS= read -r f; do
-		[[ $f == */rootfs/* ]] || leaks+=("$f")
+		[[ $f == */images/layers/*/diff/* ]] || leaks+=("$f")
 	done < <(find "$SB" -name "*$tag*")
 	# No hard link to a host file.
 	[ -z "$(find "$ROOT" -samefile /etc/hostname 2>/dev/null)" ] || leaks+=("hard link to /etc/hostname")

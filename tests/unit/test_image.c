@@ -198,14 +198,45 @@ static void assert_link(const char *rootfs, const char *name, const char *target
 	assert_string_equal(buf, target);
 }
 
-static int count_byid(const struct fixture *f)
+/* Import src as ref; id (may be NULL) gets the image id. */
+static int import_as(struct fixture *f, const char *src, const char *ref, char *id,
+		     struct brig_err *e)
+{
+	struct image_import_opts o = { .ref = ref, .source = src };
+	json_t *loaded = NULL;
+	int r = image_import(&f->ctx, &f->users, src, &o, &loaded, e);
+
+	if (r == 0 && id)
+		snprintf(id, BRIG_ID_LEN + 1, "%s",
+			 json_string_value(json_object_get(json_array_get(loaded, 0), "id")) + 7);
+	json_decref(loaded);
+	return r;
+}
+
+/* The top layer's directory of ref (its rootfs for a one-layer image). */
+static int resolve_top(struct fixture *f, const char *ref, char *id, char *top, size_t len,
+		       struct brig_err *e)
+{
+	struct image_info info;
+	int r = image_resolve(&f->ctx, ref, &info, e);
+
+	if (r < 0)
+		return r;
+	if (id)
+		snprintf(id, BRIG_ID_LEN + 1, "%s", info.id);
+	snprintf(top, len, "%.*s", (int)strcspn(info.lower, ":"), info.lower);
+	image_info_free(&info);
+	return 0;
+}
+
+static int count_dir(const struct fixture *f, const char *sub)
 {
 	char p[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
 	int n = 0;
 
-	snprintf(p, sizeof(p), "%s/images/by-id", f->root);
+	snprintf(p, sizeof(p), "%s/images/%s", f->root, sub);
 	d = opendir(p);
 	if (!d)
 		return 0;
@@ -214,6 +245,11 @@ static int count_byid(const struct fixture *f)
 			n++;
 	closedir(d);
 	return n;
+}
+
+static int count_byid(const struct fixture *f)
+{
+	return count_dir(f, "by-id");
 }
 
 static void test_hostile_tar(void **state)
@@ -257,11 +293,11 @@ static void test_hostile_tar(void **state)
 		{ SYMLINK, "lib", "/usr/lib" },
 	};
 	write_tar(f->tar, NULL, ents, sizeof(ents) / sizeof(ents[0]));
-	if (image_import(&f->ctx, &f->users, f->tar, "hostile", id, &e) < 0)
+	if (import_as(f, f->tar, "hostile", id, &e) < 0)
 		fail_msg("import: %s", e.msg);
 	assert_true(f->warnings >= 7);
 
-	assert_int_equal(image_resolve(&f->ctx, "hostile", id2, rootfs, sizeof(rootfs), &e), 0);
+	assert_int_equal(resolve_top(f, "hostile", id2, rootfs, sizeof(rootfs), &e), 0);
 	assert_string_equal(id, id2);
 	/* Nothing escaped: not next to rootfs, not in by-id, not outside. */
 	assert_false(exists("%s/images/by-id/%s/escape", f->root, id));
@@ -318,10 +354,9 @@ static void test_compressions(void **state)
 		/* Misleading suffix: detection is by content. */
 		snprintf(p, sizeof(p), "%s/img-%s.bin", f->tmp, cases[i].name);
 		write_tar(p, cases[i].filter, ents, 2);
-		if (image_import(&f->ctx, &f->users, p, cases[i].name, NULL, &e) < 0)
+		if (import_as(f, p, cases[i].name, NULL, &e) < 0)
 			fail_msg("import %s: %s", cases[i].name, e.msg);
-		assert_int_equal(image_resolve(&f->ctx, cases[i].name, id, rootfs, sizeof(rootfs), &e),
-				 0);
+		assert_int_equal(resolve_top(f, cases[i].name, id, rootfs, sizeof(rootfs), &e), 0);
 		assert_true(exists("%s/etc/os-release", rootfs));
 	}
 	assert_int_equal(f->warnings, 0);
@@ -329,9 +364,11 @@ static void test_compressions(void **state)
 	json_t *all = NULL;
 	assert_int_equal(image_list(&f->ctx, &all, &e), 0);
 	assert_int_equal(json_array_size(all), 5);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "name")),
+	/* Newest first; one layer for all five (same tar, other compression). */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "Repository")),
 			    "bz2");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(all, 0), "size")), 8);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(all, 0), "Size")), 8);
+	assert_int_equal(count_dir(f, "layers"), 1);
 	json_decref(all);
 }
 
@@ -340,32 +377,47 @@ static void test_reimport_and_rm(void **state)
 	struct fixture *f = *state;
 	const struct ent v1[] = { { FILE_, "version", "1" } };
 	const struct ent v2[] = { { FILE_, "version", "2" } };
-	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], rootfs[PATH_MAX];
+	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1], id[BRIG_ID_LEN + 1], top[PATH_MAX];
 	struct brig_err e;
+	bool untagged;
 	json_t *rec = NULL;
+	int removed;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "img", id1, &e), 0);
+	assert_int_equal(import_as(f, f->tar, "img", id1, &e), 0);
 	write_tar(f->tar, archive_write_add_filter_gzip, v2, 1);
-	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "img", id2, &e), 0);
+	assert_int_equal(import_as(f, f->tar, "img", id2, &e), 0);
 	assert_string_not_equal(id1, id2);
-	assert_false(exists("%s/images/by-id/%s", f->root, id1));
-	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id2));
-	assert_int_equal(count_byid(f), 1);
+	/* As Docker: the old image stays, untagged, until a prune. */
+	assert_int_equal(count_byid(f), 2);
+	assert_int_equal(resolve_top(f, "img", id, top, sizeof(top), &e), 0);
+	assert_string_equal(id, id2);
+	assert_true(exists("%s/version", top));
 
 	assert_int_equal(image_inspect(&f->ctx, "img", &rec, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(rec, "id")), id2);
-	assert_string_equal(json_string_value(json_object_get(rec, "name")), "img");
-	assert_true(json_is_string(json_object_get(rec, "created")));
-	assert_string_equal(json_string_value(json_object_get(rec, "source")), f->tar);
+	assert_string_equal(json_string_value(json_object_get(rec, "Id")) + 7, id2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "RepoTags"), 0)),
+			    "img:latest");
+	assert_true(json_is_string(json_object_get(rec, "Created")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "Metadata"),
+							      "Source")),
+			    f->tar);
 	json_decref(rec);
 
-	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &e), 0);
+	assert_int_equal(image_tag(&f->ctx, "img", "other:1", &e), 0);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &untagged, &e), 0);
+	assert_true(untagged);
+	assert_int_equal(count_byid(f), 2);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "other:1", &untagged, &e), 0);
+	assert_false(untagged);
+	assert_int_equal(count_byid(f), 1);
+	assert_int_equal(image_prune(&f->ctx, &f->users, false, &removed, &e), 0);
 	assert_int_equal(count_byid(f), 0);
-	assert_int_equal(image_resolve(&f->ctx, "img", id1, rootfs, sizeof(rootfs), &e), -ENOENT);
+	assert_int_equal(count_dir(f, "layers"), 0);
+	assert_int_equal(resolve_top(f, "img", id, top, sizeof(top), &e), -ENOENT);
 	assert_string_equal(e.msg, "image 'img': no such image");
-	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &e), -ENOENT);
-	assert_int_equal(image_remove(&f->ctx, &f->users, "../etc", &e), -ENOENT);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "img", &untagged, &e), -ENOENT);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "../etc", &untagged, &e), -ENOENT);
 }
 
 static void test_failed_import_leaves_nothing(void **state)
@@ -379,19 +431,20 @@ static void test_failed_import_leaves_nothing(void **state)
 	for (int i = 0; i < 4096; i++)
 		fputc((i * 7919) & 0xff, g);
 	fclose(g);
-	assert_true(image_import(&f->ctx, &f->users, f->tar, "junk", id, &e) < 0);
+	assert_true(import_as(f, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
-	assert_false(exists("%s/images/junk.json", f->root));
+	assert_int_equal(count_dir(f, "layers"), 0);
+	assert_int_equal(count_dir(f, "tmp"), 0);
 	/* A truncated gzip tarball fails too, after extracting a part. */
 	const struct ent big[] = { { FILE_, "a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
 				   { FILE_, "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } };
 	write_tar(f->tar, archive_write_add_filter_gzip, big, 2);
 	assert_int_equal(truncate(f->tar, 60), 0);
-	assert_true(image_import(&f->ctx, &f->users, f->tar, "junk", id, &e) < 0);
+	assert_true(import_as(f, f->tar, "junk", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 	/* Missing file and bad names are refused up front. */
-	assert_true(image_import(&f->ctx, &f->users, "/nonexistent.tar", "junk", id, &e) < 0);
-	assert_true(image_import(&f->ctx, &f->users, f->tar, "../bad", id, &e) < 0);
+	assert_true(import_as(f, "/nonexistent.tar", "junk", id, &e) < 0);
+	assert_true(import_as(f, f->tar, "../bad", id, &e) < 0);
 	assert_int_equal(count_byid(f), 0);
 }
 
@@ -408,9 +461,9 @@ static void test_dir_import(void **state)
 	snprintf(p, sizeof(p), "%s/sh", src);
 	assert_int_equal(symlink("/bin/busybox", p), 0);
 	snprintf(src, sizeof(src), "%s/srcdir", f->tmp);
-	if (image_import(&f->ctx, &f->users, src, "fromdir", id, &e) < 0)
+	if (import_as(f, src, "fromdir", id, &e) < 0)
 		fail_msg("import dir: %s", e.msg);
-	assert_int_equal(image_resolve(&f->ctx, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
+	assert_int_equal(resolve_top(f, "fromdir", id, rootfs, sizeof(rootfs), &e), 0);
 	assert_true(exists("%s/bin/busybox", rootfs));
 	assert_link(rootfs, "bin/sh", "/bin/busybox");
 	assert_int_equal(f->warnings, 0);
@@ -422,32 +475,32 @@ static void test_in_use(void **state)
 	const struct ent v1[] = { { FILE_, "version", "1" } };
 	char id1[BRIG_ID_LEN + 1], id2[BRIG_ID_LEN + 1];
 	struct brig_err e;
+	bool untagged;
 	int removed = -1;
 
 	write_tar(f->tar, NULL, v1, 1);
-	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "busybox", id1, &e), 0);
+	assert_int_equal(import_as(f, f->tar, "busybox", id1, &e), 0);
 	snprintf(f->used_id, sizeof(f->used_id), "%s", id1);
 
-	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), -EBUSY);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &untagged, &e), -EBUSY);
 	assert_string_equal(e.msg, "image busybox is in use by a container");
 	assert_int_equal(f->locked, 0);
 	/* No lock, no removal. */
 	f->lock_fail = EAGAIN;
-	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), -EAGAIN);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &untagged, &e), -EAGAIN);
 	f->lock_fail = 0;
-	/* Re-import switches the name but keeps the rootfs the container uses. */
-	assert_int_equal(image_import(&f->ctx, &f->users, f->tar, "busybox", id2, &e), 0);
-	assert_true(exists("%s/images/by-id/%s/rootfs/version", f->root, id1));
+	/* Re-import moves the name; the used image stays. */
+	assert_int_equal(import_as(f, f->tar, "busybox", id2, &e), 0);
 	assert_int_equal(count_byid(f), 2);
 	/* While it is used, prune keeps it; once the container is gone, prune
-	 * reclaims the orphan. */
-	assert_int_equal(image_prune(&f->ctx, &f->users, &removed, &e), 0);
+	 * reclaims it. */
+	assert_int_equal(image_prune(&f->ctx, &f->users, false, &removed, &e), 0);
 	assert_int_equal(removed, 0);
 	f->used_id[0] = '\0';
-	assert_int_equal(image_prune(&f->ctx, &f->users, &removed, &e), 0);
+	assert_int_equal(image_prune(&f->ctx, &f->users, false, &removed, &e), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(count_byid(f), 1);
-	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &e), 0);
+	assert_int_equal(image_remove(&f->ctx, &f->users, "busybox", &untagged, &e), 0);
 	assert_int_equal(f->locked, 0);
 }
 
