@@ -29,7 +29,8 @@ LAYERS = {
 # headers a module keeps to itself: only its own directory (and tests/, which
 # this lint does not read) may include them; the layers above see the rest
 PRIVATE = {"net": {"nl.h", "nat_batch.h"}, "cgroup": {"driver.h"},
-           "src/engine": {"container_int.h"}}
+           "src/engine": {"container_int.h"},
+           "src/image": {"registry_http.h", "curl_lazy.h"}}
 # directories whose code must not print, exit or parse argv
 QUIET = {"src/engine", "src/image", "src/runtime", "net", "cgroup", "src/base"}
 # the one place that prints on the quiet side: the default warning sink

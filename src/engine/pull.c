@@ -24,11 +24,15 @@ static int store_import(const struct brig_ctx *c, const char *dir, const char *r
 			const char *source, const char *repo_digest, char id[IMAGES_DIGEST_MAX],
 			struct brig_err *e)
 {
-	(void)c, (void)dir, (void)ref, (void)source, (void)repo_digest, (void)id;
-	/* TODO(merge): images_import(c, dir, &opts, &ids, e) once the store
-	 * imports OCI layouts. */
-	return brig_errf(e, ENOSYS, "importing an OCI layout is not available yet (layout kept in %s)",
-			 dir);
+	struct image_import_opts io = { .ref = ref, .source = source, .repo_digest = repo_digest };
+	cleanup_json json_t *loaded = NULL;
+	const char *got;
+
+	if (images_import(c, dir, &io, &loaded, e) < 0)
+		return -e->code;
+	got = json_string_value(json_object_get(json_array_get(loaded, 0), "id"));
+	snprintf(id, IMAGES_DIGEST_MAX, "%s", got ? got : "");
+	return 0;
 }
 
 /* Export the store's image ref as an OCI layout into dir. */
@@ -130,6 +134,17 @@ int images_pull(const struct brig_ctx *c, const char *ref, const struct images_p
 		unlink(lock); /* under the lock: a waiter sees it unlinked and retries */
 	close(fd);
 	return rc < 0 ? brig_err_ctx(e, "pull %s", out->ref) : 0;
+}
+
+bool images_need_pull(const struct brig_ctx *c, const char *image)
+{
+	cleanup_json json_t *rec = NULL;
+	struct image_ref r;
+	struct brig_err e;
+
+	if (!image || image[0] == '/' || image[0] == '.' || ref_parse(image, &r, &e) < 0)
+		return false;
+	return images_inspect(c, image, &rec, &e) < 0 && e.code == ENOENT;
 }
 
 /* ---- push ---- */

@@ -39,6 +39,12 @@ struct images_pulled {
 int images_pull(const struct brig_ctx *c, const char *ref, const struct images_pull_opts *o,
 		struct images_pulled *out, struct brig_err *e);
 
+/* Whether run should pull image before it creates a container: a
+ * reference (a rootfs directory, "/..." or "./...", is none) that the
+ * store does not know.  run then calls images_pull (the CLI's
+ * cli_pull_image says so as Docker does and shows the progress). */
+bool images_need_pull(const struct brig_ctx *c, const char *image);
+
 /* Push the store's image ref to the registry ref names: exported as an
  * OCI layout into a temp dir under <root>/images/tmp/, uploaded, removed.
  * digest (may be NULL) receives the pushed manifest's digest. */

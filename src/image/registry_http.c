@@ -343,15 +343,15 @@ int reg_resp_fail(const struct reg_resp *rs, const char *what, struct brig_err *
 	int code = rs->status == 404 ? ENOENT : EIO;
 	size_t n;
 
-	if (rs->status == 401 || rs->status == 403) {
+	if (rs->status == 401 || rs->status == 403)
 		code = EACCES;
-		if (!msg)
-			msg = "unauthorized: authentication required";
-	}
+	if (code == EACCES && !msg)
+		msg = "authentication required";
 	/* The registry's words are untrusted: bounded, and one line. */
 	n = msg ? strcspn(msg, "\r\n") : 0;
-	return brig_errf(e, code, "%s: HTTP %ld%s%.*s", what, rs->status, msg ? ": " : "",
-			 (int)(n < 200 ? n : 200), msg ? msg : "");
+	return brig_errf(e, code, "%s: HTTP %ld: %s%.*s", what, rs->status,
+			 code == EACCES ? "unauthorized: " : "", (int)(n < 200 ? n : 200),
+			 msg ? msg : "no details");
 }
 
 /* ---- the auth flows ---- */
