@@ -131,20 +131,33 @@ static const struct opt_spec pull_spec = {
 	.needs = "image reference",
 };
 
+/* Parse pull's or push's options and its one reference (the index of
+ * which is returned; 0 for --help); progress on stdout through v. */
+static int parse_ref_cmd(const struct opt_spec *spec, int argc, char **argv, struct pull_args *a,
+			 struct view *v, const char *doing, const char *done, struct brig_err *e)
+{
+	int first = opt_parse(spec, argc, argv, a, e);
+
+	if (first <= 0)
+		return first;
+	if (first != argc - 1)
+		return brig_errf(e, EINVAL, "%s: expected one image reference", spec->prog);
+	view_init(v, stdout, a->quiet, doing, done);
+	a->o.progress = on_progress;
+	a->o.arg = v;
+	return first;
+}
+
 int cmd_pull(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
 	struct pull_args a = { 0 };
 	struct images_pulled out;
 	struct view v;
-	int first = opt_parse(&pull_spec, argc, argv, &a, e);
+	int first = parse_ref_cmd(&pull_spec, argc, argv, &a, &v, "Downloading",
+				  "Download complete", e);
 
 	if (first <= 0)
 		return first;
-	if (first != argc - 1)
-		return brig_errf(e, EINVAL, "pull: expected one image reference");
-	view_init(&v, stdout, a.quiet, "Downloading", "Download complete");
-	a.o.progress = on_progress;
-	a.o.arg = &v;
 	if (images_pull(c, argv[first], &a.o, &out, e) < 0)
 		return -e->code;
 	if (!a.quiet)
@@ -188,15 +201,10 @@ int cmd_push(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 	struct pull_args a = { 0 };
 	char digest[IMAGES_DIGEST_MAX];
 	struct view v;
-	int first = opt_parse(&push_spec, argc, argv, &a, e);
+	int first = parse_ref_cmd(&push_spec, argc, argv, &a, &v, "Pushing", "Pushed", e);
 
 	if (first <= 0)
 		return first;
-	if (first != argc - 1)
-		return brig_errf(e, EINVAL, "push: expected one image reference");
-	view_init(&v, stdout, a.quiet, "Pushing", "Pushed");
-	a.o.progress = on_progress;
-	a.o.arg = &v;
 	if (images_push(c, argv[first], &a.o, digest, e) < 0)
 		return -e->code;
 	if (!a.quiet)

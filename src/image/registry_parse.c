@@ -611,6 +611,25 @@ static void entry_norm(const char *s, char *out, size_t len)
 		out[--n] = '\0';
 }
 
+/* The member key of a config file's JSON object (*doc, for the caller to
+ * release): NULL in *member when text is NULL or has no such key; EINVAL
+ * when text is not an object or the member not of type want. */
+static int conf_member(const char *text, size_t len, const char *file, const char *key,
+		       json_type want, json_t **doc, json_t **member, struct brig_err *e)
+{
+	*doc = *member = NULL;
+	if (!text)
+		return 0;
+	*doc = json_loadb(text, len, 0, NULL);
+	if (!json_is_object(*doc))
+		return brig_errf(e, EINVAL, "%s: not a JSON object", file);
+	*member = json_object_get(*doc, key);
+	if (*member && json_typeof(*member) != want)
+		return brig_errf(e, EINVAL, "%s: %s is not %s", file, key,
+				 want == JSON_ARRAY ? "a list" : "an object");
+	return 0;
+}
+
 int reg_insecure_listed(const char *text, size_t len, const char *host, bool *out,
 			struct brig_err *e)
 {
@@ -619,17 +638,11 @@ int reg_insecure_listed(const char *text, size_t len, const char *host, bool *ou
 	char addr[256];
 	size_t i;
 
+	int r = conf_member(text, len, "daemon.json", "insecure-registries", JSON_ARRAY, &j, &list, e);
+
 	*out = false;
-	if (!text)
-		return 0;
-	j = json_loadb(text, len, 0, NULL);
-	if (!json_is_object(j))
-		return brig_errf(e, EINVAL, "daemon.json: not a JSON object");
-	list = json_object_get(j, "insecure-registries");
-	if (!list)
-		return 0;
-	if (!json_is_array(list))
-		return brig_errf(e, EINVAL, "daemon.json: insecure-registries is not a list");
+	if (r < 0 || !list)
+		return r;
 	host_addr(host, addr, sizeof(addr));
 	json_array_foreach(list, i, v) {
 		char entry[512];
@@ -714,17 +727,10 @@ int reg_auth_lookup(const char *text, size_t len, const char *host, char *user, 
 	cleanup_json json_t *j = NULL;
 	const char *key;
 	json_t *auths, *ent;
+	int r = conf_member(text, len, "auth.json", "auths", JSON_OBJECT, &j, &auths, e);
 
-	if (!text)
-		return 0;
-	j = json_loadb(text, len, 0, NULL);
-	if (!json_is_object(j))
-		return brig_errf(e, EINVAL, "auth.json: not a JSON object");
-	auths = json_object_get(j, "auths");
-	if (!auths)
-		return 0;
-	if (!json_is_object(auths))
-		return brig_errf(e, EINVAL, "auth.json: \"auths\" is not an object");
+	if (r < 0 || !auths)
+		return r;
 	json_object_foreach(auths, key, ent) {
 		if (key_is(key, host) && json_is_object(ent))
 			return entry_creds(ent, user, ulen, pass, plen, e);

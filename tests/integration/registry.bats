@@ -261,22 +261,26 @@ open(p, "wb").write(bytes(b))
 # the error names the URL brig gave up on: https only for a secure registry,
 # the http fallback for an insecure one.
 
+# gave_up_on SCHEME: a pull from 192.0.2.10:5000 failed last on SCHEME://.
+gave_up_on() {
+	run --separate-stderr brig pull 192.0.2.10:5000/x:1
+	[ "$status" -eq 125 ] || return 1
+	[[ $stderr == *" $1://192.0.2.10:5000/v2/: "* ]]
+}
+
 @test "insecure: other registries are HTTPS only unless --insecure or daemon.json lists them" {
-	run --separate-stderr brig pull 192.0.2.10:5000/x:1
-	[ "$status" -eq 125 ]
-	[[ $stderr == *"https://192.0.2.10:5000/v2/"* ]]
+	gave_up_on https
 	run --separate-stderr brig pull --insecure 192.0.2.10:5000/x:1
-	[ "$status" -eq 125 ]
-	[[ $stderr == *"http://192.0.2.10:5000/v2/"* ]]
-	echo '{"insecure-registries": ["192.0.2.0/24"]}' >"$ROOT/daemon.json"
-	run --separate-stderr brig pull 192.0.2.10:5000/x:1
-	[[ $stderr == *"http://192.0.2.10:5000/v2/"* ]]
-	echo '{"insecure-registries": ["192.0.2.10:5000"]}' >"$ROOT/daemon.json"
-	run --separate-stderr brig pull 192.0.2.10:5000/x:1
-	[[ $stderr == *"http://192.0.2.10:5000/v2/"* ]]
-	echo '{"insecure-registries": ["192.0.2.10:5001"]}' >"$ROOT/daemon.json"
-	run --separate-stderr brig pull 192.0.2.10:5000/x:1
-	[[ $stderr == *"https://192.0.2.10:5000/v2/"* ]]
+	[[ $stderr == *" http://192.0.2.10:5000/v2/: "* ]]
+	local listed
+	for listed in 192.0.2.0/24 192.0.2.10:5000 http://192.0.2.10:5000/; do
+		echo "{\"insecure-registries\": [\"$listed\"]}" >"$ROOT/daemon.json"
+		gave_up_on http
+	done
+	for listed in 192.0.3.0/24 192.0.2.10:5001 192.0.2.10; do
+		echo "{\"insecure-registries\": [\"$listed\"]}" >"$ROOT/daemon.json"
+		gave_up_on https
+	done
 	echo '{"insecure-registries": "192.0.2.10:5000"}' >"$ROOT/daemon.json"
 	run --separate-stderr brig pull 192.0.2.10:5000/x:1
 	[ "$status" -eq 125 ]
