@@ -16,6 +16,7 @@
 #include "archive_lazy.h"
 #include "cleanup.h"
 #include "extract.h"
+#include "split.h"
 #include "util.h"
 #include "warn.h"
 
@@ -440,6 +441,7 @@ struct chain {
 	int err;	       /* errno of a failed source read */
 	struct archive *dec;   /* raw format: the decompressed bytes */
 	struct archive *tar;
+	struct split *split;   /* the stream recorded for a later save */
 	char in[CHUNK], out[CHUNK];
 };
 
@@ -479,11 +481,24 @@ static la_ssize_t decompressed_read(struct archive *a, void *arg, const void **b
 	*buf = ch->out;
 	if (n > 0 && !ch->plain)
 		sha256_update(&ch->diff, ch->out, (size_t)n);
+	if (n > 0)
+		split_feed(ch->split, ch->out, (size_t)n);
 	return n;
+}
+
+/* Finish the record of the stream: kept only when complete. */
+static void chain_split_end(struct chain *ch, bool ok)
+{
+	if (!ch->split)
+		return;
+	if (split_close(ch->split) < 0 || !ok)
+		unlink(ch->src.split);
+	ch->split = NULL;
 }
 
 static void chain_free(struct chain *ch)
 {
+	chain_split_end(ch, false);
 	if (ch->tar)
 		archive_read_free(ch->tar);
 	if (ch->dec)
@@ -511,6 +526,8 @@ static struct chain *chain_open(const struct blob_source *src, struct brig_err *
 		return NULL;
 	}
 	ch->src = *src;
+	if (src->split)
+		ch->split = split_open(src->split);
 	if (sha256_init(&ch->blob, e) < 0 || sha256_init(&ch->diff, e) < 0)
 		goto fail;
 	ch->dec = reader_new(true, false, e);
@@ -575,6 +592,7 @@ static int chain_extract(struct chain *ch, struct archive_entry *first, const ch
 		r = chain_drain(ch, e);
 	if (r < 0)
 		return r;
+	chain_split_end(ch, true);
 	chain_result(ch, out);
 	out->size = x.size;
 	out->entries = x.count;
@@ -595,11 +613,11 @@ int extract_layer(const struct blob_source *src, const char *dest, struct layer_
 	return r;
 }
 
-int extract_open(int fd, extract_is_layer is_layer, const char *dest, struct layer_blob *out,
-		 struct chain **stream, struct archive **outer, struct archive_entry **entry,
-		 struct brig_err *e)
+int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char *split,
+		 struct layer_blob *out, struct chain **stream, struct archive **outer,
+		 struct archive_entry **entry, struct brig_err *e)
 {
-	struct blob_source src = { .fd = fd };
+	struct blob_source src = { .fd = fd, .split = split };
 	struct chain *ch = chain_open(&src, e);
 	struct archive_entry *first;
 	int r;
@@ -621,6 +639,10 @@ int extract_open(int fd, extract_is_layer is_layer, const char *dest, struct lay
 		return r;
 	}
 	if (is_layer(archive_entry_pathname(first) ? archive_entry_pathname(first) : "")) {
+		if (!dest) {
+			chain_free(ch);
+			return 2;
+		}
 		/* A rootfs tarball: its end is the end (no drain, so that
 		 * padding after it costs nothing). */
 		r = chain_extract(ch, first, dest, false, out, e);

@@ -40,6 +40,7 @@ struct blob_source {
 	struct archive *outer;
 	const void *head;
 	size_t head_len;
+	const char *split; /* record the stream here (split.h), or NULL */
 };
 
 /* Extract one layer from src into dest (an existing directory), filling
@@ -55,11 +56,12 @@ typedef bool (*extract_is_layer)(const char *first_name);
 struct chain;
 
 /* Open fd as a possibly compressed tar.  When is_layer says so, extract it
- * into dest as extract_layer does and return 1 (stream NULL); otherwise
+ * into dest as extract_layer does and return 1 (stream NULL; with dest
+ * NULL nothing is extracted and 2 is returned); otherwise
  * return 0 with *outer the tar reader positioned on its first entry
  * (*entry) for the caller to read members from, until extract_close. */
-int extract_open(int fd, extract_is_layer is_layer, const char *dest, struct layer_blob *out,
-		 struct chain **stream, struct archive **outer, struct archive_entry **entry,
+int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char *split,
+		 struct layer_blob *out, struct chain **stream, struct archive **outer, struct archive_entry **entry,
 		 struct brig_err *e);
 void extract_close(struct chain *stream);
 

@@ -49,7 +49,8 @@ struct member {
 	char *bad;  /* not a usable layer: why (fails only if referenced) */
 	char *link; /* a symlink member: the member it names */
 	struct layer_blob blob;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX];   /* .../L<n>/diff */
+	char split[PATH_MAX]; /* .../L<n>/tar-split */
 };
 
 struct scan {
@@ -145,6 +146,7 @@ static int layer_dir(struct scan *s, struct member *m, struct brig_err *e)
 		return brig_errf(e, ENAMETOOLONG, "%s: path too long", s->tmp);
 	if (mkdir(m->dir, 0700) < 0)
 		return brig_errno(e, "mkdir %s", m->dir);
+	snprintf(m->split, sizeof(m->split), "%.4000s/tar-split", m->dir);
 	strcat(m->dir, "/diff");
 	/* 0755 root:root unless the layer says otherwise (its "./" entry). */
 	if (mkdir(m->dir, 0755) < 0 || chmod(m->dir, 0755) < 0)
@@ -164,9 +166,12 @@ static int take_layer(struct scan *s, struct member *m, const struct blob_source
 {
 	struct brig_err why;
 
+	struct blob_source with_split = *src;
+
 	if (layer_dir(s, m, e) < 0)
 		return -e->code;
-	if (extract_layer(src, m->dir, &m->blob, &why) == 0) {
+	with_split.split = m->split;
+	if (extract_layer(&with_split, m->dir, &m->blob, &why) == 0) {
 		m->layer = true;
 		return 0;
 	}
@@ -857,7 +862,8 @@ static int rootfs_tree(struct scan *s, const char *src, struct member *m, struct
 	}
 	close(data[1]);
 	close(err[1]);
-	r = extract_open(data[0], always_layer, m->dir, &m->blob, &stream, &outer, &first, e);
+	r = extract_open(data[0], always_layer, m->dir, m->split, &m->blob, &stream, &outer,
+			 &first, e);
 	close(data[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -898,11 +904,13 @@ static int read_source(struct scan *s, const char *src, const struct image_impor
 		fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : dup(0);
 		if (fd < 0)
 			return brig_errno(e, "open %s", src);
-		r = extract_open(fd, first_is_layer, m->dir, &m->blob, &stream, &outer, &first, e);
+		/* Without a REF a rootfs is refused before anything is read. */
+		r = extract_open(fd, first_is_layer, o->ref ? m->dir : NULL, m->split, &m->blob,
+				 &stream, &outer, &first, e);
 	}
 	if (r < 0)
 		return r;
-	if (r == 1) {
+	if (r >= 1) {
 		m->layer = true;
 		if (!o->ref)
 			return brig_errf(e, EINVAL, "a root filesystem tarball needs a REF to name it");

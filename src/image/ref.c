@@ -150,10 +150,8 @@ void ref_repo(const struct image_ref *r, char *out, size_t len)
 
 void ref_string(const struct image_ref *r, char *out, size_t len)
 {
-	if (*r->tag)
-		snprintf(out, len, "%s/%s:%s", r->domain, r->path, r->tag);
-	else
-		snprintf(out, len, "%s/%s@%s", r->domain, r->path, r->digest);
+	snprintf(out, len, "%s/%s%s%s%s%s", r->domain, r->path, *r->tag ? ":" : "", r->tag,
+		 *r->digest ? "@" : "", r->digest);
 }
 
 const char *ref_familiar(const char *repo)

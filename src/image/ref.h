@@ -30,8 +30,8 @@ struct image_ref {
  * ("invalid reference format: repository name must be lowercase"). */
 int ref_parse(const char *s, struct image_ref *r, struct brig_err *e);
 
-/* The canonical name, "docker.io/library/alpine:latest" (or "…@sha256:…"
- * when the reference has a digest and no tag). */
+/* The canonical name, "docker.io/library/alpine:latest", with "@sha256:..."
+ * after it when the reference has a digest. */
 void ref_string(const struct image_ref *r, char *out, size_t len);
 /* The repository alone, "docker.io/library/alpine". */
 void ref_repo(const struct image_ref *r, char *out, size_t len);

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "image.h"
 #include "ref.h"
+#include "split.h"
 #include "store.h"
 #include "tarw.h"
 
@@ -76,6 +77,30 @@ static int put_member(struct saver *sv, const char *name, const void *data, size
 	return n < 0 ? brig_errno(e, "read %s", path) : 0;
 }
 
+/* The layer's tar as it was imported, when its record replays to the
+ * same digest; else -1 (fd truncated for a fresh tar). */
+static int replay(const struct brig_ctx *c, const char *stored, const char *dir, int fd,
+		  char diff_id[DIGEST_MAX])
+{
+	char split[PATH_MAX];
+	struct brig_err ignored;
+	FILE *out;
+	int r = -1;
+
+	if (store_layer_path(c, stored + 7, "tar-split", split, sizeof(split), &ignored) < 0 ||
+	    access(split, F_OK) < 0)
+		return -1;
+	out = fdopen(dup(fd), "w");
+	if (out && split_replay(split, dir, out, diff_id, &ignored) == 0 &&
+	    !strcmp(diff_id, stored))
+		r = 0;
+	if (out && fclose(out) != 0)
+		r = -1;
+	if (r < 0 && (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0))
+		return -1;
+	return r;
+}
+
 /* Write a stored layer as a tar blob; *diff_id is its digest (a fresh tar
  * of the directory: it may differ from the one imported). */
 static int save_layer(struct saver *sv, const struct brig_ctx *c, const char *stored,
@@ -91,7 +116,7 @@ static int save_layer(struct saver *sv, const struct brig_ctx *c, const char *st
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return brig_errno(e, "create %s", path);
-	if (tarw_dir(dir, fd, diff_id, NULL, e) < 0)
+	if (replay(c, stored, dir, fd, diff_id) < 0 && tarw_dir(dir, fd, diff_id, NULL, e) < 0)
 		return -e->code;
 	snprintf(name, sizeof(name), "blobs/sha256/%s", diff_id + 7);
 	if (json_object_get(sv->done, diff_id))

@@ -167,6 +167,30 @@ static int write_files(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
+/* As Docker, a working directory the image lacks is created (root's, 0755)
+ * when the container starts; exec's must exist.  Inside the new root, so
+ * no path can leave it. */
+static int make_workdir(const struct spawn_spec *s, struct brig_err *e)
+{
+	char path[PATH_MAX];
+
+	if (!s->workdir || !*s->workdir)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s", s->workdir) >= (int)sizeof(path))
+		return brig_errf(e, ENAMETOOLONG, "working directory %s: too long", s->workdir);
+	for (char *p = path + 1;; p++) {
+		bool last = !*p;
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return brig_errno(e, "working directory %s", s->workdir);
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
 static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
 {
 	const char *dir = s->workdir && *s->workdir ? s->workdir : "/";
@@ -305,6 +329,7 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
 	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || write_files(s, &e) < 0 ||
+	    make_workdir(s, &e) < 0 ||
 	    set_hostname(s, &e) < 0 || setup_stdio(s, &master, &e) < 0 || init_confine(s, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	/* The container dies with whoever started it (brig run or its monitor),
