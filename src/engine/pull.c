@@ -105,7 +105,7 @@ static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, cons
 	ref_repo(r, repo, sizeof(repo));
 	snprintf(repo_digest, sizeof(repo_digest), "%s@%s", repo, out->digest);
 	snprintf(source, sizeof(source), "pull %s", out->ref);
-	if (store_import(c, dir, r->tag[0] ? out->ref : NULL, source, repo_digest, out->id, e) < 0)
+	if (store_import(c, dir, out->ref, source, repo_digest, out->id, e) < 0)
 		return -e->code;
 	/* Imported: the download has served; a failure to remove it only
 	 * leaves a cache behind. */

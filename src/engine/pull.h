@@ -30,8 +30,9 @@ struct images_pulled {
 	char id[IMAGES_DIGEST_MAX];        /* the imported image's id, if the store said */
 };
 
-/* Pull ref ("127.0.0.1:5000/test/bb:1", "alpine") from its registry and
- * import it into the store under that name.  The download goes to
+/* Pull ref ("127.0.0.1:5000/test/bb:1", "alpine", "repo@sha256:...")
+ * from its registry and import it into the store under its canonical name
+ * (a reference with a digest resolves, untagged, as in Docker).  The download goes to
  * <root>/images/pulls/<sha256 of the canonical ref>/, an OCI image layout
  * kept when anything fails so the next pull of the same ref fetches only
  * what is missing, and removed once imported.  Concurrent pulls of one ref

@@ -108,6 +108,9 @@ open(p, "wb").write(bytes(b))
 	run brig pull -q "$REG/test/bb@$digest"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$REG/test/bb@$digest" ]
+	run brig run --rm "$REG/test/bb@$digest" cat /etc/platform
+	[ "$status" -eq 0 ]
+	[ "$output" = amd64 ]
 }
 
 @test "pull: localhost is insecure by default, as 127.0.0.0/8 is" {
