@@ -161,7 +161,9 @@ int cmd_pull(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 	if (images_pull(c, argv[first], &a.o, &out, e) < 0)
 		return -e->code;
 	if (!a.quiet)
-		printf("Digest: %s\n", out.digest);
+		printf("Digest: %s\nStatus: %s %s\n", out.digest,
+		       out.up_to_date ? "Image is up to date for" : "Downloaded newer image for",
+		       out.ref);
 	printf("%s\n", out.ref);
 	return 0;
 }

@@ -91,6 +91,25 @@ static int pull_dir(const struct brig_ctx *c, const char *canonical, char *dir, 
 	return 0;
 }
 
+/* registry_opts.have_image over the store: the image id is the config's
+ * digest. */
+struct have {
+	const struct brig_ctx *c;
+	char id[DIGEST_MAX];
+};
+
+static bool have_image(void *arg, const char *config_digest)
+{
+	cleanup_json json_t *rec = NULL;
+	struct have *h = arg;
+	struct brig_err e;
+
+	if (images_inspect(h->c, config_digest, &rec, &e) < 0)
+		return false;
+	snprintf(h->id, sizeof(h->id), "%s", config_digest);
+	return true;
+}
+
 static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, const char *dir,
 		       const struct images_pull_opts *o, struct images_pulled *out,
 		       struct brig_err *e)
@@ -98,10 +117,23 @@ static int pull_locked(const struct brig_ctx *c, const struct image_ref *r, cons
 	struct registry_opts ro = reg_opts(c, o);
 	char repo[REF_NAME_MAX], repo_digest[REF_NAME_MAX + DIGEST_MAX + 1];
 	char source[sizeof(out->ref) + 8];
+	struct have have = { .c = c };
 	struct brig_err ignored;
+	int rc;
 
-	if (registry_pull(r, dir, &ro, out->digest, e) < 0)
-		return -e->code;
+	ro.have_image = have_image;
+	ro.have_arg = &have;
+	rc = registry_pull(r, dir, &ro, out->digest, e);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		out->up_to_date = true;
+		snprintf(out->id, sizeof(out->id), "%s", have.id);
+		if (images_tag(c, have.id, out->ref, e) < 0)
+			return -e->code;
+		remove_tree(dir, &ignored); /* what an earlier attempt left */
+		return 0;
+	}
 	ref_repo(r, repo, sizeof(repo));
 	snprintf(repo_digest, sizeof(repo_digest), "%s@%s", repo, out->digest);
 	snprintf(source, sizeof(source), "pull %s", out->ref);

@@ -27,7 +27,8 @@ struct images_pull_opts {
 struct images_pulled {
 	char ref[IMAGES_REF_MAX];          /* canonical: "127.0.0.1:5000/test/bb:1" */
 	char digest[IMAGES_DIGEST_MAX];    /* the manifest (or index) digest */
-	char id[IMAGES_DIGEST_MAX];        /* the imported image's id, if the store said */
+	char id[IMAGES_DIGEST_MAX];        /* the image's id, if the store said */
+	bool up_to_date;                   /* the store had it: nothing was fetched */
 };
 
 /* Pull ref ("127.0.0.1:5000/test/bb:1", "alpine", "repo@sha256:...")
@@ -36,7 +37,10 @@ struct images_pulled {
  * <root>/images/pulls/<sha256 of the canonical ref>/, an OCI image layout
  * kept when anything fails so the next pull of the same ref fetches only
  * what is missing, and removed once imported.  Concurrent pulls of one ref
- * wait for each other.  o and out may be NULL. */
+ * wait for each other.  When the manifest names an image the store has
+ * already (its config digest is a known image id), no blob is fetched: ref
+ * is only (re)tagged, as Docker's "Image is up to date".  o and out may be
+ * NULL. */
 int images_pull(const struct brig_ctx *c, const char *ref, const struct images_pull_opts *o,
 		struct images_pulled *out, struct brig_err *e);
 

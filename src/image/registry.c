@@ -224,14 +224,21 @@ static int platform_manifest(struct job *j, struct reg_doc *doc, struct reg_resp
 	return 0;
 }
 
+/* The config and layers into the layout; 1 (nothing fetched) when the
+ * caller has the image already. */
 static int pull_blobs(struct job *j, const struct reg_doc *doc, struct brig_err *e)
 {
+	const struct registry_opts *o = j->cl.o;
 	struct reg_manifest m;
 	char dir[PATH_MAX];
 	int r = 0;
 
 	if (reg_manifest_blobs(doc, &m, e) < 0)
 		return -e->code;
+	if (o->have_image && o->have_image(o->have_arg, m.config.digest)) {
+		reg_manifest_free(&m);
+		return 1;
+	}
 	snprintf(dir, sizeof(dir), "%s/blobs/sha256", j->dir);
 	r = mkdir_p(dir, 0755, e);
 	if (r == 0)

@@ -39,6 +39,10 @@ struct registry_opts {
 	void *arg;
 	/* Credentials to use instead of the stored ones (login); NULL: auth.json. */
 	const char *user, *pass;
+	/* Whether the caller's store has the image whose config has this
+	 * digest (its image id); may be NULL.  See registry_pull. */
+	bool (*have_image)(void *have_arg, const char *config_digest);
+	void *have_arg;
 };
 
 /* Pull ref into layout_dir (created if needed) as an OCI image layout:
@@ -50,7 +54,9 @@ struct registry_opts {
  * receives the digest of the manifest the registry answered for ref (the
  * index's, for a multi-platform image), the one a RepoDigest names.  A
  * mismatch between any content and its digest fails with "digest" in the
- * message (EBADMSG). */
+ * message (EBADMSG).  When o->have_image says the image is there already,
+ * nothing more is fetched or written and the result is 1 (Docker's "Image
+ * is up to date"); 0 otherwise. */
 int registry_pull(const struct image_ref *ref, const char *layout_dir,
 		  const struct registry_opts *o, char digest_out[DIGEST_MAX], struct brig_err *e);
 

@@ -82,14 +82,37 @@ open(p, "wb").write(bytes(b))
 	run --separate-stderr brig pull "$REG/test/bb:1"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	# Not a terminal: no progress, only the digest and the name.
-	[ "${#lines[@]}" -eq 2 ]
+	# Not a terminal: no progress, only the digest, the status and the name.
+	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} =~ ^Digest:\ sha256:[0-9a-f]{64}$ ]]
-	[ "${lines[1]}" = "$REG/test/bb:1" ]
+	[ "${lines[1]}" = "Status: Downloaded newer image for $REG/test/bb:1" ]
+	[ "${lines[2]}" = "$REG/test/bb:1" ]
 	run brig image ls
 	[[ $output == *"$REG/test/bb "*" 1 "* ]]
 	run brig run --rm "$REG/test/bb:1" cat /etc/platform
 	[ "$status" -eq 0 ]
+	[ "$output" = amd64 ]
+	[ -z "$(pulls_left)" ]
+}
+
+@test "pull: an image the store has is not downloaded again, only tagged" {
+	registry_start
+	push_bb
+	local blobs
+	mapfile -t blobs < <(layout_blobs "$BATS_TEST_TMPDIR/bb")
+	brig pull -q "$REG/test/bb:1"
+	skopeo_push "$BATS_TEST_TMPDIR/bb:1" "$REG/other/name:2"
+	run brig pull "$REG/test/bb:1"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "Status: Image is up to date for $REG/test/bb:1" ]
+	run brig pull "$REG/other/name:2"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "Status: Image is up to date for $REG/other/name:2" ]
+	local b
+	for b in "${blobs[@]}"; do
+		[ "$(blob_requests "$b")" -eq 1 ]
+	done
+	run brig run --rm "$REG/other/name:2" cat /etc/platform
 	[ "$output" = amd64 ]
 	[ -z "$(pulls_left)" ]
 }
