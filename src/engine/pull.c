@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -166,6 +168,59 @@ int images_pull(const struct brig_ctx *c, const char *ref, const struct images_p
 		unlink(lock); /* under the lock: a waiter sees it unlinked and retries */
 	close(fd);
 	return rc < 0 ? brig_err_ctx(e, "pull %s", out->ref) : 0;
+}
+
+/* Remove one abandoned pull, <hex>/ and <hex>.lock, unless a pull holds
+ * the lock; 1 when a download was removed.  A lock file alone (the dir is
+ * gone) goes too, uncounted. */
+static int prune_one(const char *parent, const char *hex, struct brig_err *e)
+{
+	char dir[PATH_MAX], lock[PATH_MAX];
+	cleanup_close int fd = -1;
+	bool had;
+
+	if (snprintf(dir, sizeof(dir), "%s/%.64s", parent, hex) >= (int)sizeof(dir) ||
+	    snprintf(lock, sizeof(lock), "%s/%.64s.lock", parent, hex) >= (int)sizeof(lock))
+		return brig_errf(e, ENAMETOOLONG, "%s: path too long", parent);
+	had = access(dir, F_OK) == 0;
+	fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (had ? O_CREAT : 0), 0600);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : brig_errno(e, "open %s", lock);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? 0 : brig_errno(e, "lock %s", lock);
+	if (remove_tree(dir, e) < 0)
+		return -e->code;
+	unlink(lock); /* under the lock, as images_pull does */
+	return had ? 1 : 0;
+}
+
+int images_pull_prune(const struct brig_ctx *c, int *removed, struct brig_err *e)
+{
+	char parent[PATH_MAX];
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	int n = 0, r;
+
+	snprintf(parent, sizeof(parent), "%s/images/pulls", c->root);
+	d = opendir(parent);
+	if (!d)
+		return errno == ENOENT ? 0 : brig_errno(e, "open %s", parent);
+	while ((de = readdir(d))) {
+		char hex[SHA256_HEX + 1];
+		const char *rest = de->d_name + strnlen(de->d_name, SHA256_HEX);
+
+		/* "<hex>" or "<hex>.lock": both name one pull. */
+		snprintf(hex, sizeof(hex), "%.*s", SHA256_HEX, de->d_name);
+		if (!hex_id_valid(hex) || (*rest && strcmp(rest, ".lock")))
+			continue;
+		r = prune_one(parent, hex, e);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	if (removed)
+		*removed = n;
+	return 0;
 }
 
 bool images_need_pull(const struct brig_ctx *c, const char *image)

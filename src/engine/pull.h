@@ -44,6 +44,11 @@ struct images_pulled {
 int images_pull(const struct brig_ctx *c, const char *ref, const struct images_pull_opts *o,
 		struct images_pulled *out, struct brig_err *e);
 
+/* Remove what failed pulls left under <root>/images/pulls/ (kept there so
+ * that the next pull resumes), skipping pulls in progress; *removed (may be
+ * NULL) counts them.  For image prune and system reset. */
+int images_pull_prune(const struct brig_ctx *c, int *removed, struct brig_err *e);
+
 /* Whether run should pull image before it creates a container: a
  * reference (a rootfs directory, "/..." or "./...", is none) that the
  * store does not know.  run then calls images_pull (the CLI's
