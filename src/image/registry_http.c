@@ -61,7 +61,8 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 		/* A new answer (after a redirect or a 100 Continue). */
 		const char *sp = strchr(line, ' ');
 		rs->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-		rs->content_type[0] = rs->digest[0] = rs->location[0] = '\0';
+		rs->content_type[0] = rs->digest[0] = rs->location[0] = rs->err[0] = '\0';
+		rs->err_len = 0;
 		memset(&rs->challenge, 0, sizeof(rs->challenge));
 		return len;
 	}
@@ -213,6 +214,12 @@ static void set_method(struct reg_client *cl, const struct reg_req *rq, struct x
 {
 	const struct curl_api *c = cl->api;
 
+	if (!strcmp(rq->method, "HEAD") || !strcmp(rq->method, "GET")) {
+		/* Follow redirects (blob stores); libcurl drops our
+		 * Authorization header when the host changes. */
+		c->easy_setopt(cl->h, CURLOPT_FOLLOWLOCATION, 1L);
+		c->easy_setopt(cl->h, CURLOPT_MAXREDIRS, 5L);
+	}
 	if (!strcmp(rq->method, "HEAD")) {
 		c->easy_setopt(cl->h, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(rq->method, "POST")) {
@@ -225,11 +232,6 @@ static void set_method(struct reg_client *cl, const struct reg_req *rq, struct x
 			       (curl_off_t)(rq->upload_fd >= 0 ? rq->upload_size : rq->data_len));
 		c->easy_setopt(cl->h, CURLOPT_READFUNCTION, on_read);
 		c->easy_setopt(cl->h, CURLOPT_READDATA, x);
-	} else {
-		/* GET: follow redirects (blob stores); libcurl drops our
-		 * Authorization header when the host changes. */
-		c->easy_setopt(cl->h, CURLOPT_FOLLOWLOCATION, 1L);
-		c->easy_setopt(cl->h, CURLOPT_MAXREDIRS, 5L);
 	}
 }
 
