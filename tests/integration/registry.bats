@@ -144,6 +144,17 @@ open(p, "wb").write(bytes(b))
 	[ "$output" = "localhost:5000/test/bb:1" ]
 }
 
+@test "pull: a loopback registry on HTTPS with a self-signed certificate (tried first, unverified)" {
+	registry_start tls
+	push_bb
+	# It speaks only TLS: a fallback to plain HTTP could not pull.
+	run sb curl -s -o /dev/null -w '%{http_code}' "http://$REG/v2/"
+	[ "$output" = 400 ]
+	run brig pull -q "$REG/test/bb:1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$REG/test/bb:1" ]
+}
+
 @test "run: a reference not yet pulled is pulled first" {
 	registry_start
 	push_bb

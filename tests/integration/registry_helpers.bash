@@ -7,8 +7,9 @@
 # Its storage and config live under the test's temp dir; its access log
 # (stderr) in $REG_LOG, so a test can count the requests it served.
 #
-#   registry_start [basic|token]   start it (optionally with htpasswd auth, or
-#                                   with bearer tokens from token_server)
+#   registry_start [basic|token|tls]  start it (optionally with htpasswd auth,
+#                                   with bearer tokens from token_server, or
+#                                   serving HTTPS with a self-signed certificate)
 #   registry_stop                   stop it (by pid) and whatever this file started
 #   oci_layout DIR [opts]           an OCI image layout made from the busybox rootfs
 #   skopeo_push DIR REF             copy a layout into the registry (--all)
@@ -68,6 +69,13 @@ registry_config() {
 			    path: $dir/htpasswd
 		EOF
 		;;
+	tls)
+		cat <<-EOF
+			  tls:
+			    certificate: $dir/tls.crt
+			    key: $dir/tls.key
+		EOF
+		;;
 	token)
 		cat <<-EOF
 			auth:
@@ -84,7 +92,8 @@ registry_config() {
 # registry_up: it answers /v2/ (200, or 401 when it wants auth).
 registry_up() {
 	local code
-	code=$(sb curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$REG/v2/") || return 1
+	code=$(sb curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$REG_SCHEME://$REG/v2/") ||
+		return 1
 	[ "$code" = 200 ] || [ "$code" = 401 ]
 }
 
@@ -92,9 +101,15 @@ registry_start() {
 	local dir mode=${1:-}
 	dir=$(reg_dir)
 	mkdir -p "$dir/data"
+	REG_SCHEME=http
 	case "$mode" in
 	basic) htpasswd_line "$REG_USER" "$REG_PASS" >"$dir/htpasswd" ;;
 	token) token_server_start ;;
+	tls)
+		REG_SCHEME=https
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" \
+			-days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
+		;;
 	esac
 	registry_config "$dir" "$mode" >"$dir/config.yml"
 	REG_LOG=$dir/registry.log
