@@ -13,6 +13,8 @@ PACKAGES=(
 	libcmocka-dev bats shellcheck busybox-static
 	iproute2 nftables iputils-ping tmux util-linux procps
 	tar gzip zstd xz-utils python3 coreutils findutils grep sed
+	# tests: images.bats reads brig's `image save` output with the reference tool
+	skopeo
 	# tests: the FRR router image (scripts/mkimage-frr.sh)
 	mmdebstrap debian-archive-keyring
 	# registry client: libcurl's header (the library is loaded at run

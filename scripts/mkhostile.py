@@ -99,6 +99,7 @@ def die(msg):
 
 def mkimage():
     """scripts/mkimage-oci.py as a module (its name has a dash)."""
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     spec = importlib.util.spec_from_file_location("mkimage_oci",
                                                   os.path.join(HERE, "mkimage-oci.py"))
     mod = importlib.util.module_from_spec(spec)

@@ -18,7 +18,7 @@ def load(name):
         return json.load(f)
 
 
-doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "scale")}
+doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -204,6 +204,46 @@ else:
     md.append("data bench: %s" % ((d or {}).get("failed") or (d or {}).get("not_run") or "no output"))
     md.append("")
 
+# --- import
+im = doc["import"]
+md.append("## Image import (`image load -i` of a docker-archive, against `tar -x` of its layers)")
+md.append("")
+if im and "times" in im:
+    t = im["times"]
+    sz = im.get("sizes") or {}
+    md.append("Archive %s MiB (layers %s MiB); the second image's archive %s MiB, sharing the "
+              "base layer. Each row starts from an empty directory or root." % (
+                  sz.get("archive_mib", "?"), " + ".join(str(x) for x in sz.get("layer_mib", [])),
+                  sz.get("second_archive_mib", "?")))
+    md.append("")
+    names = ["tar_x", "brig_load", "brig_second", "umoci_unpack", "skopeo_copy"]
+    labels = {"tar_x": "tar -x of the layers, in order (no digests, no whiteouts)",
+              "brig_load": "brig image load -i (fresh root)",
+              "brig_second": "brig image load -i of the second image (base present)",
+              "umoci_unpack": "umoci unpack of the same image as an OCI layout",
+              "skopeo_copy": "skopeo copy docker-archive: → oci: (digests, no extraction)"}
+    timing_table(im, names, labels, ["brig_load"])
+    bl, tx, bs = med(t, "brig_load"), med(t, "tar_x"), med(t, "brig_second")
+    md.append("brig load / tar -x = **%s**; second image / first = %s." % (
+        fr(ratio(bl, tx)), fr(ratio(bs, bl))))
+    md.append("")
+    st = im.get("store") or {}
+    if st:
+        md.append("Store after the first image: %s layers, %s KiB; after the second: %s layers, "
+                  "%s KiB." % (st.get("layers_after_a"), st.get("kib_after_a"),
+                               st.get("layers_after_b"), st.get("kib_after_b")))
+        md.append("")
+    target("import within 1.5x of tar -x of the same layers",
+           None if bl is None or tx is None else bl <= 1.5 * tx, fr(ratio(bl, tx)))
+    if st:
+        grew = st["kib_after_b"] - st["kib_after_a"]
+        target("a second image sharing the base stores only its new layer",
+               st["layers_after_b"] - st["layers_after_a"] == 1 and grew * 100 < st["kib_after_a"],
+               "+%d layer, +%d KiB" % (st["layers_after_b"] - st["layers_after_a"], grew))
+else:
+    md.append("import bench failed: %s" % (im or {}).get("failed", "no output"))
+    md.append("")
+
 # --- scale
 c = doc["scale"]
 md.append("## Scale (`run -d --net bridge busybox sleep`, one after another)")
@@ -267,7 +307,7 @@ else:
     md.append("scale bench failed: %s" % (c or {}).get("failed", "no output"))
     md.append("")
 
-md.append("## Targets of issue 6")
+md.append("## Targets of issues 6 and 11")
 md.append("")
 md.append("| target | measured | |")
 md.append("| --- | --- | --- |")

@@ -209,9 +209,9 @@ top_view() {
 		for f in /lower/deleted /lower/replaced /lower/kept /opaque/a /opaque/b /opaque/c /work/hello; do
 			if [ -e "$f" ]; then echo "$f: $(cat "$f")"; else echo "$f: absent"; fi
 		done
-		echo "lower: $(ls -A /lower | tr "\n" " ")"
-		echo "opaque: $(ls -A /opaque | tr "\n" " ")"
-		echo "whiteouts: $(find / -xdev -name ".wh.*" | tr "\n" " ")"
+		echo "lower:" $(ls -A /lower)
+		echo "opaque:" $(ls -A /opaque)
+		echo "whiteouts:" $(find / -xdev -name ".wh.*")
 		echo "root: $(stat -c "%a %u:%g" /)"
 		echo "work: $(stat -c "%u:%g" /work)"
 	'
@@ -227,9 +227,9 @@ expected_view() {
 		/opaque/b: absent
 		/opaque/c: top c
 		/work/hello: hello from work
-		lower: kept replaced 
-		opaque: c 
-		whiteouts: 
+		lower: kept replaced
+		opaque: c
+		whiteouts:
 		root: 755 0:0
 		work: 1000:1000
 	EOF
