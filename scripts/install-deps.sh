@@ -18,10 +18,10 @@ PACKAGES=(
 	# tests: the FRR router image (scripts/mkimage-frr.sh)
 	mmdebstrap debian-archive-keyring
 	# registry client: libcurl's header (the library is loaded at run
-	# time), libcrypto for SHA-256; its tests: the reference registry,
-	# skopeo and umoci, curl, openssl (the token server's keys)
+	# time), libcrypto for SHA-256; its tests (registry.bats): the reference
+	# registry (skopeo, above, fills it), curl, openssl (TLS and token keys)
 	libcurl4-openssl-dev libssl-dev
-	docker-registry skopeo umoci curl openssl
+	docker-registry curl openssl
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are
