@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "mountspec.h"
 #include "netspec.h"
 #include "util.h"
 
@@ -55,6 +56,15 @@ struct container_spec {
 	 * cmd, env, workdir and user by container_create. */
 	json_t *image_config;
 	bool owned; /* set by spec_from_json: the pointers are its own */
+
+	/* mounts (-v, --mount, --tmpfs, --read-only): config.json's "mounts"
+	 * (written when there is one) and "read_only" (written when true).
+	 * The mounts' strings are always malloc'd: spec_lists_free frees
+	 * them for a spec the CLI filled, spec_free for an owned one. */
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	bool read_only; /* the root filesystem is mounted read-only */
+	/* end of mounts */
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one
