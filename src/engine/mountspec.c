@@ -54,6 +54,13 @@ bool mountspec_valid_name(const char *name)
 	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
+void mountspec_one_line(struct brig_err *e)
+{
+	for (char *p = e->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
@@ -174,15 +181,14 @@ static int vmode_of(const char *word, size_t n)
  * reads it, not a source and a target. */
 static bool is_mode(const char *s)
 {
-	if (!*s)
-		return false;
-	for (const char *p = s; *p; p += *p == ',') {
+	for (const char *p = s;; p++) {
 		size_t n = strcspn(p, ",");
 		if (vmode_of(p, n) < 0)
 			return false;
 		p += n;
+		if (!*p)
+			return true;
 	}
-	return true;
 }
 
 static int apply_modes(const char *arg, const char *modes, struct mount_spec *m,
@@ -190,7 +196,7 @@ static int apply_modes(const char *arg, const char *modes, struct mount_spec *m,
 {
 	bool rw_seen = false;
 
-	for (const char *p = modes; p && *p; p += *p == ',') {
+	for (const char *p = modes; p; p++) {
 		size_t n = strcspn(p, ",");
 		int v = vmode_of(p, n);
 
@@ -211,6 +217,8 @@ static int apply_modes(const char *arg, const char *modes, struct mount_spec *m,
 		m->readonly |= v == V_RO;
 		m->nocopy |= v == V_NOCOPY;
 		p += n;
+		if (!*p)
+			break;
 	}
 	return 0;
 }
@@ -288,6 +296,7 @@ int mountspec_parse_volume(const char *arg, const char *cwd, struct mount_spec *
 	memset(m, 0, sizeof(*m));
 	if (parse_volume(arg, cwd, m, e) < 0) {
 		mountspec_free(m);
+		mountspec_one_line(e);
 		return -e->code;
 	}
 	return 0;
@@ -397,12 +406,15 @@ int mountspec_tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_e
 	t->attrs = ATTR_DEFAULT;
 	for (const char *p = opts; p && *p; p++) {
 		size_t n = strcspn(p, ",");
-		if (n == 0 || tmpfs_word(p, n, t, val, has, e) < 0)
-			return n ? brig_err_ctx(e, "option '%.*s'", (int)n, p)
-				 : brig_errf(e, EINVAL, "empty option in '%s'", opts);
+		if (n == 0)
+			return brig_errf(e, EINVAL, "empty option in '%s'", opts);
+		if (tmpfs_word(p, n, t, val, has, e) < 0)
+			return brig_err_ctx(e, "option '%.*s'", (int)n, p);
 		p += n;
 		if (!*p)
 			break;
+		if (!p[1])
+			return brig_errf(e, EINVAL, "empty option in '%s'", opts);
 	}
 	tmpfs_data(val, has, t->data, sizeof(t->data));
 	return 0;
@@ -451,7 +463,9 @@ int mountspec_parse_tmpfs(const char *arg, struct mount_spec *m, struct brig_err
 	if (target_path(path, &m->target, e) < 0 || mountspec_tmpfs_parse(opts, &t, e) < 0 ||
 	    set_tmpfs(&t, m, e) < 0) {
 		mountspec_free(m);
-		return brig_err_ctx(e, "invalid --tmpfs '%s'", arg);
+		brig_err_ctx(e, "invalid --tmpfs '%s'", arg);
+		mountspec_one_line(e);
+		return -e->code;
 	}
 	return 0;
 }
@@ -623,6 +637,7 @@ int mountspec_parse_mount(const char *arg, const char *cwd, struct mount_spec *m
 	memset(m, 0, sizeof(*m));
 	if (parse_mount(arg, cwd, m, e) < 0) {
 		mountspec_free(m);
+		mountspec_one_line(e);
 		return -e->code;
 	}
 	return 0;

@@ -97,6 +97,10 @@ bool mountspec_valid_name(const char *name);
  * "duplicate mount point"). */
 int mountspec_check(const struct mount_spec *m, size_t n, struct brig_err *e);
 
+/* Replace the control characters of e's message (a value the user gave
+ * may hold a newline) by '?': an error stays one line. */
+void mountspec_one_line(struct brig_err *e);
+
 /* "bind", "volume", "tmpfs". */
 const char *mountspec_type_name(enum mount_type t);
 

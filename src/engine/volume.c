@@ -26,15 +26,28 @@ static int volumes_dir(const struct brig_ctx *c, char *out, size_t len, struct b
 }
 
 /* <root>/volumes/<name>[/<file>], name checked first: it becomes a path. */
+static int bad_name(const char *name, struct brig_err *e)
+{
+	brig_errf(e, EINVAL, "invalid volume name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at most %d characters)",
+		  name, MOUNTSPEC_NAME_MAX);
+	mountspec_one_line(e);
+	return -e->code;
+}
+
+static int no_such(const char *name, struct brig_err *e)
+{
+	brig_errf(e, ENOENT, "volume '%s': no such volume", name);
+	mountspec_one_line(e);
+	return -e->code;
+}
+
 static int vol_path(const struct brig_ctx *c, const char *name, const char *file, char *out,
 		    size_t len, struct brig_err *e)
 {
 	int n;
 
 	if (!mountspec_valid_name(name))
-		return brig_errf(e, EINVAL,
-				 "invalid volume name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at most %d "
-				 "characters)", name, MOUNTSPEC_NAME_MAX);
+		return bad_name(name, e);
 	n = snprintf(out, len, "%s/volumes/%s%s%s", c->root, name, file ? "/" : "", file ? file : "");
 	if (n < 0 || (size_t)n >= len)
 		return brig_errf(e, ENAMETOOLONG, "volume %s: path too long", name);
@@ -86,9 +99,12 @@ static int check_labels(char *const *labels, size_t n, struct brig_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t klen = strcspn(labels[i], "=");
-		if (klen == 0 || klen >= 256)
-			return brig_errf(e, EINVAL, "invalid label '%s': KEY=VALUE with a key of 1..255 characters",
-					 labels[i]);
+		if (klen == 0 || klen >= 256) {
+			brig_errf(e, EINVAL, "invalid label '%s': KEY=VALUE with a key of 1..255 characters",
+				  labels[i]);
+			mountspec_one_line(e);
+			return -e->code;
+		}
 	}
 	return 0;
 }
@@ -162,9 +178,7 @@ int volume_create(const struct brig_ctx *c, const char *name, char *const *label
 		name = id;
 	}
 	if (!mountspec_valid_name(name))
-		return brig_errf(e, EINVAL,
-				 "invalid volume name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at most %d "
-				 "characters)", name, MOUNTSPEC_NAME_MAX);
+		return bad_name(name, e);
 	if (check_labels(labels, n_labels, e) < 0)
 		return -e->code;
 	lock = state_lock(c, e);
@@ -233,7 +247,7 @@ int volume_inspect(const struct brig_ctx *c, char *const *names, size_t n, json_
 		json_t *doc = NULL;
 
 		if (!mountspec_valid_name(names[i]) || !exists(c, names[i]))
-			brig_errf(&one, ENOENT, "volume '%s': no such volume", names[i]);
+			no_such(names[i], &one);
 		else if (!(doc = document(c, names[i])))
 			brig_errf(&one, ENOMEM, "volume '%s': out of memory", names[i]);
 		if (doc) {
@@ -369,7 +383,7 @@ static int remove_locked(const struct brig_ctx *c, const char *name, bool force,
 	int r;
 
 	if (!exists(c, name))
-		return force ? 0 : brig_errf(e, ENOENT, "volume '%s': no such volume", name);
+		return force ? 0 : no_such(name, e);
 	r = volume_user(c, name, id, user, e);
 	if (r < 0)
 		return r;
@@ -384,7 +398,7 @@ int volume_remove(const struct brig_ctx *c, const char *name, bool force, struct
 	int lock, r;
 
 	if (!mountspec_valid_name(name))
-		return force ? 0 : brig_errf(e, ENOENT, "volume '%s': no such volume", name);
+		return force ? 0 : no_such(name, e);
 	lock = state_lock(c, e);
 	if (lock < 0)
 		return lock;
