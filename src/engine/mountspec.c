@@ -73,10 +73,13 @@ int mountspec_clean(const char *path, char *out, size_t len, struct brig_err *e)
 {
 	size_t o = 0;
 
-	if (path[0] != '/')
-		return brig_errf(e, EINVAL, "'%s': not an absolute path", path);
+	if (path[0] != '/') {
+		brig_errf(e, EINVAL, "'%s': not an absolute path", path);
+		mountspec_one_line(e);
+		return -e->code;
+	}
 	if (len < 2)
-		return brig_errf(e, ENAMETOOLONG, "'%s': path too long", path);
+		return brig_errf(e, ENAMETOOLONG, "path too long");
 	for (const char *p = path;;) {
 		size_t n;
 
@@ -91,8 +94,11 @@ int mountspec_clean(const char *path, char *out, size_t len, struct brig_err *e)
 			if (o > 0)
 				o--;
 		} else if (!(n == 1 && p[0] == '.')) {
-			if (o + 1 + n >= len)
-				return brig_errf(e, ENAMETOOLONG, "'%.64s...': path too long", path);
+			if (o + 1 + n >= len) {
+				brig_errf(e, ENAMETOOLONG, "'%.64s...': path too long", path);
+				mountspec_one_line(e);
+				return -e->code;
+			}
 			out[o++] = '/';
 			memcpy(out + o, p, n);
 			o += n;
@@ -397,7 +403,7 @@ static void tmpfs_data(const uint64_t val[T_KEYS], const bool has[T_KEYS], char 
 					      o ? "," : "", tmpfs_keys[k], (unsigned long long)val[k]);
 }
 
-int mountspec_tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_err *e)
+static int tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_err *e)
 {
 	uint64_t val[T_KEYS] = { 0 };
 	bool has[T_KEYS] = { 0 };
@@ -417,6 +423,15 @@ int mountspec_tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_e
 			return brig_errf(e, EINVAL, "empty option in '%s'", opts);
 	}
 	tmpfs_data(val, has, t->data, sizeof(t->data));
+	return 0;
+}
+
+int mountspec_tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_err *e)
+{
+	if (tmpfs_parse(opts, t, e) < 0) {
+		mountspec_one_line(e);
+		return -e->code;
+	}
 	return 0;
 }
 
@@ -480,19 +495,19 @@ static const struct {
 	enum mkey key;
 	bool flag; /* may stand alone: "readonly" = "readonly=true" */
 } mount_keys[] = {
-	{ "type", K_TYPE },
-	{ "source", K_SOURCE },
-	{ "src", K_SOURCE },
-	{ "target", K_TARGET },
-	{ "destination", K_TARGET },
-	{ "dst", K_TARGET },
+	{ "type", K_TYPE, false },
+	{ "source", K_SOURCE, false },
+	{ "src", K_SOURCE, false },
+	{ "target", K_TARGET, false },
+	{ "destination", K_TARGET, false },
+	{ "dst", K_TARGET, false },
 	{ "readonly", K_READONLY, true },
 	{ "ro", K_READONLY, true },
 	{ "volume-nocopy", K_NOCOPY, true },
-	{ "bind-propagation", K_PROPAGATION },
-	{ "tmpfs-size", K_TMPFS_SIZE },
-	{ "tmpfs-mode", K_TMPFS_MODE },
-	{ "consistency", K_CONSISTENCY },
+	{ "bind-propagation", K_PROPAGATION, false },
+	{ "tmpfs-size", K_TMPFS_SIZE, false },
+	{ "tmpfs-mode", K_TMPFS_MODE, false },
+	{ "consistency", K_CONSISTENCY, false },
 };
 
 /* The keys each type refuses (Docker: "field X must not be specified"). */
