@@ -101,6 +101,13 @@ static int make_entry(int parent, const char *name, bool file, const char *targe
 	return brig_errno(e, "mount target %s: create %s", target, name);
 }
 
+static bool on_proc(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
 /* One step towards path: create its first missing component (a directory,
  * or for the last one of a file mount an empty file) in the parent
  * resolved inside root, or, where that name is a dangling symlink, replace
@@ -134,6 +141,10 @@ static int create_step(int root, char *path, size_t size, bool dir, const char *
 		}
 		if (errno != ENOENT)
 			return brig_errno(e, "mount target %s", target);
+		/* /proc is the kernel's window on the host: nothing is made or
+		 * mounted there (runc keeps mounts off it too) */
+		if (on_proc(parent))
+			return brig_errf(e, EPERM, "mount target %s: the target is in /proc", target);
 		snprintf(name, sizeof(name), "%.*s", (int)(end - off), path + off);
 		r = make_entry(parent, name, !dir && !path[end], target, e);
 		if (r <= 0)
@@ -168,17 +179,15 @@ static const char *what(const struct spawn_mount *m)
 }
 
 /* The target fits the source (a directory on a directory, anything else
- * on a non-directory) and is not in /proc, the kernel's window on the
- * host, which runc keeps mounts off too. */
+ * on a non-directory) and is not in /proc. */
 static int check_target(int fd, bool dir, const struct spawn_mount *m, struct brig_err *e)
 {
-	struct statfs sf;
 	struct stat st;
 
-	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
+	if (fstat(fd, &st) < 0)
 		return brig_errno(e, "mount target %s", m->target);
-	if (sf.f_type == PROC_SUPER_MAGIC)
-		return brig_errf(e, EPERM, "mount %s on %s: the target is in /proc", what(m), m->target);
+	if (on_proc(fd))
+		return brig_errf(e, EPERM, "mount target %s: the target is in /proc", m->target);
 	if (dir && !S_ISDIR(st.st_mode))
 		return brig_errf(e, ENOTDIR, "mount %s on %s: a directory cannot be mounted on a file",
 				 what(m), m->target);
