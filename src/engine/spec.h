@@ -117,7 +117,8 @@ json_t *spec_to_json(const struct container_spec *s);
 /* Fill s (zeroed first, owned) from a config.json object.  Records of
  * older versions read too: "networks" as plain names with a top-level "ip"
  * for the first (written back as objects, without "ip"); no networks at
- * all read as the default network.  Always-written strings (image, rootfs,
+ * all read as the default network; no "mounts" as none (a mount of a type
+ * this version does not know is left out).  Always-written strings (image, rootfs,
  * workdir, user, cgroup_parent, name) read as "" when missing; hostname
  * and entrypoint as NULL.  Wrongly typed keys read as missing.  Fails
  * (EINVAL, ENOMEM) only when j is no object or memory runs out; s is then
