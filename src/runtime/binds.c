@@ -20,7 +20,10 @@
  *    onto the fd of the resolved target: no path is looked up again between
  *    the check and the mount.
  *
- * Every failure names the mount it was for. */
+ * A volume's empty directory is first filled from the image (spawn_spec's
+ * seed hook, the engine's copy) in a pass of its own right after the
+ * overlay is mounted, so only the image's files are copied, never /proc's
+ * or /dev's.  Every failure names the mount it was for. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -219,16 +222,14 @@ static int dir_empty(int fd, const char *label, struct brig_err *e)
 /* A volume's first use, as Docker's: when its directory is empty, fill it
  * with what the image has at the target, and give it the owner and mode
  * of the image's directory there. */
-static int seed(const struct spawn_spec *s, int root, const struct spawn_mount *m, int src,
+static int seed(const struct spawn_spec *s, int root, const struct spawn_mount *m,
 		struct brig_err *e)
 {
 	cleanup_close int dst = -1, from = -1;
 	struct stat st;
 	int empty;
 
-	if (!m->seed || !s->seed)
-		return 0;
-	dst = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dst = open(m->source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dst < 0)
 		return brig_errno(e, "volume %s", m->source);
 	empty = dir_empty(dst, m->source, e);
@@ -243,6 +244,21 @@ static int seed(const struct spawn_spec *s, int root, const struct spawn_mount *
 		return brig_err_ctx(e, "fill the volume for %s from the image", m->target);
 	if (fchown(dst, st.st_uid, st.st_gid) < 0 || fchmod(dst, st.st_mode & 07777) < 0)
 		return brig_errno(e, "volume for %s: set owner and mode", m->target);
+	return 0;
+}
+
+int mount_seed_volumes(const struct spawn_spec *s, struct brig_err *e)
+{
+	cleanup_close int root = -1;
+
+	if (!s->seed || !s->n_mounts)
+		return 0;
+	root = open(s->merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return brig_errno(e, "open %s", s->merged);
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].seed && s->mounts[i].source && seed(s, root, &s->mounts[i], e) < 0)
+			return -e->code;
 	return 0;
 }
 
@@ -279,8 +295,7 @@ static int tmpfs_tree(const struct spawn_mount *m, struct brig_err *e)
 /* The detached tree of m: a recursive clone of its source (opened here:
  * a clone needs the mount as this namespace has it), or a new tmpfs.
  * *dir says whether it is a directory. */
-static int build_tree(const struct spawn_spec *s, int root, const struct spawn_mount *m,
-		      bool *dir, struct brig_err *e)
+static int build_tree(const struct spawn_mount *m, bool *dir, struct brig_err *e)
 {
 	cleanup_close int src = -1;
 	struct stat st;
@@ -293,8 +308,6 @@ static int build_tree(const struct spawn_spec *s, int root, const struct spawn_m
 	if (src < 0 || fstat(src, &st) < 0)
 		return brig_errno(e, "mount %s on %s", m->source, m->target);
 	*dir = S_ISDIR(st.st_mode);
-	if (*dir && seed(s, root, m, src, e) < 0)
-		return -e->code;
 	tree = (int)syscall(SYS_open_tree, src, "",
 			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
@@ -302,14 +315,13 @@ static int build_tree(const struct spawn_spec *s, int root, const struct spawn_m
 	return tree;
 }
 
-static int mount_one(const struct spawn_spec *s, int root, const struct spawn_mount *m,
-		     struct brig_err *e)
+static int mount_one(int root, const struct spawn_mount *m, struct brig_err *e)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	cleanup_close int tree = -1, target = -1;
 	bool dir;
 
-	tree = build_tree(s, root, m, &dir, e);
+	tree = build_tree(m, &dir, e);
 	if (tree < 0)
 		return -e->code;
 	if (m->readonly && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
@@ -355,7 +367,7 @@ int mount_user(const struct spawn_spec *s, struct brig_err *e)
 		order[j] = i;
 	}
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (mount_one(s, root, &s->mounts[order[i]], e) < 0)
+		if (mount_one(root, &s->mounts[order[i]], e) < 0)
 			return -e->code;
 	return 0;
 }

@@ -327,7 +327,9 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
-	if (mount_overlay(s, e) < 0 || mount_kernel_fs(s, e) < 0 || populate_dev(s, e) < 0)
+	/* volumes are filled from the image alone: before /proc, /sys, /dev */
+	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0 || mount_kernel_fs(s, e) < 0 ||
+	    populate_dev(s, e) < 0)
 		return -e->code;
 	/* only a container in its own cgroup namespace sees just its cgroup */
 	if (s->cg && mount_cgroups(s, e) < 0)

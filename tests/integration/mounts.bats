@@ -18,6 +18,11 @@ setup() {
 
 teardown() {
 	sandbox_teardown
+	# what a broken escape test would have left on the host (never, when it passes)
+	if [ -n "${TAG:-}" ]; then
+		rm -rf --one-file-system "/brig-escape-$TAG" "/brig-escape-vol-$TAG" "/brig-escape-tmp-$TAG" \
+			"/brig-escape-magic-$TAG" "/tmp/brig-escape-file-$TAG" "/tmp/brig-escape-rel-$TAG"
+	fi
 }
 
 # ---- -v HOSTPATH:PATH --------------------------------------------------------
@@ -363,6 +368,7 @@ evil_rootfs() {
 
 @test "mounts: a symlink in the image cannot redirect a mount or a directory brig makes to the host" {
 	local tag=$RANDOM$RANDOM fs before_sb before_host after_sb after_host
+	TAG=$tag
 	fs=$(evil_rootfs "$tag")
 	echo secret >"$H/f"
 	before_sb=$(sb cat /proc/self/mountinfo)
@@ -426,6 +432,12 @@ evil_rootfs() {
 	[ "$status" -eq 125 ]
 	one_line_error
 	[[ $stderr == *"the target is in /proc"* ]]
+	# a volume there is refused too, and nothing of /proc was copied into it
+	run --separate-stderr brig run --rm --net none -v procvol:/proc busybox true
+	[ "$status" -eq 125 ]
+	one_line_error
+	[[ $stderr == *"the target is in /proc"* ]]
+	[ -z "$(ls -A "$ROOT/volumes/procvol/_data")" ]
 	cp -a "$(rootfs_dir)" "$fs"
 	ln -s /proc/sys "$fs/sys-link"
 	run --separate-stderr brig run --rm --net none --tmpfs /sys-link/kernel "$fs" true
