@@ -61,6 +61,18 @@ void mountspec_one_line(struct brig_err *e)
 			*p = '?';
 }
 
+/* The end of a parse: on failure nothing of m (may be NULL) is left, and
+ * e is one line. */
+static int finish(int r, struct mount_spec *m, struct brig_err *e)
+{
+	if (r >= 0)
+		return 0;
+	if (m)
+		mountspec_free(m);
+	mountspec_one_line(e);
+	return -e->code;
+}
+
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
@@ -73,11 +85,8 @@ int mountspec_clean(const char *path, char *out, size_t len, struct brig_err *e)
 {
 	size_t o = 0;
 
-	if (path[0] != '/') {
-		brig_errf(e, EINVAL, "'%s': not an absolute path", path);
-		mountspec_one_line(e);
-		return -e->code;
-	}
+	if (path[0] != '/')
+		return finish(brig_errf(e, EINVAL, "'%s': not an absolute path", path), NULL, e);
 	if (len < 2)
 		return brig_errf(e, ENAMETOOLONG, "path too long");
 	for (const char *p = path;;) {
@@ -94,11 +103,9 @@ int mountspec_clean(const char *path, char *out, size_t len, struct brig_err *e)
 			if (o > 0)
 				o--;
 		} else if (!(n == 1 && p[0] == '.')) {
-			if (o + 1 + n >= len) {
-				brig_errf(e, ENAMETOOLONG, "'%.64s...': path too long", path);
-				mountspec_one_line(e);
-				return -e->code;
-			}
+			if (o + 1 + n >= len)
+				return finish(brig_errf(e, ENAMETOOLONG, "'%.64s...': path too long", path),
+					      NULL, e);
 			out[o++] = '/';
 			memcpy(out + o, p, n);
 			o += n;
@@ -300,12 +307,7 @@ int mountspec_parse_volume(const char *arg, const char *cwd, struct mount_spec *
 			   struct brig_err *e)
 {
 	memset(m, 0, sizeof(*m));
-	if (parse_volume(arg, cwd, m, e) < 0) {
-		mountspec_free(m);
-		mountspec_one_line(e);
-		return -e->code;
-	}
-	return 0;
+	return finish(parse_volume(arg, cwd, m, e), m, e);
 }
 
 /* ---- --tmpfs options ---- */
@@ -428,11 +430,7 @@ static int tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_err 
 
 int mountspec_tmpfs_parse(const char *opts, struct mount_tmpfs *t, struct brig_err *e)
 {
-	if (tmpfs_parse(opts, t, e) < 0) {
-		mountspec_one_line(e);
-		return -e->code;
-	}
-	return 0;
+	return finish(tmpfs_parse(opts, t, e), NULL, e);
 }
 
 void mountspec_tmpfs_format(const struct mount_tmpfs *t, char *out, size_t len)
@@ -463,26 +461,27 @@ static int set_tmpfs(const struct mount_tmpfs *t, struct mount_spec *m, struct b
 	return 0;
 }
 
-int mountspec_parse_tmpfs(const char *arg, struct mount_spec *m, struct brig_err *e)
+static int parse_tmpfs(const char *arg, struct mount_spec *m, struct brig_err *e)
 {
 	cleanup_free char *path = strdup(arg);
 	struct mount_tmpfs t;
 	char *opts;
 
-	memset(m, 0, sizeof(*m));
 	if (!path)
 		return brig_errf(e, ENOMEM, "out of memory");
 	opts = strchr(path, ':');
 	if (opts)
 		*opts++ = '\0';
 	if (target_path(path, &m->target, e) < 0 || mountspec_tmpfs_parse(opts, &t, e) < 0 ||
-	    set_tmpfs(&t, m, e) < 0) {
-		mountspec_free(m);
-		brig_err_ctx(e, "invalid --tmpfs '%s'", arg);
-		mountspec_one_line(e);
-		return -e->code;
-	}
+	    set_tmpfs(&t, m, e) < 0)
+		return brig_err_ctx(e, "invalid --tmpfs '%s'", arg);
 	return 0;
+}
+
+int mountspec_parse_tmpfs(const char *arg, struct mount_spec *m, struct brig_err *e)
+{
+	memset(m, 0, sizeof(*m));
+	return finish(parse_tmpfs(arg, m, e), m, e);
 }
 
 /* ---- --mount ---- */
@@ -650,12 +649,7 @@ int mountspec_parse_mount(const char *arg, const char *cwd, struct mount_spec *m
 			  struct brig_err *e)
 {
 	memset(m, 0, sizeof(*m));
-	if (parse_mount(arg, cwd, m, e) < 0) {
-		mountspec_free(m);
-		mountspec_one_line(e);
-		return -e->code;
-	}
-	return 0;
+	return finish(parse_mount(arg, cwd, m, e), m, e);
 }
 
 int mountspec_check(const struct mount_spec *m, size_t n, struct brig_err *e)
