@@ -213,10 +213,10 @@ static int dir_empty(int fd, const char *label, struct brig_err *e)
 			close(copy);
 		return -e->code;
 	}
-	while ((de = readdir(d)))
+	for (errno = 0; (de = readdir(d)); errno = 0)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			return 0;
-	return 1;
+	return errno ? brig_errno(e, "read %s", label) : 1;
 }
 
 /* A volume's first use, as Docker's: when its directory is empty, fill it
