@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{ "export", cmd_export, NULL, "write a container's filesystem as a tar" },
 	{ "commit", cmd_commit, NULL, "make an image from a container's changes" },
 	{ "network", cmd_network, NULL, "create, list, inspect and remove networks" },
+	{ "volume", cmd_volume, NULL, "create, list, inspect and remove volumes" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },

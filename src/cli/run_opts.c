@@ -1,4 +1,5 @@
 /* run_opts.c - `brig run`'s option table and setters (see run_opts.h). */
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -136,6 +137,30 @@ static int set_cpuset(void *limits, const char *arg, struct brig_err *e)
 	return spec_parse_cpuset(arg, host_cpus(), limits, e);
 }
 
+/* -v, --mount, --tmpfs: a relative host path ("./r1/frr.conf") is the
+ * user's, relative to where brig runs. */
+static int add_mount(void *o, enum spec_mount_opt which, const char *arg, struct brig_err *e)
+{
+	char cwd[PATH_MAX];
+
+	return spec_add_mount(o, which, arg, getcwd(cwd, sizeof(cwd)), e);
+}
+
+static int set_volume(void *o, const char *arg, struct brig_err *e)
+{
+	return add_mount(o, SPEC_VOLUME, arg, e);
+}
+
+static int set_mount(void *o, const char *arg, struct brig_err *e)
+{
+	return add_mount(o, SPEC_MOUNT, arg, e);
+}
+
+static int set_tmpfs(void *o, const char *arg, struct brig_err *e)
+{
+	return add_mount(o, SPEC_TMPFS, arg, e);
+}
+
 static const struct opt run_rows[] = {
 	{ "name", 0, "NAME", "container name", opt_string, SPEC(name) },
 	{ "hostname", 0, "H", "hostname (default: the short id)", opt_string, SPEC(hostname) },
@@ -168,7 +193,20 @@ static const struct opt run_rows[] = {
 	{ "cpuset-cpus", 0, "LIST", "CPUs allowed, e.g. 0-1,3", set_cpuset, SPEC(limits) },
 	{ "cgroup-parent", 0, "P", "parent cgroup (default: brig)", opt_string,
 	  SPEC(cgroup_parent) },
-	{ "rm", 0, NULL, "remove the container when it exits", opt_true, SPEC(rm) },
+	{ "volume", 'v', "SRC:PATH[:ro]",
+	  "bind HOSTPATH (absolute, or ./ ../; made a directory when missing),\n"
+	  "or mount volume NAME (created on first use, filled from the image);\n"
+	  "a lone PATH is an anonymous volume",
+	  set_volume, 0, OPT_REPEAT },
+	{ "mount", 0, "SPEC",
+	  "type=bind|volume|tmpfs,source=S,target=PATH[,readonly]\n"
+	  "[,volume-nocopy][,tmpfs-size=SIZE][,tmpfs-mode=OCTAL]",
+	  set_mount, 0, OPT_REPEAT },
+	{ "tmpfs", 0, "PATH[:OPTS]", "a tmpfs (size=64m,mode=1777,...; nosuid,nodev,noexec)",
+	  set_tmpfs, 0, OPT_REPEAT },
+	{ "read-only", 0, NULL, "mount the root filesystem read-only", opt_true, SPEC(read_only) },
+	{ "rm", 0, NULL, "remove the container when it exits (and its anonymous volumes)", opt_true,
+	  SPEC(rm) },
 	{ "detach", 'd', NULL, "run in the background; print the id", opt_true, SPEC(detach) },
 	{ "interactive", 'i', NULL, "keep stdin open", opt_true, SPEC(interactive) },
 	{ "tty", 't', NULL, "give the command a pseudo-terminal", opt_true, SPEC(tty) },

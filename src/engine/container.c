@@ -196,8 +196,14 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 		image_info_free(&img);
 		return lock;
 	}
-	r = state_create(c, &s, &ct->lock_fd, &ct->spec, e);
+	/* the volumes and the record that names them, under one lock */
+	r = container_mounts_create(c, o->mounts, o->n_mounts, &s.mounts, e);
+	if (r == 0)
+		r = state_create(c, &s, &ct->lock_fd, &ct->spec, e);
 	state_unlock(lock);
+	if (r < 0)
+		container_drop_volumes(c, s.mounts, s.n_mounts);
+	mountspec_free_all(s.mounts, s.n_mounts);
 	if (r < 0) {
 		image_info_free(&img);
 		return r;
@@ -209,7 +215,7 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
 	    make_dirs(ct, img.lower, e) < 0) {
 		struct brig_err ignore;
-		state_remove(c, ct->id, &ignore);
+		container_remove_record(c, ct->id, &ct->spec, &ignore);
 		r = -e->code;
 	}
 	image_info_free(&img);

@@ -102,6 +102,10 @@ bool container_settled(const struct container_state *st);
 /* Kill (SIGKILL) if running, then container_remove. */
 int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
+/* container_kill_remove, then the container's anonymous volumes (rm -v,
+ * as Docker's). */
+int container_kill_remove_volumes(const struct brig_ctx *c, const char *id, struct brig_err *e);
+
 /* Reconcile state with reality: records of dead containers marked exited,
  * their leases, veths and cgroups released; leases of dead owners freed. */
 int container_gc(const struct brig_ctx *c, struct brig_err *e);

@@ -52,4 +52,37 @@ void container_hosts_entry(const char *id, const struct container_spec *spec,
 void container_leave_hosts(const struct brig_ctx *c, const char *id,
 			   const struct container_state *st);
 
+/* mounts.c: mounts (-v, --mount, --tmpfs, --read-only) */
+
+/* At create, under the store lock: *out (always set; free with
+ * mountspec_free_all(*out, n)) gets a copy of in[0..n) where every
+ * anonymous volume has its new name; every volume exists; a --mount bind
+ * whose source is missing is refused as Docker refuses it. */
+int container_mounts_create(const struct brig_ctx *c, const struct mount_spec *in, size_t n,
+			    struct mount_spec **out, struct brig_err *e);
+
+/* At a start: the runtime's mounts of spec (*out always set; free with
+ * container_spawn_mounts_free(*out, spec->n_mounts)): volumes by their
+ * directory (made again when gone), -v host directories made when
+ * missing, tmpfs options as attributes and data. */
+int container_spawn_mounts(const struct brig_ctx *c, const struct container_spec *spec,
+			   struct spawn_mount **out, struct brig_err *e);
+void container_spawn_mounts_free(struct spawn_mount *m, size_t n);
+
+/* spawn_seed_fn: fill a volume (dst) with the content of path in the
+ * container's root, as brig cp copies "PATH/." (copy.c). */
+int container_seed_volume(int root, const char *path, int dst, struct brig_err *e);
+
+/* Docker's "Mounts" of inspect for spec (new reference; NULL: no memory). */
+json_t *container_mounts_json(const struct brig_ctx *c, const struct container_spec *spec);
+
+/* Once the record is gone: remove its anonymous volumes (m[0..n)); a
+ * failure is a warning, a volume another record names stays. */
+void container_drop_volumes(const struct brig_ctx *c, const struct mount_spec *m, size_t n);
+
+/* Remove record id, then (cfg not NULL) the anonymous volumes of its
+ * config cfg: a record that goes with --rm, or that nobody can start. */
+int container_remove_record(const struct brig_ctx *c, const char *id,
+			    const struct container_spec *cfg, struct brig_err *e);
+
 #endif

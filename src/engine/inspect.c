@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "container.h"
+#include "container_int.h"
 #include "inspect.h"
 #include "parse.h"
 #include "state.h"
@@ -58,7 +59,7 @@ static void summarise(const char *id, const struct container_spec *cfg,
 	s->n_addresses = st->n_nets < MAX_NETS ? st->n_nets : MAX_NETS;
 }
 
-static json_t *document(const char *id, const struct container_spec *cfg,
+static json_t *document(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			const struct container_state *st)
 {
 	json_t *state = spec_state_to_json(st);
@@ -67,13 +68,13 @@ static json_t *document(const char *id, const struct container_spec *cfg,
 		return NULL;
 	json_object_set_new(state, "status", json_string(container_status(st)));
 	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "name", cfg->name, "image",
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", id, "name", cfg->name, "image",
 			 cfg->image, "created", cfg->created, "state", state, "config",
-			 spec_to_json(cfg));
+			 spec_to_json(cfg), "Mounts", container_mounts_json(c, cfg));
 }
 
 /* Called for each listed record; a negative return stops the walk. */
-typedef int (*visit_fn)(const char *id, const struct container_spec *cfg,
+typedef int (*visit_fn)(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			const struct container_state *st, void *arg, struct brig_err *e);
 
 static int each_listed(const struct brig_ctx *c, bool all, visit_fn fn, void *arg,
@@ -91,7 +92,7 @@ static int each_listed(const struct brig_ctx *c, bool all, visit_fn fn, void *ar
 		struct brig_err skip;
 		if (state_load(c, *p, &cfg, &st, &skip) == 0 &&
 		    (all || live_status(&st) == CONTAINER_RUNNING))
-			r = fn(*p, &cfg, &st, arg, e);
+			r = fn(c, *p, &cfg, &st, arg, e);
 		spec_free(&cfg);
 	}
 	state_list_free(ids);
@@ -103,12 +104,13 @@ struct rows {
 	size_t n;
 };
 
-static int add_row(const char *id, const struct container_spec *cfg,
+static int add_row(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 		   const struct container_state *st, void *arg, struct brig_err *e)
 {
 	struct rows *rows = arg;
 	struct container_summary *nv = realloc(rows->v, (rows->n + 1) * sizeof(*nv));
 
+	(void)c;
 	if (!nv)
 		return brig_errf(e, ENOMEM, "ps: out of memory");
 	rows->v = nv;
@@ -130,10 +132,10 @@ int container_list(const struct brig_ctx *c, bool all, struct container_summary 
 	return 0;
 }
 
-static int add_document(const char *id, const struct container_spec *cfg,
+static int add_document(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			const struct container_state *st, void *arg, struct brig_err *e)
 {
-	if (json_array_append_new(arg, document(id, cfg, st)) < 0)
+	if (json_array_append_new(arg, document(c, id, cfg, st)) < 0)
 		return brig_errf(e, ENOMEM, "ps: out of memory");
 	return 0;
 }
@@ -171,7 +173,7 @@ int container_inspect(const struct brig_ctx *c, char *const *refs, size_t n, jso
 		json_t *doc = NULL;
 
 		if (state_resolve(c, refs[i], id, &one) == 0 && state_load(c, id, &cfg, &st, &one) == 0 &&
-		    !(doc = document(id, &cfg, &st)))
+		    !(doc = document(c, id, &cfg, &st)))
 			brig_errf(&one, ENOMEM, "inspect %s: out of memory", refs[i]);
 		spec_free(&cfg);
 		if (doc) {

@@ -145,8 +145,10 @@ static void release_leftovers(const struct brig_ctx *c, const char *id,
 	}
 }
 
-/* The lock is held: nobody is starting it. */
-static int remove_locked(const struct brig_ctx *c, const char *id, struct brig_err *e)
+/* The lock is held: nobody is starting it.  With volumes, its anonymous
+ * volumes go too (rm -v). */
+static int remove_locked(const struct brig_ctx *c, const char *id, bool volumes,
+			 struct brig_err *e)
 {
 	struct container_spec cfg;
 	struct container_state st;
@@ -160,7 +162,7 @@ static int remove_locked(const struct brig_ctx *c, const char *id, struct brig_e
 		r = brig_errf(e, EBUSY, "container %.12s: still running", id);
 	} else {
 		release_leftovers(c, id, &cfg, &st);
-		r = state_remove(c, id, e);
+		r = container_remove_record(c, id, volumes ? &cfg : NULL, e);
 	}
 	spec_free(&cfg);
 	return r;
@@ -237,10 +239,11 @@ int container_remove(const struct brig_ctx *c, const char *id, struct brig_err *
 
 	if (lock < 0)
 		return lock;
-	return remove_locked(c, id, e);
+	return remove_locked(c, id, false, e);
 }
 
-int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+static int kill_remove(const struct brig_ctx *c, const char *id, bool volumes,
+		       struct brig_err *e)
 {
 	cleanup_close int lock = container_lock_wait(c, id, START_WAIT_MS, e);
 	struct container_state st;
@@ -251,7 +254,17 @@ int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_
 		return -e->code;
 	if (strcmp(container_status(&st), "running") == 0)
 		kill(st.pid, SIGKILL);
-	return remove_locked(c, id, e);
+	return remove_locked(c, id, volumes, e);
+}
+
+int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	return kill_remove(c, id, false, e);
+}
+
+int container_kill_remove_volumes(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	return kill_remove(c, id, true, e);
 }
 
 /* A record whose creator died before it ran (no state.json, or not even a
@@ -262,7 +275,7 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 	struct brig_err e;
 	cleanup_close int lock = -1;
 	struct container_spec cfg;
-	bool have_cfg;
+	bool have_cfg, removed;
 
 	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
 		return false;
@@ -272,8 +285,10 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 	/* not even a config: nothing says where its cgroup is */
 	have_cfg = state_load(c, id, &cfg, NULL, &e) == 0;
 	orphan_release(c, id, have_cfg ? cfg.cgroup_parent : NULL);
+	/* its anonymous volumes were made for a container that never ran */
+	removed = container_remove_record(c, id, have_cfg ? &cfg : NULL, &e) == 0;
 	spec_free(&cfg);
-	return state_remove(c, id, &e) == 0;
+	return removed;
 }
 
 /* A record says running but its process and owner are gone (the owner was
@@ -296,7 +311,7 @@ static void reconcile(const struct brig_ctx *c, const char *id)
 		}
 		rfc3339(now_ns(), st.finished, sizeof(st.finished));
 		if (cfg.rm)
-			state_remove(c, id, &e);
+			container_remove_record(c, id, &cfg, &e);
 		else
 			state_save(c, id, &st, &e);
 	}

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "digest.h"
+#include "image.h"
 #include "images.h"
 #include "io.h"
 #include "pull.h"
@@ -35,15 +36,6 @@ static int store_import(const struct brig_ctx *c, const char *dir, const char *r
 	got = json_string_value(json_object_get(json_array_get(loaded, 0), "id"));
 	snprintf(id, IMAGES_DIGEST_MAX, "%s", got ? got : "");
 	return 0;
-}
-
-/* Export the store's image ref as an OCI layout into dir. */
-static int store_export(const struct brig_ctx *c, const char *ref, const char *dir,
-			struct brig_err *e)
-{
-	(void)c, (void)ref, (void)dir;
-	/* TODO(merge): image_export_oci(c, ref, dir, e). */
-	return brig_errf(e, ENOSYS, "exporting an image as an OCI layout is not available yet");
 }
 
 /* ---- pull ---- */
@@ -248,13 +240,11 @@ int images_push(const struct brig_ctx *c, const char *ref, const struct images_p
 	if (ref_parse(ref, &r, e) < 0)
 		return -e->code;
 	ref_string(&r, canonical, sizeof(canonical));
-	snprintf(dir, sizeof(dir), "%s/images/tmp", c->root);
-	if (mkdir_p(dir, 0700, e) < 0)
+	/* The layout lives in the store's tmp/, swept if we die midway. */
+	rc = image_tmp_dir(c, dir, sizeof(dir), e);
+	if (rc < 0)
 		return brig_err_ctx(e, "push %s", canonical);
-	snprintf(dir, sizeof(dir), "%s/images/tmp/push-XXXXXX", c->root);
-	if (!mkdtemp(dir))
-		return brig_errno(e, "push %s: mkdtemp", canonical);
-	rc = store_export(c, ref, dir, e);
+	rc = image_export_oci(c, ref, dir, e);
 	if (rc == 0)
 		rc = registry_push(&r, dir, &ro, digest, e);
 	remove_tree(dir, &ignored);

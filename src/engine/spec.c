@@ -137,6 +137,8 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 		set(j, "image_config", json_incref(s->image_config), ok);
 }
 
+static void set_mounts(json_t *j, const struct container_spec *s, bool *ok);
+
 json_t *spec_to_json(const struct container_spec *s)
 {
 	json_t *j = json_object();
@@ -164,6 +166,7 @@ json_t *spec_to_json(const struct container_spec *s)
 	set(j, "limits", limits_json(&s->limits), &ok);
 	set(j, "cgroup_parent", json_string(s->cgroup_parent ? s->cgroup_parent : "brig"), &ok);
 	set_optional(j, s, &ok);
+	set_mounts(j, s, &ok);
 	if (!ok) {
 		json_decref(j);
 		return NULL;
@@ -210,6 +213,14 @@ static char **strv_dup(json_t *a, size_t *n, bool *ok)
 		*n = i + 1;
 	}
 	return v;
+}
+
+/* An optional string: a copy, or NULL when key is missing or no string. */
+static char *opt_str(json_t *x, const char *key, bool *ok)
+{
+	json_t *v = json_object_get(x, key);
+
+	return json_is_string(v) ? xdup(json_string_value(v), ok) : NULL;
 }
 
 /* An optional string array: NULL and 0 when key is missing. */
@@ -307,6 +318,91 @@ static void strings_from(json_t *j, struct container_spec *s, bool *ok)
 		s->image_config = json_incref(v);
 }
 
+/* ---- mounts (-v, --mount, --tmpfs, --read-only) ---- */
+
+/* {type, source (not for tmpfs or an anonymous volume not yet named),
+ * target, options (tmpfs), readonly, and the type's own flags} */
+static json_t *mount_json(const struct mount_spec *m)
+{
+	json_t *j = json_object();
+	bool ok = j != NULL;
+
+	if (!j)
+		return NULL;
+	set(j, "type", json_string(mountspec_type_name(m->type)), &ok);
+	if (m->source)
+		set(j, "source", json_string(m->source), &ok);
+	set(j, "target", json_string(m->target ? m->target : ""), &ok);
+	if (m->options)
+		set(j, "options", json_string(m->options), &ok);
+	set(j, "readonly", json_boolean(m->readonly), &ok);
+	if (m->type == MOUNT_BIND)
+		set(j, "create_source", json_boolean(m->create_source), &ok);
+	if (m->type == MOUNT_VOLUME) {
+		set(j, "anonymous", json_boolean(m->anonymous), &ok);
+		set(j, "nocopy", json_boolean(m->nocopy), &ok);
+	}
+	if (!ok) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* "mounts" when there is one, "read_only" when set: older records and
+ * containers without mounts keep the keys they always had. */
+static void set_mounts(json_t *j, const struct container_spec *s, bool *ok)
+{
+	json_t *a;
+
+	if (s->read_only)
+		set(j, "read_only", json_true(), ok);
+	if (!s->n_mounts)
+		return;
+	a = json_array();
+	for (size_t i = 0; a && i < s->n_mounts; i++)
+		if (json_array_append_new(a, mount_json(&s->mounts[i])) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	set(j, "mounts", a, ok);
+}
+
+/* A mount of a type this version does not know (a newer record's) is
+ * left out: brig could not make it. */
+static void mounts_from(json_t *j, struct container_spec *s, bool *ok)
+{
+	json_t *a = json_object_get(j, "mounts");
+	size_t n = json_array_size(a);
+
+	s->read_only = json_is_true(json_object_get(j, "read_only"));
+	if (!n)
+		return;
+	if (!(s->mounts = calloc(n, sizeof(*s->mounts)))) {
+		*ok = false;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(a, i);
+		struct mount_spec *m = &s->mounts[s->n_mounts];
+		int type = mountspec_type_from(str(x, "type"));
+
+		if (type < 0 || !*str(x, "target"))
+			continue;
+		m->type = (enum mount_type)type;
+		m->target = xdup(str(x, "target"), ok);
+		m->source = opt_str(x, "source", ok);
+		m->options = opt_str(x, "options", ok);
+		m->readonly = json_is_true(json_object_get(x, "readonly"));
+		m->create_source = json_is_true(json_object_get(x, "create_source"));
+		m->anonymous = json_is_true(json_object_get(x, "anonymous"));
+		m->nocopy = json_is_true(json_object_get(x, "nocopy"));
+		s->n_mounts++;
+	}
+}
+
+/* ---- end of mounts ---- */
+
 int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 {
 	bool ok = true;
@@ -332,6 +428,7 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	s->cap_add = (uint64_t)json_integer_value(json_object_get(j, "cap_add"));
 	s->cap_drop = (uint64_t)json_integer_value(json_object_get(j, "cap_drop"));
 	limits_from(json_object_get(j, "limits"), &s->limits);
+	mounts_from(j, s, &ok);
 	if (!ok)
 		return brig_errf(e, ENOMEM, "container config: out of memory");
 	return 0;
@@ -353,6 +450,7 @@ void spec_free(struct container_spec *s)
 		strv_free(s->dns_search);
 		strv_free(s->dns_opts);
 		strv_free(s->add_hosts);
+		mountspec_free_all(s->mounts, s->n_mounts);
 	}
 	memset(s, 0, sizeof(*s));
 }

@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "mountspec.h"
 #include "netspec.h"
 #include "util.h"
 
@@ -55,6 +56,15 @@ struct container_spec {
 	 * cmd, env, workdir and user by container_create. */
 	json_t *image_config;
 	bool owned; /* set by spec_from_json: the pointers are its own */
+
+	/* mounts (-v, --mount, --tmpfs, --read-only): config.json's "mounts"
+	 * (written when there is one) and "read_only" (written when true).
+	 * The mounts' strings are always malloc'd: spec_lists_free frees
+	 * them for a spec the CLI filled, spec_free for an owned one. */
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	bool read_only; /* the root filesystem is mounted read-only */
+	/* end of mounts */
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one
@@ -107,7 +117,8 @@ json_t *spec_to_json(const struct container_spec *s);
 /* Fill s (zeroed first, owned) from a config.json object.  Records of
  * older versions read too: "networks" as plain names with a top-level "ip"
  * for the first (written back as objects, without "ip"); no networks at
- * all read as the default network.  Always-written strings (image, rootfs,
+ * all read as the default network; no "mounts" as none (a mount of a type
+ * this version does not know is left out).  Always-written strings (image, rootfs,
  * workdir, user, cgroup_parent, name) read as "" when missing; hostname
  * and entrypoint as NULL.  Wrongly typed keys read as missing.  Fails
  * (EINVAL, ENOMEM) only when j is no object or memory runs out; s is then

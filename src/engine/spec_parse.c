@@ -28,6 +28,9 @@ void spec_lists_free(struct container_spec *o)
 	free(o->dns_search);
 	free(o->dns_opts);
 	free(o->add_hosts);
+	mountspec_free_all(o->mounts, o->n_mounts);
+	o->mounts = NULL;
+	o->n_mounts = 0;
 }
 
 int spec_parse_cpus(const char *s, int ncpus, struct cgroup_limits *l, struct brig_err *e)
@@ -153,6 +156,32 @@ int spec_add_network(struct container_spec *o, const char *arg, struct brig_err 
 	return 0;
 }
 
+int spec_add_mount(struct container_spec *o, enum spec_mount_opt which, const char *arg,
+		   const char *cwd, struct brig_err *e)
+{
+	struct mount_spec m, *nv;
+	int r;
+
+	if (o->n_mounts == MOUNTSPEC_MAX)
+		return brig_errf(e, E2BIG, "at most %d mounts per container", MOUNTSPEC_MAX);
+	if (which == SPEC_VOLUME)
+		r = mountspec_parse_volume(arg, cwd, &m, e);
+	else if (which == SPEC_MOUNT)
+		r = mountspec_parse_mount(arg, cwd, &m, e);
+	else
+		r = mountspec_parse_tmpfs(arg, &m, e);
+	if (r < 0)
+		return r;
+	nv = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*nv));
+	if (!nv) {
+		mountspec_free(&m);
+		return brig_errf(e, ENOMEM, "out of memory");
+	}
+	nv[o->n_mounts++] = m;
+	o->mounts = nv;
+	return 0;
+}
+
 int spec_validate(struct container_spec *o, struct brig_err *e)
 {
 	if (o->limits.memory_swap > 0 && o->limits.memory_swap < o->limits.memory)
@@ -162,6 +191,8 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 	if (o->hostname && !valid_name(o->hostname))
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
 	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
+		return -e->code;
+	if (mountspec_check(o->mounts, o->n_mounts, e) < 0)
 		return -e->code;
 	return 0;
 }

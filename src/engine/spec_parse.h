@@ -16,7 +16,8 @@
 /* Append s to the NULL-terminated list *v of *n entries. */
 int spec_list_add(char ***v, size_t *n, const char *s, struct brig_err *e);
 
-/* Free the lists of o (not their strings, which the caller owns). */
+/* Free the lists of o (not their strings, which the caller owns) and
+ * its mounts (whose strings are always allocated). */
 void spec_lists_free(struct container_spec *o);
 
 /* --cpus N: a fraction of ncpus, at least 0.01; 0.5 -> quota 50000 of period 100000. */
@@ -51,6 +52,16 @@ int spec_check_dns_word(const char *opt, const char *arg, struct brig_err *e);
 
 /* --network ARG: one more network of o (at most MAX_NETS). */
 int spec_add_network(struct container_spec *o, const char *arg, struct brig_err *e);
+
+/* Which option a mount came from. */
+enum spec_mount_opt { SPEC_VOLUME, SPEC_MOUNT, SPEC_TMPFS };
+
+/* -v, --mount or --tmpfs ARG (which): one more mount of o (at most
+ * MOUNTSPEC_MAX), its strings allocated (spec_lists_free frees them).
+ * cwd: what a relative host path ("./conf") is relative to; NULL refuses
+ * such paths. */
+int spec_add_mount(struct container_spec *o, enum spec_mount_opt which, const char *arg,
+		   const char *cwd, struct brig_err *e);
 
 /* The whole spec, once every value is in: limits that depend on each
  * other, the hostname, the networks (none given: "bridge"; o->ip and

@@ -153,6 +153,7 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	char path[4][PATH_MAX];
 	struct spawn_spec s = { 0 };
 	struct spawn_file files[2] = { 0 };
+	struct spawn_mount *mounts = NULL;
 	char **env = container_build_env(&ct->spec, NULL, 0);
 	int r = -1;
 
@@ -172,6 +173,12 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	if (container_is_bridge_mode(&ct->spec) && container_attach_networks(c, ct, e) < 0)
 		goto out;
 	fill_spec(ct, &s, path);
+	if (container_spawn_mounts(c, &ct->spec, &mounts, e) < 0)
+		goto undo;
+	s.mounts = mounts;
+	s.n_mounts = ct->spec.n_mounts;
+	s.readonly_root = ct->spec.read_only;
+	s.seed = container_seed_volume;
 	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0)
 		goto undo;
 	s.cg = ct->cg;
@@ -195,6 +202,7 @@ undo:
 	ct->n_nets = 0;
 	r = -e->code;
 out:
+	container_spawn_mounts_free(mounts, ct->spec.n_mounts);
 	free((char *)files[0].content);
 	free((char *)files[1].content);
 	container_env_free(env);
@@ -229,7 +237,7 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	container_release_networks(c, ct, false);
 	container_leave_hosts(c, ct->id, &ct->st);
 	if (ct->spec.rm) {
-		if (state_remove(c, ct->id, &e) < 0)
+		if (container_remove_record(c, ct->id, &ct->spec, &e) < 0)
 			brig_warn("%s", e.msg);
 	} else if (save_state(c, ct, &e) < 0) {
 		brig_warn("%s", e.msg);
@@ -246,7 +254,7 @@ int container_start_failed(const struct brig_ctx *c, struct container *ct,
 	/* container_start released what it had acquired before failing */
 	if (!ct->created_now || stage != SPAWN_STAGE_SETUP)
 		return container_finish(c, ct, W_EXITCODE(code, 0));
-	if (state_remove(c, ct->id, &e) < 0)
+	if (container_remove_record(c, ct->id, &ct->spec, &e) < 0)
 		brig_warn("%s", e.msg);
 	return code;
 }

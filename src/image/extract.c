@@ -207,6 +207,14 @@ static void drop_overlay_xattrs(struct archive_entry *entry)
 
 /* ---- entries ----------------------------------------------------------- */
 
+/* libarchive's words for a's last error (it may have none). */
+static const char *why(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+
+	return s ? s : "truncated or corrupt archive";
+}
+
 static int copy_data(struct archive *in, struct archive *out, struct brig_err *e)
 {
 	const void *buf;
@@ -220,10 +228,10 @@ static int copy_data(struct archive *in, struct archive *out, struct brig_err *e
 			return 0;
 		if (r < ARCHIVE_WARN)
 			return brig_errf(e, archive_errno(in) > 0 ? archive_errno(in) : EIO, "%s",
-					 archive_error_string(in));
+					 why(in));
 		if (archive_write_data_block(out, buf, size, off) < ARCHIVE_WARN)
 			return brig_errf(e, archive_errno(out) > 0 ? archive_errno(out) : EIO, "%s",
-					 archive_error_string(out));
+					 why(out));
 	}
 }
 
@@ -238,7 +246,7 @@ static int write_failed(struct archive *out, const char *name, struct brig_err *
 {
 	int code = archive_errno(out) > 0 ? archive_errno(out) : EIO;
 
-	return brig_errf(e, code, "extract '%s': %s", name, archive_error_string(out));
+	return brig_errf(e, code, "extract '%s': %s", name, why(out));
 }
 
 /* Extract the entry just read (names relative to the cwd, dest). */
@@ -351,9 +359,11 @@ static int extract_entries(struct extract *x, struct archive_entry *first, struc
 			r = 0;
 			break;
 		}
-		if (r < ARCHIVE_WARN) {
+		/* RETRY: a damaged header libarchive would skip; a corrupt
+		 * stream, never an image. */
+		if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
 			int code = archive_errno(x->in) > 0 ? archive_errno(x->in) : EIO;
-			r = brig_errf(e, code, "read archive: %s", archive_error_string(x->in));
+			r = brig_errf(e, code, "read archive: %s", why(x->in));
 			break;
 		}
 		r = extract_entry(x, entry, e);
@@ -512,8 +522,7 @@ static int chain_error(struct chain *ch, struct archive *a, const char *what, st
 {
 	int code = ch->err ? ch->err : archive_errno(a) > 0 ? archive_errno(a) : EINVAL;
 
-	return brig_errf(e, code, "%s: %s", what,
-			 ch->err ? strerror(ch->err) : archive_error_string(a));
+	return brig_errf(e, code, "%s: %s", what, ch->err ? strerror(ch->err) : why(a));
 }
 
 static struct chain *chain_open(const struct blob_source *src, struct brig_err *e)
@@ -644,8 +653,9 @@ int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char
 			return 2;
 		}
 		/* A rootfs tarball: its end is the end (no drain, so that
-		 * padding after it costs nothing). */
-		r = chain_extract(ch, first, dest, false, out, e);
+		 * padding after it costs nothing), but a compressed one is read
+		 * to its own end, where gzip and xz keep their checksums. */
+		r = chain_extract(ch, first, dest, !ch->plain, out, e);
 		chain_free(ch);
 		return r < 0 ? r : 1;
 	}

@@ -88,6 +88,15 @@ int image_prune(const struct brig_ctx *c, const struct image_users *users, bool 
 int image_save(const struct brig_ctx *c, const char *const *names, size_t n, int fd,
 	       struct brig_err *e);
 
+/* Write image name as an OCI image layout into dir (an existing, empty
+ * directory): one manifest, uncompressed layers, for a push. */
+int image_export_oci(const struct brig_ctx *c, const char *name, const char *dir,
+		     struct brig_err *e);
+
+/* A work directory for the caller under the store's tmp/ (swept once its
+ * creator is gone). */
+int image_tmp_dir(const struct brig_ctx *c, char *out, size_t len, struct brig_err *e);
+
 /* A new image: base_id's layers plus upper (a container's overlay upper
  * directory, whiteouts included) as one more; tagged ref (may be NULL). */
 int image_commit(const struct brig_ctx *c, const char *base_id, const char *upper,

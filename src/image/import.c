@@ -251,7 +251,7 @@ static int scan_archive(struct scan *s, struct archive *a, struct archive_entry 
 		r = archive_read_next_header(a, &entry);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r < ARCHIVE_WARN)
+		if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
 			return brig_errf(e, archive_errno(a) > 0 ? archive_errno(a) : EIO,
 					 "read archive: %s", archive_error_string(a));
 	}

@@ -101,71 +101,97 @@ static int replay(const struct brig_ctx *c, const char *stored, const char *dir,
 	return r;
 }
 
-/* Write a stored layer as a tar blob; *diff_id is its digest (a fresh tar
- * of the directory: it may differ from the one imported). */
-static int save_layer(struct saver *sv, const struct brig_ctx *c, const char *stored,
-		      char diff_id[DIGEST_MAX], struct brig_err *e)
+/* Write a stored layer's tar to path; *diff_id is its digest (the bytes
+ * imported when its record replays to them, else a fresh tar of the
+ * directory, whose digest may differ). */
+static int layer_tar(const struct brig_ctx *c, const char *stored, const char *path,
+		     char diff_id[DIGEST_MAX], struct brig_err *e)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], name[32 + SHA256_HEX];
+	char dir[PATH_MAX];
 	cleanup_close int fd = -1;
-	int r;
 
 	if (!digest_valid(stored) || store_layer_path(c, stored + 7, "diff", dir, sizeof(dir), e) < 0)
 		return brig_errf(e, EINVAL, "bad layer id '%.80s'", stored ? stored : "");
-	snprintf(path, sizeof(path), "%s/layer.tar", sv->tmp);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return brig_errno(e, "create %s", path);
 	if (replay(c, stored, dir, fd, diff_id) < 0 && tarw_dir(dir, fd, diff_id, NULL, e) < 0)
 		return -e->code;
+	if (fsync(fd) < 0)
+		return brig_errno(e, "write %s", path);
+	return 0;
+}
+
+/* A stored layer as an archive member blobs/sha256/<digest>. */
+static int save_layer(struct saver *sv, const struct brig_ctx *c, const char *stored,
+		      char diff_id[DIGEST_MAX], struct brig_err *e)
+{
+	char path[PATH_MAX + 16], name[32 + SHA256_HEX];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/layer.tar", sv->tmp);
+	if (layer_tar(c, stored, path, diff_id, e) < 0)
+		return -e->code;
 	snprintf(name, sizeof(name), "blobs/sha256/%s", diff_id + 7);
-	if (json_object_get(sv->done, diff_id))
-		return 0;
-	r = put_member(sv, name, NULL, 0, path, e);
+	r = json_object_get(sv->done, diff_id) ? 0 : put_member(sv, name, NULL, 0, path, e);
 	json_object_set_new(sv->done, diff_id, json_true());
 	unlink(path);
 	return r;
+}
+
+/* An image's config as it goes out, with the diff ids of the layer tars
+ * written (fresh: the layers' digests; byte for byte when they match). */
+static int outgoing_config(const struct brig_ctx *c, const char *id, json_t *cfg, json_t *fresh,
+			   char **text, struct brig_err *e)
+{
+	bool same = json_equal(store_diff_ids(cfg), fresh);
+	char path[PATH_MAX];
+
+	if (same) {
+		if (store_image_path(c, id, "config.json", path, sizeof(path), e) < 0 ||
+		    read_file(path, text, NULL, e) < 0)
+			return -e->code;
+		return 0;
+	}
+	json_object_set(json_object_get(cfg, "rootfs"), "diff_ids", fresh);
+	*text = json_dumps(cfg, JSON_COMPACT);
+	return *text ? 0 : brig_errf(e, ENOMEM, "out of memory");
+}
+
+/* Load name's config (layered images only). */
+static int image_config(const struct brig_ctx *c, const char *name, char id[SHA256_HEX + 1],
+			json_t **cfg, struct brig_err *e)
+{
+	if (store_find(c, name, id, e) < 0 || store_config(c, id, cfg, e) < 0)
+		return -e->code;
+	if (!store_diff_ids(*cfg))
+		return brig_errf(e, ENOTSUP, "%s: a flat image of an older brig: re-import it", name);
+	return 0;
 }
 
 static int save_image(struct saver *sv, const struct brig_ctx *c, const char *name,
 		      struct brig_err *e)
 {
 	cleanup_json json_t *cfg = NULL, *layers = json_array(), *tags = json_array();
+	cleanup_json json_t *fresh = json_array();
 	cleanup_free char *text = NULL;
 	char id[SHA256_HEX + 1], digest[DIGEST_MAX], member[32 + SHA256_HEX], key[REF_MAX];
-	json_t *ids, *d, *fresh;
-	bool same = true;
+	json_t *d;
 	size_t i;
 
-	if (store_find(c, name, id, e) < 0 || store_config(c, id, &cfg, e) < 0)
+	if (image_config(c, name, id, &cfg, e) < 0)
 		return brig_err_ctx(e, "save %s", name);
-	ids = store_diff_ids(cfg);
-	if (!ids)
-		return brig_errf(e, ENOTSUP, "save %s: a flat image of an older brig: re-import it", name);
-	fresh = json_array();
-	json_array_foreach(ids, i, d) {
+	json_array_foreach(store_diff_ids(cfg), i, d) {
 		char diff[DIGEST_MAX];
-		if (save_layer(sv, c, json_string_value(d), diff, e) < 0) {
-			json_decref(fresh);
+		if (save_layer(sv, c, json_string_value(d), diff, e) < 0)
 			return brig_err_ctx(e, "save %s", name);
-		}
-		same = same && !strcmp(diff, json_string_value(d));
 		json_array_append_new(fresh, json_string(diff));
 		snprintf(member, sizeof(member), "blobs/sha256/%s", diff + 7);
 		json_array_append_new(layers, json_string(member));
 	}
-	json_object_set_new(json_object_get(cfg, "rootfs"), "diff_ids", fresh);
-	/* The same layers: the config byte for byte, so the id is kept. */
-	if (same) {
-		char path[PATH_MAX];
-		if (store_image_path(c, id, "config.json", path, sizeof(path), e) < 0 ||
-		    read_file(path, &text, NULL, e) < 0)
-			return -e->code;
-	} else {
-		text = json_dumps(cfg, JSON_COMPACT);
-	}
-	if (!text || sha256_digest(text, strlen(text), digest, e) < 0)
-		return e->code ? -e->code : brig_errf(e, ENOMEM, "out of memory");
+	if (outgoing_config(c, id, cfg, fresh, &text, e) < 0 ||
+	    sha256_digest(text, strlen(text), digest, e) < 0)
+		return -e->code;
 	snprintf(member, sizeof(member), "blobs/sha256/%s", digest + 7);
 	if (put_member(sv, member, text, strlen(text), NULL, e) < 0)
 		return -e->code;
@@ -219,4 +245,90 @@ out:
 	json_decref(sv->done);
 	free(sv);
 	return r;
+}
+
+/* ---- an OCI layout (for push) ------------------------------------------ */
+
+#define OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
+
+/* Write a blob file blobs/sha256/<hex> of dir from memory. */
+static int put_blob(const char *dir, const char *text, char digest[DIGEST_MAX],
+		    struct brig_err *e)
+{
+	char path[PATH_MAX + 96];
+
+	if (sha256_digest(text, strlen(text), digest, e) < 0)
+		return -e->code;
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, digest + 7);
+	return write_atomic(path, text, strlen(text), e);
+}
+
+static int oci_layers(const struct brig_ctx *c, json_t *cfg, const char *dir, json_t *fresh,
+		      json_t *descs, struct brig_err *e)
+{
+	char tmp[PATH_MAX + 32], path[PATH_MAX + 96];
+	struct stat st;
+	json_t *d;
+	size_t i;
+
+	snprintf(tmp, sizeof(tmp), "%s/blobs/layer.tmp", dir);
+	json_array_foreach(store_diff_ids(cfg), i, d) {
+		char diff[DIGEST_MAX];
+		if (layer_tar(c, json_string_value(d), tmp, diff, e) < 0)
+			return -e->code;
+		snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, diff + 7);
+		if (stat(tmp, &st) < 0 || rename(tmp, path) < 0)
+			return brig_errno(e, "write %s", path);
+		json_array_append_new(fresh, json_string(diff));
+		json_array_append_new(descs, json_pack("{s:s, s:s, s:I}", "mediaType", OCI_LAYER,
+						       "digest", diff, "size",
+						       (json_int_t)st.st_size));
+	}
+	return 0;
+}
+
+int image_export_oci(const struct brig_ctx *c, const char *name, const char *dir,
+		     struct brig_err *e)
+{
+	cleanup_json json_t *cfg = NULL, *fresh = json_array(), *layers = json_array();
+	cleanup_json json_t *man = NULL, *index = NULL;
+	cleanup_free char *cfg_text = NULL, *man_text = NULL, *index_text = NULL;
+	char id[SHA256_HEX + 1], path[PATH_MAX + 32], cdig[DIGEST_MAX], mdig[DIGEST_MAX];
+	char key[REF_MAX];
+	const char *tag;
+
+	if (image_config(c, name, id, &cfg, e) < 0)
+		return -e->code;
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	if (mkdir_p(path, 0755, e) < 0 || oci_layers(c, cfg, dir, fresh, layers, e) < 0 ||
+	    outgoing_config(c, id, cfg, fresh, &cfg_text, e) < 0 ||
+	    put_blob(dir, cfg_text, cdig, e) < 0)
+		return -e->code;
+	man = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:O}", "schemaVersion", 2, "mediaType",
+			OCI_MANIFEST, "config", "mediaType", OCI_CONFIG, "digest", cdig, "size",
+			(json_int_t)strlen(cfg_text), "layers", layers);
+	man_text = man ? json_dumps(man, JSON_COMPACT) : NULL;
+	if (!man_text)
+		return brig_errf(e, ENOMEM, "out of memory");
+	if (put_blob(dir, man_text, mdig, e) < 0)
+		return -e->code;
+	tag = store_canonical(name, key, sizeof(key), &(struct brig_err){ 0 }) == 0 &&
+			      strrchr(key, ':') > strrchr(key, '/')
+		      ? strrchr(key, ':') + 1
+		      : "latest";
+	index = json_pack("{s:i, s:[{s:s, s:s, s:I, s:{s:s}}]}", "schemaVersion", 2, "manifests",
+			  "mediaType", OCI_MANIFEST, "digest", mdig, "size",
+			  (json_int_t)strlen(man_text), "annotations",
+			  "org.opencontainers.image.ref.name", tag);
+	index_text = index ? json_dumps(index, JSON_COMPACT) : NULL;
+	if (!index_text)
+		return brig_errf(e, ENOMEM, "out of memory");
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	if (write_atomic(path, index_text, strlen(index_text), e) < 0)
+		return -e->code;
+	snprintf(path, sizeof(path), "%s/oci-layout", dir);
+	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	return write_atomic(path, layout, strlen(layout), e);
 }

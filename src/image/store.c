@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "proc.h"
 #include "ref.h"
+#include "image.h"
 #include "store.h"
 #include "util.h"
 
@@ -360,4 +361,9 @@ int store_tmp(const struct brig_ctx *c, char *out, size_t len, struct brig_err *
 	if (mkdir(out, 0700) < 0)
 		return brig_errno(e, "mkdir %s", out);
 	return 0;
+}
+
+int image_tmp_dir(const struct brig_ctx *c, char *out, size_t len, struct brig_err *e)
+{
+	return store_tmp(c, out, len, e);
 }

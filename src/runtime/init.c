@@ -149,16 +149,24 @@ out:
 	return r;
 }
 
-/* Runs after pivot_root: every path resolves inside the container. */
+/* Runs after pivot_root: every path resolves inside the container.  A
+ * file the user mounted is the user's: brig does not write it.  Nor does
+ * it write into a directory the user bound read-only (EROFS): the
+ * container keeps the file that is there. */
 static int write_files(const struct spawn_spec *s, struct brig_err *e)
 {
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct spawn_file *f = &s->files[i];
-		cleanup_close int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		cleanup_close int fd = -1;
 		size_t len = strlen(f->content);
 
+		if (mount_is_target(s, f->path))
+			continue;
+		fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno == ENOENT && mkdir("/etc", 0755) == 0)
 			fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EROFS)
+			continue;
 		if (fd < 0)
 			return brig_errno(e, "write %s", f->path);
 		if (write(fd, f->content, len) != (ssize_t)len)
@@ -329,7 +337,7 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
 	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || write_files(s, &e) < 0 ||
-	    make_workdir(s, &e) < 0 ||
+	    make_workdir(s, &e) < 0 || mount_root_readonly(s, &e) < 0 ||
 	    set_hostname(s, &e) < 0 || setup_stdio(s, &master, &e) < 0 || init_confine(s, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	/* The container dies with whoever started it (brig run or its monitor),

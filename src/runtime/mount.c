@@ -242,7 +242,7 @@ static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	cleanup_close int tree = -1, target = -1, fd = -1, src = -1;
 
-	if (!s->hosts_path)
+	if (!s->hosts_path || mount_is_target(s, "/etc/hosts"))
 		return 0;
 	/* opened here: a clone needs the mount as this namespace has it */
 	src = open(s->hosts_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
@@ -327,10 +327,15 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
-	if (mount_overlay(s, e) < 0 || mount_kernel_fs(s, e) < 0 || populate_dev(s, e) < 0)
+	/* volumes are filled from the image alone: before /proc, /sys, /dev */
+	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0 || mount_kernel_fs(s, e) < 0 ||
+	    populate_dev(s, e) < 0)
 		return -e->code;
 	/* only a container in its own cgroup namespace sees just its cgroup */
 	if (s->cg && mount_cgroups(s, e) < 0)
+		return -e->code;
+	/* the user's mounts before /etc/hosts: a volume on /etc gets it too */
+	if (mount_user(s, e) < 0)
 		return -e->code;
 	if (bind_hosts(s, e) < 0)
 		return -e->code;

@@ -40,6 +40,30 @@ struct spawn_file {
 
 enum spawn_net { SPAWN_NET_NEW, SPAWN_NET_HOST, SPAWN_NET_JOIN };
 
+/* mounts (-v, --mount, --tmpfs, --read-only) */
+
+/* One mount the user asked for, made by binds.c inside the container's
+ * mount namespace before pivot_root: a recursive bind of a host directory
+ * or file (a volume is the bind of its directory), or a new tmpfs. */
+struct spawn_mount {
+	const char *source; /* host path; NULL: a tmpfs */
+	const char *target; /* absolute and clean, resolved inside the root */
+	bool readonly;	    /* recursively read-only */
+	bool seed;	    /* a volume: when source is an empty directory, first
+			     * fill it with the image's content at target
+			     * (spawn_spec.seed) */
+	uint64_t attrs;	    /* tmpfs: MOUNT_ATTR_* (nosuid, nodev, noexec, atime) */
+	const char *data;   /* tmpfs: "key=value,..." for the filesystem
+			     * ("size=65536,mode=1777"), or "" */
+};
+
+/* Copy the content of the directory path inside root (an O_PATH fd of the
+ * container's root, before pivot_root) into the directory dst (an fd):
+ * how a volume is first filled from the image. */
+typedef int (*spawn_seed_fn)(int root, const char *path, int dst, struct brig_err *e);
+
+/* end of mounts */
+
 struct spawn_spec {
 	const char *id;
 	const char *hostname;
@@ -68,6 +92,13 @@ struct spawn_spec {
 	bool init;                 /* --init: stay PID 1, reap, forward signals */
 	const char *hosts_path;    /* the network's shared hosts file, bound
 				    * read-only on /etc/hosts (NULL: none) */
+
+	/* mounts (-v, --mount, --tmpfs, --read-only) */
+	const struct spawn_mount *mounts; /* made in order of target depth */
+	size_t n_mounts;
+	bool readonly_root; /* "/" read-only once /etc/hosts and resolv.conf are in */
+	spawn_seed_fn seed; /* NULL: volumes are never filled from the image */
+	/* end of mounts */
 };
 
 enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };

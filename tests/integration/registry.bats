@@ -332,6 +332,8 @@ gave_up_on() {
 	push_bb
 	brig pull -q "$REG/test/bb:1"
 	brig image tag "$REG/test/bb:1" "$REG/test/copy:2"
+	local id
+	id=$(inspect_of "$REG/test/bb:1" Id)
 	run --separate-stderr brig push "$REG/test/copy:2"
 	[ "$status" -eq 0 ]
 	[[ $output =~ ^$REG/test/copy:2:\ digest:\ sha256:[0-9a-f]{64}$ ]]
@@ -345,8 +347,12 @@ gave_up_on() {
 	run brig push "$REG/test/copy:2"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '"PUT /v2/test/copy/blobs/uploads/' "$REG_LOG")" -eq "$puts" ]
-	# And brig pulls back what it pushed.
-	brig image rm "$REG/test/copy:2"
+	# And brig pulls back what it pushed, into a store without the image.
+	brig image rm "$REG/test/copy:2" "$REG/test/bb:1"
+	run brig pull "$REG/test/copy:2"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "Status: Downloaded newer image for $REG/test/copy:2" ]
+	[ "$(inspect_of "$REG/test/copy:2" Id)" = "$id" ] # the same image, id and all
 	run brig run --rm "$REG/test/copy:2" cat /etc/platform
 	[ "$status" -eq 0 ]
 	[ "$output" = amd64 ]

@@ -180,9 +180,10 @@ static void inspect_document(void **state)
 		fail_msg("container_inspect: %s", errors.last.msg);
 	assert_int_equal(json_array_size(docs), 1);
 	doc = json_array_get(docs, 0);
-	/* the keys inspect has always had, and no other */
+	/* the keys inspect has always had, Docker's "Mounts", and no other */
 	json_object_foreach(doc, key, v) {
-		static const char *const want[] = { "id", "name", "image", "created", "state", "config" };
+		static const char *const want[] = { "id",    "name",   "image", "created",
+						    "state", "config", "Mounts" };
 		bool known = false;
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			known |= !strcmp(key, want[i]);
@@ -190,7 +191,9 @@ static void inspect_document(void **state)
 			fail_msg("unexpected key %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 6);
+	assert_int_equal(keys, 7);
+	assert_int_equal(json_array_size(json_object_get(doc, "Mounts")), 0);
+	assert_true(json_is_array(json_object_get(doc, "Mounts")));
 	assert_string_equal(json_string_value(json_object_get(doc, "name")), "web");
 	assert_string_equal(json_string_value(json_object_get(doc, "image")), "alpine");
 	assert_int_equal(strlen(json_string_value(json_object_get(doc, "id"))), BRIG_ID_LEN);

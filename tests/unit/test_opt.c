@@ -1,6 +1,7 @@
 /* test_opt.c - src/cli/opt.c (option tables: parsing, --help, errors) and
  * the setters of `brig run` (src/cli/run_opts.c over src/engine/spec_parse.c),
  * each with good values and the exact line a bad one gives. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -421,6 +422,40 @@ static void run_whole(void **state)
 	spec_lists_free(&o);
 }
 
+/* -v, --mount, --tmpfs and --read-only through run's table: a relative
+ * host path is brig's working directory's; a refusal names the option. */
+static void run_mounts(void **state)
+{
+	struct container_spec o;
+	struct brig_err e;
+	char cwd[PATH_MAX], want[PATH_MAX + 16];
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(run_line("run --read-only -v ./r1:/etc/frr:ro --mount type=volume,src=data,dst=/data "
+				  "--tmpfs /run:size=1m -v /cache busybox true", &o, &e), 1);
+	assert_true(o.read_only);
+	assert_int_equal(o.n_mounts, 4);
+	snprintf(want, sizeof(want), "%s/r1", strcmp(cwd, "/") ? cwd : "");
+	assert_string_equal(o.mounts[0].source, want);
+	assert_true(o.mounts[0].readonly);
+	assert_string_equal(o.mounts[1].source, "data");
+	assert_string_equal(o.mounts[2].options, "nosuid,nodev,noexec,size=1048576");
+	assert_true(o.mounts[3].anonymous);
+	spec_lists_free(&o);
+
+	assert_int_equal(run_line("run -v r1/frr.conf:/etc/frr/frr.conf busybox true", &o, &e), -EINVAL);
+	assert_string_equal(e.msg, "run: invalid volume specification 'r1/frr.conf:/etc/frr/frr.conf': "
+				   "a host path must be absolute or start with ./ or ../");
+	spec_lists_free(&o);
+	assert_int_equal(run_line("run -v /a:/x --tmpfs /x busybox true", &o, &e), -EINVAL);
+	assert_string_equal(e.msg, "run: duplicate mount point: /x");
+	spec_lists_free(&o);
+	assert_int_equal(run_line("run --mount type=bind,dst=/x busybox true", &o, &e), -EINVAL);
+	assert_string_equal(e.msg, "run: invalid mount config for type \"bind\": field source must not be empty");
+	spec_lists_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,7 +465,7 @@ int main(void)
 		cmocka_unit_test(run_memory),    cmocka_unit_test(run_counts),
 		cmocka_unit_test(run_sysctl),    cmocka_unit_test(run_caps_env),
 		cmocka_unit_test(run_dns),       cmocka_unit_test(run_networks),
-		cmocka_unit_test(run_whole),
+		cmocka_unit_test(run_whole), cmocka_unit_test(run_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* test_spec.c - the container record's JSON codec: spec and state round
  * trips, and records written by earlier versions (tests/unit/fixtures/,
  * made by running the previous binary; oldnets.config.json and
- * reconciled.state.json by hand, in the older forms). */
+ * reconciled.state.json by hand, in the older forms; mounts.config.json by
+ * the binary that added mounts, its paths then renamed). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "parse.h"
 #include "spec.h"
 
@@ -482,6 +484,131 @@ static void test_fixture_reconciled(void **state)
 	json_decref(j);
 }
 
+/* ---- mounts (-v, --mount, --tmpfs, --read-only) ---- */
+
+static void assert_mount_equal(const struct mount_spec *a, const struct mount_spec *b)
+{
+	assert_int_equal(a->type, b->type);
+	if (b->source)
+		assert_string_equal(a->source, b->source);
+	else
+		assert_null(a->source);
+	assert_string_equal(a->target, b->target);
+	if (b->options)
+		assert_string_equal(a->options, b->options);
+	else
+		assert_null(a->options);
+	assert_int_equal(a->readonly, b->readonly);
+	assert_int_equal(a->create_source, b->create_source);
+	assert_int_equal(a->nocopy, b->nocopy);
+	assert_int_equal(a->anonymous, b->anonymous);
+}
+
+static void test_spec_mounts_roundtrip(void **state)
+{
+	struct mount_spec m[] = {
+		{ MOUNT_BIND, (char *)"/srv/r1", (char *)"/etc/frr", NULL, true, true },
+		{ MOUNT_BIND, (char *)"/srv/r1/frr.conf", (char *)"/etc/frr/frr.conf", NULL, false, false },
+		{ MOUNT_VOLUME, (char *)"data", (char *)"/data", NULL, false, false, true, false },
+		{ MOUNT_VOLUME, (char *)"0123abcd", (char *)"/cache", NULL, true, false, false, true },
+		{ MOUNT_TMPFS, NULL, (char *)"/run", (char *)"nosuid,nodev,noexec,size=65536,mode=1777",
+		  false },
+	};
+	struct container_spec s = { .name = "r1", .image = "busybox", .argv = argv_, .mounts = m,
+				    .n_mounts = ARRAY_SIZE(m), .read_only = true },
+			      back;
+	struct brig_err e;
+	json_t *j, *again;
+
+	(void)state;
+	s.n_nets = 1; /* none reads back as the default network */
+	snprintf(s.nets[0].name, sizeof(s.nets[0].name), "none");
+	j = spec_to_json(&s);
+	assert_non_null(j);
+	assert_true(json_is_true(json_object_get(j, "read_only")));
+	assert_int_equal(json_array_size(json_object_get(j, "mounts")), ARRAY_SIZE(m));
+	assert_int_equal(spec_from_json(j, &back, &e), 0);
+	assert_true(back.read_only);
+	assert_int_equal(back.n_mounts, ARRAY_SIZE(m));
+	for (size_t i = 0; i < ARRAY_SIZE(m); i++)
+		assert_mount_equal(&back.mounts[i], &m[i]);
+	again = spec_to_json(&back);
+	assert_json_equal(again, j);
+	json_decref(again);
+	json_decref(j);
+	spec_free(&back);
+
+	/* none: neither key is written, and none reads back */
+	s.n_mounts = 0;
+	s.read_only = false;
+	j = spec_to_json(&s);
+	assert_null(json_object_get(j, "mounts"));
+	assert_null(json_object_get(j, "read_only"));
+	assert_int_equal(spec_from_json(j, &back, &e), 0);
+	assert_int_equal(back.n_mounts, 0);
+	assert_null(back.mounts);
+	assert_false(back.read_only);
+	spec_free(&back);
+	json_decref(j);
+}
+
+/* A mount of a kind this version does not know (a newer record's), or
+ * without a target, is left out; wrongly typed keys read as missing. */
+static void test_spec_mounts_unknown(void **state)
+{
+	struct container_spec back;
+	struct brig_err e;
+	json_t *j = json_pack("{s:[{s:s,s:s},{s:s,s:s,s:s},{s:s},{s:s,s:i,s:s,s:i}]}", "mounts",
+			      "type", "cluster", "target", "/x", "type", "bind", "source", "/h",
+			      "target", "/y", "type", "tmpfs", "type", "volume", "source", 7,
+			      "target", "/z", "readonly", 1);
+
+	(void)state;
+	assert_int_equal(spec_from_json(j, &back, &e), 0);
+	assert_int_equal(back.n_mounts, 2);
+	assert_int_equal(back.mounts[0].type, MOUNT_BIND);
+	assert_string_equal(back.mounts[0].source, "/h");
+	assert_string_equal(back.mounts[0].target, "/y");
+	assert_int_equal(back.mounts[1].type, MOUNT_VOLUME);
+	assert_null(back.mounts[1].source);
+	assert_string_equal(back.mounts[1].target, "/z");
+	assert_false(back.mounts[1].readonly);
+	spec_free(&back);
+	json_decref(j);
+}
+
+/* A record with mounts, as `brig run` wrote it; the records of earlier
+ * versions have none. */
+static void test_fixture_mounts(void **state)
+{
+	struct container_spec s;
+
+	(void)state;
+	assert_spec_stable("mounts.config.json", &s);
+	assert_true(s.read_only);
+	assert_int_equal(s.n_mounts, 7);
+	assert_mount_equal(&s.mounts[0], &(struct mount_spec){ MOUNT_BIND, (char *)"/srv/lab/r1",
+								(char *)"/data", NULL, true, true });
+	assert_mount_equal(&s.mounts[1],
+			   &(struct mount_spec){ MOUNT_BIND, (char *)"/srv/lab/r1/f",
+						 (char *)"/etc/f.conf", NULL, false, true });
+	assert_mount_equal(&s.mounts[2], &(struct mount_spec){ MOUNT_VOLUME, (char *)"vol1",
+								(char *)"/srv", NULL });
+	assert_int_equal(s.mounts[3].type, MOUNT_VOLUME);
+	assert_true(s.mounts[3].anonymous);
+	assert_int_equal(strlen(s.mounts[3].source), 64);
+	assert_false(s.mounts[4].create_source);
+	assert_true(s.mounts[5].nocopy);
+	assert_mount_equal(&s.mounts[6],
+			   &(struct mount_spec){ MOUNT_TMPFS, NULL, (char *)"/run",
+						 (char *)"nosuid,nodev,noexec,size=67108864,mode=1777" });
+	spec_free(&s);
+	assert_spec_stable("full.config.json", &s);
+	assert_int_equal(s.n_mounts, 0);
+	assert_false(s.read_only);
+	spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +619,9 @@ int main(void)
 		cmocka_unit_test(test_fixture_plain_and_none),
 		cmocka_unit_test(test_fixture_old_networks),
 		cmocka_unit_test(test_fixture_reconciled),
+		cmocka_unit_test(test_spec_mounts_roundtrip),
+		cmocka_unit_test(test_spec_mounts_unknown),
+		cmocka_unit_test(test_fixture_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

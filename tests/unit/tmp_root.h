@@ -33,4 +33,23 @@ static inline void tmp_root_remove(struct tmp_root *t)
 	remove_tree(t->dir, &e);
 }
 
+/* cmocka setup and teardown with a struct tmp_root of its own as the
+ * test's state (setup: tmp_root_setup(state, "tag")). */
+static inline int tmp_root_setup(void **state, const char *tag)
+{
+	struct tmp_root *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	tmp_root_make(t, tag);
+	*state = t;
+	return 0;
+}
+
+static inline int tmp_root_teardown(void **state)
+{
+	tmp_root_remove(*state);
+	free(*state);
+	return 0;
+}
+
 #endif
