@@ -389,10 +389,7 @@ mode_of() {
 
 @test "login: basic auth (htpasswd); credentials kept mode 0600 in Docker's format; logout" {
 	registry_start basic
-	local lay=$BATS_TEST_TMPDIR/bb
-	oci_layout "$lay" --extra /etc/platform={arch}
-	sb skopeo --policy "$(skopeo_policy)" copy --quiet --dest-tls-verify=false \
-		--dest-creds "$REG_USER:$REG_PASS" "oci:$lay:1" "docker://$REG/test/bb:1"
+	SKOPEO_CREDS=$REG_USER:$REG_PASS push_bb
 	run --separate-stderr brig pull "$REG/test/bb:1"
 	[ "$status" -eq 125 ]
 	one_line_error
@@ -424,10 +421,7 @@ mode_of() {
 
 @test "login: bearer tokens from the registry's token server, with the stored credentials" {
 	registry_start token
-	local lay=$BATS_TEST_TMPDIR/bb
-	oci_layout "$lay" --extra /etc/platform={arch}
-	sb skopeo --policy "$(skopeo_policy)" copy --quiet --dest-tls-verify=false \
-		--dest-creds "$REG_USER:$REG_PASS" "oci:$lay:1" "docker://$REG/test/bb:1"
+	SKOPEO_CREDS=$REG_USER:$REG_PASS push_bb
 	: >"$TOKEN_LOG"
 	# Anonymous: the token server grants nothing, the registry refuses.
 	run --separate-stderr brig pull "$REG/test/bb:1"

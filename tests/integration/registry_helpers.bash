@@ -148,10 +148,10 @@ registry_blob_file() {
 }
 
 # skopeo_push DIR[:TAG] REF: copy an OCI layout (every platform of an
-# index) into the sandbox's registry.
+# index) into the sandbox's registry, as $SKOPEO_CREDS (USER:PASS) if set.
 skopeo_push() {
 	sb skopeo --policy "$(skopeo_policy)" copy --quiet --all --dest-tls-verify=false \
-		"oci:$1" "docker://$2"
+		${SKOPEO_CREDS:+--dest-creds "$SKOPEO_CREDS"} "oci:$1" "docker://$2"
 }
 
 # oci_layout DIR [--tag T] [--arch A]... [--extra PATH=TEXT]...: an OCI
