@@ -134,3 +134,4 @@ LAZY_VOID(archive_entry_linkresolver_free, (struct archive_entry_linkresolver *l
 LAZY_VOID(archive_entry_linkify,
 	  (struct archive_entry_linkresolver *l, entry_t **a, entry_t **b), (l, a, b))
 LAZY(int, archive_write_open_fd, (archive_t *a, int fd), (a, fd))
+LAZY(int, archive_filter_code, (archive_t *a, int n), (a, n))

@@ -547,7 +547,7 @@ static struct chain *chain_open(const struct blob_source *src, struct brig_err *
 		chain_error(ch, ch->dec, "read", e);
 		goto fail;
 	}
-	ch->plain = archive_filter_count(ch->dec) <= 1;
+	ch->plain = archive_filter_code(ch->dec, 0) == ARCHIVE_FILTER_NONE;
 	ch->tar = extract_tar_reader(false, e);
 	if (!ch->tar)
 		goto fail;
@@ -660,7 +660,11 @@ int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char
 		return r < 0 ? r : 1;
 	}
 	/* An image archive: the caller reads its members from the tar stage;
-	 * the chain stays alive as the reader's client data. */
+	 * the chain stays alive as the reader's client data, but its own
+	 * bytes are neither hashed nor recorded (its members are). */
+	sha256_free(&ch->blob);
+	sha256_free(&ch->diff);
+	chain_split_end(ch, false);
 	*stream = ch;
 	*outer = ch->tar;
 	*entry = first;
