@@ -173,7 +173,9 @@ int cli_pull_image(struct brig_ctx *c, const char *image, struct brig_err *e)
 	struct images_pull_opts o = { 0 };
 	struct view v;
 
-	fprintf(stderr, "Unable to find image '%s' locally\n", image);
+	/* Said on a terminal only: elsewhere a failed pull stays one line. */
+	if (isatty(2))
+		fprintf(stderr, "Unable to find image '%s' locally\n", image);
 	view_init(&v, stderr, false, "Downloading", "Download complete");
 	o.progress = on_progress;
 	o.arg = &v;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pull.h"
 #include "cleanup.h"
 #include "container.h"
 #include "monitor.h"
@@ -89,6 +90,11 @@ int cmd_run(struct brig_ctx *c, int argc, char **argv)
 	struct brig_err e;
 	int code = 0, r = run_parse(argc, argv, &o, &e);
 
+	/* Docker's "Unable to find image 'x' locally", then a pull. */
+	if (r > 0 && images_need_pull(c, o.image) && cli_pull_image(c, o.image, &e) < 0) {
+		brig_err_ctx(&e, "unable to find image '%s' locally", o.image);
+		r = -1;
+	}
 	if (r < 0 || (r > 0 && container_create(c, &o, &ct, &e) < 0)) {
 		brig_report(&e);
 		code = EXIT_BRIG;

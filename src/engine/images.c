@@ -3,6 +3,7 @@
  * includes the state store. */
 #include "image.h"
 #include "images.h"
+#include "pull.h"
 #include "state.h"
 
 static int users_lock(void *arg, struct brig_err *e)
@@ -67,6 +68,11 @@ int images_remove(const struct brig_ctx *c, const char *name, bool *untagged_onl
 int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_err *e)
 {
 	struct image_users u = users_of(c);
+	int pulls = 0;
 
-	return image_prune(c, &u, all, removed, e);
+	if (image_prune(c, &u, all, removed, e) < 0 || images_pull_prune(c, &pulls, e) < 0)
+		return -e->code;
+	if (removed)
+		*removed += pulls;
+	return 0;
 }
