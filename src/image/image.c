@@ -281,6 +281,18 @@ static bool referenced(json_t *refs, const char *id)
 	return false;
 }
 
+/* Remove every reference to id from the map. */
+static void drop_refs(json_t *refs, const char *id)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(refs, tmp, key, v)
+		if (!strcmp(json_string_value(v), id))
+			json_object_del(refs, key);
+}
+
 static int drop_image(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
 	char dir[PATH_MAX];
@@ -340,12 +352,7 @@ int image_remove(const struct brig_ctx *c, const struct image_users *users, cons
 	}
 	r = check_unused(users, id, name, e);
 	if (r == 0) {
-		json_t *k;
-		const char *rk;
-		void *tmp;
-		json_object_foreach_safe(refs, tmp, rk, k)
-			if (!strcmp(json_string_value(k), id))
-				json_object_del(refs, rk);
+		drop_refs(refs, id);
 		r = store_refs_save(c, refs, e);
 	}
 	if (r == 0)
@@ -424,12 +431,7 @@ int image_prune(const struct brig_ctx *c, const struct image_users *users, bool 
 		if (used)
 			continue;
 		if (referenced(refs, de->d_name)) {
-			json_t *k;
-			const char *rk;
-			void *tmp;
-			json_object_foreach_safe(refs, tmp, rk, k)
-				if (!strcmp(json_string_value(k), de->d_name))
-					json_object_del(refs, rk);
+			drop_refs(refs, de->d_name);
 			r = store_refs_save(c, refs, e);
 		}
 		if (r == 0 && (r = drop_image(c, de->d_name, e)) == 0)
