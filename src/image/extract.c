@@ -16,6 +16,7 @@
 #include "archive_lazy.h"
 #include "cleanup.h"
 #include "extract.h"
+#include "hasher.h"
 #include "split.h"
 #include "util.h"
 #include "warn.h"
@@ -446,7 +447,9 @@ struct archive *extract_tar_reader(bool filters, struct brig_err *e)
  * id -> tar.  Each stage reads the previous one through a callback. */
 struct chain {
 	struct blob_source src;
-	struct sha256 blob, diff;
+	struct hasher *blob;   /* the blob's digest, in a second thread */
+	bool unhashed;	       /* an image archive's own bytes: not hashed */
+	struct sha256 diff;
 	bool plain;	       /* no compression: the diff id is the digest */
 	int err;	       /* errno of a failed source read */
 	struct archive *dec;   /* raw format: the decompressed bytes */
@@ -460,25 +463,30 @@ static la_ssize_t source_read(struct archive *a, void *arg, const void **buf)
 	struct chain *ch = arg;
 	ssize_t n;
 
+	bool hash = ch->blob && !ch->unhashed;
+	char *to = hash ? hasher_buffer(ch->blob) : ch->in;
+	size_t room = hash ? HASHER_CHUNK : sizeof(ch->in);
+
 	(void)a;
 	if (ch->src.head_len) {
-		*buf = ch->src.head;
-		n = (ssize_t)ch->src.head_len;
-		ch->src.head_len = 0;
+		n = (ssize_t)(ch->src.head_len < room ? ch->src.head_len : room);
+		memcpy(to, ch->src.head, (size_t)n);
+		ch->src.head = (const char *)ch->src.head + n;
+		ch->src.head_len -= (size_t)n;
 	} else if (ch->src.fd >= 0) {
 		do
-			n = read(ch->src.fd, ch->in, sizeof(ch->in));
+			n = read(ch->src.fd, to, room);
 		while (n < 0 && errno == EINTR);
-		*buf = ch->in;
 	} else {
-		n = archive_read_data(ch->src.outer, ch->in, sizeof(ch->in));
-		*buf = ch->in;
+		n = archive_read_data(ch->src.outer, to, room);
 	}
 	if (n < 0) {
 		ch->err = ch->src.fd >= 0 ? errno : EIO;
 		return -1;
 	}
-	sha256_update(&ch->blob, *buf, (size_t)n);
+	if (hash && n > 0)
+		hasher_submit(ch->blob, (size_t)n);
+	*buf = to;
 	return n;
 }
 
@@ -513,7 +521,7 @@ static void chain_free(struct chain *ch)
 		archive_read_free(ch->tar);
 	if (ch->dec)
 		archive_read_free(ch->dec);
-	sha256_free(&ch->blob);
+	hasher_free(ch->blob);
 	sha256_free(&ch->diff);
 	free(ch);
 }
@@ -537,7 +545,7 @@ static struct chain *chain_open(const struct blob_source *src, struct brig_err *
 	ch->src = *src;
 	if (src->split)
 		ch->split = split_open(src->split);
-	if (sha256_init(&ch->blob, e) < 0 || sha256_init(&ch->diff, e) < 0)
+	if (!(ch->blob = hasher_new(e)) || sha256_init(&ch->diff, e) < 0)
 		goto fail;
 	ch->dec = reader_new(true, false, e);
 	if (!ch->dec)
@@ -581,7 +589,8 @@ static int chain_drain(struct chain *ch, struct brig_err *e)
 static void chain_result(struct chain *ch, struct layer_blob *out)
 {
 	memcpy(out->digest, "sha256:", 7);
-	sha256_final(&ch->blob, out->digest + 7);
+	hasher_final(ch->blob, out->digest + 7);
+	ch->blob = NULL;
 	if (ch->plain) {
 		memcpy(out->diff_id, out->digest, sizeof(out->digest));
 	} else {
@@ -661,8 +670,9 @@ int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char
 	}
 	/* An image archive: the caller reads its members from the tar stage;
 	 * the chain stays alive as the reader's client data, but its own
-	 * bytes are neither hashed nor recorded (its members are). */
-	sha256_free(&ch->blob);
+	 * bytes are neither hashed nor recorded (its members are).  The
+	 * hasher's buffers stay: the reader may still hold the last one. */
+	ch->unhashed = true;
 	sha256_free(&ch->diff);
 	chain_split_end(ch, false);
 	*stream = ch;
