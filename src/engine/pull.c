@@ -217,13 +217,13 @@ int images_pull_prune(const struct brig_ctx *c, int *removed, struct brig_err *e
 
 bool images_need_pull(const struct brig_ctx *c, const char *image)
 {
-	cleanup_json json_t *rec = NULL;
+	char id[BRIG_ID_LEN + 1];
 	struct image_ref r;
 	struct brig_err e;
 
 	if (!image || image[0] == '/' || image[0] == '.' || ref_parse(image, &r, &e) < 0)
 		return false;
-	return images_inspect(c, image, &rec, &e) < 0 && e.code == ENOENT;
+	return image_find(c, image, id, &e) < 0 && e.code == ENOENT;
 }
 
 /* ---- push ---- */

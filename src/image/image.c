@@ -66,6 +66,12 @@ int image_resolve(const struct brig_ctx *c, const char *name, struct image_info 
 	return 0;
 }
 
+int image_find(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1],
+	       struct brig_err *e)
+{
+	return store_find(c, name, id, e);
+}
+
 void image_info_free(struct image_info *info)
 {
 	free(info->lower);

@@ -53,6 +53,10 @@ int image_resolve(const struct brig_ctx *c, const char *name, struct image_info 
 		  struct brig_err *e);
 void image_info_free(struct image_info *info);
 
+/* Only whether name is known: its id, or ENOENT. */
+int image_find(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1],
+	       struct brig_err *e);
+
 /* One image as `docker image inspect` shows it (new reference). */
 int image_inspect(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e);
 
