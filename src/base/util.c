@@ -325,3 +325,19 @@ int64_t parse_rfc3339(const char *s)
 	 * in what brig writes (always UTC) and read as UTC. */
 	return (int64_t)timegm(&tm);
 }
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}

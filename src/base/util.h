@@ -33,6 +33,11 @@ int gen_id(char out[BRIG_ID_LEN + 1], struct brig_err *e);
  * writes root + "/" + normalised name to out, or -EINVAL if name escapes. */
 int safe_join(const char *root, const char *name, char *out, size_t outlen, struct brig_err *e);
 
+/* A NULL-terminated string array (NULL counts as empty): its length, and
+ * freeing it with every string in it. */
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+
 /* Human size "1.2MB" into buf. */
 const char *human_size(int64_t bytes, char *buf, size_t len);
 

@@ -46,15 +46,6 @@ static int resolve_rootfs(const struct brig_ctx *c, const char *image, struct im
 	return info->lower ? 0 : brig_errf(e, ENOMEM, "out of memory");
 }
 
-static size_t strv_count(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 /* Docker's rules: --entrypoint replaces the image's Entrypoint and drops
  * its Cmd; arguments after the image replace Cmd.  The result is a new
  * NULL-terminated array of borrowed strings. */
@@ -62,7 +53,7 @@ static int image_command(const struct container_spec *s, json_t *cfg, char ***ou
 			 struct brig_err *e)
 {
 	json_t *ep = json_object_get(cfg, "Entrypoint"), *cmd = json_object_get(cfg, "Cmd"), *v;
-	size_t nargs = strv_count(s->argv), k = 0, i;
+	size_t nargs = strv_len(s->argv), k = 0, i;
 	char **r = calloc(nargs + json_array_size(ep) + json_array_size(cmd) + 2, sizeof(*r));
 
 	if (!r)
@@ -272,13 +263,6 @@ char **container_build_env(const struct container_spec *spec, char *const *extra
 	if (spec->tty)
 		add_default(env, &k, "TERM", "xterm");
 	return env;
-}
-
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* Open rel (e.g. "etc/passwd") as the image shows it: from the topmost of

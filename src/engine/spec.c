@@ -32,15 +32,6 @@ static json_t *strv_json(char *const *v, size_t n)
 	return a;
 }
 
-static size_t strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 static json_t *aliases_json(const char (*aliases)[64], size_t n)
 {
 	json_t *a = json_array();
@@ -230,13 +221,6 @@ static char **opt_strv(json_t *j, const char *key, size_t *n, bool *ok)
 
 	*n = 0;
 	return json_is_array(a) ? strv_dup(a, n, ok) : NULL;
-}
-
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }
 
 static void aliases_from(json_t *a, char (*out)[64], size_t *n)

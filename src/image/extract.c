@@ -164,46 +164,21 @@ static int whiteout(int dirfd, const char *rel, const char *name, struct brig_er
 
 /* Drop trusted.overlay.* attributes: overlay reads them from lower
  * layers (redirects, metacopy, opaque), so an archive must not set them. */
-static void drop_overlay_xattrs(struct archive_entry *entry)
+void extract_drop_overlay_xattrs(struct archive_entry *entry)
 {
-	struct {
-		char *name;
-		void *value;
-		size_t size;
-	} keep[64];
-	size_t n = 0;
+	struct archive_entry *copy;
 	const char *name;
 	const void *value;
 	size_t size;
-	bool dropped = false;
 
-	if (archive_entry_xattr_reset(entry) == 0)
+	if (archive_entry_xattr_reset(entry) == 0 || !(copy = archive_entry_clone(entry)))
 		return;
-	while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
-		if (!strncmp(name, OVERLAY_XATTR, strlen(OVERLAY_XATTR)) || n == 64) {
-			dropped = true;
-			continue;
-		}
-		keep[n].name = strdup(name);
-		keep[n].value = malloc(size ? size : 1);
-		if (keep[n].name && keep[n].value) {
-			memcpy(keep[n].value, value, size);
-			keep[n++].size = size;
-		} else {
-			free(keep[n].name);
-			free(keep[n].value);
-		}
-	}
-	if (dropped) {
-		archive_entry_xattr_clear(entry);
-		for (size_t i = 0; i < n; i++)
-			archive_entry_xattr_add_entry(entry, keep[i].name, keep[i].value,
-						      keep[i].size);
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(keep[i].name);
-		free(keep[i].value);
-	}
+	archive_entry_xattr_clear(entry);
+	archive_entry_xattr_reset(copy);
+	while (archive_entry_xattr_next(copy, &name, &value, &size) == ARCHIVE_OK)
+		if (strncmp(name, OVERLAY_XATTR, strlen(OVERLAY_XATTR)))
+			archive_entry_xattr_add_entry(entry, name, value, size);
+	archive_entry_free(copy);
 }
 
 /* ---- entries ----------------------------------------------------------- */
@@ -284,7 +259,7 @@ static int extract_entry(struct extract *x, struct archive_entry *entry, struct 
 		}
 		archive_entry_copy_hardlink(entry, lrel);
 	}
-	drop_overlay_xattrs(entry);
+	extract_drop_overlay_xattrs(entry);
 
 	r = archive_write_header(x->out, entry);
 	if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN && (archive_errno(x->out) == ENOSPC ||

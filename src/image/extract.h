@@ -65,6 +65,10 @@ int extract_open(int fd, extract_is_layer is_layer, const char *dest, const char
 		 struct brig_err *e);
 void extract_close(struct chain *stream);
 
+/* Remove an entry's trusted.overlay.* attributes (never taken from an
+ * archive, never written to one). */
+void extract_drop_overlay_xattrs(struct archive_entry *entry);
+
 /* A tar reader with the in-process decompressors only (never an external
  * program, never mtree). */
 struct archive *extract_tar_reader(bool filters, struct brig_err *e);

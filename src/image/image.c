@@ -241,7 +241,7 @@ int image_tag(const struct brig_ctx *c, const char *src, const char *dst, struct
 int image_history(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e)
 {
 	cleanup_json json_t *cfg = NULL;
-	char id[SHA256_HEX + 1], path[PATH_MAX];
+	char id[SHA256_HEX + 1];
 	json_t *hist, *h, *ids, *arr;
 	size_t i, layer = 0;
 
@@ -254,16 +254,8 @@ int image_history(const struct brig_ctx *c, const char *name, json_t **out, stru
 		return brig_errf(e, ENOMEM, "out of memory");
 	json_array_foreach(hist, i, h) {
 		json_int_t size = 0;
-		if (!json_is_true(json_object_get(h, "empty_layer"))) {
-			const char *d = json_string_value(json_array_get(ids, layer++));
-			json_t *rec = NULL;
-			cleanup_free char *text = NULL;
-			if (digest_valid(d) &&
-			    store_layer_path(c, d + 7, "layer.json", path, sizeof(path), e) == 0 &&
-			    read_file(path, &text, NULL, e) == 0 && (rec = json_loads(text, 0, NULL)))
-				size = json_integer_value(json_object_get(rec, "size"));
-			json_decref(rec);
-		}
+		if (!json_is_true(json_object_get(h, "empty_layer")))
+			size = store_layer_size(c, json_string_value(json_array_get(ids, layer++)));
 		json_array_insert_new(arr, 0,
 				      json_pack("{s:s, s:s, s:I, s:s}", "Created",
 						str_or(h, "created", ""), "CreatedBy",

@@ -26,6 +26,7 @@
 #include "extract.h"
 #include "image.h"
 #include "ref.h"
+#include "registry_parse.h"
 #include "store.h"
 #include "tarw.h"
 #include "util.h"
@@ -468,31 +469,14 @@ static int docker_images(struct scan *s, json_t *manifest, struct pending *p, si
 
 /* ---- OCI --------------------------------------------------------------- */
 
-static void host_platform(char *arch, size_t len)
-{
-	static const char *const map[][2] = { { "x86_64", "amd64" }, { "aarch64", "arm64" },
-					      { "armv7l", "arm" },    { "i686", "386" },
-					      { "ppc64le", "ppc64le" }, { "s390x", "s390x" } };
-	struct utsname u;
-
-	snprintf(arch, len, "amd64");
-	if (uname(&u) < 0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
-		if (!strcmp(u.machine, map[i][0]))
-			snprintf(arch, len, "%s", map[i][1]);
-}
-
-/* A descriptor's platform is ours (or it names none). */
+/* A descriptor names no platform, or this host's (the registry's rules). */
 static bool platform_ours(json_t *desc)
 {
 	json_t *pl = json_object_get(desc, "platform");
-	const char *os = json_string_value(json_object_get(pl, "os"));
-	const char *arch = json_string_value(json_object_get(pl, "architecture"));
-	char mine[32];
+	struct reg_platform host;
 
-	host_platform(mine, sizeof(mine));
-	return !pl || ((!os || !strcmp(os, "linux")) && (!arch || !strcmp(arch, mine)));
+	reg_platform_host(&host);
+	return !pl || reg_platform_match(pl, &host);
 }
 
 static bool is_index(json_t *desc)
@@ -528,8 +512,9 @@ static int oci_manifest(struct scan *s, const char *digest, struct pending *p, s
 	return 0;
 }
 
-/* The tag an index entry carries: a full reference, or a bare tag. */
-static int oci_tag(json_t *desc, struct pending *p, struct brig_err *e)
+/* The tag an index entry carries: a full reference (a bare tag names no
+ * repository: the caller's REF does). */
+static void oci_tag(json_t *desc, struct pending *p)
 {
 	json_t *ann = json_object_get(desc, "annotations");
 	const char *name = json_string_value(json_object_get(ann, CONTAINERD_NAME));
@@ -537,11 +522,9 @@ static int oci_tag(json_t *desc, struct pending *p, struct brig_err *e)
 	struct brig_err why;
 
 	if (name && add_tag(p, name, &why) == 0)
-		return 0;
-	if (tag && (strchr(tag, '/') || strchr(tag, ':')) && add_tag(p, tag, &why) == 0)
-		return 0;
-	(void)e;
-	return 0; /* a bare tag names no repository: the caller's REF does */
+		return;
+	if (tag && (strchr(tag, '/') || strchr(tag, ':')))
+		add_tag(p, tag, &why);
 }
 
 static int oci_descriptor(struct scan *s, json_t *desc, json_t *tag_from, int depth,
@@ -556,9 +539,9 @@ static int oci_descriptor(struct scan *s, json_t *desc, json_t *tag_from, int de
 	if (!is_index(desc)) {
 		if (*n == MAX_IMAGES)
 			return brig_errf(e, E2BIG, "more than %d images in one archive", MAX_IMAGES);
-		if (oci_manifest(s, digest, &p[*n], e) < 0 || oci_tag(tag_from, &p[*n], e) < 0)
+		if (oci_manifest(s, digest, &p[*n], e) < 0)
 			return -e->code;
-		(*n)++;
+		oci_tag(tag_from, &p[(*n)++]);
 		return 0;
 	}
 	if (depth > 4)
@@ -570,9 +553,9 @@ static int oci_descriptor(struct scan *s, json_t *desc, json_t *tag_from, int de
 		if (!is_index(d) && platform_ours(d))
 			return oci_descriptor(s, d, tag_from, depth + 1, p, n, e);
 	{
-		char arch[32];
-		host_platform(arch, sizeof(arch));
-		return brig_errf(e, ENOENT, "image index %.19s: no linux/%s image", digest, arch);
+		struct reg_platform host;
+		reg_platform_host(&host);
+		return brig_errf(e, ENOENT, "image index %.19s: no linux/%s image", digest, host.arch);
 	}
 }
 
@@ -592,24 +575,24 @@ static int oci_images(struct scan *s, struct pending *p, size_t *n, struct brig_
 
 /* ---- a rootfs: one layer, a config made up ---------------------------- */
 
-static int rootfs_image(struct scan *s, struct member *layer, const char *src, struct pending *p,
+static int rootfs_image(struct scan *s, struct member *layer, struct pending *p,
 			struct brig_err *e)
 {
-	char now[40], arch[32];
+	char now[40];
 	cleanup_json json_t *cfg = NULL;
+	struct reg_platform host;
 	json_t *diff_ids;
 	struct member *m;
 
 	rfc3339(now_ns(), now, sizeof(now));
-	host_platform(arch, sizeof(arch));
+	reg_platform_host(&host);
 	cfg = json_pack("{s:s, s:s, s:s, s:{}, s:{s:s, s:[s]}, s:[{s:s, s:s}]}", "architecture",
-			arch, "os", "linux", "created", now, "config", "rootfs", "type", "layers",
+			host.arch, "os", "linux", "created", now, "config", "rootfs", "type", "layers",
 			"diff_ids", layer->blob.diff_id, "history", "created", now, "created_by",
 			"brig image import");
 	m = member_add(s, "(config)", e);
 	if (!cfg || !m)
 		return brig_errf(e, ENOMEM, "out of memory");
-	(void)src;
 	m->data = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!m->data)
 		return brig_errf(e, ENOMEM, "out of memory");
@@ -649,15 +632,6 @@ static void undo_run(struct undo *u)
 		remove_tree(u->path[i], &(struct brig_err){ 0 });
 }
 
-static int write_record(const char *path, json_t *j, struct brig_err *e)
-{
-	cleanup_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
-
-	if (!text)
-		return brig_errf(e, ENOMEM, "out of memory");
-	return write_atomic(path, text, strlen(text), e);
-}
-
 /* Move a layer into layers/<hex> unless the store has it already. */
 static int commit_layer(const struct brig_ctx *c, struct member *m, struct undo *u,
 			struct brig_err *e)
@@ -673,7 +647,7 @@ static int commit_layer(const struct brig_ctx *c, struct member *m, struct undo 
 	snprintf(parent, sizeof(parent), "%.*s", (int)(strlen(m->dir) - 5), m->dir);
 	snprintf(rec, sizeof(rec), "%s/layer.json", parent);
 	j = json_pack("{s:s, s:I}", "diff_id", m->blob.diff_id, "size", (json_int_t)m->blob.size);
-	if (!j || write_record(rec, j, e) < 0)
+	if (!j || store_write_json(rec, j, e) < 0)
 		return e->code ? -e->code : brig_errf(e, ENOMEM, "out of memory");
 	if (rename(parent, dest) < 0)
 		return brig_errno(e, "rename %s", dest);
@@ -699,7 +673,7 @@ static int commit_image(struct scan *s, struct pending *p, const struct image_im
 			json_object_set_new(meta, "repo_digests", digests = json_array());
 		json_array_append_new(digests, json_string(o->repo_digest));
 		snprintf(path, sizeof(path), "%s/meta.json", dest);
-		return write_record(path, meta, e);
+		return store_write_json(path, meta, e);
 	}
 	snprintf(dir, sizeof(dir), "%s/I%d", s->tmp, k);
 	if (mkdir(dir, 0700) < 0)
@@ -715,7 +689,7 @@ static int commit_image(struct scan *s, struct pending *p, const struct image_im
 		json_array_append_new(json_object_get(meta, "repo_digests"),
 				      json_string(o->repo_digest));
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	if (write_record(path, meta, e) < 0)
+	if (store_write_json(path, meta, e) < 0)
 		return -e->code;
 	if (store_path(s->c, "by-id", path, sizeof(path), e) < 0 || mkdir_p(path, 0700, e) < 0)
 		return -e->code;
@@ -825,7 +799,7 @@ static bool always_layer(const char *first_name)
 /* A root filesystem tree: written as a tar by a child, read back as a
  * rootfs tarball (so it is hashed and contained like one).  The child's
  * error, if any, comes back over a second pipe. */
-static int rootfs_tree(struct scan *s, const char *src, struct member *m, struct brig_err *e)
+static int rootfs_tree(const char *src, struct member *m, struct brig_err *e)
 {
 	int data[2], err[2], status;
 	struct archive *outer;
@@ -872,7 +846,6 @@ static int rootfs_tree(struct scan *s, const char *src, struct member *m, struct
 		r = -e->code;
 	}
 	close(err[0]);
-	(void)s;
 	return r < 0 ? r : 0;
 }
 
@@ -899,7 +872,7 @@ static int read_source(struct scan *s, const char *src, const struct image_impor
 	if (!m || layer_dir(s, m, e) < 0)
 		return -e->code;
 	if (strcmp(src, "-") && S_ISDIR(st.st_mode)) {
-		r = rootfs_tree(s, src, m, e) < 0 ? -e->code : 1;
+		r = rootfs_tree(src, m, e) < 0 ? -e->code : 1;
 	} else {
 		fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : dup(0);
 		if (fd < 0)
@@ -915,7 +888,7 @@ static int read_source(struct scan *s, const char *src, const struct image_impor
 		if (!o->ref)
 			return brig_errf(e, EINVAL, "a root filesystem tarball needs a REF to name it");
 		*n = 1;
-		return rootfs_image(s, m, src, p, e);
+		return rootfs_image(s, m, p, e);
 	}
 	r = scan_archive(s, outer, first, e);
 	extract_close(stream);
@@ -1055,7 +1028,7 @@ int image_commit(const struct brig_ctx *c, const char *base_id, const char *uppe
 	layer = member_add(&s, "(commit)", e);
 	r = layer ? layer_dir(&s, layer, e) : -e->code;
 	if (r == 0)
-		r = rootfs_tree(&s, upper, layer, e);
+		r = rootfs_tree(upper, layer, e);
 	if (r == 0) {
 		layer->layer = true;
 		r = commit_config(&s, base_id, layer, comment, &cfg, &n_layers, e);

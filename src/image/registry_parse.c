@@ -487,7 +487,7 @@ static const char *variant_of(const char *arch, const char *variant)
 	return "";
 }
 
-static bool platform_match(const json_t *plat, const struct reg_platform *want)
+bool reg_platform_match(const json_t *plat, const struct reg_platform *want)
 {
 	const char *os = json_string_value(json_object_get(plat, "os"));
 	const char *arch = json_string_value(json_object_get(plat, "architecture"));
@@ -531,7 +531,7 @@ int reg_index_choose(const struct reg_doc *d, const struct reg_platform *want, s
 	if (d->kind != REG_KIND_INDEX || !json_is_array(list))
 		return brig_errf(e, EINVAL, "index: no manifests");
 	json_array_foreach(list, i, m) {
-		if (!platform_match(json_object_get(m, "platform"), want))
+		if (!reg_platform_match(json_object_get(m, "platform"), want))
 			continue;
 		return reg_desc_parse(m, "index entry", out, e);
 	}

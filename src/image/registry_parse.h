@@ -120,6 +120,10 @@ int reg_platform_parse(const char *s, struct reg_platform *p, struct brig_err *e
 /* linux and the architecture of uname(2)'s machine. */
 void reg_platform_host(struct reg_platform *p);
 
+/* A descriptor's "platform" object is want (os, architecture, and the
+ * variant as reg_index_choose compares it). */
+bool reg_platform_match(const json_t *plat, const struct reg_platform *want);
+
 /* The manifest of an index (OCI index or Docker manifest list) for want:
  * the first entry whose os and architecture match, and whose variant
  * matches when either side names one (arm64's implicit variant is v8,

@@ -67,7 +67,7 @@ static int read_json(const char *path, json_t **out, struct brig_err *e)
 	return 0;
 }
 
-static int write_json(const char *path, json_t *j, struct brig_err *e)
+int store_write_json(const char *path, json_t *j, struct brig_err *e)
 {
 	cleanup_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 
@@ -124,6 +124,7 @@ int store_refs(const struct brig_ctx *c, json_t **refs, struct brig_err *e)
 {
 	char path[PATH_MAX];
 	json_t *j = NULL, *map;
+	bool legacy = false;
 
 	if (store_path(c, "repositories.json", path, sizeof(path), e) < 0)
 		return -e->code;
@@ -131,13 +132,17 @@ int store_refs(const struct brig_ctx *c, json_t **refs, struct brig_err *e)
 		if (e->code != ENOENT)
 			return -e->code;
 		j = json_object();
+		legacy = true; /* never written: maybe a store of an older brig */
 	}
 	map = json_object_get(j, "refs");
 	map = json_is_object(map) ? json_incref(map) : json_object();
 	json_decref(j);
 	if (!map)
 		return brig_errf(e, ENOMEM, "out of memory");
-	legacy_refs(c, map, NULL);
+	/* Once repositories.json exists, the first writer has folded the old
+	 * names into it: a run need not look for them again. */
+	if (legacy)
+		legacy_refs(c, map, NULL);
 	*refs = map;
 	return 0;
 }
@@ -151,7 +156,7 @@ int store_refs_save(const struct brig_ctx *c, json_t *refs, struct brig_err *e)
 		return brig_errf(e, ENOMEM, "out of memory");
 	if (store_path(c, "repositories.json", path, sizeof(path), e) < 0)
 		return -e->code;
-	return write_json(path, j, e);
+	return store_write_json(path, j, e);
 }
 
 /* Fold a legacy store's <name>.json files into repositories.json. */
@@ -288,6 +293,22 @@ json_t *store_diff_ids(json_t *cfg)
 	return json_is_array(ids) ? ids : NULL;
 }
 
+int64_t store_layer_size(const struct brig_ctx *c, const char *diff_id)
+{
+	char path[PATH_MAX];
+	struct brig_err ignored;
+	json_t *rec = NULL;
+	int64_t size;
+
+	if (!digest_valid(diff_id) ||
+	    store_layer_path(c, diff_id + 7, "layer.json", path, sizeof(path), &ignored) < 0 ||
+	    read_json(path, &rec, &ignored) < 0)
+		return 0;
+	size = (int64_t)json_integer_value(json_object_get(rec, "size"));
+	json_decref(rec);
+	return size;
+}
+
 int64_t store_image_size(const struct brig_ctx *c, const char *id, json_t *cfg)
 {
 	json_t *ids = store_diff_ids(cfg), *d;
@@ -300,17 +321,8 @@ int64_t store_image_size(const struct brig_ctx *c, const char *id, json_t *cfg)
 			return 0;
 		return tree_size(path);
 	}
-	json_array_foreach(ids, i, d) {
-		const char *dig = json_string_value(d);
-		json_t *rec = NULL;
-		struct brig_err ignored;
-		if (!digest_valid(dig) ||
-		    store_layer_path(c, dig + 7, "layer.json", path, sizeof(path), &ignored) < 0 ||
-		    read_json(path, &rec, &ignored) < 0)
-			continue;
-		total += (int64_t)json_integer_value(json_object_get(rec, "size"));
-		json_decref(rec);
-	}
+	json_array_foreach(ids, i, d)
+		total += store_layer_size(c, json_string_value(d));
 	return total;
 }
 

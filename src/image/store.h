@@ -36,6 +36,9 @@ int store_lock(const struct brig_ctx *c, struct brig_err *e);
 
 /* The reference map {"canonical ref": "<id>"} (new reference). */
 int store_refs(const struct brig_ctx *c, json_t **refs, struct brig_err *e);
+/* Write a record atomically, indented, keys sorted. */
+int store_write_json(const char *path, json_t *j, struct brig_err *e);
+
 /* Replace the map (under the lock). */
 int store_refs_save(const struct brig_ctx *c, json_t *refs, struct brig_err *e);
 
@@ -52,6 +55,8 @@ int store_config(const struct brig_ctx *c, const char *id, json_t **cfg, struct 
 int store_meta(const struct brig_ctx *c, const char *id, json_t **meta, struct brig_err *e);
 /* The diff ids of an image's layers, bottom first (from its config). */
 json_t *store_diff_ids(json_t *cfg);
+/* Bytes of a stored layer (its layer.json; 0 when unknown). */
+int64_t store_layer_size(const struct brig_ctx *c, const char *diff_id);
 /* Bytes of an image's layers (sum of layer.json sizes). */
 int64_t store_image_size(const struct brig_ctx *c, const char *id, json_t *cfg);
 

@@ -13,6 +13,7 @@
 
 #include "archive_lazy.h"
 #include "cleanup.h"
+#include "extract.h"
 #include "io.h"
 #include "tarw.h"
 
@@ -62,24 +63,6 @@ static int put_marker(struct tarw *w, const char *name, struct brig_err *e)
 	return r < ARCHIVE_WARN ? write_failed(w, name, e) : 0;
 }
 
-static void drop_overlay_attrs(struct archive_entry *entry)
-{
-	const char *name;
-	const void *value;
-	size_t size;
-	struct archive_entry *copy = archive_entry_clone(entry);
-
-	if (!copy || archive_entry_xattr_reset(copy) == 0) {
-		archive_entry_free(copy);
-		return;
-	}
-	archive_entry_xattr_clear(entry);
-	while (archive_entry_xattr_next(copy, &name, &value, &size) == ARCHIVE_OK)
-		if (strncmp(name, OVERLAY_XATTR, strlen(OVERLAY_XATTR)))
-			archive_entry_xattr_add_entry(entry, name, value, size);
-	archive_entry_free(copy);
-}
-
 static int copy_body(struct tarw *w, const char *path, const char *name, struct brig_err *e)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -110,7 +93,7 @@ static int put_entry(struct tarw *w, struct archive_entry *entry, const char *re
 	}
 	if (type == AE_IFDIR && src)
 		getxattr(src, OVERLAY_XATTR "opaque", opaque, 1);
-	drop_overlay_attrs(entry);
+	extract_drop_overlay_xattrs(entry);
 	snprintf(name, sizeof(name), "%s%s", rel, type == AE_IFDIR ? "/" : "");
 	archive_entry_copy_pathname(entry, name);
 	if (archive_write_header(w->out, entry) < ARCHIVE_WARN)
