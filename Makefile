@@ -28,14 +28,15 @@ else
 BUILD   := build
 endif
 # Layers point one way (docs/architecture.md): cli -> engine -> runtime,
-# image -> net, cgroup -> base.  Each directory is compiled with the include
+# image, lab -> net, cgroup -> base.  Each directory is compiled with the include
 # paths of what it may use; tests/lint-layers.py checks the direct includes.
 INC_BASE    := -Isrc/base
 INC_NET     := $(INC_BASE) -Inet
 INC_CGROUP  := $(INC_BASE) -Icgroup
 INC_RUNTIME := $(INC_BASE) -Inet -Icgroup -Isrc/runtime
 INC_IMAGE   := $(INC_BASE) -Isrc/image
-INC_ENGINE  := $(INC_RUNTIME) -Isrc/image -Isrc/engine
+INC_LAB     := $(INC_BASE) -Inet -Icgroup -Isrc/lab
+INC_ENGINE  := $(INC_RUNTIME) -Isrc/image -Isrc/lab -Isrc/engine
 INC_CLI     := $(INC_ENGINE) -Isrc/cli
 INC         := $(INC_CLI)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
@@ -63,6 +64,7 @@ $(BUILD)/net/%.o: INC := $(INC_NET)
 $(BUILD)/cgroup/%.o: INC := $(INC_CGROUP)
 $(BUILD)/src/runtime/%.o: INC := $(INC_RUNTIME)
 $(BUILD)/src/image/%.o: INC := $(INC_IMAGE)
+$(BUILD)/src/lab/%.o: INC := $(INC_LAB)
 $(BUILD)/src/engine/%.o: INC := $(INC_ENGINE)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
