@@ -1,7 +1,9 @@
-/* caps.c - the default capability set and capability names. */
+/* caps.c - the default capability set, the host's (for --privileged)
+ * and capability names. */
 #include <ctype.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "cleanup.h"
 #include "spawn.h"
@@ -21,6 +23,24 @@ uint64_t spawn_default_caps(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++)
 		bits |= 1ULL << default_caps[i];
+	return bits;
+}
+
+/* Asked of the kernel, not assumed full: a host (or the container brig
+ * itself runs in) may lack some, as this one lacks CAP_SYS_RESOURCE, and
+ * --privileged must not ask for what cannot be had. */
+uint64_t spawn_host_caps(void)
+{
+	uint64_t bits = 0;
+
+	/* PR_CAPBSET_READ fails (EINVAL) past the kernel's last capability */
+	for (int cap = 0; cap < 64; cap++) {
+		int r = prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0);
+		if (r < 0)
+			break;
+		if (r == 1)
+			bits |= 1ULL << cap;
+	}
 	return bits;
 }
 

@@ -23,6 +23,8 @@ struct fs_mount {
 	const char *src, *dst, *type;
 	unsigned long flags;
 	const char *data;
+	unsigned long unprivileged; /* flags only a container without
+				     * --privileged gets */
 };
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -30,8 +32,10 @@ struct fs_mount {
 /* The kernel file systems every container gets, in mount order. */
 static const struct fs_mount kernel_mounts[] = {
 	{ "proc", "/proc", "proc", NOSUID_NODEV_NOEXEC, NULL },
-	/* read-only: the container must not reconfigure host devices */
-	{ "sysfs", "/sys", "sysfs", NOSUID_NODEV_NOEXEC | MS_RDONLY, NULL },
+	/* read-only: the container must not reconfigure host devices; with
+	 * --privileged it may, as Docker's (a router sets its interfaces'
+	 * queues and offloads through /sys/class/net) */
+	{ "sysfs", "/sys", "sysfs", NOSUID_NODEV_NOEXEC, NULL, MS_RDONLY },
 	{ "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k" },
 	/* newinstance: the container's ptys are its own, not the host's */
 	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
@@ -141,10 +145,110 @@ static int mount_kernel_fs(const struct spawn_spec *s, struct brig_err *e)
 			return -e->code;
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
 			return brig_errno(e, "mkdir %s", m->dst);
-		if (mount(m->src, path, m->type, m->flags, m->data) < 0)
+		if (mount(m->src, path, m->type, m->flags | (s->privileged ? 0 : m->unprivileged),
+			  m->data) < 0)
 			return brig_errno(e, "mount %s on %s", m->type, m->dst);
 	}
 	return 0;
+}
+
+/* What of the host's /dev a privileged container does not get, as runc
+ * leaves it out: its own devpts, shm and mqueue are mounted there, fd is
+ * its own link, the dot directories are other runtimes' private trees,
+ * and the console is the host's. */
+static const char *const host_dev_skip[] = {
+	"pts", "shm", "mqueue", "fd", ".lxc", ".lxd-mounts", ".udev", "console",
+};
+
+/* /dev/a/b/c at most: deeper trees are links to devices (by-id, ...) */
+#define HOST_DEV_DEPTH 4
+
+static bool host_dev_skipped(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(host_dev_skip); i++)
+		if (strcmp(name, host_dev_skip[i]) == 0)
+			return true;
+	return false;
+}
+
+static int copy_dev_dir(int src, int dst, int depth, struct brig_err *e);
+
+/* One entry of a host /dev directory into dst: a device node with the
+ * host's mode and owner, or a directory holding its devices (none: no
+ * directory).  Returns how many nodes it made.  A node the container
+ * already has (null, tty, the ptmx link to its own devpts) stays. */
+static int copy_dev_entry(int src, int dst, const char *name, int depth, struct brig_err *e)
+{
+	cleanup_close int sub = -1, dsub = -1;
+	struct stat st;
+	int n;
+
+	if (host_dev_skipped(name) || fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0)
+			return errno == EEXIST ? 0 : brig_errno(e, "mknod %s", name);
+		/* mknod honours the umask: the host's mode, exactly */
+		if (fchmodat(dst, name, st.st_mode & 07777, 0) < 0 ||
+		    fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return brig_errno(e, "mode of %s", name);
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode) || depth >= HOST_DEV_DEPTH)
+		return 0; /* symlinks, sockets, files: not devices */
+	if (mkdirat(dst, name, st.st_mode & 07777) < 0 && errno != EEXIST)
+		return brig_errno(e, "mkdir %s", name);
+	sub = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dsub = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0 || dsub < 0)
+		return brig_errno(e, "open %s", name);
+	n = copy_dev_dir(steal_fd(sub), dsub, depth + 1, e);
+	if (n == 0)
+		unlinkat(dst, name, AT_REMOVEDIR); /* only links were there */
+	return n;
+}
+
+/* Every entry of src (an fd it takes) into dst; how many nodes it made. */
+static int copy_dev_dir(int src, int dst, int depth, struct brig_err *e)
+{
+	cleanup_dir DIR *d = fdopendir(src);
+	struct dirent *de;
+	int n = 0, r;
+
+	if (!d) {
+		close(src);
+		return brig_errno(e, "read the host's /dev");
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((r = copy_dev_entry(dirfd(d), dst, de->d_name, depth, e)) < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
+/* --privileged: the host's devices, as Docker gives them, each a node in
+ * the container's own /dev tmpfs (no bind of the host's /dev: its devpts
+ * and shm stay the container's).  Read from "/dev" before pivot_root, in
+ * the mount namespace brig started in. */
+static int host_devices(const struct spawn_spec *s, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	cleanup_close int dst = -1;
+	int src;
+
+	if (in_root(s, "/dev", path, sizeof(path), e) < 0)
+		return -e->code;
+	dst = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	src = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dst < 0 || src < 0) {
+		if (src >= 0)
+			close(src);
+		return brig_errno(e, "open /dev");
+	}
+	return copy_dev_dir(src, dst, 1, e) < 0 ? -e->code : 0;
 }
 
 static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
@@ -165,14 +269,18 @@ static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
 		if (symlink(dev_links[i].target, path) < 0)
 			return brig_errno(e, "symlink /dev/%s", dev_links[i].link);
 	}
-	return 0;
+	return s->privileged ? host_devices(s, e) : 0;
 }
 
+/* Hidden and read-only paths; none with --privileged, as Docker's: the
+ * point of a privileged router is to write its own /proc/sys (sysctl -w). */
 static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
 {
 	char path[PATH_MAX], null[PATH_MAX];
 	struct stat st;
 
+	if (s->privileged)
+		return 0;
 	snprintf(null, sizeof(null), "%s/dev/null", s->merged);
 	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++) {
 		if (in_root(s, masked_paths[i], path, sizeof(path), e) < 0)
@@ -263,9 +371,17 @@ static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* Mount one host cgroup hierarchy read-only at the same place inside.  In
- * the container's cgroup namespace the kernel shows it rooted at the
- * container's own cgroup. */
+/* The cgroup mounts are read-only, except with --privileged (Docker's
+ * rule): the container's cgroup namespace still roots them at its own
+ * cgroup, so it can only arrange what is below. */
+static unsigned long cgroup_ro(const struct spawn_spec *s)
+{
+	return s->privileged ? 0 : MS_RDONLY;
+}
+
+/* Mount one host cgroup hierarchy at the same place inside (read-only
+ * unless privileged: cgroup_ro).  In the container's cgroup namespace the
+ * kernel shows it rooted at the container's own cgroup. */
 static int mount_cgroup_fs(const struct spawn_spec *s, const char *where, const char *type,
 			   const char *opts, struct brig_err *e)
 {
@@ -285,7 +401,7 @@ static int mount_cgroup_fs(const struct spawn_spec *s, const char *where, const 
 		return -e->code;
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return brig_errno(e, "mkdir %s", where);
-	if (mount(type, path, type, NOSUID_NODEV_NOEXEC | MS_RDONLY, data) < 0)
+	if (mount(type, path, type, NOSUID_NODEV_NOEXEC | cgroup_ro(s), data) < 0)
 		return brig_errno(e, "mount %s on %s", type, where);
 	return 0;
 }
@@ -317,8 +433,8 @@ static int mount_cgroups(const struct spawn_spec *s, struct brig_err *e)
 		if (mount_cgroup_fs(s, mnt, type, opts, e) < 0)
 			return -e->code;
 	}
-	if (tmpfs_done && mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | NOSUID_NODEV_NOEXEC, NULL) < 0)
-		return brig_errno(e, "remount /sys/fs/cgroup read-only");
+	if (tmpfs_done && mount(NULL, path, NULL, MS_REMOUNT | cgroup_ro(s) | NOSUID_NODEV_NOEXEC, NULL) < 0)
+		return brig_errno(e, "remount /sys/fs/cgroup");
 	return 0;
 }
 

@@ -6,7 +6,9 @@
 
 /* Make "/" recursively private, mount the overlay root, /proc, /sys, /dev
  * and the binds under s->merged, mask sensitive paths, pivot_root into it
- * and detach the old root.  Runs in the child only. */
+ * and detach the old root.  With s->privileged, /sys and the cgroups are
+ * writable, nothing is masked and /dev holds the host's devices.  Runs in
+ * the child only. */
 int mount_rootfs(const struct spawn_spec *s, struct brig_err *e);
 
 /* Mount the overlay of s->lower with s->upper and s->work on s->merged, in

@@ -83,6 +83,12 @@ struct spawn_spec {
 	size_t n_files;
 	char *const *sysctls; /* "net.ipv4.ip_forward=1", NULL terminated or NULL */
 	uint64_t caps;        /* capability set, bit N = capability N */
+	bool privileged;      /* --privileged: sysfs and cgroups writable, no
+			       * masked or read-only /proc paths, the host's
+			       * devices in /dev (caps: spawn_host_caps()).
+			       * brig has no seccomp filter yet; when it has,
+			       * a privileged container goes without, as
+			       * Docker's. */
 	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */
 	bool redirect;        /* replace 0, 1, 2 with stdio[] before exec */
 	int stdio[3];
@@ -126,6 +132,11 @@ int init_confine(const struct spawn_spec *s, struct brig_err *e);
 
 /* Default capability set (Docker's), bit N = capability N. */
 uint64_t spawn_default_caps(void);
+
+/* The bounding set of the calling process, bit N = capability N: what a
+ * privileged container gets (Docker's "every capability"), as the host
+ * (or whatever brig runs in) really has it. */
+uint64_t spawn_host_caps(void);
 
 /* Parse a capability name ("NET_ADMIN", "CAP_NET_ADMIN", "all"). */
 int spawn_parse_cap(const char *name, uint64_t *bits, struct brig_err *e);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <linux/capability.h>
 
 #include "spawn.h"
@@ -21,6 +22,23 @@ static void test_default_set(void **state)
 	assert_false(caps & (1ULL << CAP_NET_ADMIN));
 	assert_false(caps & (1ULL << CAP_SYS_MODULE));
 	assert_false(caps & (1ULL << CAP_SYS_RESOURCE));
+}
+
+/* The host's bounding set as the kernel reports it, not a full one. */
+static void test_host_set(void **state)
+{
+	char line[256];
+	unsigned long long want = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapBnd: %llx", &want) == 1)
+			break;
+	fclose(f);
+	assert_true(want != 0);
+	assert_int_equal(spawn_host_caps(), want);
 }
 
 static void test_parse_names(void **state)
@@ -53,6 +71,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_set),
+		cmocka_unit_test(test_host_set),
 		cmocka_unit_test(test_parse_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
