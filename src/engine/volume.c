@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "labels.h"
 #include "spec.h"
 #include "state.h"
 #include "util.h"
@@ -73,21 +74,11 @@ static bool exists(const struct brig_ctx *c, const char *name)
 
 /* ---- create ---- */
 
-static json_t *labels_json(char *const *labels, size_t n, bool anonymous)
+/* The volume's labels, and Docker's mark on an anonymous one. */
+static json_t *volume_labels(char *const *labels, size_t n, bool anonymous)
 {
-	json_t *o = json_object();
+	json_t *o = labels_json(labels, n);
 
-	for (size_t i = 0; o && i < n; i++) {
-		const char *eq = strchr(labels[i], '=');
-		char key[256];
-
-		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - labels[i]) : (int)strlen(labels[i]),
-			 labels[i]);
-		if (json_object_set_new(o, key, json_string(eq ? eq + 1 : "")) < 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
 	if (o && anonymous && json_object_set_new(o, ANON_LABEL, json_string("")) < 0) {
 		json_decref(o);
 		return NULL;
@@ -97,15 +88,9 @@ static json_t *labels_json(char *const *labels, size_t n, bool anonymous)
 
 static int check_labels(char *const *labels, size_t n, struct brig_err *e)
 {
-	for (size_t i = 0; i < n; i++) {
-		size_t klen = strcspn(labels[i], "=");
-		if (klen == 0 || klen >= 256) {
-			brig_errf(e, EINVAL, "invalid label '%s': KEY=VALUE with a key of 1..255 characters",
-				  labels[i]);
-			mountspec_one_line(e);
+	for (size_t i = 0; i < n; i++)
+		if (labels_check(labels[i], e) < 0)
 			return -e->code;
-		}
-	}
 	return 0;
 }
 
@@ -119,7 +104,7 @@ static int write_record(const char *dir, const char *name, char *const *labels, 
 
 	rfc3339(now_ns(), created, sizeof(created));
 	j = json_pack("{s:s,s:s,s:o,s:b}", "name", name, "created", created, "labels",
-		      labels_json(labels, n, anonymous), "anonymous", anonymous);
+		      volume_labels(labels, n, anonymous), "anonymous", anonymous);
 	if (!j || !(text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS)))
 		return brig_errf(e, ENOMEM, "volume %s: out of memory", name);
 	snprintf(path, sizeof(path), "%s/volume.json", dir);
