@@ -95,6 +95,11 @@ static int set_sysctl(void *o, const char *arg, struct brig_err *e)
 	return spec_list_add(&s->sysctls, &s->n_sysctls, arg, e);
 }
 
+static int set_label(void *o, const char *arg, struct brig_err *e)
+{
+	return spec_add_label(o, arg, e);
+}
+
 /* cap_add and cap_drop: the row's offset names which */
 static int set_cap(void *bits, const char *arg, struct brig_err *e)
 {
@@ -184,6 +189,12 @@ static const struct opt run_rows[] = {
 	{ "sysctl", 0, "KEY=VALUE", "namespaced net.* sysctl", set_sysctl, 0, OPT_REPEAT },
 	{ "cap-add", 0, "CAP", "add a capability", set_cap, SPEC(cap_add), OPT_REPEAT },
 	{ "cap-drop", 0, "CAP", "drop a capability", set_cap, SPEC(cap_drop), OPT_REPEAT },
+	{ "privileged", 0, NULL,
+	  "every capability of the host's bounding set, the host's devices,\n"
+	  "writable /proc/sys and /sys (a router that sets its own sysctls)",
+	  opt_true, SPEC(privileged) },
+	{ "label", 'l', "KEY=VALUE", "set a label on the container (KEY alone: empty)", set_label, 0,
+	  OPT_REPEAT },
 	{ "memory", 'm', "SIZE", "memory limit (b, k, m, g)", set_memory, LIMIT(memory) },
 	{ "memory-swap", 0, "SIZE", "memory+swap limit (-1: unlimited)", set_memory_swap,
 	  LIMIT(memory_swap) },

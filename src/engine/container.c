@@ -1,8 +1,9 @@
 /* container.c - the container record: create it (rootfs, directories),
  * load, find and free it, lock it against a concurrent start, read its
- * status, and build the process spec `brig exec` runs in it (environment,
- * user, capabilities).  Starting and finishing are in start.c, networks in
- * attach.c, stop, remove and gc in lifecycle.c. */
+ * status, build the process spec `brig exec` runs in it (environment,
+ * user, capabilities), and find records by label.  Starting and finishing
+ * are in start.c, networks in attach.c, stop, remove and gc in
+ * lifecycle.c. */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "container.h"
 #include "container_int.h"
 #include "image.h"
+#include "labels.h"
 #include "parse.h"
 #include "state.h"
 
@@ -108,10 +110,12 @@ static char **image_env(const struct container_spec *s, json_t *cfg, size_t *n)
 }
 
 /* Fold the image's config into s (whose strings it borrows from cfg):
- * command, environment, working directory, user.  *cmd and *env are to
- * be freed (the arrays only). */
+ * command, environment, working directory, user, and labels (the image's
+ * under --label's, as Docker's inspect shows them and as
+ * container_list_labeled finds them).  *cmd and *env are to be freed (the
+ * arrays only), *labels with strv_free. */
 static int apply_image_config(struct container_spec *s, json_t *cfg, char ***cmd, char ***env,
-			      struct brig_err *e)
+			      char ***labels, struct brig_err *e)
 {
 	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
 	const char *user = json_string_value(json_object_get(cfg, "User"));
@@ -123,6 +127,10 @@ static int apply_image_config(struct container_spec *s, json_t *cfg, char ***cmd
 	if (!*env)
 		return brig_errf(e, ENOMEM, "out of memory");
 	s->env = *env;
+	if (labels_merge(json_object_get(cfg, "Labels"), s->labels, s->n_labels, labels,
+			 &s->n_labels) < 0)
+		return brig_errf(e, ENOMEM, "out of memory");
+	s->labels = *labels;
 	if (!s->workdir && wd && *wd)
 		s->workdir = wd;
 	if (!s->user && user && *user)
@@ -168,6 +176,7 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 {
 	struct container_spec s = *o;
 	cleanup_free char **cmd = NULL, **env = NULL;
+	cleanup_strv char **labels = NULL;
 	struct image_info img;
 	int lock, r;
 
@@ -181,7 +190,7 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	snprintf(s.image_id, sizeof(s.image_id), "%s", img.id);
 	s.rootfs = img.lower;
 	rfc3339(now_ns(), s.created, sizeof(s.created));
-	r = apply_image_config(&s, img.config, &cmd, &env, e);
+	r = apply_image_config(&s, img.config, &cmd, &env, &labels, e);
 	lock = r < 0 ? r : state_lock(c, e);
 	if (lock < 0) {
 		image_info_free(&img);
@@ -339,9 +348,12 @@ int container_parse_user(const char *spec, const char *rootfs, struct spawn_spec
 	return 0;
 }
 
-/* The default set, plus --cap-add, minus --cap-drop. */
+/* The default set, plus --cap-add, minus --cap-drop; with --privileged
+ * the host's whole bounding set, whatever --cap-* say (Docker's rule). */
 uint64_t container_caps(const struct container_spec *spec)
 {
+	if (spec->privileged)
+		return spawn_host_caps();
 	return (spawn_default_caps() | spec->cap_add) & ~spec->cap_drop;
 }
 
@@ -447,10 +459,49 @@ int container_exec_spec(const struct container_spec *cfg, char **extra, size_t n
 	s->env = *env_out;
 	s->workdir = workdir ? workdir : cfg->workdir;
 	s->caps = container_caps(cfg);
+	s->privileged = cfg->privileged;
 	return container_parse_user(user ? user : cfg->user, cfg->rootfs, s, e);
 }
 
 void container_env_free(char **env)
 {
 	strv_free(env);
+}
+
+struct labeled {
+	const char *key, *value;
+	char (*ids)[BRIG_ID_LEN + 1];
+	size_t n;
+};
+
+static int add_labeled(const char *id, const struct container_spec *cfg, void *arg,
+		       struct brig_err *e)
+{
+	struct labeled *l = arg;
+	const char *v = labels_get(cfg->labels, cfg->n_labels, l->key);
+	char (*nv)[BRIG_ID_LEN + 1];
+
+	if (!v || (l->value && strcmp(v, l->value) != 0))
+		return 0;
+	if (!(nv = realloc(l->ids, (l->n + 1) * sizeof(*nv))))
+		return brig_errf(e, ENOMEM, "list containers: out of memory");
+	l->ids = nv;
+	snprintf(l->ids[l->n++], BRIG_ID_LEN + 1, "%s", id);
+	return 0;
+}
+
+int container_list_labeled(const struct brig_ctx *c, const char *key, const char *value,
+			   char (**ids)[BRIG_ID_LEN + 1], size_t *n, struct brig_err *e)
+{
+	struct labeled l = { .key = key, .value = value };
+
+	*ids = NULL;
+	*n = 0;
+	if (state_each(c, add_labeled, &l, e) < 0) {
+		free(l.ids);
+		return -e->code;
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return 0;
 }

@@ -112,7 +112,8 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e);
 
 /* Fill s for `brig exec`: the container's environment with extra (-e)
  * first, its user unless user is given, its workdir unless workdir is
- * given, its capabilities.  Free *env_out with container_env_free(). */
+ * given, its capabilities (a privileged container's: the host's).  Free
+ * *env_out with container_env_free(). */
 int container_exec_spec(const struct container_spec *cfg, char **extra, size_t n_extra,
 			const char *user, const char *workdir, struct spawn_spec *s,
 			char ***env_out, struct brig_err *e);
@@ -133,6 +134,13 @@ const struct container_net *container_attachment(const struct container_state *s
 /* A veth end's name: "vb" (host end, kind 'b') or "vp" (peer, 'p') + 12
  * id chars + the interface index: unique on the host, found by id alone. */
 void container_veth_name(char out[16], char kind, const char *id, size_t i);
+
+/* The ids of the records (running or not, as stored: nothing is
+ * reconciled) whose labels have key, with value (NULL: any value), in the
+ * store's order: one config.json read per record.  *ids is malloc'd (free
+ * it; NULL when *n is 0). */
+int container_list_labeled(const struct brig_ctx *c, const char *key, const char *value,
+			   char (**ids)[BRIG_ID_LEN + 1], size_t *n, struct brig_err *e);
 
 /* waitpid for pid, retried on EINTR: the wait status, or -1. */
 int container_wait(pid_t pid);

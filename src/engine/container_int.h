@@ -23,7 +23,8 @@ char **container_build_env(const struct container_spec *spec, char *const *extra
 int container_parse_user(const char *spec, const char *rootfs, struct spawn_spec *s,
 			 struct brig_err *e);
 
-/* The capabilities: the default set, plus --cap-add, minus --cap-drop. */
+/* The capabilities: the default set, plus --cap-add, minus --cap-drop;
+ * with --privileged, the host's bounding set (spawn_host_caps). */
 uint64_t container_caps(const struct container_spec *spec);
 
 /* Neither the container's process nor the brig process owning it lives. */

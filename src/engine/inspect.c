@@ -59,6 +59,22 @@ static void summarise(const char *id, const struct container_spec *cfg,
 	s->n_addresses = st->n_nets < MAX_NETS ? st->n_nets : MAX_NETS;
 }
 
+/* config.json, with "labels" {} when there are none, as docker inspect
+ * shows Config.Labels.  Docker's top-level "Config" itself would clash
+ * with "config" for every reader that matches keys regardless of case
+ * (Go's encoding/json, the test helpers): its Labels are here. */
+static json_t *config_json(const struct container_spec *cfg)
+{
+	json_t *j = spec_to_json(cfg);
+
+	if (j && !json_object_get(j, "labels") &&
+	    json_object_set_new(j, "labels", json_object()) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 static json_t *document(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			const struct container_state *st)
 {
@@ -68,35 +84,47 @@ static json_t *document(const struct brig_ctx *c, const char *id, const struct c
 		return NULL;
 	json_object_set_new(state, "status", json_string(container_status(st)));
 	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", id, "name", cfg->name, "image",
-			 cfg->image, "created", cfg->created, "state", state, "config",
-			 spec_to_json(cfg), "Mounts", container_mounts_json(c, cfg));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:b}}", "id", id, "name", cfg->name,
+			 "image", cfg->image, "created", cfg->created, "state", state, "config",
+			 config_json(cfg), "Mounts", container_mounts_json(c, cfg), "HostConfig",
+			 "Privileged", cfg->privileged);
 }
 
 /* Called for each listed record; a negative return stops the walk. */
 typedef int (*visit_fn)(const struct brig_ctx *c, const char *id, const struct container_spec *cfg,
 			const struct container_state *st, void *arg, struct brig_err *e);
 
+struct listing {
+	const struct brig_ctx *c;
+	bool all;
+	visit_fn fn;
+	void *arg;
+};
+
+/* state_visit_fn: the record's state too, and only a running one unless all */
+static int visit_listed(const char *id, const struct container_spec *cfg, void *arg,
+			struct brig_err *e)
+{
+	struct listing *l = arg;
+	struct container_state st;
+	struct brig_err ignore;
+
+	/* never fails: no state.json (a record being created) reads as created */
+	state_load(l->c, id, NULL, &st, &ignore);
+	if (!l->all && live_status(&st) != CONTAINER_RUNNING)
+		return 0;
+	return l->fn(l->c, id, cfg, &st, l->arg, e);
+}
+
 static int each_listed(const struct brig_ctx *c, bool all, visit_fn fn, void *arg,
 		       struct brig_err *e)
 {
-	char **ids = NULL;
-	int r = 0;
+	struct listing l = { c, all, fn, arg };
 
 	/* the state shown is the truth: reconcile records of crashed owners */
-	if (container_gc(c, e) < 0 || state_list(c, &ids, e) < 0)
+	if (container_gc(c, e) < 0)
 		return -e->code;
-	for (char **p = ids; *p && r == 0; p++) {
-		struct container_spec cfg;
-		struct container_state st;
-		struct brig_err skip;
-		if (state_load(c, *p, &cfg, &st, &skip) == 0 &&
-		    (all || live_status(&st) == CONTAINER_RUNNING))
-			r = fn(c, *p, &cfg, &st, arg, e);
-		spec_free(&cfg);
-	}
-	state_list_free(ids);
-	return r;
+	return state_each(c, visit_listed, &l, e);
 }
 
 struct rows {

@@ -46,9 +46,11 @@ int container_list_json(const struct brig_ctx *c, bool all, json_t **doc, struct
  * prefixes), after reconciling crashed records once: *docs gets a new
  * array of {"id", "name", "image", "created", "state": state.json with
  * "status" (the truth, as container_list) and "OOMKilled", "config":
- * config.json}, one per container found, in order.  Each ref that cannot
- * be inspected goes to on_error (may be NULL) and is left out.  Returns
- * how many were left out, or negative (e filled) without memory. */
+ * config.json (its "labels" {} when none), and Docker's "Mounts" and
+ * "HostConfig": {"Privileged"}}, one per container found, in order.  Each
+ * ref that cannot be inspected goes to on_error (may be NULL) and is left
+ * out.  Returns how many were left out, or negative (e filled) without
+ * memory. */
 int container_inspect(const struct brig_ctx *c, char *const *refs, size_t n, json_t **docs,
 		      void (*on_error)(void *arg, const struct brig_err *e), void *arg,
 		      struct brig_err *e);

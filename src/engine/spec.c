@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "labels.h"
 #include "network.h"
 #include "parse.h"
 #include "spec.h"
@@ -126,6 +127,11 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 		set(j, "name", json_string(s->name), ok);
 	if (s->image_config)
 		set(j, "image_config", json_incref(s->image_config), ok);
+	/* only when set: older records and plain containers keep their keys */
+	if (s->n_labels)
+		set(j, "labels", labels_json(s->labels, s->n_labels), ok);
+	if (s->privileged)
+		set(j, "privileged", json_true(), ok);
 }
 
 static void set_mounts(json_t *j, const struct container_spec *s, bool *ok);
@@ -409,6 +415,9 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	s->tty = json_is_true(json_object_get(j, "tty"));
 	s->interactive = json_is_true(json_object_get(j, "interactive"));
 	s->init = json_is_true(json_object_get(j, "init"));
+	s->privileged = json_is_true(json_object_get(j, "privileged"));
+	if (labels_from_json(json_object_get(j, "labels"), &s->labels, &s->n_labels) < 0)
+		ok = false;
 	s->cap_add = (uint64_t)json_integer_value(json_object_get(j, "cap_add"));
 	s->cap_drop = (uint64_t)json_integer_value(json_object_get(j, "cap_drop"));
 	limits_from(json_object_get(j, "limits"), &s->limits);
@@ -434,6 +443,7 @@ void spec_free(struct container_spec *s)
 		strv_free(s->dns_search);
 		strv_free(s->dns_opts);
 		strv_free(s->add_hosts);
+		strv_free(s->labels);
 		mountspec_free_all(s->mounts, s->n_mounts);
 	}
 	memset(s, 0, sizeof(*s));

@@ -34,12 +34,19 @@ struct container_spec {
 	struct net_attach nets[MAX_NETS]; /* the first: eth0; none given: "bridge" */
 	size_t n_nets;
 	uint64_t cap_add, cap_drop;
-	bool rm, detach, interactive, tty, init, privileged;
+	bool rm, detach, interactive, tty, init;
+	bool privileged; /* ["privileged"], written only when true: the host's
+			  * capabilities, devices, writable /proc/sys and /sys */
+	/* ["labels"], an object {KEY: VALUE} written only when there is a
+	 * label: "KEY=VALUE" strings (labels.h), the image's merged in by
+	 * container_create as Docker's.  Borrowed from the CLI as env. */
+	char **labels;
+	size_t n_labels;
 	struct cgroup_limits limits;
 
 	/* What the record keeps beyond the options (config.json's keys in
-	 * brackets).  ip, mac and privileged are not stored: ip and mac were
-	 * folded into nets[0] when run validated them. */
+	 * brackets).  ip and mac are not stored: they were folded into
+	 * nets[0] when run validated them. */
 	char id[BRIG_ID_LEN + 1];	/* ["id"]; "" until state_create */
 	char image_id[BRIG_ID_LEN + 1]; /* ["image_id"]; "" for a ROOTFS-DIR */
 	const char *rootfs;		/* ["rootfs"]: the lower layer */
@@ -118,7 +125,8 @@ json_t *spec_to_json(const struct container_spec *s);
  * older versions read too: "networks" as plain names with a top-level "ip"
  * for the first (written back as objects, without "ip"); no networks at
  * all read as the default network; no "mounts" as none (a mount of a type
- * this version does not know is left out).  Always-written strings (image, rootfs,
+ * this version does not know is left out), no "labels" as none, no
+ * "privileged" as false.  Always-written strings (image, rootfs,
  * workdir, user, cgroup_parent, name) read as "" when missing; hostname
  * and entrypoint as NULL.  Wrongly typed keys read as missing.  Fails
  * (EINVAL, ENOMEM) only when j is no object or memory runs out; s is then

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "spawn.h"
 #include "parse.h"
 #include "spec_parse.h"
@@ -28,6 +29,7 @@ void spec_lists_free(struct container_spec *o)
 	free(o->dns_search);
 	free(o->dns_opts);
 	free(o->add_hosts);
+	free(o->labels);
 	mountspec_free_all(o->mounts, o->n_mounts);
 	o->mounts = NULL;
 	o->n_mounts = 0;
@@ -123,6 +125,13 @@ int spec_check_sysctl(const char *kv, struct brig_err *e)
 		return brig_errf(e, EINVAL,
 				 "invalid --sysctl '%s': only namespaced net.KEY=VALUE is allowed", kv);
 	return 0;
+}
+
+int spec_add_label(struct container_spec *o, const char *kv, struct brig_err *e)
+{
+	if (labels_check(kv, e) < 0)
+		return -e->code;
+	return spec_list_add(&o->labels, &o->n_labels, kv, e);
 }
 
 int spec_parse_cap(const char *name, uint64_t *bits, struct brig_err *e)

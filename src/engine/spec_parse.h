@@ -1,6 +1,6 @@
 /* spec_parse.h - the values a container spec is made of, checked the same
  * for every front end (`brig run`, a lab file, the Docker API): CPU and
- * memory limits, sysctls, capabilities, DNS settings, networks.
+ * memory limits, sysctls, capabilities, labels, DNS settings, networks.
  *
  * Pure: no I/O, nothing read from the host (callers pass the CPU count and
  * memory size).  Messages name the `brig run` option, as Docker's do. */
@@ -40,6 +40,10 @@ int spec_parse_cpuset(const char *s, int ncpus, struct cgroup_limits *l, struct 
 
 /* --sysctl KEY=VALUE: only namespaced net.* keys, no control characters. */
 int spec_check_sysctl(const char *kv, struct brig_err *e);
+
+/* --label KEY=VALUE (or KEY: an empty value): checked (labels_check),
+ * then one more label of o, kv borrowed. */
+int spec_add_label(struct container_spec *o, const char *kv, struct brig_err *e);
 
 /* --cap-add/--cap-drop CAP ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") into *bits. */
 int spec_parse_cap(const char *name, uint64_t *bits, struct brig_err *e);

@@ -329,21 +329,37 @@ int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	return remove_tree(path, e);
 }
 
-int state_image_in_use(const struct brig_ctx *c, const char *image_id, bool *used,
-		       struct brig_err *e)
+int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e)
 {
 	char **ids = NULL;
+	int r = 0;
 
-	*used = false;
 	if (state_list(c, &ids, e) < 0)
 		return -e->code;
-	for (char **p = ids; *p && !*used; p++) {
+	for (char **p = ids; *p && r == 0; p++) {
 		struct container_spec cfg;
-		struct brig_err tmp;
-		if (state_load(c, *p, &cfg, NULL, &tmp) == 0)
-			*used = strcmp(cfg.image_id, image_id) == 0;
+		struct brig_err skip;
+		if (state_load(c, *p, &cfg, NULL, &skip) == 0)
+			r = fn(*p, &cfg, arg, e);
 		spec_free(&cfg);
 	}
 	state_list_free(ids);
-	return 0;
+	return r;
+}
+
+static int uses_image(const char *id, const struct container_spec *cfg, void *image_id,
+		      struct brig_err *e)
+{
+	(void)id;
+	(void)e;
+	return strcmp(cfg->image_id, image_id) == 0;
+}
+
+int state_image_in_use(const struct brig_ctx *c, const char *image_id, bool *used,
+		       struct brig_err *e)
+{
+	int r = state_each(c, uses_image, (void *)image_id, e);
+
+	*used = r > 0;
+	return r < 0 ? r : 0;
 }

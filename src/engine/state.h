@@ -52,6 +52,17 @@ int state_load(const struct brig_ctx *c, const char *id, struct container_spec *
 int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e);
 void state_list_free(char **ids);
 
+/* Called by state_each with a record's id and config; a return other
+ * than 0 stops the walk. */
+typedef int (*state_visit_fn)(const char *id, const struct container_spec *cfg, void *arg,
+			      struct brig_err *e);
+
+/* Call fn with each record's config (one config.json read each), in the
+ * store's order; a record that cannot be read (half made, half removed)
+ * is skipped.  Returns fn's first non-zero return, else 0; negative (e
+ * filled) when the store cannot be listed. */
+int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e);
+
 /* Remove the record directory. */
 int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 

@@ -63,7 +63,8 @@ static void assert_json_equal(json_t *a, json_t *b)
 static char *env[] = { (char *)"A=1", (char *)"B", NULL }, *sysctls[] = { (char *)"net.ipv4.ip_forward=1", NULL },
 	    *argv_[] = { (char *)"-c", (char *)"echo hi", NULL }, *dns[] = { (char *)"10.0.0.1", (char *)"10.0.0.2", NULL },
 	    *search[] = { (char *)"example.org", NULL }, *opts[] = { (char *)"ndots:2", NULL },
-	    *hosts[] = { (char *)"db:10.0.0.9", NULL };
+	    *hosts[] = { (char *)"db:10.0.0.9", NULL },
+	    *labels[] = { (char *)"lab=ospf", (char *)"flag", (char *)"role=a=b", NULL };
 
 static void full_spec(struct container_spec *s)
 {
@@ -88,6 +89,9 @@ static void full_spec(struct container_spec *s)
 	s->n_dns_opts = 1;
 	s->add_hosts = hosts;
 	s->n_add_hosts = 1;
+	s->labels = labels;
+	s->n_labels = 3;
+	s->privileged = true;
 	s->n_nets = 2;
 	snprintf(s->nets[0].name, sizeof(s->nets[0].name), "lan");
 	s->nets[0].ip = ip("10.1.0.7");
@@ -129,7 +133,7 @@ static void test_spec_roundtrip(void **state)
 {
 	struct container_spec s, back;
 	struct brig_err e;
-	json_t *j, *again;
+	json_t *j, *again, *want_labels;
 
 	(void)state;
 	full_spec(&s);
@@ -158,15 +162,21 @@ static void test_spec_roundtrip(void **state)
 	assert_int_equal(back.cap_add, s.cap_add);
 	assert_int_equal(back.cap_drop, s.cap_drop);
 	assert_true(back.rm && back.detach && back.interactive && back.tty && back.init);
+	assert_true(back.privileged);
+	want_labels = json_pack("{s:s,s:s,s:s}", "lab", "ospf", "flag", "", "role", "a=b");
+	assert_json_equal(json_object_get(j, "labels"), want_labels);
+	json_decref(want_labels);
+	/* a bare KEY comes back with its (empty) value spelled out */
+	assert_strv(back.labels, back.n_labels,
+		    (const char *const[]){ "lab=ospf", "flag=", "role=a=b" }, 3);
 	assert_memory_equal(&back.limits, &s.limits, sizeof(s.limits));
 	assert_string_equal(back.id, s.id);
 	assert_string_equal(back.image_id, s.image_id);
 	assert_string_equal(back.rootfs, s.rootfs);
 	assert_string_equal(back.created, s.created);
-	/* not stored: folded into nets[0] by run, or not kept */
+	/* not stored: folded into nets[0] by run */
 	assert_null(back.ip);
 	assert_null(back.mac);
-	assert_false(back.privileged);
 	again = spec_to_json(&back);
 	assert_json_equal(again, j);
 	json_decref(again);
@@ -191,7 +201,13 @@ static void test_spec_minimal(void **state)
 	assert_null(json_object_get(j, "hostname"));
 	assert_null(json_object_get(j, "entrypoint"));
 	assert_null(json_object_get(j, "id"));
+	/* written only when set: a plain record keeps the keys it had */
+	assert_null(json_object_get(j, "labels"));
+	assert_null(json_object_get(j, "privileged"));
 	assert_int_equal(spec_from_json(j, &back, &e), 0);
+	assert_null(back.labels);
+	assert_int_equal(back.n_labels, 0);
+	assert_false(back.privileged);
 	assert_null(back.dns); /* not set, which differs from set to nothing */
 	assert_null(back.hostname);
 	assert_null(back.entrypoint);
@@ -362,6 +378,10 @@ static void test_fixture_full(void **state)
 	assert_int_equal(s.cap_drop, 1 << 27);
 	assert_true(s.init);
 	assert_false(s.rm || s.tty || s.detach || s.interactive);
+	/* older than labels and --privileged: none, and not privileged */
+	assert_null(s.labels);
+	assert_int_equal(s.n_labels, 0);
+	assert_false(s.privileged);
 	assert_string_equal(s.cgroup_parent, "brig");
 	assert_int_equal(strlen(s.id), BRIG_ID_LEN);
 	assert_int_equal(strlen(s.image_id), BRIG_ID_LEN);
@@ -459,6 +479,26 @@ static void test_fixture_old_networks(void **state)
 	assert_int_equal(s.n_nets, 1);
 	assert_string_equal(s.nets[0].name, "bridge");
 	assert_int_equal(s.nets[0].ip, ip("10.88.0.42"));
+	spec_free(&s);
+	json_decref(j);
+}
+
+/* "labels" other than an object of strings, "privileged" other than
+ * true: read as missing (a non-string value leaves its key out). */
+static void test_spec_labels_typed(void **state)
+{
+	json_t *j = json_pack("{s:[s],s:s}", "labels", "a=b", "privileged", "yes");
+	struct container_spec s;
+	struct brig_err e;
+
+	(void)state;
+	assert_int_equal(spec_from_json(j, &s, &e), 0);
+	assert_null(s.labels);
+	assert_false(s.privileged);
+	spec_free(&s);
+	json_object_set_new(j, "labels", json_pack("{s:i,s:s}", "n", 1, "k", "v"));
+	assert_int_equal(spec_from_json(j, &s, &e), 0);
+	assert_strv(s.labels, s.n_labels, (const char *const[]){ "k=v" }, 1);
 	spec_free(&s);
 	json_decref(j);
 }
@@ -614,6 +654,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_roundtrip),
 		cmocka_unit_test(test_spec_minimal),
+		cmocka_unit_test(test_spec_labels_typed),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_fixture_full),
 		cmocka_unit_test(test_fixture_plain_and_none),

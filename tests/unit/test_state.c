@@ -1,5 +1,5 @@
 /* test_state.c - the container state store: create, names, resolve, save,
- * load, list, remove, image use. */
+ * load, list, remove, image use, records by label. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "spec.h"
 #include "state.h"
 #include "tmp_root.h"
@@ -37,21 +38,31 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void create(struct fixture *f, const char *name, const char *image_id,
-		   char id[BRIG_ID_LEN + 1], char out_name[64])
+/* A record of spec (its name, image_id, labels). */
+static void create_spec(struct fixture *f, const struct container_spec *spec,
+			char id[BRIG_ID_LEN + 1], char out_name[64])
 {
+	const char *name = spec->name;
 	struct brig_err e;
-	struct container_spec spec = { .name = name }, out;
+	struct container_spec out;
 	int lock = state_lock(&f->t.c, &e);
 
-	snprintf(spec.image_id, sizeof(spec.image_id), "%s", image_id);
 	assert_true(lock >= 0);
-	if (state_create(&f->t.c, &spec, NULL, &out, &e) < 0)
+	if (state_create(&f->t.c, spec, NULL, &out, &e) < 0)
 		fail_msg("state_create(%s): %s", name ? name : "(null)", e.msg);
 	state_unlock(lock);
 	snprintf(id, BRIG_ID_LEN + 1, "%s", out.id);
 	snprintf(out_name, 64, "%s", out.name);
 	spec_free(&out);
+}
+
+static void create(struct fixture *f, const char *name, const char *image_id,
+		   char id[BRIG_ID_LEN + 1], char out_name[64])
+{
+	struct container_spec spec = { .name = name };
+
+	snprintf(spec.image_id, sizeof(spec.image_id), "%s", image_id);
+	create_spec(f, &spec, id, out_name);
 }
 
 static void test_create_and_load(void **state)
@@ -167,6 +178,47 @@ static void test_list_remove_and_image_use(void **state)
 	assert_true(used);
 }
 
+static bool has_id(char (*ids)[BRIG_ID_LEN + 1], size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* What the lab runner asks: the records carrying a label, any value or one. */
+static void test_list_labeled(void **state)
+{
+	struct fixture *f = *state;
+	char *lab1[] = { (char *)"brig.lab=one", (char *)"role=router" },
+	     *lab2[] = { (char *)"brig.lab=two" };
+	struct container_spec r1 = { .name = "r1", .labels = lab1, .n_labels = 2 },
+			      r2 = { .name = "r2", .labels = lab2, .n_labels = 1 };
+	char a[BRIG_ID_LEN + 1], b[BRIG_ID_LEN + 1], c[BRIG_ID_LEN + 1], name[64];
+	char (*ids)[BRIG_ID_LEN + 1] = NULL;
+	struct brig_err e;
+	size_t n;
+
+	create_spec(f, &r1, a, name);
+	create_spec(f, &r2, b, name);
+	create(f, "plain", "img", c, name);
+	assert_int_equal(container_list_labeled(&f->t.c, "brig.lab", NULL, &ids, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(has_id(ids, n, a) && has_id(ids, n, b));
+	free(ids);
+	assert_int_equal(container_list_labeled(&f->t.c, "brig.lab", "two", &ids, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], b);
+	free(ids);
+	assert_int_equal(container_list_labeled(&f->t.c, "brig.lab", "three", &ids, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	assert_int_equal(container_list_labeled(&f->t.c, "role", "router", &ids, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], a);
+	free(ids);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +228,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_names_unique_and_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_remove_and_image_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_labeled, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
