@@ -168,7 +168,7 @@ static int wait_marked(struct nlctx *c, const char *name, struct rtnl_link **l,
 /* accept_ra=0 and autoconf=0 on a bridge brig made: a container's router
  * advertisement must never change the host's IPv6 addresses or routes
  * (the CVE-2020-13401 family).  Without IPv6 the files are absent. */
-static int ipv6_no_autoconf(const char *bridge, struct brig_err *e)
+int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e)
 {
 	static const char *const keys[] = { "accept_ra", "autoconf" };
 	char path[128];
@@ -219,7 +219,7 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 			return r;
 		if (nl_link_get(&c, n->bridge, &l, e) <= 0)
 			return brig_errf(e, ENODEV, "bridge %s vanished after creation", n->bridge);
-		if (r == 0 && (bridge_mark(&c, l, e) < 0 || ipv6_no_autoconf(n->bridge, e) < 0))
+		if (r == 0 && (bridge_mark(&c, l, e) < 0 || nl_ipv6_no_autoconf(n->bridge, e) < 0))
 			return brig_err_ctx(e, "network %s", n->name);
 		if (r < 0 && wait_marked(&c, n->bridge, &l, e) < 0)
 			return -e->code;

@@ -4,6 +4,7 @@
 #ifndef BRIG_NET_LINK_H
 #define BRIG_NET_LINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -30,5 +31,46 @@ int net_iface_configure(const char *peer_if, const char *ifname, uint32_t addr, 
 
 /* Read rx/tx byte counters of a link in the current netns. */
 int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_err *e);
+
+/* ---- a lab's links (net/wire.c) ---- */
+
+/* One end of a lab link: the namespace it is made in and what it gets. */
+struct net_end {
+	int netns;	    /* fd of its network namespace; -1: the current one */
+	const char *ifname;
+	const char *master; /* a bridge of that namespace to attach it to, or NULL */
+	const char *mark;   /* ifalias to set (host-side ends), or NULL */
+	bool has_mac;
+	uint8_t mac[6];
+	uint32_t addr;	    /* IPv4 address, 0: none */
+	int prefix;
+};
+
+/* Open the network namespace of process pid (an O_CLOEXEC fd). */
+int net_ns_open(pid_t pid, struct brig_err *e);
+
+/* A veth pair a/b made in one request with each end directly in its own
+ * namespace, at mtu (<= 0: the kernel's), then each end attached, marked,
+ * addressed and up inside its namespace.  On failure the pair is gone. */
+int net_wire_create(const struct net_end *a, const struct net_end *b, int mtu,
+		    struct brig_err *e);
+
+/* A dummy interface made as end says (the kernel needs the dummy driver). */
+int net_dummy_create(const struct net_end *end, int mtu, struct brig_err *e);
+
+/* A lab's bridge: 1 when created here (up, no address, ifalias mark, no
+ * IPv6 autoconfiguration), 0 when a bridge of that name exists (used as
+ * it is), negative when a link of that name is no bridge. */
+int net_bridge_add_marked(const char *name, const char *mark, struct brig_err *e);
+
+/* Whether link ifname exists in the current namespace: 1 (and whether it
+ * is a bridge, when is_bridge is not NULL), 0 when absent. */
+int net_link_probe(const char *ifname, bool *is_bridge, struct brig_err *e);
+
+/* Delete link ifname of the current namespace when it carries mark, or
+ * carries no mark and is a veth or a bridge (ours between its creation
+ * and its marking: call it only for names recorded as about to be made).
+ * Absent is success; anything else is left alone. */
+int net_link_delete_marked(const char *ifname, const char *mark, struct brig_err *e);
 
 #endif

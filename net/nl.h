@@ -55,6 +55,9 @@ int nl_link_up(struct nlctx *c, struct rtnl_link *orig, struct brig_err *e);
 /* Add IPv4 addr/prefix on ifindex; an address already there is success. */
 int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct brig_err *e);
 
+/* accept_ra=0 and autoconf=0 on a bridge brig made (absent without IPv6). */
+int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e);
+
 /* True when l's kind (IFLA_INFO_KIND) is "bridge". */
 bool nl_link_is_bridge(struct rtnl_link *l);
 

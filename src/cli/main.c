@@ -28,6 +28,7 @@ static const struct cli_command commands[] = {
 	{ "commit", cmd_commit, NULL, "make an image from a container's changes" },
 	{ "network", cmd_network, NULL, "create, list, inspect and remove networks" },
 	{ "volume", cmd_volume, NULL, "create, list, inspect and remove volumes" },
+	{ "lab", cmd_lab, NULL, "deploy, inspect and destroy labs from topology files" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },
