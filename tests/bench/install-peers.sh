@@ -13,7 +13,7 @@ status_only=0
 [ "${1:-}" != --status ] || status_only=1
 pkgs=(crun runc podman containernetworking-plugins iperf3 hyperfine uidmap
 	netavark aardvark-dns iptables strace busybox-static iproute2 util-linux
-	procps iputils-ping linux-perf skopeo umoci)
+	procps iputils-ping linux-perf skopeo umoci mininet bridge-utils)
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "install-peers: must be root" >&2
