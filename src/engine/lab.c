@@ -45,12 +45,10 @@ static int lab_containers(const struct brig_ctx *c, const struct lab_record *r,
 	if (!more)
 		return brig_errf(e, ENOMEM, "out of memory");
 	*ids = more;
-	for (size_t i = 0; i < r->n_nodes; i++) {
-		struct brig_err ignored;
-		if (*r->nodes[i].container &&
-		    state_resolve(c, r->nodes[i].container, more[*n], &ignored) == 0)
+	/* by exact name: a node named like an id prefix is no prefix here */
+	for (size_t i = 0; i < r->n_nodes; i++)
+		if (*r->nodes[i].container && state_find_name(c, r->nodes[i].container, more[*n]))
 			++*n;
-	}
 	return 0;
 }
 
@@ -175,10 +173,11 @@ int lab_names(const struct brig_ctx *c, char ***names, struct brig_err *e)
 
 static bool node_running(const struct brig_ctx *c, const struct lab_rec_node *n)
 {
-	char id[BRIG_ID_LEN + 1];
+	char id[BRIG_ID_LEN + 1], full[BRIG_ID_LEN + 1];
 	struct brig_err ignored;
 
-	return *n->container && container_find(c, n->container, id, NULL, &ignored) == 1;
+	return *n->container && state_find_name(c, n->container, id) &&
+	       container_find(c, id, full, NULL, &ignored) == 1;
 }
 
 static void summarize(const struct brig_ctx *c, const struct lab_record *r,
@@ -273,8 +272,7 @@ static void node_live(const struct brig_ctx *c, const struct lab_rec_node *n, co
 		*state = "";
 		return;
 	}
-	if (state_resolve(c, n->container, id, &ignored) < 0 ||
-	    state_load(c, id, NULL, &st, &ignored) < 0)
+	if (!state_find_name(c, n->container, id) || state_load(c, id, NULL, &st, &ignored) < 0)
 		return;
 	*state = container_status(&st);
 	if (st.n_nets > 0 && st.nets[0].address)

@@ -209,11 +209,9 @@ static bool needs_mgmt(const struct plan *p)
 static int check_names_free(struct plan *p, struct brig_err *e)
 {
 	char id[BRIG_ID_LEN + 1];
-	struct brig_err ignored;
 
 	for (size_t i = 0; i < p->t.n_nodes; i++)
-		if (is_container(&p->t.nodes[i]) &&
-		    state_resolve(p->c, p->cname[i], id, &ignored) == 0)
+		if (is_container(&p->t.nodes[i]) && state_find_name(p->c, p->cname[i], id))
 			return brig_errf(e, EEXIST, "node %s: container name '%s' is already in use",
 					 p->t.nodes[i].name, p->cname[i]);
 	return 0;
@@ -560,12 +558,12 @@ static size_t workers(const struct plan *p)
 
 static int node_netns(struct plan *p, size_t node, struct brig_err *e)
 {
-	char id[BRIG_ID_LEN + 1];
+	char id[BRIG_ID_LEN + 1], full[BRIG_ID_LEN + 1];
 	pid_t pid;
 
 	if (p->netns[node] >= 0)
 		return p->netns[node];
-	if (container_find(p->c, p->cname[node], id, &pid, e) != 1)
+	if (!state_find_name(p->c, p->cname[node], id) || container_find(p->c, id, full, &pid, e) != 1)
 		return brig_errf(e, ESRCH, "node %s is not running", p->t.nodes[node].name);
 	return p->netns[node] = net_ns_open(pid, e);
 }

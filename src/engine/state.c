@@ -293,6 +293,11 @@ int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e)
 	return 0;
 }
 
+bool state_find_name(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1])
+{
+	return find_by_name(c, name, id) == 1;
+}
+
 int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
 		  struct brig_err *e)
 {

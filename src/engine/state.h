@@ -38,6 +38,9 @@ int state_create(const struct brig_ctx *c, const struct container_spec *spec, in
 int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
 	       struct brig_err *e);
 
+/* The id of the container named name (exactly: no id prefix), if any. */
+bool state_find_name(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1]);
+
 /* Resolve a name or unique id prefix to the full id. */
 int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN + 1],
 		  struct brig_err *e);
