@@ -250,24 +250,30 @@ static int route_add_default(struct nlctx *c, int ifindex, uint32_t gw, struct b
 	return 0;
 }
 
-int net_link_delete(const char *ifname, struct brig_err *e)
+int nl_link_del(struct nlctx *c, const char *ifname, struct brig_err *e)
 {
-	cleanup_nlctx struct nlctx c = { 0 };
-	cleanup_link struct rtnl_link *l = NULL;
+	cleanup_link struct rtnl_link *l = rtnl_link_alloc();
 	int err;
 
-	if (nlctx_open(&c, e) < 0)
-		return brig_err_ctx(e, "delete link %s", ifname);
-	l = rtnl_link_alloc();
 	if (!l)
 		return brig_errf(e, ENOMEM, "delete link %s: out of memory", ifname);
 	rtnl_link_set_name(l, ifname);
-	err = rtnl_link_delete(c.sk, l);
-	if (err < 0 && (c.kerr == ENODEV || err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV))
+	nlctx_reset(c);
+	err = rtnl_link_delete(c->sk, l);
+	if (err < 0 && (c->kerr == ENODEV || err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV))
 		return 0; /* absent is success */
 	if (err < 0)
-		return nlctx_fail(&c, err, e, "delete link %s", ifname);
+		return nlctx_fail(c, err, e, "delete link %s", ifname);
 	return 0;
+}
+
+int net_link_delete(const char *ifname, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+
+	if (nlctx_open(&c, e) < 0)
+		return brig_err_ctx(e, "delete link %s", ifname);
+	return nl_link_del(&c, ifname, e);
 }
 
 int net_lo_up(struct brig_err *e)

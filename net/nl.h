@@ -49,6 +49,9 @@ int nl_link_get_index(struct nlctx *c, int ifindex, struct rtnl_link **out, stru
 int nl_link_change(struct nlctx *c, struct rtnl_link *orig, struct rtnl_link *changes,
 		   struct brig_err *e);
 
+/* Delete link ifname; absent is success. */
+int nl_link_del(struct nlctx *c, const char *ifname, struct brig_err *e);
+
 /* Set IFF_UP on link orig. */
 int nl_link_up(struct nlctx *c, struct rtnl_link *orig, struct brig_err *e);
 

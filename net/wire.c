@@ -145,19 +145,10 @@ static int end_configure(const struct net_end *end, struct brig_err *e)
 static int delete_in(int netns, const char *ifname, struct brig_err *e)
 {
 	cleanup_nlctx struct nlctx c = { 0 };
-	cleanup_link struct rtnl_link *l = rtnl_link_alloc();
-	int err;
 
-	if (!l)
-		return brig_errf(e, ENOMEM, "delete %s: out of memory", ifname);
 	if (nlctx_open_in(&c, netns, e) < 0)
 		return brig_err_ctx(e, "delete %s", ifname);
-	rtnl_link_set_name(l, ifname);
-	nlctx_reset(&c);
-	err = rtnl_link_delete(c.sk, l);
-	if (err < 0 && (c.kerr == ENODEV || err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV))
-		return 0;
-	return err < 0 ? nlctx_fail(&c, err, e, "delete %s", ifname) : 0;
+	return nl_link_del(&c, ifname, e);
 }
 
 int net_wire_create(const struct net_end *a, const struct net_end *b, int mtu,
