@@ -303,6 +303,25 @@ static int brief_mgmt(struct pctx *c, struct topo_link *l, const char *node, con
 	return 0;
 }
 
+/* A brief veth: two "NODE:IFNAME" ends, and ipv4:/ipv6: lists. */
+static int brief_veth(struct pctx *c, struct topo_link *l, const struct ynode **x,
+		      const char *path, char *const *node, const char *const *ifname,
+		      char p[2][KEY_PATH_MAX])
+{
+	const struct ynode *v = x[LK_ENDPOINTS];
+	char kp[KEY_PATH_MAX];
+
+	l->type = TOPO_LINK_VETH;
+	if (resolve(c, node[0], ifname[0], v->items[0], p[0], &l->a) < 0 ||
+	    resolve(c, node[1], ifname[1], v->items[1], p[1], &l->b) < 0)
+		return -EINVAL;
+	key_path(kp, path, "ipv4");
+	if (brief_addrs(c, x[LK_IPV4], kp, false, l) < 0)
+		return -EINVAL;
+	key_path(kp, path, "ipv6");
+	return brief_addrs(c, x[LK_IPV6], kp, true, l);
+}
+
 static int brief(struct pctx *c, struct topo_link *l, const struct ynode **x, const char *path,
 		 struct src *src)
 {
@@ -318,36 +337,27 @@ static int brief(struct pctx *c, struct topo_link *l, const struct ynode **x, co
 		return -EINVAL;
 	if (v->n != 2)
 		return perr(c, v->line, kp, "a link has 2 endpoints, not %zu", v->n);
-	src->line[0] = v->items[0]->line;
-	src->line[1] = v->items[1]->line;
 	for (int j = 0; j < 2 && r >= 0; j++) {
 		index_path(p[j], kp, (size_t)j);
+		src->line[j] = v->items[j]->line;
 		r = split_end(c, v->items[j], p[j], &node[j], &ifname[j]);
 	}
-	m = r < 0 ? -1 : !strcmp(node[0], "mgmt-net") ? 0 : !strcmp(node[1], "mgmt-net") ? 1 : -1;
-	if (m == 0) { /* the container end is a: its line first */
-		src->line[0] = v->items[1]->line;
-		src->line[1] = v->items[0]->line;
-	}
-	if (r >= 0 && m >= 0 && !strcmp(node[1 - m], "mgmt-net"))
+	/* m: the mgmt-net end, if any; the container end becomes a */
+	m = r < 0 || strcmp(node[0], "mgmt-net") ? 1 : 0;
+	if (r >= 0 && strcmp(node[m], "mgmt-net"))
+		r = brief_veth(c, l, x, path, node, ifname, p);
+	else if (r >= 0 && !strcmp(node[1 - m], "mgmt-net"))
 		r = perr(c, v->line, kp, "both endpoints are mgmt-net");
-	else if (r >= 0 && m >= 0)
+	else if (r >= 0)
 		r = brief_mgmt(c, l, node[1 - m], ifname[1 - m], v->items[1 - m], p[1 - m],
 			       v->items[m], ifname[m]);
-	else if (r >= 0)
-		r = resolve(c, node[0], ifname[0], v->items[0], p[0], &l->a) < 0 ||
-				    resolve(c, node[1], ifname[1], v->items[1], p[1], &l->b) < 0
-			    ? -EINVAL
-			    : 0;
+	if (r >= 0 && l->type == TOPO_LINK_MGMT_NET) {
+		src->line[0] = v->items[1 - m]->line;
+		src->line[1] = v->items[m]->line;
+	}
 	free(node[0]);
 	free(node[1]);
-	if (r < 0 || m >= 0)
-		return r;
-	key_path(kp, path, "ipv4");
-	if (brief_addrs(c, x[LK_IPV4], kp, false, l) < 0)
-		return -EINVAL;
-	key_path(kp, path, "ipv6");
-	return brief_addrs(c, x[LK_IPV6], kp, true, l);
+	return r;
 }
 
 /* ---- extended forms ------------------------------------------------------------------------ */

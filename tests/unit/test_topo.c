@@ -140,7 +140,8 @@ static void brief_links(void **state)
 		 "    - endpoints: [r2:eth2, br-1:r2-eth2]\n"
 		 "    - endpoints: [r1:eth3, mgmt-net:r1-eth3]\n"
 		 "    - endpoints: [hv:r2-eth3, r2:eth3]\n"
-		 "      ipv4: [\"\", 10.0.0.2/24]\n",
+		 "      ipv4: [\"\", 10.0.0.2/24]\n"
+		 "    - endpoints: [mgmt-net:r2-eth4, r2:eth4]\n",
 		 &t);
 	assert_string_equal(t.name, "lab1");
 	assert_int_equal(t.n_nodes, 4);
@@ -151,7 +152,7 @@ static void brief_links(void **state)
 	assert_int_equal(t.nodes[3].kind, TOPO_KIND_HOST);
 	assert_true(t.nodes[0].privileged);
 	assert_false(t.nodes[2].privileged);
-	assert_int_equal(t.n_links, 5);
+	assert_int_equal(t.n_links, 6);
 
 	assert_int_equal(t.links[0].type, TOPO_LINK_VETH);
 	assert_int_equal(t.links[0].line, 11);
@@ -179,6 +180,10 @@ static void brief_links(void **state)
 	assert_int_equal(t.links[4].a.ipv4, 0x0a000002);
 	assert_int_equal(t.links[4].a.ipv4_prefix, 24);
 	assert_int_equal(t.links[4].b.ipv4, 0);
+	assert_int_equal(t.links[5].type, TOPO_LINK_MGMT_NET);
+	assert_int_equal(t.links[5].a.node, 1);
+	assert_string_equal(t.links[5].a.ifname, "eth4");
+	assert_string_equal(t.links[5].b.ifname, "r2-eth4");
 	assert_int_equal(n_warnings, 0);
 	topo_free(&t);
 	assert_true(all_zero(&t, sizeof(t)));
