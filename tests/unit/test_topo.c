@@ -892,6 +892,34 @@ static void yaml_errors(void **state)
 	refused("name: lab\n? [complex, key]\n: value\n", 2, "", "a key must be a string");
 }
 
+/* What would only make the builder's stack or memory grow is bounded. */
+static void yaml_bounds(void **state)
+{
+	char deep[700], *big = malloc(600001);
+	struct brig_err e;
+	struct topo t;
+	size_t off = 0;
+
+	(void)state;
+	assert_non_null(big);
+	off += (size_t)snprintf(deep, sizeof(deep), "name: lab\nx: ");
+	for (int i = 0; i < 300; i++)
+		deep[off++] = '[';
+	deep[off] = '\0';
+	e.msg[0] = '\0';
+	assert_true(topo_parse(deep, off, FILE_NAME, &t, &e) < 0);
+	assert_non_null(strstr(e.msg, FILE_NAME ":2: x[0][0][0]"));
+	assert_non_null(strstr(e.msg, ": nested deeper than 256"));
+	assert_true(all_zero(&t, sizeof(t)));
+	memset(big, 'x', 600000);
+	big[600000] = '\0';
+	setenv("BRIG_T_BIG", big, 1);
+	refused("name: lab\ntopology:\n  nodes:\n    r1: {image: \"${BRIG_T_BIG}${BRIG_T_BIG}\"}\n",
+		4, "topology.nodes.r1.image", "too long once ${VAR} are expanded");
+	unsetenv("BRIG_T_BIG");
+	free(big);
+}
+
 static void duplicate_keys(void **state)
 {
 	(void)state;
@@ -1232,6 +1260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(yaml_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(yaml_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(alias_bomb, setup, teardown),
