@@ -88,21 +88,25 @@ static void use_path(char *out, const struct use *u)
 
 /* ---- values ------------------------------------------------------------------------ */
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* "xx:xx:xx:xx:xx:xx" (or with '-'), as containerlab's users write them. */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
-	char sep = s[0] ? s[2] : 0;
-
-	if (strlen(s) != 17 || (sep != ':' && sep != '-'))
+	if (strlen(s) != 17 || (s[2] != ':' && s[2] != '-'))
 		return -1;
 	for (int i = 0; i < 6; i++) {
-		unsigned v;
-		char tail;
+		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
 
-		if ((i < 5 && s[3 * i + 2] != sep) || !isxdigit((unsigned char)s[3 * i]) ||
-		    !isxdigit((unsigned char)s[3 * i + 1]) ||
-		    sscanf(s + 3 * i, "%2x%c", &v, &tail) < 1)
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != s[2]))
 			return -1;
-		mac[i] = (uint8_t)v;
+		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
 }
