@@ -213,7 +213,7 @@ static void extended_links(void **state)
 		 "      vars: {x: 1}\n"
 		 "    - type: host\n"
 		 "      host-interface: l2eth4\n"
-		 "      endpoint: {node: l2, interface: eth4, mac: 02:00:00:00:00:04}\n"
+		 "      endpoint: {node: l2, interface: eth4, mac: 02-00-00-00-00-Ab}\n"
 		 "    - type: mgmt-net\n"
 		 "      host-interface: l2eth5\n"
 		 "      endpoint: {node: l2, interface: eth5}\n"
@@ -232,6 +232,7 @@ static void extended_links(void **state)
 	assert_string_equal(t.links[0].b.ipv6, "2001:db8::2/64");
 	assert_false(t.links[0].b.has_mac);
 	assert_int_equal(t.links[1].type, TOPO_LINK_HOST);
+	assert_int_equal(t.links[1].a.mac[5], 0xab);
 	assert_int_equal(t.links[1].a.node, 1);
 	assert_string_equal(t.links[1].a.ifname, "eth4");
 	assert_int_equal(t.links[1].b.node, TOPO_HOST);
@@ -766,6 +767,14 @@ static void bad_links(void **state)
 		8, "topology.links[0].endpoints[0].mac", "not a unicast address");
 	refused(HEAD "    - type: veth\n      endpoints:\n"
 		     "        - {node: r1, interface: e1, mac: \"02:00:00:00:00\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].mac", "invalid MAC address");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, mac: a}\n"
+		     "        - {node: r2, interface: e1, mac: \"02:00:00:00:00:0g\"}\n",
+		8, "topology.links[0].endpoints[0].mac", "invalid MAC address 'a'");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, mac: \"02:00-00:00:00:01\"}\n"
 		     "        - {node: r2, interface: e1}\n",
 		8, "topology.links[0].endpoints[0].mac", "invalid MAC address");
 	refused(HEAD "    - type: veth\n      endpoints:\n"
