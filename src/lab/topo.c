@@ -449,7 +449,8 @@ static int parse_topology(struct pctx *c, const struct ynode *topo, int line)
 	if (ynode_is_null(topo))
 		return perr(c, topo ? topo->line : line, "topology", "the lab has no topology");
 	if (map_slots(c, topo, "topology", topology_keys, TP_COUNT, NULL, v, k) < 0 ||
-	    levels_parse(c, v[TP_DEFAULTS], v[TP_KINDS], v[TP_GROUPS]) < 0)
+	    levels_parse(c, v[TP_DEFAULTS], k[TP_DEFAULTS] ? k[TP_DEFAULTS]->line : topo->line,
+			 v[TP_KINDS], v[TP_GROUPS]) < 0)
 		return -EINVAL;
 	if (ynode_is_null(v[TP_NODES]))
 		return perr(c, k[TP_NODES] ? k[TP_NODES]->line : topo->line, "topology.nodes",
@@ -467,7 +468,7 @@ static int parse_root(struct pctx *c, const struct ydoc *d)
 	int end = d->root ? d->root->line : 1;
 
 	if (!d->root || ynode_is_null(d->root))
-		return perr(c, end, "", "empty file: a topology needs at least name and topology");
+		return perr(c, 1, "", "empty file: a topology needs at least name and topology");
 	if (d->root->type != YNODE_MAP)
 		return perr(c, end, "", "a topology file is a map (name:, topology:...), not %s",
 			    ynode_kind(d->root));

@@ -22,14 +22,27 @@
  * A node's value of a key is the most specific one given: defaults, then
  * its kind's, then its group's, then its own; env, labels, binds and
  * sysctls merge instead (the more specific entry of a key, or of a bind's
- * target, wins).  ${VAR} and ${VAR:=default} in any scalar expand from the
- * environment.  libyaml reads the file; the parser is pure apart from
- * getenv and reading env-files, and is fuzzed (tests/fuzz/fuzz_topo.c).
+ * target, wins), and exec, cap-add and stages' wait-for add up (as
+ * containerlab merges them).  A node's kind is its own, else its group's,
+ * else the defaults' group's, else the defaults'; its group its own, else
+ * its kind's, else the defaults' (containerlab's order).  ${VAR},
+ * ${VAR:=default} and the shell's other ${VAR<op>word} forms in any
+ * scalar expand from the environment (after YAML parsing: a value never
+ * becomes YAML); an unset ${VAR} is "", "$${" is a literal "${".  libyaml
+ * reads the file (src/lab/ydoc.c adds duplicate-key checks, merge keys and
+ * alias bounds); the parser is pure apart from getenv and reading
+ * env-files, and is fuzzed (tests/fuzz/fuzz_topo.c).
  *
- * Every error names the file, the line and the key:
+ * Every error names the file (as given to topo_load or topo_parse), the
+ * line and the key, and is one line:
  *   "lab.clab.yml:12: topology.nodes.r1.kind: kind 'srl' is not supported
  *    (brig runs linux and bridge nodes)"
- * Unknown keys are warnings (brig_warn), in the same form. */
+ *   "lab.clab.yml:30: topology.links[3].endpoints[1]: unknown node 'r9'"
+ * (a YAML syntax error has no key: "lab.clab.yml:7: YAML: ...").  Keys
+ * brig does not know or does not support are warnings (brig_warn), in the
+ * same form: "...: topology.nodes.r1.healthcheck: not supported by brig,
+ * ignored".  The first IPv6 address or subnet of a file is a warning too:
+ * brig keeps them (ipv6 fields) but does not configure IPv6 yet. */
 #ifndef BRIG_LAB_TOPO_H
 #define BRIG_LAB_TOPO_H
 
@@ -54,39 +67,54 @@ enum topo_kind {
 	TOPO_KIND_HOST,   /* the host itself, only as a link endpoint */
 };
 
-/* One node, with defaults, kinds and groups already folded in. */
+/* One node, with defaults, kinds and groups already folded in.  Every
+ * string vector below is NULL when empty, else NULL-terminated as well
+ * (strv_free-able).  A bridge or host node keeps only name, line, kind,
+ * group and labels: what defaults give containers is dropped. */
 struct topo_node {
-	char *name; /* as written: a valid container name, ≤ 63 bytes */
+	char *name; /* as written: a valid container name, ≤ 63 bytes; a
+		     * linux node's topo_container_name fits 63 bytes too */
 	int line;   /* where it is declared */
 	enum topo_kind kind;
 	char *group;			    /* NULL: none */
 	char *image;			    /* linux: required */
-	char *cmd, *entrypoint, *user;	    /* NULL: the image's */
+	char *cmd, *entrypoint, *user;	    /* NULL: the image's; cmd and
+					     * entrypoint as topo_split_words
+					     * takes them */
 	/* NULL: the management network (eth0); else "none", "host" or
 	 * "container:NAME" as written */
 	char *network_mode;
-	/* index of the node network_mode "container:NAME" names, TOPO_HOST
-	 * when NAME is no node of the file (an existing container) */
+	/* index of the node network_mode "container:NAME" names (a linux
+	 * node), TOPO_HOST when NAME is no node of the file (an existing
+	 * container) or network_mode is not container:NAME */
 	size_t net_container;
-	uint32_t mgmt_ipv4;		    /* 0: leased */
+	uint32_t mgmt_ipv4;		    /* 0: leased; else inside the subnet, not
+					     * the gateway, one node's, and never
+					     * with network_mode */
 	/* "KEY=VALUE" each, merged, sorted by key: env (env-files first,
 	 * then env), labels, sysctls */
 	char **env, **labels, **sysctls;
 	size_t n_env, n_labels, n_sysctls;
-	/* "SRC:DST[:OPTS]", merged by DST; a relative SRC is made absolute
-	 * against the topology file's directory */
+	/* "SRC:DST[:OPTS]", merged by DST and sorted by it (a mount comes
+	 * before those inside it); a relative SRC is made absolute against
+	 * the topology file's directory */
 	char **binds;
 	size_t n_binds;
-	char **exec;			    /* commands run after the links, in order */
+	char **exec;			    /* commands run after the links, in order
+					     * (defaults' first), each one that
+					     * topo_split_words takes */
 	size_t n_exec;
-	char **cap_add;
+	char **cap_add;			    /* each once, in order of appearance */
 	size_t n_cap_add;
 	char **ports;			    /* as written ("8080:80/tcp") */
 	size_t n_ports;
 	bool privileged;		    /* default true for linux nodes */
 	char *memory, *cpu, *cpu_set;	    /* as written; NULL: no limit */
 	unsigned startup_delay;		    /* seconds */
-	size_t *wait_for;		    /* stages.*.wait-for: node indexes */
+	/* stages.*.wait-for: node indexes, ascending, each once (the stage
+	 * named is not kept: brig orders whole nodes).  The node starts
+	 * after these and after net_container; no cycle runs through them */
+	size_t *wait_for;
 	size_t n_wait_for;
 };
 
@@ -98,28 +126,40 @@ enum topo_link_type {
 	TOPO_LINK_DUMMY,    /* one endpoint: a dummy interface in the node */
 };
 
+/* Interfaces are created once: no two endpoints name the same
+ * ifname in one network namespace (a node's, shared through
+ * network-mode container:, or the host's, where host ends, bridge
+ * ports and host-interfaces all live). */
 struct topo_endpoint {
-	size_t node; /* index into nodes, or TOPO_HOST */
+	/* index into nodes (a linux or bridge node: a bridge's end is a port
+	 * named ifname on that bridge), or TOPO_HOST ("host:IFNAME", an
+	 * endpoint on a kind: host node, a host-interface) */
+	size_t node;
 	char ifname[TOPO_IFNAME_MAX];
 	bool has_mac;
 	uint8_t mac[6];
-	uint32_t ipv4; /* 0: none */
-	int ipv4_prefix;
+	uint32_t ipv4; /* 0: none; else a host address of its /ipv4_prefix */
+	int ipv4_prefix; /* 1..32 */
 	char *ipv6;    /* as written; NULL: none (IPv6 comes later: a warning) */
 };
 
 struct topo_link {
 	int line;
 	enum topo_link_type type;
-	/* a: the node end.  b: the other end of a veth; of mgmt-net and host
-	 * links, b.node is TOPO_HOST and b.ifname the host-interface; unused
-	 * for dummy. */
+	/* a: the node end (of a veth, the container end when it has one:
+	 * "host:IFNAME" written first is swapped; a veth's two ends are
+	 * never the same node).  b: the other end of a veth; of mgmt-net and
+	 * host links, b.node is TOPO_HOST and b.ifname the host-interface;
+	 * unused for dummy.  A brief "host:IFNAME" end makes a veth with
+	 * b.node TOPO_HOST; a brief "mgmt-net:IFNAME" end a mgmt-net link.
+	 * mgmt-net, host and dummy links' a is a linux node. */
 	struct topo_endpoint a, b;
-	int mtu; /* TOPO_DEFAULT_MTU unless given */
+	int mtu; /* TOPO_DEFAULT_MTU unless given; 68..65535 */
 };
 
 struct topo_mgmt {
-	char *network;	   /* default "clab" */
+	char *network;	   /* default "clab" (ipv4_subnet and ipv6_subnet,
+			    * containerlab's old spellings, are read too) */
 	uint32_t subnet;   /* default 172.20.20.0/24 */
 	int prefix;
 	uint32_t gateway;  /* 0: the subnet's first host */
@@ -127,7 +167,7 @@ struct topo_mgmt {
 	char *ipv6_subnet; /* as written; NULL: none */
 	int mtu;	   /* 0: brig's default */
 	bool external_access; /* default true; false: an internal network */
-	bool subnet_given;     /* ipv4-subnet was in the file */
+	bool subnet_given;     /* ipv4-subnet was in the file (not "auto") */
 };
 
 struct topo {
@@ -143,19 +183,20 @@ struct topo {
 	size_t n_links;
 };
 
-/* Read and check the topology file at path (made absolute) into *t
- * (zeroed first).  On failure t is left empty and e names file, line and
- * key. */
+/* Read and check the topology file at path (at most 16 MiB; -EFBIG) into
+ * *t (zeroed first); t->dir is the realpath of its directory.  On failure
+ * t is left empty (nothing to free) and e names file, line and key. */
 int topo_load(const char *path, struct topo *t, struct brig_err *e);
 
 /* topo_load's work on a buffer already read: path is only what messages
- * and relative binds use (its directory).  For tests and the fuzzer. */
+ * and relative binds use (its directory, made absolute against the working
+ * directory; the file need not exist).  For tests and the fuzzer. */
 int topo_parse(const char *buf, size_t len, const char *path, struct topo *t,
 	       struct brig_err *e);
 
 void topo_free(struct topo *t);
 
-/* The index of node name, or -1. */
+/* The index of node name, or -1 (a linear search). */
 long topo_node_index(const struct topo *t, const char *name);
 
 /* The container name of node n per the lab's prefix: "clab-LAB-NODE" by
@@ -166,8 +207,9 @@ int topo_container_name(const struct topo *t, const struct topo_node *n, char *b
 
 /* Split a command line as a POSIX shell would split words, without
  * running one: quotes ('…' and "…" with \ escapes), backslashes; no
- * expansion.  *argv is a NULL-terminated malloc'd vector (strv_free).
- * An unterminated quote is an error. */
+ * expansion, '#' is no comment.  *argv is a NULL-terminated malloc'd
+ * vector (strv_free), empty for a blank s.  An unterminated quote or a
+ * trailing backslash is an error. */
 int topo_split_words(const char *s, char ***argv, size_t *argc, struct brig_err *e);
 
 #endif

@@ -58,7 +58,7 @@ struct level {
 	char path[KEY_PATH_MAX]; /* "topology.groups.routers" */
 	char *name;		 /* the kind's, group's or node's name; NULL: defaults */
 	int line;
-	size_t weight;			 /* of its map: what applying it costs */
+	size_t weight;			 /* of its values: what applying it costs */
 	const struct ynode *v[NK_COUNT]; /* NULL: not given (or null) */
 	struct mlist envfile;		 /* its env-files, read once */
 };
@@ -77,7 +77,7 @@ struct pctx {
 	bool quiet;	   /* a level applied again: its warnings were given */
 	bool warned_ipv6;  /* once per file */
 	uint32_t mgmt_gw;  /* the gateway in effect (t->mgmt.gateway may be 0) */
-	size_t budget;	   /* nodes of levels applied, against repetition bombs */
+	size_t budget;	   /* nodes of levels inherited, against repetition bombs */
 	struct level defaults;
 	struct level *kinds, *groups, *own; /* own: one per node */
 	size_t n_kinds, n_groups, n_own;
@@ -143,8 +143,8 @@ void svec_free(struct svec *v);
 /* topo_node.c: parse a level (keys checked, unknown ones warned about,
  * env-files read); fold defaults, kind, group and node into every
  * node of c->t; then the checks between nodes. */
-int levels_parse(struct pctx *c, const struct ynode *defaults, const struct ynode *kinds,
-		 const struct ynode *groups);
+int levels_parse(struct pctx *c, const struct ynode *defaults, int defaults_line,
+		 const struct ynode *kinds, const struct ynode *groups);
 int nodes_parse(struct pctx *c, const struct ynode *nodes);
 void levels_free(struct pctx *c);
 

@@ -88,21 +88,25 @@ static void use_path(char *out, const struct use *u)
 
 /* ---- values ------------------------------------------------------------------------ */
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* "xx:xx:xx:xx:xx:xx" (or with '-'), as containerlab's users write them. */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
-	char sep = s[0] ? s[2] : 0;
-
-	if (strlen(s) != 17 || (sep != ':' && sep != '-'))
+	if (strlen(s) != 17 || (s[2] != ':' && s[2] != '-'))
 		return -1;
 	for (int i = 0; i < 6; i++) {
-		unsigned v;
-		char tail;
+		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
 
-		if ((i < 5 && s[3 * i + 2] != sep) || !isxdigit((unsigned char)s[3 * i]) ||
-		    !isxdigit((unsigned char)s[3 * i + 1]) ||
-		    sscanf(s + 3 * i, "%2x%c", &v, &tail) < 1)
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != s[2]))
 			return -1;
-		mac[i] = (uint8_t)v;
+		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
 }
@@ -303,6 +307,25 @@ static int brief_mgmt(struct pctx *c, struct topo_link *l, const char *node, con
 	return 0;
 }
 
+/* A brief veth: two "NODE:IFNAME" ends, and ipv4:/ipv6: lists. */
+static int brief_veth(struct pctx *c, struct topo_link *l, const struct ynode **x,
+		      const char *path, char *const *node, const char *const *ifname,
+		      char p[2][KEY_PATH_MAX])
+{
+	const struct ynode *v = x[LK_ENDPOINTS];
+	char kp[KEY_PATH_MAX];
+
+	l->type = TOPO_LINK_VETH;
+	if (resolve(c, node[0], ifname[0], v->items[0], p[0], &l->a) < 0 ||
+	    resolve(c, node[1], ifname[1], v->items[1], p[1], &l->b) < 0)
+		return -EINVAL;
+	key_path(kp, path, "ipv4");
+	if (brief_addrs(c, x[LK_IPV4], kp, false, l) < 0)
+		return -EINVAL;
+	key_path(kp, path, "ipv6");
+	return brief_addrs(c, x[LK_IPV6], kp, true, l);
+}
+
 static int brief(struct pctx *c, struct topo_link *l, const struct ynode **x, const char *path,
 		 struct src *src)
 {
@@ -318,36 +341,27 @@ static int brief(struct pctx *c, struct topo_link *l, const struct ynode **x, co
 		return -EINVAL;
 	if (v->n != 2)
 		return perr(c, v->line, kp, "a link has 2 endpoints, not %zu", v->n);
-	src->line[0] = v->items[0]->line;
-	src->line[1] = v->items[1]->line;
 	for (int j = 0; j < 2 && r >= 0; j++) {
 		index_path(p[j], kp, (size_t)j);
+		src->line[j] = v->items[j]->line;
 		r = split_end(c, v->items[j], p[j], &node[j], &ifname[j]);
 	}
-	m = r < 0 ? -1 : !strcmp(node[0], "mgmt-net") ? 0 : !strcmp(node[1], "mgmt-net") ? 1 : -1;
-	if (m == 0) { /* the container end is a: its line first */
-		src->line[0] = v->items[1]->line;
-		src->line[1] = v->items[0]->line;
-	}
-	if (r >= 0 && m >= 0 && !strcmp(node[1 - m], "mgmt-net"))
+	/* m: the mgmt-net end, if any; the container end becomes a */
+	m = r < 0 || strcmp(node[0], "mgmt-net") ? 1 : 0;
+	if (r >= 0 && strcmp(node[m], "mgmt-net"))
+		r = brief_veth(c, l, x, path, node, ifname, p);
+	else if (r >= 0 && !strcmp(node[1 - m], "mgmt-net"))
 		r = perr(c, v->line, kp, "both endpoints are mgmt-net");
-	else if (r >= 0 && m >= 0)
+	else if (r >= 0)
 		r = brief_mgmt(c, l, node[1 - m], ifname[1 - m], v->items[1 - m], p[1 - m],
 			       v->items[m], ifname[m]);
-	else if (r >= 0)
-		r = resolve(c, node[0], ifname[0], v->items[0], p[0], &l->a) < 0 ||
-				    resolve(c, node[1], ifname[1], v->items[1], p[1], &l->b) < 0
-			    ? -EINVAL
-			    : 0;
+	if (r >= 0 && l->type == TOPO_LINK_MGMT_NET) {
+		src->line[0] = v->items[1 - m]->line;
+		src->line[1] = v->items[m]->line;
+	}
 	free(node[0]);
 	free(node[1]);
-	if (r < 0 || m >= 0)
-		return r;
-	key_path(kp, path, "ipv4");
-	if (brief_addrs(c, x[LK_IPV4], kp, false, l) < 0)
-		return -EINVAL;
-	key_path(kp, path, "ipv6");
-	return brief_addrs(c, x[LK_IPV6], kp, true, l);
+	return r;
 }
 
 /* ---- extended forms ------------------------------------------------------------------------ */

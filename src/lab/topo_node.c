@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "io.h"
@@ -15,9 +16,11 @@
 #include "topo_int.h"
 #include "util.h"
 
-/* Applying levels again and again (defaults onto 10000 nodes) costs their
- * size each time; a file made to repeat a huge block is stopped here. */
-#define APPLY_BUDGET (20u * 1000 * 1000)
+/* Defaults, kinds and groups are applied again for every node that
+ * inherits them, at the cost of their size each time: a file made to
+ * repeat a huge block (the alias bomb's cousin) is stopped here.  10000
+ * nodes can still inherit 200 YAML nodes' worth each. */
+#define APPLY_BUDGET (2u * 1000 * 1000)
 #define ENV_FILE_MAX (1u << 20)
 
 /* containerlab's node keys brig has no use for (yet): a warning each */
@@ -590,6 +593,7 @@ static int env_file(struct pctx *c, const struct ynode *v, const char *path, str
 {
 	cleanup_free char *file = NULL, *text = NULL;
 	struct brig_err e2;
+	struct stat st;
 	size_t len;
 
 	if (want_str(c, v, path) < 0)
@@ -597,7 +601,12 @@ static int env_file(struct pctx *c, const struct ynode *v, const char *path, str
 	if (asprintf(&file, "%s%s%s", v->str[0] == '/' ? "" : c->dir,
 		     v->str[0] == '/' ? "" : "/", v->str) < 0)
 		return oom(c);
-	/* O_NONBLOCK: a FIFO named here fails instead of hanging the parse */
+	/* a regular file only: a device or FIFO named here would hang or
+	 * feed the parse forever (O_NONBLOCK covers one swapped in between) */
+	if (stat(file, &st) < 0)
+		return perr(c, v->line, path, "%s: %s", file, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return perr(c, v->line, path, "%s: not a regular file", file);
 	if (read_file_max(file, O_NONBLOCK | O_NOCTTY, ENV_FILE_MAX, &text, &len, &e2) < 0)
 		return perr(c, v->line, path, "%s", e2.msg);
 	if (memchr(text, '\0', len))
@@ -634,14 +643,15 @@ static int level_parse(struct pctx *c, const struct ynode *map, const char *path
 		return 0;
 	if (want_map(c, map, path) < 0)
 		return -EINVAL;
-	l->weight = map->weight;
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		int k = node_key(map->items[i]->str);
 
-		if (k < 0)
+		if (k < 0) {
 			unknown_key(c, map->items[i], path, clab_node_keys);
-		else if (!ynode_is_null(map->items[i + 1]))
+		} else if (!ynode_is_null(map->items[i + 1])) {
 			l->v[k] = map->items[i + 1];
+			l->weight += map->items[i + 1]->weight;
+		}
 	}
 	return l->v[NK_ENV_FILES] ? env_files(c, l) : 0;
 }
@@ -701,9 +711,10 @@ static void fold_free(struct fold *f)
 	free(f->wait);
 }
 
-/* Apply level l onto the node of f; quiet: its warnings were given when
- * it was checked. */
-static int apply(struct pctx *c, struct fold *f, const struct level *l, bool quiet)
+/* Apply level l onto the node of f.  inherited: defaults, a kind or a
+ * group, whose warnings were given when it was checked, and whose cost
+ * counts against the budget. */
+static int apply(struct pctx *c, struct fold *f, const struct level *l, bool inherited)
 {
 	char kp[KEY_PATH_MAX];
 	bool was = c->quiet;
@@ -711,12 +722,12 @@ static int apply(struct pctx *c, struct fold *f, const struct level *l, bool qui
 
 	if (!l)
 		return 0;
-	if (l->weight > APPLY_BUDGET - c->budget)
+	if (inherited && l->weight > APPLY_BUDGET - c->budget)
 		return perr(c, l->line, l->path,
-			    "applied to each node, the file is more than %u YAML nodes",
+			    "inherited by every node, this is more than %u YAML nodes in all",
 			    APPLY_BUDGET);
-	c->budget += l->weight;
-	c->quiet = was || quiet;
+	c->budget += inherited ? l->weight : 0;
+	c->quiet = was || inherited;
 	f->lv = l;
 	for (int k = 0; k < NK_COUNT && r >= 0; k++) {
 		if (!l->v[k] || !node_keys[k].set)
@@ -747,7 +758,8 @@ static int dedup_strv(char **v, size_t *n)
 	for (size_t i = 0; i < *n; i++)
 		x[i] = (struct nidx){ v[i], i };
 	qsort(x, *n, sizeof(*x), str_at_cmp);
-	for (size_t i = 1; i < *n; i++) {
+	/* x keeps pointers to the strings: free only once all are compared */
+	for (size_t i = *n; i-- > 1;) {
 		if (strcmp(x[i].name, x[i - 1].name) == 0) {
 			free(v[x[i].i]);
 			v[x[i].i] = NULL;
@@ -1128,11 +1140,10 @@ static int nodes_check(struct pctx *c)
 
 /* ---- entry points ------------------------------------------------------------------------------- */
 
-int levels_parse(struct pctx *c, const struct ynode *defaults, const struct ynode *kinds,
-		 const struct ynode *groups)
+int levels_parse(struct pctx *c, const struct ynode *defaults, int defaults_line,
+		 const struct ynode *kinds, const struct ynode *groups)
 {
-	if (level_parse(c, defaults, "topology.defaults", NULL, defaults ? defaults->line : 1,
-			&c->defaults) < 0 ||
+	if (level_parse(c, defaults, "topology.defaults", NULL, defaults_line, &c->defaults) < 0 ||
 	    level_map(c, kinds, "topology.kinds", &c->kinds, &c->n_kinds) < 0 ||
 	    level_map(c, groups, "topology.groups", &c->groups, &c->n_groups) < 0 ||
 	    level_check(c, &c->defaults) < 0)

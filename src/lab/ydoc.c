@@ -413,11 +413,14 @@ static int add_child(struct builder *b, struct ynode *child, int line)
 	if (f->node->type == YNODE_MAP && f->node->n % 2 == 0 && child->type != YNODE_SCALAR)
 		return fail(b, EINVAL, line, NULL, "a key must be a string, not %s",
 			    ynode_kind(child));
+	/* Each collection stays within the bound, so this sum cannot wrap;
+	 * checked before the push, the message names this item's index. */
+	if (f->node->weight + child->weight > YDOC_MAX_NODES)
+		return too_big(b, line);
 	if (push_item(b, f, child) < 0)
 		return -b->e->code;
-	/* Each collection stays within the bound, so this sum cannot wrap. */
 	f->node->weight += child->weight;
-	return f->node->weight > YDOC_MAX_NODES ? too_big(b, line) : 0;
+	return 0;
 }
 
 /* ---- merge keys and duplicate keys ---------------------------------------- */
