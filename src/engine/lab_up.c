@@ -228,8 +228,8 @@ static int pull_images(struct plan *p, struct brig_err *e)
 			continue;
 		say(p, "pulling %s", image);
 		if (images_pull(p->c, image, &po, &out, e) < 0)
-			return brig_err_ctx(e, "node %s: unable to find image '%s' locally",
-					    p->t.nodes[i].name, image);
+			return brig_err_ctx(e, "%s:%d: node %s: unable to find image '%s' locally",
+					    p->t.path, p->t.nodes[i].line, p->t.nodes[i].name, image);
 	}
 	return 0;
 }
