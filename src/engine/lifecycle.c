@@ -13,11 +13,13 @@
 #include "cleanup.h"
 #include "container.h"
 #include "container_int.h"
+#include "lab.h"
 #include "lifecycle.h"
 #include "link.h"
 #include "network.h"
 #include "orphan.h"
 #include "state.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -83,12 +85,30 @@ static int failed(void (*on_error)(void *arg, const struct brig_err *e), void *a
 	return -1;
 }
 
+/* Every lab first: what they made on the host besides containers (their
+ * bridges, host-side interfaces) goes with them, and so do their records. */
+static int reset_labs(const struct brig_ctx *c,
+		      void (*on_error)(void *arg, const struct brig_err *e), void *arg)
+{
+	char **names = NULL;
+	struct brig_err e;
+	int r = 0;
+
+	if (lab_names(c, &names, &e) < 0)
+		return failed(on_error, arg, &e);
+	for (char **p = names; *p; p++)
+		if (lab_down(c, *p, &e) < 0)
+			r = failed(on_error, arg, &e);
+	strv_free(names);
+	return r;
+}
+
 int container_system_reset(const struct brig_ctx *c,
 			   void (*on_error)(void *arg, const struct brig_err *e), void *arg)
 {
 	char **ids = NULL;
 	struct brig_err e;
-	int r = 0;
+	int r = reset_labs(c, on_error, arg);
 
 	if (state_list(c, &ids, &e) < 0)
 		return failed(on_error, arg, &e);
