@@ -20,8 +20,8 @@ int container_kill(const struct brig_ctx *c, const char *ref, int sig, struct br
 int container_wait_exit(const struct brig_ctx *c, const char *ref, int *exit_code,
 			struct brig_err *e);
 
-/* Destroy every lab (lab_down), then SIGKILL every running container at once (so they wind down in
- * parallel), then remove each record (waiting for its owner); then what a
+/* Destroy every lab (lab_down), then SIGKILL every running container at
+ * once (so they wind down in parallel), then remove each record (waiting for its owner); then what a
  * lost monitor held, every network, bridge, the nftables table, leases and
  * brig's cgroup parent.  Each failure goes to on_error (which may be NULL)
  * and the work goes on; returns -1 when there was any, else 0. */
