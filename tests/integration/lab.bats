@@ -232,6 +232,29 @@ bridge_ports() {
 	unchanged "$T/before"
 }
 
+@test "lab: prefix __lab-name names containers LAB-NODE, another prefix P names them P-LAB-NODE" {
+	local p
+	for p in __lab-name my; do
+		topo "pre-$p" <<-EOF
+			name: pre
+			prefix: $p
+			topology:
+			  nodes:
+			    h1: {kind: linux, image: busybox, cmd: sleep infinity}
+		EOF
+	done
+	run --separate-stderr brig lab up "$T/pre-__lab-name.clab.yml"
+	[ "$status" -eq 0 ]
+	run container_names
+	[ "$output" = pre-h1 ]
+	run brig exec pre-h1 hostname
+	[ "$output" = h1 ]
+	run --separate-stderr brig lab up --reconfigure "$T/pre-my.clab.yml"
+	[ "$status" -eq 0 ]
+	run container_names
+	[ "$output" = my-pre-h1 ]
+}
+
 @test "lab: lab up of a lab that is up fails with one line naming it; --reconfigure destroys and redeploys it (new ids, one container per node)" {
 	routed
 	run --separate-stderr brig lab up "$T/routed.clab.yml"
@@ -373,7 +396,7 @@ nodes_of_ls() {
 	[[ $output == *"inet 10.50.1.1/24 "* ]]
 }
 
-@test "lab: lab exec --node-filter h1,h2 prints one line per node prefixed with its name; a filter naming an unknown node is an error" {
+@test "lab: lab exec --node-filter h1,h2 prints one line per node prefixed with its name (one record per node with --format json); a filter naming an unknown node is an error" {
 	routed
 	run --separate-stderr brig lab up "$T/routed.clab.yml"
 	[ "$status" -eq 0 ]
@@ -383,6 +406,10 @@ nodes_of_ls() {
 	run --separate-stderr brig lab exec routed -- hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "h1: h1"$'\n'"r1: r1"$'\n'"h2: h2" ]
+	run --separate-stderr brig lab exec routed --node-filter h2 --format json -- hostname
+	[ "$status" -eq 0 ]
+	json_valid <<<"$output"
+	[ "$(python3 -c 'import json, sys; print([(r["node"], r["status"], r["output"]) for r in json.load(sys.stdin)])' <<<"$output")" = "[('h2', 0, 'h2\\n')]" ]
 	run --separate-stderr brig lab exec routed --node-filter h1,nosuch -- hostname
 	[ "$status" -ne 0 ]
 	one_line_error

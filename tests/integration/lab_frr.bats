@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The FRR lab example, examples/frr-ospf/frr-ospf.clab.yml: three FRR
+# routers in a triangle running OSPF, a busybox host behind each.  The
+# routers' configs are bound read-only from the files beside the topology.
+#
+# The FRR image is built once for the file, as ospf.bats does it
+# (frr_tarball in helpers.bash: cached under /var/cache/brig-tests), and
+# the file is skipped when no Debian mirror can be reached to build it.
+# "Within 90 s" is the bound of the poll that waits for OSPF to converge
+# (FRR's default timers, point-to-point links): a hang guard, not a
+# measurement.  Packets go only to addresses the topology gives its nodes.
+
+load helpers
+load lab_helpers
+
+# bats 1.8 cannot skip from setup_file, so a reason to skip goes to setup
+# in FRR_SKIP.
+setup_file() {
+	local log=$BATS_FILE_TMPDIR/mkimage-frr.log rc=0
+	export FRR_SKIP= FRR_TAR=
+	if [ "$(id -u)" -ne 0 ]; then
+		return 0 # setup skips: integration tests need root
+	fi
+	FRR_TAR=$(frr_tarball 2>"$log") || rc=$?
+	if [ "$rc" -eq 3 ]; then
+		FRR_SKIP="no Debian mirror reachable: $(grep -m 1 '^E: ' "$log")"
+		return 0
+	fi
+	if [ "$rc" -ne 0 ]; then
+		echo "scripts/mkimage-frr.sh failed ($rc):" >&2
+		tail -n 30 "$log" >&2
+		return 1
+	fi
+}
+
+setup() {
+	require_root
+	if [ -n "$FRR_SKIP" ]; then
+		skip "$FRR_SKIP"
+	fi
+	sandbox_setup
+	import_busybox
+	brig image import "$FRR_TAR" frr >/dev/null
+	T=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	sandbox_teardown
+}
+
+# full_neighbours NODE: the router ids of NODE's OSPF neighbours in state
+# Full, sorted, on one line.
+full_neighbours() {
+	brig exec "clab-frr-ospf-$1" vtysh -c 'show ip ospf neighbor' |
+		awk '$3 ~ /^Full/ { print $1 }' | sort | paste -sd ' '
+}
+
+@test "lab frr: examples/frr-ospf comes up, OSPF converges and h1 pings h3 (192.168.3.2) within 90 s; lab down leaves nothing" {
+	warm_up
+	host_state "$T/before"
+	run --separate-stderr brig lab up "$REPO/examples/frr-ospf/frr-ospf.clab.yml"
+	[ "$status" -eq 0 ]
+	# the config each router runs is the file bound from the example's dir
+	run brig exec clab-frr-ospf-r1 cat /etc/frr/frr.conf
+	[ "$output" = "$(cat "$REPO/examples/frr-ospf/r1.conf")" ]
+
+	wait_for 90 pings clab-frr-ospf-h1 192.168.3.2
+	run brig exec clab-frr-ospf-h3 ping -c 1 -W 2 192.168.1.2
+	[ "$status" -eq 0 ]
+	run brig exec clab-frr-ospf-h2 ping -c 1 -W 2 192.168.3.2
+	[ "$status" -eq 0 ]
+	# each router is adjacent to the other two
+	run full_neighbours r1
+	[ "$output" = "2.2.2.2 3.3.3.3" ]
+	run brig exec clab-frr-ospf-r1 ip route show 192.168.3.0/24
+	[[ $output == *" proto ospf "* ]]
+
+	remember_ids
+	run --separate-stderr brig lab down frr-ospf
+	[ "$status" -eq 0 ]
+	unchanged "$T/before"
+}
