@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -232,4 +233,26 @@ int lock_file(const char *path, struct brig_err *e)
 		return r;
 	}
 	return fd;
+}
+
+static int by_fd(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void fd_close_except(const int *keep, size_t n)
+{
+	int k[16], lo = 3;
+	size_t m = 0;
+
+	for (size_t i = 0; i < n && m < ARRAY_SIZE(k); i++)
+		if (keep[i] >= 3)
+			k[m++] = keep[i];
+	qsort(k, m, sizeof(*k), by_fd);
+	for (size_t i = 0; i < m; i++) {
+		if (k[i] > lo)
+			syscall(SYS_close_range, lo, k[i] - 1, 0);
+		lo = k[i] + 1 > lo ? k[i] + 1 : lo;
+	}
+	syscall(SYS_close_range, lo, ~0U, 0);
 }

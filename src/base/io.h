@@ -45,4 +45,9 @@ int write_all(int fd, const void *data, size_t len);
 /* Total bytes of regular files under path (du -s, apparent sizes). */
 int64_t tree_size(const char *path);
 
+/* Close every fd above 2 but those of keep[0..n) (at most 16; negative
+ * ones are ignored): a process that stays alive after fork must not hold
+ * its parent's locks and pipes. */
+void fd_close_except(const int *keep, size_t n);
+
 #endif

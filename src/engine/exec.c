@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "exec.h"
+#include "io.h"
 #include "proc.h"
 #include "pty.h"
 #include "state.h"
@@ -153,6 +154,11 @@ static void __attribute__((noreturn)) helper(const struct joiner *j)
 	if (join(j, &e) < 0 ||
 	    (j->req->tty && pty_open(&master, &slave, j->req->rows, j->req->cols, &e) < 0))
 		helper_failed(j->sock, &e);
+	/* the helper outlives its caller with --detach or a killed caller:
+	 * it must not keep the caller's locks (a lab's) or pipes open */
+	fd_close_except((int[]){ j->sock, j->req->stdio[0], j->req->stdio[1], j->req->stdio[2],
+				 master, slave },
+			6);
 	if (pipe2(rep, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		brig_errno(&e, "exec: fork");
 		helper_failed(j->sock, &e);

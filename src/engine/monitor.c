@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "io.h"
 #include "monitor.h"
 #include "orphan.h"
 #include "pty.h"
@@ -180,19 +181,6 @@ static int detach_stdio(int from, int to)
 }
 
 /* Close every fd from 3 up except a and b (either may be -1). */
-static void keep_only(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo < 3) /* only one to keep */
-		lo = hi;
-	if (lo > 3)
-		syscall(SYS_close_range, 3, lo - 1, 0);
-	if (hi > lo + 1)
-		syscall(SYS_close_range, lo + 1, hi - 1, 0);
-	syscall(SYS_close_range, hi + 1, ~0U, 0);
-}
-
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 {
 	struct monitor_report r = { .ok = 1 };
@@ -209,7 +197,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	 * and the record's lock, which passes to us: nobody may remove the
 	 * record until it says running, even if the CLI is killed now (the log
 	 * and the container's pipes are opened below). */
-	keep_only(report_fd, ct->lock_fd);
+	fd_close_except((int[]){ report_fd, ct->lock_fd }, 2);
 	signal(SIGPIPE, SIG_IGN);
 	if (orphan_monitor_register(c, ct->id, ct->spec.cgroup_parent, &e) < 0) {
 		r = (struct monitor_report){ .ok = 0, .stage = SPAWN_STAGE_SETUP, .code = e.code };

@@ -158,11 +158,37 @@ static int write_config(const struct brig_ctx *c, const struct container_spec *s
 	return r;
 }
 
+/* The record's directory appears with its lock already held: it is made
+ * as <id>.new (no id: listings skip it), locked, then renamed.  A gc that
+ * lists it can never take the lock of a record still being written. */
+static int make_locked(const struct brig_ctx *c, const char *id, int *lock_fd,
+		       struct brig_err *e)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 8], lock[PATH_MAX + 16];
+	int fd;
+
+	if (state_path(c, id, NULL, dir, sizeof(dir), e) < 0)
+		return -e->code;
+	snprintf(tmp, sizeof(tmp), "%s.new", dir);
+	snprintf(lock, sizeof(lock), "%s/lock", tmp);
+	if (mkdir_p(tmp, 0700, e) < 0 || (fd = lock_file(lock, e)) < 0)
+		return -e->code;
+	if (rename(tmp, dir) < 0) {
+		close(fd);
+		return brig_errno(e, "rename %s", tmp);
+	}
+	if (lock_fd)
+		*lock_fd = fd;
+	else
+		close(fd);
+	return 0;
+}
+
 int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
 		 struct container_spec *out, struct brig_err *e)
 {
 	const char *name = spec->name;
-	char path[PATH_MAX], id[BRIG_ID_LEN + 1], name_out[64];
+	char id[BRIG_ID_LEN + 1], name_out[64];
 	bool taken = false;
 
 	memset(out, 0, sizeof(*out));
@@ -180,12 +206,7 @@ int state_create(const struct brig_ctx *c, const struct container_spec *spec, in
 	taken = find_by_name(c, name_out, (char[BRIG_ID_LEN + 1]){ 0 }) == 1;
 	if (taken)
 		return brig_errf(e, EEXIST, "container name '%s' is already in use", name_out);
-	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
-		return -e->code;
-	if (mkdir_p(path, 0700, e) < 0)
-		return -e->code;
-	if (lock_fd && (state_path(c, id, "lock", path, sizeof(path), e) < 0 ||
-			(*lock_fd = lock_file(path, e)) < 0))
+	if (make_locked(c, id, lock_fd, e) < 0)
 		return -e->code;
 	if (write_config(c, spec, id, name_out, out, e) < 0)
 		return -e->code;
@@ -328,10 +349,24 @@ int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 {
 	char path[PATH_MAX];
 
+	char gone[PATH_MAX + 8];
+	int r;
+
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
 		return -e->code;
 	unindex_name(c, id);
-	return remove_tree(path, e);
+	/* out of every listing at once: a gc running alongside never sees a
+	 * half-removed record (nor re-creates its lock file in it) */
+	snprintf(gone, sizeof(gone), "%s.rm", path);
+	r = rename(path, gone);
+	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
+		if (remove_tree(gone, e) < 0) /* what a crashed remover left */
+			return -e->code;
+		r = rename(path, gone);
+	}
+	if (r < 0)
+		return errno == ENOENT ? 0 : brig_errno(e, "remove %s", path);
+	return remove_tree(gone, e);
 }
 
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e)
