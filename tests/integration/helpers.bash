@@ -314,6 +314,27 @@ frr_tarball() {
 	echo "$tar"
 }
 
+# frr_setup_file: a suite's setup_file that needs the FRR image: FRR_TAR
+# gets it (built once, cached); FRR_SKIP a reason for setup to skip (bats
+# 1.8 cannot skip from setup_file): no Debian mirror to build it from.
+frr_setup_file() {
+	local log=$BATS_FILE_TMPDIR/mkimage-frr.log rc=0
+	export FRR_SKIP= FRR_TAR=
+	if [ "$(id -u)" -ne 0 ]; then
+		return 0 # setup skips: integration tests need root
+	fi
+	FRR_TAR=$(frr_tarball 2>"$log") || rc=$?
+	if [ "$rc" -eq 3 ]; then
+		FRR_SKIP="no Debian mirror reachable: $(grep -m 1 '^E: ' "$log")"
+		return 0
+	fi
+	if [ "$rc" -ne 0 ]; then
+		echo "scripts/mkimage-frr.sh failed ($rc):" >&2
+		tail -n 30 "$log" >&2
+		return 1
+	fi
+}
+
 # ---- a per-test cgroup parent (cgroups are global: never brig's own) ----
 
 # Remove $CGP and anything below it in every hierarchy.  Killed tasks take

@@ -31,21 +31,7 @@ load helpers
 # The image is built once for the file.  bats 1.8 cannot skip from
 # setup_file, so a reason to skip goes to setup in FRR_SKIP.
 setup_file() {
-	local log=$BATS_FILE_TMPDIR/mkimage-frr.log rc=0
-	export FRR_SKIP= FRR_TAR=
-	if [ "$(id -u)" -ne 0 ]; then
-		return 0 # setup skips: integration tests need root
-	fi
-	FRR_TAR=$(frr_tarball 2>"$log") || rc=$?
-	if [ "$rc" -eq 3 ]; then
-		FRR_SKIP="no Debian mirror reachable: $(grep -m 1 '^E: ' "$log")"
-		return 0
-	fi
-	if [ "$rc" -ne 0 ]; then
-		echo "scripts/mkimage-frr.sh failed ($rc):" >&2
-		tail -n 30 "$log" >&2
-		return 1
-	fi
+	frr_setup_file
 }
 
 setup() {
