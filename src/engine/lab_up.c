@@ -397,7 +397,6 @@ struct job_report {
 	char msg[1024];
 };
 
-
 /* In a worker: create node i's container and have its monitor start it. */
 static int start_node(struct plan *p, size_t i, struct brig_err *e)
 {
