@@ -349,6 +349,7 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	for (char **p = ids; *p; p++)
 		reconcile(c, *p);
 	state_list_free(ids);
+	state_sweep(c);
 	orphan_sweep(c);
 	if (network_list(c, &nets, &n, e) < 0)
 		return -e->code;

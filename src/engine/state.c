@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "cleanup.h"
@@ -273,6 +274,56 @@ void state_list_free(char **ids)
 static bool is_id(const char *s)
 {
 	return strlen(s) == BRIG_ID_LEN && strspn(s, "0123456789abcdef") == BRIG_ID_LEN;
+}
+
+/* A record's directory being made (<id>.new) or removed (<id>.rm). */
+static bool in_transit(const char *name)
+{
+	char id[BRIG_ID_LEN + 1];
+
+	if (strlen(name) <= BRIG_ID_LEN)
+		return false;
+	memcpy(id, name, BRIG_ID_LEN);
+	id[BRIG_ID_LEN] = '\0';
+	return is_id(id) && (strcmp(name + BRIG_ID_LEN, ".new") == 0 ||
+			     strcmp(name + BRIG_ID_LEN, ".rm") == 0);
+}
+
+/* Whether nobody works on dir any more: its lock is free (taken here, and
+ * held in *fd until the caller closes it), or it has no lock file: its
+ * creator died between mkdir and lock (one that is there right now then
+ * fails to lock, with an error, and leaves nothing either). */
+static bool abandoned_dir(const char *dir, int *fd)
+{
+	char lock[PATH_MAX + 320];
+
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	*fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd >= 0)
+		return flock(*fd, LOCK_EX | LOCK_NB) == 0;
+	return errno == ENOENT;
+}
+
+void state_sweep(const struct brig_ctx *c)
+{
+	char path[PATH_MAX], dir[PATH_MAX + 300];
+	cleanup_dir DIR *d = NULL;
+	struct brig_err ignored;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "%s/containers", c->root);
+	if (!(d = opendir(path)))
+		return;
+	while ((de = readdir(d))) {
+		int fd = -1;
+		if (!in_transit(de->d_name))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", path, de->d_name);
+		if (abandoned_dir(dir, &fd))
+			remove_tree(dir, &ignored);
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e)

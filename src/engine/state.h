@@ -66,7 +66,12 @@ typedef int (*state_visit_fn)(const char *id, const struct container_spec *cfg, 
  * filled) when the store cannot be listed. */
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e);
 
-/* Remove the record directory. */
+/* Remove what a killed creator or remover left: <id>.new and <id>.rm
+ * directories nobody holds the lock of (gc). */
+void state_sweep(const struct brig_ctx *c);
+
+/* Remove the record directory (renamed to <id>.rm first, so no listing
+ * sees it half removed). */
 int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
 /* True when any container record references image id. */
