@@ -46,9 +46,6 @@ struct net_end {
 	int prefix;
 };
 
-/* Open the network namespace of process pid (an O_CLOEXEC fd). */
-int net_ns_open(pid_t pid, struct brig_err *e);
-
 /* A veth pair a/b made in one request with each end directly in its own
  * namespace, at mtu (<= 0: the kernel's), then each end attached, marked,
  * addressed and up inside its namespace.  On failure the pair is gone. */

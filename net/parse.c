@@ -1,5 +1,6 @@
 /* parse.c - pure IPv4 address and subnet helpers (fuzzed by
  * tests/fuzz/fuzz_cidr.c).  No allocation, no I/O. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +62,34 @@ int net_parse_ip(const char *s, uint32_t *addr, struct brig_err *e)
 	return 0;
 }
 
+int net_parse_addr_prefix(const char *s, uint32_t *addr, int *prefix, struct brig_err *e)
+{
+	const char *p = s;
+	uint32_t a;
+	unsigned pl;
+
+	if (!s || parse_quad(&p, &a) < 0 || *p++ != '/' || parse_dec(&p, 2, &pl) < 0 || pl < 1 ||
+	    pl > 32 || *p != '\0')
+		return brig_errf(e, EINVAL, "invalid address '%.64s' (want a.b.c.d/N)",
+				 s ? s : "(null)");
+	*addr = a;
+	*prefix = (int)pl;
+	return 0;
+}
+
+bool net_ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= NET_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
+		    (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 int net_parse_cidr(const char *s, uint32_t *addr, int *prefix, struct brig_err *e)
 {
 	const char *p = s;
@@ -120,14 +149,20 @@ static int check_reserved(const struct net_network *n, struct brig_err *e)
 	return 0;
 }
 
-const char *net_cidr_str(const struct net_network *n, char *buf)
+const char *net_prefix_str(uint32_t addr, int prefix, char *buf)
 {
 	char a[16];
 
+	snprintf(buf, 20, "%s/%d", net_ip_str(addr, a), prefix);
+	return buf;
+}
+
+const char *net_cidr_str(const struct net_network *n, char *buf)
+{
 	if (n->ipam_none)
 		buf[0] = '\0';
 	else
-		snprintf(buf, 20, "%s/%d", net_ip_str(n->subnet, a), n->prefix);
+		net_prefix_str(n->subnet, n->prefix, buf);
 	return buf;
 }
 

@@ -16,6 +16,17 @@ int net_parse_ip(const char *s, uint32_t *addr, struct brig_err *e);
  * Refuses host bits set ("10.0.0.1/24") with a clear message. */
 int net_parse_cidr(const char *s, uint32_t *addr, int *prefix, struct brig_err *e);
 
+/* Parse an interface's address "a.b.c.d/N" (host bits allowed, N in
+ * 1..32) into *addr and *prefix. */
+int net_parse_addr_prefix(const char *s, uint32_t *addr, int *prefix, struct brig_err *e);
+
+/* A Linux interface name: 1..15 bytes, not "." or "..", no '/', ':',
+ * whitespace or control character. */
+bool net_ifname_valid(const char *s);
+
+/* addr/prefix as "a.b.c.d/N" into buf (at least 20 bytes); returns buf. */
+const char *net_prefix_str(uint32_t addr, int prefix, char *buf);
+
 /* n's subnet as "a.b.c.d/N" into buf (at least 20 bytes), "" when the
  * network has no IPAM; returns buf. */
 const char *net_cidr_str(const struct net_network *n, char *buf);

@@ -16,18 +16,7 @@
 #include "cleanup.h"
 #include "link.h"
 #include "nl.h"
-
-int net_ns_open(pid_t pid, struct brig_err *e)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return brig_errno(e, "open the network namespace of pid %d", (int)pid);
-	return fd;
-}
+#include "parse.h"
 
 /* A netlink socket keeps the namespace it was made in: enter netns only
  * for socket(), then come back.  Only this thread moves. */
@@ -49,14 +38,6 @@ static int nlctx_open_in(struct nlctx *c, int netns, struct brig_err *e)
 		return brig_errno(e, "return to this thread's network namespace");
 	}
 	return r;
-}
-
-static bool valid_ifname(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n > 0 && n < NET_IFNAME_MAX && strcmp(s, ".") && strcmp(s, "..") &&
-	       !strpbrk(s, "/: \t\n");
 }
 
 /* Name, MAC and namespace of one end in its part of the request. */
@@ -157,7 +138,7 @@ int net_wire_create(const struct net_end *a, const struct net_end *b, int mtu,
 	cleanup_nlctx struct nlctx c = { 0 };
 	struct brig_err ignored;
 
-	if (!valid_ifname(a->ifname) || !valid_ifname(b->ifname))
+	if (!net_ifname_valid(a->ifname) || !net_ifname_valid(b->ifname))
 		return brig_errf(e, EINVAL, "create veth: invalid interface name '%s'/'%s'",
 				 a->ifname, b->ifname);
 	if (nlctx_open(&c, e) < 0 || pair_add(&c, a, b, mtu, e) < 0)
@@ -176,7 +157,7 @@ int net_dummy_create(const struct net_end *end, int mtu, struct brig_err *e)
 	struct brig_err ignored;
 	int err;
 
-	if (!valid_ifname(end->ifname))
+	if (!net_ifname_valid(end->ifname))
 		return brig_errf(e, EINVAL, "create dummy: invalid interface name '%s'", end->ifname);
 	if (!l || rtnl_link_set_type(l, "dummy") < 0 || end_set(l, end, mtu) < 0)
 		return brig_errf(e, ENOMEM, "create dummy %s: out of memory", end->ifname);
@@ -245,7 +226,7 @@ int net_bridge_add_marked(const char *name, const char *mark, struct brig_err *e
 	struct brig_err ignored;
 	int r;
 
-	if (!valid_ifname(name))
+	if (!net_ifname_valid(name))
 		return brig_errf(e, EINVAL, "bridge '%s': not a valid interface name", name);
 	if (nlctx_open(&c, e) < 0)
 		return brig_err_ctx(e, "bridge %s", name);

@@ -47,6 +47,18 @@ unsigned long long proc_starttime(pid_t pid)
 	return v;
 }
 
+int proc_host_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+int64_t proc_host_memory(void)
+{
+	return (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+}
+
 int proc_ns_open(pid_t pid, const char *ns, struct brig_err *e)
 {
 	char path[64];

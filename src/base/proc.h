@@ -2,6 +2,7 @@
 #ifndef BRIG_PROC_H
 #define BRIG_PROC_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -26,6 +27,11 @@ int proc_run_child(int (*fn)(void *arg, struct brig_err *e), void *arg, struct b
  * comes back in e. */
 int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, struct brig_err *e),
 		   void *arg, struct brig_err *e);
+
+/* The host's CPUs online (at least 1) and its physical memory in bytes,
+ * for the limits a spec may ask for. */
+int proc_host_cpus(void);
+int64_t proc_host_memory(void);
 
 /* The exit status per the command-line contract for a wait status: the
  * command's own code, 128+N for signal N, EXIT_BRIG (125) when there is

@@ -4,16 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "run_opts.h"
 #include "spec_parse.h"
 
 #define SPEC(field) offsetof(struct container_spec, field)
 #define LIMIT(field) offsetof(struct container_spec, limits.field)
-
-static int host_cpus(void)
-{
-	return (int)sysconf(_SC_NPROCESSORS_ONLN);
-}
 
 static int set_env(void *o, const char *arg, struct brig_err *e)
 {
@@ -113,8 +109,7 @@ static int set_cap(void *bits, const char *arg, struct brig_err *e)
 
 static int set_memory(void *field, const char *arg, struct brig_err *e)
 {
-	int64_t host = (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-	return spec_parse_memory(arg, host, field, e);
+	return spec_parse_memory(arg, proc_host_memory(), field, e);
 }
 
 static int set_memory_swap(void *field, const char *arg, struct brig_err *e)
@@ -124,7 +119,7 @@ static int set_memory_swap(void *field, const char *arg, struct brig_err *e)
 
 static int set_cpus(void *limits, const char *arg, struct brig_err *e)
 {
-	return spec_parse_cpus(arg, host_cpus(), limits, e);
+	return spec_parse_cpus(arg, proc_host_cpus(), limits, e);
 }
 
 static int set_cpu_shares(void *field, const char *arg, struct brig_err *e)
@@ -139,7 +134,7 @@ static int set_pids_limit(void *field, const char *arg, struct brig_err *e)
 
 static int set_cpuset(void *limits, const char *arg, struct brig_err *e)
 {
-	return spec_parse_cpuset(arg, host_cpus(), limits, e);
+	return spec_parse_cpuset(arg, proc_host_cpus(), limits, e);
 }
 
 /* -v, --mount, --tmpfs: a relative host path ("./r1/frr.conf") is the

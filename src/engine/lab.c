@@ -2,7 +2,6 @@
  * lab_up.c deploys. */
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "exec.h"
 #include "lab.h"
 #include "lab_int.h"
+#include "lifecycle.h"
 #include "link.h"
 #include "network.h"
 #include "parse.h"
@@ -52,26 +52,31 @@ static int lab_containers(const struct brig_ctx *c, const struct lab_record *r,
 	return 0;
 }
 
-/* Kill them all first, so their monitors wind down in parallel, then
- * remove each record (which waits for its monitor). */
+/* A container gone meanwhile is no failure of down's. */
+static void note_removal(void *arg, const struct brig_err *err)
+{
+	if (err->code != ENOENT)
+		note(arg, err);
+}
+
 static void remove_containers(const struct brig_ctx *c, const struct lab_record *r,
 			      struct brig_err *e)
 {
 	char(*ids)[BRIG_ID_LEN + 1] = NULL;
 	struct brig_err err = { 0 };
+	char **refs;
 	size_t n = 0;
 
 	if (lab_containers(c, r, &ids, &n, &err) < 0)
 		note(e, &err);
-	for (size_t i = 0; i < n; i++) {
-		char id[BRIG_ID_LEN + 1];
-		pid_t pid;
-		if (container_find(c, ids[i], id, &pid, &err) == 1)
-			kill(pid, SIGKILL);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (container_kill_remove(c, ids[i], &err) < 0 && err.code != ENOENT)
-			note(e, &err);
+	refs = calloc(n + 1, sizeof(*refs));
+	if (!refs)
+		note(e, &(struct brig_err){ .code = ENOMEM, .msg = "out of memory" });
+	for (size_t i = 0; refs && i < n; i++)
+		refs[i] = ids[i];
+	if (refs)
+		container_kill_remove_all(c, refs, note_removal, e);
+	free(refs);
 	free(ids);
 }
 
@@ -97,14 +102,10 @@ static bool mgmt_shared(const struct brig_ctx *c, const struct lab_record *r)
 
 static void remove_host_side(const struct lab_record *r, struct brig_err *e)
 {
-	cleanup_free char *mark = NULL;
+	char mark[LAB_MARK_MAX];
 	struct brig_err err;
 
-	if (asprintf(&mark, "brig-lab:%s", r->name) < 0) {
-		mark = NULL;
-		note(e, &(struct brig_err){ .code = ENOMEM, .msg = "out of memory" });
-		return;
-	}
+	lab_mark(r->name, mark);
 	for (size_t i = 0; i < r->n_host_ifs; i++)
 		if (net_link_delete_marked(r->host_ifs[i], mark, &err) < 0)
 			note(e, &err);
@@ -224,12 +225,10 @@ int lab_list(const struct brig_ctx *c, struct lab_summary **v, size_t *n, struct
 
 static json_t *end_doc(const struct lab_rec_end *end)
 {
-	char ip[16], cidr[24] = "";
+	char cidr[20];
 
-	if (end->ipv4)
-		snprintf(cidr, sizeof(cidr), "%s/%d", net_ip_str(end->ipv4, ip), end->prefix);
 	return json_pack("{s:s,s:s,s:s}", "node", end->node, "interface", end->ifname, "ipv4",
-			 cidr);
+			 lab_end_cidr(end, cidr));
 }
 
 /* The interfaces of node name, from the links' ends. */
@@ -242,17 +241,14 @@ static json_t *interfaces_doc(const struct lab_record *r, const char *name)
 		const struct lab_rec_end *ends[2] = { &l->a, &l->b };
 		for (int k = 0; k < 2; k++) {
 			const struct lab_rec_end *me = ends[k], *peer = ends[1 - k];
-			char peer_s[160] = "", ip[16], cidr[24] = "";
+			char peer_s[160] = "", cidr[20];
 			if (!me->node || strcmp(me->node, name) != 0)
 				continue;
 			if (peer->node)
 				snprintf(peer_s, sizeof(peer_s), "%s:%s", peer->node, peer->ifname);
-			if (me->ipv4)
-				snprintf(cidr, sizeof(cidr), "%s/%d", net_ip_str(me->ipv4, ip),
-					 me->prefix);
 			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "name", me->ifname,
-							   "peer", peer_s, "ipv4", cidr, "type",
-							   l->type));
+							   "peer", peer_s, "ipv4",
+							   lab_end_cidr(me, cidr), "type", l->type));
 		}
 	}
 	return a;
@@ -263,7 +259,7 @@ static void node_live(const struct brig_ctx *c, const struct lab_rec_node *n, co
 		      char cidr[24])
 {
 	struct container_state st;
-	char id[BRIG_ID_LEN + 1], ip[16];
+	char id[BRIG_ID_LEN + 1];
 	struct brig_err ignored;
 
 	*state = "absent";
@@ -276,7 +272,7 @@ static void node_live(const struct brig_ctx *c, const struct lab_rec_node *n, co
 		return;
 	*state = container_status(&st);
 	if (st.n_nets > 0 && st.nets[0].address)
-		snprintf(cidr, 24, "%s/%d", net_ip_str(st.nets[0].address, ip), st.nets[0].prefix);
+		net_prefix_str(st.nets[0].address, st.nets[0].prefix, cidr);
 }
 
 static json_t *node_doc(const struct brig_ctx *c, const struct lab_record *r,

@@ -12,6 +12,7 @@
 #include "io.h"
 #include "lab_record.h"
 #include "parse.h"
+#include "spec_parse.h"
 #include "util.h"
 
 #define LAB_RECORD_MAX (64 << 20)
@@ -44,15 +45,29 @@ int lab_lock(const struct brig_ctx *c, const char *name, struct brig_err *e)
 
 int lab_strv_add(char ***v, size_t *n, const char *s, struct brig_err *e)
 {
-	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+	char *copy = strdup(s);
 
-	if (!nv)
+	if (!copy)
 		return brig_errf(e, ENOMEM, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return brig_errf(e, ENOMEM, "out of memory");
-	nv[++*n] = NULL;
+	if (spec_list_add(v, n, copy, e) < 0) {
+		free(copy);
+		return -e->code;
+	}
 	return 0;
+}
+
+const char *lab_end_cidr(const struct lab_rec_end *end, char *buf)
+{
+	if (!end->ipv4) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return net_prefix_str(end->ipv4, end->prefix, buf);
+}
+
+void lab_mark(const char *lab, char *buf)
+{
+	snprintf(buf, LAB_MARK_MAX, "brig-lab:%s", lab);
 }
 
 /* ---- writing ---- */
@@ -69,12 +84,10 @@ static json_t *strv_json(char **v, size_t n)
 static json_t *end_json(const struct lab_rec_end *end)
 {
 	json_t *j = json_pack("{s:s,s:s}", "node", end->node, "interface", end->ifname);
-	char ip[16], cidr[24];
+	char cidr[20];
 
-	if (j && end->ipv4) {
-		snprintf(cidr, sizeof(cidr), "%s/%d", net_ip_str(end->ipv4, ip), end->prefix);
-		json_object_set_new(j, "ipv4", json_string(cidr));
-	}
+	if (j && end->ipv4)
+		json_object_set_new(j, "ipv4", json_string(lab_end_cidr(end, cidr)));
 	return j;
 }
 
@@ -161,12 +174,10 @@ static void end_from(json_t *j, struct lab_rec_end *end, bool *ok)
 {
 	const char *cidr = json_string_value(json_object_get(j, "ipv4"));
 	struct brig_err e;
-	char ip[24];
 
 	end->node = dup_key(j, "node", ok);
 	end->ifname = dup_key(j, "interface", ok);
-	if (cidr && sscanf(cidr, "%15[0-9.]/%d", ip, &end->prefix) == 2 &&
-	    net_parse_ip(ip, &end->ipv4, &e) < 0)
+	if (cidr && net_parse_addr_prefix(cidr, &end->ipv4, &end->prefix, &e) < 0)
 		end->ipv4 = 0;
 }
 

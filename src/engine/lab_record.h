@@ -74,6 +74,14 @@ int lab_record_list(const struct brig_ctx *c, char ***names, struct brig_err *e)
 
 void lab_record_free(struct lab_record *r);
 
+/* end's ipv4 as "a.b.c.d/N" into buf (at least 20 bytes), "" without one. */
+const char *lab_end_cidr(const struct lab_rec_end *end, char *buf);
+
+/* The ifalias of what lab makes on the host (its bridges, host-side link
+ * ends), so that down removes exactly those: "brig-lab:LAB" into buf. */
+#define LAB_MARK_MAX 80
+void lab_mark(const char *lab, char *buf);
+
 /* Append a copy of s to the NULL-terminated list *v of *n. */
 int lab_strv_add(char ***v, size_t *n, const char *s, struct brig_err *e);
 

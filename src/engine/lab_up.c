@@ -24,6 +24,7 @@
 #include "monitor.h"
 #include "network.h"
 #include "parse.h"
+#include "proc.h"
 #include "pull.h"
 #include "spec_parse.h"
 #include "state.h"
@@ -42,7 +43,7 @@ struct plan {
 	struct container_spec *spec;	/* per node (linux nodes) */
 	char ***words;			/* per node: split cmd/entrypoint to free */
 	int *netns;			/* per node, during links: an fd or -1 */
-	char *mark;			/* ifalias of host-side ends: "brig-lab:NAME" */
+	char mark[LAB_MARK_MAX];	/* ifalias of host-side ends (lab_mark) */
 	struct net_network mgmt;
 	struct lab_record rec;
 };
@@ -67,12 +68,6 @@ static bool is_container(const struct topo_node *n)
 }
 
 /* ---- container specs from nodes ---- */
-
-static int host_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
-}
 
 /* cmd and entrypoint: containerlab splits them as a shell would. */
 static int node_command(struct plan *p, size_t i, struct container_spec *s, struct brig_err *e)
@@ -120,13 +115,11 @@ static int node_lists(const struct topo_node *n, struct container_spec *s, struc
 
 static int node_limits(const struct topo_node *n, struct container_spec *s, struct brig_err *e)
 {
-	int64_t host = (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-
-	if (n->memory && spec_parse_memory(n->memory, host, &s->limits.memory, e) < 0)
+	if (n->memory && spec_parse_memory(n->memory, proc_host_memory(), &s->limits.memory, e) < 0)
 		return brig_err_ctx(e, "memory");
-	if (n->cpu && spec_parse_cpus(n->cpu, host_cpus(), &s->limits, e) < 0)
+	if (n->cpu && spec_parse_cpus(n->cpu, proc_host_cpus(), &s->limits, e) < 0)
 		return brig_err_ctx(e, "cpu");
-	if (n->cpu_set && spec_parse_cpuset(n->cpu_set, host_cpus(), &s->limits, e) < 0)
+	if (n->cpu_set && spec_parse_cpuset(n->cpu_set, proc_host_cpus(), &s->limits, e) < 0)
 		return brig_err_ctx(e, "cpu-set");
 	return 0;
 }
@@ -238,13 +231,12 @@ static int pull_images(struct plan *p, struct brig_err *e)
 static int check_mgmt(struct plan *p, bool *exists, struct brig_err *e)
 {
 	const struct topo_mgmt *m = &p->t.mgmt;
-	char subnet[24], gw[16], mtu[16], ip[16];
+	char subnet[20], gw[16], mtu[16];
 	struct network_request req = { .name = m->network, .bridge = m->bridge,
 				       .internal = !m->external_access };
 	struct brig_err ignored;
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", net_ip_str(m->subnet, ip), m->prefix);
-	req.subnet = subnet;
+	req.subnet = net_prefix_str(m->subnet, m->prefix, subnet);
 	if (m->gateway)
 		req.gateway = net_ip_str(m->gateway, gw);
 	if (m->mtu > 0) {
@@ -550,7 +542,7 @@ static bool container_node(const struct plan *p, size_t i)
 
 static size_t workers(const struct plan *p)
 {
-	return p->o->max_workers > 0 ? (size_t)p->o->max_workers : 4 * (size_t)host_cpus();
+	return p->o->max_workers > 0 ? (size_t)p->o->max_workers : 4 * (size_t)proc_host_cpus();
 }
 
 /* ---- links ---- */
@@ -564,7 +556,7 @@ static int node_netns(struct plan *p, size_t node, struct brig_err *e)
 		return p->netns[node];
 	if (!state_find_name(p->c, p->cname[node], id) || container_find(p->c, id, full, &pid, e) != 1)
 		return brig_errf(e, ESRCH, "node %s is not running", p->t.nodes[node].name);
-	return p->netns[node] = net_ns_open(pid, e);
+	return p->netns[node] = proc_ns_open(pid, "net", e);
 }
 
 /* One end as net_wire_create wants it. */
@@ -705,11 +697,9 @@ static int plan_alloc(struct plan *p, struct brig_err *e)
 	p->spec = calloc(n, sizeof(*p->spec));
 	p->words = calloc(2 * n, sizeof(*p->words));
 	p->netns = malloc(n * sizeof(*p->netns));
-	if (!p->cname || !p->spec || !p->words || !p->netns ||
-	    asprintf(&p->mark, "brig-lab:%s", p->t.name) < 0) {
-		p->mark = NULL;
+	if (!p->cname || !p->spec || !p->words || !p->netns)
 		return brig_errf(e, ENOMEM, "out of memory");
-	}
+	lab_mark(p->t.name, p->mark);
 	for (size_t i = 0; i < n; i++)
 		p->netns[i] = -1;
 	return 0;
@@ -735,7 +725,7 @@ static void plan_free(struct plan *p)
 	for (size_t i = 0; p->netns && i < p->t.n_nodes; i++)
 		if (p->netns[i] >= 0)
 			close(p->netns[i]);
-	free(p->cname), free(p->spec), free(p->words), free(p->netns), free(p->mark);
+	free(p->cname), free(p->spec), free(p->words), free(p->netns);
 	lab_record_free(&p->rec);
 	topo_free(&p->t);
 }

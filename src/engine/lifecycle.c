@@ -85,6 +85,27 @@ static int failed(void (*on_error)(void *arg, const struct brig_err *e), void *a
 	return -1;
 }
 
+int container_kill_remove_all(const struct brig_ctx *c, char *const *ids,
+			      void (*on_error)(void *arg, const struct brig_err *e), void *arg)
+{
+	struct brig_err e;
+	int r = 0;
+
+	/* Kill them all first, so their owners wind down in parallel, then
+	 * remove each record (which waits for its owner). */
+	for (char *const *p = ids; *p; p++) {
+		char id[BRIG_ID_LEN + 1];
+		pid_t pid;
+		if (container_find(c, *p, id, &pid, &e) == 1)
+			kill(pid, SIGKILL);
+	}
+	/* kill_remove: one that was still being started is running by now */
+	for (char *const *p = ids; *p; p++)
+		if (container_kill_remove(c, *p, &e) < 0)
+			r = failed(on_error, arg, &e);
+	return r;
+}
+
 /* Every lab first: what they made on the host besides containers (their
  * bridges, host-side interfaces) goes with them, and so do their records. */
 static int reset_labs(const struct brig_ctx *c,
@@ -112,18 +133,8 @@ int container_system_reset(const struct brig_ctx *c,
 
 	if (state_list(c, &ids, &e) < 0)
 		return failed(on_error, arg, &e);
-	/* Kill them all first, so their owners wind down in parallel, then
-	 * remove each record (which waits for its owner). */
-	for (char **p = ids; *p; p++) {
-		char id[BRIG_ID_LEN + 1];
-		pid_t pid;
-		if (container_find(c, *p, id, &pid, &e) == 1)
-			kill(pid, SIGKILL);
-	}
-	/* kill_remove: one that was still being started is running by now */
-	for (char **p = ids; *p; p++)
-		if (container_kill_remove(c, *p, &e) < 0)
-			r = failed(on_error, arg, &e);
+	if (container_kill_remove_all(c, ids, on_error, arg) < 0)
+		r = -1;
 	state_list_free(ids);
 	orphan_sweep(c); /* monitors whose record was lost, and what they held */
 	if (network_reset(c, &e) < 0)

@@ -20,6 +20,13 @@ int container_kill(const struct brig_ctx *c, const char *ref, int sig, struct br
 int container_wait_exit(const struct brig_ctx *c, const char *ref, int *exit_code,
 			struct brig_err *e);
 
+/* SIGKILL every container of ids (NULL-terminated) at once, so their
+ * owners wind down in parallel, then container_kill_remove each (which
+ * waits for its owner).  Each failure goes to on_error (which may be
+ * NULL) and the work goes on; returns -1 when there was any, else 0. */
+int container_kill_remove_all(const struct brig_ctx *c, char *const *ids,
+			      void (*on_error)(void *arg, const struct brig_err *e), void *arg);
+
 /* Destroy every lab (lab_down), then SIGKILL every running container at
  * once (so they wind down in parallel), then remove each record (waiting for its owner); then what a
  * lost monitor held, every network, bridge, the nftables table, leases and

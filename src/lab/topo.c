@@ -139,19 +139,6 @@ int get_int(struct pctx *c, const struct ynode *v, const char *path, long min, l
 	return 0;
 }
 
-bool topo_ifname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= TOPO_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
-		    (unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
-}
-
 static int nidx_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct nidx *)a)->name, ((const struct nidx *)b)->name);
@@ -329,7 +316,7 @@ static int mgmt_str(struct pctx *c, const struct ynode *v, const char *path, boo
 {
 	if (want_str(c, v, path) < 0)
 		return -EINVAL;
-	if (ifname ? !topo_ifname_ok(v->str) : !valid_name(v->str))
+	if (ifname ? !net_ifname_valid(v->str) : !valid_name(v->str))
 		return perr(c, v->line, path, "invalid %s '%.64s'",
 			    ifname ? "interface name" : "network name", v->str);
 	*out = strdup(v->str);

@@ -109,9 +109,6 @@ int get_bool(struct pctx *c, const struct ynode *v, const char *path, bool *out)
 int get_int(struct pctx *c, const struct ynode *v, const char *path, long min, long max,
 	    long *out);
 
-/* Linux interface names: 1..15 bytes, not "." or "..", no '/', ':',
- * whitespace or control character. */
-bool topo_ifname_ok(const char *s);
 
 /* The index of node name (binary search in the parse's sorted index), or -1. */
 long node_find(const struct pctx *c, const char *name);

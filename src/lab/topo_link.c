@@ -132,26 +132,20 @@ static int get_mac(struct pctx *c, const struct ynode *v, const char *path,
 static int get_ipv4(struct pctx *c, const struct ynode *v, const char *path,
 		    struct topo_endpoint *ep)
 {
-	const char *slash = v->type == YNODE_SCALAR ? strchr(v->str, '/') : NULL;
+	struct brig_err ignored;
 	uint32_t ip, host;
-	char addr[16];
-	long n = -1;
+	int n;
 
 	if (want_str(c, v, path) < 0)
 		return -EINVAL;
-	if (slash && slash - v->str < 16 && slash[1] >= '1' && slash[1] <= '9' &&
-	    strspn(slash + 1, "0123456789") == strlen(slash + 1) && strlen(slash + 1) <= 2)
-		n = strtol(slash + 1, NULL, 10);
-	if (n >= 1 && n <= 32)
-		snprintf(addr, sizeof(addr), "%.*s", (int)(slash - v->str), v->str);
-	if (n < 1 || n > 32 || net_parse_ip(addr, &ip, c->e) < 0)
+	if (net_parse_addr_prefix(v->str, &ip, &n, &ignored) < 0)
 		return perr(c, v->line, path, "invalid address '%.64s' (want a.b.c.d/N)", v->str);
 	host = n == 32 ? 0 : ip & (0xffffffffu >> n);
 	if (n <= 30 && (host == 0 || host == 0xffffffffu >> n))
 		return perr(c, v->line, path, "%s is no host address (the %s address of its subnet)",
 			    v->str, host ? "broadcast" : "network");
 	ep->ipv4 = ip;
-	ep->ipv4_prefix = (int)n;
+	ep->ipv4_prefix = n;
 	return 0;
 }
 
@@ -191,7 +185,7 @@ static int resolve(struct pctx *c, const char *node, const char *ifname, const s
 
 	if (!n && strcmp(node, "host"))
 		return perr(c, at->line, path, "unknown node '%.64s'", node);
-	if (!topo_ifname_ok(ifname))
+	if (!net_ifname_valid(ifname))
 		return perr(c, at->line, path,
 			    "invalid interface name '%.64s' (Linux: 1 to 15 bytes, no '/', ':' or "
 			    "blanks)",
@@ -300,7 +294,7 @@ static int brief_mgmt(struct pctx *c, struct topo_link *l, const char *node, con
 		return -EINVAL;
 	if (!is_container(c, &l->a))
 		return perr(c, at->line, path, "a mgmt-net link connects a container");
-	if (!topo_ifname_ok(host_if))
+	if (!net_ifname_valid(host_if))
 		return perr(c, host_at->line, path, "invalid interface name '%.64s'", host_if);
 	l->b.node = TOPO_HOST;
 	snprintf(l->b.ifname, sizeof(l->b.ifname), "%s", host_if);
@@ -410,7 +404,7 @@ static int ext_single(struct pctx *c, struct topo_link *l, const struct ynode **
 		return perr(c, l->line, kp, "missing");
 	if (want_str(c, hv, kp) < 0)
 		return -EINVAL;
-	if (!topo_ifname_ok(hv->str))
+	if (!net_ifname_valid(hv->str))
 		return perr(c, hv->line, kp, "invalid interface name '%.64s'", hv->str);
 	src->line[1] = hv->line;
 	l->b.node = TOPO_HOST;

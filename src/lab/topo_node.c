@@ -904,7 +904,7 @@ static int node_check(struct pctx *c, size_t i)
 	    (!strcmp(n->name, "host") && n->kind != TOPO_KIND_HOST))
 		return perr(c, own->line, own->path, "'%s' names a kind of link endpoint, not a node",
 			    n->name);
-	if (n->kind == TOPO_KIND_BRIDGE && !topo_ifname_ok(n->name))
+	if (n->kind == TOPO_KIND_BRIDGE && !net_ifname_valid(n->name))
 		return perr(c, own->line, own->path,
 			    "a bridge node's name is its interface's: at most 15 bytes");
 	if (n->kind != TOPO_KIND_LINUX) {

@@ -1,4 +1,5 @@
-/* fuzz_cidr.c - libFuzzer target for net_parse_ip / net_parse_cidr: no
+/* fuzz_cidr.c - libFuzzer target for net_parse_ip / net_parse_cidr /
+ * net_parse_addr_prefix / net_ifname_valid: no
  * crash on any input, and whatever parses formats back to itself. */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,5 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    p != q || !net_overlaps(a, p, a, p))
 			__builtin_trap();
 	}
+	if (net_parse_addr_prefix(s, &a, &p, &e) == 0) {
+		/* an interface address round-trips through net_prefix_str */
+		if (strcmp(net_prefix_str(a, p, back), s) != 0 || p < 1 || p > 32)
+			__builtin_trap();
+	}
+	if (net_ifname_valid(s) && (strlen(s) == 0 || strlen(s) > 15 || strchr(s, '/')))
+		__builtin_trap();
 	return 0;
 }

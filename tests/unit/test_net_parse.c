@@ -131,13 +131,51 @@ static void mac(void **state)
 	assert_memory_equal(m, want, 6);
 }
 
+/* An interface's address with its prefix (lab link endpoints). */
+static void addr_prefix(void **state)
+{
+	struct brig_err e = { 0 };
+	char buf[20];
+	uint32_t a;
+	int p;
+
+	(void)state;
+	assert_int_equal(net_parse_addr_prefix("10.0.12.1/30", &a, &p, &e), 0);
+	assert_int_equal(a, 0x0a000c01);
+	assert_int_equal(p, 30);
+	assert_string_equal(net_prefix_str(a, p, buf), "10.0.12.1/30");
+	assert_string_equal(net_prefix_str(0xffffffff, 32, buf), "255.255.255.255/32");
+	static const char *const bad[] = { "10.0.0.1", "10.0.0.1/0", "10.0.0.1/33", "10.0.0.1/08",
+					   "10.0.0.1/", "10.0.0/24", "10.0.0.1/24x", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(net_parse_addr_prefix(bad[i], &a, &p, &e), -EINVAL);
+}
+
+static void ifname(void **state)
+{
+	(void)state;
+	assert_true(net_ifname_valid("eth1"));
+	assert_true(net_ifname_valid("e1-1"));
+	assert_true(net_ifname_valid("abcdefghijklmno")); /* 15 bytes */
+	assert_false(net_ifname_valid("abcdefghijklmnop"));
+	assert_false(net_ifname_valid(""));
+	assert_false(net_ifname_valid("."));
+	assert_false(net_ifname_valid(".."));
+	assert_false(net_ifname_valid("a/b"));
+	assert_false(net_ifname_valid("a:b"));
+	assert_false(net_ifname_valid("a b"));
+	assert_false(net_ifname_valid("a\tb"));
+	assert_false(net_ifname_valid("a\x7f"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_ip_ok), cmocka_unit_test(parse_ip_bad),
 		cmocka_unit_test(parse_cidr),  cmocka_unit_test(ip_str),
 		cmocka_unit_test(overlaps),    cmocka_unit_test(validate),
-		cmocka_unit_test(mac),
+		cmocka_unit_test(mac),	       cmocka_unit_test(addr_prefix),
+		cmocka_unit_test(ifname),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
