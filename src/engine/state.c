@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
 #include "cleanup.h"
 #include "spec.h"
+#include "spec_parse.h"
 #include "state.h"
 
 int state_lock(const struct brig_ctx *c, struct brig_err *e)
@@ -161,7 +163,9 @@ static int write_config(const struct brig_ctx *c, const struct container_spec *s
 
 /* The record's directory appears with its lock already held: it is made
  * as <id>.new (no id: listings skip it), locked, then renamed.  A gc that
- * lists it can never take the lock of a record still being written. */
+ * lists it can never take the lock of a record still being written.  The
+ * caller holds the store lock (state_lock), so state_sweep, which takes it
+ * too, never sees an <id>.new whose creator is alive. */
 static int make_locked(const struct brig_ctx *c, const char *id, int *lock_fd,
 		       struct brig_err *e)
 {
@@ -289,41 +293,57 @@ static bool in_transit(const char *name)
 			     strcmp(name + BRIG_ID_LEN, ".rm") == 0);
 }
 
-/* Whether nobody works on dir any more: its lock is free (taken here, and
- * held in *fd until the caller closes it), or it has no lock file: its
- * creator died between mkdir and lock (one that is there right now then
- * fails to lock, with an error, and leaves nothing either). */
-static bool abandoned_dir(const char *dir, int *fd)
+/* Whether a remover still works on dir: it holds the record's lock. */
+static bool lock_held(const char *dir)
 {
 	char lock[PATH_MAX + 320];
+	cleanup_close int fd = -1;
 
 	snprintf(lock, sizeof(lock), "%s/lock", dir);
-	*fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (*fd >= 0)
-		return flock(*fd, LOCK_EX | LOCK_NB) == 0;
-	return errno == ENOENT;
+	fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
+}
+
+/* Under the store lock, which state_create holds from mkdir to rename:
+ * every <id>.new seen then is a killed creator's. */
+static void sweep_locked(const char *dir, char **names)
+{
+	char path[PATH_MAX + 300];
+	struct brig_err ignored;
+
+	for (char **n = names; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		if (strcmp(*n + BRIG_ID_LEN, ".new") == 0 || !lock_held(path))
+			remove_tree(path, &ignored);
+	}
 }
 
 void state_sweep(const struct brig_ctx *c)
 {
-	char path[PATH_MAX], dir[PATH_MAX + 300];
+	char path[PATH_MAX];
 	cleanup_dir DIR *d = NULL;
 	struct brig_err ignored;
 	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	int lock;
 
 	snprintf(path, sizeof(path), "%s/containers", c->root);
 	if (!(d = opendir(path)))
 		return;
 	while ((de = readdir(d))) {
-		int fd = -1;
-		if (!in_transit(de->d_name))
-			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", path, de->d_name);
-		if (abandoned_dir(dir, &fd))
-			remove_tree(dir, &ignored);
-		if (fd >= 0)
-			close(fd);
+		char *name = in_transit(de->d_name) ? strdup(de->d_name) : NULL;
+		if (name && spec_list_add(&names, &n, name, &ignored) < 0) {
+			free(name);
+			break;
+		}
 	}
+	/* nothing in transit: no store lock taken (ps runs this every time) */
+	if (n > 0 && (lock = state_lock(c, &ignored)) >= 0) {
+		sweep_locked(path, names);
+		state_unlock(lock);
+	}
+	strv_free(names);
 }
 
 int state_list(const struct brig_ctx *c, char ***ids, struct brig_err *e)

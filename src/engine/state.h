@@ -66,8 +66,9 @@ typedef int (*state_visit_fn)(const char *id, const struct container_spec *cfg, 
  * filled) when the store cannot be listed. */
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e);
 
-/* Remove what a killed creator or remover left: <id>.new and <id>.rm
- * directories nobody holds the lock of (gc). */
+/* Remove what a killed creator or remover left (gc): every <id>.new
+ * (under the store lock, which creators hold from mkdir to rename) and
+ * every <id>.rm whose record lock nobody holds. */
 void state_sweep(const struct brig_ctx *c);
 
 /* Remove the record directory (renamed to <id>.rm first, so no listing
