@@ -311,7 +311,9 @@ static bool abandoned(const struct brig_ctx *c, const char *id)
 	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
 		return false;
 	lock = container_lock_wait(c, id, 0, &e);
-	if (lock < 0)
+	/* again under the lock: its starter may have written state.json and
+	 * let the lock go in between (then it runs, and is no one's to remove) */
+	if (lock < 0 || access(path, F_OK) == 0)
 		return false;
 	/* not even a config: nothing says where its cgroup is */
 	have_cfg = state_load(c, id, &cfg, NULL, &e) == 0;
