@@ -51,6 +51,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "netem.h"
 
 #define TOPO_MAX_NODES 10000
 #define TOPO_IFNAME_MAX 16 /* Linux: 15 bytes and the NUL */
@@ -141,6 +142,9 @@ struct topo_endpoint {
 	uint32_t ipv4; /* 0: none; else a host address of its /ipv4_prefix */
 	int ipv4_prefix; /* 1..32 */
 	char *ipv6;    /* as written; NULL: none (IPv6 comes later: a warning) */
+	/* What leaves this end (its egress): the link's netem: and the
+	 * endpoint's own netem: (which wins, key by key). */
+	struct netem_params netem;
 };
 
 struct topo_link {
