@@ -28,7 +28,8 @@ static const struct {
 /* containerlab's other link types: named in the refusal */
 static const char *const refused_types[] = { "macvlan", "vxlan", "vxlan-stitch", "veth-stitch" };
 
-enum { LK_TYPE, LK_ENDPOINTS, LK_ENDPOINT, LK_HOST_IF, LK_MTU, LK_IPV4, LK_IPV6, LK_COUNT };
+enum { LK_TYPE, LK_ENDPOINTS, LK_ENDPOINT, LK_HOST_IF, LK_MTU, LK_IPV4, LK_IPV6, LK_NETEM,
+       LK_COUNT };
 
 #define ALL ((1u << F_BRIEF) | (1u << F_VETH) | (1u << F_MGMT) | (1u << F_HOST) | (1u << F_DUMMY))
 
@@ -45,6 +46,7 @@ static const struct {
 	[LK_MTU] = { "mtu", ALL },
 	[LK_IPV4] = { "ipv4", 1u << F_BRIEF },
 	[LK_IPV6] = { "ipv6", 1u << F_BRIEF },
+	[LK_NETEM] = { "netem", (1u << F_BRIEF) | (1u << F_VETH) },
 };
 
 /* Where an endpoint's interface was written, for messages. */
@@ -66,10 +68,12 @@ struct links {
 	size_t n_uses;
 };
 
-/* How a link was written: its form and the lines of its two ends. */
+/* How a link was written: its form, the lines of its two ends and their
+ * own netem: maps (extended endpoints). */
 struct src {
 	enum form form;
 	int line[2];
+	const struct ynode *netem[2];
 };
 
 static const char *node_name(const struct pctx *c, size_t i)
@@ -159,6 +163,54 @@ static int get_ipv6(struct pctx *c, const struct ynode *v, const char *path,
 	return ep->ipv6 ? 0 : brig_errf(c->e, ENOMEM, "out of memory");
 }
 
+/* A netem: map {delay, jitter, loss, rate, corrupt, duplicate, reorder}
+ * onto p, key by key (brig's extension of containerlab's links). */
+static int get_netem(struct pctx *c, const struct ynode *v, const char *path,
+		     struct netem_params *p)
+{
+	char kp[KEY_PATH_MAX];
+
+	if (want_map(c, v, path) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i + 1 < v->n; i += 2) {
+		const struct ynode *k = v->items[i], *val = v->items[i + 1];
+		struct brig_err why;
+
+		key_path(kp, path, k->str);
+		if (want_str(c, val, kp) < 0)
+			return -EINVAL;
+		if (netem_parse_value(p, k->str, val->str, &why) < 0)
+			return perr(c, val->line, kp, "%s", why.msg);
+	}
+	return 0;
+}
+
+/* The link's netem: on both ends, then each extended endpoint's own on
+ * its end, key by key; each end's parameters are checked as a whole. */
+static int link_netem(struct pctx *c, struct topo_link *l, const struct ynode *v,
+		      const char *path, const struct src *src)
+{
+	struct topo_endpoint *ends[] = { &l->a, &l->b };
+	char lp[KEY_PATH_MAX], ep[KEY_PATH_MAX], ip[KEY_PATH_MAX], kp[KEY_PATH_MAX];
+	struct brig_err why;
+
+	key_path(lp, path, "netem");
+	key_path(ep, path, "endpoints");
+	for (int j = 0; j < 2; j++) {
+		const struct ynode *own = src->netem[j];
+
+		index_path(ip, ep, (size_t)j);
+		key_path(kp, ip, "netem");
+		if (!ynode_is_null(v) && get_netem(c, v, lp, &ends[j]->netem) < 0)
+			return -EINVAL;
+		if (!ynode_is_null(own) && get_netem(c, own, kp, &ends[j]->netem) < 0)
+			return -EINVAL;
+		if (netem_check(&ends[j]->netem, &why) < 0)
+			return perr(c, own ? own->line : v->line, own ? kp : lp, "%s", why.msg);
+	}
+	return 0;
+}
+
 /* ---- endpoints ----------------------------------------------------------------------- */
 
 /* The node whose network namespace node i's interfaces live in: itself,
@@ -206,13 +258,14 @@ static bool is_container(const struct pctx *c, const struct topo_endpoint *ep)
 	return ep->node != TOPO_HOST && c->t->nodes[ep->node].kind == TOPO_KIND_LINUX;
 }
 
-/* An endpoint map: {node, interface, mac, ipv4, ipv6}. */
+/* An endpoint map: {node, interface, mac, ipv4, ipv6, netem} (*netem: the
+ * last's value, parsed once the link's own is). */
 static int ext_end(struct pctx *c, const struct ynode *v, const char *path,
-		   struct topo_endpoint *ep)
+		   struct topo_endpoint *ep, const struct ynode **netem)
 {
-	enum { E_NODE, E_IF, E_MAC, E_V4, E_V6, E_VARS, E_COUNT };
+	enum { E_NODE, E_IF, E_MAC, E_V4, E_V6, E_NETEM, E_VARS, E_COUNT };
 	static const char *const keys[E_COUNT] = { "node", "interface", "mac", "ipv4", "ipv6",
-						   "vars" };
+						   "netem", "vars" };
 	const struct ynode *x[E_COUNT] = { 0 };
 	char kp[KEY_PATH_MAX];
 
@@ -220,6 +273,7 @@ static int ext_end(struct pctx *c, const struct ynode *v, const char *path,
 		return perr(c, v->line, path, "the endpoint is missing");
 	if (map_slots(c, v, path, keys, E_COUNT, NULL, x, NULL) < 0)
 		return -EINVAL;
+	*netem = x[E_NETEM];
 	for (int k = E_NODE; k <= E_IF; k++) {
 		key_path(kp, path, keys[k]);
 		if (ynode_is_null(x[k]))
@@ -376,10 +430,10 @@ static int ext_veth(struct pctx *c, struct topo_link *l, const struct ynode **x,
 	src->line[0] = v->items[0]->line;
 	src->line[1] = v->items[1]->line;
 	index_path(ip, kp, 0);
-	if (ext_end(c, v->items[0], ip, &l->a) < 0)
+	if (ext_end(c, v->items[0], ip, &l->a, &src->netem[0]) < 0)
 		return -EINVAL;
 	index_path(ip, kp, 1);
-	return ext_end(c, v->items[1], ip, &l->b);
+	return ext_end(c, v->items[1], ip, &l->b, &src->netem[1]);
 }
 
 /* mgmt-net, host and dummy: one endpoint, a container's. */
@@ -393,8 +447,10 @@ static int ext_single(struct pctx *c, struct topo_link *l, const struct ynode **
 	if (ynode_is_null(x[LK_ENDPOINT]))
 		return perr(c, l->line, kp, "missing");
 	src->line[0] = x[LK_ENDPOINT]->line;
-	if (ext_end(c, x[LK_ENDPOINT], kp, &l->a) < 0)
+	if (ext_end(c, x[LK_ENDPOINT], kp, &l->a, &src->netem[0]) < 0)
 		return -EINVAL;
+	if (!ynode_is_null(src->netem[0]))
+		return perr(c, src->netem[0]->line, kp, "netem: is for veth links");
 	if (!is_container(c, &l->a))
 		return perr(c, x[LK_ENDPOINT]->line, kp, "the endpoint must be a container's");
 	if (src->form == F_DUMMY)
@@ -469,6 +525,7 @@ static int one_link(struct pctx *c, const struct ynode *m, const char *path, str
 	const struct ynode *type = NULL, *x[LK_COUNT] = { 0 };
 	char kp[KEY_PATH_MAX];
 	long mtu = TOPO_DEFAULT_MTU;
+	int r;
 
 	l->line = m->line;
 	l->mtu = TOPO_DEFAULT_MTU;
@@ -486,10 +543,16 @@ static int one_link(struct pctx *c, const struct ynode *m, const char *path, str
 	l->mtu = (int)mtu;
 	src->line[0] = src->line[1] = l->line;
 	if (src->form == F_BRIEF)
-		return brief(c, l, x, path, src);
-	if (src->form == F_VETH)
-		return ext_veth(c, l, x, path, src);
-	return ext_single(c, l, x, path, src);
+		r = brief(c, l, x, path, src);
+	else if (src->form == F_VETH)
+		r = ext_veth(c, l, x, path, src);
+	else
+		return ext_single(c, l, x, path, src);
+	if (r < 0)
+		return r;
+	if (l->type != TOPO_LINK_VETH && !ynode_is_null(x[LK_NETEM]))
+		return perr(c, x[LK_NETEM]->line, path, "netem: is for veth links");
+	return link_netem(c, l, x[LK_NETEM], path, src);
 }
 
 /* ---- over all links ----------------------------------------------------------------------------- */
