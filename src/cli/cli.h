@@ -37,6 +37,7 @@ int cmd_commit(struct brig_ctx *c, int argc, char **argv);
 int cmd_network(struct brig_ctx *c, int argc, char **argv);
 int cmd_volume(struct brig_ctx *c, int argc, char **argv);
 int cmd_lab(struct brig_ctx *c, int argc, char **argv);
+int cmd_netem(struct brig_ctx *c, int argc, char **argv);
 int cmd_system(struct brig_ctx *c, int argc, char **argv);
 int cmd_inspect(struct brig_ctx *c, int argc, char **argv);
 int cmd_exec(struct brig_ctx *c, int argc, char **argv);

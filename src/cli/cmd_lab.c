@@ -345,6 +345,38 @@ static int lab_exec_cmd(struct brig_ctx *c, int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
+/* ---- link ---- */
+
+static const struct opt_spec link_spec = {
+	.prog = "lab link",
+	.usage = "brig lab link LAB NODE:IF NODE:IF down|up",
+	.about = "Take a link of a running lab down like a pulled cable (nothing passes\n"
+		 "either way), or put it back up.  The interfaces stay up, with their\n"
+		 "addresses and routes: both ends drop every frame instead.\n",
+	.needs = "lab name",
+	.permute = true,
+};
+
+static int lab_link_cmd(struct brig_ctx *c, int argc, char **argv)
+{
+	char name[LAB_NAME_MAX];
+	struct brig_err e;
+	int first = opt_parse(&link_spec, argc, argv, NULL, &e);
+	const char *state;
+
+	if (first <= 0)
+		return opt_status(first, &e);
+	if (argc - first != 4)
+		return brig_fail("lab link: LAB NODE:IF NODE:IF down|up (see 'brig lab link --help')");
+	state = argv[first + 3];
+	if (strcmp(state, "down") && strcmp(state, "up"))
+		return brig_fail("lab link: '%.32s' is neither down nor up", state);
+	if (lab_resolve(argv[first], name, &e) < 0 ||
+	    lab_link_set(c, name, argv[first + 1], argv[first + 2], !strcmp(state, "up"), &e) < 0)
+		return opt_status(-1, &e);
+	return 0;
+}
+
 static const struct cli_command subs[] = {
 	{ "up", lab_up_cmd, NULL, "deploy a lab from a topology file" },
 	{ "deploy", lab_up_cmd, NULL, NULL },
@@ -354,6 +386,7 @@ static const struct cli_command subs[] = {
 	{ "list", lab_ls_cmd, NULL, NULL },
 	{ "inspect", lab_inspect_cmd, NULL, "show a lab's nodes, interfaces and links" },
 	{ "exec", lab_exec_cmd, NULL, "run a command on a lab's nodes" },
+	{ "link", lab_link_cmd, NULL, "take a link down like a pulled cable, or up" },
 	{ NULL },
 };
 

@@ -62,6 +62,13 @@ int lab_list(const struct brig_ctx *c, struct lab_summary **v, size_t *n, struct
  * "a": END, "b": END}]}.  A new reference in *doc. */
 int lab_inspect(const struct brig_ctx *c, const char *name, json_t **doc, struct brig_err *e);
 
+/* `lab link LAB A:IF B:IF down|up`: take the link between those two ends
+ * down like a pulled cable (nothing passes either way; both interfaces,
+ * their addresses and routes stay: lab_link.c says how), or put it back.
+ * Either order of the ends; -ENOENT when the lab has no such link. */
+int lab_link_set(const struct brig_ctx *c, const char *lab, const char *end_a, const char *end_b,
+		 bool up, struct brig_err *e);
+
 /* One node's part of `lab exec`. */
 struct lab_exec_out {
 	const char *node, *container;
