@@ -15,6 +15,7 @@
 #include "lab_int.h"
 #include "lifecycle.h"
 #include "link.h"
+#include "netem_ctl.h"
 #include "network.h"
 #include "parse.h"
 #include "state.h"
@@ -119,6 +120,7 @@ int lab_destroy(const struct brig_ctx *c, const struct lab_record *r, struct bri
 	struct brig_err err;
 
 	e->code = 0;
+	netem_ctl_forget_lab(c, r->name);
 	remove_containers(c, r, e);
 	remove_host_side(r, e);
 	/* "in use" is no failure: the network stays for whoever uses it */
@@ -227,8 +229,8 @@ static json_t *end_doc(const struct lab_rec_end *end)
 {
 	char cidr[20];
 
-	return json_pack("{s:s,s:s,s:s}", "node", end->node, "interface", end->ifname, "ipv4",
-			 lab_end_cidr(end, cidr));
+	return json_pack("{s:s,s:s,s:s,s:s}", "node", end->node, "interface", end->ifname, "ipv4",
+			 lab_end_cidr(end, cidr), "netem", end->netem ? end->netem : "");
 }
 
 /* The interfaces of node name, from the links' ends. */
@@ -246,9 +248,10 @@ static json_t *interfaces_doc(const struct lab_record *r, const char *name)
 				continue;
 			if (peer->node)
 				snprintf(peer_s, sizeof(peer_s), "%s:%s", peer->node, peer->ifname);
-			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "name", me->ifname,
-							   "peer", peer_s, "ipv4",
-							   lab_end_cidr(me, cidr), "type", l->type));
+			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s}", "name",
+							   me->ifname, "peer", peer_s, "ipv4",
+							   lab_end_cidr(me, cidr), "type", l->type,
+							   "netem", me->netem ? me->netem : ""));
 		}
 	}
 	return a;

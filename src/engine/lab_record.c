@@ -88,6 +88,8 @@ static json_t *end_json(const struct lab_rec_end *end)
 
 	if (j && end->ipv4)
 		json_object_set_new(j, "ipv4", json_string(lab_end_cidr(end, cidr)));
+	if (j && end->netem)
+		json_object_set_new(j, "netem", json_string(end->netem));
 	return j;
 }
 
@@ -177,6 +179,8 @@ static void end_from(json_t *j, struct lab_rec_end *end, bool *ok)
 
 	end->node = dup_key(j, "node", ok);
 	end->ifname = dup_key(j, "interface", ok);
+	if (json_is_string(json_object_get(j, "netem")))
+		end->netem = dup_key(j, "netem", ok);
 	if (cidr && net_parse_addr_prefix(cidr, &end->ipv4, &end->prefix, &e) < 0)
 		end->ipv4 = 0;
 }
@@ -318,6 +322,7 @@ static void end_free(struct lab_rec_end *end)
 {
 	free(end->node);
 	free(end->ifname);
+	free(end->netem);
 }
 
 void lab_record_free(struct lab_record *r)

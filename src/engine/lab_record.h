@@ -10,7 +10,8 @@
  *    "bridges": [NAME...],      bridges this lab creates
  *    "host_interfaces": [NAME...], link ends it makes in the host's namespace
  *    "links": [{"type", "mtu", "a": END, "b": END}]}
- *   END: {"node", "interface", "ipv4": "a.b.c.d/N" (when set)}
+ *   END: {"node", "interface", "ipv4": "a.b.c.d/N" (when set),
+ *         "netem": "delay 50ms ..." (when the file impairs what leaves it)}
  */
 #ifndef BRIG_LAB_RECORD_H
 #define BRIG_LAB_RECORD_H
@@ -31,6 +32,7 @@ struct lab_rec_end {
 	char *ifname;
 	uint32_t ipv4;
 	int prefix;
+	char *netem; /* what the file declares leaves it ("delay 50ms ..."), or NULL */
 };
 
 struct lab_rec_link {

@@ -22,6 +22,7 @@
 #include "lab_int.h"
 #include "link.h"
 #include "monitor.h"
+#include "netem_ctl.h"
 #include "network.h"
 #include "parse.h"
 #include "proc.h"
@@ -313,6 +314,13 @@ static void rec_end(const struct plan *p, const struct topo_endpoint *end, struc
 	r->ipv4 = end->ipv4;
 	r->prefix = end->ipv4_prefix;
 	*ok = *ok && r->node && r->ifname;
+	if (!netem_params_empty(&end->netem)) {
+		char text[256];
+
+		netem_params_str(&end->netem, text, sizeof(text));
+		r->netem = strdup(text);
+		*ok = *ok && r->netem;
+	}
 }
 
 static const char *const link_types[] = { "veth", "mgmt-net", "host", "dummy" };
@@ -603,6 +611,42 @@ static int make_links(struct plan *p, struct brig_err *e)
 	return 0;
 }
 
+static bool is_container_end(const struct plan *p, const struct topo_endpoint *end)
+{
+	return end->node != TOPO_HOST && is_container(&p->t.nodes[end->node]);
+}
+
+/* The impairments the file declares, on every end that has them (the
+ * kernel's netem, or a relay spliced into the link: netem_ctl.h).  A
+ * host end is reached through its container end, as that end's peer. */
+static int impair_links(struct plan *p, struct brig_err *e)
+{
+	for (size_t i = 0; i < p->t.n_links; i++) {
+		const struct topo_link *l = &p->t.links[i];
+		const struct topo_endpoint *ends[2] = { &l->a, &l->b };
+		char target[CNAME_MAX + 20];
+
+		if (l->type != TOPO_LINK_VETH)
+			continue;
+		for (int j = 0; j < 2; j++) {
+			/* a is a container end (topo.h); b may be the host's */
+			bool own = is_container_end(p, ends[j]);
+			const struct topo_endpoint *at = own ? ends[j] : ends[1 - j];
+
+			if (netem_params_empty(&ends[j]->netem))
+				continue;
+			if (!is_container_end(p, at))
+				return brig_errf(e, EINVAL, "%s:%d: link %zu: netem needs a container "
+						 "at one end", p->t.path, l->line, i + 1);
+			snprintf(target, sizeof(target), "%s:%s", p->cname[at->node], at->ifname);
+			if (netem_ctl_set_link(p->c, target, own ? 0 : 1, &ends[j]->netem,
+					       NETEM_AUTO, e) < 0)
+				return brig_err_ctx(e, "%s:%d: link %zu", p->t.path, l->line, i + 1);
+		}
+	}
+	return 0;
+}
+
 /* ---- exec ---- */
 
 static bool has_exec(const struct plan *p, size_t i)
@@ -677,7 +721,7 @@ static int deploy(struct plan *p, struct brig_err *e)
 	if (run_jobs(p, container_node, start_node, workers(p), e) < 0)
 		return -e->code;
 	say(p, "creating %zu links", p->t.n_links);
-	if (make_links(p, e) < 0)
+	if (make_links(p, e) < 0 || impair_links(p, e) < 0)
 		return -e->code;
 	if (run_jobs(p, has_exec, exec_node, workers(p), e) < 0)
 		return -e->code;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "container.h"
 #include "lab_int.h"
@@ -108,6 +109,8 @@ int netem_link_resolve(const struct brig_ctx *c, const char *target, struct nete
 struct kernel_job {
 	const char *ifname;
 	const struct netem_params *p;
+	struct netem_counters *counters; /* kernel_get: shared with the helper */
+	int found;
 };
 
 static int kernel_set_in_ns(void *arg, struct brig_err *e)
@@ -120,7 +123,7 @@ static int kernel_set_in_ns(void *arg, struct brig_err *e)
 static int kernel_set(const struct netem_end *end, const struct netem_params *p,
 		      struct brig_err *e)
 {
-	struct kernel_job j = { end->ifname, p };
+	struct kernel_job j = { end->ifname, p, NULL, 0 };
 
 	if (proc_run_in_ns(end->pid, "net", CLONE_NEWNET, kernel_set_in_ns, &j, e) < 0)
 		return brig_err_ctx(e, "%s:%s", end->name, end->ifname);
@@ -135,25 +138,32 @@ int netem_ctl_parse(struct netem_params *p, const char *key, const char *value,
 	return netem_parse_value(p, key, value, e);
 }
 
-int netem_ctl_set(const struct brig_ctx *c, const char *target, const struct netem_params *p,
-		  enum netem_choice engine, struct brig_err *e)
+int netem_ctl_set_link(const struct brig_ctx *c, const char *target, int dir,
+		       const struct netem_params *p, enum netem_choice engine, struct brig_err *e)
 {
 	struct netem_link k;
-	int relayed;
+	bool relayed;
 
 	if (netem_check(p, e) < 0 || netem_link_resolve(c, target, &k, e) < 0)
 		return -e->code;
-	relayed = relay_find(c, &k, e);
-	if (relayed < 0)
-		return relayed;
+	relayed = relay_find(c, &k);
 	if (engine == NETEM_CHOOSE_KERNEL && relayed)
-		return brig_errf(e, EBUSY, "%s is impaired by the user engine: clear it first", target);
+		return brig_errf(e, EBUSY, "%s is impaired by brig's relay: clear it first", target);
+	if (engine == NETEM_CHOOSE_KERNEL && !netem_kernel_available())
+		return brig_errf(e, EOPNOTSUPP, "this kernel has no netem (sch_netem): use --engine "
+				 "user or auto");
 	if (!relayed && (engine == NETEM_CHOOSE_KERNEL ||
 			 (engine == NETEM_AUTO && netem_kernel_available())))
-		return kernel_set(&k.end[0], p, e);
+		return kernel_set(&k.end[dir], p, e);
 	if (!relayed && netem_params_empty(p))
 		return 0; /* nothing impairs it */
-	return relay_set(c, &k, p, e);
+	return relay_set(c, &k, dir, p, e);
+}
+
+int netem_ctl_set(const struct brig_ctx *c, const char *target, const struct netem_params *p,
+		  enum netem_choice engine, struct brig_err *e)
+{
+	return netem_ctl_set_link(c, target, 0, p, engine, e);
 }
 
 int netem_ctl_clear(const struct brig_ctx *c, const char *target, struct brig_err *e)
@@ -161,4 +171,155 @@ int netem_ctl_clear(const struct brig_ctx *c, const char *target, struct brig_er
 	static const struct netem_params none;
 
 	return netem_ctl_set(c, target, &none, NETEM_AUTO, e);
+}
+
+/* ---- show ---- */
+
+/* The interfaces of a running container that may be impaired: its
+ * networks' and, for a lab node, its link ends. */
+struct kernel_show {
+	pid_t pid;
+	char name[64];
+	size_t n;
+	char ifname[64][16];
+	struct netem_params p[64];
+	struct netem_counters k[64];
+	bool found[64];
+};
+
+static int kernel_get_in_ns(void *arg, struct brig_err *e)
+{
+	struct kernel_show *x = arg;
+
+	for (size_t i = 0; i < x->n; i++) {
+		int r = netem_kernel_get(x->ifname[i], &x->p[i], &x->k[i], e);
+
+		if (r < 0 && r != -ENODEV)
+			return r;
+		x->found[i] = r == 1;
+	}
+	return 0;
+}
+
+static void add_ifname(struct kernel_show *x, const char *ifname)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (!strcmp(x->ifname[i], ifname))
+			return;
+	if (x->n < ARRAY_SIZE(x->ifname))
+		snprintf(x->ifname[x->n++], sizeof(x->ifname[0]), "%s", ifname);
+}
+
+static void lab_ifnames(const struct brig_ctx *c, const struct container_spec *spec,
+			struct kernel_show *x)
+{
+	const char *lab = labels_get(spec->labels, spec->n_labels, LAB_LABEL);
+	const char *node = labels_get(spec->labels, spec->n_labels, "clab-node-name");
+	struct lab_record r;
+	struct brig_err ignored;
+
+	if (!lab || !node || lab_record_load(c, lab, &r, &ignored) < 0)
+		return;
+	for (size_t i = 0; i < r.n_links; i++) {
+		if (r.links[i].a.node && !strcmp(r.links[i].a.node, node))
+			add_ifname(x, r.links[i].a.ifname);
+		if (r.links[i].b.node && !strcmp(r.links[i].b.node, node))
+			add_ifname(x, r.links[i].b.ifname);
+	}
+	lab_record_free(&r);
+}
+
+static int kernel_entries(struct kernel_show *x, const char *ifname, struct netem_entry **v,
+			  size_t *n, struct brig_err *e)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct netem_entry *y, *nv;
+
+		if (!x->found[i] || (ifname && strcmp(ifname, x->ifname[i])))
+			continue;
+		if (!(nv = realloc(*v, (*n + 1) * sizeof(*nv))))
+			return brig_errf(e, ENOMEM, "out of memory");
+		*v = nv;
+		y = memset(&nv[(*n)++], 0, sizeof(*y));
+		snprintf(y->container, sizeof(y->container), "%s", x->name);
+		snprintf(y->ifname, sizeof(y->ifname), "%s", x->ifname[i]);
+		y->engine = NETEM_KERNEL;
+		y->params = x->p[i];
+		netem_params_str(&x->p[i], y->text, sizeof(y->text));
+		y->counters = x->k[i];
+	}
+	return 0;
+}
+
+/* The kernel's netem qdiscs on container id's interfaces. */
+static int kernel_show(const struct brig_ctx *c, const char *id, const char *ifname,
+		       struct netem_entry **v, size_t *n, struct brig_err *e)
+{
+	struct container_spec spec = { 0 };
+	struct container_state st;
+	struct kernel_show *x;
+	char full[BRIG_ID_LEN + 1];
+	int rc = 0;
+
+	if (container_find(c, id, full, NULL, e) != 1 || state_load(c, full, &spec, &st, e) < 0)
+		return 0; /* not running (any more) */
+	x = mmap(NULL, sizeof(*x), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (x == MAP_FAILED) {
+		spec_free(&spec);
+		return brig_errno(e, "mmap");
+	}
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", spec.name);
+	for (size_t i = 0; i < st.n_nets; i++)
+		add_ifname(x, st.nets[i].interface);
+	lab_ifnames(c, &spec, x);
+	if (proc_run_in_ns(st.pid, "net", CLONE_NEWNET, kernel_get_in_ns, x, e) == 0)
+		rc = kernel_entries(x, ifname, v, n, e);
+	munmap(x, sizeof(*x));
+	spec_free(&spec);
+	return rc;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct netem_entry *x = a, *y = b;
+	int r = strcmp(x->container, y->container);
+
+	return r ? r : strcmp(x->ifname, y->ifname);
+}
+
+int netem_ctl_show(const struct brig_ctx *c, const char *filter, struct netem_entry **v,
+		   size_t *n, struct brig_err *e)
+{
+	char ref[LAB_END_MAX] = "", ifname[LAB_END_MAX] = "", **ids = NULL;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (filter && strchr(filter, ':') && lab_end_split(filter, ref, ifname, e) < 0)
+		return -e->code;
+	if (filter && !ref[0])
+		snprintf(ref, sizeof(ref), "%s", filter);
+	rc = relay_show(c, ref[0] ? ref : NULL, ifname[0] ? ifname : NULL, v, n, e);
+	if (rc == 0 && netem_kernel_available()) {
+		if (ref[0])
+			rc = kernel_show(c, ref, ifname[0] ? ifname : NULL, v, n, e);
+		else if ((rc = state_list(c, &ids, e)) == 0)
+			for (size_t i = 0; rc == 0 && ids[i]; i++)
+				rc = kernel_show(c, ids[i], NULL, v, n, e);
+		strv_free(ids);
+	}
+	if (rc < 0) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return rc;
+	}
+	qsort(*v, *n, sizeof(**v), entry_cmp);
+	return 0;
+}
+
+void netem_ctl_forget_lab(const struct brig_ctx *c, const char *lab)
+{
+	relay_forget_lab(c, lab);
 }

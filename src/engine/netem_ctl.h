@@ -28,6 +28,11 @@ int netem_ctl_parse(struct netem_params *p, const char *key, const char *value,
 int netem_ctl_set(const struct brig_ctx *c, const char *target, const struct netem_params *p,
 		  enum netem_choice engine, struct brig_err *e);
 
+/* netem_ctl_set on what leaves target (dir 0) or what leaves its peer,
+ * the link's other end (dir 1: a host end, say, which no container names). */
+int netem_ctl_set_link(const struct brig_ctx *c, const char *target, int dir,
+		       const struct netem_params *p, enum netem_choice engine, struct brig_err *e);
+
 /* netem_ctl_set with no impairment: the link is a plain veth pair again
  * once neither direction has any. */
 int netem_ctl_clear(const struct brig_ctx *c, const char *target, struct brig_err *e);
@@ -48,8 +53,7 @@ struct netem_entry {
 int netem_ctl_show(const struct brig_ctx *c, const char *filter, struct netem_entry **v,
 		   size_t *n, struct brig_err *e);
 
-/* Stop the relays of the containers ids[0..n) (lab down): their links go
- * with the containers; their records are removed. */
-void netem_ctl_forget(const struct brig_ctx *c, char (*ids)[65], size_t n);
+/* Kill the relays of lab's links (lab down): the links go with its nodes. */
+void netem_ctl_forget_lab(const struct brig_ctx *c, const char *lab);
 
 #endif
