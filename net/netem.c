@@ -333,8 +333,14 @@ static void fmt_rate(char *buf, size_t len, uint64_t bps)
 	uint64_t div = 1;
 	unsigned i = 0;
 
+	/* up while the unit fits, and its fraction keeps to the FRAC_MAX
+	 * digits a parse reads back ("1.0000000001tbit" stays in gbit) */
 	while (i + 1 < ARRAY_LEN(names) && bps >= div * 1000) {
-		div *= 1000;
+		uint64_t next = div * 1000;
+
+		if (next > pow10u(FRAC_MAX) && bps % (next / pow10u(FRAC_MAX)))
+			break;
+		div = next;
 		i++;
 	}
 	fmt_fixed(buf, len, bps, div, 3 * i, names[i]);
