@@ -33,23 +33,40 @@ struct netem_counters {
 
 enum netem_engine { NETEM_KERNEL, NETEM_USER };
 
+/* The largest values accepted: a minute of delay is far beyond any real
+ * link (and within the kernel's 32-bit tick field, ~274 s); 1000tbit. */
+#define NETEM_DURATION_MAX_US (60ULL * 1000000)
+#define NETEM_RATE_MAX_BPS (1000ULL * 1000 * 1000 * 1000 * 1000)
+
 /* One value given for key ("delay", "jitter", "loss", "rate", "corrupt",
- * "duplicate", "reorder") into p.  Durations: "50ms", "1.5s", "200us" (a
- * bare number is ms); percentages: "1%", "0.5" (0..100); rates as tc
- * writes them: "10mbit", "1gbit", "500kbit", "100bit", "1mbps" (bytes),
- * a bare number is kbit/s (containerlab's --rate).  -EINVAL (e: a one-line
- * message naming key and value) on a bad unit, a negative value or one
- * out of range; p is unchanged then. */
+ * "duplicate", "reorder") into p.  Durations: "50ms", "1.5s", "200us",
+ * also sec/msec/usec/ns (a bare number is ms), at most 60s; percentages:
+ * "1%", "0.5" (0..100, 9 decimals kept); rates as tc(8) writes them,
+ * case-insensitive: bit, kbit, mbit, gbit, tbit, bps, kbps, mbps, gbps,
+ * tbps (bytes/s) and the IEC kibit..tibit, kibps..tibps; a bare number
+ * is kbit/s (containerlab's --rate).  "0" is allowed and means "not set".
+ * Plain decimals only: no sign, exponent, blank, "inf" or "nan".
+ * -EINVAL on a bad unit, a negative value, one out of range, an empty
+ * one or an unknown key; p is unchanged then and e holds one line naming
+ * key and value without dashes, as `delay "-5ms": a duration must not be
+ * negative`: the CLI prefixes "invalid --", a topology file its
+ * "FILE:LINE: links[0].netem: ". */
 int netem_parse_value(struct netem_params *p, const char *key, const char *value,
 		      struct brig_err *e);
 
-/* After every value: jitter <= delay, reorder needs a delay.  -EINVAL. */
+/* After every value: each within its range (as netem_parse_value
+ * bounds it; percentages not NaN), jitter <= delay, reorder needs a
+ * delay.  -EINVAL with e naming what is wrong. */
 int netem_check(const struct netem_params *p, struct brig_err *e);
 
 bool netem_params_empty(const struct netem_params *p);
 
-/* "delay 50ms jitter 5ms loss 1% rate 10mbit ..." (only what is set; ""
- * when empty). */
+/* "delay 50ms jitter 5ms loss 1% rate 10mbit corrupt 0.1% duplicate 1%
+ * reorder 25%" (only what is set, in that order; "" when empty).
+ * Durations and rates as tc prints them (50ms, 1.5s, 200us; 10mbit,
+ * 1.5gbit, 100bit), exactly: the string parses back to the same values.
+ * Returns its length, or -ENOSPC when buf is too small (buf then holds
+ * what fitted of whole "key value" pairs, NUL-terminated). */
 int netem_params_str(const struct netem_params *p, char *buf, size_t len);
 
 /* ---- the kernel engine (the interface is in the current netns) ---- */
