@@ -56,6 +56,19 @@ static int render(const struct gvc_api *gv, GVC_t *ctx, Agraph_t *g, const char 
 	return rc;
 }
 
+/* The one context of the process, never freed: Graphviz 2.42's pango
+ * plugin keeps a pointer to the last font name it laid out, which a freed
+ * context's font table frees under it (a use after free on the next
+ * render in a new context). */
+static GVC_t *context(const struct gvc_api *gv)
+{
+	static GVC_t *ctx;
+
+	if (!ctx)
+		ctx = gv->context();
+	return ctx;
+}
+
 int graph_render(const char *dot, const char *format, char **out, size_t *len,
 		 struct brig_err *e)
 {
@@ -73,14 +86,11 @@ int graph_render(const char *dot, const char *format, char **out, size_t *len,
 	gv_msg[0] = '\0';
 	gv->seterrf(gather);
 	gv->seterr(AGERR); /* warnings are not the user's business */
-	if (!(ctx = gv->context()))
+	if (!(ctx = context(gv)))
 		return brig_errf(e, ENOMEM, "graphviz: no context: %s", gv_said());
-	if (!(g = gv->memread(dot))) {
-		rc = brig_errf(e, EINVAL, "graphviz: %s", gv_said());
-	} else {
-		rc = render(gv, ctx, g, format, out, len, e);
-		gv->close(g);
-	}
-	gv->free_context(ctx);
+	if (!(g = gv->memread(dot)))
+		return brig_errf(e, EINVAL, "graphviz: %s", gv_said());
+	rc = render(gv, ctx, g, format, out, len, e);
+	gv->close(g);
 	return rc;
 }

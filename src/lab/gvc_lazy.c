@@ -17,7 +17,6 @@ static const struct {
 	size_t off;
 } symbols[] = {
 	{ "gvContext", offsetof(struct gvc_api, context) },
-	{ "gvFreeContext", offsetof(struct gvc_api, free_context) },
 	{ "gvLayout", offsetof(struct gvc_api, layout) },
 	{ "gvFreeLayout", offsetof(struct gvc_api, free_layout) },
 	{ "gvRenderData", offsetof(struct gvc_api, render_data) },

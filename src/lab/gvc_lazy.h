@@ -17,7 +17,6 @@
 
 struct gvc_api {
 	__typeof__(&gvContext) context;
-	__typeof__(&gvFreeContext) free_context;
 	__typeof__(&gvLayout) layout;
 	__typeof__(&gvFreeLayout) free_layout;
 	__typeof__(&gvRenderData) render_data;
