@@ -9,6 +9,8 @@ PKGS    := libnl-3.0 libnl-route-3.0 libnftnl libmnl libseccomp libcap \
 # libcurl is only compiled against, never linked: src/image/curl_lazy.c
 # loads it on first use (brig pull, push, login).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+# libgvc (Graphviz) likewise: src/lab/gvc_lazy.c loads it for lab graph's svg/png.
+PKG_CFLAGS += $(shell pkg-config --cflags libgvc 2>/dev/null)
 # libarchive is not linked into brig: src/archive_lazy.c loads it on first
 # use (it costs ~20 ms of loading per exec); unit tests link it directly.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null)

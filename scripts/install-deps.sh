@@ -22,6 +22,9 @@ PACKAGES=(
 	# registry (skopeo, above, fills it), curl, openssl (TLS and token keys)
 	libcurl4-openssl-dev libssl-dev
 	docker-registry curl openssl
+	# lab graph: Graphviz's headers (libgvc is loaded at run time; its
+	# pango/cairo plugin, for png, is in libgvc6); graph.bats runs dot
+	libgraphviz-dev libgvc6 graphviz
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are
@@ -33,6 +36,17 @@ for p in "${PACKAGES[@]}"; do
 		missing+=("$p")
 	fi
 done
+
+# tests: graph.bats parses `lab graph --format mermaid` with mermaid's own
+# parser (node, jsdom standing in for a browser; ~10 s, once).  Without node
+# or the network that one check is skipped.
+MERMAID_DIR=/usr/local/lib/brig-test/mermaid
+if [ ! -d "$MERMAID_DIR/node_modules/mermaid" ] && [ "$(id -u)" -eq 0 ] &&
+	command -v npm >/dev/null; then
+	npm install --silent --no-audit --no-fund --prefix "$MERMAID_DIR" \
+		mermaid@11.17.2 jsdom@29.1.1 >&2 ||
+		echo "install-deps: mermaid's parser not installed (graph.bats skips that check)" >&2
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
 	exit 0

@@ -1,13 +1,18 @@
 /* cmd_lab.c - brig lab up|deploy, down|destroy, ls, inspect, exec: labs
  * from containerlab topology files (docs/labs.md). */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
+#include "io.h"
 #include "lab.h"
+#include "lab_graph.h"
 #include "opt.h"
 #include "util.h"
 
@@ -374,6 +379,77 @@ static int lab_link_cmd(struct brig_ctx *c, int argc, char **argv)
 	if (lab_resolve(argv[first], name, &e) < 0 ||
 	    lab_link_set(c, name, argv[first + 1], argv[first + 2], !strcmp(state, "up"), &e) < 0)
 		return opt_status(-1, &e);
+/* ---- graph ---- */
+
+struct graph_opts {
+	const char *format, *output;
+};
+
+static const struct opt graph_rows[] = {
+	{ "format", 0, "dot|mermaid|svg|png",
+	  "output format (default: dot, or what -o FILE's extension names)", opt_string,
+	  offsetof(struct graph_opts, format) },
+	{ "output", 'o', "FILE", "write to FILE instead of stdout", opt_string,
+	  offsetof(struct graph_opts, output) },
+	{ NULL },
+};
+
+static const struct opt_spec graph_spec = {
+	.prog = "lab graph",
+	.usage = "brig lab graph FILE|LAB [--format dot|mermaid|svg|png] [-o FILE]",
+	.about = "Draw a lab: its nodes (a box per group), bridges, the management network\n"
+		 "(its subnet, each node's address), links with the interface and address\n"
+		 "of each end, MTU when not the default, and impairments.  The argument is a\n"
+		 "topology file when such a file exists, else the name of a lab that is up\n"
+		 "(drawn from its record, with the management addresses its nodes hold).\n"
+		 "dot and mermaid are text; svg and png are rendered by Graphviz's library\n"
+		 "(libgvc).  Without --format, -o FILE's extension chooses (.dot .gv .mmd\n"
+		 ".mermaid .svg .png), else dot.  png is not written to a terminal.\n",
+	.opts = graph_rows,
+	.needs = "topology file or lab name",
+	.permute = true,
+};
+
+/* The format -o FILE's extension names, or "dot". */
+static const char *format_of(const char *output)
+{
+	static const char *const ext[][2] = { { ".dot", "dot" },	 { ".gv", "dot" },
+					      { ".mmd", "mermaid" }, { ".mermaid", "mermaid" },
+					      { ".svg", "svg" },	 { ".png", "png" } };
+	size_t n = output ? strlen(output) : 0;
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t k = strlen(ext[i][0]);
+		if (n > k && strcasecmp(output + n - k, ext[i][0]) == 0)
+			return ext[i][1];
+	}
+	return "dot";
+}
+
+static int lab_graph_cmd(struct brig_ctx *c, int argc, char **argv)
+{
+	struct graph_opts o = { 0 };
+	enum lab_graph_format f;
+	cleanup_free char *out = NULL;
+	struct brig_err e;
+	size_t len;
+	int first = opt_parse(&graph_spec, argc, argv, &o, &e);
+
+	if (first <= 0)
+		return opt_status(first, &e);
+	if (argc - first != 1)
+		return brig_fail("lab graph: exactly one FILE or LAB (see 'brig lab graph --help')");
+	if (lab_graph_format(o.format ? o.format : format_of(o.output), &f, &e) < 0)
+		return opt_status(-1, &e);
+	if (!o.output && lab_graph_binary(f) && isatty(STDOUT_FILENO))
+		return brig_fail("lab graph: refusing to write png to a terminal: use -o FILE "
+				 "or redirect stdout");
+	if (lab_graph(c, argv[first], f, &out, &len, &e) < 0)
+		return opt_status(-1, &e);
+	if (o.output && write_atomic(o.output, out, len, &e) < 0)
+		return opt_status(-1, &e);
+	if (!o.output && write_all(STDOUT_FILENO, out, len) < 0)
+		return brig_fail("lab graph: write to stdout: %s", strerror(errno));
 	return 0;
 }
 
@@ -387,6 +463,7 @@ static const struct cli_command subs[] = {
 	{ "inspect", lab_inspect_cmd, NULL, "show a lab's nodes, interfaces and links" },
 	{ "exec", lab_exec_cmd, NULL, "run a command on a lab's nodes" },
 	{ "link", lab_link_cmd, NULL, "take a link down like a pulled cable, or up" },
+	{ "graph", lab_graph_cmd, NULL, "draw a lab (dot, mermaid, svg, png)" },
 	{ NULL },
 };
 
