@@ -233,7 +233,8 @@ static int apply(struct nlctx *c, const char *ifname, int ifindex, const struct 
 		return is_kind(root, "netem") ? qdisc_del(c, ifname, ifindex, TC_H_ROOT, e) : 0;
 	/* the kernel replaces a root of another kind, but not one holding
 	 * netem's handle (1:): that one goes first */
-	if (root && !is_kind(root, "netem") && rtnl_tc_get_handle(TC_CAST(root)) == QDISC_NETEM_HANDLE)
+	if (root && !is_kind(root, "netem") &&
+	    rtnl_tc_get_handle(TC_CAST(root)) == QDISC_NETEM_HANDLE)
 		r = qdisc_del(c, ifname, ifindex, TC_H_ROOT, e);
 	/* NLM_F_REPLACE: a netem already there is changed in place (keeping
 	 * its tbf child), a root of another kind is replaced */
