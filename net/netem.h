@@ -59,6 +59,7 @@ int netem_parse_value(struct netem_params *p, const char *key, const char *value
  * delay.  -EINVAL with e naming what is wrong. */
 int netem_check(const struct netem_params *p, struct brig_err *e);
 
+/* All zero: no impairment. */
 bool netem_params_empty(const struct netem_params *p);
 
 /* "delay 50ms jitter 5ms loss 1% rate 10mbit corrupt 0.1% duplicate 1%
@@ -71,15 +72,29 @@ int netem_params_str(const struct netem_params *p, char *buf, size_t len);
 
 /* ---- the kernel engine (the interface is in the current netns) ---- */
 
-/* Whether this kernel has sch_netem: probed once per process (in a
- * throwaway network namespace), then remembered. */
+/* Whether this kernel has sch_netem: probed once per process, then
+ * remembered.  The probe is a forked child (proc_run_child) that
+ * unshares a network namespace and adds a netem qdisc on its lo, so
+ * nothing of the caller's changes and nothing outlives the child.
+ * False when it cannot tell (no privilege): the user engine then. */
 bool netem_kernel_available(void);
 
-/* Replace ifname's root qdisc with netem (and a tbf below it for rate),
- * or remove brig's qdiscs when p is empty. */
+/* Impair ifname's egress with p: its root qdisc becomes netem (handle
+ * 1:), with a tbf (10:, below netem's class 1:1) when a rate is set.
+ * A netem already there is changed in place; a root of another kind is
+ * replaced.  An empty p deletes the root qdisc when it is netem (and
+ * the tbf with it); none there is success, a root of another kind is
+ * left alone.  -EINVAL for what netem_check refuses, -ERANGE for a rate
+ * tbf cannot take (below 1kbit, above 34gbit), both before any request;
+ * -ENODEV "no interface IFNAME"; otherwise the kernel's reason
+ * ("IFNAME: add netem qdisc: ...: Specified qdisc kind is unknown"). */
 int netem_kernel_set(const char *ifname, const struct netem_params *p, struct brig_err *e);
 
-/* What netem qdisc ifname has: 1 with *p and *c filled, 0 when none. */
+/* The netem on ifname: 1 with *p (delay to the kernel's tick,
+ * percentages to 1/2^32, the tbf's rate to the byte) and *c (what netem
+ * passed on, and dropped: its losses and what its tbf refused; netem
+ * counts no duplicates, corruptions or reorderings: 0), or 0 when its
+ * root qdisc is no netem (p and c untouched). */
 int netem_kernel_get(const char *ifname, struct netem_params *p, struct netem_counters *c,
 		     struct brig_err *e);
 

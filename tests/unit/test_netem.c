@@ -27,10 +27,10 @@ static void durations(void **state)
 		const char *in;
 		uint64_t us;
 	} ok[] = {
-		{ "50ms", 50000 },  { "1.5s", 1500000 }, { "200us", 200 },	 { "50", 50000 },
-		{ "0", 0 },	    { "0ms", 0 },	 { "2sec", 2000000 },	 { "3msec", 3000 },
-		{ "7usecs", 7 },    { "1500ns", 2 },	 { "1499ns", 1 },	 { "60s", 60000000 },
-		{ "0.5ms", 500 },   { "1.", 1000 },	 { ".5s", 500000 },	 { "5MS", 5000 },
+		{ "50ms", 50000 }, { "1.5s", 1500000 }, { "200us", 200 }, { "50", 50000 },
+		{ "0", 0 }, { "0ms", 0 }, { "2sec", 2000000 }, { "3msec", 3000 },
+		{ "7usecs", 7 }, { "1500ns", 2 }, { "1499ns", 1 }, { "60s", 60000000 },
+		{ "0.5ms", 500 }, { "1.", 1000 }, { ".5s", 500000 }, { "5MS", 5000 },
 		{ "0.0015s", 1500 }, { "1.23456789s", 1234568 },
 	};
 
@@ -120,12 +120,12 @@ static void refused(void **state)
 		{ "delay", "nan", "delay \"nan\": not a duration, such as 50ms" },
 		{ "delay", "inf", "delay \"inf\": not a duration, such as 50ms" },
 		{ "loss", "nan", "loss \"nan\": not a percentage, such as 1% or 0.5" },
-		{ "delay", "50ms ", "delay \"50ms \": unknown unit \"ms \" (use s, ms or us; a bare "
-				    "number is ms)" },
+		{ "delay", "50ms ",
+		  "delay \"50ms \": unknown unit \"ms \" (use s, ms or us; a bare number is ms)" },
 		{ "delay", " 50ms", "delay \" 50ms\": not a duration, such as 50ms" },
 		{ "delay", "+5ms", "delay \"+5ms\": not a duration, such as 50ms" },
-		{ "delay", "1e3ms", "delay \"1e3ms\": unknown unit \"e3ms\" (use s, ms or us; a bare "
-				    "number is ms)" },
+		{ "delay", "1e3ms",
+		  "delay \"1e3ms\": unknown unit \"e3ms\" (use s, ms or us; a bare number is ms)" },
 		{ "delay", "61s", "delay \"61s\": a duration must be at most 60s" },
 		{ "delay", "99999999999999999999999999s",
 		  "delay \"99999999999999999999999999s\": a duration must be at most 60s" },
