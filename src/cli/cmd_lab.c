@@ -379,6 +379,9 @@ static int lab_link_cmd(struct brig_ctx *c, int argc, char **argv)
 	if (lab_resolve(argv[first], name, &e) < 0 ||
 	    lab_link_set(c, name, argv[first + 1], argv[first + 2], !strcmp(state, "up"), &e) < 0)
 		return opt_status(-1, &e);
+	return 0;
+}
+
 /* ---- graph ---- */
 
 struct graph_opts {

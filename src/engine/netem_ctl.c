@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cleanup.h"
 #include "container.h"
 #include "lab_int.h"
 #include "lab_record.h"

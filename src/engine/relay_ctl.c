@@ -13,7 +13,6 @@
  *
  * KEY is "ID12.IFNAME" of end a, the end the relay keeps (a container's
  * interface); b is the end it replaced ("host" for the host's). */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
