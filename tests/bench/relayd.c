@@ -1,11 +1,11 @@
 /* relayd.c - test-only driver of the user engine's relay (net/relay.h),
  * for tests/bench/bench-relay.sh; not a brig command.
  *
- *   relayd NETNS_B IF_B SHARED_FILE [DELAY_US]
+ *   relayd NETNS_B IF_B SHARED_FILE [DELAY_US [RATE_BPS]]
  *
  * Unshares its own network namespace, splices the relay into the veth end
  * IF_B of the namespace at path NETNS_B (sides "ra" and "rb"), creates the
- * shared file (DELAY_US: that delay both ways), prints "ready" and
+ * shared file (DELAY_US, RATE_BPS: that delay and rate both ways), prints "ready" and
  * forwards until SIGTERM or SIGINT, then unsplices and exits 0. */
 #include <fcntl.h>
 #include <sched.h>
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	int ns_b, fa, fb, stop;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: relayd NETNS_B IF_B SHARED_FILE [DELAY_US]\n");
+		fprintf(stderr, "usage: relayd NETNS_B IF_B SHARED_FILE [DELAY_US [RATE_BPS]]\n");
 		return 2;
 	}
 	sigemptyset(&sigs);
@@ -50,6 +50,7 @@ int main(int argc, char **argv)
 		return die(&e);
 	if (argc > 4) {
 		p.delay_us = strtoull(argv[4], NULL, 10);
+		p.rate_bps = argc > 5 ? strtoull(argv[5], NULL, 10) : 0;
 		relay_shared_set(&m, RELAY_AB, &p, &e);
 		relay_shared_set(&m, RELAY_BA, &p, &e);
 	}
