@@ -31,8 +31,8 @@ if [ "${1:-}" = --inner ]; then
 	A=$!
 	unshare --net sleep infinity &
 	B=$!
-	na=(nsenter --net=/proc/$A/ns/net --)
-	nb=(nsenter --net=/proc/$B/ns/net --)
+	na=(nsenter "--net=/proc/$A/ns/net" --)
+	nb=(nsenter "--net=/proc/$B/ns/net" --)
 	trap 'kill $A $B 2>/dev/null || true' EXIT
 	ip link add x netns "$A" type veth peer y netns "$B"
 	"${na[@]}" ip link set lo up
