@@ -14,6 +14,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -147,9 +148,13 @@ void relay_shared_read(const struct relay_shm *m, struct netem_params p[2],
 {
 	uint32_t gen;
 
-	for (int tries = 0; !params_snapshot(m->sh, p, &gen); tries++)
-		if (tries > 1000) /* a writer died mid-change: take what is there */
+	for (int tries = 0; !params_snapshot(m->sh, p, &gen); tries++) {
+		if (tries == 100000) { /* a writer died mid-change: take what is there */
 			memcpy(p, m->sh->params, sizeof(m->sh->params));
+			break;
+		}
+		sched_yield();
+	}
 	for (int d = 0; d < 2; d++)
 		counters_load(&m->sh->counters[d], &c[d]);
 }

@@ -150,9 +150,11 @@ static void describe_y(char *out, size_t len)
 	enter(ns_b);
 	CHECK(nlctx_open(&c, &e) == 0 && nl_link_get(&c, "y", &l, &e) == 1, &e);
 	ifindex = rtnl_link_get_ifindex(l);
-	n += (size_t)snprintf(out + n, len - n, "mac %s up %d;",
+	n += (size_t)snprintf(out + n, len - n, "mac %s up %d master %d alias %s mtu %u;",
 			      nl_addr2str(rtnl_link_get_addr(l), buf, sizeof(buf)),
-			      !!(rtnl_link_get_flags(l) & IFF_UP));
+			      !!(rtnl_link_get_flags(l) & IFF_UP), rtnl_link_get_master(l),
+			      rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "-",
+			      rtnl_link_get_mtu(l));
 	CHECK(rtnl_addr_alloc_cache(c.sk, &cache) == 0, &e);
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
@@ -529,6 +531,60 @@ static void do_relay_errors(void)
 	CHECK(relay_socket("nosuch", &e) < 0, &e);
 }
 
+/* The host side of a container's eth0: y is a port of a bridge that holds
+ * B's address (and y has an alias and its own MTU); the relay keeps all of
+ * that on the new y. */
+static void do_relay_bridge_port(void)
+{
+	struct net_end a = { .netns = -1, .ifname = "x", .addr = 0x0a090001, .prefix = 24 };
+	struct net_end b = { .netns = -1, .ifname = "y", .master = "brx", .mark = "brig-test" };
+	struct brig_err e = { 0 };
+	char before[400], spliced[400], after[400];
+	struct relay_shm m;
+	int stop;
+	pid_t pid;
+
+	ns_a = new_netns();
+	ns_b = new_netns();
+	CHECK(net_bridge_add_marked("brx", "brig-test", &e) == 1, &e);
+	a.netns = ns_a;
+	b.netns = ns_b;
+	CHECK(net_wire_create(&a, &b, 1400, &e) == 0, &e);
+	enter(ns_b);
+	{
+		struct nlctx c = { 0 };
+		struct rtnl_link *l = NULL;
+
+		CHECK(nlctx_open(&c, &e) == 0 && nl_link_get(&c, "brx", &l, &e) == 1, &e);
+		add_addr(&c, rtnl_link_get_ifindex(l), "10.9.0.2/24");
+		rtnl_link_put(l);
+		nlctx_close(&c);
+	}
+	describe_y(before, sizeof(before));
+	snprintf(e.msg, sizeof(e.msg), "before: %s", before);
+	CHECK(strstr(before, "alias brig-test mtu 1400") && !strstr(before, "master 0 "), &e);
+	pid = relay_start(&m, &stop);
+	describe_y(spliced, sizeof(spliced));
+	snprintf(e.msg, sizeof(e.msg), "before: %s; spliced: %s", before, spliced);
+	CHECK(strcmp(before, spliced) == 0, &e);
+	CHECK(udp_rtt(2000) >= 0, &e);
+	CHECK(ping_b(), &e);
+	CHECK(write(stop, "u", 1) == 1, &e);
+	relay_wait(pid);
+	describe_y(after, sizeof(after));
+	snprintf(e.msg, sizeof(e.msg), "before: %s; after: %s", before, after);
+	CHECK(strcmp(before, after) == 0, &e);
+	CHECK(udp_rtt(2000) >= 0, &e);
+	relay_shared_close(&m);
+	unlink(shm_path);
+}
+
+static void relay_bridge_port(void **state)
+{
+	(void)state;
+	in_child(do_relay_bridge_port);
+}
+
 static void relay_errors(void **state)
 {
 	(void)state;
@@ -541,6 +597,7 @@ int main(void)
 		cmocka_unit_test(relay_impairs),
 		cmocka_unit_test(relay_killed),
 		cmocka_unit_test(relay_iface_gone),
+		cmocka_unit_test(relay_bridge_port),
 		cmocka_unit_test(relay_errors),
 	};
 
