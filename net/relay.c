@@ -318,8 +318,15 @@ static int dir_receive(struct dir *d)
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
-		if (n < 0)
+		if (n < 0 && gone(errno))
 			return -errno;
+		if (n < 0) {
+			/* The kernel took a frame it could not hand over (a GSO
+			 * type a virtio_net_hdr cannot describe, say a tunnel's):
+			 * it is gone, the next ones are not. */
+			impair_count_dropped(&d->im, 1);
+			continue;
+		}
 		r = dir_forward(d, (unsigned)n, mono_ns());
 		if (r < 0)
 			return r;
@@ -358,6 +365,7 @@ struct loop {
 	struct relay_shm *m;
 	struct dir d[2];
 	uint32_t gen;
+	uint64_t stats_at; /* last look at the kernel's drops */
 	struct netem_counters published[2];
 };
 
@@ -402,18 +410,34 @@ static struct timespec *wait_until(const struct loop *l, struct timespec *ts)
 	return ts;
 }
 
-/* Why fd reported an error: 0 when its interface is gone. */
-static int sock_failed(int fd, const char *side, struct brig_err *e)
+/* fd reported an error: 1 when its interface is gone; 0 for a frame's
+ * error (recvmmsg keeps it for the next call: reading clears it). */
+static int sock_error(int fd, const char *side, struct brig_err *e)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return brig_errno(e, "relay: %s socket", side);
-	if (err == 0 || gone(err))
-		return 0;
-	errno = err;
-	return brig_errno(e, "relay: %s socket", side);
+	return gone(err);
+}
+
+/* Frames the kernel dropped because a socket's buffer was full: counted
+ * as the direction's drops, every 100 ms (a syscall each). */
+static void kernel_drops(struct loop *l)
+{
+	uint64_t now = mono_ns();
+
+	if (now - l->stats_at < 100000000ULL)
+		return;
+	l->stats_at = now;
+	for (int i = 0; i < 2; i++) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(l->d[i].in, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			impair_count_dropped(&l->d[i].im, st.tp_drops);
+	}
 }
 
 static int loop_run(struct loop *l, int stop_fd, struct brig_err *e)
@@ -437,8 +461,13 @@ static int loop_run(struct loop *l, int stop_fd, struct brig_err *e)
 		for (int i = 0; i < 2; i++) {
 			int r = 0;
 
-			if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL))
-				return sock_failed(pfd[i].fd, side[i], e);
+			if (pfd[i].revents & POLLNVAL)
+				return brig_errf(e, EBADF, "relay: %s socket closed", side[i]);
+			if (pfd[i].revents & (POLLERR | POLLHUP)) {
+				r = sock_error(pfd[i].fd, side[i], e);
+				if (r != 0)
+					return r > 0 ? 0 : r;
+			}
 			if (pfd[i].revents & POLLIN)
 				r = dir_receive(&l->d[i]);
 			if (r >= 0)
@@ -450,6 +479,7 @@ static int loop_run(struct loop *l, int stop_fd, struct brig_err *e)
 				return brig_errno(e, "relay: forward from %s", side[i]);
 			}
 		}
+		kernel_drops(l);
 		counters_publish(l);
 	}
 }
