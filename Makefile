@@ -82,6 +82,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 .PHONY: unit-build
 unit-build: $(UNIT)
 
+# tests/bench/relayd: a test-only driver of the user engine's relay
+# (bench-relay.sh); not installed, not a brig command.
+$(BUILD)/tests/relayd: tests/bench/relayd.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+.PHONY: relayd
+relayd: $(BUILD)/tests/relayd
+
 deps:
 	./scripts/install-deps.sh
 
@@ -95,7 +105,7 @@ check: deps
 demo: deps brig
 	./scripts/demo.sh
 
-bench: deps brig
+bench: deps brig relayd
 	./tests/bench/run.sh
 
 fuzz:

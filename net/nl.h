@@ -25,6 +25,10 @@ struct nlctx {
 /* Open and connect a NETLINK_ROUTE socket in the current netns. */
 int nlctx_open(struct nlctx *c, struct brig_err *e);
 
+/* The same in network namespace netns (an fd; -1: the current one): the
+ * socket keeps that namespace (net/wire.c). */
+int nlctx_open_in(struct nlctx *c, int netns, struct brig_err *e);
+
 /* Free the socket; accepts a never-opened (zeroed) ctx. */
 void nlctx_close(struct nlctx *c);
 #define cleanup_nlctx __attribute__((cleanup(nlctx_close)))

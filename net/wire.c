@@ -20,7 +20,7 @@
 
 /* A netlink socket keeps the namespace it was made in: enter netns only
  * for socket(), then come back.  Only this thread moves. */
-static int nlctx_open_in(struct nlctx *c, int netns, struct brig_err *e)
+int nlctx_open_in(struct nlctx *c, int netns, struct brig_err *e)
 {
 	cleanup_close int self = -1;
 	int r;

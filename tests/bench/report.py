@@ -18,7 +18,8 @@ def load(name):
         return json.load(f)
 
 
-doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab")}
+doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab",
+                            "relay")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -343,6 +344,22 @@ if lb and "times" in lb:
                                           for x in b["left"]), "; ".join(b["left"]))
 else:
     md.append("lab bench failed: %s" % (lb or {}).get("failed", "no output"))
+    md.append("")
+
+# --- relay (issue 13's user engine; only when BENCH_ONLY names it)
+rl = doc["relay"]
+if rl and "relay_median" in rl:
+    md.append("## Impairment relay, no impairment (iperf3 TCP, bench-relay.sh)")
+    md.append("")
+    md.append("| path | Gbit/s (median) | runs |")
+    md.append("| --- | --- | --- |")
+    md.append("| plain veth pair | %.2f | %s |" % (rl["plain_median"], ", ".join("%.2f" % x for x in rl["plain_gbps"])))
+    md.append("| through the relay | %.2f | %s |" % (rl["relay_median"], ", ".join("%.2f" % x for x in rl["relay_gbps"])))
+    md.append("")
+    target("relay passes >= 1 Gbit/s of TCP with no impairment", rl["relay_median"] >= 1.0,
+           "%.2f Gbit/s (%.2f of plain)" % (rl["relay_median"], rl["ratio"] or 0))
+elif rl:
+    md.append("relay bench failed: %s" % rl.get("failed", "no output"))
     md.append("")
 
 md.append("## Targets of issues 6, 11 and 12")

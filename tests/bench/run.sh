@@ -8,7 +8,8 @@
 #
 # Knobs (environment):
 #   BENCH_RUNS=20          timed runs per command (after BENCH_WARMUP=3)
-#   BENCH_ONLY="start net" run only these benches (start net exec data import scale lab)
+#   BENCH_ONLY="start net" run only these benches (start net exec data import scale lab;
+#                          relay, issue 13's impairment relay, only when named)
 #   BENCH_LAB_N=300        nodes of the lab bench (BENCH_LAB_RUNS=3 runs)
 #   BENCH_SCALE_N=1000     containers started by the scale bench
 #   BENCH_IPERF_SECONDS=10 iperf3 duration per data-plane pair
@@ -91,7 +92,7 @@ python3 "$BENCH_DIR/machine.py" "$BENCH_PEERS" "$BRIG_BIN" >"$BENCH_OUT/machine.
 failed=()
 for b in $BENCH_ONLY; do
 	case $b in
-	start | net | exec | data | import | scale | lab) ;;
+	start | net | exec | data | import | scale | lab | relay) ;;
 	*)
 		echo "bench: unknown bench '$b'" >&2
 		exit 2
