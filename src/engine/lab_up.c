@@ -42,7 +42,7 @@ struct plan {
 	struct topo t;
 	char (*cname)[CNAME_MAX];	/* per node: its container's name */
 	struct container_spec *spec;	/* per node (linux nodes) */
-	char ***words;			/* per node: split cmd/entrypoint to free */
+	char ***words;			/* per node: split cmd/entrypoint, labels to free */
 	int *netns;			/* per node, during links: an fd or -1 */
 	char mark[LAB_MARK_MAX];	/* ifalias of host-side ends (lab_mark) */
 	struct net_network mgmt;
@@ -79,10 +79,10 @@ static int node_command(struct plan *p, size_t i, struct container_spec *s, stru
 
 	if (n->cmd && topo_split_words(n->cmd, &cmd, &nc, e) < 0)
 		return brig_err_ctx(e, "cmd");
-	p->words[2 * i] = cmd;
+	p->words[3 * i] = cmd;
 	if (n->entrypoint && topo_split_words(n->entrypoint, &ep, &ne, e) < 0)
 		return brig_err_ctx(e, "entrypoint");
-	p->words[2 * i + 1] = ep;
+	p->words[3 * i + 1] = ep;
 	if (ne > 0) {
 		s->entrypoint = ep[0];
 		/* the entrypoint's own arguments come before cmd */
@@ -149,20 +149,25 @@ static int node_network(struct plan *p, size_t i, struct container_spec *s, stru
 static int node_labels(struct plan *p, size_t i, struct container_spec *s, struct brig_err *e)
 {
 	const struct topo_node *n = &p->t.nodes[i];
-	char kv[PATH_MAX + 64];
+	char kv[PATH_MAX + 64], ***own = &p->words[3 * i + 2];
 	const char *fixed[][2] = {
 		{ LAB_LABEL, p->t.name }, { "clab-node-name", n->name },
 		{ "clab-node-kind", "linux" }, { "clab-topo-file", p->t.path },
 	};
+	size_t n_own = 0;
 
 	for (size_t k = 0; k < n->n_labels; k++)
 		if (spec_list_add(&s->labels, &s->n_labels, n->labels[k], e) < 0)
 			return -e->code;
+	/* the spec points at its strings: these are the plan's, freed with it */
 	for (size_t k = 0; k < ARRAY_SIZE(fixed); k++) {
 		snprintf(kv, sizeof(kv), "%s=%s", fixed[k][0], fixed[k][1]);
-		if (spec_list_add(&s->labels, &s->n_labels, kv, e) < 0)
+		if (lab_strv_add(own, &n_own, kv, e) < 0)
 			return -e->code;
 	}
+	for (size_t k = 0; k < n_own; k++)
+		if (spec_list_add(&s->labels, &s->n_labels, (*own)[k], e) < 0)
+			return -e->code;
 	return 0;
 }
 
@@ -739,7 +744,7 @@ static int plan_alloc(struct plan *p, struct brig_err *e)
 
 	p->cname = calloc(n, sizeof(*p->cname));
 	p->spec = calloc(n, sizeof(*p->spec));
-	p->words = calloc(2 * n, sizeof(*p->words));
+	p->words = calloc(3 * n, sizeof(*p->words));
 	p->netns = malloc(n * sizeof(*p->netns));
 	if (!p->cname || !p->spec || !p->words || !p->netns)
 		return brig_errf(e, ENOMEM, "out of memory");
@@ -764,7 +769,7 @@ static void plan_free(struct plan *p)
 {
 	for (size_t i = 0; p->spec && i < p->t.n_nodes; i++)
 		spec_lists_free(&p->spec[i]);
-	for (size_t i = 0; p->words && i < 2 * p->t.n_nodes; i++)
+	for (size_t i = 0; p->words && i < 3 * p->t.n_nodes; i++)
 		strv_free(p->words[i]);
 	for (size_t i = 0; p->netns && i < p->t.n_nodes; i++)
 		if (p->netns[i] >= 0)

@@ -674,7 +674,7 @@ int links_parse(struct pctx *c, const struct ynode *links, const char *path)
 	c->t->n_links = links->n;
 	for (size_t i = 0; i < links->n && r >= 0; i++) {
 		struct topo_link *l = &c->t->links[i];
-		struct src src;
+		struct src src = { 0 };
 
 		index_path(ip, path, i);
 		r = one_link(c, links->items[i], ip, l, &src);
