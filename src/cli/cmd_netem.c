@@ -18,9 +18,15 @@ struct set_opts {
 	enum netem_choice engine;
 };
 
+/* The parser's message names key and value: 'delay "-5ms": ...'. */
 static int netem_opt(void *field, const char *key, const char *arg, struct brig_err *e)
 {
-	return netem_ctl_parse(field, key, arg, e);
+	char why[sizeof(e->msg)];
+
+	if (netem_ctl_parse(field, key, arg, e) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", e->msg);
+	return brig_errf(e, EINVAL, "invalid --%s", why);
 }
 
 #define NETEM_SETTER(key)                                                            \

@@ -35,9 +35,10 @@ const struct lab_rec_link *lab_link_find(const struct lab_record *r, const char 
 					 const char *ifname, const struct lab_rec_end **peer);
 
 /* The pid whose network namespace node's interfaces live in: its
- * container's, or 0 for the host's ("host", bridge and host nodes).
- * Negative (e) when r has no such node or it is not running. */
+ * container's (its id into id, when not NULL), or 0 for the host's
+ * ("host", bridge and host nodes; id ""). Negative (e) when r has no such
+ * node or it is not running. */
 pid_t lab_node_pid(const struct brig_ctx *c, const struct lab_record *r, const char *node,
-		   struct brig_err *e);
+		   char *id, struct brig_err *e);
 
 #endif

@@ -55,11 +55,14 @@ const struct lab_rec_link *lab_link_find(const struct lab_record *r, const char 
 }
 
 pid_t lab_node_pid(const struct brig_ctx *c, const struct lab_record *r, const char *node,
-		   struct brig_err *e)
+		   char *id, struct brig_err *e)
 {
-	char id[BRIG_ID_LEN + 1];
+	char own[BRIG_ID_LEN + 1];
 	pid_t pid = 0;
 
+	if (!id)
+		id = own;
+	*id = '\0';
 	if (!strcmp(node, "host"))
 		return 0;
 	for (size_t i = 0; i < r->n_nodes; i++) {
@@ -90,7 +93,7 @@ static int block_end(const struct brig_ctx *c, const struct lab_record *r,
 		     const struct lab_rec_end *end, bool block, struct brig_err *e)
 {
 	struct block_job j = { end->ifname, block };
-	pid_t pid = lab_node_pid(c, r, end->node, e);
+	pid_t pid = lab_node_pid(c, r, end->node, NULL, e);
 
 	if (pid < 0)
 		return pid;

@@ -40,7 +40,7 @@ static int lab_peer(const struct brig_ctx *c, const char *lab, const char *node,
 	}
 	snprintf(k->lab, sizeof(k->lab), "%s", lab);
 	snprintf(k->end[1].ifname, sizeof(k->end[1].ifname), "%s", peer->ifname);
-	k->end[1].pid = lab_node_pid(c, &r, peer->node, e);
+	k->end[1].pid = lab_node_pid(c, &r, peer->node, k->end[1].id, e);
 	if (k->end[1].pid < 0)
 		rc = -e->code;
 	for (size_t i = 0; rc == 0 && i < r.n_nodes; i++)

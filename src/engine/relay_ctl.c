@@ -441,7 +441,8 @@ static bool shown(const struct show *s, const struct netem_end *x)
 	       (!s->ifname || !strcmp(s->ifname, x->ifname));
 }
 
-/* An entry per container end, and the host's end when impaired. */
+/* An entry per impaired end, and per end whose direction dropped
+ * packets anyway (the relay's queue or the kernel's buffers were full). */
 static void show_one(void *arg, const struct relay_rec *r, const struct relay_shm *m)
 {
 	const struct netem_end *ends[2] = { &r->a, &r->b };
@@ -453,7 +454,7 @@ static void show_one(void *arg, const struct relay_rec *r, const struct relay_sh
 	for (int d = 0; d < 2; d++) {
 		struct netem_entry *x, *v;
 
-		if (!shown(s, ends[d]) || (!ends[d]->id[0] && netem_params_empty(&p[d])))
+		if (!shown(s, ends[d]) || (netem_params_empty(&p[d]) && !k[d].dropped))
 			continue;
 		if (!(v = realloc(s->v, (s->n + 1) * sizeof(*v)))) {
 			s->oom = true;
