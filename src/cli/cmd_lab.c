@@ -354,6 +354,8 @@ static const struct cli_command subs[] = {
 	{ "list", lab_ls_cmd, NULL, NULL },
 	{ "inspect", lab_inspect_cmd, NULL, "show a lab's nodes, interfaces and links" },
 	{ "exec", lab_exec_cmd, NULL, "run a command on a lab's nodes" },
+	{ "pingall", cmd_lab_pingall, NULL, "every node pings every other node's addresses" },
+	{ "perf", cmd_lab_perf, NULL, "throughput between two nodes" },
 	{ NULL },
 };
 
