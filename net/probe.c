@@ -162,8 +162,9 @@ static void take_reply(struct pinger *p, const struct probe_echo *r, int64_t now
 	p->sum[i] += ms;
 }
 
-/* Read replies until deadline (monotonic ns), or every one expected so far is in. */
-static int read_until(struct pinger *p, int64_t deadline, struct brig_err *e)
+/* Read replies until deadline (monotonic ns), or (early) until every one
+ * expected is in. */
+static int read_until(struct pinger *p, int64_t deadline, bool early, struct brig_err *e)
 {
 	uint8_t buf[4096];
 	struct probe_echo r;
@@ -172,7 +173,7 @@ static int read_until(struct pinger *p, int64_t deadline, struct brig_err *e)
 		int64_t now = mono_ns();
 		struct pollfd pfd = { p->fd, POLLIN, 0 };
 		ssize_t len;
-		if (now >= deadline || p->replies == p->expected)
+		if (now >= deadline || (early && p->replies == p->expected))
 			return 0;
 		int rc = poll(&pfd, 1, (int)((deadline - now + 999999) / 1000000));
 		if (rc < 0 && errno != EINTR)
@@ -207,13 +208,12 @@ static int ping_rounds(struct pinger *p, struct brig_err *e)
 	for (unsigned round = 0; round < p->o->count; round++) {
 		if (send_round(p, round, e) < 0)
 			return -e->code;
-		p->expected += p->n;
 		next += (int64_t)p->o->interval_ms * 1000000;
-		if (round + 1 < p->o->count && read_until(p, next, e) < 0)
+		if (round + 1 < p->o->count && read_until(p, next, false, e) < 0)
 			return -e->code;
 	}
 	p->expected = p->n * p->o->count;
-	return read_until(p, mono_ns() + (int64_t)p->o->timeout_ms * 1000000, e);
+	return read_until(p, mono_ns() + (int64_t)p->o->timeout_ms * 1000000, true, e);
 }
 
 int probe_ping(struct probe_target *t, size_t n, const struct probe_ping_opts *o,

@@ -29,6 +29,7 @@ static const struct cli_command commands[] = {
 	{ "network", cmd_network, NULL, "create, list, inspect and remove networks" },
 	{ "volume", cmd_volume, NULL, "create, list, inspect and remove volumes" },
 	{ "lab", cmd_lab, NULL, "deploy, inspect and destroy labs from topology files" },
+	{ "capture", cmd_capture, NULL, "capture packets on a container's interface" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },

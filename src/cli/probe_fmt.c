@@ -143,3 +143,126 @@ const char *probe_fmt_ip(uint32_t addr, char *buf)
 		 addr & 0xff);
 	return buf;
 }
+
+/* ---- a captured packet in one line ---- */
+
+#define DLT_ETHERNET 1
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static const char *icmp_type(uint8_t t)
+{
+	switch (t) {
+	case 0: return "echo reply";
+	case 3: return "destination unreachable";
+	case 8: return "echo request";
+	case 11: return "time exceeded";
+	default: return "type";
+	}
+}
+
+/* The transport of an IPv4 packet: l4 holds n bytes, the IP payload
+ * is plen bytes long. */
+static void ipv4_l4(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
+		    const uint8_t *l4, size_t n, size_t plen)
+{
+	static const char flag_names[] = "FSRP.U";
+
+	if (proto == 1 && n >= 8 && (l4[0] == 0 || l4[0] == 8))
+		snprintf(buf, sz, "IP %s > %s: ICMP %s, id %u, seq %u, length %zu", src, dst,
+			 icmp_type(l4[0]), be16(l4 + 4), be16(l4 + 6), plen);
+	else if (proto == 1 && n >= 1)
+		snprintf(buf, sz, "IP %s > %s: ICMP %s %u, length %zu", src, dst, icmp_type(l4[0]),
+			 l4[0], plen);
+	else if (proto == 6 && n >= 14) {
+		char flags[8] = "";
+		size_t k = 0;
+		for (int b = 0; b < 6; b++)
+			if (l4[13] & (1 << b))
+				flags[k++] = flag_names[b];
+		size_t hl = (size_t)(l4[12] >> 4) * 4;
+		snprintf(buf, sz, "IP %s.%u > %s.%u: Flags [%s], seq %u, length %zu", src,
+			 be16(l4), dst, be16(l4 + 2), flags, be32(l4 + 4),
+			 plen > hl ? plen - hl : 0);
+	} else if (proto == 17 && n >= 8)
+		snprintf(buf, sz, "IP %s.%u > %s.%u: UDP, length %zu", src, be16(l4), dst,
+			 be16(l4 + 2), plen >= 8 ? plen - 8 : 0);
+	else
+		snprintf(buf, sz, "IP %s > %s: ip-proto-%u, length %zu", src, dst, proto, plen);
+}
+
+static const char *ipv4(const uint8_t *p, size_t n, char *buf, size_t sz)
+{
+	char src[16], dst[16];
+	size_t ihl, total;
+
+	if (n < 20 || p[0] >> 4 != 4)
+		return snprintf(buf, sz, "IP, truncated"), buf;
+	ihl = (size_t)(p[0] & 0x0f) * 4;
+	total = be16(p + 2);
+	if (ihl < 20 || ihl > n || total < ihl)
+		return snprintf(buf, sz, "IP, bad header"), buf;
+	probe_fmt_ip(be32(p + 12), src);
+	probe_fmt_ip(be32(p + 16), dst);
+	/* a fragment past the first carries no transport header */
+	if (be16(p + 6) & 0x1fff)
+		return snprintf(buf, sz, "IP %s > %s: fragment, length %zu", src, dst, total - ihl),
+		       buf;
+	ipv4_l4(buf, sz, p[9], src, dst, p + ihl, n - ihl, total - ihl);
+	return buf;
+}
+
+static const char *arp(const uint8_t *p, size_t n, char *buf, size_t sz)
+{
+	char spa[16], tpa[16];
+
+	/* Ethernet/IPv4 ARP only: hardware 1, protocol 0x0800, lengths 6 and 4 */
+	if (n < 28 || be16(p) != 1 || be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4)
+		return snprintf(buf, sz, "ARP, length %zu", n), buf;
+	probe_fmt_ip(be32(p + 14), spa);
+	probe_fmt_ip(be32(p + 24), tpa);
+	if (be16(p + 6) == 1)
+		snprintf(buf, sz, "ARP, Request who-has %s tell %s", tpa, spa);
+	else if (be16(p + 6) == 2)
+		snprintf(buf, sz, "ARP, Reply %s is-at %02x:%02x:%02x:%02x:%02x:%02x", spa, p[8],
+			 p[9], p[10], p[11], p[12], p[13]);
+	else
+		snprintf(buf, sz, "ARP, op %u", be16(p + 6));
+	return buf;
+}
+
+const char *probe_fmt_packet(const uint8_t *p, size_t caplen, size_t len, int dlt, char *buf,
+			     size_t n)
+{
+	uint16_t type;
+	size_t off = 14;
+
+	if (!n)
+		return buf;
+	if (dlt != DLT_ETHERNET || caplen < 14) {
+		snprintf(buf, n, "link-type %d, length %zu", dlt, len);
+		return buf;
+	}
+	type = be16(p + 12);
+	if (type == 0x8100 && caplen >= 18) { /* one VLAN tag */
+		type = be16(p + 16);
+		off = 18;
+	}
+	if (type == 0x0800)
+		return ipv4(p + off, caplen - off, buf, n);
+	if (type == 0x0806)
+		return arp(p + off, caplen - off, buf, n);
+	if (type == 0x86dd)
+		snprintf(buf, n, "IP6, length %zu", len > off ? len - off : 0);
+	else
+		snprintf(buf, n, "ethertype 0x%04x, length %zu", type, len);
+	return buf;
+}

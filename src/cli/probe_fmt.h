@@ -36,4 +36,13 @@ int probe_parse_target(const char *s, char *node, size_t len, char iface[16],
 /* A host-order IPv4 address, dotted, into buf (16 bytes). */
 const char *probe_fmt_ip(uint32_t addr, char *buf);
 
+/* One line about a captured packet, tcpdump's way, from its first caplen
+ * bytes (len on the wire) on a link of type dlt (DLT_EN10MB: Ethernet; 0 for
+ * anything else is decoded no further): "IP 10.0.1.2 > 10.0.1.1: ICMP echo
+ * request, id 7, seq 1, length 64", "ARP, Request who-has ...", "IP
+ * a.1234 > b.80: TCP [S], length 0", ... without the time.  Never reads
+ * past caplen. */
+const char *probe_fmt_packet(const uint8_t *p, size_t caplen, size_t len, int dlt, char *buf,
+			     size_t n);
+
 #endif
