@@ -56,8 +56,10 @@ int probe_echo_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const 
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
-	if (plen)
+	if (plen && payload)
 		memcpy(buf + PROBE_ICMP_HDR, payload, plen);
+	else if (plen)
+		memset(buf + PROBE_ICMP_HDR, 0, plen);
 	sum = probe_checksum(buf, PROBE_ICMP_HDR + plen);
 	buf[2] = (uint8_t)(sum >> 8);
 	buf[3] = (uint8_t)sum;

@@ -23,7 +23,7 @@
 uint16_t probe_checksum(const void *buf, size_t len);
 
 /* An ICMP echo request into buf (cap bytes): header with id and seq (host
- * order) and payload, checksummed.  Returns its length, or -EMSGSIZE. */
+ * order) and payload (NULL: plen zero bytes), checksummed.  Returns its length, or -EMSGSIZE. */
 int probe_echo_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const void *payload,
 		     size_t plen);
 
