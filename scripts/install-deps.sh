@@ -23,9 +23,8 @@ PACKAGES=(
 	libcurl4-openssl-dev libssl-dev
 	docker-registry curl openssl
 	# brig capture: libpcap's header (the library is loaded at run time);
-	# its tests (probe.bats) read the pcap back with tcpdump; the perf
-	# benchmark runs iperf3 beside brig lab perf
-	libpcap-dev tcpdump iperf3
+	# its tests (probe.bats) read the pcap back with tcpdump
+	libpcap-dev tcpdump
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are

@@ -18,7 +18,7 @@ def load(name):
         return json.load(f)
 
 
-doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab")}
+doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab", "perf")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -343,6 +343,25 @@ if lb and "times" in lb:
                                           for x in b["left"]), "; ".join(b["left"]))
 else:
     md.append("lab bench failed: %s" % (lb or {}).get("failed", "no output"))
+    md.append("")
+
+# --- perf (bench-perf.sh)
+pf = doc["perf"]
+if pf and pf.get("results"):
+    r = pf["results"]
+    md.append("## `brig lab perf` against iperf3 (TCP, two containers on one bridge)")
+    md.append("")
+    md.append("| tool | Gbit/s (median) | runs |")
+    md.append("| --- | --- | --- |")
+    for k in ("brig", "iperf3"):
+        if k in r:
+            md.append("| %s | %.2f | %s |" % (k, r[k]["gbit_s_median"],
+                                          ", ".join("%.2f" % x for x in r[k]["gbit_s"])))
+    md.append("")
+    if "ratio" in r:
+        target("brig lab perf within 20% of iperf3", abs(r["ratio"] - 1) <= 0.2, fr(r["ratio"]))
+elif pf:
+    md.append("perf bench: %s" % (pf.get("failed") or pf.get("not_run") or "no output"))
     md.append("")
 
 md.append("## Targets of issues 6, 11 and 12")
