@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -205,13 +206,17 @@ static void tcp_info(int fd, struct probe_perf_result *r)
 	}
 }
 
+/* A receiver that cannot be reached fails the connect (and a stalled
+ * one a write) after IDLE_MS, not after TCP's two minutes of SYNs. */
 static int connect_to(const struct probe_perf_opts *o, int type, struct brig_err *e)
 {
 	struct sockaddr_in sa = peer_of(o);
+	struct timeval idle = { IDLE_MS / 1000, 0 };
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return brig_errno(e, "perf: socket");
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		brig_errno(e, "perf: connect to %s:%u", inet_ntoa(sa.sin_addr), o->port);
 		close(fd);

@@ -52,14 +52,18 @@ int nsexec_send(struct nsexec_reply *r, const void *buf, size_t len, struct brig
 }
 
 /* The helper: join, run, report, exit.  Never returns. */
-static void __attribute__((noreturn)) helper(int nsfd, int wfd, nsexec_fn fn, void *arg)
+static void __attribute__((noreturn)) helper(pid_t caller, int nsfd, int wfd, nsexec_fn fn,
+					    void *arg)
 {
 	struct nsexec_reply r = { wfd };
 	struct brig_err e = { 0 };
 
 	/* The caller may be killed: its helper must not outlive it (a
-	 * capture or a sender would run on). */
+	 * capture or a sender would run on).  It may have died already,
+	 * before the death signal was armed. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != caller)
+		_exit(3);
 	signal(SIGPIPE, SIG_IGN);
 	if (setns(nsfd, CLONE_NEWNET) < 0)
 		brig_errno(&e, "join the container's network namespace");
@@ -75,6 +79,7 @@ static void __attribute__((noreturn)) helper(int nsfd, int wfd, nsexec_fn fn, vo
 static int start_in(int nsfd, nsexec_fn fn, void *arg, struct nsexec_job *job,
 		    struct brig_err *e)
 {
+	pid_t caller = getpid();
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -88,7 +93,7 @@ static int start_in(int nsfd, nsexec_fn fn, void *arg, struct nsexec_job *job,
 	}
 	if (job->pid == 0) {
 		close(p[0]);
-		helper(nsfd, p[1], fn, arg);
+		helper(caller, nsfd, p[1], fn, arg);
 	}
 	close(p[1]);
 	job->fd = p[0];
