@@ -103,10 +103,8 @@ static void collect_addrs(const struct brig_ctx *c, struct pnode *p, struct lab_
 		size_t len;
 		if (p[i].h.pid < 0)
 			continue;
-		if (nsexec_recv(&p[i].h, &buf, &len, &err) != 1 ||
-		    nsexec_recv(&p[i].h, &(void *){ NULL }, &(size_t){ 0 }, &err) != 0) {
+		if (nsexec_result(&p[i].h, &buf, &len, &err) < 0) {
 			note_error(res, i, &err);
-			nsexec_abort(&p[i].h);
 			continue;
 		}
 		p[i].addrs = buf;

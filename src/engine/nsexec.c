@@ -217,27 +217,33 @@ void nsexec_abort(struct nsexec_job *job)
 	reap(job);
 }
 
+int nsexec_result(struct nsexec_job *job, void **buf, size_t *len, struct brig_err *e)
+{
+	void *extra = NULL;
+	size_t n;
+	int r;
+
+	if ((r = nsexec_recv(job, buf, len, e)) <= 0) {
+		nsexec_abort(job);
+		return r < 0 ? r : brig_errf(e, EIO, "the helper sent no result");
+	}
+	if ((r = nsexec_recv(job, &extra, &n, e)) != 0) {
+		free(extra);
+		free(*buf);
+		*buf = NULL;
+		nsexec_abort(job);
+		return r < 0 ? r : brig_errf(e, EIO, "the helper sent more than one result");
+	}
+	return 0;
+}
+
 int nsexec_run(const struct brig_ctx *c, const char *ref, nsexec_fn fn, void *arg, void **buf,
 	       size_t *len, struct brig_err *e)
 {
 	struct nsexec_job job;
-	void *end;
-	size_t n;
-	int r;
 
 	*buf = NULL;
 	if (nsexec_start(c, ref, fn, arg, &job, e) < 0)
 		return -e->code;
-	if ((r = nsexec_recv(&job, buf, len, e)) <= 0) {
-		nsexec_abort(&job);
-		return r < 0 ? r : brig_errf(e, EIO, "the helper sent no result");
-	}
-	if ((r = nsexec_recv(&job, &end, &n, e)) != 0) {
-		free(end);
-		free(*buf);
-		*buf = NULL;
-		nsexec_abort(&job);
-		return r < 0 ? r : brig_errf(e, EIO, "the helper sent more than one result");
-	}
-	return 0;
+	return nsexec_result(&job, buf, len, e);
 }

@@ -68,8 +68,11 @@ void nsexec_signal(const struct nsexec_job *job);
 /* End a job early: SIGKILL the helper if it still runs, reap it, close. */
 void nsexec_abort(struct nsexec_job *job);
 
-/* Start, take exactly one frame, and wait for success: for an fn that
- * answers once.  *buf malloc'd. */
+/* Exactly one frame, then success: the answer of an fn that answers once
+ * (*buf malloc'd).  Anything else ends the job (aborted) with e filled. */
+int nsexec_result(struct nsexec_job *job, void **buf, size_t *len, struct brig_err *e);
+
+/* nsexec_start, then nsexec_result. */
 int nsexec_run(const struct brig_ctx *c, const char *ref, nsexec_fn fn, void *arg, void **buf,
 	       size_t *len, struct brig_err *e);
 
