@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcapture.h"
 #include "pcap_lazy.h"
+#include "pcapture.h"
 
 #define SNAPLEN 262144
 
@@ -22,8 +22,7 @@ struct net_capture {
 	int write_failed;
 };
 
-static int activate(struct net_capture *cap, const struct net_capture_opts *o,
-		    struct brig_err *e)
+static int activate(struct net_capture *cap, const struct net_capture_opts *o, struct brig_err *e)
 {
 	const struct pcap_api *a = cap->api;
 	int rc;

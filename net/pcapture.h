@@ -17,14 +17,14 @@ struct net_capture;
 struct net_capture_opts {
 	const char *ifname;
 	const char *filter; /* BPF filter expression (tcpdump's); NULL or "": all */
-	int snaplen;        /* <= 0: 262144, as tcpdump */
+	int snaplen;	    /* <= 0: 262144, as tcpdump */
 };
 
 /* What the interface is, once open: for tcpdump's "listening on" line. */
 struct net_capture_info {
-	int dlt;              /* DLT_* */
-	char linktype[32];    /* "EN10MB" */
-	char desc[64];        /* "Ethernet" */
+	int dlt;	   /* DLT_* */
+	char linktype[32]; /* "EN10MB" */
+	char desc[64];	   /* "Ethernet" */
 	int snaplen;
 };
 
@@ -39,8 +39,8 @@ int net_capture_open(const struct net_capture_opts *o, struct net_capture **cap,
 int net_capture_to_file(struct net_capture *cap, FILE *f, struct brig_err *e);
 
 /* Hand packets to fn instead (f not set). */
-typedef void (*net_capture_fn)(void *arg, const struct timeval *ts, uint32_t caplen,
-			       uint32_t len, const uint8_t *data);
+typedef void (*net_capture_fn)(void *arg, const struct timeval *ts, uint32_t caplen, uint32_t len,
+			       const uint8_t *data);
 void net_capture_to_fn(struct net_capture *cap, net_capture_fn fn, void *arg);
 
 struct net_capture_stats {

@@ -22,9 +22,9 @@
 #include "probe.h"
 
 #define TCP_BUF (128 * 1024)
-#define UDP_PAYLOAD 1448     /* fits any 1500-byte path with room to spare */
-#define IDLE_MS 10000        /* nobody connects or sends: give up */
-#define END_MARKERS 5        /* the UDP end is sent this often (it may be lost) */
+#define UDP_PAYLOAD 1448 /* fits any 1500-byte path with room to spare */
+#define IDLE_MS 10000	 /* nobody connects or sends: give up */
+#define END_MARKERS 5	 /* the UDP end is sent this often (it may be lost) */
 
 static int64_t mono_ns(void)
 {
@@ -63,9 +63,8 @@ static void set_rate(struct probe_perf_result *r, int64_t first, int64_t last)
 
 static struct sockaddr_in peer_of(const struct probe_perf_opts *o)
 {
-	return (struct sockaddr_in){ .sin_family = AF_INET,
-				     .sin_port = htons(o->port),
-				     .sin_addr.s_addr = htonl(o->addr) };
+	return (struct sockaddr_in){
+	    .sin_family = AF_INET, .sin_port = htons(o->port), .sin_addr.s_addr = htonl(o->addr)};
 }
 
 int probe_perf_listen(const struct probe_perf_opts *o, uint16_t *port, struct brig_err *e)
@@ -73,7 +72,8 @@ int probe_perf_listen(const struct probe_perf_opts *o, uint16_t *port, struct br
 	struct sockaddr_in sa = peer_of(o);
 	socklen_t len = sizeof(sa);
 	int one = 1;
-	cleanup_close int fd = socket(AF_INET, (o->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	cleanup_close int fd =
+	    socket(AF_INET, (o->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return brig_errno(e, "perf: socket");
@@ -95,7 +95,7 @@ int probe_perf_listen(const struct probe_perf_opts *o, uint16_t *port, struct br
 /* Wait until fd is readable, at most ms; -ETIMEDOUT then. */
 static int wait_readable(int fd, int ms, const char *what, struct brig_err *e)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
+	struct pollfd p = {fd, POLLIN, 0};
 	int rc;
 
 	while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
@@ -163,8 +163,8 @@ static int udp_receive(int fd, const struct probe_perf_opts *o, struct probe_per
 	for (;;) {
 		int64_t now = mono_ns();
 		ssize_t n;
-		if (now >= deadline || wait_readable(fd, (int)((deadline - now) / 1000000) + 1,
-						     "", e) < 0)
+		if (now >= deadline ||
+		    wait_readable(fd, (int)((deadline - now) / 1000000) + 1, "", e) < 0)
 			break; /* the end marker was lost: count what came */
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0 && errno != EINTR)
@@ -211,7 +211,7 @@ static void tcp_info(int fd, struct probe_perf_result *r)
 static int connect_to(const struct probe_perf_opts *o, int type, struct brig_err *e)
 {
 	struct sockaddr_in sa = peer_of(o);
-	struct timeval idle = { IDLE_MS / 1000, 0 };
+	struct timeval idle = {IDLE_MS / 1000, 0};
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -254,7 +254,7 @@ static int tcp_send(const struct probe_perf_opts *o, struct probe_perf_result *r
 /* Sleep until t (monotonic ns). */
 static void sleep_until(int64_t t)
 {
-	struct timespec ts = { t / 1000000000, t % 1000000000 };
+	struct timespec ts = {t / 1000000000, t % 1000000000};
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
@@ -266,7 +266,7 @@ static void sleep_until(int64_t t)
 static int udp_send(const struct probe_perf_opts *o, struct probe_perf_result *r,
 		    struct brig_err *e)
 {
-	uint8_t buf[UDP_PAYLOAD] = { 0 };
+	uint8_t buf[UDP_PAYLOAD] = {0};
 	cleanup_close int fd = -1;
 	double ns_per_dgram = (double)UDP_PAYLOAD * 8 * 1e9 / (double)o->rate;
 	int64_t start, end, now;

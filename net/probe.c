@@ -9,8 +9,8 @@
  * id, sequence and source, and everything else is dropped. */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <net/if.h>
 #include <linux/icmp.h>
+#include <linux/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -81,7 +81,8 @@ int probe_echo_parse(const uint8_t *pkt, size_t len, struct probe_echo *out)
 	icmp = pkt + ihl;
 	if (icmp[0] != ECHO_REPLY || icmp[1] != 0 || probe_checksum(icmp, total - ihl) != 0)
 		return -EINVAL;
-	out->src = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15];
+	out->src =
+	    (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15];
 	out->id = (uint16_t)(icmp[4] << 8 | icmp[5]);
 	out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
 	out->payload = icmp + PROBE_ICMP_HDR;
@@ -108,24 +109,25 @@ struct pinger {
 	const struct probe_ping_opts *o;
 	uint8_t *seen; /* n * count: replies in */
 	size_t replies, expected;
-	double *sum;   /* per target: RTTs added up (ms) */
+	double *sum; /* per target: RTTs added up (ms) */
 };
 
 /* Payload: MAGIC, the send time; the sequence number says which target
  * and round: seq = round * n + target. */
 static int send_round(struct pinger *p, unsigned round, struct brig_err *e)
 {
-	uint8_t pkt[PROBE_ICMP_HDR + PROBE_PING_PAYLOAD], payload[PROBE_PING_PAYLOAD] = { 0 };
+	uint8_t pkt[PROBE_ICMP_HDR + PROBE_PING_PAYLOAD], payload[PROBE_PING_PAYLOAD] = {0};
 
 	for (size_t i = 0; i < p->n; i++) {
-		struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(p->t[i].addr) };
+		struct sockaddr_in to = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(p->t[i].addr)};
 		uint32_t magic = htonl(MAGIC);
 		int64_t now = mono_ns();
 		int len;
 		memcpy(payload, &magic, 4);
 		memcpy(payload + 8, &now, 8);
-		len = probe_echo_build(pkt, sizeof(pkt), p->o->ident,
-				       (uint16_t)(round * p->n + i), payload, sizeof(payload));
+		len = probe_echo_build(pkt, sizeof(pkt), p->o->ident, (uint16_t)(round * p->n + i),
+				       payload, sizeof(payload));
 		/* an unreachable target (no route, ARP failure) is loss, not an error */
 		if (sendto(p->fd, pkt, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
 		    errno != EHOSTUNREACH && errno != ENETUNREACH && errno != EHOSTDOWN &&
@@ -173,7 +175,7 @@ static int read_until(struct pinger *p, int64_t deadline, bool early, struct bri
 
 	for (;;) {
 		int64_t now = mono_ns();
-		struct pollfd pfd = { p->fd, POLLIN, 0 };
+		struct pollfd pfd = {p->fd, POLLIN, 0};
 		ssize_t len;
 		if (now >= deadline || (early && p->replies == p->expected))
 			return 0;
@@ -191,7 +193,7 @@ static int read_until(struct pinger *p, int64_t deadline, bool early, struct bri
 /* Only echo replies reach the socket (ICMP_FILTER: a bit set drops that type). */
 static int open_icmp(struct brig_err *e)
 {
-	struct icmp_filter filt = { ~(1u << ECHO_REPLY) };
+	struct icmp_filter filt = {~(1u << ECHO_REPLY)};
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 
 	if (fd < 0)
@@ -239,7 +241,7 @@ int probe_ping(struct probe_target *t, size_t n, const struct probe_ping_opts *o
 		return fd;
 	for (size_t i = 0; i < n; i++)
 		t[i].sent = t[i].received = 0, t[i].rtt_min = t[i].rtt_max = t[i].rtt_avg = 0;
-	p = (struct pinger){ fd, t, n, o, seen, 0, 0, sum };
+	p = (struct pinger){fd, t, n, o, seen, 0, 0, sum};
 	if (ping_rounds(&p, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < n; i++)
@@ -267,12 +269,14 @@ int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e)
 	for (a = all; a; a = a->ifa_next) {
 		struct probe_addr *p = &(*v)[*n];
 		uint32_t mask;
-		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK))
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET ||
+		    (a->ifa_flags & IFF_LOOPBACK))
 			continue;
 		snprintf(p->ifname, sizeof(p->ifname), "%s", a->ifa_name);
 		p->addr = ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
-		mask = a->ifa_netmask ? ntohl(((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr)
-				      : 0xffffffffu;
+		mask = a->ifa_netmask
+			   ? ntohl(((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr)
+			   : 0xffffffffu;
 		p->prefix = __builtin_popcount(mask);
 		++*n;
 	}

@@ -29,9 +29,9 @@ int probe_echo_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const 
 
 /* What an echo reply says. */
 struct probe_echo {
-	uint32_t src;            /* the replier (host order) */
-	uint16_t id, seq;        /* host order */
-	const uint8_t *payload;  /* inside the packet given */
+	uint32_t src;		/* the replier (host order) */
+	uint16_t id, seq;	/* host order */
+	const uint8_t *payload; /* inside the packet given */
 	size_t plen;
 };
 
@@ -43,16 +43,16 @@ int probe_echo_parse(const uint8_t *pkt, size_t len, struct probe_echo *out);
 /* ---- ping ---- */
 
 struct probe_target {
-	uint32_t addr;             /* host order, as net/parse.h's; in */
-	unsigned sent, received;   /* out: echo requests sent, distinct replies */
+	uint32_t addr;			  /* host order, as net/parse.h's; in */
+	unsigned sent, received;	  /* out: echo requests sent, distinct replies */
 	double rtt_min, rtt_avg, rtt_max; /* ms, over the replies (0 without) */
 };
 
 struct probe_ping_opts {
-	unsigned count;       /* echo requests per target (>= 1) */
+	unsigned count;	      /* echo requests per target (>= 1) */
 	unsigned interval_ms; /* between rounds */
 	unsigned timeout_ms;  /* wait after the last round for late replies */
-	uint16_t ident;       /* ICMP id; replies with another are ignored */
+	uint16_t ident;	      /* ICMP id; replies with another are ignored */
 };
 
 /* Ping the n targets of t concurrently from one raw ICMP socket: count
@@ -68,7 +68,7 @@ int probe_ping(struct probe_target *t, size_t n, const struct probe_ping_opts *o
 
 struct probe_addr {
 	char ifname[16]; /* IFNAMSIZ */
-	uint32_t addr; /* host order */
+	uint32_t addr;	 /* host order */
 	int prefix;
 };
 
@@ -80,22 +80,22 @@ int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e);
 
 struct probe_perf_opts {
 	bool udp;
-	uint32_t addr;     /* host order: the receiver's address */
-	uint16_t port;     /* host order; 0 lets the receiver pick one */
-	unsigned seconds;  /* how long the sender sends */
-	uint64_t rate;     /* UDP: bits/s the sender paces to (> 0) */
+	uint32_t addr;	  /* host order: the receiver's address */
+	uint16_t port;	  /* host order; 0 lets the receiver pick one */
+	unsigned seconds; /* how long the sender sends */
+	uint64_t rate;	  /* UDP: bits/s the sender paces to (> 0) */
 };
 
 struct probe_perf_result {
-	uint64_t bytes;       /* payload bytes (as the receiver counted them) */
-	double seconds;       /* from the first byte to the end */
-	double bits_per_sec;  /* bytes * 8 / seconds */
+	uint64_t bytes;	     /* payload bytes (as the receiver counted them) */
+	double seconds;	     /* from the first byte to the end */
+	double bits_per_sec; /* bytes * 8 / seconds */
 	/* TCP, the sender's TCP_INFO at the end */
 	uint32_t retransmits;
 	double rtt_ms;
 	/* UDP, the receiver's counts */
 	uint64_t datagrams, lost;
-	double jitter_ms;     /* RFC 3550's interarrival jitter */
+	double jitter_ms; /* RFC 3550's interarrival jitter */
 };
 
 /* The receiver's socket: TCP listening, or UDP bound, on o->addr:o->port

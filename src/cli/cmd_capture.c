@@ -35,23 +35,23 @@ static int set_count(void *field, const char *arg, struct brig_err *e)
 }
 
 static const struct opt capture_rows[] = {
-	{ "write", 'w', "FILE", "write pcap to FILE (\"-\": stdout) instead of a line a packet",
-	  opt_string, offsetof(struct capture_cli, file) },
-	{ "count", 'c', "N", "stop after N packets", set_count, offsetof(struct capture_cli, count) },
-	{ NULL },
+    {"write", 'w', "FILE", "write pcap to FILE (\"-\": stdout) instead of a line a packet",
+     opt_string, offsetof(struct capture_cli, file)},
+    {"count", 'c', "N", "stop after N packets", set_count, offsetof(struct capture_cli, count)},
+    {NULL},
 };
 
 static const struct opt_spec capture_spec = {
-	.prog = "capture",
-	.usage = "brig capture NODE[:IFACE] [-w FILE|-] [-c N] [FILTER...]",
-	.about = "Capture packets on a container's interface (default eth0) from the host,\n"
-		 "inside the container's network namespace: the image needs no tcpdump.\n"
-		 "NODE is a container's name or id (a lab's nodes: clab-LAB-NODE).  FILTER\n"
-		 "is a tcpdump filter expression.  Stops at Ctrl-C or after -c N packets.\n"
-		 "  brig capture clab-lab-r1:eth1 -w - icmp | wireshark -k -i -\n",
-	.opts = capture_rows,
-	.needs = "container name",
-	.permute = true,
+    .prog = "capture",
+    .usage = "brig capture NODE[:IFACE] [-w FILE|-] [-c N] [FILTER...]",
+    .about = "Capture packets on a container's interface (default eth0) from the host,\n"
+	     "inside the container's network namespace: the image needs no tcpdump.\n"
+	     "NODE is a container's name or id (a lab's nodes: clab-LAB-NODE).  FILTER\n"
+	     "is a tcpdump filter expression.  Stops at Ctrl-C or after -c N packets.\n"
+	     "  brig capture clab-lab-r1:eth1 -w - icmp | wireshark -k -i -\n",
+    .opts = capture_rows,
+    .needs = "container name",
+    .permute = true,
 };
 
 static struct capture_job *current;
@@ -65,7 +65,7 @@ static void on_stop(int sig)
 
 static void forward_stops(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = {.sa_handler = on_stop};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -110,7 +110,7 @@ static void print_packet(const struct capture_ready *r, const struct capture_eve
 /* Events until the end; the counts as tcpdump prints them. */
 static int follow(struct capture_job *job, const struct capture_ready *r)
 {
-	struct capture_event ev = { 0 }, end = { 0 };
+	struct capture_event ev = {0}, end = {0};
 	struct brig_err e;
 	int rc;
 
@@ -121,8 +121,9 @@ static int follow(struct capture_job *job, const struct capture_ready *r)
 			end = ev;
 	}
 	current = NULL;
-	fprintf(stderr, "%llu packets captured\n%llu packets received by filter\n"
-			"%llu packets dropped by kernel\n",
+	fprintf(stderr,
+		"%llu packets captured\n%llu packets received by filter\n"
+		"%llu packets dropped by kernel\n",
 		(unsigned long long)end.captured, (unsigned long long)end.received,
 		(unsigned long long)end.dropped);
 	return rc < 0 ? opt_status(-1, &e) : 0;
@@ -130,8 +131,8 @@ static int follow(struct capture_job *job, const struct capture_ready *r)
 
 int cmd_capture(struct brig_ctx *c, int argc, char **argv)
 {
-	struct capture_cli o = { 0 };
-	struct capture_opts co = { 0 };
+	struct capture_cli o = {0};
+	struct capture_opts co = {0};
 	struct capture_ready ready;
 	struct capture_job job;
 	char node[256], iface[16];
@@ -145,7 +146,7 @@ int cmd_capture(struct brig_ctx *c, int argc, char **argv)
 		return opt_status(-1, &e);
 	if (first + 1 < argc && !(filter = join(argv + first + 1, argc - first - 1)))
 		return brig_fail("capture: out of memory");
-	co = (struct capture_opts){ iface, filter, o.file, o.count };
+	co = (struct capture_opts){iface, filter, o.file, o.count};
 	if (capture_start(c, node, &co, &job, &ready, &e) < 0)
 		return opt_status(-1, &e);
 	current = &job;

@@ -30,24 +30,24 @@ static int set_count(void *field, const char *arg, struct brig_err *e)
 }
 
 static const struct opt pingall_rows[] = {
-	{ "count", 'c', "N", "echo requests per address (default: 3)", set_count,
-	  offsetof(struct pingall_opts, count) },
-	OPT_FORMAT_ROW(struct pingall_opts, json),
-	{ NULL },
+    {"count", 'c', "N", "echo requests per address (default: 3)", set_count,
+     offsetof(struct pingall_opts, count)},
+    OPT_FORMAT_ROW(struct pingall_opts, json),
+    {NULL},
 };
 
 static const struct opt_spec pingall_spec = {
-	.prog = "lab pingall",
-	.usage = "brig lab pingall LAB [--count N] [--format table|json]",
-	.about = "Every node pings every IPv4 address (links and management) of every other\n"
-		 "node, all at once, from inside the nodes' namespaces: the images need no\n"
-		 "ping.  Prints a matrix (a node's name: every echo came back; X: none did),\n"
-		 "each address's loss and RTT, and \"Results: X% dropped (r/s received)\".\n"
-		 "Exits 0 whatever was lost, as Mininet's pingall; 125 when it could not\n"
-		 "run.\n",
-	.opts = pingall_rows,
-	.needs = "lab name",
-	.permute = true,
+    .prog = "lab pingall",
+    .usage = "brig lab pingall LAB [--count N] [--format table|json]",
+    .about = "Every node pings every IPv4 address (links and management) of every other\n"
+	     "node, all at once, from inside the nodes' namespaces: the images need no\n"
+	     "ping.  Prints a matrix (a node's name: every echo came back; X: none did),\n"
+	     "each address's loss and RTT, and \"Results: X% dropped (r/s received)\".\n"
+	     "Exits 0 whatever was lost, as Mininet's pingall; 125 when it could not\n"
+	     "run.\n",
+    .opts = pingall_rows,
+    .needs = "lab name",
+    .permute = true,
 };
 
 static json_t *ping_doc(const struct lab_pingall *r, const struct lab_ping *g)
@@ -74,10 +74,9 @@ static void pingall_json(const char *lab, const struct lab_pingall *r)
 	}
 	for (size_t k = 0; k < r->n_pings; k++)
 		json_array_append_new(pings, ping_doc(r, &r->pings[k]));
-	doc = json_pack("{s:s,s:o,s:o,s:o,s:i,s:i,s:i}", "lab", lab, "nodes", nodes, "pings",
-			pings, "errors", errors, "sent", (int)r->sent, "received",
-			(int)r->received, "dropped_percent",
-			(int)probe_drop_percent(r->sent, r->received));
+	doc = json_pack("{s:s,s:o,s:o,s:o,s:i,s:i,s:i}", "lab", lab, "nodes", nodes, "pings", pings,
+			"errors", errors, "sent", (int)r->sent, "received", (int)r->received,
+			"dropped_percent", (int)probe_drop_percent(r->sent, r->received));
 	json_dumpf(doc, stdout, JSON_INDENT(2));
 	putchar('\n');
 }
@@ -101,14 +100,14 @@ static void pingall_table(const struct lab_pingall *r)
 		       r->nodes[g->to], probe_fmt_ip(g->addr, ip), g->ifname, g->sent, g->received,
 		       loss, rtt);
 	}
-	printf("\nResults: %u%% dropped (%u/%u received)\n", probe_drop_percent(r->sent, r->received),
-	       r->received, r->sent);
+	printf("\nResults: %u%% dropped (%u/%u received)\n",
+	       probe_drop_percent(r->sent, r->received), r->received, r->sent);
 }
 
 int cmd_lab_pingall(struct brig_ctx *c, int argc, char **argv)
 {
-	struct pingall_opts o = { 0 };
-	struct lab_pingall_opts po = { 0 };
+	struct pingall_opts o = {0};
+	struct lab_pingall_opts po = {0};
 	struct lab_pingall r;
 	char name[LAB_NAME_MAX];
 	struct brig_err e;
@@ -157,29 +156,30 @@ static int set_rate(void *field, const char *arg, struct brig_err *e)
 }
 
 static const struct opt perf_rows[] = {
-	{ "seconds", 't', "S", "send for S seconds (default: 5)", set_seconds,
-	  offsetof(struct perf_cli, o.seconds) },
-	{ "udp", 'u', NULL, "UDP at --rate instead of TCP", opt_true, offsetof(struct perf_cli, o.udp) },
-	{ "rate", 'b', "R", "UDP: bits/s to send, e.g. 10M, 1G", set_rate,
-	  offsetof(struct perf_cli, o.rate) },
-	{ "address", 0, "IP", "the receiver's address (default: its end of a link\n"
-			      "between the nodes, else its management address)",
-	  opt_string, offsetof(struct perf_cli, o.address) },
-	OPT_FORMAT_ROW(struct perf_cli, json),
-	{ NULL },
+    {"seconds", 't', "S", "send for S seconds (default: 5)", set_seconds,
+     offsetof(struct perf_cli, o.seconds)},
+    {"udp", 'u', NULL, "UDP at --rate instead of TCP", opt_true, offsetof(struct perf_cli, o.udp)},
+    {"rate", 'b', "R", "UDP: bits/s to send, e.g. 10M, 1G", set_rate,
+     offsetof(struct perf_cli, o.rate)},
+    {"address", 0, "IP",
+     "the receiver's address (default: its end of a link\n"
+     "between the nodes, else its management address)",
+     opt_string, offsetof(struct perf_cli, o.address)},
+    OPT_FORMAT_ROW(struct perf_cli, json),
+    {NULL},
 };
 
 static const struct opt_spec perf_spec = {
-	.prog = "lab perf",
-	.usage = "brig lab perf LAB NODE NODE [--seconds S] [--udp --rate R] [--address IP]\n"
-		 "       [--format table|json]",
-	.about = "Measure throughput from the first node to the second with brig's own\n"
-		 "sender and receiver in the nodes' namespaces (no iperf3 in the images):\n"
-		 "the rate the receiver counted, the sender's retransmits and RTT (TCP), or\n"
-		 "loss and jitter (UDP).\n",
-	.opts = perf_rows,
-	.needs = "lab name",
-	.permute = true,
+    .prog = "lab perf",
+    .usage = "brig lab perf LAB NODE NODE [--seconds S] [--udp --rate R] [--address IP]\n"
+	     "       [--format table|json]",
+    .about = "Measure throughput from the first node to the second with brig's own\n"
+	     "sender and receiver in the nodes' namespaces (no iperf3 in the images):\n"
+	     "the rate the receiver counted, the sender's retransmits and RTT (TCP), or\n"
+	     "loss and jitter (UDP).\n",
+    .opts = perf_rows,
+    .needs = "lab name",
+    .permute = true,
 };
 
 static void perf_json(const char *lab, const struct lab_perf *p)
@@ -209,8 +209,8 @@ static void perf_line(const struct lab_perf *p)
 
 	probe_fmt_rate(p->bits_per_sec, rate, sizeof(rate));
 	if (p->udp)
-		printf("%s -> %s (%s): %s, %llu/%llu datagrams lost, jitter %.3f ms (UDP)\n", p->from,
-		       p->to, p->address, rate, (unsigned long long)p->lost,
+		printf("%s -> %s (%s): %s, %llu/%llu datagrams lost, jitter %.3f ms (UDP)\n",
+		       p->from, p->to, p->address, rate, (unsigned long long)p->lost,
 		       (unsigned long long)p->sent_datagrams, p->jitter_ms);
 	else
 		printf("%s -> %s (%s): %s, %u retransmits, rtt %.2f ms\n", p->from, p->to,
@@ -219,7 +219,7 @@ static void perf_line(const struct lab_perf *p)
 
 int cmd_lab_perf(struct brig_ctx *c, int argc, char **argv)
 {
-	struct perf_cli o = { 0 };
+	struct perf_cli o = {0};
 	struct lab_perf res;
 	char name[LAB_NAME_MAX];
 	struct brig_err e;

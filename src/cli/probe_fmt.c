@@ -13,7 +13,7 @@
 static const struct {
 	char letter;
 	double mul;
-} rate_units[] = { { 'k', 1e3 }, { 'm', 1e6 }, { 'g', 1e9 } };
+} rate_units[] = {{'k', 1e3}, {'m', 1e6}, {'g', 1e9}};
 
 int probe_parse_rate(const char *s, uint64_t *bps, struct brig_err *e)
 {
@@ -41,9 +41,10 @@ int probe_parse_rate(const char *s, uint64_t *bps, struct brig_err *e)
 	*bps = (uint64_t)(v + 0.5);
 	return 0;
 bad:
-	return brig_errf(e, EINVAL,
-			 "invalid rate '%s': bits per second, e.g. 10M, 1.5G, 500kbit (1 bit/s to 100G)",
-			 s ? s : "");
+	return brig_errf(
+	    e, EINVAL,
+	    "invalid rate '%s': bits per second, e.g. 10M, 1.5G, 500kbit (1 bit/s to 100G)",
+	    s ? s : "");
 }
 
 const char *probe_fmt_rate(double bps, char *buf, size_t len)
@@ -83,8 +84,7 @@ static void append(char *buf, size_t len, size_t *at, const char *s)
 		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
 }
 
-const char *probe_fmt_matrix_line(const struct lab_pingall *r, size_t from, char *buf,
-				  size_t len)
+const char *probe_fmt_matrix_line(const struct lab_pingall *r, size_t from, char *buf, size_t len)
 {
 	size_t at = 0;
 
@@ -117,8 +117,7 @@ const char *probe_fmt_matrix_line(const struct lab_pingall *r, size_t from, char
 	return buf;
 }
 
-int probe_parse_target(const char *s, char *node, size_t len, char iface[16],
-		       struct brig_err *e)
+int probe_parse_target(const char *s, char *node, size_t len, char iface[16], struct brig_err *e)
 {
 	const char *colon = strrchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
@@ -148,10 +147,7 @@ const char *probe_fmt_ip(uint32_t addr, char *buf)
 
 #define DLT_ETHERNET 1
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -161,11 +157,16 @@ static uint32_t be32(const uint8_t *p)
 static const char *icmp_type(uint8_t t)
 {
 	switch (t) {
-	case 0: return "echo reply";
-	case 3: return "destination unreachable";
-	case 8: return "echo request";
-	case 11: return "time exceeded";
-	default: return "type";
+	case 0:
+		return "echo reply";
+	case 3:
+		return "destination unreachable";
+	case 8:
+		return "echo request";
+	case 11:
+		return "time exceeded";
+	default:
+		return "type";
 	}
 }
 
@@ -189,9 +190,8 @@ static void ipv4_l4(char *buf, size_t sz, uint8_t proto, const char *src, const 
 			if (l4[13] & (1 << b))
 				flags[k++] = flag_names[b];
 		size_t hl = (size_t)(l4[12] >> 4) * 4;
-		snprintf(buf, sz, "IP %s.%u > %s.%u: Flags [%s], seq %u, length %zu", src,
-			 be16(l4), dst, be16(l4 + 2), flags, be32(l4 + 4),
-			 plen > hl ? plen - hl : 0);
+		snprintf(buf, sz, "IP %s.%u > %s.%u: Flags [%s], seq %u, length %zu", src, be16(l4),
+			 dst, be16(l4 + 2), flags, be32(l4 + 4), plen > hl ? plen - hl : 0);
 	} else if (proto == 17 && n >= 8)
 		snprintf(buf, sz, "IP %s.%u > %s.%u: UDP, length %zu", src, be16(l4), dst,
 			 be16(l4 + 2), plen >= 8 ? plen - 8 : 0);

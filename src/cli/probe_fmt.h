@@ -21,8 +21,7 @@ const char *probe_fmt_rate(double bps, char *buf, size_t len);
 /* One line of pingall's matrix, Mininet's way: "h1 -> r1 h2 X": each other
  * node's name when every echo to its addresses came back, X when none
  * did, NAME(r/s) in between, NAME(-) when it has no address. */
-const char *probe_fmt_matrix_line(const struct lab_pingall *r, size_t from, char *buf,
-				  size_t len);
+const char *probe_fmt_matrix_line(const struct lab_pingall *r, size_t from, char *buf, size_t len);
 
 /* Whole percent of s that was not r (rounded, but never 0 when something
  * was lost, nor 100 when something came back); 0 when s is 0. */
@@ -30,8 +29,7 @@ unsigned probe_drop_percent(unsigned sent, unsigned received);
 
 /* "NODE[:IFACE]" into node (len bytes) and iface (16 bytes; "eth0" when
  * not given).  The last ':' splits: container names hold none. */
-int probe_parse_target(const char *s, char *node, size_t len, char iface[16],
-		       struct brig_err *e);
+int probe_parse_target(const char *s, char *node, size_t len, char iface[16], struct brig_err *e);
 
 /* A host-order IPv4 address, dotted, into buf (16 bytes). */
 const char *probe_fmt_ip(uint32_t addr, char *buf);

@@ -34,7 +34,7 @@ static void on_stop(int sig)
 /* Before anything is opened: a signal that comes early is remembered. */
 static int catch_stops(struct brig_err *e)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = {.sa_handler = on_stop};
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
@@ -46,8 +46,8 @@ static int catch_stops(struct brig_err *e)
 static FILE *open_output(const char *file, struct brig_err *e)
 {
 	int fd = strcmp(file, "-") == 0
-			 ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
-			 : open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		     ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
+		     : open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	FILE *f;
 
 	if (fd < 0) {
@@ -72,7 +72,7 @@ static void send_packet(void *arg, const struct timeval *ts, uint32_t caplen, ui
 			const uint8_t *data)
 {
 	struct sender *s = arg;
-	struct capture_event ev = { .kind = CAPTURE_PACKET, .ts = *ts, .caplen = caplen, .len = len };
+	struct capture_event ev = {.kind = CAPTURE_PACKET, .ts = *ts, .caplen = caplen, .len = len};
 	struct brig_err e;
 
 	memcpy(ev.head, data, caplen < CAPTURE_HEAD ? caplen : CAPTURE_HEAD);
@@ -85,7 +85,7 @@ static void send_packet(void *arg, const struct timeval *ts, uint32_t caplen, ui
 static int send_ready(struct nsexec_reply *r, const char *ifname,
 		      const struct net_capture_info *info, struct brig_err *e)
 {
-	struct capture_ready ready = { .dlt = info->dlt, .snaplen = info->snaplen };
+	struct capture_ready ready = {.dlt = info->dlt, .snaplen = info->snaplen};
 
 	snprintf(ready.ifname, sizeof(ready.ifname), "%s", ifname);
 	snprintf(ready.linktype, sizeof(ready.linktype), "%s", info->linktype);
@@ -96,7 +96,7 @@ static int send_ready(struct nsexec_reply *r, const char *ifname,
 static int capture_loop(struct net_capture *cap, const struct capture_opts *o,
 			struct nsexec_reply *r, struct brig_err *e)
 {
-	struct capture_event end = { .kind = CAPTURE_END };
+	struct capture_event end = {.kind = CAPTURE_END};
 	struct net_capture_stats st;
 
 	running = cap;
@@ -114,10 +114,10 @@ static int capture_loop(struct net_capture *cap, const struct capture_opts *o,
 static int capture_helper(void *arg, struct nsexec_reply *r, struct brig_err *e)
 {
 	const struct capture_opts *o = arg;
-	struct net_capture_opts no = { o->ifname, o->filter, 0 };
+	struct net_capture_opts no = {o->ifname, o->filter, 0};
 	struct net_capture_info info;
 	struct net_capture *cap;
-	struct sender s = { r, NULL, 0 };
+	struct sender s = {r, NULL, 0};
 	FILE *f;
 	int rc;
 
@@ -186,12 +186,6 @@ int capture_next(struct capture_job *job, struct capture_event *ev, struct brig_
 	return r;
 }
 
-void capture_stop(const struct capture_job *job)
-{
-	nsexec_signal(&job->h);
-}
+void capture_stop(const struct capture_job *job) { nsexec_signal(&job->h); }
 
-void capture_abort(struct capture_job *job)
-{
-	nsexec_abort(&job->h);
-}
+void capture_abort(struct capture_job *job) { nsexec_abort(&job->h); }

@@ -21,7 +21,7 @@ struct capture_opts {
 	const char *ifname; /* default "eth0" */
 	const char *filter; /* BPF expression; NULL: everything */
 	const char *file;   /* pcap file; "-": stdout; NULL: packets come back */
-	long count;         /* stop after this many; <= 0: at capture_stop */
+	long count;	    /* stop after this many; <= 0: at capture_stop */
 };
 
 /* Once the interface is open (tcpdump's "listening on" line). */

@@ -237,8 +237,8 @@ static void pnodes_free(struct pnode *p, size_t n)
 int lab_pingall(const struct brig_ctx *c, const char *name, const struct lab_pingall_opts *o,
 		struct lab_pingall *res, struct brig_err *e)
 {
-	struct probe_ping_opts po = { o->count ? o->count : 3, o->interval_ms ? o->interval_ms : 200,
-				      o->timeout_ms ? o->timeout_ms : 1000, 0 };
+	struct probe_ping_opts po = {o->count ? o->count : 3, o->interval_ms ? o->interval_ms : 200,
+				     o->timeout_ms ? o->timeout_ms : 1000, 0};
 	struct pnode *p = NULL;
 	struct lab_record r;
 	int rc;
@@ -308,7 +308,7 @@ static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
 			struct brig_err *e)
 {
 	cleanup_free void *buf = NULL;
-	const char *want[] = { link_end(r, a->name, b->name), "eth0" };
+	const char *want[] = {link_end(r, a->name, b->name), "eth0"};
 	const struct probe_addr *v;
 	size_t len;
 
@@ -373,7 +373,7 @@ static int measure(const struct brig_ctx *c, const struct lab_rec_node *a,
 		   const struct lab_rec_node *b, struct perf_job *j, struct lab_perf *res,
 		   struct brig_err *e)
 {
-	struct nsexec_job rx, tx = { -1, -1, -1 };
+	struct nsexec_job rx, tx = {-1, -1, -1};
 	struct probe_perf_result rxr, txr;
 	uint16_t port;
 
@@ -410,7 +410,7 @@ static int perf_check(const struct lab_perf_opts *o, struct brig_err *e)
 int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
 	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e)
 {
-	struct perf_job j = { { o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate } };
+	struct perf_job j = {{o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate}};
 	const struct lab_rec_node *na, *nb;
 	struct lab_record r;
 	int rc = -EINVAL;

@@ -35,7 +35,7 @@ struct nsexec_reply {
 
 static int put_frame(int fd, uint32_t kind, const void *buf, size_t len)
 {
-	struct frame h = { kind, (uint32_t)len };
+	struct frame h = {kind, (uint32_t)len};
 
 	if (write_all(fd, &h, sizeof(h)) < 0 || (len && write_all(fd, buf, len) < 0))
 		return -1;
@@ -52,11 +52,11 @@ int nsexec_send(struct nsexec_reply *r, const void *buf, size_t len, struct brig
 }
 
 /* The helper: join, run, report, exit.  Never returns. */
-static void __attribute__((noreturn)) helper(pid_t caller, int nsfd, int wfd, nsexec_fn fn,
-					    void *arg)
+static void __attribute__((noreturn))
+helper(pid_t caller, int nsfd, int wfd, nsexec_fn fn, void *arg)
 {
-	struct nsexec_reply r = { wfd };
-	struct brig_err e = { 0 };
+	struct nsexec_reply r = {wfd};
+	struct brig_err e = {0};
 
 	/* The caller may be killed: its helper must not outlive it (a
 	 * capture or a sender would run on).  It may have died already,
@@ -76,8 +76,7 @@ static void __attribute__((noreturn)) helper(pid_t caller, int nsfd, int wfd, ns
 	_exit(put_frame(wfd, FRAME_DONE, NULL, 0) < 0 ? 2 : 0);
 }
 
-static int start_in(int nsfd, nsexec_fn fn, void *arg, struct nsexec_job *job,
-		    struct brig_err *e)
+static int start_in(int nsfd, nsexec_fn fn, void *arg, struct nsexec_job *job, struct brig_err *e)
 {
 	pid_t caller = getpid();
 	int p[2];

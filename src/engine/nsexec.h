@@ -40,8 +40,8 @@ typedef int (*nsexec_fn)(void *arg, struct nsexec_reply *r, struct brig_err *e);
 
 /* The caller's end of one helper. */
 struct nsexec_job {
-	pid_t pid; /* the helper; -1 once reaped */
-	int fd;    /* its frames; -1 once closed */
+	pid_t pid;  /* the helper; -1 once reaped */
+	int fd;	    /* its frames; -1 once closed */
 	int status; /* its wait status, once reaped */
 };
 

@@ -15,13 +15,13 @@
 static void checksum_rfc1071(void **state)
 {
 	/* RFC 1071's example: the one's complement sum is 0xddf2 */
-	static const uint8_t data[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
-	static const uint8_t odd[] = { 0x01, 0x02, 0x03 };
+	static const uint8_t data[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+	static const uint8_t odd[] = {0x01, 0x02, 0x03};
 
 	(void)state;
 	assert_int_equal(probe_checksum(data, sizeof(data)), 0x220d);
 	/* an odd byte counts as the high half of a last word */
-	assert_int_equal(probe_checksum(odd, sizeof(odd)), (uint16_t)~(0x0102 + 0x0300));
+	assert_int_equal(probe_checksum(odd, sizeof(odd)), (uint16_t) ~(0x0102 + 0x0300));
 	assert_int_equal(probe_checksum(NULL, 0), 0xffff);
 }
 
@@ -136,12 +136,14 @@ static void rates(void **state)
 		const char *s;
 		uint64_t bps;
 	} good[] = {
-		{ "10M", 10000000 },   { "10mbit", 10000000 }, { "1.5G", 1500000000 },
-		{ "500kbit", 500000 }, { "2000000", 2000000 }, { "1g", 1000000000 },
-		{ "100Mbit/s", 100000000 }, { "1", 1 },        { "100G", 100000000000ull },
+	    {"10M", 10000000},	       {"10mbit", 10000000},
+	    {"1.5G", 1500000000},      {"500kbit", 500000},
+	    {"2000000", 2000000},      {"1g", 1000000000},
+	    {"100Mbit/s", 100000000},  {"1", 1},
+	    {"100G", 100000000000ull},
 	};
-	static const char *const bad[] = { "", "M", "-1M", "10parsecs", "0", "0.1", "101G",
-					   "10 M", "1e400", "nan", "inf", "10Mb" };
+	static const char *const bad[] = {"",	  "M",	  "-1M",   "10parsecs", "0",   "0.1",
+					  "101G", "10 M", "1e400", "nan",	"inf", "10Mb"};
 	struct brig_err e;
 	uint64_t v;
 	char buf[32];
@@ -167,22 +169,22 @@ static void drop_percent(void **state)
 	assert_int_equal(probe_drop_percent(42, 42), 0);
 	assert_int_equal(probe_drop_percent(42, 0), 100);
 	assert_int_equal(probe_drop_percent(6, 3), 50);
-	assert_int_equal(probe_drop_percent(1000, 999), 1);  /* never 0 with a loss */
-	assert_int_equal(probe_drop_percent(1000, 1), 99);   /* never 100 with a reply */
+	assert_int_equal(probe_drop_percent(1000, 999), 1); /* never 0 with a loss */
+	assert_int_equal(probe_drop_percent(1000, 1), 99);  /* never 100 with a reply */
 }
 
 static void matrix_line(void **state)
 {
-	char nodes[4][LAB_NAME_MAX] = { "h1", "r1", "h2", "h3" };
+	char nodes[4][LAB_NAME_MAX] = {"h1", "r1", "h2", "h3"};
 	struct lab_ping pings[] = {
-		{ .from = 0, .to = 1, .sent = 3, .received = 3 },
-		{ .from = 0, .to = 1, .sent = 3, .received = 3 },
-		{ .from = 0, .to = 2, .sent = 3, .received = 0 },
-		{ .from = 0, .to = 2, .sent = 3, .received = 0 },
-		{ .from = 1, .to = 0, .sent = 3, .received = 2 },
-		{ .from = 1, .to = 2, .sent = 3, .received = 3 },
+	    {.from = 0, .to = 1, .sent = 3, .received = 3},
+	    {.from = 0, .to = 1, .sent = 3, .received = 3},
+	    {.from = 0, .to = 2, .sent = 3, .received = 0},
+	    {.from = 0, .to = 2, .sent = 3, .received = 0},
+	    {.from = 1, .to = 0, .sent = 3, .received = 2},
+	    {.from = 1, .to = 2, .sent = 3, .received = 3},
 	};
-	struct lab_pingall r = { .nodes = nodes, .n_nodes = 4, .pings = pings, .n_pings = 6 };
+	struct lab_pingall r = {.nodes = nodes, .n_nodes = 4, .pings = pings, .n_pings = 6};
 	char buf[256], tiny[8];
 
 	(void)state;
@@ -227,8 +229,9 @@ static size_t icmp_frame(uint8_t *f)
 
 static void packet_lines(void **state)
 {
-	uint8_t f[128], arp[42] = { [12] = 0x08, [13] = 0x06, [15] = 1, [16] = 8, [18] = 6,
-				    [19] = 4, [21] = 1, [28] = 10, [31] = 2, [38] = 10, [41] = 1 };
+	uint8_t f[128],
+	    arp[42] = {[12] = 0x08, [13] = 0x06, [15] = 1, [16] = 8,  [18] = 6, [19] = 4,
+		       [21] = 1,    [28] = 10,	 [31] = 2, [38] = 10, [41] = 1};
 	char buf[256];
 	size_t n = icmp_frame(f);
 
@@ -247,11 +250,15 @@ static void packet_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(checksum_rfc1071), cmocka_unit_test(echo_roundtrip),
-		cmocka_unit_test(echo_parse_refuses), cmocka_unit_test(udp_stamp),
-		cmocka_unit_test(rates),	    cmocka_unit_test(drop_percent),
-		cmocka_unit_test(matrix_line),	    cmocka_unit_test(targets),
-		cmocka_unit_test(packet_lines),
+	    cmocka_unit_test(checksum_rfc1071),
+	    cmocka_unit_test(echo_roundtrip),
+	    cmocka_unit_test(echo_parse_refuses),
+	    cmocka_unit_test(udp_stamp),
+	    cmocka_unit_test(rates),
+	    cmocka_unit_test(drop_percent),
+	    cmocka_unit_test(matrix_line),
+	    cmocka_unit_test(targets),
+	    cmocka_unit_test(packet_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
