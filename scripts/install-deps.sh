@@ -25,6 +25,9 @@ PACKAGES=(
 	# lab graph: Graphviz's headers (libgvc is loaded at run time; its
 	# pango/cairo plugin, for png, is in libgvc6); graph.bats runs dot
 	libgraphviz-dev libgvc6 graphviz
+	# brig capture: libpcap's header (the library is loaded at run time);
+	# its tests (probe.bats) read the pcap back with tcpdump
+	libpcap-dev tcpdump
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are

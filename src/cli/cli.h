@@ -51,6 +51,13 @@ int cmd_start(struct brig_ctx *c, int argc, char **argv);
 int cmd_restart(struct brig_ctx *c, int argc, char **argv);
 int cmd_cp(struct brig_ctx *c, int argc, char **argv);
 
+/* cmd_lab_probe.c: brig lab pingall, brig lab perf (in cmd_lab.c's table) */
+int cmd_lab_pingall(struct brig_ctx *c, int argc, char **argv);
+int cmd_lab_perf(struct brig_ctx *c, int argc, char **argv);
+
+/* cmd_capture.c: brig capture */
+int cmd_capture(struct brig_ctx *c, int argc, char **argv);
+
 /* cmd_registry.c: pull, push, login, logout, in cli_command's run style
  * (>= 0, or negative with e filled). */
 int cmd_pull(struct brig_ctx *c, int argc, char **argv, struct brig_err *e);

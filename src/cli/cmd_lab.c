@@ -467,6 +467,8 @@ static const struct cli_command subs[] = {
 	{ "exec", lab_exec_cmd, NULL, "run a command on a lab's nodes" },
 	{ "link", lab_link_cmd, NULL, "take a link down like a pulled cable, or up" },
 	{ "graph", lab_graph_cmd, NULL, "draw a lab (dot, mermaid, svg, png)" },
+	{ "pingall", cmd_lab_pingall, NULL, "every node pings every other node's addresses" },
+	{ "perf", cmd_lab_perf, NULL, "throughput between two nodes" },
 	{ NULL },
 };
 

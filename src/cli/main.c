@@ -30,6 +30,7 @@ static const struct cli_command commands[] = {
 	{ "volume", cmd_volume, NULL, "create, list, inspect and remove volumes" },
 	{ "lab", cmd_lab, NULL, "deploy, inspect and destroy labs from topology files" },
 	{ "netem", cmd_netem, NULL, "impair links: delay, jitter, loss, rate, corruption" },
+	{ "capture", cmd_capture, NULL, "capture packets on a container's interface" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -86,5 +87,69 @@ struct lab_exec_out {
 int lab_exec(const struct brig_ctx *c, const char *name, char *const *filter, char *const *argv,
 	     void (*each)(void *arg, const struct lab_exec_out *out), void *arg,
 	     struct brig_err *e);
+
+/* ---- probes (lab_probe.c): pingall and perf, from inside the nodes'
+ * network namespaces (nsexec.h), so the images need no ping or iperf3 ---- */
+
+/* One (pinging node, address of another node) of `lab pingall`. */
+struct lab_ping {
+	size_t from, to;   /* indexes into lab_pingall's nodes */
+	char ifname[16];   /* to's interface holding addr */
+	uint32_t addr;     /* network order */
+	unsigned sent, received;
+	double rtt_min, rtt_avg, rtt_max; /* ms */
+};
+
+struct lab_pingall {
+	char (*nodes)[LAB_NAME_MAX]; /* the lab's container nodes, in record order */
+	char **errors;               /* per node: why it could not take part, or NULL */
+	size_t n_nodes;
+	struct lab_ping *pings;      /* from-major, in the order of to's addresses */
+	size_t n_pings;
+	unsigned sent, received;     /* over every pair */
+};
+
+struct lab_pingall_opts {
+	unsigned count;       /* echo requests per address (default 3) */
+	unsigned interval_ms; /* between them (default 200) */
+	unsigned timeout_ms;  /* for the last replies (default 1000) */
+};
+
+/* Every container node of lab name pings every IPv4 address (data links
+ * and management; what the nodes' interfaces hold now) of every other
+ * node, all nodes at once, one helper in each node's namespace.  A node
+ * that cannot take part (not running) is named in errors and its pairs
+ * count as lost.  Free with lab_pingall_free. */
+int lab_pingall(const struct brig_ctx *c, const char *name, const struct lab_pingall_opts *o,
+		struct lab_pingall *res, struct brig_err *e);
+void lab_pingall_free(struct lab_pingall *res);
+
+struct lab_perf_opts {
+	unsigned seconds;   /* default 5 */
+	bool udp;
+	uint64_t rate;      /* UDP: bits/s (required) */
+	const char *address; /* the receiver's address; NULL: chosen (below) */
+};
+
+struct lab_perf {
+	char from[LAB_NAME_MAX], to[LAB_NAME_MAX];
+	char address[16];    /* the receiver's, dotted */
+	bool udp;
+	unsigned seconds;
+	uint64_t bytes;      /* as the receiver counted them */
+	double bits_per_sec; /* the receiver's */
+	uint32_t retransmits; /* TCP: the sender's */
+	double rtt_ms;        /* TCP: the sender's smoothed RTT */
+	uint64_t datagrams, lost; /* UDP: the receiver's */
+	uint64_t sent_datagrams;  /* UDP: the sender's */
+	double jitter_ms;         /* UDP */
+};
+
+/* Throughput from node a to node b of lab name: a receiver in b's
+ * namespace, a sender in a's, brig's own (net/probe.h).  The receiver
+ * listens on the address of b's end of a link between a and b when there
+ * is one and it holds an IPv4 address, else on b's management address. */
+int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
+	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e);
 
 #endif

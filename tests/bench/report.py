@@ -19,7 +19,7 @@ def load(name):
 
 
 doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab",
-                            "relay")}
+                            "relay", "perf")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -360,6 +360,23 @@ if rl and "relay_median" in rl:
            "%.2f Gbit/s (%.2f of plain)" % (rl["relay_median"], rl["ratio"] or 0))
 elif rl:
     md.append("relay bench failed: %s" % rl.get("failed", "no output"))
+# --- perf (bench-perf.sh)
+pf = doc["perf"]
+if pf and pf.get("results"):
+    r = pf["results"]
+    md.append("## `brig lab perf` against iperf3 (TCP, two containers on one bridge)")
+    md.append("")
+    md.append("| tool | Gbit/s (median) | runs |")
+    md.append("| --- | --- | --- |")
+    for k in ("brig", "iperf3"):
+        if k in r:
+            md.append("| %s | %.2f | %s |" % (k, r[k]["gbit_s_median"],
+                                          ", ".join("%.2f" % x for x in r[k]["gbit_s"])))
+    md.append("")
+    if "ratio" in r:
+        target("brig lab perf within 20% of iperf3", abs(r["ratio"] - 1) <= 0.2, fr(r["ratio"]))
+elif pf:
+    md.append("perf bench: %s" % (pf.get("failed") or pf.get("not_run") or "no output"))
     md.append("")
 
 md.append("## Targets of issues 6, 11 and 12")

@@ -56,7 +56,9 @@ relays() {
 
 # no_relay_process: no brig-relay runs in the sandbox.
 no_relay_process() {
-	! "$SANDBOX" pids "$SB" | xargs -r -n1 sh -c 'cat /proc/$0/comm 2>/dev/null' | grep -qx brig-relay
+	local comms
+	comms=$("$SANDBOX" pids "$SB" | xargs -r -n1 sh -c 'cat /proc/$0/comm 2>/dev/null' || true)
+	[[ $comms != *brig-relay* ]]
 }
 
 # show_json EXPR: python EXPR on `brig netem show --format json` (as d).

@@ -1,0 +1,285 @@
+/* probe.c - ICMP echo to many targets from one raw socket, and the
+ * namespace's IPv4 addresses (probe.h).
+ *
+ * A raw socket, not ping's SOCK_DGRAM ICMP socket: that one needs the
+ * caller's group in net.ipv4.ping_group_range, which a new network
+ * namespace sets to "1 0" (nobody).  We are root in the namespace's owner,
+ * so SOCK_RAW works everywhere; the kernel hands each raw ICMP socket a
+ * copy of every ICMP packet of its namespace, so replies are matched by
+ * id, sequence and source, and everything else is dropped. */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <linux/icmp.h>
+#include <linux/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "probe.h"
+
+#define ECHO_REQUEST 8
+#define ECHO_REPLY 0
+#define MAGIC 0x62726967u /* "brig", first in each payload */
+
+uint16_t probe_checksum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint32_t sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+int probe_echo_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const void *payload,
+		     size_t plen)
+{
+	uint16_t sum;
+
+	if (cap < PROBE_ICMP_HDR || plen > cap - PROBE_ICMP_HDR)
+		return -EMSGSIZE;
+	buf[0] = ECHO_REQUEST;
+	buf[1] = 0;
+	buf[2] = buf[3] = 0;
+	buf[4] = (uint8_t)(id >> 8);
+	buf[5] = (uint8_t)id;
+	buf[6] = (uint8_t)(seq >> 8);
+	buf[7] = (uint8_t)seq;
+	if (plen && payload)
+		memcpy(buf + PROBE_ICMP_HDR, payload, plen);
+	else if (plen)
+		memset(buf + PROBE_ICMP_HDR, 0, plen);
+	sum = probe_checksum(buf, PROBE_ICMP_HDR + plen);
+	buf[2] = (uint8_t)(sum >> 8);
+	buf[3] = (uint8_t)sum;
+	return (int)(PROBE_ICMP_HDR + plen);
+}
+
+int probe_echo_parse(const uint8_t *pkt, size_t len, struct probe_echo *out)
+{
+	size_t ihl, total;
+	const uint8_t *icmp;
+
+	if (len < 20 || pkt[0] >> 4 != 4)
+		return -EINVAL;
+	ihl = (size_t)(pkt[0] & 0x0f) * 4;
+	total = (size_t)(pkt[2] << 8 | pkt[3]);
+	/* the kernel may pad; it never truncates what it hands a raw socket */
+	if (ihl < 20 || total < ihl + PROBE_ICMP_HDR || total > len || pkt[9] != IPPROTO_ICMP)
+		return -EINVAL;
+	icmp = pkt + ihl;
+	if (icmp[0] != ECHO_REPLY || icmp[1] != 0 || probe_checksum(icmp, total - ihl) != 0)
+		return -EINVAL;
+	out->src =
+	    (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15];
+	out->id = (uint16_t)(icmp[4] << 8 | icmp[5]);
+	out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+	out->payload = icmp + PROBE_ICMP_HDR;
+	out->plen = total - ihl - PROBE_ICMP_HDR;
+	return 0;
+}
+
+/* ---- ping ---- */
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A pinger's state: the socket, the targets, which (target, round) was
+ * answered (a duplicate counts once). */
+struct pinger {
+	int fd;
+	struct probe_target *t;
+	size_t n;
+	const struct probe_ping_opts *o;
+	uint8_t *seen; /* n * count: replies in */
+	size_t replies, expected;
+	double *sum; /* per target: RTTs added up (ms) */
+};
+
+/* Payload: MAGIC, the send time; the sequence number says which target
+ * and round: seq = round * n + target. */
+static int send_round(struct pinger *p, unsigned round, struct brig_err *e)
+{
+	uint8_t pkt[PROBE_ICMP_HDR + PROBE_PING_PAYLOAD], payload[PROBE_PING_PAYLOAD] = {0};
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct sockaddr_in to = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(p->t[i].addr)};
+		uint32_t magic = htonl(MAGIC);
+		int64_t now = mono_ns();
+		int len;
+		memcpy(payload, &magic, 4);
+		memcpy(payload + 8, &now, 8);
+		len = probe_echo_build(pkt, sizeof(pkt), p->o->ident, (uint16_t)(round * p->n + i),
+				       payload, sizeof(payload));
+		/* an unreachable target (no route, ARP failure) is loss, not an error */
+		if (sendto(p->fd, pkt, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
+		    errno != EHOSTUNREACH && errno != ENETUNREACH && errno != EHOSTDOWN &&
+		    errno != EAGAIN && errno != ENOBUFS)
+			return brig_errno(e, "ping: send to %s", inet_ntoa(to.sin_addr));
+		p->t[i].sent++;
+	}
+	return 0;
+}
+
+/* Count one reply, if it is one of ours and new. */
+static void take_reply(struct pinger *p, const struct probe_echo *r, int64_t now)
+{
+	uint32_t magic;
+	int64_t sent;
+	size_t i, round;
+	double ms;
+
+	if (r->id != p->o->ident || r->plen < 16 || (size_t)r->seq >= p->n * p->o->count)
+		return;
+	memcpy(&magic, r->payload, 4);
+	memcpy(&sent, r->payload + 8, 8);
+	i = r->seq % p->n;
+	round = r->seq / p->n;
+	if (ntohl(magic) != MAGIC || r->src != p->t[i].addr || round >= p->t[i].sent ||
+	    p->seen[r->seq] || sent > now)
+		return;
+	p->seen[r->seq] = 1;
+	p->replies++;
+	ms = (double)(now - sent) / 1e6;
+	if (!p->t[i].received || ms < p->t[i].rtt_min)
+		p->t[i].rtt_min = ms;
+	if (ms > p->t[i].rtt_max)
+		p->t[i].rtt_max = ms;
+	p->t[i].received++;
+	p->sum[i] += ms;
+}
+
+/* Read replies until deadline (monotonic ns), or (early) until every one
+ * expected is in. */
+static int read_until(struct pinger *p, int64_t deadline, bool early, struct brig_err *e)
+{
+	uint8_t buf[4096];
+	struct probe_echo r;
+
+	for (;;) {
+		int64_t now = mono_ns();
+		struct pollfd pfd = {p->fd, POLLIN, 0};
+		ssize_t len;
+		if (now >= deadline || (early && p->replies == p->expected))
+			return 0;
+		int rc = poll(&pfd, 1, (int)((deadline - now + 999999) / 1000000));
+		if (rc < 0 && errno != EINTR)
+			return brig_errno(e, "ping: poll");
+		while ((len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			if (probe_echo_parse(buf, (size_t)len, &r) == 0)
+				take_reply(p, &r, mono_ns());
+		if (len < 0 && errno != EAGAIN && errno != EINTR)
+			return brig_errno(e, "ping: receive");
+	}
+}
+
+/* Only echo replies reach the socket (ICMP_FILTER: a bit set drops that type). */
+static int open_icmp(struct brig_err *e)
+{
+	struct icmp_filter filt = {~(1u << ECHO_REPLY)};
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+
+	if (fd < 0)
+		return brig_errno(e, "ping: raw ICMP socket");
+	if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt)) < 0) {
+		close(fd);
+		return brig_errno(e, "ping: ICMP_FILTER");
+	}
+	return fd;
+}
+
+static int ping_rounds(struct pinger *p, struct brig_err *e)
+{
+	int64_t next = mono_ns();
+
+	for (unsigned round = 0; round < p->o->count; round++) {
+		if (send_round(p, round, e) < 0)
+			return -e->code;
+		next += (int64_t)p->o->interval_ms * 1000000;
+		if (round + 1 < p->o->count && read_until(p, next, false, e) < 0)
+			return -e->code;
+	}
+	p->expected = p->n * p->o->count;
+	return read_until(p, mono_ns() + (int64_t)p->o->timeout_ms * 1000000, true, e);
+}
+
+int probe_ping(struct probe_target *t, size_t n, const struct probe_ping_opts *o,
+	       struct brig_err *e)
+{
+	cleanup_free uint8_t *seen = NULL;
+	cleanup_free double *sum = NULL;
+	cleanup_close int fd = -1;
+	struct pinger p;
+
+	if (o->count == 0 || n == 0)
+		return 0;
+	if (n * o->count > 65536)
+		return brig_errf(e, E2BIG, "ping: %zu targets x %u pings: more than 65536", n,
+				 o->count);
+	seen = calloc(n * o->count, 1);
+	sum = calloc(n, sizeof(*sum));
+	if (!seen || !sum)
+		return brig_errf(e, ENOMEM, "out of memory");
+	if ((fd = open_icmp(e)) < 0)
+		return fd;
+	for (size_t i = 0; i < n; i++)
+		t[i].sent = t[i].received = 0, t[i].rtt_min = t[i].rtt_max = t[i].rtt_avg = 0;
+	p = (struct pinger){fd, t, n, o, seen, 0, 0, sum};
+	if (ping_rounds(&p, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < n; i++)
+		t[i].rtt_avg = t[i].received ? sum[i] / t[i].received : 0;
+	return 0;
+}
+
+/* ---- addresses ---- */
+
+int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e)
+{
+	struct ifaddrs *all, *a;
+	size_t cap = 0;
+
+	*v = NULL;
+	*n = 0;
+	if (getifaddrs(&all) < 0)
+		return brig_errno(e, "list addresses");
+	for (a = all; a; a = a->ifa_next)
+		cap += a->ifa_addr && a->ifa_addr->sa_family == AF_INET;
+	if (cap && !(*v = calloc(cap, sizeof(**v)))) {
+		freeifaddrs(all);
+		return brig_errf(e, ENOMEM, "out of memory");
+	}
+	for (a = all; a; a = a->ifa_next) {
+		struct probe_addr *p = &(*v)[*n];
+		uint32_t mask;
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET ||
+		    (a->ifa_flags & IFF_LOOPBACK))
+			continue;
+		snprintf(p->ifname, sizeof(p->ifname), "%s", a->ifa_name);
+		p->addr = ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
+		mask = a->ifa_netmask
+			   ? ntohl(((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr)
+			   : 0xffffffffu;
+		p->prefix = __builtin_popcount(mask);
+		++*n;
+	}
+	freeifaddrs(all);
+	return 0;
+}

@@ -1,0 +1,442 @@
+/* lab_probe.c - `lab pingall` and `lab perf` (lab.h): brig's own pinger,
+ * sender and receiver (net/probe.h) run by helpers inside the nodes'
+ * network namespaces (nsexec.h), so the images need neither ping nor
+ * iperf3.
+ *
+ * pingall is two rounds of helpers, one per node and all at once: the
+ * first lists each node's IPv4 addresses as its interfaces hold them now
+ * (exec lines and routing daemons set most of them, not the topology
+ * file), the second pings every other node's addresses. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "lab.h"
+#include "lab_record.h"
+#include "nsexec.h"
+#include "parse.h"
+#include "probe.h"
+
+/* ---- the helpers' functions (run in a node's namespace) ---- */
+
+static int list_addrs(void *arg, struct nsexec_reply *r, struct brig_err *e)
+{
+	cleanup_free struct probe_addr *v = NULL;
+	size_t n;
+
+	(void)arg;
+	if (probe_addrs(&v, &n, e) < 0)
+		return -e->code;
+	return nsexec_send(r, v, n * sizeof(*v), e);
+}
+
+struct ping_job {
+	struct probe_target *t;
+	size_t n;
+	struct probe_ping_opts o;
+};
+
+static int ping_targets(void *arg, struct nsexec_reply *r, struct brig_err *e)
+{
+	struct ping_job *j = arg;
+
+	j->o.ident = (uint16_t)getpid();
+	if (probe_ping(j->t, j->n, &j->o, e) < 0)
+		return -e->code;
+	return nsexec_send(r, j->t, j->n * sizeof(*j->t), e);
+}
+
+/* One fixed-size frame of job into out, then (last) its end. */
+static int recv_struct(struct nsexec_job *job, void *out, size_t size, bool last,
+		       struct brig_err *e)
+{
+	void *buf;
+	size_t len;
+	int r = nsexec_recv(job, &buf, &len, e);
+
+	if (r == 1 && len != size)
+		r = brig_errf(e, EIO, "the helper sent %zu bytes, not %zu", len, size);
+	if (r == 1)
+		memcpy(out, buf, size);
+	free(buf);
+	if (r == 0)
+		return brig_errf(e, EIO, "the helper ended early");
+	if (r < 0 || !last)
+		return r < 0 ? r : 0;
+	if ((r = nsexec_recv(job, &buf, &len, e)) != 0) {
+		free(buf);
+		return r < 0 ? r : brig_errf(e, EIO, "the helper sent too much");
+	}
+	return 0;
+}
+
+/* ---- pingall ---- */
+
+/* What each node of the lab takes part with. */
+struct pnode {
+	const char *container;
+	struct probe_addr *addrs;
+	size_t n_addrs;
+	struct ping_job job;
+	struct nsexec_job h;
+	size_t first; /* its first pair in res->pings */
+};
+
+static int note_error(struct lab_pingall *res, size_t i, const struct brig_err *err)
+{
+	if (!res->errors[i] && !(res->errors[i] = strdup(err->msg)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Round 1: every node's addresses (a node that fails keeps none). */
+static void collect_addrs(const struct brig_ctx *c, struct pnode *p, struct lab_pingall *res)
+{
+	struct brig_err err;
+
+	for (size_t i = 0; i < res->n_nodes; i++)
+		if (nsexec_start(c, p[i].container, list_addrs, NULL, &p[i].h, &err) < 0)
+			note_error(res, i, &err);
+	for (size_t i = 0; i < res->n_nodes; i++) {
+		void *buf;
+		size_t len;
+		if (p[i].h.pid < 0)
+			continue;
+		if (nsexec_result(&p[i].h, &buf, &len, &err) < 0) {
+			note_error(res, i, &err);
+			continue;
+		}
+		p[i].addrs = buf;
+		p[i].n_addrs = len / sizeof(struct probe_addr);
+	}
+}
+
+/* The pairs of res, from-major, before any ping: every address of every
+ * other node. */
+static int plan_pings(struct pnode *p, struct lab_pingall *res, struct brig_err *e)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < res->n_nodes; i++)
+		total += p[i].n_addrs;
+	res->pings = calloc(total * res->n_nodes + 1, sizeof(*res->pings));
+	if (!res->pings)
+		return brig_errf(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < res->n_nodes; i++)
+		for (size_t j = 0; j < res->n_nodes; j++)
+			for (size_t a = 0; i != j && a < p[j].n_addrs; a++) {
+				struct lab_ping *g = &res->pings[k++];
+				g->from = i;
+				g->to = j;
+				snprintf(g->ifname, sizeof(g->ifname), "%s", p[j].addrs[a].ifname);
+				g->addr = p[j].addrs[a].addr;
+			}
+	res->n_pings = k;
+	return 0;
+}
+
+/* The targets of node i: its pairs' addresses, in order. */
+static int targets_of(struct lab_pingall *res, size_t i, size_t *first, struct ping_job *j,
+		      struct brig_err *e)
+{
+	size_t n = 0;
+
+	*first = 0;
+	while (*first < res->n_pings && res->pings[*first].from != i)
+		++*first;
+	while (*first + n < res->n_pings && res->pings[*first + n].from == i)
+		n++;
+	j->n = n;
+	if (n && !(j->t = calloc(n, sizeof(*j->t))))
+		return brig_errf(e, ENOMEM, "out of memory");
+	for (size_t k = 0; k < n; k++)
+		j->t[k].addr = res->pings[*first + k].addr;
+	return 0;
+}
+
+static void take_results(struct lab_pingall *res, size_t first, const struct probe_target *t,
+			 size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct lab_ping *g = &res->pings[first + k];
+		g->sent = t[k].sent;
+		g->received = t[k].received;
+		g->rtt_min = t[k].rtt_min;
+		g->rtt_avg = t[k].rtt_avg;
+		g->rtt_max = t[k].rtt_max;
+	}
+}
+
+/* Every ping of node i as sent and lost. */
+static void all_lost(struct pnode *p, unsigned count)
+{
+	for (size_t k = 0; k < p->job.n; k++)
+		p->job.t[k].sent = count;
+}
+
+/* Round 2: every node pings its targets; a node that cannot counts every
+ * ping it should have sent as sent and lost. */
+static int run_pings(const struct brig_ctx *c, struct pnode *p, struct lab_pingall *res,
+		     const struct probe_ping_opts *po, struct brig_err *e)
+{
+	struct brig_err err;
+
+	for (size_t i = 0; i < res->n_nodes; i++) {
+		p[i].h.pid = p[i].h.fd = -1;
+		if (targets_of(res, i, &p[i].first, &p[i].job, e) < 0)
+			return -e->code;
+		p[i].job.o = *po;
+		if (p[i].job.n && !res->errors[i] &&
+		    nsexec_start(c, p[i].container, ping_targets, &p[i].job, &p[i].h, &err) < 0)
+			note_error(res, i, &err);
+	}
+	for (size_t i = 0; i < res->n_nodes; i++) {
+		if (p[i].h.pid < 0) {
+			all_lost(&p[i], po->count);
+		} else if (recv_struct(&p[i].h, p[i].job.t, p[i].job.n * sizeof(*p[i].job.t), true,
+				       &err) < 0) {
+			note_error(res, i, &err);
+			nsexec_abort(&p[i].h);
+			all_lost(&p[i], po->count);
+		}
+		take_results(res, p[i].first, p[i].job.t, p[i].job.n);
+	}
+	return 0;
+}
+
+/* The lab's container nodes into res and p. */
+static int lab_nodes(const struct lab_record *r, struct lab_pingall *res, struct pnode **p,
+		     struct brig_err *e)
+{
+	res->nodes = calloc(r->n_nodes + 1, sizeof(*res->nodes));
+	res->errors = calloc(r->n_nodes + 1, sizeof(*res->errors));
+	*p = calloc(r->n_nodes + 1, sizeof(**p));
+	if (!res->nodes || !res->errors || !*p)
+		return brig_errf(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		if (!*r->nodes[i].container)
+			continue; /* a bridge */
+		snprintf(res->nodes[res->n_nodes], LAB_NAME_MAX, "%s", r->nodes[i].name);
+		(*p)[res->n_nodes].container = r->nodes[i].container;
+		(*p)[res->n_nodes].h.pid = -1;
+		res->n_nodes++;
+	}
+	return 0;
+}
+
+static void pnodes_free(struct pnode *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].addrs);
+		free(p[i].job.t);
+	}
+	free(p);
+}
+
+int lab_pingall(const struct brig_ctx *c, const char *name, const struct lab_pingall_opts *o,
+		struct lab_pingall *res, struct brig_err *e)
+{
+	struct probe_ping_opts po = {o->count ? o->count : 3, o->interval_ms ? o->interval_ms : 200,
+				     o->timeout_ms ? o->timeout_ms : 1000, 0};
+	struct pnode *p = NULL;
+	struct lab_record r;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (lab_record_load(c, name, &r, e) < 0)
+		return -e->code;
+	rc = lab_nodes(&r, res, &p, e);
+	if (rc == 0) {
+		collect_addrs(c, p, res);
+		rc = plan_pings(p, res, e);
+	}
+	if (rc == 0)
+		rc = run_pings(c, p, res, &po, e);
+	for (size_t i = 0; rc == 0 && i < res->n_pings; i++) {
+		res->sent += res->pings[i].sent;
+		res->received += res->pings[i].received;
+	}
+	pnodes_free(p, res->n_nodes);
+	lab_record_free(&r);
+	if (rc < 0)
+		lab_pingall_free(res);
+	return rc;
+}
+
+void lab_pingall_free(struct lab_pingall *res)
+{
+	for (size_t i = 0; res->errors && i < res->n_nodes; i++)
+		free(res->errors[i]);
+	free(res->errors);
+	free(res->nodes);
+	free(res->pings);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- perf ---- */
+
+static const struct lab_rec_node *find_node(const struct lab_record *r, const char *name,
+					    struct brig_err *e)
+{
+	for (size_t i = 0; i < r->n_nodes; i++)
+		if (strcmp(r->nodes[i].name, name) == 0 && *r->nodes[i].container)
+			return &r->nodes[i];
+	brig_errf(e, ENOENT, "lab %s has no container node '%s'", r->name, name);
+	return NULL;
+}
+
+/* b's end of a link between a and b, or NULL. */
+static const char *link_end(const struct lab_record *r, const char *a, const char *b)
+{
+	for (size_t i = 0; i < r->n_links; i++) {
+		const struct lab_rec_link *l = &r->links[i];
+		if (!l->a.node || !l->b.node)
+			continue;
+		if (strcmp(l->a.node, a) == 0 && strcmp(l->b.node, b) == 0)
+			return l->b.ifname;
+		if (strcmp(l->b.node, a) == 0 && strcmp(l->a.node, b) == 0)
+			return l->a.ifname;
+	}
+	return NULL;
+}
+
+/* The receiver's address: on b's end of a direct link, else on its
+ * management interface (eth0). */
+static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
+			const struct lab_rec_node *a, const struct lab_rec_node *b, uint32_t *addr,
+			struct brig_err *e)
+{
+	cleanup_free void *buf = NULL;
+	const char *want[] = {link_end(r, a->name, b->name), "eth0"};
+	const struct probe_addr *v;
+	size_t len;
+
+	if (nsexec_run(c, b->container, list_addrs, NULL, &buf, &len, e) < 0)
+		return brig_err_ctx(e, "node %s", b->name);
+	v = buf;
+	for (size_t k = 0; k < ARRAY_SIZE(want); k++)
+		for (size_t i = 0; want[k] && i < len / sizeof(*v); i++)
+			if (strcmp(v[i].ifname, want[k]) == 0) {
+				*addr = v[i].addr;
+				return 0;
+			}
+	return brig_errf(e, EADDRNOTAVAIL,
+			 "node %s has no IPv4 address on a link to %s or on eth0 (try --address)",
+			 b->name, a->name);
+}
+
+struct perf_job {
+	struct probe_perf_opts o;
+};
+
+/* The receiver: listen, say on which port (frame 1), receive, report (frame 2). */
+static int perf_receiver(void *arg, struct nsexec_reply *r, struct brig_err *e)
+{
+	struct perf_job *j = arg;
+	struct probe_perf_result res;
+	uint16_t port;
+	cleanup_close int fd = probe_perf_listen(&j->o, &port, e);
+
+	if (fd < 0 || nsexec_send(r, &port, sizeof(port), e) < 0 ||
+	    probe_perf_receive(fd, &j->o, &res, e) < 0)
+		return -e->code;
+	return nsexec_send(r, &res, sizeof(res), e);
+}
+
+static int perf_sender(void *arg, struct nsexec_reply *r, struct brig_err *e)
+{
+	struct perf_job *j = arg;
+	struct probe_perf_result res;
+
+	if (probe_perf_send(&j->o, &res, e) < 0)
+		return -e->code;
+	return nsexec_send(r, &res, sizeof(res), e);
+}
+
+static void fill_perf(struct lab_perf *res, const struct probe_perf_result *rx,
+		      const struct probe_perf_result *tx)
+{
+	res->bytes = rx->bytes;
+	res->bits_per_sec = rx->bits_per_sec;
+	res->retransmits = tx->retransmits;
+	res->rtt_ms = tx->rtt_ms;
+	res->datagrams = rx->datagrams;
+	res->lost = rx->lost;
+	res->jitter_ms = rx->jitter_ms;
+	res->sent_datagrams = tx->datagrams;
+	if (res->udp && tx->datagrams > rx->datagrams) /* the tail lost too */
+		res->lost = tx->datagrams - rx->datagrams;
+}
+
+static int measure(const struct brig_ctx *c, const struct lab_rec_node *a,
+		   const struct lab_rec_node *b, struct perf_job *j, struct lab_perf *res,
+		   struct brig_err *e)
+{
+	struct nsexec_job rx, tx = {-1, -1, -1};
+	struct probe_perf_result rxr, txr;
+	uint16_t port;
+
+	if (nsexec_start(c, b->container, perf_receiver, j, &rx, e) < 0)
+		return brig_err_ctx(e, "node %s", b->name);
+	if (recv_struct(&rx, &port, sizeof(port), false, e) < 0) {
+		nsexec_abort(&rx);
+		return brig_err_ctx(e, "receiver on %s", b->name);
+	}
+	j->o.port = port;
+	if (nsexec_start(c, a->container, perf_sender, j, &tx, e) < 0 ||
+	    recv_struct(&tx, &txr, sizeof(txr), true, e) < 0) {
+		nsexec_abort(&tx);
+		nsexec_abort(&rx);
+		return brig_err_ctx(e, "sender on %s", a->name);
+	}
+	if (recv_struct(&rx, &rxr, sizeof(rxr), true, e) < 0) {
+		nsexec_abort(&rx);
+		return brig_err_ctx(e, "receiver on %s", b->name);
+	}
+	fill_perf(res, &rxr, &txr);
+	return 0;
+}
+
+static int perf_check(const struct lab_perf_opts *o, struct brig_err *e)
+{
+	if (o->udp && o->rate == 0)
+		return brig_errf(e, EINVAL, "perf: --udp needs --rate");
+	if (!o->udp && o->rate)
+		return brig_errf(e, EINVAL, "perf: --rate is for --udp");
+	return 0;
+}
+
+int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
+	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e)
+{
+	struct perf_job j = {{o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate}};
+	const struct lab_rec_node *na, *nb;
+	struct lab_record r;
+	int rc = -EINVAL;
+
+	memset(res, 0, sizeof(*res));
+	if (perf_check(o, e) < 0 || (o->address && net_parse_ip(o->address, &j.o.addr, e) < 0))
+		return -e->code;
+	if (lab_record_load(c, name, &r, e) < 0)
+		return -e->code;
+	if (!(na = find_node(&r, a, e)) || !(nb = find_node(&r, b, e))) {
+		rc = -e->code;
+		goto out;
+	}
+	if (na == nb) {
+		rc = brig_errf(e, EINVAL, "perf: the sender and the receiver are both %s", a);
+		goto out;
+	}
+	if (!o->address && (rc = pick_address(c, &r, na, nb, &j.o.addr, e)) < 0)
+		goto out;
+	snprintf(res->from, sizeof(res->from), "%s", a);
+	snprintf(res->to, sizeof(res->to), "%s", b);
+	net_ip_str(j.o.addr, res->address);
+	res->udp = o->udp;
+	res->seconds = j.o.seconds;
+	rc = measure(c, na, nb, &j, res, e);
+out:
+	lab_record_free(&r);
+	return rc < 0 ? rc : 0;
+}
