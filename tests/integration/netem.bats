@@ -299,3 +299,57 @@ addrs() {
 	one_line_error
 	brig exec clab-router-h1 ping -c 1 -W 2 10.0.2.2
 }
+
+# ---- measured with lab perf and lab pingall --------------------------------
+
+# lost LAB: the "FROM ADDRESS" pairs of `lab pingall LAB` that lost every
+# echo, sorted, one per line.
+lost() {
+	brig lab pingall "$1" --format json |
+		python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print("\n".join(sorted("%s %s" % (p["from"], p["address"]) for p in d["pings"] if p["received"] == 0)))'
+}
+
+# reaches_all LAB: pingall lost nothing.
+reaches_all() {
+	[ "$(brig lab pingall "$1" --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["sent"] - d["received"])')" -eq 0 ]
+}
+
+@test "netem --rate 10mbit: lab perf measures 8-11 Mbit/s across the link" {
+	pair
+	brig netem set clab-pair-a:eth1 --rate 10mbit
+	run brig lab perf pair a b --seconds 3 --format json
+	[ "$status" -eq 0 ]
+	mbit=$(python3 -c 'import json, sys; print(int(json.loads(sys.argv[1])["bits_per_second"] / 1e6))' "$output")
+	echo "measured $mbit Mbit/s"
+	[ "$mbit" -ge 8 ]
+	[ "$mbit" -lt 11 ]
+}
+
+@test "netem --loss 100%: pingall shows exactly the pairs across that link unreachable" {
+	pair
+	# a and c have no route to each other's subnets: lost before, too
+	lost pair >"$T/before"
+	brig netem set clab-pair-a:eth1 --loss 100%
+	lost pair >"$T/after"
+	run comm -13 "$T/before" "$T/after"
+	[ "$status" -eq 0 ]
+	# a's echoes to b's end never arrive; b's replies to a's end are lost
+	[ "$output" = "$(printf '%s\n' 'a 10.0.1.2' 'b 10.0.1.1')" ]
+	run comm -23 "$T/before" "$T/after"
+	[ -z "$output" ]
+}
+
+@test "lab link down: pingall shows the loss on exactly the pairs that crossed the link; up restores them" {
+	cp "$REPO/examples/router/router.clab.yml" "$T/"
+	brig lab up "$T/router.clab.yml" >/dev/null
+	wait_for 20 reaches_all router
+	brig lab link router r1:eth2 h2:eth1 down
+	run lost router
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'h1 10.0.2.2' 'h2 10.0.1.1' 'h2 10.0.1.2' 'h2 10.0.2.1' 'r1 10.0.2.2')" ]
+	brig lab link router r1:eth2 h2:eth1 up
+	# the ARP entries that failed meanwhile resolve again on later packets
+	wait_for 20 reaches_all router
+}
