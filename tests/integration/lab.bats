@@ -449,6 +449,11 @@ nodes_of_ls() {
 	[ "$status" -eq 0 ]
 	run brig exec clab-router-h1 ping -c 1 -W 2 10.0.2.2
 	[ "$status" -eq 0 ]
+	# each node carries containerlab's labels, its own name among them
+	for n in h1 r1 h2; do
+		run node_labels "clab-router-$n"
+		[ "$output" = "clab-node-kind=linux clab-node-name=$n clab-topo-file=$REPO/examples/router/router.clab.yml containerlab=router" ]
+	done
 	remember_ids
 	run --separate-stderr brig lab down router
 	[ "$status" -eq 0 ]

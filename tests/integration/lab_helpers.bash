@@ -143,3 +143,11 @@ container_ids() {
 pings() {
 	brig exec "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1
 }
+
+# node_labels CT: container CT's labels as sorted KEY=VALUE words.
+node_labels() {
+	brig inspect "$1" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+print(" ".join("%s=%s" % kv for kv in sorted(d["config"]["labels"].items())))'
+}
