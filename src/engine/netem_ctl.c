@@ -90,7 +90,7 @@ int netem_link_resolve(const struct brig_ctx *c, const char *target, struct nete
 	if (state_load(c, k->end[0].id, &spec, &st, e) < 0)
 		return -e->code;
 	snprintf(k->end[0].name, sizeof(k->end[0].name), "%s", spec.name);
-	snprintf(k->end[0].ifname, sizeof(k->end[0].ifname), "%s", ifname);
+	snprintf(k->end[0].ifname, sizeof(k->end[0].ifname), "%.15s", ifname);
 	lab = labels_get(spec.labels, spec.n_labels, LAB_LABEL);
 	node = labels_get(spec.labels, spec.n_labels, "clab-node-name");
 	found = lab && node ? lab_peer(c, lab, node, k, e) : 0;
