@@ -1,5 +1,6 @@
 /* lab_graph.c - a lab's graph from its file or from its record and live
  * state, written in the format asked for (lab_graph.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "lab.h"
 #include "lab_graph.h"
 #include "lab_record.h"
+#include "netem.h"
 #include "network.h"
 #include "parse.h"
 #include "spec.h"
@@ -101,6 +103,19 @@ static long rec_end_node(const struct lab_record *r, const struct lab_rec_link *
 	return brig_errf(e, EINVAL, "lab %s: a link to unknown node '%s'", r->name, end->node);
 }
 
+/* The record's "delay 50ms rate 10mbit" (netem_params_str's words) back
+ * into p, a key and its value at a time. */
+static void rec_netem(const char *text, struct netem_params *p)
+{
+	char buf[256], *save = NULL, *key, *value;
+	struct brig_err ignored;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (key = strtok_r(buf, " ", &save); key && (value = strtok_r(NULL, " ", &save));
+	     key = strtok_r(NULL, " ", &save))
+		netem_parse_value(p, key, value, &ignored);
+}
+
 static void rec_end(const struct lab_rec_end *from, long node, struct graph_end *to,
 		    char cidr[24])
 {
@@ -108,6 +123,8 @@ static void rec_end(const struct lab_rec_end *from, long node, struct graph_end 
 	to->node = (size_t)node;
 	to->ifname = from->ifname;
 	to->addr = from->ipv4 ? (char *)lab_end_cidr(from, cidr) : NULL;
+	if (from->netem)
+		rec_netem(from->netem, &to->netem);
 }
 
 static int rec_link(const struct lab_record *r, const struct lab_rec_link *l, struct graph *g,
