@@ -313,6 +313,19 @@ static void relay_main(int ready, int stop)
 		_exit(2);
 	new_netns();
 	CHECK(net_relay_splice(ns_b, "y", "ra", "rb", &e) == 0, &e);
+	/* the sides add no packet of their own (IPv6 DAD, MLD, RS) to the link */
+	for (int i = 0; i < 2; i++) {
+		char path[64], v[4] = "";
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+			 i ? "rb" : "ra");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(e.msg, sizeof(e.msg), "%s", path);
+		CHECK(fd < 0 || (read(fd, v, 1) == 1 && v[0] == '1'), &e);
+		if (fd >= 0)
+			close(fd);
+	}
 	CHECK((fa = relay_socket("ra", &e)) >= 0, &e);
 	CHECK((fb = relay_socket("rb", &e)) >= 0, &e);
 	CHECK(relay_shared_open(shm_path, false, &m, &e) == 0, &e);
