@@ -1,8 +1,8 @@
 /* test_relay.c - the user engine's relay against a real kernel, only in
  * network namespaces this test creates (as test_netlink.c does): a child
  * unshares netns A and B joined by a veth pair A:x 10.9.0.1 <-> B:y
- * 10.9.0.2 (plus 10.9.1.2/24, fd00::2/64 and a route 10.10.0.0/24 via
- * 10.9.0.1 on y), then forks the relay, which unshares its own netns,
+ * 10.9.0.2 (plus 10.9.1.2/24, fd00::2/64, a route 10.10.0.0/24 and the
+ * default route via 10.9.0.1 on y), then forks the relay, which unshares its own netns,
  * splices itself into B's end and runs.  UDP and ICMP cross it; a 50 ms
  * delay each way gives an RTT of at least 100 ms; 100% loss blocks and is
  * counted; unsplicing gives back a plain pair with B's addresses and
@@ -198,6 +198,7 @@ static void build_pair(void)
 	add_addr(&c, rtnl_link_get_ifindex(l), "10.9.1.2/24");
 	add_addr(&c, rtnl_link_get_ifindex(l), "fd00::2/64");
 	add_route(&c, rtnl_link_get_ifindex(l), "10.10.0.0/24", "10.9.0.1");
+	add_route(&c, rtnl_link_get_ifindex(l), "0.0.0.0/0", "10.9.0.1"); /* libnl: "none" */
 	rtnl_link_put(l);
 	nlctx_close(&c);
 }
@@ -392,7 +393,7 @@ static void do_relay_impairs(void)
 	describe_y(before, sizeof(before));
 	snprintf(e.msg, sizeof(e.msg), "before: %s", before);
 	CHECK(strstr(before, "10.9.1.2/24") && strstr(before, "fd00::2/64") &&
-	      strstr(before, "route 10.10.0.0/24"), &e);
+	      strstr(before, "route 10.10.0.0/24") && strstr(before, "route none"), &e);
 	pid = relay_start(&m, &stop);
 	describe_y(spliced, sizeof(spliced));
 	snprintf(e.msg, sizeof(e.msg), "before: %s; spliced: %s", before, spliced);
