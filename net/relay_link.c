@@ -340,8 +340,9 @@ static int put_back(int ns_b, const char *side_a, const struct relay_ifconf *f, 
 	return apply(ns_b, f, e);
 }
 
-/* The new pair side_b (here) <-> f->name (in ns_b), then f onto it. */
-static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf *f,
+/* The new pair side_b (here) <-> f->name (in ns_b), then f onto it.
+ * *made: the pair exists (to be deleted on failure). */
+static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf *f, bool *made,
 			 struct brig_err *e)
 {
 	struct net_end here = { .netns = -1, .ifname = side_b };
@@ -349,6 +350,7 @@ static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf
 
 	if (net_wire_create(&here, &there, (int)f->mtu, e) < 0)
 		return -e->code;
+	*made = true;
 	return apply(ns_b, f, e);
 }
 
@@ -359,13 +361,15 @@ int net_relay_splice(int ns_b, const char *if_b, const char *side_a, const char 
 	cleanup_ifconf struct relay_ifconf f = { 0 };
 	cleanup_close int self = self_netns(e);
 	struct brig_err ignored;
+	bool made = false;
 
 	if (self < 0 || quiet_netns(e) < 0 || nlctx_open_in(&c, ns_b, e) < 0 ||
 	    record(&c, if_b, &f, e) < 0 ||
 	    link_move(&c, if_b, self, side_a, e) < 0)
 		return brig_err_ctx(e, "splice relay into %s", if_b);
-	if (up_here(side_a, e) < 0 || pair_in_place(ns_b, side_b, &f, e) < 0) {
-		net_link_delete(side_b, &ignored); /* B's new end goes with it */
+	if (up_here(side_a, e) < 0 || pair_in_place(ns_b, side_b, &f, &made, e) < 0) {
+		if (made)
+			net_link_delete(side_b, &ignored); /* B's new end goes with it */
 		put_back(ns_b, side_a, &f, &ignored);
 		return brig_err_ctx(e, "splice relay into %s", if_b);
 	}

@@ -521,10 +521,12 @@ static void relay_iface_gone(void **state)
 	in_child(do_relay_iface_gone);
 }
 
-/* A bad shared file is refused; splicing a missing interface undoes
- * nothing and says which. */
+/* A bad shared file is refused; splicing a missing interface says which;
+ * a splice that fails half-way is undone. */
 static void do_relay_errors(void)
 {
+	struct net_end rb = { .netns = -1, .ifname = "rb" }, rbx = { .netns = -1, .ifname = "rbx" };
+	char before[400], after[400];
 	struct brig_err e = { 0 };
 	struct relay_shm m;
 	char path[] = "/tmp/test_relay_bad.XXXXXX";
@@ -539,10 +541,20 @@ static void do_relay_errors(void)
 	unlink(path);
 	CHECK(relay_shared_open("/nonexistent/relay", false, &m, &e) == -ENOENT, &e);
 	build_pair();
+	describe_y(before, sizeof(before));
 	new_netns();
 	CHECK(net_relay_splice(ns_b, "nosuch", "ra", "rb", &e) == -ENODEV, &e);
 	CHECK(strstr(e.msg, "nosuch") != NULL, &e);
 	CHECK(relay_socket("nosuch", &e) < 0, &e);
+	/* side_b's name taken: undone, y back in B as it was, rb left alone */
+	CHECK(net_wire_create(&rb, &rbx, 0, &e) == 0, &e);
+	CHECK(net_relay_splice(ns_b, "y", "ra", "rb", &e) == -EEXIST, &e);
+	CHECK(strstr(e.msg, "splice relay into y") != NULL, &e);
+	CHECK(net_link_probe("rb", NULL, &e) == 1 && net_link_probe("ra", NULL, &e) == 0, &e);
+	describe_y(after, sizeof(after));
+	snprintf(e.msg, sizeof(e.msg), "before: %s; after: %s", before, after);
+	CHECK(strcmp(before, after) == 0, &e);
+	CHECK(udp_rtt(2000) >= 0, &e);
 }
 
 /* The host side of a container's eth0: y is a port of a bridge that holds
