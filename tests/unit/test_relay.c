@@ -398,6 +398,10 @@ static void do_relay_impairs(void)
 	describe_y(spliced, sizeof(spliced));
 	snprintf(e.msg, sizeof(e.msg), "before: %s; spliced: %s", before, spliced);
 	CHECK(strcmp(before, spliced) == 0, &e);
+	/* "ready" comes just before relay_run, which says RUNNING */
+	for (int i = 0; i < 500 && __atomic_load_n(&m.sh->state, __ATOMIC_ACQUIRE) != RELAY_RUNNING;
+	     i++)
+		usleep(10000);
 	CHECK(m.sh->state == RELAY_RUNNING && m.sh->pid == pid, &e);
 
 	/* no impairment: UDP and ICMP cross, counted both ways */
