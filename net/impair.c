@@ -11,6 +11,10 @@
 
 #include "impair.h"
 
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* linux 6.2's uapi; Debian 12 has 6.1's */
+#endif
+
 /* xorshift64*: small, fast, and a fixed seed replays a test exactly. */
 static uint64_t rnd(struct impair *im)
 {
@@ -49,7 +53,8 @@ int impair_init(struct impair *im, unsigned limit, size_t hdr_len, uint64_t seed
 	}
 	im->free = calloc(im->limit, sizeof(*im->free));
 	im->heap = calloc(im->limit, sizeof(*im->heap));
-	if (!im->free || !im->heap) {
+	im->scratch = malloc(IMPAIR_FRAME_MAX);
+	if (!im->free || !im->heap || !im->scratch) {
 		impair_free(im);
 		return brig_errf(e, ENOMEM, "impairment queue of %u frames: out of memory", limit);
 	}
@@ -65,6 +70,8 @@ void impair_free(struct impair *im)
 		munmap(im->pool, (size_t)im->limit * IMPAIR_FRAME_MAX);
 	free(im->free);
 	free(im->heap);
+	free(im->scratch);
+	im->scratch = NULL;
 	im->pool = NULL;
 	im->free = NULL;
 	im->heap = NULL;
@@ -165,10 +172,8 @@ static bool csum_complete(struct virtio_net_hdr *h, uint8_t *f, size_t flen)
 }
 
 /* Flip one random bit past the Ethernet header of the frame in buf (len
- * bytes, hdr included).  False when the frame cannot carry a detectable
- * bad bit: a GSO super-frame (its segments' checksums are computed after
- * us; netem segments it, the relay drops it: the receiver would have
- * dropped the corrupted segment) or a bad header. */
+ * bytes, hdr included; not a GSO super-frame, see segment()).  False when
+ * its header's checksum offsets do not fit it. */
 static bool corrupt(struct impair *im, uint8_t *buf, size_t len)
 {
 	uint8_t *f = buf + im->hdr_len;
@@ -177,8 +182,6 @@ static bool corrupt(struct impair *im, uint8_t *buf, size_t len)
 	if (im->hdr_len >= sizeof(struct virtio_net_hdr)) {
 		struct virtio_net_hdr *h = (struct virtio_net_hdr *)buf;
 
-		if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
-			return false;
 		if ((h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !csum_complete(h, f, flen))
 			return false;
 	}
@@ -187,6 +190,142 @@ static bool corrupt(struct impair *im, uint8_t *buf, size_t len)
 		f[IMPAIR_ETH_HLEN + (r >> 3) % (flen - IMPAIR_ETH_HLEN)] ^= (uint8_t)(1u << (r & 7));
 	}
 	return true;
+}
+
+/* ---- GSO super-frames chosen for corruption ---- */
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += get16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Where a super-frame's headers are, from its virtio_net_hdr and bytes. */
+struct gso {
+	size_t nh, l4, hl;  /* network header, L4 header, payload offsets */
+	size_t mss;
+	bool v6, tcp;
+};
+
+static bool gso_parse(const struct virtio_net_hdr *h, const uint8_t *f, size_t flen,
+		      struct gso *g)
+{
+	uint8_t type = h->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+	g->nh = flen > 14 && get16(f + 12) == 0x8100 ? 18 : 14;
+	g->l4 = h->csum_start;
+	g->mss = h->gso_size;
+	g->tcp = type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6;
+	if (!g->tcp && type != VIRTIO_NET_HDR_GSO_UDP_L4)
+		return false;
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || g->mss == 0 || g->nh + 40 > flen)
+		return false;
+	g->v6 = f[g->nh] >> 4 == 6;
+	if (g->l4 < g->nh + (g->v6 ? 40 : (f[g->nh] & 0xfu) * 4) || g->l4 + 20 > flen ||
+	    (!g->v6 && (f[g->nh] >> 4 != 4 || (f[g->nh] & 0xf) < 5)))
+		return false;
+	g->hl = g->l4 + (g->tcp ? (f[g->l4 + 12] >> 4) * 4u : 8u);
+	return g->hl > g->l4 + (g->tcp ? 19 : 7) && g->hl < flen;
+}
+
+/* Segment i (payload bytes off.., n of them) of super-frame f into s, with
+ * the fields and checksums the kernel's segmentation would give it. */
+static size_t gso_segment(const struct gso *g, const uint8_t *f, uint8_t *s, size_t off,
+			  size_t n, bool last)
+{
+	size_t len = g->hl + n, l4len = len - g->l4;
+	uint32_t pseudo;
+
+	memcpy(s, f, g->hl);
+	memcpy(s + g->hl, f + g->hl + off, n);
+	if (g->v6) {
+		put16(s + g->nh + 4, (uint32_t)(len - g->nh - 40));
+		pseudo = sum16(s + g->nh + 8, 32, 0);
+	} else {
+		put16(s + g->nh + 2, (uint32_t)(len - g->nh));
+		put16(s + g->nh + 4, get16(f + g->nh + 4) + (uint32_t)(off / g->mss));
+		put16(s + g->nh + 10, 0);
+		put16(s + g->nh + 10, fold(sum16(s + g->nh, (s[g->nh] & 0xfu) * 4, 0)));
+		pseudo = sum16(s + g->nh + 12, 8, 0);
+	}
+	pseudo += (uint32_t)(g->tcp ? 6 : 17) + (uint32_t)l4len;
+	if (g->tcp) {
+		uint32_t seq = (uint32_t)get16(f + g->l4 + 4) << 16 | get16(f + g->l4 + 6);
+
+		seq += (uint32_t)off;
+		put16(s + g->l4 + 4, seq >> 16);
+		put16(s + g->l4 + 6, seq & 0xffff);
+		if (off)
+			s[g->l4 + 13] &= (uint8_t)~0x80; /* CWR on the first only */
+		if (!last)
+			s[g->l4 + 13] &= (uint8_t)~0x09; /* FIN, PSH on the last only */
+		put16(s + g->l4 + 16, 0);
+		put16(s + g->l4 + 16, fold(sum16(s + g->l4, l4len, pseudo)));
+	} else {
+		uint16_t c;
+
+		put16(s + g->l4 + 4, (uint32_t)l4len);
+		put16(s + g->l4 + 6, 0);
+		c = fold(sum16(s + g->l4, l4len, pseudo));
+		put16(s + g->l4 + 6, c ? c : 0xffff);
+	}
+	return len;
+}
+
+static int enqueue_one(struct impair *im, const uint8_t *frame, size_t len, uint64_t now,
+		       bool corrupt_it);
+
+/* A GSO super-frame chosen for corruption: its checksums are computed after
+ * us, per segment, so a bit flipped in it would reach the receiver
+ * undetected.  As netem does, it is cut into its segments here; the first
+ * gets the bad bit, the others go on as frames of their own.  -1 when it
+ * is no TCP or UDP super-frame this can cut. */
+static int segment(struct impair *im, const uint8_t *frame, size_t len, uint64_t now)
+{
+	const struct virtio_net_hdr *h = (const struct virtio_net_hdr *)frame;
+	const uint8_t *f = frame + im->hdr_len;
+	size_t flen = len - im->hdr_len, payload;
+	struct gso g;
+	int bits = 0;
+
+	if (!gso_parse(h, f, flen, &g))
+		return -1;
+	payload = flen - g.hl;
+	for (size_t off = 0; off < payload; off += g.mss) {
+		size_t n = payload - off < g.mss ? payload - off : g.mss, slen;
+
+		memset(im->scratch, 0, im->hdr_len);
+		slen = gso_segment(&g, f, im->scratch + im->hdr_len, off, n, off + n >= payload);
+		bits |= enqueue_one(im, im->scratch, im->hdr_len + slen, now, off == 0);
+	}
+	return bits;
+}
+
+static bool is_gso(const struct impair *im, const uint8_t *frame)
+{
+	return im->hdr_len >= sizeof(struct virtio_net_hdr) &&
+	       ((const struct virtio_net_hdr *)frame)->gso_type != VIRTIO_NET_HDR_GSO_NONE;
 }
 
 /* ---- departure ---- */
@@ -216,22 +355,34 @@ static uint64_t departure(struct impair *im, size_t len, uint64_t now, bool *reo
 	return due;
 }
 
-/* One copy of a frame: loss, corruption, limit, departure. */
-static int enqueue_one(struct impair *im, const uint8_t *frame, size_t len, uint64_t now)
+/* One copy of a frame: loss, corruption, limit, departure.  corrupt_it:
+ * the first segment of a super-frame chosen for corruption (which met
+ * loss already). */
+static int enqueue_one(struct impair *im, const uint8_t *frame, size_t len, uint64_t now,
+		       bool corrupt_it)
 {
 	struct impair_slot s = { .len = (uint32_t)len, .seq = im->seq++ };
 	bool reordered;
 	uint8_t *buf;
 	int bits = 0;
 
-	if (roll(im, im->params.loss) || im->nfree == 0) {
+	if ((!corrupt_it && roll(im, im->params.loss)) || im->nfree == 0) {
 		im->counters.dropped++;
 		return IMPAIR_DROPPED;
+	}
+	corrupt_it = corrupt_it || roll(im, im->params.corrupt);
+	if (corrupt_it && is_gso(im, frame)) {
+		bits = segment(im, frame, len, now);
+		if (bits >= 0)
+			return bits;
+		im->counters.corrupted++;
+		im->counters.dropped++;
+		return IMPAIR_CORRUPTED | IMPAIR_DROPPED;
 	}
 	s.index = im->free[im->nfree - 1];
 	buf = im->pool + (size_t)s.index * IMPAIR_FRAME_MAX;
 	memcpy(buf, frame, len);
-	if (roll(im, im->params.corrupt)) {
+	if (corrupt_it) {
 		im->counters.corrupted++;
 		bits |= IMPAIR_CORRUPTED;
 		if (!corrupt(im, buf, len)) {
@@ -259,9 +410,9 @@ int impair_enqueue(struct impair *im, const uint8_t *frame, size_t len, uint64_t
 	}
 	if (roll(im, im->params.duplicate)) {
 		im->counters.duplicated++;
-		bits |= IMPAIR_DUPLICATED | enqueue_one(im, frame, len, now);
+		bits |= IMPAIR_DUPLICATED | enqueue_one(im, frame, len, now, false);
 	}
-	return bits | enqueue_one(im, frame, len, now);
+	return bits | enqueue_one(im, frame, len, now, false);
 }
 
 uint64_t impair_next_due(const struct impair *im)

@@ -54,6 +54,7 @@ struct impair {
 	uint32_t *free;	    /* stack of free slot indexes */
 	unsigned nfree;
 	struct impair_slot *heap; /* min-heap on (due, seq), nheap entries */
+	uint8_t *scratch;	  /* one frame: a segment being cut */
 	unsigned nheap;
 };
 

@@ -97,15 +97,18 @@ int relay_shared_set(struct relay_shm *m, int dir, const struct netem_params *p,
 		     struct brig_err *e)
 {
 	struct relay_shared *sh = m->sh;
+	uint32_t gen;
 
 	if (dir != RELAY_AB && dir != RELAY_BA)
 		return brig_errf(e, EINVAL, "relay: no direction %d", dir);
 	if (flock(m->fd, LOCK_EX) < 0)
 		return brig_errno(e, "lock relay file");
-	__atomic_store_n(&sh->gen, sh->gen + 1, __ATOMIC_RELAXED); /* odd: in progress */
+	/* odd while in progress (| 1: also after a writer that died in here) */
+	gen = __atomic_load_n(&sh->gen, __ATOMIC_RELAXED) | 1;
+	__atomic_store_n(&sh->gen, gen, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	memcpy(&sh->params[dir], p, sizeof(*p));
-	__atomic_store_n(&sh->gen, sh->gen + 1, __ATOMIC_RELEASE); /* even: done */
+	__atomic_store_n(&sh->gen, gen + 1, __ATOMIC_RELEASE); /* even: done */
 	flock(m->fd, LOCK_UN);
 	return 0;
 }

@@ -303,6 +303,26 @@ static int up_here(const char *name, struct brig_err *e)
 	return nl_link_up(&c, l, e);
 }
 
+/* The relay's sides must add nothing to the link: with IPv6 on, each
+ * would send its own duplicate address detection, MLD reports and router
+ * solicitations to A and B.  Off for every link made in or moved into this
+ * namespace from now on (absent without IPv6: nothing to do). */
+static int quiet_netns(struct brig_err *e)
+{
+	static const char *const paths[] = { "/proc/sys/net/ipv6/conf/default/disable_ipv6",
+					     "/proc/sys/net/ipv6/conf/all/disable_ipv6" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		cleanup_close int fd = open(paths[i], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 && errno == ENOENT)
+			return 0;
+		if (fd < 0 || write(fd, "1\n", 2) != 2)
+			return brig_errno(e, "relay namespace: write %s", paths[i]);
+	}
+	return 0;
+}
+
 static int self_netns(struct brig_err *e)
 {
 	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -320,8 +340,9 @@ static int put_back(int ns_b, const char *side_a, const struct relay_ifconf *f, 
 	return apply(ns_b, f, e);
 }
 
-/* The new pair side_b (here) <-> f->name (in ns_b), then f onto it. */
-static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf *f,
+/* The new pair side_b (here) <-> f->name (in ns_b), then f onto it.
+ * *made: the pair exists (to be deleted on failure). */
+static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf *f, bool *made,
 			 struct brig_err *e)
 {
 	struct net_end here = { .netns = -1, .ifname = side_b };
@@ -329,6 +350,7 @@ static int pair_in_place(int ns_b, const char *side_b, const struct relay_ifconf
 
 	if (net_wire_create(&here, &there, (int)f->mtu, e) < 0)
 		return -e->code;
+	*made = true;
 	return apply(ns_b, f, e);
 }
 
@@ -339,12 +361,15 @@ int net_relay_splice(int ns_b, const char *if_b, const char *side_a, const char 
 	cleanup_ifconf struct relay_ifconf f = { 0 };
 	cleanup_close int self = self_netns(e);
 	struct brig_err ignored;
+	bool made = false;
 
-	if (self < 0 || nlctx_open_in(&c, ns_b, e) < 0 || record(&c, if_b, &f, e) < 0 ||
+	if (self < 0 || quiet_netns(e) < 0 || nlctx_open_in(&c, ns_b, e) < 0 ||
+	    record(&c, if_b, &f, e) < 0 ||
 	    link_move(&c, if_b, self, side_a, e) < 0)
 		return brig_err_ctx(e, "splice relay into %s", if_b);
-	if (up_here(side_a, e) < 0 || pair_in_place(ns_b, side_b, &f, e) < 0) {
-		net_link_delete(side_b, &ignored); /* B's new end goes with it */
+	if (up_here(side_a, e) < 0 || pair_in_place(ns_b, side_b, &f, &made, e) < 0) {
+		if (made)
+			net_link_delete(side_b, &ignored); /* B's new end goes with it */
 		put_back(ns_b, side_a, &f, &ignored);
 		return brig_err_ctx(e, "splice relay into %s", if_b);
 	}

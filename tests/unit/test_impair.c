@@ -280,6 +280,95 @@ static void test_corrupt_completes_checksum(void **state)
 	impair_free(&im);
 }
 
+/* A TCP/IPv4 super-frame of 3 segments: eth, IP (id 0x100), TCP (seq
+ * 1000, CWR|ACK|PSH|FIN), 2500 bytes of payload, gso_size 1000. */
+static size_t gso_frame(uint8_t *buf)
+{
+	struct virtio_net_hdr *h = (struct virtio_net_hdr *)buf;
+	uint8_t *f = buf + 10, *ip = f + 14, *tcp = ip + 20;
+
+	memset(buf, 0, 10 + 54);
+	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	h->gso_size = 1000;
+	h->hdr_len = 54;
+	h->csum_start = 34;
+	h->csum_offset = 16;
+	memcpy(f, frame, 12);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (2540 >> 8);
+	ip[3] = 2540 & 0xff;
+	ip[4] = 0x01; /* id 0x100 */
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x09\x00\x01\x0a\x09\x00\x02", 8);
+	tcp[0] = 0x30; /* ports */
+	tcp[3] = 0x50;
+	tcp[6] = 1000 >> 8;
+	tcp[7] = 1000 & 0xff;
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x80 | 0x10 | 0x08 | 0x01;
+	for (int i = 0; i < 2500; i++)
+		tcp[20 + i] = (uint8_t)(i * 13 + 1);
+	return 10 + 54 + 2500;
+}
+
+/* Corrupting a super-frame cuts it as the kernel would: every segment has
+ * right lengths, ids, sequence numbers, flags and checksums but one bit. */
+static void test_corrupt_gso_segments(void **state)
+{
+	struct netem_params p = { .corrupt = 100 };
+	static uint8_t buf[10 + 54 + 2500];
+	struct brig_err e = { 0 };
+	struct impair im;
+	size_t len;
+
+	(void)state;
+	setup_frame();
+	assert_int_equal(impair_init(&im, 0, 10, 3, &e), 0);
+	impair_set_params(&im, &p);
+	len = gso_frame(buf);
+	assert_int_equal(impair_enqueue(&im, buf, len, 0), IMPAIR_QUEUED | IMPAIR_CORRUPTED);
+	assert_int_equal(impair_queued(&im), 3);
+	assert_int_equal(im.counters.corrupted, 3); /* the first, then each on its own */
+	for (unsigned i = 0; i < 3; i++) {
+		size_t n = i < 2 ? 1000 : 500, slen;
+		const uint8_t *f = impair_dequeue(&im, 0, &slen);
+		uint8_t want[10 + 54 + 1000];
+		uint8_t *ip = want + 24, *tcp = ip + 20;
+		unsigned bits = 0;
+		uint32_t seq = 1000 + i * 1000, pseudo;
+
+		assert_non_null(f);
+		assert_int_equal(slen, 10 + 54 + n);
+		memset(want, 0, 10); /* a plain frame now */
+		memcpy(want + 10, buf + 10, 54);
+		memcpy(want + 64, buf + 64 + i * 1000, n);
+		ip[2] = (uint8_t)((40 + n) >> 8);
+		ip[3] = (uint8_t)(40 + n);
+		ip[5] = (uint8_t)i;
+		ip[10] = ip[11] = 0;
+		ip[10] = (uint8_t)(~csum_fold(ip, 20, 0) >> 8);
+		ip[11] = (uint8_t)~csum_fold(ip, 20, 0);
+		assert_int_equal(csum_fold(ip, 20, 0), 0xffff);
+		tcp[4] = (uint8_t)(seq >> 24);
+		tcp[5] = (uint8_t)(seq >> 16);
+		tcp[6] = (uint8_t)(seq >> 8);
+		tcp[7] = (uint8_t)seq;
+		tcp[13] = (uint8_t)(0x10 | (i == 0 ? 0x80 : 0) | (i == 2 ? 0x09 : 0));
+		pseudo = csum_fold(ip + 12, 8, 6 + 20 + (uint32_t)n);
+		tcp[16] = tcp[17] = 0;
+		tcp[16] = (uint8_t)(~csum_fold(tcp, 20 + n, pseudo) >> 8);
+		tcp[17] = (uint8_t)~csum_fold(tcp, 20 + n, pseudo);
+		assert_int_equal(csum_fold(tcp, 20 + n, pseudo), 0xffff);
+		for (size_t k = 0; k < slen; k++)
+			bits += (unsigned)__builtin_popcount(f[k] ^ want[k]);
+		assert_int_equal(bits, 1);
+	}
+	impair_free(&im);
+}
+
 /* Reorder: that share goes at once, ahead of the delayed. */
 static void test_reorder_frequency(void **state)
 {
@@ -345,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_frequency),
 		cmocka_unit_test(test_corrupt_one_bit),
 		cmocka_unit_test(test_corrupt_completes_checksum),
+		cmocka_unit_test(test_corrupt_gso_segments),
 		cmocka_unit_test(test_reorder_frequency),
 		cmocka_unit_test(test_queue_limit),
 		cmocka_unit_test(test_seed_replays),

@@ -1,8 +1,8 @@
 /* test_relay.c - the user engine's relay against a real kernel, only in
  * network namespaces this test creates (as test_netlink.c does): a child
  * unshares netns A and B joined by a veth pair A:x 10.9.0.1 <-> B:y
- * 10.9.0.2 (plus 10.9.1.2/24, fd00::2/64 and a route 10.10.0.0/24 via
- * 10.9.0.1 on y), then forks the relay, which unshares its own netns,
+ * 10.9.0.2 (plus 10.9.1.2/24, fd00::2/64, a route 10.10.0.0/24 and the
+ * default route via 10.9.0.1 on y), then forks the relay, which unshares its own netns,
  * splices itself into B's end and runs.  UDP and ICMP cross it; a 50 ms
  * delay each way gives an RTT of at least 100 ms; 100% loss blocks and is
  * counted; unsplicing gives back a plain pair with B's addresses and
@@ -198,6 +198,7 @@ static void build_pair(void)
 	add_addr(&c, rtnl_link_get_ifindex(l), "10.9.1.2/24");
 	add_addr(&c, rtnl_link_get_ifindex(l), "fd00::2/64");
 	add_route(&c, rtnl_link_get_ifindex(l), "10.10.0.0/24", "10.9.0.1");
+	add_route(&c, rtnl_link_get_ifindex(l), "0.0.0.0/0", "10.9.0.1"); /* libnl: "none" */
 	rtnl_link_put(l);
 	nlctx_close(&c);
 }
@@ -313,6 +314,19 @@ static void relay_main(int ready, int stop)
 		_exit(2);
 	new_netns();
 	CHECK(net_relay_splice(ns_b, "y", "ra", "rb", &e) == 0, &e);
+	/* the sides add no packet of their own (IPv6 DAD, MLD, RS) to the link */
+	for (int i = 0; i < 2; i++) {
+		char path[64], v[4] = "";
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+			 i ? "rb" : "ra");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(e.msg, sizeof(e.msg), "%s", path);
+		CHECK(fd < 0 || (read(fd, v, 1) == 1 && v[0] == '1'), &e);
+		if (fd >= 0)
+			close(fd);
+	}
 	CHECK((fa = relay_socket("ra", &e)) >= 0, &e);
 	CHECK((fb = relay_socket("rb", &e)) >= 0, &e);
 	CHECK(relay_shared_open(shm_path, false, &m, &e) == 0, &e);
@@ -379,11 +393,15 @@ static void do_relay_impairs(void)
 	describe_y(before, sizeof(before));
 	snprintf(e.msg, sizeof(e.msg), "before: %s", before);
 	CHECK(strstr(before, "10.9.1.2/24") && strstr(before, "fd00::2/64") &&
-	      strstr(before, "route 10.10.0.0/24"), &e);
+	      strstr(before, "route 10.10.0.0/24") && strstr(before, "route none"), &e);
 	pid = relay_start(&m, &stop);
 	describe_y(spliced, sizeof(spliced));
 	snprintf(e.msg, sizeof(e.msg), "before: %s; spliced: %s", before, spliced);
 	CHECK(strcmp(before, spliced) == 0, &e);
+	/* "ready" comes just before relay_run, which says RUNNING */
+	for (int i = 0; i < 500 && __atomic_load_n(&m.sh->state, __ATOMIC_ACQUIRE) != RELAY_RUNNING;
+	     i++)
+		usleep(10000);
 	CHECK(m.sh->state == RELAY_RUNNING && m.sh->pid == pid, &e);
 
 	/* no impairment: UDP and ICMP cross, counted both ways */
@@ -507,10 +525,12 @@ static void relay_iface_gone(void **state)
 	in_child(do_relay_iface_gone);
 }
 
-/* A bad shared file is refused; splicing a missing interface undoes
- * nothing and says which. */
+/* A bad shared file is refused; splicing a missing interface says which;
+ * a splice that fails half-way is undone. */
 static void do_relay_errors(void)
 {
+	struct net_end rb = { .netns = -1, .ifname = "rb" }, rbx = { .netns = -1, .ifname = "rbx" };
+	char before[400], after[400];
 	struct brig_err e = { 0 };
 	struct relay_shm m;
 	char path[] = "/tmp/test_relay_bad.XXXXXX";
@@ -525,10 +545,20 @@ static void do_relay_errors(void)
 	unlink(path);
 	CHECK(relay_shared_open("/nonexistent/relay", false, &m, &e) == -ENOENT, &e);
 	build_pair();
+	describe_y(before, sizeof(before));
 	new_netns();
 	CHECK(net_relay_splice(ns_b, "nosuch", "ra", "rb", &e) == -ENODEV, &e);
 	CHECK(strstr(e.msg, "nosuch") != NULL, &e);
 	CHECK(relay_socket("nosuch", &e) < 0, &e);
+	/* side_b's name taken: undone, y back in B as it was, rb left alone */
+	CHECK(net_wire_create(&rb, &rbx, 0, &e) == 0, &e);
+	CHECK(net_relay_splice(ns_b, "y", "ra", "rb", &e) == -EEXIST, &e);
+	CHECK(strstr(e.msg, "splice relay into y") != NULL, &e);
+	CHECK(net_link_probe("rb", NULL, &e) == 1 && net_link_probe("ra", NULL, &e) == 0, &e);
+	describe_y(after, sizeof(after));
+	snprintf(e.msg, sizeof(e.msg), "before: %s; after: %s", before, after);
+	CHECK(strcmp(before, after) == 0, &e);
+	CHECK(udp_rtt(2000) >= 0, &e);
 }
 
 /* The host side of a container's eth0: y is a port of a bridge that holds
