@@ -34,47 +34,8 @@
 #include "block.h"
 #include "link.h"
 #include "nl.h"
+#include "netns_child.h"
 
-static char *report;
-
-#define CHECK(cond, e)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			snprintf(report, 2048, "%s:%d: %s [last error: %s]", __FILE__,    \
-				 __LINE__, #cond, (e)->msg);                              \
-			_exit(1);                                                         \
-		}                                                                         \
-	} while (0)
-
-/* Run fn in a child inside a new, empty netns; fail with its report. */
-static void in_netns(void (*fn)(void))
-{
-	pid_t pid;
-	int status;
-
-	if (geteuid() != 0) {
-		print_message("skipped: needs root (runs in a private netns)\n");
-		skip();
-	}
-	report[0] = '\0';
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			snprintf(report, 2048, "unshare(CLONE_NEWNET): %m");
-			_exit(77);
-		}
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		print_message("skipped: %s\n", report);
-		skip();
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed (status %d): %s", status, report);
-}
 
 #define A_ADDR 0x0a090001 /* 10.9.0.1, va, this test's first namespace */
 #define B_ADDR 0x0a090002 /* 10.9.0.2, vb, its second */
@@ -377,8 +338,7 @@ int main(void)
 		cmocka_unit_test(missing_interface),
 	};
 
-	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (report == MAP_FAILED)
+	if (netns_child_init() < 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,18 +21,8 @@
 #include "link.h"
 #include "nat.h"
 #include "parse.h"
+#include "netns_child.h"
 
-/* Failure report from the child, in memory shared across fork. */
-static char *report;
-
-#define CHECK(cond, e)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			snprintf(report, 2048, "%s:%d: %s [last error: %s]", __FILE__,    \
-				 __LINE__, #cond, (e)->msg);                   \
-			_exit(1);                                                         \
-		}                                                                         \
-	} while (0)
 
 static const struct net_network net_a = { .name = "bridge", .bridge = "br0",
 					  .subnet = 0x0a580000, .prefix = 16,
@@ -40,37 +30,6 @@ static const struct net_network net_a = { .name = "bridge", .bridge = "br0",
 static const struct net_network net_b = { .name = "lab", .bridge = "brlab",
 					  .subnet = 0x0a590000, .prefix = 24,
 					  .gateway = 0x0a590001, .mtu = 1400, .internal = true };
-
-/* Run fn in a child inside a new, empty netns; fail with its report. */
-static void in_netns(void (*fn)(void))
-{
-	pid_t pid;
-	int status;
-
-	if (geteuid() != 0)
-	{
-		print_message("skipped: needs root (netlink tests run in a private netns)\n");
-		skip();
-	}
-	report[0] = '\0';
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			snprintf(report, 2048, "unshare(CLONE_NEWNET): %m");
-			_exit(77);
-		}
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		print_message("skipped: %s\n", report);
-		skip();
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed (status %d): %s", status, report);
-}
 
 static void do_bridge(void)
 {
@@ -222,8 +181,7 @@ int main(void)
 		cmocka_unit_test(nat_table),
 	};
 
-	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (report == MAP_FAILED)
+	if (netns_child_init() < 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

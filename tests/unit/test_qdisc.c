@@ -33,46 +33,7 @@
 #include "netem.h"
 #include "nl.h"
 #include "qdisc_msg.h"
-
-static char *report;
-
-#define CHECK(cond, e)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			snprintf(report, 2048, "%s:%d: %s [last error: %s]", __FILE__,    \
-				 __LINE__, #cond, (e)->msg);                              \
-			_exit(1);                                                         \
-		}                                                                         \
-	} while (0)
-
-static void in_netns(void (*fn)(void))
-{
-	pid_t pid;
-	int status;
-
-	if (geteuid() != 0) {
-		print_message("skipped: needs root (runs in a private netns)\n");
-		skip();
-	}
-	report[0] = '\0';
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			snprintf(report, 2048, "unshare(CLONE_NEWNET): %m");
-			_exit(77);
-		}
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		print_message("skipped: %s\n", report);
-		skip();
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed (status %d): %s", status, report);
-}
+#include "netns_child.h"
 
 /* ---- requests built and parsed back ---- */
 
@@ -353,8 +314,7 @@ int main(void)
 		cmocka_unit_test(tbf_for_real),	 cmocka_unit_test(engine_here),
 	};
 
-	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (report == MAP_FAILED)
+	if (netns_child_init() < 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

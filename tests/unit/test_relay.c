@@ -37,49 +37,10 @@
 #include "link.h"
 #include "nl.h"
 #include "relay.h"
+#include "netns_child.h"
 
-static char *report;
 static int ns_a = -1, ns_b = -1;
 static char shm_path[64];
-
-#define CHECK(cond, e)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			snprintf(report, 2048, "%s:%d: %s [last error: %s]", __FILE__,    \
-				 __LINE__, #cond, (e)->msg);                              \
-			_exit(1);                                                         \
-		}                                                                         \
-	} while (0)
-
-/* Run fn in a child (fresh netns around it); fail with its report. */
-static void in_child(void (*fn)(void))
-{
-	pid_t pid;
-	int status;
-
-	if (geteuid() != 0) {
-		print_message("skipped: needs root (the relay test runs in private netns)\n");
-		skip();
-	}
-	report[0] = '\0';
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || unshare(CLONE_NEWNET) < 0) {
-			snprintf(report, 2048, "unshare(CLONE_NEWNET): %m");
-			_exit(77);
-		}
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		print_message("skipped: %s\n", report);
-		skip();
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed (status %d): %s", status, report);
-}
 
 static void enter(int ns)
 {
@@ -449,7 +410,7 @@ static void do_relay_impairs(void)
 static void relay_impairs(void **state)
 {
 	(void)state;
-	in_child(do_relay_impairs);
+	in_netns(do_relay_impairs);
 }
 
 /* Link count of namespace ns with name present or not. */
@@ -487,7 +448,7 @@ static void do_relay_killed(void)
 static void relay_killed(void **state)
 {
 	(void)state;
-	in_child(do_relay_killed);
+	in_netns(do_relay_killed);
 }
 
 /* The container end goes away (A:x deleted, its peer side_a with it):
@@ -522,7 +483,7 @@ static void do_relay_iface_gone(void)
 static void relay_iface_gone(void **state)
 {
 	(void)state;
-	in_child(do_relay_iface_gone);
+	in_netns(do_relay_iface_gone);
 }
 
 /* A bad shared file is refused; splicing a missing interface says which;
@@ -612,13 +573,13 @@ static void do_relay_bridge_port(void)
 static void relay_bridge_port(void **state)
 {
 	(void)state;
-	in_child(do_relay_bridge_port);
+	in_netns(do_relay_bridge_port);
 }
 
 static void relay_errors(void **state)
 {
 	(void)state;
-	in_child(do_relay_errors);
+	in_netns(do_relay_errors);
 }
 
 int main(void)
@@ -631,8 +592,7 @@ int main(void)
 		cmocka_unit_test(relay_errors),
 	};
 
-	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (report == MAP_FAILED)
+	if (netns_child_init() < 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
