@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cleanup.h"
 #include "container.h"
@@ -20,6 +19,7 @@
 #include "labels.h"
 #include "netem_ctl.h"
 #include "netem_ctl_int.h"
+#include "nsexec.h"
 #include "proc.h"
 #include "state.h"
 
@@ -188,18 +188,19 @@ struct kernel_show {
 	bool found[64];
 };
 
-static int kernel_get_in_ns(void *arg, struct brig_err *e)
+/* In a helper in the container's netns: x's netem, sent back whole. */
+static int kernel_get_in_ns(void *arg, struct nsexec_reply *r, struct brig_err *e)
 {
 	struct kernel_show *x = arg;
 
 	for (size_t i = 0; i < x->n; i++) {
-		int r = netem_kernel_get(x->ifname[i], &x->p[i], &x->k[i], e);
+		int got = netem_kernel_get(x->ifname[i], &x->p[i], &x->k[i], e);
 
-		if (r < 0 && r != -ENODEV)
-			return r;
-		x->found[i] = r == 1;
+		if (got < 0 && got != -ENODEV)
+			return got;
+		x->found[i] = got == 1;
 	}
-	return 0;
+	return nsexec_send(r, x, sizeof(*x), e);
 }
 
 static void add_ifname(struct kernel_show *x, const char *ifname)
@@ -258,25 +259,22 @@ static int kernel_show(const struct brig_ctx *c, const char *id, const char *ifn
 {
 	struct container_spec spec = { 0 };
 	struct container_state st;
-	struct kernel_show *x;
+	cleanup_free struct kernel_show *x = calloc(1, sizeof(*x));
+	cleanup_free void *got = NULL;
 	char full[BRIG_ID_LEN + 1];
+	size_t len = 0;
 	int rc = 0;
 
+	if (!x)
+		return brig_errf(e, ENOMEM, "out of memory");
 	if (container_find(c, id, full, NULL, e) != 1 || state_load(c, full, &spec, &st, e) < 0)
 		return 0; /* not running (any more) */
-	x = mmap(NULL, sizeof(*x), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (x == MAP_FAILED) {
-		spec_free(&spec);
-		return brig_errno(e, "mmap");
-	}
-	memset(x, 0, sizeof(*x));
 	snprintf(x->name, sizeof(x->name), "%s", spec.name);
 	for (size_t i = 0; i < st.n_nets; i++)
 		add_ifname(x, st.nets[i].interface);
 	lab_ifnames(c, &spec, x);
-	if (proc_run_in_ns(st.pid, "net", CLONE_NEWNET, kernel_get_in_ns, x, e) == 0)
-		rc = kernel_entries(x, ifname, v, n, e);
-	munmap(x, sizeof(*x));
+	if (nsexec_run(c, full, kernel_get_in_ns, x, &got, &len, e) == 0 && len == sizeof(*x))
+		rc = kernel_entries(got, ifname, v, n, e);
 	spec_free(&spec);
 	return rc;
 }
