@@ -256,3 +256,21 @@ void fd_close_except(const int *keep, size_t n)
 	}
 	syscall(SYS_close_range, lo, ~0U, 0);
 }
+
+int fd_to_null(int from, int to)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return -1;
+	for (int fd = from; fd <= to; fd++) {
+		if (dup2(null, fd) < 0) {
+			int err = errno;
+
+			close(null);
+			errno = err;
+			return -1;
+		}
+	}
+	return close(null);
+}

@@ -50,4 +50,8 @@ int64_t tree_size(const char *path);
  * its parent's locks and pipes. */
 void fd_close_except(const int *keep, size_t n);
 
+/* Point fds from..to at /dev/null (a detached process's stdio): 0, or -1
+ * with errno. */
+int fd_to_null(int from, int to);
+
 #endif

@@ -165,20 +165,10 @@ static void report(int fd, const struct monitor_report *r)
 	close(fd);
 }
 
-/* The monitor's own stdio: nothing from the CLI's terminal is kept.  Until
- * it reports, stderr stays the CLI's, so warnings met while starting the
- * container (a corrupt lease line) reach the user; then it goes too. */
-static int detach_stdio(int from, int to)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (null < 0)
-		return -1;
-	for (int fd = from; fd <= to; fd++)
-		dup2(null, fd);
-	close(null);
-	return 0;
-}
+/* The monitor's own stdio (fd_to_null): nothing from the CLI's terminal
+ * is kept.  Until it reports, stderr stays the CLI's, so warnings met
+ * while starting the container (a corrupt lease line) reach the user;
+ * then it goes too. */
 
 /* Close every fd from 3 up except a and b (either may be -1). */
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
@@ -191,7 +181,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	bool tty = ct->spec.tty;
 
 	setsid();
-	if (chdir("/") < 0 || detach_stdio(0, 1) < 0)
+	if (chdir("/") < 0 || fd_to_null(0, 1) < 0)
 		_exit(EXIT_BRIG);
 	/* Keep nothing the CLI inherited from its caller but the report pipe
 	 * and the record's lock, which passes to us: nobody may remove the
@@ -222,7 +212,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 		report(report_fd, &r);
-		detach_stdio(2, 2);
+		fd_to_null(2, 2);
 		container_start_failed(c, ct, stage, e.code);
 		orphan_monitor_unregister(c, ct->id);
 		_exit(0);
@@ -233,7 +223,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	if (tty)
 		listener = attach_listen(c, ct->id);
 	report(report_fd, &r);
-	if (detach_stdio(2, 2) < 0)
+	if (fd_to_null(2, 2) < 0)
 		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
 	relay(out, listener, &l);
 	status = container_wait(ct->pid);

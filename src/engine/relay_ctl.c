@@ -171,18 +171,6 @@ int relay_find(const struct brig_ctx *c, struct netem_link *k)
 
 /* ---- the relay process ---- */
 
-static int null_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	for (int i = 0; i < 3; i++)
-		if (dup2(fd, i) < 0)
-			return -1;
-	return close(fd);
-}
-
 /* A signalfd for SIGTERM and SIGINT (blocked): relay_run's stop_fd. */
 static int stop_signals(struct brig_err *e)
 {
@@ -298,7 +286,7 @@ static int relay_spawn(struct relay_job *j, struct brig_err *e)
 	if (mid == 0) {
 		close(p[0]);
 		setsid();
-		if (chdir("/") < 0 || null_stdio() < 0)
+		if (chdir("/") < 0 || fd_to_null(0, 2) < 0)
 			_exit(1);
 		fd_close_except((int[]){ p[1], j->ns_b }, 2);
 		if (fork() == 0)
