@@ -133,8 +133,19 @@ static void rec_remove(const struct brig_ctx *c, const struct netem_end *a)
 			unlink(path);
 }
 
-/* The live relay whose kept end is x, into *r: 1, or 0 (a dead one's
- * record is removed). */
+/* The record at path into *r when its relay lives: 1, or 0 (a dead
+ * relay's record is removed). */
+static int rec_live(const struct brig_ctx *c, const char *path, struct relay_rec *r)
+{
+	if (!rec_load_path(path, r))
+		return 0;
+	if (rec_alive(r))
+		return 1;
+	rec_remove(c, &r->a);
+	return 0;
+}
+
+/* The live relay whose kept end is x, into *r: 1, or 0. */
 static int rec_find(const struct brig_ctx *c, const struct netem_end *x, struct relay_rec *r)
 {
 	char path[4096];
@@ -142,12 +153,7 @@ static int rec_find(const struct brig_ctx *c, const struct netem_end *x, struct 
 
 	if (!x->id[0] || relay_path(c, x, ".json", path, sizeof(path), &ignored) < 0)
 		return 0;
-	if (!rec_load_path(path, r))
-		return 0;
-	if (rec_alive(r))
-		return 1;
-	rec_remove(c, &r->a);
-	return 0;
+	return rec_live(c, path, r);
 }
 
 static bool same_end(const struct netem_end *x, const struct netem_end *y)
@@ -400,12 +406,8 @@ static void relay_each(const struct brig_ctx *c,
 		if (len < 6 || strcmp(d->d_name + len - 5, ".json"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (!rec_load_path(path, &r))
+		if (!rec_live(c, path, &r))
 			continue;
-		if (!rec_alive(&r)) {
-			rec_remove(c, &r.a);
-			continue;
-		}
 		if (relay_path(c, &r.a, ".shm", path, sizeof(path), &ignored) < 0 ||
 		    relay_shared_open(path, false, &m, &ignored) < 0)
 			continue;
