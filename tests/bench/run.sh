@@ -8,8 +8,8 @@
 #
 # Knobs (environment):
 #   BENCH_RUNS=20          timed runs per command (after BENCH_WARMUP=3)
-#   BENCH_ONLY="start net" run only these benches (start net exec data import scale lab;
-#                          relay, issue 13's impairment relay, only when named)
+#   BENCH_ONLY="start net" run only these benches (start net exec data import scale lab
+#                          perf relay; all by default)
 #   BENCH_LAB_N=300        nodes of the lab bench (BENCH_LAB_RUNS=3 runs)
 #   BENCH_SCALE_N=1000     containers started by the scale bench
 #   BENCH_IPERF_SECONDS=10 iperf3 duration per data-plane pair
@@ -22,7 +22,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
 SANDBOX=$REPO/scripts/sandbox.sh
 RESULTS=$BENCH_DIR/results
-BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf}
+BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf relay}
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "bench: must run as root (namespaces, bridges, cgroups)" >&2
