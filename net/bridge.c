@@ -86,6 +86,34 @@ static int default_mtu(struct nlctx *c, struct brig_err *e)
 	return r == 0 || rtnl_link_get_mtu(l) == 0 ? DEFAULT_MTU : (int)rtnl_link_get_mtu(l);
 }
 
+/* The first next hop's gateway of route r (host order), 0: none. */
+static uint32_t route_gateway(struct rtnl_route *r)
+{
+	struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
+	struct nl_addr *gw = nh ? rtnl_route_nh_get_gateway(nh) : NULL;
+	uint32_t be = 0;
+
+	if (gw && nl_addr_get_family(gw) == AF_INET && nl_addr_get_len(gw) == sizeof(be))
+		memcpy(&be, nl_addr_get_binary_addr(gw), sizeof(be));
+	return ntohl(be);
+}
+
+int net_default_gateway(uint32_t *gw, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = {0};
+	cleanup_cache struct nl_cache *routes = NULL;
+	uint32_t a;
+	int p;
+
+	*gw = 0;
+	if (nlctx_open(&c, e) < 0 || routes_dump(&c, &routes, e) < 0)
+		return -e->code;
+	for (struct nl_object *o = nl_cache_get_first(routes); o && !*gw; o = nl_cache_get_next(o))
+		if (route_dst((struct rtnl_route *)o, &a, &p) && p == 0)
+			*gw = route_gateway((struct rtnl_route *)o);
+	return 0;
+}
+
 static bool is_brig_bridge(struct rtnl_link *l)
 {
 	const char *alias = rtnl_link_get_ifalias(l);

@@ -20,4 +20,8 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
  * ifalias "brig"); any other link of that name is left alone.  Idempotent. */
 int net_bridge_remove(const struct net_network *n, struct brig_err *e);
 
+/* The gateway of this namespace's IPv4 default route (the main table's),
+ * host order; 0 when there is none or it has no gateway. */
+int net_default_gateway(uint32_t *gw, struct brig_err *e);
+
 #endif

@@ -7,10 +7,10 @@
  * so SOCK_RAW works everywhere; the kernel hands each raw ICMP socket a
  * copy of every ICMP packet of its namespace, so replies are matched by
  * id, sequence and source, and everything else is dropped. */
+#include <net/if.h> /* before any linux/ header: libc-compat.h then defers to it */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <linux/icmp.h>
-#include <linux/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -281,5 +281,52 @@ int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e)
 		++*n;
 	}
 	freeifaddrs(all);
+	return 0;
+}
+
+/* ---- interfaces ---- */
+
+int probe_ifnames(char (**v)[16], size_t *n, struct brig_err *e)
+{
+	struct if_nameindex *all = if_nameindex();
+	size_t k = 0;
+
+	*v = NULL;
+	*n = 0;
+	if (!all)
+		return brig_errno(e, "list interfaces");
+	while (all[k].if_index)
+		k++;
+	if (k && !(*v = calloc(k, sizeof(**v)))) {
+		if_freenameindex(all);
+		return brig_errf(e, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < k; i++)
+		snprintf((*v)[i], sizeof((*v)[i]), "%s", all[i].if_name);
+	*n = k;
+	if_freenameindex(all);
+	return 0;
+}
+
+int probe_source(uint32_t dst, uint32_t *src, struct brig_err *e)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(dst)};
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	*src = 0;
+	if (fd < 0)
+		return brig_errno(e, "UDP socket");
+	/* connect() only picks the route and the source: nothing is sent */
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		if (errno == ENETUNREACH || errno == EHOSTUNREACH)
+			return 0;
+		return brig_errno(e, "find the route to %s", inet_ntoa(to.sin_addr));
+	}
+	if (getsockname(fd, (struct sockaddr *)&me, &len) < 0)
+		return brig_errno(e, "getsockname");
+	*src = ntohl(me.sin_addr.s_addr);
 	return 0;
 }

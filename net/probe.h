@@ -76,6 +76,16 @@ struct probe_addr {
  * in the kernel's order; *v malloc'd (NULL when *n is 0). */
 int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e);
 
+/* ---- interfaces and routes ---- */
+
+/* The names (IFNAMSIZ each) of this namespace's interfaces, the
+ * loopback's too, in the kernel's order; *v malloc'd (NULL when *n is 0). */
+int probe_ifnames(char (**v)[16], size_t *n, struct brig_err *e);
+
+/* The address this namespace sends from to dst (host order), as its
+ * routes choose it; 0 when no route leads there.  Sends nothing. */
+int probe_source(uint32_t dst, uint32_t *src, struct brig_err *e);
+
 /* ---- throughput ---- */
 
 struct probe_perf_opts {

@@ -57,6 +57,7 @@ int cmd_lab_perf(struct brig_ctx *c, int argc, char **argv);
 
 /* cmd_capture.c: brig capture */
 int cmd_capture(struct brig_ctx *c, int argc, char **argv);
+int cmd_compare(struct brig_ctx *c, int argc, char **argv);
 
 /* cmd_registry.c: pull, push, login, logout, in cli_command's run style
  * (>= 0, or negative with e filled). */

@@ -31,6 +31,7 @@ static const struct cli_command commands[] = {
 	{ "lab", cmd_lab, NULL, "deploy, inspect and destroy labs from topology files" },
 	{ "netem", cmd_netem, NULL, "impair links: delay, jitter, loss, rate, corruption" },
 	{ "capture", cmd_capture, NULL, "capture packets on a container's interface" },
+	{ "compare", cmd_compare, NULL, "the network modes side by side: reachability, RTT, throughput" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },

@@ -143,6 +143,28 @@ const char *probe_fmt_ip(uint32_t addr, char *buf)
 	return buf;
 }
 
+const char *probe_fmt_ifnames(char (*v)[16], size_t n, size_t width, char *buf,
+			      size_t len)
+{
+	size_t used = 0, i;
+	char more[24];
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++) {
+		size_t need = strlen(v[i]) + (i > 0);
+		/* room must stay for ",+K" when names are left after this one */
+		snprintf(more, sizeof(more), ",+%zu", n - i - 1);
+		if (used + need + (i + 1 < n ? strlen(more) : 0) > width && i > 0)
+			break;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "", v[i]);
+		if (used >= len)
+			return buf;
+	}
+	if (i < n)
+		snprintf(buf + used, len - used, ",+%zu", n - i);
+	return buf;
+}
+
 /* ---- a captured packet in one line ---- */
 
 #define DLT_ETHERNET 1

@@ -34,6 +34,12 @@ int probe_parse_target(const char *s, char *node, size_t len, char iface[16], st
 /* A host-order IPv4 address, dotted, into buf (16 bytes). */
 const char *probe_fmt_ip(uint32_t addr, char *buf);
 
+/* Interface names joined by commas into buf (len bytes), at most width
+ * characters when there are many: the first names, then ",+K" for the K
+ * left out ("lo,eth0"; "lo,up0,br0,+5").  The first name always shows. */
+const char *probe_fmt_ifnames(char (*v)[16], size_t n, size_t width, char *buf,
+			      size_t len);
+
 /* One line about a captured packet, tcpdump's way, from its first caplen
  * bytes (len on the wire) on a link of type dlt (DLT_EN10MB: Ethernet; 0 for
  * anything else is decoded no further): "IP 10.0.1.2 > 10.0.1.1: ICMP echo

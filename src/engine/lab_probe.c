@@ -17,19 +17,9 @@
 #include "nsexec.h"
 #include "parse.h"
 #include "probe.h"
+#include "probe_run.h"
 
 /* ---- the helpers' functions (run in a node's namespace) ---- */
-
-static int list_addrs(void *arg, struct nsexec_reply *r, struct brig_err *e)
-{
-	cleanup_free struct probe_addr *v = NULL;
-	size_t n;
-
-	(void)arg;
-	if (probe_addrs(&v, &n, e) < 0)
-		return -e->code;
-	return nsexec_send(r, v, n * sizeof(*v), e);
-}
 
 struct ping_job {
 	struct probe_target *t;
@@ -45,30 +35,6 @@ static int ping_targets(void *arg, struct nsexec_reply *r, struct brig_err *e)
 	if (probe_ping(j->t, j->n, &j->o, e) < 0)
 		return -e->code;
 	return nsexec_send(r, j->t, j->n * sizeof(*j->t), e);
-}
-
-/* One fixed-size frame of job into out, then (last) its end. */
-static int recv_struct(struct nsexec_job *job, void *out, size_t size, bool last,
-		       struct brig_err *e)
-{
-	void *buf;
-	size_t len;
-	int r = nsexec_recv(job, &buf, &len, e);
-
-	if (r == 1 && len != size)
-		r = brig_errf(e, EIO, "the helper sent %zu bytes, not %zu", len, size);
-	if (r == 1)
-		memcpy(out, buf, size);
-	free(buf);
-	if (r == 0)
-		return brig_errf(e, EIO, "the helper ended early");
-	if (r < 0 || !last)
-		return r < 0 ? r : 0;
-	if ((r = nsexec_recv(job, &buf, &len, e)) != 0) {
-		free(buf);
-		return r < 0 ? r : brig_errf(e, EIO, "the helper sent too much");
-	}
-	return 0;
 }
 
 /* ---- pingall ---- */
@@ -96,7 +62,7 @@ static void collect_addrs(const struct brig_ctx *c, struct pnode *p, struct lab_
 	struct brig_err err;
 
 	for (size_t i = 0; i < res->n_nodes; i++)
-		if (nsexec_start(c, p[i].container, list_addrs, NULL, &p[i].h, &err) < 0)
+		if (nsexec_start(c, p[i].container, probe_run_list_addrs, NULL, &p[i].h, &err) < 0)
 			note_error(res, i, &err);
 	for (size_t i = 0; i < res->n_nodes; i++) {
 		void *buf;
@@ -194,7 +160,7 @@ static int run_pings(const struct brig_ctx *c, struct pnode *p, struct lab_pinga
 	for (size_t i = 0; i < res->n_nodes; i++) {
 		if (p[i].h.pid < 0) {
 			all_lost(&p[i], po->count);
-		} else if (recv_struct(&p[i].h, p[i].job.t, p[i].job.n * sizeof(*p[i].job.t), true,
+		} else if (nsexec_recv_fixed(&p[i].h, p[i].job.t, p[i].job.n * sizeof(*p[i].job.t), true,
 				       &err) < 0) {
 			note_error(res, i, &err);
 			nsexec_abort(&p[i].h);
@@ -307,16 +273,14 @@ static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
 			const struct lab_rec_node *a, const struct lab_rec_node *b, uint32_t *addr,
 			struct brig_err *e)
 {
-	cleanup_free void *buf = NULL;
+	cleanup_free struct probe_addr *v = NULL;
 	const char *want[] = {link_end(r, a->name, b->name), "eth0"};
-	const struct probe_addr *v;
-	size_t len;
+	size_t n;
 
-	if (nsexec_run(c, b->container, list_addrs, NULL, &buf, &len, e) < 0)
+	if (probe_run_addrs(c, b->container, &v, &n, e) < 0)
 		return brig_err_ctx(e, "node %s", b->name);
-	v = buf;
 	for (size_t k = 0; k < ARRAY_SIZE(want); k++)
-		for (size_t i = 0; want[k] && i < len / sizeof(*v); i++)
+		for (size_t i = 0; want[k] && i < n; i++)
 			if (strcmp(v[i].ifname, want[k]) == 0) {
 				*addr = v[i].addr;
 				return 0;
@@ -324,34 +288,6 @@ static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
 	return brig_errf(e, EADDRNOTAVAIL,
 			 "node %s has no IPv4 address on a link to %s or on eth0 (try --address)",
 			 b->name, a->name);
-}
-
-struct perf_job {
-	struct probe_perf_opts o;
-};
-
-/* The receiver: listen, say on which port (frame 1), receive, report (frame 2). */
-static int perf_receiver(void *arg, struct nsexec_reply *r, struct brig_err *e)
-{
-	struct perf_job *j = arg;
-	struct probe_perf_result res;
-	uint16_t port;
-	cleanup_close int fd = probe_perf_listen(&j->o, &port, e);
-
-	if (fd < 0 || nsexec_send(r, &port, sizeof(port), e) < 0 ||
-	    probe_perf_receive(fd, &j->o, &res, e) < 0)
-		return -e->code;
-	return nsexec_send(r, &res, sizeof(res), e);
-}
-
-static int perf_sender(void *arg, struct nsexec_reply *r, struct brig_err *e)
-{
-	struct perf_job *j = arg;
-	struct probe_perf_result res;
-
-	if (probe_perf_send(&j->o, &res, e) < 0)
-		return -e->code;
-	return nsexec_send(r, &res, sizeof(res), e);
 }
 
 static void fill_perf(struct lab_perf *res, const struct probe_perf_result *rx,
@@ -370,30 +306,13 @@ static void fill_perf(struct lab_perf *res, const struct probe_perf_result *rx,
 }
 
 static int measure(const struct brig_ctx *c, const struct lab_rec_node *a,
-		   const struct lab_rec_node *b, struct perf_job *j, struct lab_perf *res,
+		   const struct lab_rec_node *b, struct probe_perf_opts *o, struct lab_perf *res,
 		   struct brig_err *e)
 {
-	struct nsexec_job rx, tx = {-1, -1, -1};
 	struct probe_perf_result rxr, txr;
-	uint16_t port;
 
-	if (nsexec_start(c, b->container, perf_receiver, j, &rx, e) < 0)
-		return brig_err_ctx(e, "node %s", b->name);
-	if (recv_struct(&rx, &port, sizeof(port), false, e) < 0) {
-		nsexec_abort(&rx);
-		return brig_err_ctx(e, "receiver on %s", b->name);
-	}
-	j->o.port = port;
-	if (nsexec_start(c, a->container, perf_sender, j, &tx, e) < 0 ||
-	    recv_struct(&tx, &txr, sizeof(txr), true, e) < 0) {
-		nsexec_abort(&tx);
-		nsexec_abort(&rx);
-		return brig_err_ctx(e, "sender on %s", a->name);
-	}
-	if (recv_struct(&rx, &rxr, sizeof(rxr), true, e) < 0) {
-		nsexec_abort(&rx);
-		return brig_err_ctx(e, "receiver on %s", b->name);
-	}
+	if (probe_run_perf(c, b->container, a->container, o, &rxr, &txr, e) < 0)
+		return brig_err_ctx(e, "perf %s -> %s", a->name, b->name);
 	fill_perf(res, &rxr, &txr);
 	return 0;
 }
@@ -410,13 +329,13 @@ static int perf_check(const struct lab_perf_opts *o, struct brig_err *e)
 int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
 	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e)
 {
-	struct perf_job j = {{o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate}};
+	struct probe_perf_opts po = {o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate};
 	const struct lab_rec_node *na, *nb;
 	struct lab_record r;
 	int rc = -EINVAL;
 
 	memset(res, 0, sizeof(*res));
-	if (perf_check(o, e) < 0 || (o->address && net_parse_ip(o->address, &j.o.addr, e) < 0))
+	if (perf_check(o, e) < 0 || (o->address && net_parse_ip(o->address, &po.addr, e) < 0))
 		return -e->code;
 	if (lab_record_load(c, name, &r, e) < 0)
 		return -e->code;
@@ -428,14 +347,14 @@ int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const ch
 		rc = brig_errf(e, EINVAL, "perf: the sender and the receiver are both %s", a);
 		goto out;
 	}
-	if (!o->address && (rc = pick_address(c, &r, na, nb, &j.o.addr, e)) < 0)
+	if (!o->address && (rc = pick_address(c, &r, na, nb, &po.addr, e)) < 0)
 		goto out;
 	snprintf(res->from, sizeof(res->from), "%s", a);
 	snprintf(res->to, sizeof(res->to), "%s", b);
-	net_ip_str(j.o.addr, res->address);
+	net_ip_str(po.addr, res->address);
 	res->udp = o->udp;
-	res->seconds = j.o.seconds;
-	rc = measure(c, na, nb, &j, res, e);
+	res->seconds = po.seconds;
+	rc = measure(c, na, nb, &po, res, e);
 out:
 	lab_record_free(&r);
 	return rc < 0 ? rc : 0;

@@ -236,6 +236,29 @@ int nsexec_result(struct nsexec_job *job, void **buf, size_t *len, struct brig_e
 	return 0;
 }
 
+int nsexec_recv_fixed(struct nsexec_job *job, void *out, size_t size, bool last,
+		      struct brig_err *e)
+{
+	void *buf;
+	size_t len;
+	int r = nsexec_recv(job, &buf, &len, e);
+
+	if (r == 1 && len != size)
+		r = brig_errf(e, EIO, "the helper sent %zu bytes, not %zu", len, size);
+	if (r == 1)
+		memcpy(out, buf, size);
+	free(buf);
+	if (r == 0)
+		return brig_errf(e, EIO, "the helper ended early");
+	if (r < 0 || !last)
+		return r < 0 ? r : 0;
+	if ((r = nsexec_recv(job, &buf, &len, e)) != 0) {
+		free(buf);
+		return r < 0 ? r : brig_errf(e, EIO, "the helper sent too much");
+	}
+	return 0;
+}
+
 int nsexec_run(const struct brig_ctx *c, const char *ref, nsexec_fn fn, void *arg, void **buf,
 	       size_t *len, struct brig_err *e)
 {

@@ -21,6 +21,7 @@
 #ifndef BRIG_NSEXEC_H
 #define BRIG_NSEXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -71,6 +72,12 @@ void nsexec_abort(struct nsexec_job *job);
 /* Exactly one frame, then success: the answer of an fn that answers once
  * (*buf malloc'd).  Anything else ends the job (aborted) with e filled. */
 int nsexec_result(struct nsexec_job *job, void **buf, size_t *len, struct brig_err *e);
+
+/* A frame of exactly size bytes into out; when last, the job's success
+ * must follow.  An early end, a frame of another size or (last) one frame
+ * too many fail with e filled; the caller aborts the job then. */
+int nsexec_recv_fixed(struct nsexec_job *job, void *out, size_t size, bool last,
+		      struct brig_err *e);
 
 /* nsexec_start, then nsexec_result. */
 int nsexec_run(const struct brig_ctx *c, const char *ref, nsexec_fn fn, void *arg, void **buf,

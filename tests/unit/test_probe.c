@@ -227,6 +227,25 @@ static size_t icmp_frame(uint8_t *f)
 	return 14 + n;
 }
 
+static void ifname_lists(void **state)
+{
+	char names[][16] = {"lo", "up0", "br0", "vb0123456789ab0", "vb0123456789ab1"};
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(probe_fmt_ifnames(names, 2, 24, buf, sizeof(buf)), "lo,up0");
+	assert_string_equal(probe_fmt_ifnames(names, 0, 24, buf, sizeof(buf)), "");
+	/* the rest would not fit in 24: ",+K" says how many are left out */
+	assert_string_equal(probe_fmt_ifnames(names, 5, 24, buf, sizeof(buf)), "lo,up0,br0,+2");
+	assert_string_equal(probe_fmt_ifnames(names, 5, 64, buf, sizeof(buf)),
+			    "lo,up0,br0,vb0123456789ab0,vb0123456789ab1");
+	/* the first name shows even when it alone is too long */
+	assert_string_equal(probe_fmt_ifnames(names + 3, 2, 4, buf, sizeof(buf)),
+			    "vb0123456789ab0,+1");
+	/* a short buffer truncates, terminated */
+	assert_string_equal(probe_fmt_ifnames(names, 5, 64, buf, 8), "lo,up0,");
+}
+
 static void packet_lines(void **state)
 {
 	uint8_t f[128],
@@ -259,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(matrix_line),
 	    cmocka_unit_test(targets),
 	    cmocka_unit_test(packet_lines),
+	    cmocka_unit_test(ifname_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
