@@ -34,6 +34,14 @@ if [ "${1:-}" = --inner ]; then
 	na=(nsenter "--net=/proc/$A/ns/net" --)
 	nb=(nsenter "--net=/proc/$B/ns/net" --)
 	trap 'kill $A $B 2>/dev/null || true' EXIT
+	# $! is unshare: wait until it has its own namespace (then execs sleep),
+	# or both veth ends would land in the sandbox's
+	for i in $(seq 200); do
+		[ ! "/proc/$A/ns/net" -ef /proc/self/ns/net ] &&
+			[ ! "/proc/$B/ns/net" -ef /proc/self/ns/net ] && break
+		[ "$i" -lt 200 ] || { log "unshare --net did not start"; exit 1; }
+		sleep 0.05
+	done
 	ip link add x netns "$A" type veth peer y netns "$B"
 	"${na[@]}" ip link set lo up
 	"${nb[@]}" ip link set lo up
