@@ -127,6 +127,10 @@ static void table_row(const struct compare_row *w)
 	char ifs[64], start[16], rtt[16] = "-", tcp[32] = "-";
 	const struct compare_reach *r = w->reach;
 
+	if (*w->error) {
+		printf("%-10s not measured (the error is above)\n", compare_mode_name(w->mode));
+		return;
+	}
 	probe_fmt_ifnames(w->ifnames, w->n_ifnames, 24, ifs, sizeof(ifs));
 	snprintf(start, sizeof(start), "%.0f ms", w->start_ms);
 	if (reached(&r[COMPARE_PEER]))

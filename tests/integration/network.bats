@@ -665,19 +665,20 @@ ex() {
 	no_leases bridge
 }
 
-@test "examples/modes.sh: none, host and bridge each reach what they should" {
+@test "examples/modes.sh: brig compare's table, none, host and bridge each reach what they should" {
 	run ex modes.sh
 	echo "$output"
 	[ "$status" -eq 0 ]
+	[ "$(sed -n 2,7p <<<"$output" | awk '{ print $1 }' | paste -sd ' ')" = "none host bridge network container p2p" ]
 	local none host bridge
 	none=$(awk '$1 == "none"' <<<"$output")
 	host=$(awk '$1 == "host"' <<<"$output")
 	bridge=$(awk '$1 == "bridge"' <<<"$output")
-	# MODE INTERFACES GATEWAY PEER
-	[ "$(awk '{ print $2, $3, $4 }' <<<"$none")" = "lo no no" ]
-	[[ $(awk '{ print $2 }' <<<"$host") == *br0* ]]
-	[ "$(awk '{ print $3, $4 }' <<<"$host")" = "yes yes" ]
-	[ "$(awk '{ print $2, $3, $4 }' <<<"$bridge")" = "lo,eth0 yes yes" ]
+	# MODE START ms INTERFACES LO PEER GATEWAY
+	[ "$(awk '{ print $4, $5, $6, $7 }' <<<"$none")" = "lo yes no no" ]
+	[[ $(awk '{ print $4 }' <<<"$host") == *br0* ]]
+	[ "$(awk '{ print $6, $7 }' <<<"$host")" = "yes yes" ]
+	[ "$(awk '{ print $4, $5, $6, $7 }' <<<"$bridge")" = "lo,eth0 yes yes yes" ]
 	run brig ps -a -q
 	[ -z "$output" ]
 }
