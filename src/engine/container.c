@@ -348,13 +348,19 @@ int container_parse_user(const char *spec, const char *rootfs, struct spawn_spec
 	return 0;
 }
 
-/* The default set, plus --cap-add, minus --cap-drop; with --privileged
- * the host's whole bounding set, whatever --cap-* say (Docker's rule). */
+/* Docker's rule, whatever the order on the command line: the default set
+ * (every capability when --cap-add ALL) minus --cap-drop, then the other
+ * --cap-add on top, so `--cap-drop ALL --cap-add NET_ADMIN` is exactly
+ * NET_ADMIN; with --privileged the host's whole bounding set, whatever
+ * --cap-* say.  What the host lacks is left out when applied. */
 uint64_t container_caps(const struct container_spec *spec)
 {
+	bool add_all = spec->cap_add == ~0ULL;
+
 	if (spec->privileged)
 		return spawn_host_caps();
-	return (spawn_default_caps() | spec->cap_add) & ~spec->cap_drop;
+	return ((add_all ? ~0ULL : spawn_default_caps()) & ~spec->cap_drop) |
+	       (add_all ? 0 : spec->cap_add);
 }
 
 const char *container_status(const struct container_state *st)

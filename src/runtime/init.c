@@ -118,10 +118,12 @@ static int drop_bounding(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* Make s->caps the effective, permitted and inheritable sets of root.  Only
- * capabilities we hold can be kept: this host lacks some (e.g.
- * CAP_SYS_RESOURCE), so intersect with what we have.  A non-root user lost
- * every capability at setuid, as in Docker. */
+/* Make s->caps the effective and permitted sets of root; the inheritable
+ * set stays empty (as Docker's since CVE-2022-24769: a file's inheritable
+ * capabilities must not grant more than the container's), and so does the
+ * ambient set.  Only capabilities we hold can be kept: this host lacks some
+ * (e.g. CAP_SYS_RESOURCE), so intersect with what we have.  A non-root
+ * user lost every capability at setuid, as in Docker. */
 static int apply_caps(const struct spawn_spec *s, struct brig_err *e)
 {
 	cap_t have = cap_get_proc(), want = cap_init();
@@ -138,7 +140,7 @@ static int apply_caps(const struct spawn_spec *s, struct brig_err *e)
 			continue;
 		cap_get_flag(have, v, CAP_PERMITTED, &held);
 		if (held == CAP_SET)
-			for (int f = CAP_EFFECTIVE; f <= CAP_INHERITABLE; f++)
+			for (int f = CAP_EFFECTIVE; f <= CAP_PERMITTED; f++)
 				cap_set_flag(want, (cap_flag_t)f, 1, &v, CAP_SET);
 	}
 	if (getuid() == 0 && cap_set_proc(want) < 0)
