@@ -28,10 +28,9 @@
 /* Docker's default device rules: mknod of anything; null, zero, full,
  * random, urandom, tty, console, ptmx, and the container's own ptys. */
 const struct cg_dev_rule cg_dev_default[] = {
-	{ 'c', ANY, ANY, "m" }, { 'b', ANY, ANY, "m" },	 { 'c', 1, 3, "rwm" },
-	{ 'c', 1, 5, "rwm" },	{ 'c', 1, 7, "rwm" },	 { 'c', 1, 8, "rwm" },
-	{ 'c', 1, 9, "rwm" },	{ 'c', 5, 0, "rwm" },	 { 'c', 5, 1, "rwm" },
-	{ 'c', 5, 2, "rwm" },	{ 'c', 136, ANY, "rwm" },
+    {'c', ANY, ANY, "m"}, {'b', ANY, ANY, "m"}, {'c', 1, 3, "rwm"},	{'c', 1, 5, "rwm"},
+    {'c', 1, 7, "rwm"},	  {'c', 1, 8, "rwm"},	{'c', 1, 9, "rwm"},	{'c', 5, 0, "rwm"},
+    {'c', 5, 1, "rwm"},	  {'c', 5, 2, "rwm"},	{'c', 136, ANY, "rwm"},
 };
 const size_t cg_dev_ndefault = ARRAY_SIZE(cg_dev_default);
 
@@ -71,11 +70,8 @@ int cg_v1_devices(struct cg_dir *d, bool all, struct brig_err *e)
 
 /* ---- v2: a BPF device program ------------------------------------------ */
 
-#define INSN(c, d, s, o, i)                                                                    \
-	(struct bpf_insn)                                                                      \
-	{                                                                                      \
-		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)            \
-	}
+#define INSN(c, d, s, o, i)                                                                        \
+	(struct bpf_insn) { .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) }
 
 static unsigned access_bits(const char *access)
 {

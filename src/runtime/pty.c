@@ -51,9 +51,8 @@ int pty_console(int slave, struct brig_err *e)
 
 	/* a file to bind on, made in the container's own /dev tmpfs; a node
 	 * already there (an image's) is never opened */
-	fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-					  O_CLOEXEC,
-		  0600);
+	fd = open("/dev/console",
+		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
 	if (fd < 0 && errno != EEXIST)
 		return brig_errno(e, "create /dev/console");
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);

@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <ftw.h>
+#include <limits.h>
 #include <linux/bpf.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,7 +55,8 @@ static int interpret(const struct bpf_insn *p, size_t n, const uint32_t ctx[3])
 
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct bpf_insn *i = &p[pc];
-		uint64_t src = BPF_SRC(i->code) == BPF_X ? r[i->src_reg] : (uint64_t)(int64_t)i->imm;
+		uint64_t src =
+		    BPF_SRC(i->code) == BPF_X ? r[i->src_reg] : (uint64_t)(int64_t)i->imm;
 		uint64_t v = r[i->dst_reg];
 
 		switch (BPF_CLASS(i->code)) {
@@ -93,14 +94,15 @@ static int interpret(const struct bpf_insn *p, size_t n, const uint32_t ctx[3])
 	return -1;
 }
 
-static int decide(const struct bpf_insn *p, size_t n, char type, const char *access,
-		  uint32_t major, uint32_t minor)
+static int decide(const struct bpf_insn *p, size_t n, char type, const char *access, uint32_t major,
+		  uint32_t minor)
 {
 	uint32_t acc = 0, ctx[3];
 
 	for (const char *a = access; *a; a++)
-		acc |= *a == 'm' ? BPF_DEVCG_ACC_MKNOD : *a == 'r' ? BPF_DEVCG_ACC_READ
-								  : BPF_DEVCG_ACC_WRITE;
+		acc |= *a == 'm'   ? BPF_DEVCG_ACC_MKNOD
+		       : *a == 'r' ? BPF_DEVCG_ACC_READ
+				   : BPF_DEVCG_ACC_WRITE;
 	ctx[0] = acc << 16 | (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
 	ctx[1] = major;
 	ctx[2] = minor;
@@ -116,17 +118,33 @@ static void test_prog_decisions(void **state)
 		int allow;
 	} cases[] = {
 	    /* the standard nodes, any access */
-	    {'c', "rw", 1, 3, 1},     {'c', "rwm", 1, 3, 1}, {'c', "r", 1, 5, 1},
-	    {'c', "w", 1, 7, 1},      {'c', "r", 1, 8, 1},   {'c', "r", 1, 9, 1},
-	    {'c', "rw", 5, 0, 1},     {'c', "rw", 5, 1, 1},  {'c', "rw", 5, 2, 1},
-	    {'c', "rw", 136, 0, 1},   {'c', "rw", 136, 77, 1},
+	    {'c', "rw", 1, 3, 1},
+	    {'c', "rwm", 1, 3, 1},
+	    {'c', "r", 1, 5, 1},
+	    {'c', "w", 1, 7, 1},
+	    {'c', "r", 1, 8, 1},
+	    {'c', "r", 1, 9, 1},
+	    {'c', "rw", 5, 0, 1},
+	    {'c', "rw", 5, 1, 1},
+	    {'c', "rw", 5, 2, 1},
+	    {'c', "rw", 136, 0, 1},
+	    {'c', "rw", 136, 77, 1},
 	    /* mknod of anything */
-	    {'c', "m", 10, 229, 1},   {'b', "m", 7, 0, 1},   {'b', "m", 254, 0, 1},
+	    {'c', "m", 10, 229, 1},
+	    {'b', "m", 7, 0, 1},
+	    {'b', "m", 254, 0, 1},
 	    /* opening anything else */
-	    {'b', "r", 7, 0, 0},      {'b', "rw", 254, 0, 0}, {'b', "r", 1, 3, 0},
-	    {'c', "r", 10, 229, 0},   {'c', "rw", 1, 1, 0},  {'c', "r", 1, 11, 0},
-	    {'c', "rw", 4, 1, 0},     {'c', "rw", 10, 200, 0}, {'c', "rw", 137, 0, 0},
-	    {'c', "rw", 1, 4, 0},     {'c', "rw", 5, 3, 0},
+	    {'b', "r", 7, 0, 0},
+	    {'b', "rw", 254, 0, 0},
+	    {'b', "r", 1, 3, 0},
+	    {'c', "r", 10, 229, 0},
+	    {'c', "rw", 1, 1, 0},
+	    {'c', "r", 1, 11, 0},
+	    {'c', "rw", 4, 1, 0},
+	    {'c', "rw", 10, 200, 0},
+	    {'c', "rw", 137, 0, 0},
+	    {'c', "rw", 1, 4, 0},
+	    {'c', "rw", 5, 3, 0},
 	    /* mknod and read together: the "m" rules do not give the read */
 	    {'c', "rm", 10, 229, 0},
 	};
@@ -138,8 +156,8 @@ static void test_prog_decisions(void **state)
 	n = cg_dev_prog(cg_dev_default, cg_dev_ndefault, p);
 	assert_true(n <= CG_DEV_PROG_LEN(cg_dev_ndefault));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int got = decide(p, n, cases[i].type, cases[i].access, cases[i].major,
-				 cases[i].minor);
+		int got =
+		    decide(p, n, cases[i].type, cases[i].access, cases[i].major, cases[i].minor);
 		if (got != cases[i].allow)
 			fail_msg("%c %u:%u %s: %s", cases[i].type, cases[i].major, cases[i].minor,
 				 cases[i].access, got ? "allowed" : "denied");
@@ -319,7 +337,8 @@ static int try_nodes(const char *dir, const char *tmp)
 }
 
 /* Make dir, apply the policy with fn, run try_nodes in a child, remove dir. */
-static int run_in(struct fx *fx, struct cg_dir *d, int (*fn)(struct cg_dir *, bool, struct brig_err *))
+static int run_in(struct fx *fx, struct cg_dir *d,
+		  int (*fn)(struct cg_dir *, bool, struct brig_err *))
 {
 	struct brig_err e = {0};
 	int status;
@@ -385,7 +404,8 @@ static void test_real_bpf(void **state)
 	char mnt[512];
 
 	if (geteuid() != 0 || !find_mount("cgroup2", NULL, mnt, sizeof(mnt))) {
-		print_message("[ SKIPPED  ] real BPF device filter: needs root and a cgroup2 mount\n");
+		print_message(
+		    "[ SKIPPED  ] real BPF device filter: needs root and a cgroup2 mount\n");
 		skip();
 	}
 	real_dir(&d, mnt);
@@ -400,7 +420,8 @@ static void test_real_v1(void **state)
 	char mnt[512];
 
 	if (geteuid() != 0 || !find_mount("cgroup", "devices", mnt, sizeof(mnt))) {
-		print_message("[ SKIPPED  ] real v1 devices controller: needs root and the controller\n");
+		print_message(
+		    "[ SKIPPED  ] real v1 devices controller: needs root and the controller\n");
 		skip();
 	}
 	real_dir(&d, mnt);
