@@ -92,6 +92,16 @@ $(BUILD)/tests/relayd: tests/bench/relayd.c $(LIBOBJS)
 .PHONY: relayd
 relayd: $(BUILD)/tests/relayd
 
+# tests/helpers/*.c: small static programs the integration tests copy or
+# bind into containers (any image runs them: no libc needed there).
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  STATIC  $@"
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: tests-helpers
+tests-helpers: $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+
 deps:
 	./scripts/install-deps.sh
 

@@ -24,6 +24,8 @@ struct cgroup_limits {
 	uint64_t cpu_shares;  /* v1 shares 2..262144; v2 weight derived from it */
 	int64_t pids;         /* max tasks */
 	char cpuset[256];     /* validated list, e.g. "0-1,3" */
+	bool all_devices;     /* every device (--privileged); else Docker's
+			       * default: only the standard nodes open */
 };
 
 struct cgroup_stats {

@@ -19,7 +19,7 @@ struct cg_host cg_host;
 
 const char *const cg_ctrl_names[CG_NCTRL] = {
     [CG_MEMORY] = "memory", [CG_CPU] = "cpu",	[CG_CPUACCT] = "cpuacct",
-    [CG_CPUSET] = "cpuset", [CG_PIDS] = "pids",
+    [CG_CPUSET] = "cpuset", [CG_PIDS] = "pids",	[CG_DEVICES] = "devices",
 };
 
 static int ctrl_index(const char *name, size_t len)
@@ -188,6 +188,8 @@ int cgroup_detect(const char *mountinfo, const char *proc_cgroup, const char *ro
 		read_v2_controllers();
 		/* cpu.stat's usage_usec is core on v2: no cpuacct needed. */
 		cg_host.v2_ctrls |= CG_BIT(CG_CPUACCT);
+		/* Device access is a BPF program there: any directory takes one. */
+		cg_host.v2_ctrls |= CG_BIT(CG_DEVICES);
 		/* A controller bound to v1 is never usable on v2. */
 		cg_host.v2_ctrls &= ~on_v1;
 	}

@@ -13,7 +13,9 @@
 #include "err.h"
 
 /* The controllers brig uses, as bits of a mask. */
-enum cg_ctrl { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_NCTRL };
+/* CG_DEVICES: the devices controller on v1; on v2 no controller but a BPF
+ * program, which any cgroup2 directory takes (devices.c). */
+enum cg_ctrl { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_DEVICES, CG_NCTRL };
 #define CG_BIT(c) (1u << (c))
 
 extern const char *const cg_ctrl_names[CG_NCTRL];
@@ -83,5 +85,40 @@ int cg_mkdir_levels(struct cg_dir *d, const char *rel,
 		    struct brig_err *e);
 /* rmdir with a bounded retry on EBUSY; absent is success. */
 int cg_rmdir(const struct cg_dir *d, const char *path, struct brig_err *e);
+
+/* Device access (devices.c). */
+
+/* One rule of a device policy, as the v1 devices.allow line
+ * "TYPE MAJOR:MINOR ACCESS": type 'a' (all), 'b' or 'c'; major and minor
+ * -1 for any ("*"); access a subset of "rwm". */
+struct cg_dev_rule {
+	char type;
+	int major, minor;
+	const char *access;
+};
+
+/* Docker's default: mknod of any node, read/write of the standard nodes. */
+extern const struct cg_dev_rule cg_dev_default[];
+extern const size_t cg_dev_ndefault;
+
+/* r as a devices.allow line into buf; its length, or -ENAMETOOLONG. */
+int cg_dev_rule_text(const struct cg_dev_rule *r, char *buf, size_t len);
+
+/* At most this many instructions for a program of n rules (cg_dev_prog). */
+#define CG_DEV_PROG_LEN(n) ((n) * 8 + 8)
+
+struct bpf_insn;
+/* The BPF_PROG_TYPE_CGROUP_DEVICE program allowing exactly rules[0..n)
+ * (returns 1 for an access one rule allows, else 0) into out, which holds
+ * CG_DEV_PROG_LEN(n) instructions; returns how many it wrote. */
+size_t cg_dev_prog(const struct cg_dev_rule *rules, size_t n, struct bpf_insn *out);
+
+/* v1: write the default policy (all: every device) into d's devices.deny
+ * and devices.allow. */
+int cg_v1_devices(struct cg_dir *d, bool all, struct brig_err *e);
+
+/* v2: attach the default policy's program to d->path (all: nothing, which
+ * is every device; nothing either on a test's fake tree). */
+int cg_v2_devices(struct cg_dir *d, bool all, struct brig_err *e);
 
 #endif

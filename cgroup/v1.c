@@ -121,6 +121,8 @@ static int v1_set_limits(struct cg_dir *d, const struct cgroup_limits *l, struct
 				return r;
 		}
 	}
+	if ((d->ctrls & CG_BIT(CG_DEVICES)) && (r = cg_v1_devices(d, l->all_devices, e)) < 0)
+		return r;
 	return cg_write_pids_cpuset(d, l, e);
 }
 

@@ -110,10 +110,12 @@ static void __attribute__((noreturn)) command(const struct joiner *j, int slave,
 	const struct exec_request *req = j->req;
 	struct brig_err e;
 
-	/* exec -d: a session of its own; once the helper exits it is the
-	 * container's init's child. */
-	if (req->detach && setsid() < 0) {
-		brig_errno(&e, "exec -d: detach from the terminal");
+	/* Without -t, a session of its own (with -t, pty_attach_stdio makes
+	 * one): no controlling terminal of the user's to push input into
+	 * (TIOCSTI) or to open as /dev/tty, as in run (init.c).  With -d,
+	 * once the helper exits it is the container's init's child. */
+	if (slave < 0 && setsid() < 0) {
+		brig_errno(&e, "exec: a new session");
 		command_failed(report, &e, EXIT_BRIG);
 	}
 	if ((slave >= 0 ? pty_attach_stdio(slave, &e) : set_stdio(req->stdio, &e)) < 0 ||

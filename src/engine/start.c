@@ -54,9 +54,14 @@ const char *container_cgroup_layout(struct brig_err *e)
 
 static int create_cgroup(struct container *ct, struct brig_err *e)
 {
+	struct cgroup_limits l = ct->spec.limits;
+
+	/* Docker's: only the standard device nodes open, every device with
+	 * --privileged (cgroup/devices.c) */
+	l.all_devices = ct->spec.privileged;
 	if (container_cgroups_ready(e) < 0)
 		return -e->code;
-	if (cgroup_create(ct->spec.cgroup_parent, ct->id, &ct->spec.limits, &ct->cg, e) < 0)
+	if (cgroup_create(ct->spec.cgroup_parent, ct->id, &l, &ct->cg, e) < 0)
 		return brig_err_ctx(e, "cgroup");
 	return 0;
 }

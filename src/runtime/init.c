@@ -217,15 +217,22 @@ static int open_pty(const struct spawn_spec *s, int *master, struct brig_err *e)
 {
 	cleanup_close int slave = -1;
 
-	if (pty_open(master, &slave, s->rows, s->cols, e) < 0)
+	if (pty_open(master, &slave, s->rows, s->cols, e) < 0 || pty_console(slave, e) < 0)
 		return -e->code;
 	return pty_attach_stdio(slave, e);
 }
 
+/* Without -t, a session of our own and so no controlling terminal: the
+ * stdio brig hands down may be the user's terminal itself, and a process
+ * sharing its session could push input into it with TIOCSTI (or read it
+ * through /dev/tty).  With no controlling terminal TIOCSTI needs
+ * CAP_SYS_ADMIN, which only --privileged holds. */
 static int setup_stdio(const struct spawn_spec *s, int *master, struct brig_err *e)
 {
 	if (s->tty)
 		return open_pty(s, master, e);
+	if (setsid() < 0)
+		return brig_errno(e, "new session");
 	if (!s->redirect)
 		return 0;
 	for (int fd = 0; fd < 3; fd++)

@@ -39,7 +39,7 @@ static const struct fs_mount kernel_mounts[] = {
 	{ "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k" },
 	/* newinstance: the container's ptys are its own, not the host's */
 	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-	  "newinstance,ptmxmode=0666,mode=0620" },
+	  "newinstance,ptmxmode=0666,mode=0620,gid=5" },
 	{ "shm", "/dev/shm", "tmpfs", NOSUID_NODEV_NOEXEC, "mode=1777,size=65536k" },
 	{ "mqueue", "/dev/mqueue", "mqueue", NOSUID_NODEV_NOEXEC, NULL },
 };
@@ -70,7 +70,7 @@ static const struct {
 static const char *const masked_paths[] = {
 	"/proc/asound",	  "/proc/acpi",	       "/proc/kcore",	 "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	  "/sys/firmware",
+	"/proc/scsi",	  "/sys/firmware", "/sys/devices/virtual/powercap",
 };
 
 static const char *const readonly_paths[] = {
@@ -288,7 +288,8 @@ static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
 		if (lstat(path, &st) < 0)
 			continue; /* nothing to hide */
 		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | NOSUID_NODEV_NOEXEC,
+				  "size=0") < 0)
 				return brig_errno(e, "mask %s", masked_paths[i]);
 		} else if (mount(null, path, NULL, MS_BIND, NULL) < 0) {
 			return brig_errno(e, "mask %s", masked_paths[i]);
@@ -299,8 +300,10 @@ static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
 			return -e->code;
 		if (lstat(path, &st) < 0)
 			continue;
+		/* the remount sets every flag of the bind: keep /proc's */
 		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
+		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | NOSUID_NODEV_NOEXEC,
+			  NULL) < 0)
 			return brig_errno(e, "read-only %s", readonly_paths[i]);
 	}
 	return 0;

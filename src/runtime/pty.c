@@ -4,10 +4,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "io.h"
 #include "pty.h"
 
@@ -38,6 +41,23 @@ int pty_attach_stdio(int slave, struct brig_err *e)
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			return brig_errno(e, "pty stdio");
+	return 0;
+}
+
+int pty_console(int slave, struct brig_err *e)
+{
+	cleanup_close int fd = -1;
+	char src[64];
+
+	/* a file to bind on, made in the container's own /dev tmpfs; a node
+	 * already there (an image's) is never opened */
+	fd = open("/dev/console",
+		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return brig_errno(e, "create /dev/console");
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
+	if (mount(src, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return brig_errno(e, "bind the pty on /dev/console");
 	return 0;
 }
 

@@ -14,6 +14,11 @@
 int pty_open(int *master, int *slave, unsigned short rows, unsigned short cols,
 	     struct brig_err *e);
 
+/* /dev/console of a container run with -t: its pty slave bound on it, as
+ * Docker's (runc's); without -t a container has no /dev/console at all.
+ * After pivot_root, in the container's own /dev. */
+int pty_console(int slave, struct brig_err *e);
+
 /* Make slave the controlling terminal of a new session, and 0, 1, 2. */
 int pty_attach_stdio(int slave, struct brig_err *e);
 

@@ -170,6 +170,7 @@ static void fake_v1(struct fx *fx, bool memsw)
 	mkdirs(CG "/memory", fx->dir);
 	mkdirs(CG "/cpuset", fx->dir);
 	mkdirs(CG "/pids", fx->dir);
+	mkdirs(CG "/devices", fx->dir);
 	put("0-3\n", CG "/cpuset/cpuset.cpus", fx->dir);
 	put("0\n", CG "/cpuset/cpuset.mems", fx->dir);
 	if (memsw)
@@ -193,7 +194,7 @@ static void fake_hybrid(struct fx *fx)
 	    "3:cpuset:/\n2:cpuacct:/\n1:cpu:/\n0::/\n",
 	    "%s", fx->pc);
 	for (const char *const *c = (const char *const[]){"cpu", "cpuacct", "cpuset", "memory",
-							  "pids", "unified", NULL};
+							  "pids", "devices", "unified", NULL};
 	     *c; c++)
 		mkdirs(CG "/%s", fx->dir, *c);
 	put("0-1\n", CG "/cpuset/cpuset.cpus", fx->dir);
@@ -504,6 +505,10 @@ static void test_v1_create(void **state)
 	assert_string_equal(get(C "/cpu.cfs_quota_us", fx->dir), "50000");
 	assert_string_equal(get(C "/cpu.shares", fx->dir), "512");
 	assert_string_equal(get(CG "/pids/a/b/c1/pids.max", fx->dir), "10");
+	/* the device policy: everything denied, the last allow rule written
+	 * (a fake file keeps only the last write) is the ptys' */
+	assert_string_equal(get(CG "/devices/a/b/c1/devices.deny", fx->dir), "a");
+	assert_string_equal(get(CG "/devices/a/b/c1/devices.allow", fx->dir), "c 136:* rwm");
 	/* cpusets seeded level by level from the root, then the container's. */
 	assert_string_equal(get(CG "/cpuset/a/cpuset.cpus", fx->dir), "0-3");
 	assert_string_equal(get(CG "/cpuset/a/cpuset.mems", fx->dir), "0");
@@ -526,7 +531,8 @@ static void test_v1_create(void **state)
 	assert_false(exists(CG "/cpuset/a/b/c1", fx->dir));
 	assert_false(exists(CG "/pids/a/b/c1", fx->dir));
 	cgroup_free(cg);
-	assert_int_equal(cgroup_remove_parent("a/b", &e), 8);
+	/* a and a/b in memory, cpu,cpuacct, cpuset, pids and devices */
+	assert_int_equal(cgroup_remove_parent("a/b", &e), 10);
 	assert_false(exists(CG "/memory/a", fx->dir));
 	assert_true(exists(CG "/cpuset/cpuset.cpus", fx->dir));
 #undef M
@@ -639,6 +645,8 @@ static void test_hybrid_create(void **state)
 	assert_string_equal(get(CG "/unified/cgroup.subtree_control", fx->dir), "");
 	assert_false(exists(CG "/unified/brig/cgroup.subtree_control", fx->dir));
 	assert_false(exists(CG "/unified/brig/c1/memory.max", fx->dir));
+	/* devices on v1: its lists, and no BPF program for the unified tree */
+	assert_string_equal(get(CG "/devices/brig/c1/devices.deny", fx->dir), "a");
 
 	assert_int_equal(cgroup_enter(cg, 77, &e), 0);
 	assert_string_equal(get(CG "/unified/brig/c1/cgroup.procs", fx->dir), "77");
@@ -649,7 +657,8 @@ static void test_hybrid_create(void **state)
 	assert_false(exists(CG "/unified/brig/c1", fx->dir));
 	assert_false(exists(CG "/memory/brig/c1", fx->dir));
 	cgroup_free(cg);
-	assert_int_equal(cgroup_remove_parent("brig", &e), 6);
+	/* brig in cpu, cpuacct, cpuset, memory, pids, devices and unified */
+	assert_int_equal(cgroup_remove_parent("brig", &e), 7);
 	assert_false(exists(CG "/unified/brig", fx->dir));
 }
 
