@@ -80,7 +80,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
 
 .PHONY: unit-build
-unit-build: $(UNIT)
+unit-build: $(UNIT) test-helpers
+
+# tests/helpers: small static programs the integration tests bind-mount
+# into busybox containers (seccomp.bats); always under build/, whatever
+# SAN says, and built with the unit tests so `make check` has them.
+HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  STATIC  $@"
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: test-helpers
+test-helpers: $(HELPERS)
 
 # tests/bench/relayd: a test-only driver of the user engine's relay
 # (bench-relay.sh); not installed, not a brig command.

@@ -107,6 +107,11 @@ static int set_cap(void *bits, const char *arg, struct brig_err *e)
 	return 0;
 }
 
+static int set_security_opt(void *field, const char *arg, struct brig_err *e)
+{
+	return secopt_parse(arg, field, e);
+}
+
 static int set_memory(void *field, const char *arg, struct brig_err *e)
 {
 	return spec_parse_memory(arg, proc_host_memory(), field, e);
@@ -188,6 +193,10 @@ static const struct opt run_rows[] = {
 	  "every capability of the host's bounding set, the host's devices,\n"
 	  "writable /proc/sys and /sys (a router that sets its own sysctls)",
 	  opt_true, SPEC(privileged) },
+	{ "security-opt", 0, "OPT",
+	  "no-new-privileges=false (setuid binaries work again),\n"
+	  "seccomp=unconfined (no syscall filter)",
+	  set_security_opt, SPEC(security), OPT_REPEAT },
 	{ "label", 'l', "KEY=VALUE", "set a label on the container (KEY alone: empty)", set_label, 0,
 	  OPT_REPEAT },
 	{ "memory", 'm', "SIZE", "memory limit (b, k, m, g)", set_memory, LIMIT(memory) },

@@ -20,6 +20,7 @@
 #include "labels.h"
 #include "parse.h"
 #include "state.h"
+#include "sysfilter.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -361,6 +362,21 @@ uint64_t container_caps(const struct container_spec *spec)
 		return spawn_host_caps();
 	return ((add_all ? ~0ULL : spawn_default_caps()) & ~spec->cap_drop) |
 	       (add_all ? 0 : spec->cap_add);
+}
+
+int container_confine(const struct brig_ctx *c, const struct container_spec *spec,
+		      struct spawn_spec *s, struct brig_err *e)
+{
+	char dir[PATH_MAX];
+
+	s->no_new_privs = !spec->security.no_new_privs_off;
+	s->seccomp = NULL;
+	if (spec->privileged || spec->security.seccomp_unconfined)
+		return 0;
+	if (snprintf(dir, sizeof(dir), "%s/seccomp", c->runroot) >= (int)sizeof(dir))
+		return brig_errf(e, ENAMETOOLONG, "runtime root %s: too long", c->runroot);
+	s->seccomp = sysfilter_get(s->caps, dir, e);
+	return s->seccomp ? 0 : -e->code;
 }
 
 const char *container_status(const struct container_state *st)

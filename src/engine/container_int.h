@@ -27,6 +27,13 @@ int container_parse_user(const char *spec, const char *rootfs, struct spawn_spec
  * with --privileged, the host's bounding set (spawn_host_caps). */
 uint64_t container_caps(const struct container_spec *spec);
 
+/* --security-opt into s (whose caps are set): no_new_privs unless
+ * no-new-privileges=false; the seccomp filter for s->caps unless
+ * --privileged or seccomp=unconfined, compiled once and cached under
+ * <runroot>/seccomp (sysfilter_get).  The same for run, start and exec. */
+int container_confine(const struct brig_ctx *c, const struct container_spec *spec,
+		      struct spawn_spec *s, struct brig_err *e);
+
 /* Neither the container's process nor the brig process owning it lives. */
 bool container_both_gone(const struct container_state *st);
 

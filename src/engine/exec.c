@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "container_int.h"
 #include "exec.h"
 #include "io.h"
 #include "proc.h"
@@ -241,6 +242,8 @@ int container_exec_start(const struct brig_ctx *c, const char *ref, const struct
 		return -e->code;
 	}
 	r = container_exec_spec(&cfg, req->env, req->n_env, req->user, req->workdir, &j.s, &env, e);
+	if (r == 0)
+		r = container_confine(c, &cfg, &j.s, e);
 	if (r == 0 && (r = open_namespaces(pid, j.nsfd, e)) == 0) {
 		r = fork_helper(&j, p, e);
 		close_namespaces(j.nsfd);

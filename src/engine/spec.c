@@ -107,6 +107,27 @@ static json_t *cmd_json(const struct container_spec *s)
 
 /* DNS, extra hosts and the entrypoint: only what was asked for is written
  * (resolv.conf tells "not set" from "set to nothing"). */
+/* "security_opt": ["no-new-privileges=false", ...], only when not all default */
+static void set_security(json_t *j, const struct security_opts *o, bool *ok)
+{
+	const char *v[SECOPT_MAX];
+	size_t n = secopt_strings(o, v);
+
+	if (n)
+		set(j, "security_opt", strv_json((char *const *)v, n), ok);
+}
+
+static void security_from(json_t *a, struct security_opts *o)
+{
+	struct brig_err ignore;
+
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const char *v = json_string_value(json_array_get(a, i));
+		if (v)
+			secopt_parse(v, o, &ignore);
+	}
+}
+
 static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 {
 	if (s->n_dns)
@@ -132,6 +153,7 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 		set(j, "labels", labels_json(s->labels, s->n_labels), ok);
 	if (s->privileged)
 		set(j, "privileged", json_true(), ok);
+	set_security(j, &s->security, ok);
 }
 
 static void set_mounts(json_t *j, const struct container_spec *s, bool *ok);
@@ -416,6 +438,7 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	s->interactive = json_is_true(json_object_get(j, "interactive"));
 	s->init = json_is_true(json_object_get(j, "init"));
 	s->privileged = json_is_true(json_object_get(j, "privileged"));
+	security_from(json_object_get(j, "security_opt"), &s->security);
 	if (labels_from_json(json_object_get(j, "labels"), &s->labels, &s->n_labels) < 0)
 		ok = false;
 	s->cap_add = (uint64_t)json_integer_value(json_object_get(j, "cap_add"));

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "mountspec.h"
 #include "netspec.h"
+#include "secopt.h"
 #include "util.h"
 
 #define MAX_NETS 8
@@ -72,6 +73,12 @@ struct container_spec {
 	size_t n_mounts;
 	bool read_only; /* the root filesystem is mounted read-only */
 	/* end of mounts */
+
+	/* --security-opt: config.json's "security_opt", the canonical strings
+	 * of what differs from the defaults (secopt_strings), written only
+	 * when there is one; read back through secopt_parse, a value this
+	 * version does not know left out. */
+	struct security_opts security;
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one

@@ -179,7 +179,8 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	if (container_is_bridge_mode(&ct->spec) && container_attach_networks(c, ct, e) < 0)
 		goto out;
 	fill_spec(ct, &s, path);
-	if (container_spawn_mounts(c, &ct->spec, &mounts, e) < 0)
+	if (container_confine(c, &ct->spec, &s, e) < 0 ||
+	    container_spawn_mounts(c, &ct->spec, &mounts, e) < 0)
 		goto undo;
 	s.mounts = mounts;
 	s.n_mounts = ct->spec.n_mounts;

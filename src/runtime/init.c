@@ -28,6 +28,7 @@
 #include "pty.h"
 #include "spawn.h"
 #include "sync.h"
+#include "sysfilter.h"
 
 extern char **environ;
 
@@ -254,14 +255,26 @@ static int set_hostname(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
+/* no_new_privs: no execve can grant what the process lacks (setuid and
+ * setgid bits, file capabilities); the seccomp filter follows it.  Without
+ * no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN: it is
+ * loaded first, while init still holds every capability (runc's order);
+ * the syscalls that follow (prctl, setuid, capset, close_range, execve)
+ * are all ones the filter allows. */
 int init_confine(const struct spawn_spec *s, struct brig_err *e)
 {
+	if (!s->no_new_privs && sysfilter_load(s->seccomp, e) < 0)
+		return -e->code;
 	if (drop_bounding(s, e) < 0 || set_user(s, e) < 0 || enter_workdir(s, e) < 0 ||
 	    apply_caps(s, e) < 0)
 		return -e->code;
 	/* Only 0, 1, 2 may reach the command; the rest close at exec. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return brig_errno(e, "close_range");
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return brig_errno(e, "no_new_privs");
+	if (s->no_new_privs && sysfilter_load(s->seccomp, e) < 0)
+		return -e->code;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "err.h"
 
 struct cgroup;
+struct sock_fprog;
 
 /* One network interface of the container (bridge networks). */
 struct spawn_iface {
@@ -85,9 +86,8 @@ struct spawn_spec {
 	uint64_t caps;        /* capability set, bit N = capability N */
 	bool privileged;      /* --privileged: sysfs and cgroups writable, no
 			       * masked or read-only /proc paths, the host's
-			       * devices in /dev (caps: spawn_host_caps()).
-			       * brig has no seccomp filter yet; when it has,
-			       * a privileged container goes without, as
+			       * devices in /dev (caps: spawn_host_caps()),
+			       * no seccomp filter (the engine gives none), as
 			       * Docker's. */
 	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */
 	bool redirect;        /* replace 0, 1, 2 with stdio[] before exec */
@@ -98,6 +98,13 @@ struct spawn_spec {
 	bool init;                 /* --init: stay PID 1, reap, forward signals */
 	const char *hosts_path;    /* the network's shared hosts file, bound
 				    * read-only on /etc/hosts (NULL: none) */
+
+	/* --security-opt (docs/security-seccomp.md), applied by init_confine
+	 * for run and exec alike */
+	bool no_new_privs;		  /* PR_SET_NO_NEW_PRIVS before exec */
+	const struct sock_fprog *seccomp; /* loaded before exec (sysfilter.h);
+					   * NULL: unconfined */
+	/* end of --security-opt */
 
 	/* mounts (-v, --mount, --tmpfs, --read-only) */
 	const struct spawn_mount *mounts; /* made in order of target depth */
@@ -127,7 +134,8 @@ void init_container(const struct spawn_spec *s, int sock) __attribute__((noretur
 
 /* The identity and confinement of a container's command, shared by init
  * and exec: user (setgroups/setgid/setuid), working directory, capability
- * bounding and effective sets, and every fd above 2 marked CLOEXEC. */
+ * bounding and effective sets, every fd above 2 marked CLOEXEC, then
+ * no_new_privs and the seccomp filter. */
 int init_confine(const struct spawn_spec *s, struct brig_err *e);
 
 /* Default capability set (Docker's), bit N = capability N. */

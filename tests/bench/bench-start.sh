@@ -18,6 +18,9 @@ NOTRUN=$w/notrun.tsv
 specs+=("floor=unshare --pid --fork --mount --uts --ipc --net true")
 specs+=("brig_none=$BRIG_CMD run --rm --net none busybox true")
 specs+=("brig_bridge=$BRIG_CMD run --rm --net bridge busybox true")
+# What the defences cost (issue 14): brig_none without the seccomp filter
+# and no_new_privs, interleaved with the default (target: < 2 ms apart).
+specs+=("brig_nosec=$BRIG_CMD run --rm --net none --security-opt seccomp=unconfined --security-opt no-new-privileges=false busybox true")
 if [ -n "$BASE_CMD" ]; then
 	specs+=("base_none=$BASE_CMD run --rm --net none busybox true")
 	specs+=("base_bridge=$BASE_CMD run --rm --net bridge busybox true")
