@@ -152,26 +152,19 @@ out:
 	return r;
 }
 
-/* Open f->path for writing inside root, its directory made when missing.
- * A symlink there is followed inside the root (etc/resolv.conf ->
- * ../../../../etc/passwd is the container's own passwd, as Docker's bind
- * would land), never out of it, and no magic link is.  O_NONBLOCK: a FIFO
- * in the image must not hang the start.  -1 with errno, as open. */
+/* Open f->path for writing inside root, made (with its directories) when
+ * missing.  A symlink there is followed inside the root (etc/resolv.conf
+ * -> ../../../../etc/passwd is the container's own passwd, as Docker's
+ * bind would land), never out of it, and no magic link is.  O_NONBLOCK: a
+ * FIFO in the image must not hang the start.  -1 with errno, as open. */
 static int open_file(int root, const struct spawn_file *f, struct brig_err *e)
 {
 	int flags = O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY;
-	char dir[PATH_MAX];
-	char *slash;
 	int fd = rootfs_open(root, f->path, flags, 0644);
 
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	snprintf(dir, sizeof(dir), "%s", f->path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return fd;
-	*slash = '\0';
-	fd = rootfs_mkpath(root, dir, 0755, 0, e);
+	fd = rootfs_mkpath(root, f->path, 0644, ROOTFS_FILE, e);
 	if (fd < 0) {
 		errno = e->code;
 		return -1;
