@@ -29,10 +29,10 @@
 static int open_confined(int root, const char *path, uint64_t flags, mode_t mode, int how)
 {
 	/* openat2 refuses a mode without O_CREAT */
-	struct open_how oh = { .flags = flags | O_CLOEXEC,
-			       .mode = (flags & O_CREAT) ? mode : 0,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
-					  ((how & ROOTFS_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0) };
+	struct open_how oh = {.flags = flags | O_CLOEXEC,
+			      .mode = (flags & O_CREAT) ? mode : 0,
+			      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+					 ((how & ROOTFS_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0)};
 	int fd, tries = 0;
 
 	do
@@ -125,7 +125,8 @@ static int make_entry(int parent, const char *name, bool file, mode_t mode, stru
 	int fd, r;
 
 	if (file) {
-		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    mode);
 		r = fd < 0 ? -1 : close(fd);
 	} else {
 		r = mkdirat(parent, name, mode);
@@ -140,8 +141,7 @@ static int make_entry(int parent, const char *name, bool file, mode_t mode, stru
 /* One step towards path: create its first missing component in the parent
  * resolved inside root, or, where that name is a dangling symlink, replace
  * it in path by the link's target. */
-static int create_step(int root, char *path, size_t size, mode_t mode, int how,
-		       struct brig_err *e)
+static int create_step(int root, char *path, size_t size, mode_t mode, int how, struct brig_err *e)
 {
 	cleanup_close int parent = open_confined(root, "/", O_PATH | O_DIRECTORY, 0, how);
 	char name[NAME_MAX + 1];
@@ -212,10 +212,10 @@ static uint64_t mount_attrs(unsigned long flags)
 		unsigned long ms;
 		uint64_t attr;
 	} map[] = {
-		{ MS_RDONLY, MOUNT_ATTR_RDONLY },	  { MS_NOSUID, MOUNT_ATTR_NOSUID },
-		{ MS_NODEV, MOUNT_ATTR_NODEV },		  { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
-		{ MS_NOATIME, MOUNT_ATTR_NOATIME },	  { MS_STRICTATIME, MOUNT_ATTR_STRICTATIME },
-		{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+	    {MS_RDONLY, MOUNT_ATTR_RDONLY},	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+	    {MS_NODEV, MOUNT_ATTR_NODEV},	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	    {MS_NOATIME, MOUNT_ATTR_NOATIME},	    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+	    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
 	};
 	uint64_t a = 0;
 
@@ -242,7 +242,8 @@ static int configure(int fs, const char *source, const char *data)
 		char *v = strchr(kv, '=');
 		if (v)
 			*v++ = '\0';
-		if (syscall(SYS_fsconfig, fs, v ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, kv, v, 0) < 0)
+		if (syscall(SYS_fsconfig, fs, v ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, kv, v,
+			    0) < 0)
 			return -1;
 	}
 	return 0;
@@ -260,20 +261,24 @@ int rootfs_mount_fs(int target, const char *source, const char *type, unsigned l
 	if (mnt < 0)
 		return -1;
 	return (int)syscall(SYS_move_mount, mnt, "", target, "",
-			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ? -1 : 0;
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+		   ? -1
+		   : 0;
 }
 
 int rootfs_bind(int source, int target, bool recursive, uint64_t attrs)
 {
-	struct mount_attr a = { .attr_set = attrs };
+	struct mount_attr a = {.attr_set = attrs};
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
-	cleanup_close int tree = (int)syscall(SYS_open_tree, source, "",
-					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+	cleanup_close int tree = (int)syscall(
+	    SYS_open_tree, source, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
 
 	if (tree < 0)
 		return -1;
 	if (attrs && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | rec, &a, sizeof(a)) < 0)
 		return -1;
 	return (int)syscall(SYS_move_mount, tree, "", target, "",
-			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ? -1 : 0;
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+		   ? -1
+		   : 0;
 }
