@@ -23,13 +23,13 @@
  * A volume's empty directory is first filled from the image (spawn_spec's
  * seed hook, the engine's copy) in a pass of its own right after the
  * overlay is mounted, so only the image's files are copied, never /proc's
- * or /dev's.  Every failure names the mount it was for. */
+ * or /dev's.  Every failure names the mount it was for.  The lookups and
+ * creations are rootfs_at.c's, shared with the rest of the rootfs. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,68 +41,7 @@
 
 #include "cleanup.h"
 #include "mount.h"
-
-/* Per target: components created plus dangling symlinks followed. */
-#define MAX_STEPS 256
-/* openat2 says EAGAIN when a rename raced a confined lookup: retry. */
-#define OPEN_RETRIES 16
-
-/* Open path inside root, following symlinks the way the container will
- * once root is its "/". */
-static int in_root(int root, const char *path, uint64_t flags)
-{
-	struct open_how how = { .flags = flags | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd, tries = 0;
-
-	do
-		fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
-	while (fd < 0 && errno == EAGAIN && ++tries < OPEN_RETRIES);
-	return fd;
-}
-
-/* The name at path[off..end) is a dangling symlink: put its target in its
- * place (absolute: from the root; relative: from the directory holding it,
- * as the kernel reads it), so the next lookup goes where the link points,
- * inside the root.  A name that is no symlink (it appeared meanwhile) is
- * simply looked up again. */
-static int follow_link(int parent, const char *name, char *path, size_t size, size_t off,
-		       size_t end, const char *target, struct brig_err *e)
-{
-	char link[PATH_MAX], out[PATH_MAX];
-	ssize_t n = readlinkat(parent, name, link, sizeof(link) - 1);
-	int len;
-
-	if (n < 0)
-		return errno == EINVAL ? 0 : brig_errno(e, "mount target %s: read link %s", target, name);
-	link[n] = '\0';
-	len = snprintf(out, sizeof(out), "%.*s%s%s", link[0] == '/' ? 0 : (int)off, path, link,
-		       path + end);
-	if (len < 0 || (size_t)len >= sizeof(out) || (size_t)len >= size)
-		return brig_errf(e, ENAMETOOLONG, "mount target %s: path too long", target);
-	memcpy(path, out, (size_t)len + 1);
-	return 0;
-}
-
-/* Create name in parent: a directory, or with file an empty file.  1 when
- * something is already there (EEXIST). */
-static int make_entry(int parent, const char *name, bool file, const char *target,
-		      struct brig_err *e)
-{
-	int fd, r;
-
-	if (file) {
-		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		r = fd < 0 ? -1 : close(fd);
-	} else {
-		r = mkdirat(parent, name, 0755);
-	}
-	if (r == 0)
-		return 0;
-	if (errno == EEXIST)
-		return 1;
-	return brig_errno(e, "mount target %s: create %s", target, name);
-}
+#include "rootfs_at.h"
 
 static bool on_proc(int fd)
 {
@@ -111,69 +50,13 @@ static bool on_proc(int fd)
 	return fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 }
 
-/* One step towards path: create its first missing component (a directory,
- * or for the last one of a file mount an empty file) in the parent
- * resolved inside root, or, where that name is a dangling symlink, replace
- * it in path by the link's target. */
-static int create_step(int root, char *path, size_t size, bool dir, const char *target,
-		       struct brig_err *e)
-{
-	cleanup_close int parent = in_root(root, "/", O_PATH | O_DIRECTORY);
-	char name[NAME_MAX + 1];
-
-	if (parent < 0)
-		return brig_errno(e, "mount target %s: open the root", target);
-	for (size_t off = 0, end;; off = end) {
-		int fd, r;
-		char saved;
-
-		off += strspn(path + off, "/");
-		if (!path[off])
-			return 0; /* all there now: someone made it meanwhile */
-		end = off + strcspn(path + off, "/");
-		if (end - off > NAME_MAX)
-			return brig_errf(e, ENAMETOOLONG, "mount target %s: name too long", target);
-		saved = path[end];
-		path[end] = '\0';
-		fd = in_root(root, path, O_PATH);
-		path[end] = saved;
-		if (fd >= 0) {
-			close(parent);
-			parent = fd;
-			continue;
-		}
-		if (errno != ENOENT)
-			return brig_errno(e, "mount target %s", target);
-		/* /proc is the kernel's window on the host: nothing is made or
-		 * mounted there (runc keeps mounts off it too) */
-		if (on_proc(parent))
-			return brig_errf(e, EPERM, "mount target %s: the target is in /proc", target);
-		snprintf(name, sizeof(name), "%.*s", (int)(end - off), path + off);
-		r = make_entry(parent, name, !dir && !path[end], target, e);
-		if (r <= 0)
-			return r;
-		return follow_link(parent, name, path, size, off, end, target, e);
-	}
-}
-
 /* An O_PATH fd of target inside root, made (as a directory, or with !dir
- * an empty file) when missing. */
+ * an empty file) when missing: rootfs_mkpath's walk. */
 static int open_target(int root, const char *target, bool dir, struct brig_err *e)
 {
-	char path[PATH_MAX];
+	int fd = rootfs_mkpath(root, target, dir ? 0755 : 0644, dir ? 0 : ROOTFS_FILE, e);
 
-	if (snprintf(path, sizeof(path), "%s", target) >= (int)sizeof(path))
-		return brig_errf(e, ENAMETOOLONG, "mount target %s: path too long", target);
-	for (int step = 0; step < MAX_STEPS; step++) {
-		int fd = in_root(root, path, O_PATH);
-		if (fd >= 0)
-			return fd;
-		if (errno != ENOENT)
-			return brig_errno(e, "mount target %s", target);
-		if (create_step(root, path, sizeof(path), dir, target, e) < 0)
-			return -e->code;
-	}
-	return brig_errf(e, ELOOP, "mount target %s: too many levels of symbolic links", target);
+	return fd < 0 ? brig_err_ctx(e, "mount target %s", target) : fd;
 }
 
 static const char *what(const struct spawn_mount *m)
@@ -235,7 +118,7 @@ static int seed(const struct spawn_spec *s, int root, const struct spawn_mount *
 	empty = dir_empty(dst, m->source, e);
 	if (empty <= 0)
 		return empty;
-	from = in_root(root, m->target, O_PATH | O_DIRECTORY);
+	from = rootfs_open(root, m->target, O_PATH | O_DIRECTORY, 0);
 	if (from < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : brig_errno(e, "mount target %s", m->target);
 	if (fstat(from, &st) < 0)

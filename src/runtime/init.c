@@ -26,6 +26,7 @@
 #include "mount.h"
 #include "link.h"
 #include "pty.h"
+#include "rootfs_at.h"
 #include "spawn.h"
 #include "sync.h"
 #include "sysfilter.h"
@@ -152,29 +153,62 @@ out:
 	return r;
 }
 
-/* Runs after pivot_root: every path resolves inside the container.  A
- * file the user mounted is the user's: brig does not write it.  Nor does
- * it write into a directory the user bound read-only (EROFS): the
- * container keeps the file that is there. */
+/* Open f->path for writing inside root, made (with its directories) when
+ * missing.  A symlink there is followed inside the root (etc/resolv.conf
+ * -> ../../../../etc/passwd is the container's own passwd, as Docker's
+ * bind would land), never out of it, and no magic link is.  O_NONBLOCK: a
+ * FIFO in the image must not hang the start.  -1 with errno, as open. */
+static int open_file(int root, const struct spawn_file *f, struct brig_err *e)
+{
+	int flags = O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY;
+	int fd = rootfs_open(root, f->path, flags, 0644);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	fd = rootfs_mkpath(root, f->path, 0644, ROOTFS_FILE, e);
+	if (fd < 0) {
+		errno = e->code;
+		return -1;
+	}
+	close(fd);
+	return rootfs_open(root, f->path, flags, 0644);
+}
+
+static int write_file(int root, const struct spawn_file *f, struct brig_err *e)
+{
+	cleanup_close int fd = open_file(root, f, e);
+	size_t len = strlen(f->content);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == EROFS ? 0 : brig_errno(e, "write %s", f->path);
+	if (fstat(fd, &st) < 0)
+		return brig_errno(e, "write %s", f->path);
+	/* only a plain file of the container's: never a device, a FIFO, or a
+	 * kernel file (/proc/sys/kernel/core_pattern) a link aimed us at */
+	if (!S_ISREG(st.st_mode) || rootfs_on_kernel_fs(fd))
+		return brig_errf(e, EPERM, "write %s: not a regular file in the image", f->path);
+	if (ftruncate(fd, 0) < 0 || write(fd, f->content, len) != (ssize_t)len)
+		return brig_errno(e, "write %s", f->path);
+	return 0;
+}
+
+/* Runs after pivot_root, through rootfs_at.c all the same.  A file the
+ * user mounted is the user's: brig does not write it.  Nor does it write
+ * into a directory the user bound read-only (EROFS): the container keeps
+ * the file that is there. */
 static int write_files(const struct spawn_spec *s, struct brig_err *e)
 {
-	for (size_t i = 0; i < s->n_files; i++) {
-		const struct spawn_file *f = &s->files[i];
-		cleanup_close int fd = -1;
-		size_t len = strlen(f->content);
+	cleanup_close int root = -1;
 
-		if (mount_is_target(s, f->path))
-			continue;
-		fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0 && errno == ENOENT && mkdir("/etc", 0755) == 0)
-			fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0 && errno == EROFS)
-			continue;
-		if (fd < 0)
-			return brig_errno(e, "write %s", f->path);
-		if (write(fd, f->content, len) != (ssize_t)len)
-			return brig_errno(e, "write %s", f->path);
-	}
+	if (!s->n_files)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return brig_errno(e, "open /");
+	for (size_t i = 0; i < s->n_files; i++)
+		if (!mount_is_target(s, s->files[i].path) && write_file(root, &s->files[i], e) < 0)
+			return -e->code;
 	return 0;
 }
 
@@ -183,23 +217,15 @@ static int write_files(const struct spawn_spec *s, struct brig_err *e)
  * no path can leave it. */
 static int make_workdir(const struct spawn_spec *s, struct brig_err *e)
 {
-	char path[PATH_MAX];
+	cleanup_close int root = -1, fd = -1;
 
 	if (!s->workdir || !*s->workdir)
 		return 0;
-	if (snprintf(path, sizeof(path), "%s", s->workdir) >= (int)sizeof(path))
-		return brig_errf(e, ENAMETOOLONG, "working directory %s: too long", s->workdir);
-	for (char *p = path + 1;; p++) {
-		bool last = !*p;
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return brig_errno(e, "working directory %s", s->workdir);
-		if (last)
-			return 0;
-		*p = '/';
-	}
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return brig_errno(e, "open /");
+	fd = rootfs_mkpath(root, s->workdir, 0755, 0, e);
+	return fd < 0 ? brig_err_ctx(e, "working directory %s", s->workdir) : 0;
 }
 
 static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)

@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "mount.h"
+#include "rootfs_at.h"
 #include "util.h"
 
 struct fs_mount {
@@ -77,16 +78,6 @@ static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-static int in_root(const struct spawn_spec *s, const char *path, char *out, size_t len,
-		   struct brig_err *e)
-{
-	int n = snprintf(out, len, "%s%s", s->merged, path);
-
-	if (n < 0 || (size_t)n >= len)
-		return brig_errf(e, ENAMETOOLONG, "path %s: too long", path);
-	return 0;
-}
-
 /* A deep image: its layers one by one through the new mount API
  * ("lowerdir+", Linux 6.8), so the page-sized option string of mount(2)
  * does not bound how many there may be. */
@@ -135,18 +126,35 @@ int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-static int mount_kernel_fs(const struct spawn_spec *s, struct brig_err *e)
+/* An O_PATH fd of the directory path inside root, made when missing, for
+ * a kernel file system to be mounted on.  As runc, only a plain directory
+ * of the image will do: a symlink anywhere on the way (an image whose
+ * /proc or /dev points at the host's /tmp) is refused, not followed, and
+ * so is a file. */
+static int mount_point(int root, const char *path, const char *type, struct brig_err *e)
 {
-	char path[PATH_MAX];
+	cleanup_close int fd = rootfs_mkpath(root, path, 0755, ROOTFS_NO_SYMLINKS, e);
+	struct stat st;
 
+	if (fd < 0)
+		return brig_err_ctx(e, "mount %s on %s", type, path);
+	if (fstat(fd, &st) < 0)
+		return brig_errno(e, "mount %s on %s", type, path);
+	if (!S_ISDIR(st.st_mode))
+		return brig_errf(e, ENOTDIR, "mount %s on %s: %s is not a directory in the image",
+				 type, path, path);
+	return steal_fd(fd);
+}
+
+static int mount_kernel_fs(const struct spawn_spec *s, int root, struct brig_err *e)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
 		const struct fs_mount *m = &kernel_mounts[i];
-		if (in_root(s, m->dst, path, sizeof(path), e) < 0)
+		cleanup_close int fd = mount_point(root, m->dst, m->type, e);
+		if (fd < 0)
 			return -e->code;
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return brig_errno(e, "mkdir %s", m->dst);
-		if (mount(m->src, path, m->type, m->flags | (s->privileged ? 0 : m->unprivileged),
-			  m->data) < 0)
+		if (rootfs_mount_fs(fd, m->src, m->type,
+				    m->flags | (s->privileged ? 0 : m->unprivileged), m->data) < 0)
 			return brig_errno(e, "mount %s on %s", m->type, m->dst);
 	}
 	return 0;
@@ -233,79 +241,100 @@ static int copy_dev_dir(int src, int dst, int depth, struct brig_err *e)
  * the container's own /dev tmpfs (no bind of the host's /dev: its devpts
  * and shm stay the container's).  Read from "/dev" before pivot_root, in
  * the mount namespace brig started in. */
-static int host_devices(const struct spawn_spec *s, struct brig_err *e)
+static int host_devices(int dev, struct brig_err *e)
 {
-	char path[PATH_MAX];
-	cleanup_close int dst = -1;
-	int src;
+	int src = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (in_root(s, "/dev", path, sizeof(path), e) < 0)
-		return -e->code;
-	dst = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	src = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dst < 0 || src < 0) {
-		if (src >= 0)
-			close(src);
+	if (src < 0)
 		return brig_errno(e, "open /dev");
-	}
-	return copy_dev_dir(src, dst, 1, e) < 0 ? -e->code : 0;
+	return copy_dev_dir(src, dev, 1, e) < 0 ? -e->code : 0;
 }
 
-static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
+/* The nodes and links of the container's /dev, made in the fd of its
+ * tmpfs (a lookup from the root goes through the mount on "dev"). */
+static int populate_dev(const struct spawn_spec *s, int root, struct brig_err *e)
 {
-	char path[PATH_MAX];
+	cleanup_close int dev = rootfs_open(root, "dev", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
 
+	if (dev < 0)
+		return brig_errno(e, "open /dev");
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *d = &dev_nodes[i];
-		snprintf(path, sizeof(path), "%s/dev/%s", s->merged, d->name);
-		if (mknod(path, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
+		if (mknodat(dev, d->name, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
 			return brig_errno(e, "mknod /dev/%s", d->name);
 		/* mknod honours the umask; devices must be usable by any user */
-		if (chmod(path, 0666) < 0)
+		if (fchmodat(dev, d->name, 0666, 0) < 0)
 			return brig_errno(e, "chmod /dev/%s", d->name);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
-		snprintf(path, sizeof(path), "%s/dev/%s", s->merged, dev_links[i].link);
-		if (symlink(dev_links[i].target, path) < 0)
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
+		if (symlinkat(dev_links[i].target, dev, dev_links[i].link) < 0)
 			return brig_errno(e, "symlink /dev/%s", dev_links[i].link);
-	}
-	return s->privileged ? host_devices(s, e) : 0;
+	return s->privileged ? host_devices(dev, e) : 0;
 }
 
 /* Hidden and read-only paths; none with --privileged, as Docker's: the
  * point of a privileged router is to write its own /proc/sys (sysctl -w). */
-static int mask_paths(const struct spawn_spec *s, struct brig_err *e)
+/* The container's /dev/null, checked to be the null device: what masks a
+ * file is bound from this fd, so no symlink or other node put in its place
+ * can turn the mask into a bind of something else (CVE-2025-31133). */
+static int open_null(int root, struct brig_err *e)
 {
-	char path[PATH_MAX], null[PATH_MAX];
+	cleanup_close int fd = rootfs_open(root, "dev/null", O_PATH | O_NOFOLLOW, 0);
 	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return brig_errno(e, "open /dev/null");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return brig_errf(e, EPERM, "/dev/null is not the null device");
+	return steal_fd(fd);
+}
+
+/* Hide path: a directory under an empty read-only tmpfs, a file under
+ * /dev/null.  Missing: nothing to hide. */
+static int mask_one(int root, int null, const char *path, struct brig_err *e)
+{
+	cleanup_close int fd = rootfs_open(root, path, O_PATH | O_NOFOLLOW, 0);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : brig_errno(e, "mask %s", path);
+	if (fstat(fd, &st) < 0)
+		return brig_errno(e, "mask %s", path);
+	if (S_ISDIR(st.st_mode) ? rootfs_mount_fs(fd, "tmpfs", "tmpfs", MS_RDONLY | NOSUID_NODEV_NOEXEC,
+						   "size=0") < 0
+				: rootfs_bind(null, fd, false, 0) < 0)
+		return brig_errno(e, "mask %s", path);
+	return 0;
+}
+
+/* path bound onto itself, recursively read-only (the bind keeps the
+ * source's nosuid, nodev, noexec). */
+static int readonly_one(int root, const char *path, struct brig_err *e)
+{
+	cleanup_close int fd = rootfs_open(root, path, O_PATH | O_NOFOLLOW, 0);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : brig_errno(e, "read-only %s", path);
+	if (rootfs_bind(fd, fd, true, MOUNT_ATTR_RDONLY) < 0)
+		return brig_errno(e, "read-only %s", path);
+	return 0;
+}
+
+static int mask_paths(const struct spawn_spec *s, int root, struct brig_err *e)
+{
+	cleanup_close int null = -1;
 
 	if (s->privileged)
 		return 0;
-	snprintf(null, sizeof(null), "%s/dev/null", s->merged);
-	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++) {
-		if (in_root(s, masked_paths[i], path, sizeof(path), e) < 0)
+	null = open_null(root, e);
+	if (null < 0)
+		return -e->code;
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++)
+		if (mask_one(root, null, masked_paths[i], e) < 0)
 			return -e->code;
-		if (lstat(path, &st) < 0)
-			continue; /* nothing to hide */
-		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | NOSUID_NODEV_NOEXEC,
-				  "size=0") < 0)
-				return brig_errno(e, "mask %s", masked_paths[i]);
-		} else if (mount(null, path, NULL, MS_BIND, NULL) < 0) {
-			return brig_errno(e, "mask %s", masked_paths[i]);
-		}
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(readonly_paths); i++) {
-		if (in_root(s, readonly_paths[i], path, sizeof(path), e) < 0)
+	for (size_t i = 0; i < ARRAY_SIZE(readonly_paths); i++)
+		if (readonly_one(root, readonly_paths[i], e) < 0)
 			return -e->code;
-		if (lstat(path, &st) < 0)
-			continue;
-		/* the remount sets every flag of the bind: keep /proc's */
-		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | NOSUID_NODEV_NOEXEC,
-			  NULL) < 0)
-			return brig_errno(e, "read-only %s", readonly_paths[i]);
-	}
 	return 0;
 }
 
@@ -324,34 +353,16 @@ static int enter_root(const struct spawn_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* Open path inside the new root (flags as openat2) without following any
- * symlink of the image out of it. */
-static int open_in_root(const struct spawn_spec *s, const char *path, int flags,
-			struct brig_err *e)
-{
-	cleanup_close int root = open(s->merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	/* openat2 refuses a mode without O_CREAT */
-	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC | O_NOFOLLOW,
-				.mode = (flags & O_CREAT) ? 0644 : 0,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd;
-
-	if (root < 0)
-		return brig_errno(e, "open %s", s->merged);
-	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
-	if (fd < 0)
-		return brig_errno(e, "open %s in the container", path);
-	return fd;
-}
-
 /* /etc/hosts as a read-only bind of the network's shared hosts file, which
  * brig rewrites in place as members come and go.  The bind is a detached
- * clone made read-only, then moved onto an fd of /etc/hosts resolved inside
- * the root, so no symlink in the image can aim it elsewhere. */
-static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
+ * clone made read-only, then moved onto an fd of /etc/hosts resolved (and
+ * made when missing) inside the root: an image whose etc/hosts is a
+ * symlink gets the file where the link points in its own tree, as Docker's
+ * bind would land, never on the host's. */
+static int bind_hosts(const struct spawn_spec *s, int root, struct brig_err *e)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	cleanup_close int tree = -1, target = -1, fd = -1, src = -1;
+	cleanup_close int target = -1, src = -1;
+	struct stat st;
 
 	if (!s->hosts_path || mount_is_target(s, "/etc/hosts"))
 		return 0;
@@ -359,17 +370,14 @@ static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
 	src = open(s->hosts_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (src < 0)
 		return brig_errno(e, "open %s", s->hosts_path);
-	fd = open_in_root(s, "etc/hosts", O_WRONLY | O_CREAT, e);
-	if (fd < 0)
-		return -e->code;
-	target = open_in_root(s, "etc/hosts", O_PATH, e);
+	target = rootfs_mkpath(root, "/etc/hosts", 0644, ROOTFS_FILE, e);
 	if (target < 0)
-		return -e->code;
-	tree = (int)syscall(SYS_open_tree, src, "",
-			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0 || syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
-	    syscall(SYS_move_mount, tree, "", target, "",
-		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return brig_err_ctx(e, "bind /etc/hosts");
+	if (fstat(target, &st) < 0)
+		return brig_errno(e, "bind /etc/hosts");
+	if (!S_ISREG(st.st_mode) || rootfs_on_kernel_fs(target))
+		return brig_errf(e, EPERM, "bind /etc/hosts: not a regular file in the image");
+	if (rootfs_bind(src, target, false, MOUNT_ATTR_RDONLY) < 0)
 		return brig_errno(e, "bind /etc/hosts");
 	return 0;
 }
@@ -385,10 +393,11 @@ static unsigned long cgroup_ro(const struct spawn_spec *s)
 /* Mount one host cgroup hierarchy at the same place inside (read-only
  * unless privileged: cgroup_ro).  In the container's cgroup namespace the
  * kernel shows it rooted at the container's own cgroup. */
-static int mount_cgroup_fs(const struct spawn_spec *s, const char *where, const char *type,
-			   const char *opts, struct brig_err *e)
+static int mount_cgroup_fs(const struct spawn_spec *s, int root, const char *where,
+			   const char *type, const char *opts, struct brig_err *e)
 {
-	char path[PATH_MAX], data[256] = "";
+	cleanup_close int fd = -1;
+	char data[256] = "";
 
 	/* keep the controller names, drop the generic flags */
 	for (char *save, *o = strtok_r((char *)opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
@@ -400,21 +409,43 @@ static int mount_cgroup_fs(const struct spawn_spec *s, const char *where, const 
 			strcat(data, ",");
 		strcat(data, o);
 	}
-	if (in_root(s, where, path, sizeof(path), e) < 0)
+	fd = mount_point(root, where, type, e);
+	if (fd < 0)
 		return -e->code;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return brig_errno(e, "mkdir %s", where);
-	if (mount(type, path, type, NOSUID_NODEV_NOEXEC | cgroup_ro(s), data) < 0)
+	if (rootfs_mount_fs(fd, type, type, NOSUID_NODEV_NOEXEC | cgroup_ro(s), data) < 0)
 		return brig_errno(e, "mount %s on %s", type, where);
+	return 0;
+}
+
+/* The tmpfs holding the hierarchies, made read-only once they are in
+ * (unless privileged): the fd is looked up again, so it is the tmpfs's. */
+static int cgroup_tmpfs(const struct spawn_spec *s, int root, bool done, struct brig_err *e)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+	cleanup_close int fd = -1;
+
+	if (!done) {
+		fd = mount_point(root, "/sys/fs/cgroup", "tmpfs", e);
+		if (fd < 0)
+			return -e->code;
+		if (rootfs_mount_fs(fd, "tmpfs", "tmpfs", NOSUID_NODEV_NOEXEC, "mode=755,size=64k") < 0)
+			return brig_errno(e, "mount tmpfs on /sys/fs/cgroup");
+		return 0;
+	}
+	if (!cgroup_ro(s))
+		return 0;
+	fd = rootfs_open(root, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return brig_errno(e, "remount /sys/fs/cgroup");
 	return 0;
 }
 
 /* /sys/fs/cgroup as on the host: cgroup2 itself on a unified host; else a
  * tmpfs holding each hierarchy (v1, and the unified tree of a hybrid). */
-static int mount_cgroups(const struct spawn_spec *s, struct brig_err *e)
+static int mount_cgroups(const struct spawn_spec *s, int root, struct brig_err *e)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[1024], path[PATH_MAX];
+	char line[1024];
 	bool tmpfs_done = false;
 
 	if (!f)
@@ -428,37 +459,42 @@ static int mount_cgroups(const struct spawn_spec *s, struct brig_err *e)
 		if (strncmp(mnt, "/sys/fs/cgroup", 14) || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
 			continue;
 		if (strcmp(mnt, "/sys/fs/cgroup") && !tmpfs_done) {
-			if (in_root(s, "/sys/fs/cgroup", path, sizeof(path), e) < 0 ||
-			    mount("tmpfs", path, "tmpfs", NOSUID_NODEV_NOEXEC, "mode=755,size=64k") < 0)
-				return e->code ? -e->code : brig_errno(e, "mount tmpfs on /sys/fs/cgroup");
+			if (cgroup_tmpfs(s, root, false, e) < 0)
+				return -e->code;
 			tmpfs_done = true;
 		}
-		if (mount_cgroup_fs(s, mnt, type, opts, e) < 0)
+		if (mount_cgroup_fs(s, root, mnt, type, opts, e) < 0)
 			return -e->code;
 	}
-	if (tmpfs_done && mount(NULL, path, NULL, MS_REMOUNT | cgroup_ro(s) | NOSUID_NODEV_NOEXEC, NULL) < 0)
-		return brig_errno(e, "remount /sys/fs/cgroup");
-	return 0;
+	return tmpfs_done ? cgroup_tmpfs(s, root, true, e) : 0;
 }
 
 int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 {
+	cleanup_close int root = -1;
+
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
 	/* volumes are filled from the image alone: before /proc, /sys, /dev */
-	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0 || mount_kernel_fs(s, e) < 0 ||
-	    populate_dev(s, e) < 0)
+	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0)
+		return -e->code;
+	/* Every path inside is looked up from this fd of the overlay (opened
+	 * once it is mounted), never as "<merged>/path": rootfs_at.h. */
+	root = open(s->merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return brig_errno(e, "open %s", s->merged);
+	if (mount_kernel_fs(s, root, e) < 0 || populate_dev(s, root, e) < 0)
 		return -e->code;
 	/* only a container in its own cgroup namespace sees just its cgroup */
-	if (s->cg && mount_cgroups(s, e) < 0)
+	if (s->cg && mount_cgroups(s, root, e) < 0)
 		return -e->code;
 	/* the user's mounts before /etc/hosts: a volume on /etc gets it too */
 	if (mount_user(s, e) < 0)
 		return -e->code;
-	if (bind_hosts(s, e) < 0)
+	if (bind_hosts(s, root, e) < 0)
 		return -e->code;
-	if (mask_paths(s, e) < 0)
+	if (mask_paths(s, root, e) < 0)
 		return -e->code;
 	return enter_root(s, e);
 }
