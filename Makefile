@@ -92,6 +92,17 @@ $(BUILD)/tests/relayd: tests/bench/relayd.c $(LIBOBJS)
 .PHONY: relayd
 relayd: $(BUILD)/tests/relayd
 
+# tests/integration/progs/procscan: a static scanner that exec_hygiene.bats
+# bind-mounts into a container (busybox's sh is too slow to catch a process
+# between fork and exec); not installed, not a brig command.
+$(BUILD)/tests/procscan: tests/integration/progs/procscan.c
+	@mkdir -p $(dir $@)
+	@echo "  PROG    $@"
+	$(Q)$(CC) -static -O2 $(WARN) -o $@ $<
+
+.PHONY: test-progs
+test-progs: $(BUILD)/tests/procscan
+
 deps:
 	./scripts/install-deps.sh
 
