@@ -160,3 +160,22 @@ exec_many() {
 	[ "$status" -eq 125 ]
 	[[ "$output" != *HOST-MARKER* ]]
 }
+
+@test "exec hygiene: a lab's exec lines run with fds 0 1 2 only, in / inside the node" {
+	cat >"$BATS_TEST_TMPDIR/hy.clab.yml" <<-'EOF2'
+		name: hy
+		topology:
+		  nodes:
+		    n1:
+		      kind: linux
+		      image: busybox
+		      cmd: sleep infinity
+		      exec:
+		        - sh -c "ls /proc/self/fd >/fds; readlink /proc/self/cwd >>/fds"
+	EOF2
+	run brig lab up "$BATS_TEST_TMPDIR/hy.clab.yml"
+	[ "$status" -eq 0 ]
+	run brig exec clab-hy-n1 cat /fds
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 1 2 3 /" ]
+}
