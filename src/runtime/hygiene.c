@@ -1,5 +1,7 @@
 /* hygiene.c - a brig process inside a container keeps nothing of the
- * host's reachable: non-dumpable, its working directory resolved inside the container's root (hygiene.h, docs/security-exec.md). */
+ * host's reachable: non-dumpable, its working directory resolved inside
+ * the container's root, no directory as stdio (hygiene.h,
+ * docs/security-exec.md). */
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -21,8 +23,8 @@ int hygiene_undumpable(struct brig_err *e)
 /* openat2 says EAGAIN when a rename raced a confined lookup: retry. */
 static int open_in_root(int root, const char *path)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	int fd, tries = 0;
 
 	do
@@ -64,13 +66,14 @@ int hygiene_chdir_in_root(const char *dir, struct brig_err *e)
 
 int hygiene_check_stdio(struct brig_err *e)
 {
-	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	static const char *const names[] = {"stdin", "stdout", "stderr"};
 	struct stat st;
 
 	for (int fd = 0; fd < 3; fd++)
 		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 			return brig_errf(e, EISDIR,
 					 "%s is a directory: it would open the host's files "
-					 "to the container", names[fd]);
+					 "to the container",
+					 names[fd]);
 	return 0;
 }
