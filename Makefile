@@ -83,7 +83,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 unit-build: $(UNIT) test-helpers
 
 # tests/helpers: small static programs the integration tests bind-mount
-# into busybox containers (seccomp.bats); always under build/, whatever
+# into busybox containers (seccomp.bats: syscalls, confine.bats: tiocsti,
+# exec_hygiene.bats: procscan; any image runs them); always under build/, whatever
 # SAN says, and built with the unit tests so `make check` has them.
 HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
 
@@ -105,15 +106,6 @@ $(BUILD)/tests/relayd: tests/bench/relayd.c $(LIBOBJS)
 .PHONY: relayd
 relayd: $(BUILD)/tests/relayd
 
-# tests/helpers/*.c: small static programs the integration tests copy or
-# bind into containers (any image runs them: no libc needed there).
-$(BUILD)/tests/helpers/%: tests/helpers/%.c
-	@mkdir -p $(dir $@)
-	@echo "  STATIC  $@"
-	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
-
-.PHONY: tests-helpers
-tests-helpers: $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 
 deps:
 	./scripts/install-deps.sh

@@ -21,6 +21,7 @@
 #include "container.h"
 #include "container_int.h"
 #include "exec.h"
+#include "hygiene.h"
 #include "io.h"
 #include "proc.h"
 #include "pty.h"
@@ -119,8 +120,13 @@ static void __attribute__((noreturn)) command(const struct joiner *j, int slave,
 		brig_errno(&e, "exec: a new session");
 		command_failed(report, &e, EXIT_BRIG);
 	}
-	if ((slave >= 0 ? pty_attach_stdio(slave, &e) : set_stdio(req->stdio, &e)) < 0 ||
-	    init_confine(&j->s, &e) < 0)
+	if ((slave >= 0 ? pty_attach_stdio(slave, &e) : set_stdio(req->stdio, &e)) < 0)
+		command_failed(report, &e, EXIT_BRIG);
+	/* From here only 0, 1, 2 and the report pipe: no host fd (the sync
+	 * socket, the pty master, the caller's stdio fds) is open while the
+	 * working directory is resolved or the command runs. */
+	fd_close_except(&report, 1);
+	if (init_confine(&j->s, &e) < 0)
 		command_failed(report, &e, EXIT_BRIG);
 	extern char **environ;
 	environ = (char **)j->s.env;
@@ -141,6 +147,20 @@ static int join(const struct joiner *j, struct brig_err *e)
 	return 0;
 }
 
+/* The caller's fds (a lab's locks, a server's sockets) stay on the host. */
+static void keep_only(const struct joiner *j)
+{
+	int keep[ARRAY_SIZE(namespaces) + 4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
+		keep[n++] = j->nsfd[i];
+	keep[n++] = j->sock;
+	for (int fd = 0; fd < 3; fd++)
+		keep[n++] = j->req->stdio[fd];
+	fd_close_except(keep, n);
+}
+
 static void __attribute__((noreturn)) helper_failed(int sock, const struct brig_err *e)
 {
 	sync_send_error(sock, SPAWN_STAGE_SETUP, e);
@@ -154,6 +174,13 @@ static void __attribute__((noreturn)) helper(const struct joiner *j)
 	bool failed;
 	pid_t pid;
 
+	/* Non-dumpable before joining anything, and so is the command until
+	 * it execs: no process of the container may open our /proc/PID/exe
+	 * (the brig binary, CVE-2019-5736), fd or cwd.  Only the fds we need
+	 * are taken along into the container's namespaces. */
+	if (hygiene_undumpable(&e) < 0)
+		helper_failed(j->sock, &e);
+	keep_only(j);
 	if (join(j, &e) < 0 ||
 	    (j->req->tty && pty_open(&master, &slave, j->req->rows, j->req->cols, &e) < 0))
 		helper_failed(j->sock, &e);

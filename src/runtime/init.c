@@ -22,6 +22,8 @@
 
 #include "ctx.h"
 #include "cleanup.h"
+#include "hygiene.h"
+#include "io.h"
 #include "proc.h"
 #include "mount.h"
 #include "link.h"
@@ -228,13 +230,14 @@ static int make_workdir(const struct spawn_spec *s, struct brig_err *e)
 	return fd < 0 ? brig_err_ctx(e, "working directory %s", s->workdir) : 0;
 }
 
+/* Resolved inside the container's root, never through a magic link: a
+ * `-w /proc/self/fd/N` naming a host directory fd is refused
+ * (CVE-2024-21626). */
 static int enter_workdir(const struct spawn_spec *s, struct brig_err *e)
 {
 	const char *dir = s->workdir && *s->workdir ? s->workdir : "/";
 
-	if (chdir(dir) < 0)
-		return brig_errno(e, "working directory %s", dir);
-	return 0;
+	return hygiene_chdir_in_root(dir, e);
 }
 
 /* A pty from the container's own devpts (so `tty` names /dev/pts/N inside):
@@ -291,8 +294,9 @@ int init_confine(const struct spawn_spec *s, struct brig_err *e)
 {
 	if (!s->no_new_privs && sysfilter_load(s->seccomp, e) < 0)
 		return -e->code;
-	if (drop_bounding(s, e) < 0 || set_user(s, e) < 0 || enter_workdir(s, e) < 0 ||
-	    apply_caps(s, e) < 0)
+	/* setuid may make us dumpable again (fs.suid_dumpable): not before exec */
+	if (hygiene_check_stdio(e) < 0 || drop_bounding(s, e) < 0 || set_user(s, e) < 0 ||
+	    hygiene_undumpable(e) < 0 || enter_workdir(s, e) < 0 || apply_caps(s, e) < 0)
 		return -e->code;
 	/* Only 0, 1, 2 may reach the command; the rest close at exec. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -350,6 +354,11 @@ static void __attribute__((noreturn)) run_init(const struct spawn_spec *s, int s
 		exec_command(s, sock);
 	}
 	close(sock); /* the parent sees EOF once the command has exec'd */
+	/* PID 1 stays brig for the container's life and never execs: its fds
+	 * (the monitor's) are closed for real, not just CLOEXEC, and it stays
+	 * non-dumpable (init_confine), so /proc/1/exe and /proc/1/fd are out
+	 * of the container's reach. */
+	fd_close_except(NULL, 0);
 	rename_init();
 	if (child < 0)
 		_exit(125);
@@ -375,6 +384,10 @@ void init_container(const struct spawn_spec *s, int sock)
 
 	/* Die with the parent: no orphaned half-set-up container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Until exec we are the brig binary with the monitor's fds: nothing
+	 * in the container may open our /proc/PID/exe or fd (CVE-2019-5736). */
+	if (hygiene_undumpable(&e) < 0)
+		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_send(sock, SYNC_CHILD_READY, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)

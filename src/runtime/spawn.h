@@ -133,9 +133,11 @@ int spawn_exit_code(enum spawn_stage stage, int err);
 void init_container(const struct spawn_spec *s, int sock) __attribute__((noreturn));
 
 /* The identity and confinement of a container's command, shared by init
- * and exec: user (setgroups/setgid/setuid), working directory, capability
- * bounding and effective sets, every fd above 2 marked CLOEXEC, then
- * no_new_privs and the seccomp filter. */
+ * and exec: stdio that is not a host directory, user (setgroups/setgid/
+ * setuid), non-dumpable again after setuid, the working directory resolved
+ * inside the root (hygiene.h), capability bounding and effective sets,
+ * every fd above 2 marked CLOEXEC, then no_new_privs and the seccomp
+ * filter. */
 int init_confine(const struct spawn_spec *s, struct brig_err *e);
 
 /* Default capability set (Docker's), bit N = capability N. */

@@ -12,13 +12,13 @@ load helpers
 
 setup_file() {
 	# a static TIOCSTI program, bound into containers
-	make -s -C "$BATS_TEST_DIRNAME/../.." build/tests/helpers/tiocsti >&2
+	make -s -C "$BATS_TEST_DIRNAME/../.." build/helpers/tiocsti >&2
 }
 
 setup() {
 	sandbox_setup
 	import_busybox
-	TIOCSTI=$REPO/build/tests/helpers/tiocsti
+	TIOCSTI=$REPO/build/helpers/tiocsti
 	ON_TERMINAL=$REPO/tests/helpers/on_terminal.py
 }
 
