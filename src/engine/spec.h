@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "idmap.h"
 #include "err.h"
 #include "mountspec.h"
 #include "netspec.h"
@@ -72,6 +73,11 @@ struct container_spec {
 	size_t n_mounts;
 	bool read_only; /* the root filesystem is mounted read-only */
 	/* end of mounts */
+
+	/* ["userns"], written only when set: {"auto": bool, "uid_map":
+	 * [[IN, OUT, COUNT]...], "gid_map": [...]}; --userns=auto's maps are
+	 * allocated by container_create (userns_ctl.h) */
+	struct userns_maps userns;
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one

@@ -28,6 +28,7 @@
 #include "pty.h"
 #include "spawn.h"
 #include "sync.h"
+#include "userns.h"
 
 extern char **environ;
 
@@ -249,6 +250,8 @@ static int set_hostname(const struct spawn_spec *s, struct brig_err *e)
 
 int init_confine(const struct spawn_spec *s, struct brig_err *e)
 {
+	if (s->userns && userns_become_root(e) < 0)
+		return -e->code;
 	if (drop_bounding(s, e) < 0 || set_user(s, e) < 0 || enter_workdir(s, e) < 0 ||
 	    apply_caps(s, e) < 0)
 		return -e->code;
@@ -325,6 +328,7 @@ void init_container(const struct spawn_spec *s, int sock)
 {
 	struct brig_err e = { 0 };
 	struct sync_msg m;
+	struct spawn_spec in_userns;
 	int master = -1;
 
 	/* Die with the parent: no orphaned half-set-up container. */
@@ -333,6 +337,12 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
+	/* The parent wrote our maps: become root of our user namespace. */
+	if (s->userns) {
+		if (userns_enter(s, &in_userns, &e) < 0)
+			fail(sock, SPAWN_STAGE_SETUP, &e);
+		s = &in_userns;
+	}
 	/* The parent has moved us into our cgroup: now it becomes our "/". */
 	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
 		brig_errno(&e, "unshare cgroup namespace");

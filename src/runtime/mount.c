@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "mount.h"
+#include "userns.h"
 #include "util.h"
 
 struct fs_mount {
@@ -106,6 +107,7 @@ static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
+	    (s->userns && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return brig_errno(e, "create overlay");
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
@@ -126,8 +128,9 @@ int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 		if (strpbrk(paths[i], i ? ",:\\" : ",\\"))
 			return brig_errf(e, EINVAL, "overlay path %s: contains ',', ':' or '\\'",
 					 paths[i]);
-	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", s->lower, s->upper,
-		     s->work);
+	/* userxattr: in a user namespace overlayfs keeps its xattrs in user.* */
+	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s", s->lower, s->upper,
+		     s->work, s->userns ? ",userxattr" : "");
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return mount_overlay_layers(s, e);
 	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
@@ -258,6 +261,11 @@ static int populate_dev(const struct spawn_spec *s, struct brig_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *d = &dev_nodes[i];
 		snprintf(path, sizeof(path), "%s/dev/%s", s->merged, d->name);
+		if (s->userns) { /* no mknod in a user namespace */
+			if (userns_bind_dev(path, d->name, e) < 0)
+				return -e->code;
+			continue;
+		}
 		if (mknod(path, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
 			return brig_errno(e, "mknod /dev/%s", d->name);
 		/* mknod honours the umask; devices must be usable by any user */
@@ -443,6 +451,8 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
+	if (s->userns && userns_attach_layers(s, e) < 0)
+		return -e->code;
 	/* volumes are filled from the image alone: before /proc, /sys, /dev */
 	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0 || mount_kernel_fs(s, e) < 0 ||
 	    populate_dev(s, e) < 0)
