@@ -216,7 +216,7 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	ct->created_now = true;
 	r = 0;
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
-	    make_dirs(ct, img.lower, e) < 0 || container_userns_dirs(ct, e) < 0) {
+	    make_dirs(ct, img.lower, e) < 0 || container_userns_dirs(c, ct, e) < 0) {
 		struct brig_err ignore;
 		container_remove_record(c, ct->id, &ct->spec, &ignore);
 		r = -e->code;

@@ -1,5 +1,6 @@
 /* userns_ctl.c - user namespace options, --userns=auto's allocator and
  * the directories of the mapped root (see userns_ctl.h). */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "io.h"
 #include "state.h"
 #include "userns_ctl.h"
+#include "volume.h"
 
 /* Ranges read from a subid file, and the ranges containers hold. */
 #define MAX_RANGES 1024
@@ -164,7 +166,40 @@ static int own(const char *dir, const char *name, uid_t uid, gid_t gid, mode_t m
 	return 0;
 }
 
-int container_userns_dirs(const struct container *ct, struct brig_err *e)
+static bool dir_empty(const char *path)
+{
+	cleanup_dir DIR *d = opendir(path);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			return false;
+	return d != NULL;
+}
+
+/* A new, empty volume becomes the mapped root's (as Docker's with
+ * userns-remap): the container fills it from the image and writes it. */
+static int own_volumes(const struct brig_ctx *c, const struct container_spec *s, uid_t uid,
+		       gid_t gid, struct brig_err *e)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct mount_spec *m = &s->mounts[i];
+		if (m->type != MOUNT_VOLUME || !m->source)
+			continue;
+		if (volume_path(c, m->source, path, sizeof(path), e) < 0)
+			return -e->code;
+		if (stat(path, &st) == 0 && st.st_uid == 0 && dir_empty(path) &&
+		    chown(path, uid, gid) < 0)
+			return brig_errno(e, "owner of volume %s", m->source);
+	}
+	return 0;
+}
+
+int container_userns_dirs(const struct brig_ctx *c, const struct container *ct,
+			  struct brig_err *e)
 {
 	const struct userns_maps *u = &ct->spec.userns;
 	char upper[PATH_MAX];
@@ -181,7 +216,8 @@ int container_userns_dirs(const struct container *ct, struct brig_err *e)
 	if (own(ct->dir, "upper", host_id(&u->uid, st.st_uid), host_id(&u->gid, st.st_gid), 0,
 		e) < 0 ||
 	    own(ct->dir, "work", root, group, 0700, e) < 0 ||
-	    own(ct->dir, "idmap", 0, 0, 0700, e) < 0 || own(ct->dir, "", 0, group, 0710, e) < 0)
+	    own(ct->dir, "idmap", 0, 0, 0700, e) < 0 || own(ct->dir, "", 0, group, 0710, e) < 0 ||
+	    own_volumes(c, &ct->spec, root, group, e) < 0)
 		return brig_err_ctx(e, "user namespace");
 	return 0;
 }

@@ -47,7 +47,9 @@ int container_userns_alloc(const struct brig_ctx *c, struct container_spec *s,
  * directory group of the mapped root and 0710 (so it can reach upper,
  * work and merged, no one else can), upper owned by the mapped owner of
  * the image's root, work by the mapped root, and "idmap" (where the
- * child attaches the idmapped layers).  Nothing without a namespace. */
-int container_userns_dirs(const struct container *ct, struct brig_err *e);
+ * child attaches the idmapped layers); a new empty volume it mounts is
+ * given to the mapped root.  Nothing without a namespace. */
+int container_userns_dirs(const struct brig_ctx *c, const struct container *ct,
+			  struct brig_err *e);
 
 #endif

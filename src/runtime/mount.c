@@ -361,7 +361,8 @@ static int bind_hosts(const struct spawn_spec *s, struct brig_err *e)
 	if (!s->hosts_path || mount_is_target(s, "/etc/hosts"))
 		return 0;
 	/* opened here: a clone needs the mount as this namespace has it */
-	src = open(s->hosts_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	/* in a user namespace: /proc/self/fd/N, opened O_NOFOLLOW by userns.c */
+	src = open(s->hosts_path, O_PATH | O_CLOEXEC | (s->userns ? 0 : O_NOFOLLOW));
 	if (src < 0)
 		return brig_errno(e, "open %s", s->hosts_path);
 	fd = open_in_root(s, "etc/hosts", O_WRONLY | O_CREAT, e);

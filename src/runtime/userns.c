@@ -115,9 +115,9 @@ int userns_join(int fd, struct brig_err *e)
 
 /* "/proc/self/fd/N" of an O_PATH fd of path, opened now (as host root):
  * the magic link reaches it later whatever the directories above allow. */
-static char *fd_path(const char *path, struct brig_err *e)
+static char *fd_path(const char *path, int flags, struct brig_err *e)
 {
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	int fd = open(path, O_PATH | O_CLOEXEC | flags);
 	char *out;
 
 	if (fd < 0) {
@@ -140,11 +140,11 @@ static int reopen_sources(const struct spawn_spec *s, struct spawn_spec *out, st
 		return brig_errf(e, ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		m[i] = s->mounts[i];
-		if (m[i].source && !(m[i].source = fd_path(s->mounts[i].source, e)))
+		if (m[i].source && !(m[i].source = fd_path(s->mounts[i].source, 0, e)))
 			return -e->code;
 	}
 	out->mounts = m;
-	if (s->hosts_path && !(out->hosts_path = fd_path(s->hosts_path, e)))
+	if (s->hosts_path && !(out->hosts_path = fd_path(s->hosts_path, O_NOFOLLOW, e)))
 		return -e->code;
 	return 0;
 }
