@@ -29,11 +29,22 @@ static bool parse_id(const char **p, char stop, uint64_t *out)
 	return true;
 }
 
+/* The value as errors quote it: not at all when it holds a control
+ * character, so an error stays one line. */
+static const char *quotable(const char *arg)
+{
+	for (const unsigned char *p = (const unsigned char *)arg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "(unprintable)";
+	return arg;
+}
+
 int idmap_parse(const char *arg, struct idmap_range *r, struct brig_err *e)
 {
 	const char *p = arg;
 	uint64_t in, out, count;
 
+	arg = quotable(arg);
 	if (!parse_id(&p, ':', &in) || !parse_id(&p, ':', &out) || !parse_id(&p, '\0', &count))
 		return brig_errf(e, EINVAL, "id map '%s': expected CONTAINER_ID:HOST_ID:SIZE", arg);
 	if (count == 0)
