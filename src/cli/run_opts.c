@@ -208,9 +208,9 @@ static const struct opt run_rows[] = {
 	  "auto: container root is a range of 65536 host ids of root's in\n"
 	  "/etc/subuid and /etc/subgid; host: none (the default)",
 	  set_userns },
-	{ "uidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this uid range (repeatable)",
+	{ "uidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this uid range",
 	  set_uidmap, 0, OPT_REPEAT },
-	{ "gidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this gid range (repeatable)",
+	{ "gidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this gid range",
 	  set_gidmap, 0, OPT_REPEAT },
 	{ "label", 'l', "KEY=VALUE", "set a label on the container (KEY alone: empty)", set_label, 0,
 	  OPT_REPEAT },
