@@ -7,6 +7,7 @@
 #include "proc.h"
 #include "run_opts.h"
 #include "spec_parse.h"
+#include "userns_ctl.h"
 
 #define SPEC(field) offsetof(struct container_spec, field)
 #define LIMIT(field) offsetof(struct container_spec, limits.field)
@@ -166,6 +167,21 @@ static int set_tmpfs(void *o, const char *arg, struct brig_err *e)
 	return add_mount(o, SPEC_TMPFS, arg, e);
 }
 
+static int set_userns(void *o, const char *arg, struct brig_err *e)
+{
+	return userns_opt_mode(o, arg, e);
+}
+
+static int set_uidmap(void *o, const char *arg, struct brig_err *e)
+{
+	return userns_opt_map(o, false, arg, e);
+}
+
+static int set_gidmap(void *o, const char *arg, struct brig_err *e)
+{
+	return userns_opt_map(o, true, arg, e);
+}
+
 static const struct opt run_rows[] = {
 	{ "name", 0, "NAME", "container name", opt_string, SPEC(name) },
 	{ "hostname", 0, "H", "hostname (default: the short id)", opt_string, SPEC(hostname) },
@@ -197,6 +213,14 @@ static const struct opt run_rows[] = {
 	  "no-new-privileges=false (setuid binaries work again),\n"
 	  "seccomp=unconfined (no syscall filter)",
 	  set_security_opt, SPEC(security), OPT_REPEAT },
+	{ "userns", 0, "MODE",
+	  "auto: container root is a range of 65536 host ids of root's in\n"
+	  "/etc/subuid and /etc/subgid; host: none (the default)",
+	  set_userns },
+	{ "uidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this uid range",
+	  set_uidmap, 0, OPT_REPEAT },
+	{ "gidmap", 0, "CID:HOSTID:SIZE", "a user namespace with this gid range",
+	  set_gidmap, 0, OPT_REPEAT },
 	{ "label", 'l', "KEY=VALUE", "set a label on the container (KEY alone: empty)", set_label, 0,
 	  OPT_REPEAT },
 	{ "memory", 'm', "SIZE", "memory limit (b, k, m, g)", set_memory, LIMIT(memory) },

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "container.h"
 #include "container_int.h"
+#include "userns_ctl.h"
 #include "image.h"
 #include "labels.h"
 #include "parse.h"
@@ -200,6 +201,8 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	/* the volumes and the record that names them, under one lock */
 	r = container_mounts_create(c, o->mounts, o->n_mounts, &s.mounts, e);
 	if (r == 0)
+		r = container_userns_alloc(c, &s, e); /* the records are its table */
+	if (r == 0)
 		r = state_create(c, &s, &ct->lock_fd, &ct->spec, e);
 	state_unlock(lock);
 	if (r < 0)
@@ -214,7 +217,7 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	ct->created_now = true;
 	r = 0;
 	if (state_path(c, ct->id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
-	    make_dirs(ct, img.lower, e) < 0) {
+	    make_dirs(ct, img.lower, e) < 0 || container_userns_dirs(c, ct, e) < 0) {
 		struct brig_err ignore;
 		container_remove_record(c, ct->id, &ct->spec, &ignore);
 		r = -e->code;
@@ -482,6 +485,7 @@ int container_exec_spec(const struct container_spec *cfg, char **extra, size_t n
 	s->workdir = workdir ? workdir : cfg->workdir;
 	s->caps = container_caps(cfg);
 	s->privileged = cfg->privileged;
+	s->userns = cfg->userns.set ? &cfg->userns : NULL;
 	return container_parse_user(user ? user : cfg->user, cfg->rootfs, s, e);
 }
 

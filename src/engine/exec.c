@@ -27,6 +27,7 @@
 #include "pty.h"
 #include "state.h"
 #include "sync.h"
+#include "userns.h"
 
 /* In this order: the mount namespace last, so /proc/PID stays reachable
  * until every other namespace is joined. */
@@ -43,6 +44,7 @@ struct joiner {
 	const struct exec_request *req;
 	struct spawn_spec s;
 	int nsfd[ARRAY_SIZE(namespaces)];
+	int userns_fd; /* -1: the container has no user namespace */
 	struct cgroup *cg; /* NULL: no cgroups here */
 	int sock;
 };
@@ -140,6 +142,9 @@ static void __attribute__((noreturn)) command(const struct joiner *j, int slave,
 static int join(const struct joiner *j, struct brig_err *e)
 {
 	if (j->cg && cgroup_enter(j->cg, getpid(), e) < 0)
+		return -e->code;
+	/* the user namespace first: it owns every other one */
+	if (j->userns_fd >= 0 && userns_join(j->userns_fd, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (setns(j->nsfd[i], namespaces[i].type) < 0)
@@ -256,7 +261,7 @@ static int await_exec(struct exec_proc *p, struct brig_err *e)
 int container_exec_start(const struct brig_ctx *c, const char *ref, const struct exec_request *req,
 			 struct exec_proc *p, int *code, struct brig_err *e)
 {
-	struct joiner j = { .req = req, .s = { .argv = req->argv } };
+	struct joiner j = { .req = req, .s = { .argv = req->argv }, .userns_fd = -1 };
 	struct container_spec cfg = { 0 };
 	char **env = NULL;
 	pid_t pid = 0;
@@ -271,10 +276,14 @@ int container_exec_start(const struct brig_ctx *c, const char *ref, const struct
 	r = container_exec_spec(&cfg, req->env, req->n_env, req->user, req->workdir, &j.s, &env, e);
 	if (r == 0)
 		r = container_confine(c, &cfg, &j.s, e);
+	if (r == 0 && cfg.userns.set && (j.userns_fd = proc_ns_open(pid, "user", e)) < 0)
+		r = j.userns_fd;
 	if (r == 0 && (r = open_namespaces(pid, j.nsfd, e)) == 0) {
 		r = fork_helper(&j, p, e);
 		close_namespaces(j.nsfd);
 	}
+	if (j.userns_fd >= 0)
+		close(j.userns_fd);
 	cgroup_free(j.cg);
 	container_env_free(env);
 	spec_free(&cfg); /* j.s borrowed strings from it */

@@ -105,6 +105,26 @@ static json_t *cmd_json(const struct container_spec *s)
 	return cmd;
 }
 
+static json_t *idmap_json(const struct idmap *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < m->n; i++)
+		if (json_array_append_new(a, json_pack("[III]", (json_int_t)m->r[i].inside,
+							(json_int_t)m->r[i].outside,
+							(json_int_t)m->r[i].count)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *userns_json(const struct userns_maps *u)
+{
+	return json_pack("{sbs o?s o?}", "auto", u->automatic, "uid_map", idmap_json(&u->uid),
+			 "gid_map", idmap_json(&u->gid));
+}
+
 /* DNS, extra hosts and the entrypoint: only what was asked for is written
  * (resolv.conf tells "not set" from "set to nothing"). */
 /* "security_opt": ["no-new-privileges=false", ...], only when not all default */
@@ -154,9 +174,12 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 	if (s->privileged)
 		set(j, "privileged", json_true(), ok);
 	set_security(j, &s->security, ok);
+	if (s->userns.set)
+		set(j, "userns", userns_json(&s->userns), ok);
 }
 
 static void set_mounts(json_t *j, const struct container_spec *s, bool *ok);
+
 
 json_t *spec_to_json(const struct container_spec *s)
 {
@@ -415,6 +438,34 @@ static void mounts_from(json_t *j, struct container_spec *s, bool *ok)
 
 /* ---- end of mounts ---- */
 
+/* A map as written; a malformed range ends it (idmap_check at start
+ * would refuse what the kernel refuses). */
+static void idmap_from(json_t *a, struct idmap *m)
+{
+	size_t i;
+	json_t *r;
+
+	m->n = 0;
+	json_array_foreach(a, i, r) {
+		json_int_t in, out, count;
+		if (m->n >= IDMAP_MAX || json_unpack(r, "[III]", &in, &out, &count) < 0 ||
+		    in < 0 || out < 0 || count <= 0 || in > UINT32_MAX || out > UINT32_MAX ||
+		    count > UINT32_MAX)
+			return;
+		m->r[m->n++] = (struct idmap_range){ (uint32_t)in, (uint32_t)out, (uint32_t)count };
+	}
+}
+
+static void userns_from(json_t *j, struct userns_maps *u)
+{
+	if (!json_is_object(j))
+		return;
+	u->set = true;
+	u->automatic = json_is_true(json_object_get(j, "auto"));
+	idmap_from(json_object_get(j, "uid_map"), &u->uid);
+	idmap_from(json_object_get(j, "gid_map"), &u->gid);
+}
+
 int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 {
 	bool ok = true;
@@ -439,6 +490,7 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	s->init = json_is_true(json_object_get(j, "init"));
 	s->privileged = json_is_true(json_object_get(j, "privileged"));
 	security_from(json_object_get(j, "security_opt"), &s->security);
+	userns_from(json_object_get(j, "userns"), &s->userns);
 	if (labels_from_json(json_object_get(j, "labels"), &s->labels, &s->n_labels) < 0)
 		ok = false;
 	s->cap_add = (uint64_t)json_integer_value(json_object_get(j, "cap_add"));

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "idmap.h"
 #include "err.h"
 #include "mountspec.h"
 #include "netspec.h"
@@ -79,6 +80,10 @@ struct container_spec {
 	 * when there is one; read back through secopt_parse, a value this
 	 * version does not know left out. */
 	struct security_opts security;
+	/* ["userns"], written only when set: {"auto": bool, "uid_map":
+	 * [[IN, OUT, COUNT]...], "gid_map": [...]}; --userns=auto's maps are
+	 * allocated by container_create (userns_ctl.h) */
+	struct userns_maps userns;
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one

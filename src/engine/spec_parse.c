@@ -7,6 +7,7 @@
 #include "spawn.h"
 #include "parse.h"
 #include "spec_parse.h"
+#include "userns_ctl.h"
 #include "util.h"
 
 int spec_list_add(char ***v, size_t *n, const char *s, struct brig_err *e)
@@ -202,6 +203,8 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
 		return -e->code;
 	if (mountspec_check(o->mounts, o->n_mounts, e) < 0)
+		return -e->code;
+	if (userns_check_spec(o, e) < 0)
 		return -e->code;
 	return 0;
 }

@@ -98,6 +98,7 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->n_ifaces = ct->n_nets;
 	s->caps = container_caps(&ct->spec);
 	s->privileged = ct->spec.privileged;
+	s->userns = ct->spec.userns.set ? &ct->spec.userns : NULL;
 	s->redirect = ct->redirect;
 	memcpy(s->stdio, ct->stdio, sizeof(s->stdio));
 	s->tty = ct->spec.tty;

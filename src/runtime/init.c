@@ -32,6 +32,7 @@
 #include "spawn.h"
 #include "sync.h"
 #include "sysfilter.h"
+#include "userns.h"
 
 extern char **environ;
 
@@ -292,6 +293,8 @@ static int set_hostname(const struct spawn_spec *s, struct brig_err *e)
  * are all ones the filter allows. */
 int init_confine(const struct spawn_spec *s, struct brig_err *e)
 {
+	if (s->userns && userns_become_root(e) < 0)
+		return -e->code;
 	if (!s->no_new_privs && sysfilter_load(s->seccomp, e) < 0)
 		return -e->code;
 	/* setuid may make us dumpable again (fs.suid_dumpable): not before exec */
@@ -380,6 +383,7 @@ void init_container(const struct spawn_spec *s, int sock)
 {
 	struct brig_err e = { 0 };
 	struct sync_msg m;
+	struct spawn_spec in_userns;
 	int master = -1;
 
 	/* Die with the parent: no orphaned half-set-up container. */
@@ -392,6 +396,12 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
+	/* The parent wrote our maps: become root of our user namespace. */
+	if (s->userns) {
+		if (userns_enter(s, &in_userns, &e) < 0)
+			fail(sock, SPAWN_STAGE_SETUP, &e);
+		s = &in_userns;
+	}
 	/* The parent has moved us into our cgroup: now it becomes our "/". */
 	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
 		brig_errno(&e, "unshare cgroup namespace");

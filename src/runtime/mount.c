@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "mount.h"
 #include "rootfs_at.h"
+#include "userns.h"
 #include "util.h"
 
 struct fs_mount {
@@ -97,6 +98,7 @@ static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
+	    (s->userns && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return brig_errno(e, "create overlay");
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
@@ -117,8 +119,9 @@ int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 		if (strpbrk(paths[i], i ? ",:\\" : ",\\"))
 			return brig_errf(e, EINVAL, "overlay path %s: contains ',', ':' or '\\'",
 					 paths[i]);
-	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", s->lower, s->upper,
-		     s->work);
+	/* userxattr: in a user namespace overlayfs keeps its xattrs in user.* */
+	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s", s->lower, s->upper,
+		     s->work, s->userns ? ",userxattr" : "");
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return mount_overlay_layers(s, e);
 	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
@@ -260,6 +263,13 @@ static int populate_dev(const struct spawn_spec *s, int root, struct brig_err *e
 		return brig_errno(e, "open /dev");
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *d = &dev_nodes[i];
+		if (s->userns) { /* no mknod in a user namespace */
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dev, d->name);
+			if (userns_bind_dev(path, d->name, e) < 0)
+				return -e->code;
+			continue;
+		}
 		if (mknodat(dev, d->name, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
 			return brig_errno(e, "mknod /dev/%s", d->name);
 		/* mknod honours the umask; devices must be usable by any user */
@@ -367,7 +377,8 @@ static int bind_hosts(const struct spawn_spec *s, int root, struct brig_err *e)
 	if (!s->hosts_path || mount_is_target(s, "/etc/hosts"))
 		return 0;
 	/* opened here: a clone needs the mount as this namespace has it */
-	src = open(s->hosts_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	/* in a user namespace: /proc/self/fd/N, opened O_NOFOLLOW by userns.c */
+	src = open(s->hosts_path, O_PATH | O_CLOEXEC | (s->userns ? 0 : O_NOFOLLOW));
 	if (src < 0)
 		return brig_errno(e, "open %s", s->hosts_path);
 	target = rootfs_mkpath(root, "/etc/hosts", 0644, ROOTFS_FILE, e);
@@ -476,6 +487,8 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_errno(e, "make / private");
+	if (s->userns && userns_attach_layers(s, e) < 0)
+		return -e->code;
 	/* volumes are filled from the image alone: before /proc, /sys, /dev */
 	if (mount_overlay(s, e) < 0 || mount_seed_volumes(s, e) < 0)
 		return -e->code;

@@ -17,6 +17,7 @@
 #include "link.h"
 #include "spawn.h"
 #include "sync.h"
+#include "userns.h"
 
 static unsigned long clone_flags(const struct spawn_spec *s)
 {
@@ -24,6 +25,8 @@ static unsigned long clone_flags(const struct spawn_spec *s)
 
 	if (s->net == SPAWN_NET_NEW)
 		f |= CLONE_NEWNET;
+	if (s->userns)
+		f |= CLONE_NEWUSER; /* every namespace above is then its own */
 	return f;
 }
 
@@ -32,6 +35,10 @@ static unsigned long clone_flags(const struct spawn_spec *s)
 static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
 			struct brig_err *e)
 {
+	/* the maps first: the child becomes root of its namespace at sync 2 */
+	if (s->userns &&
+	    userns_setup(pid, s->userns, s->userns_layers, s->n_userns_layers, e) < 0)
+		return -e->code;
 	if (s->cg && cgroup_enter(s->cg, pid, e) < 0)
 		return -e->code;
 	for (*made = 0; *made < s->n_ifaces; (*made)++) {
@@ -90,8 +97,8 @@ static void reap(pid_t pid)
 		;
 }
 
-pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
-		  struct brig_err *e)
+static pid_t start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
+		   struct brig_err *e)
 {
 	int sv[2];
 	size_t made = 0;
@@ -127,6 +134,28 @@ pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_
 		*pty_master = -1;
 		return -e->code;
 	}
+	return pid;
+}
+
+pid_t spawn_start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty_master,
+		  struct brig_err *e)
+{
+	struct spawn_spec with = *s;
+	int *layers = NULL;
+	size_t n = 0;
+	pid_t pid;
+
+	*stage = SPAWN_STAGE_SETUP;
+	*pty_master = -1;
+	if (!s->userns)
+		return start(s, stage, pty_master, e);
+	/* cloned before the child exists, so that it inherits them */
+	if (userns_layers_open(s->lower, &layers, &n, e) < 0)
+		return brig_err_ctx(e, "user namespace");
+	with.userns_layers = layers;
+	with.n_userns_layers = n;
+	pid = start(&with, stage, pty_master, e);
+	userns_layers_close(layers, n);
 	return pid;
 }
 

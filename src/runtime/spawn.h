@@ -18,6 +18,7 @@
 
 struct cgroup;
 struct sock_fprog;
+struct userns_maps;
 
 /* One network interface of the container (bridge networks). */
 struct spawn_iface {
@@ -112,6 +113,12 @@ struct spawn_spec {
 	bool readonly_root; /* "/" read-only once /etc/hosts and resolv.conf are in */
 	spawn_seed_fn seed; /* NULL: volumes are never filled from the image */
 	/* end of mounts */
+
+	/* user namespace (--userns=auto, --uidmap, --gidmap): userns.h */
+	const struct userns_maps *userns; /* NULL: none (the default) */
+	const int *userns_layers;	  /* set by spawn_start: the layers' */
+	size_t n_userns_layers;		  /* idmapped clones, in lower's order */
+	/* end of user namespace */
 };
 
 enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
