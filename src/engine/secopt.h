@@ -1,5 +1,5 @@
 /* secopt.h - `--security-opt`: what a container may lift of brig's
- * defences (docs/security-seccomp.md).
+ * defences (docs/security.md).
  *
  * Both defences are on by default, so a zeroed struct is the safe one and a
  * record written before this option existed reads as fully confined.  Pure:

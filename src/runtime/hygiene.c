@@ -1,7 +1,7 @@
 /* hygiene.c - a brig process inside a container keeps nothing of the
  * host's reachable: non-dumpable, its working directory resolved inside
  * the container's root, no directory as stdio (hygiene.h,
- * docs/security-exec.md). */
+ * docs/security.md). */
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>

@@ -1,5 +1,5 @@
 /* hygiene.h - what a brig process that enters a container must not carry
- * into it (docs/security-exec.md).
+ * into it (docs/security.md).
  *
  * Every brig process that joins a container (the container's init from
  * clone to exec, `--init`'s PID 1 for the container's life, `exec`'s helper

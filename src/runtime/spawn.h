@@ -100,7 +100,7 @@ struct spawn_spec {
 	const char *hosts_path;    /* the network's shared hosts file, bound
 				    * read-only on /etc/hosts (NULL: none) */
 
-	/* --security-opt (docs/security-seccomp.md), applied by init_confine
+	/* --security-opt (docs/security.md), applied by init_confine
 	 * for run and exec alike */
 	bool no_new_privs;		  /* PR_SET_NO_NEW_PRIVS before exec */
 	const struct sock_fprog *seccomp; /* loaded before exec (sysfilter.h);

@@ -1,6 +1,6 @@
 /* sysfilter.h - the container's syscall filter (seccomp): brig's default
  * profile, in effect Docker's, adapted to the container's capabilities as
- * Docker's is (docs/security-seccomp.md).
+ * Docker's is (docs/security.md).
  *
  * Compiled by libseccomp in the process that starts the container, before
  * it forks, and kept: the child (or exec's command) only loads the ready

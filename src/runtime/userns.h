@@ -2,7 +2,7 @@
  * --uidmap, --gidmap): container root is an unprivileged range of host
  * ids.  The parent writes the maps and idmaps the image's layers; the
  * child becomes root of its namespace and mounts them.  See
- * docs/security-userns.md. */
+ * docs/security.md. */
 #ifndef BRIG_USERNS_H
 #define BRIG_USERNS_H
 

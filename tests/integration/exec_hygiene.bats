@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Exec hygiene (issue 14, item 7; docs/security-exec.md): a brig process
+# Exec hygiene (issue 14, item 7; docs/security.md): a brig process
 # that enters a container (the container's init until exec, --init's PID 1,
 # exec's helper and its command until exec) is non-dumpable and carries no
 # host fd, so nothing in the container reaches the brig binary through

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Hardening (issue 14), items 2 and 3: no_new_privs and the default seccomp
 # profile, and what --security-opt and --privileged lift
-# (docs/security-seccomp.md).  The syscalls are made by a small static
+# (docs/security.md).  The syscalls are made by a small static
 # program, tests/helpers/syscalls.c (`make test-helpers`), bind-mounted
 # read-only into a busybox container: it prints "NAME RESULT" per call.
 
