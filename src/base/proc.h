@@ -38,4 +38,9 @@ int64_t proc_host_memory(void);
  * none (a negative status: it never ran).  The one such mapping. */
 int proc_exit_status(int wstatus);
 
+/* Every signal's disposition back to its default and none blocked: what a
+ * command exec'd into a container expects, whatever its starter ignored
+ * (a shell's background job ignores SIGINT) or blocked. */
+void proc_signals_default(void);
+
 #endif

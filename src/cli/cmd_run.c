@@ -27,7 +27,20 @@ static void forward(int sig)
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
-static void forward_signals(pid_t pid)
+/* Hold the signals to forward from before the start (a background job's
+ * ignore SIGINT: one sent as soon as the command runs would be lost), so
+ * they wait for the handlers; the container's init unblocks its own. */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void forward_signals(pid_t pid, const sigset_t *old)
 {
 	struct sigaction sa = { .sa_handler = forward };
 
@@ -35,6 +48,7 @@ static void forward_signals(pid_t pid)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 /* -d: the monitor runs it; print the id once the command started. */
@@ -73,13 +87,16 @@ static int run_foreground(struct brig_ctx *c, struct container *ct)
 {
 	enum spawn_stage stage;
 	struct brig_err e;
+	sigset_t old;
 
+	hold_signals(&old);
 	if (container_start(c, ct, &stage, &e) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		brig_report(&e);
 		/* 125 leaves no record; 126 and 127 are the command's own status */
 		return container_start_failed(c, ct, stage, e.code);
 	}
-	forward_signals(ct->pid);
+	forward_signals(ct->pid, &old);
 	return container_finish(c, ct, container_wait(ct->pid));
 }
 

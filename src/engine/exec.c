@@ -118,6 +118,7 @@ static void __attribute__((noreturn)) command(const struct joiner *j, int slave,
 	 * one): no controlling terminal of the user's to push input into
 	 * (TIOCSTI) or to open as /dev/tty, as in run (init.c).  With -d,
 	 * once the helper exits it is the container's init's child. */
+	proc_signals_default();
 	if (slave < 0 && setsid() < 0) {
 		brig_errno(&e, "exec: a new session");
 		command_failed(report, &e, EXIT_BRIG);
@@ -155,11 +156,12 @@ static int join(const struct joiner *j, struct brig_err *e)
 /* The caller's fds (a lab's locks, a server's sockets) stay on the host. */
 static void keep_only(const struct joiner *j)
 {
-	int keep[ARRAY_SIZE(namespaces) + 4];
+	int keep[ARRAY_SIZE(namespaces) + 5];
 	size_t n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
 		keep[n++] = j->nsfd[i];
+	keep[n++] = j->userns_fd;
 	keep[n++] = j->sock;
 	for (int fd = 0; fd < 3; fd++)
 		keep[n++] = j->req->stdio[fd];

@@ -388,6 +388,8 @@ void init_container(const struct spawn_spec *s, int sock)
 
 	/* Die with the parent: no orphaned half-set-up container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* brig run blocks the signals it forwards until it knows our pid */
+	proc_signals_default();
 	/* Until exec we are the brig binary with the monitor's fds: nothing
 	 * in the container may open our /proc/PID/exe or fd (CVE-2019-5736). */
 	if (hygiene_undumpable(&e) < 0)
