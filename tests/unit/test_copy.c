@@ -16,6 +16,7 @@
 
 #include "copy.h"
 #include "util.h"
+#include "tmptree.h"
 
 /* The test's tree: base/secret (a "host" file) and base/root, the confined
  * root, holding etc/hostname and symlinks that try to leave it. */
@@ -24,22 +25,6 @@ struct tree {
 	int root_fd;
 };
 
-static void path_of(char *buf, const char *dir, const char *name)
-{
-	assert_true(snprintf(buf, PATH_MAX, "%s/%s", dir, name) < PATH_MAX);
-}
-
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	path_of(p, dir, name);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
 
 /* The content of dir/name, or "" when it cannot be read. */
 static const char *get(const char *dir, const char *name)

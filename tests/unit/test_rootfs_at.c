@@ -22,28 +22,13 @@
 
 #include "io.h"
 #include "rootfs_at.h"
+#include "tmptree.h"
 
 struct tree {
 	char base[64], root[PATH_MAX], outside[PATH_MAX];
 	int root_fd;
 };
 
-static void path_of(char *buf, const char *dir, const char *name)
-{
-	assert_true(snprintf(buf, PATH_MAX, "%s/%s", dir, name) < PATH_MAX);
-}
-
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	path_of(p, dir, name);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
 
 static void symlink_in(const char *target, const char *dir, const char *name)
 {
