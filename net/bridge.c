@@ -315,3 +315,17 @@ int net_check_host_routes(const struct net_network *n, struct brig_err *e)
 	}
 	return 0;
 }
+
+int net_bridge_route_localnet(const char *bridge, struct brig_err *e)
+{
+	char path[128];
+	cleanup_close int fd = -1;
+
+	if (!*bridge || strlen(bridge) >= NET_IFNAME_MAX || strchr(bridge, '/'))
+		return brig_errf(e, EINVAL, "invalid bridge name '%s'", bridge);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2)
+		return brig_errno(e, "bridge %s: write %s", bridge, path);
+	return 0;
+}

@@ -26,7 +26,7 @@ const char *portspec_proto_name(uint8_t proto)
 	return "?";
 }
 
-static int proto_of(const char *s, uint8_t *proto)
+int portspec_proto(const char *s, uint8_t *proto)
 {
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		if (strcasecmp(s, protos[i].name) == 0) {
@@ -147,7 +147,7 @@ int portspec_parse(const char *s, struct port_request *out, size_t max, size_t *
 
 	if (split(s, &p, e) < 0 || host_ip(s, &p, &r.host_ip, e) < 0)
 		return -e->code;
-	if (proto_of(p.proto, &r.proto) < 0)
+	if (portspec_proto(p.proto, &r.proto) < 0)
 		return brig_errf(e, EINVAL, "invalid -p '%s': protocol '%s': expected tcp, udp or sctp",
 				 s, p.proto);
 	if (range(p.ctr, p.ctr_len, 1, &r.port, &ctr_hi) < 0)
@@ -175,7 +175,7 @@ int portspec_port(const char *s, uint16_t *port, uint8_t *proto, struct brig_err
 	*proto = IPPROTO_TCP;
 	if (number(s, len, 1, port) < 0)
 		return brig_errf(e, EINVAL, "invalid port '%s': expected 1-65535[/tcp|/udp|/sctp]", s);
-	if (slash && proto_of(slash + 1, proto) < 0)
+	if (slash && portspec_proto(slash + 1, proto) < 0)
 		return brig_errf(e, EINVAL, "invalid port '%s': protocol '%s': expected tcp, udp or sctp",
 				 s, slash + 1);
 	return 0;

@@ -45,6 +45,9 @@ int portspec_parse(const char *s, struct port_request *out, size_t max, size_t *
  * (tcp when left out): 0, or -EINVAL with e filled. */
 int portspec_port(const char *s, uint16_t *port, uint8_t *proto, struct brig_err *e);
 
+/* "tcp", "udp" or "sctp" (any case) into *proto: 0, or -1. */
+int portspec_proto(const char *s, uint8_t *proto);
+
 /* "tcp", "udp", "sctp"; "?" for another number. */
 const char *portspec_proto_name(uint8_t proto);
 
