@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "opt.h"
-#include "parse.h"
 #include "publish.h"
 
 static const struct opt_spec port_spec = {
@@ -23,7 +22,7 @@ int cmd_port(struct brig_ctx *c, int argc, char **argv)
 	size_t n = 0, shown = 0;
 	uint16_t port = 0;
 	uint8_t proto = 0;
-	char ip[16];
+	char host[32];
 	int first = opt_parse(&port_spec, argc, argv, NULL, &e);
 
 	if (first <= 0)
@@ -38,12 +37,11 @@ int cmd_port(struct brig_ctx *c, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		if (port && (v[i].port != port || v[i].proto != proto))
 			continue;
-		net_ip_str(v[i].host_ip, ip);
+		portspec_host_str(&v[i], host, sizeof(host));
 		if (port)
-			printf("%s:%u\n", ip, v[i].host_port);
+			printf("%s\n", host);
 		else
-			printf("%u/%s -> %s:%u\n", v[i].port, portspec_proto_name(v[i].proto), ip,
-			       v[i].host_port);
+			printf("%u/%s -> %s\n", v[i].port, portspec_proto_name(v[i].proto), host);
 		shown++;
 	}
 	if (port && !shown)

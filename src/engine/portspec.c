@@ -181,6 +181,13 @@ int portspec_port(const char *s, uint16_t *port, uint8_t *proto, struct brig_err
 	return 0;
 }
 
+void portspec_host_str(const struct port_binding *b, char *out, size_t len)
+{
+	char ip[16];
+
+	snprintf(out, len, "%s:%u", net_ip_str(b->host_ip, ip), b->host_port);
+}
+
 void portspec_binding_str(const struct port_binding *b, char *out, size_t len)
 {
 	char ip[16];

@@ -51,6 +51,9 @@ int portspec_proto(const char *s, uint8_t *proto);
 /* "tcp", "udp", "sctp"; "?" for another number. */
 const char *portspec_proto_name(uint8_t proto);
 
+/* b's host side, "0.0.0.0:8080", into out. */
+void portspec_host_str(const struct port_binding *b, char *out, size_t len);
+
 /* b as Docker's ps shows it, "0.0.0.0:8080->80/tcp", into out. */
 void portspec_binding_str(const struct port_binding *b, char *out, size_t len);
 

@@ -261,6 +261,8 @@ static int publish_locked(const struct brig_ctx *c, struct container *ct,
 							 p->add[i].host_port, p->add[i].port,
 							 p->add[i].proto };
 	ct->st.n_ports = p->n_add;
+	/* its own published ports through a host address (hairpin) */
+	ct->ifaces[slot].hairpin = true;
 	r = 0;
 out:
 	free(p->have);
