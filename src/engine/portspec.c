@@ -2,12 +2,42 @@
  * socket, no file; the choices that need the host (a free port, a taken
  * one) are publish.c's. */
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "parse.h"
 #include "portspec.h"
+
+/* s as an error message may show it: printable characters only (others
+ * as '?'), at most 40 of them: one line whatever the user typed. */
+static const char *shown(const char *s, char out[48])
+{
+	size_t i = 0;
+
+	for (; s[i] && i < 40; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i])
+		memcpy(out + i - 3, "...", 3);
+	out[i] = '\0';
+	return out;
+}
+
+/* Refuse value s: "invalid -p 'S': " and the reason. */
+static int bad(struct brig_err *e, int code, const char *s, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int bad(struct brig_err *e, int code, const char *s, const char *fmt, ...)
+{
+	char why[160], v[48];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return brig_errf(e, code, "invalid -p '%s': %s", shown(s, v), why);
+}
 
 static const struct {
 	const char *name;
@@ -85,11 +115,11 @@ static int split(const char *s, struct parts *p, struct brig_err *e)
 
 	memset(p, 0, sizeof(*p));
 	if (s[0] == '[')
-		return brig_errf(e, EINVAL, "invalid -p '%s': IPv6 host addresses are not supported yet", s);
+		return bad(e, EINVAL, s, "IPv6 host addresses are not supported yet");
 	if (c1)
 		c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1));
 	if (c2 && memchr(c2 + 1, ':', (size_t)(end - c2 - 1)))
-		return brig_errf(e, EINVAL, "invalid -p '%s': too many ':' (IPv6 is not supported yet)", s);
+		return bad(e, EINVAL, s, "too many ':' (IPv6 is not supported yet)");
 	p->proto = slash ? slash + 1 : "tcp";
 	if (c2) {
 		p->ip = s, p->ip_len = (size_t)(c1 - s);
@@ -111,11 +141,11 @@ static int host_ip(const char *s, const struct parts *p, uint32_t *ip, struct br
 	if (!p->ip || p->ip_len == 0)
 		return 0;
 	if (p->ip_len >= sizeof(buf))
-		return brig_errf(e, EINVAL, "invalid -p '%s': bad host address", s);
+		return bad(e, EINVAL, s, "bad host address");
 	memcpy(buf, p->ip, p->ip_len);
 	buf[p->ip_len] = '\0';
 	if (net_parse_ip(buf, ip, &ignore) < 0)
-		return brig_errf(e, EINVAL, "invalid -p '%s': bad host address '%s'", s, buf);
+		return bad(e, EINVAL, s, "bad host address");
 	return 0;
 }
 
@@ -126,7 +156,7 @@ static int expand(const char *s, const struct port_request *r, uint16_t ctr_hi, 
 	size_t count = (size_t)ctr_hi - r->port + 1;
 
 	if (count > max - *n)
-		return brig_errf(e, E2BIG, "invalid -p '%s': more than %zu ports in all", s, max);
+		return bad(e, E2BIG, s, "more than %zu ports in all", max);
 	for (size_t i = 0; i < count; i++) {
 		struct port_request *o = &out[(*n)++];
 		*o = *r;
@@ -142,28 +172,29 @@ int portspec_parse(const char *s, struct port_request *out, size_t max, size_t *
 {
 	struct port_request r = { 0 };
 	struct parts p;
+	char v[48];
 	uint16_t ctr_hi;
 	size_t nc, nh;
 
 	if (split(s, &p, e) < 0 || host_ip(s, &p, &r.host_ip, e) < 0)
 		return -e->code;
 	if (portspec_proto(p.proto, &r.proto) < 0)
-		return brig_errf(e, EINVAL, "invalid -p '%s': protocol '%s': expected tcp, udp or sctp",
-				 s, p.proto);
+		return bad(e, EINVAL, s, "protocol '%s': expected tcp, udp or sctp",
+				 shown(p.proto, v));
 	if (range(p.ctr, p.ctr_len, 1, &r.port, &ctr_hi) < 0)
-		return brig_errf(e, EINVAL, "invalid -p '%s': container port: expected 1-65535 or a range LO-HI", s);
+		return bad(e, EINVAL, s, "container port: expected 1-65535 or a range LO-HI");
 	if (p.host && p.host_len && range(p.host, p.host_len, 0, &r.host_lo, &r.host_hi) < 0)
-		return brig_errf(e, EINVAL, "invalid -p '%s': host port: expected 0-65535 or a range LO-HI", s);
+		return bad(e, EINVAL, s, "host port: expected 0-65535 or a range LO-HI");
 	if (r.host_lo == 0 && r.host_hi != 0)
-		return brig_errf(e, EINVAL, "invalid -p '%s': a host range cannot start at 0", s);
+		return bad(e, EINVAL, s, "a host range cannot start at 0");
 	nc = (size_t)ctr_hi - r.port + 1;
 	nh = (size_t)r.host_hi - r.host_lo + 1;
 	/* Docker's rules: equal ranges map port to port; a host range for
 	 * one container port is a choice; a single host port cannot take a
 	 * container range (0 or none: each gets a free port) */
 	if (r.host_lo && nc > 1 && nh != nc)
-		return brig_errf(e, EINVAL, "invalid -p '%s': host range has %zu ports, container range %zu",
-				 s, nh, nc);
+		return bad(e, EINVAL, s, "host range has %zu ports, container range %zu",
+				 nh, nc);
 	return expand(s, &r, ctr_hi, nc > 1, out, max, n, e);
 }
 
@@ -171,13 +202,15 @@ int portspec_port(const char *s, uint16_t *port, uint8_t *proto, struct brig_err
 {
 	const char *slash = strchr(s, '/');
 	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	char v[48];
 
 	*proto = IPPROTO_TCP;
 	if (number(s, len, 1, port) < 0)
-		return brig_errf(e, EINVAL, "invalid port '%s': expected 1-65535[/tcp|/udp|/sctp]", s);
+		return brig_errf(e, EINVAL, "invalid port '%s': expected 1-65535[/tcp|/udp|/sctp]",
+				 shown(s, v));
 	if (slash && portspec_proto(slash + 1, proto) < 0)
-		return brig_errf(e, EINVAL, "invalid port '%s': protocol '%s': expected tcp, udp or sctp",
-				 s, slash + 1);
+		return brig_errf(e, EINVAL, "invalid port '%s': expected tcp, udp or sctp after '/'",
+				 shown(s, v));
 	return 0;
 }
 
