@@ -210,9 +210,9 @@ static const struct opt run_rows[] = {
 	{ "dns-search", 0, "D", "DNS search domain", set_dns_search, 0, OPT_REPEAT },
 	{ "dns-option", 0, "O", "resolv.conf option", set_dns_option, 0, OPT_REPEAT },
 	{ "add-host", 0, "NAME:IP", "an /etc/hosts line", set_add_host, 0, OPT_REPEAT },
-	{ "publish", 'p', "[IP:][HOSTPORT:]PORT[/PROTO]",
-	  "publish a container port on the host (tcp, udp, sctp; ranges\n"
-	  "LO-HI; no HOSTPORT or 0: a free one)",
+	{ "publish", 'p', "[IP:]HOST:PORT",
+	  "publish container PORT on HOST (0 or none: a free port);\n"
+	  "ranges LO-HI; PORT/udp, PORT/sctp",
 	  set_publish, 0, OPT_REPEAT },
 	{ "publish-all", 'P', NULL, "publish the image's exposed ports on free host ports", opt_true,
 	  SPEC(publish_all) },
