@@ -315,3 +315,40 @@ int net_check_host_routes(const struct net_network *n, struct brig_err *e)
 	}
 	return 0;
 }
+
+int net_bridge_route_localnet(const char *bridge, struct brig_err *e)
+{
+	char path[128];
+	cleanup_close int fd = -1;
+
+	if (!*bridge || strlen(bridge) >= NET_IFNAME_MAX || strchr(bridge, '/'))
+		return brig_errf(e, EINVAL, "invalid bridge name '%s'", bridge);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2)
+		return brig_errno(e, "bridge %s: write %s", bridge, path);
+	return 0;
+}
+
+int net_bridge_port_hairpin(const char *port, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_link struct rtnl_link *l = NULL;
+	cleanup_link struct rtnl_link *ch = rtnl_link_alloc();
+	int r;
+
+	if (!ch)
+		return brig_errf(e, ENOMEM, "hairpin mode on %s: out of memory", port);
+	if (nlctx_open(&c, e) < 0)
+		return brig_err_ctx(e, "hairpin mode on %s", port);
+	r = nl_link_get(&c, port, &l, e);
+	if (r <= 0)
+		return r < 0 ? r : brig_errf(e, ENODEV, "hairpin mode on %s: no such link", port);
+	/* bridge link set dev PORT hairpin on: RTM_SETLINK of family
+	 * AF_BRIDGE with IFLA_PROTINFO { IFLA_BRPORT_MODE 1 } */
+	rtnl_link_set_ifindex(ch, rtnl_link_get_ifindex(l));
+	rtnl_link_set_family(ch, AF_BRIDGE);
+	if ((r = rtnl_link_bridge_set_flags(ch, RTNL_BRIDGE_HAIRPIN_MODE)) < 0)
+		return nlctx_fail(&c, r, e, "hairpin mode on %s", port);
+	return nl_link_change(&c, ch, ch, e);
+}

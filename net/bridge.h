@@ -20,6 +20,19 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
  * ifalias "brig"); any other link of that name is left alone.  Idempotent. */
 int net_bridge_remove(const struct net_network *n, struct brig_err *e);
 
+/* net.ipv4.conf.BRIDGE.route_localnet = 1: the host's own connections to
+ * 127.0.0.1:PORT, translated to a container behind this bridge, may leave
+ * through it (and its answers come back).  Packets to 127.0.0.0/8 that
+ * arrive from outside are dropped by table inet brig (nat.c). */
+int net_bridge_route_localnet(const char *bridge, struct brig_err *e);
+
+/* Hairpin mode on bridge port PORT (`bridge link set dev PORT hairpin
+ * on`): a frame may leave through the port it came in by.  A container
+ * reaching its own published port through a host address needs it when
+ * the kernel passes bridged frames through the IP hooks (br_netfilter):
+ * the translated frame is bridged straight back to where it came from. */
+int net_bridge_port_hairpin(const char *port, struct brig_err *e);
+
 /* The gateway of this namespace's IPv4 default route (the main table's),
  * host order; 0 when there is none or it has no gateway. */
 int net_default_gateway(uint32_t *gw, struct brig_err *e);

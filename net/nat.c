@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/rtnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -43,35 +44,30 @@
 #define FAMILY NFPROTO_INET
 #define CHAIN_POST "postrouting"
 #define CHAIN_FWD "forward"
+#define CHAIN_PRE "prerouting"
+#define CHAIN_OUT "output"
 #define SET_BRIDGES "bridges"
 #define SET_BRIDGES_ID 1
 #define TYPE_IFNAME 41 /* nftables' datatype number for "ifname" */
 #define BYTEORDER_HOST 1 /* nftables' byteorder of a string key */
 #define MSG_MAX 1024 /* room reserved per message; a rule here is < 400 bytes */
 
-/* Build state: the mnl batch over b->buf, the next sequence number. */
-struct bctx {
-	struct net_nat_batch *b;
-	struct mnl_nlmsg_batch *mb;
-	uint32_t seq;
-	bool full;
-};
-
 /* Close the message just written at the batch's current position. */
-static void bnext(struct bctx *c)
+void nat_bnext(struct nat_bctx *c)
 {
+	c->b->nmsg++;
 	if (!mnl_nlmsg_batch_next(c->mb))
 		c->full = true;
 }
 
-static char *bcur(struct bctx *c)
+char *nat_bcur(struct nat_bctx *c)
 {
 	return mnl_nlmsg_batch_current(c->mb);
 }
 
 /* add table inet brig   (type NFT_MSG_NEWTABLE)
  * delete table inet brig   (type NFT_MSG_DELTABLE) */
-static int put_table(struct bctx *c, uint16_t type)
+static int put_table(struct nat_bctx *c, uint16_t type)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
@@ -81,16 +77,15 @@ static int put_table(struct bctx *c, uint16_t type)
 		return -ENOMEM;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TABLE);
-	nlh = nftnl_table_nlmsg_build_hdr(bcur(c), type, FAMILY, flags, c->seq++);
+	nlh = nftnl_table_nlmsg_build_hdr(nat_bcur(c), type, FAMILY, flags, c->seq++);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
-	c->b->nmsg++;
-	bnext(c);
+	nat_bnext(c);
 	return 0;
 }
 
 /* add chain inet brig <name> { type <type> hook <hook> priority <prio>; policy accept; } */
-static int put_chain(struct bctx *c, const char *name, const char *type, uint32_t hook,
+static int put_chain(struct nat_bctx *c, const char *name, const char *type, uint32_t hook,
 		     int32_t prio)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();
@@ -105,12 +100,11 @@ static int put_chain(struct bctx *c, const char *name, const char *type, uint32_
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hook);
 	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, prio);
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = nftnl_chain_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWCHAIN, FAMILY,
+	nlh = nftnl_chain_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWCHAIN, FAMILY,
 					  NLM_F_CREATE | NLM_F_ACK, c->seq++);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	nftnl_chain_free(ch);
-	c->b->nmsg++;
-	bnext(c);
+	nat_bnext(c);
 	return 0;
 }
 
@@ -147,7 +141,7 @@ static int set_key_byteorder(struct nftnl_set *s)
  * add element inet brig bridges { "<br>", ... }
  * The set names every brig bridge, so that masquerade can leave traffic
  * between brig networks alone (a router container forwards it). */
-static int put_bridges_set(struct bctx *c, const struct net_network *nets, size_t count)
+static int put_bridges_set(struct nat_bctx *c, const struct net_network *nets, size_t count)
 {
 	struct nftnl_set *s = bridges_set();
 	struct nlmsghdr *nlh;
@@ -162,12 +156,11 @@ static int put_bridges_set(struct bctx *c, const struct net_network *nets, size_
 		nftnl_set_free(s);
 		return -ENOMEM;
 	}
-	nlh = nftnl_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWSET, FAMILY, NLM_F_CREATE | NLM_F_ACK,
+	nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWSET, FAMILY, NLM_F_CREATE | NLM_F_ACK,
 				    c->seq++);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	c->b->nmsg++;
-	bnext(c);
+	nat_bnext(c);
 	if (!(s = bridges_set()))
 		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
@@ -182,12 +175,11 @@ static int put_bridges_set(struct bctx *c, const struct net_network *nets, size_
 		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, pad, sizeof(pad));
 		nftnl_set_elem_add(s, el);
 	}
-	nlh = nftnl_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWSETELEM, FAMILY, NLM_F_CREATE | NLM_F_ACK,
+	nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWSETELEM, FAMILY, NLM_F_CREATE | NLM_F_ACK,
 				    c->seq++);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	c->b->nmsg++;
-	bnext(c);
+	nat_bnext(c);
 	return 0;
 }
 
@@ -251,42 +243,67 @@ static bool x_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char
 	return x_meta(r, key) && x_cmp(r, op, pad, sizeof(pad));
 }
 
-/* oifname != @bridges */
-static bool x_oif_not_bridge(struct nftnl_rule *r)
+/* iifname/oifname (meta key) [!=] @bridges */
+static bool x_if_bridges(struct nftnl_rule *r, uint32_t key, bool inv)
 {
 	struct nftnl_expr *x;
 
-	if (!x_meta(r, NFT_META_OIFNAME))
+	if (!x_meta(r, key))
 		return false;
 	x = nftnl_expr_alloc("lookup");
 	if (x) {
 		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 		nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, SET_BRIDGES);
 		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SET_ID, SET_BRIDGES_ID);
-		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+		if (inv)
+			nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
 	}
 	return x_add(r, x);
 }
 
-/* ip saddr addr/prefix: meta nfproto ipv4, then the network header's
- * source address (offset 12) masked and compared. */
-static bool x_saddr(struct nftnl_rule *r, uint32_t addr, int prefix)
+/* oifname != @bridges */
+static bool x_oif_not_bridge(struct nftnl_rule *r)
+{
+	return x_if_bridges(r, NFT_META_OIFNAME, true);
+}
+
+/* payload <base> + off, len bytes -> reg */
+static bool x_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, uint32_t reg)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("payload");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, reg);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
+	}
+	return x_add(r, x);
+}
+
+/* meta nfproto ipv4 */
+static bool x_ipv4(struct nftnl_rule *r)
 {
 	uint8_t ipv4 = NFPROTO_IPV4;
+
+	return x_meta(r, NFT_META_NFPROTO) && x_cmp(r, NFT_CMP_EQ, &ipv4, 1);
+}
+
+/* ip saddr|daddr addr/prefix: meta nfproto ipv4, then the network
+ * header's address at off (12: source, 16: destination) masked and
+ * compared. */
+static bool x_addr(struct nftnl_rule *r, uint32_t off, uint32_t addr, int prefix)
+{
 	uint32_t mask = htonl(prefix <= 0 ? 0 : 0xffffffffu << (32 - prefix));
 	uint32_t net = htonl(addr) & mask;
-	struct nftnl_expr *x;
 
-	if (!x_meta(r, NFT_META_NFPROTO) || !x_cmp(r, NFT_CMP_EQ, &ipv4, 1))
-		return false;
-	x = nftnl_expr_alloc("payload");
-	if (x) {
-		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 12);
-		nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	}
-	return x_add(r, x) && x_and(r, &mask, 4) && x_cmp(r, NFT_CMP_EQ, &net, 4);
+	return x_ipv4(r) && x_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, 4, NFT_REG_1) &&
+	       x_and(r, &mask, 4) && x_cmp(r, NFT_CMP_EQ, &net, 4);
+}
+
+static bool x_saddr(struct nftnl_rule *r, uint32_t addr, int prefix)
+{
+	return x_addr(r, 12, addr, prefix);
 }
 
 /* ct state established,related */
@@ -335,7 +352,7 @@ static struct nftnl_rule *rule_new(const char *chain)
 }
 
 /* Append rule r (built, or NULL after a failed allocation) to the batch. */
-static int rule_put(struct bctx *c, struct nftnl_rule *r, bool ok)
+static int rule_put(struct nat_bctx *c, struct nftnl_rule *r, bool ok)
 {
 	struct nlmsghdr *nlh;
 
@@ -344,12 +361,11 @@ static int rule_put(struct bctx *c, struct nftnl_rule *r, bool ok)
 			nftnl_rule_free(r);
 		return -ENOMEM;
 	}
-	nlh = nftnl_rule_nlmsg_build_hdr(bcur(c), NFT_MSG_NEWRULE, FAMILY,
+	nlh = nftnl_rule_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWRULE, FAMILY,
 					 NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, c->seq++);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
-	c->b->nmsg++;
-	bnext(c);
+	nat_bnext(c);
 	return 0;
 }
 
@@ -357,7 +373,7 @@ static int rule_put(struct bctx *c, struct nftnl_rule *r, bool ok)
  * Only traffic leaving through an interface that is not a brig bridge is
  * rewritten: between brig networks (through a router container, and with
  * br_netfilter passing bridged frames through this hook) addresses stay. */
-static int rule_masq(struct bctx *c, const struct net_network *n)
+static int rule_masq(struct nat_bctx *c, const struct net_network *n)
 {
 	struct nftnl_rule *r = rule_new(CHAIN_POST);
 
@@ -367,7 +383,7 @@ static int rule_masq(struct bctx *c, const struct net_network *n)
 
 /* add rule inet brig forward iifname "<in>" oifname "<out>" <accept|drop>
  * (in or out NULL leaves that match out) */
-static int rule_iif_oif(struct bctx *c, const char *in, const char *out, int verdict)
+static int rule_iif_oif(struct nat_bctx *c, const char *in, const char *out, int verdict)
 {
 	struct nftnl_rule *r = rule_new(CHAIN_FWD);
 	bool ok = r != NULL;
@@ -380,7 +396,7 @@ static int rule_iif_oif(struct bctx *c, const char *in, const char *out, int ver
 }
 
 /* add rule inet brig forward oifname "<br>" ct state established,related accept */
-static int rule_replies(struct bctx *c, const char *br)
+static int rule_replies(struct nat_bctx *c, const char *br)
 {
 	struct nftnl_rule *r = rule_new(CHAIN_FWD);
 
@@ -392,7 +408,7 @@ static int rule_replies(struct bctx *c, const char *br)
 /* The forward chain, in order: intra-bridge accepts, isolation drops
  * between every pair of brig networks, then per network either the
  * internal drops or the outbound/replies accepts. */
-static int forward_rules(struct bctx *c, const struct net_network *nets, size_t count)
+static int forward_rules(struct nat_bctx *c, const struct net_network *nets, size_t count)
 {
 	int r = 0;
 
@@ -418,7 +434,148 @@ static int forward_rules(struct bctx *c, const struct net_network *nets, size_t 
 	return r;
 }
 
-static int build_all(struct bctx *c, const struct net_network *nets, size_t count)
+/* ---- published ports (the maps and their elements: ports.c) ---- */
+
+#define LOOPBACK_NET 0x7f000000u /* 127.0.0.0/8 */
+
+/* fib daddr type local */
+static bool x_fib_local(struct nftnl_rule *r)
+{
+	uint32_t local = RTN_LOCAL;
+	struct nftnl_expr *x = nftnl_expr_alloc("fib");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+	}
+	return x_add(r, x) && x_cmp(r, NFT_CMP_EQ, &local, 4);
+}
+
+/* ct status dnat */
+static bool x_ct_dnat(struct nftnl_rule *r)
+{
+	uint32_t bit = IPS_DST_NAT, zero = 0;
+	struct nftnl_expr *x = nftnl_expr_alloc("ct");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	return x_add(r, x) && x_and(r, &bit, 4) && x_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+/* [ip daddr .] meta l4proto . th dport: each field in its own 32-bit
+ * register from NFT_REG32_00 on, as the maps' keys are laid out. */
+static bool x_port_key(struct nftnl_rule *r, bool with_addr)
+{
+	uint32_t reg = NFT_REG32_00;
+	struct nftnl_expr *x;
+
+	if (with_addr && !x_load(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, reg++))
+		return false;
+	x = nftnl_expr_alloc("meta");
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, reg++);
+	}
+	return x_add(r, x) && x_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg);
+}
+
+/* dnat ip to <key> map @set: the lookup leaves the address in
+ * NFT_REG32_00 and the port in NFT_REG32_01. */
+static bool x_dnat_map(struct nftnl_rule *r, const char *set, uint32_t set_id)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("lookup");
+
+	if (x) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
+		nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, set);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+	}
+	if (!x_add(r, x) || !(x = nftnl_expr_alloc("nat")))
+		return false;
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_00);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+	return x_add(r, x);
+}
+
+/* add rule inet brig prerouting iifname != "lo" ip daddr 127.0.0.0/8 drop
+ * A port published on 127.0.0.1 must never be reached from another
+ * machine (moby#45610): a packet to 127.0.0.0/8 that did not come from
+ * the host itself is dropped before the maps could translate it. */
+static int rule_guard(struct nat_bctx *c)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_PRE);
+
+	return rule_put(c, r,
+			r && x_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, "lo") &&
+				x_addr(r, 16, LOOPBACK_NET, 8) && x_verdict(r, NF_DROP));
+}
+
+/* add rule inet brig <chain> meta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @ports_addr
+ * add rule inet brig <chain> meta nfproto ipv4 fib daddr type local dnat ip to meta l4proto . th dport map @ports_any
+ * Ports published on one address first, then those on every local
+ * address.  Containers come and go as elements of the maps: these rules
+ * never change. */
+static int rules_dnat(struct nat_bctx *c, const char *chain)
+{
+	struct nftnl_rule *r = rule_new(chain);
+
+	if (rule_put(c, r,
+		     r && x_ipv4(r) && x_port_key(r, true) &&
+			     x_dnat_map(r, NAT_SET_PORTS_ADDR, NAT_SET_PORTS_ADDR_ID)) < 0)
+		return -ENOMEM;
+	r = rule_new(chain);
+	return rule_put(c, r,
+			r && x_ipv4(r) && x_fib_local(r) && x_port_key(r, false) &&
+				x_dnat_map(r, NAT_SET_PORTS_ANY, NAT_SET_PORTS_ANY_ID));
+}
+
+/* add rule inet brig postrouting ip saddr 127.0.0.0/8 oifname @bridges masquerade
+ * The host's own connection to 127.0.0.1:PORT, translated to a
+ * container, leaves with the bridge's address (route_localnet on the
+ * bridge lets it out at all; the container could not answer 127.0.0.1). */
+static int rule_masq_loopback(struct nat_bctx *c)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_POST);
+
+	return rule_put(c, r,
+			r && x_saddr(r, LOOPBACK_NET, 8) &&
+				x_if_bridges(r, NFT_META_OIFNAME, false) && x_masq(r));
+}
+
+/* add rule inet brig postrouting ip saddr <subnet>/<prefix> oifname @bridges ct status dnat masquerade
+ * Hairpin: a container reaching a published port through a host address
+ * is translated back onto a bridge; without this the answer would go
+ * straight back over the bridge from an address the asker never called. */
+static int rule_hairpin(struct nat_bctx *c, const struct net_network *n)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_POST);
+
+	return rule_put(c, r,
+			r && x_saddr(r, n->subnet, n->prefix) &&
+				x_if_bridges(r, NFT_META_OIFNAME, false) && x_ct_dnat(r) && x_masq(r));
+}
+
+static int port_rules(struct nat_bctx *c, const struct net_network *nets, size_t count)
+{
+	int r;
+
+	if ((r = rule_guard(c)) < 0 || (r = rules_dnat(c, CHAIN_PRE)) < 0 ||
+	    (r = rules_dnat(c, CHAIN_OUT)) < 0 || (r = rule_masq_loopback(c)) < 0)
+		return r;
+	for (size_t i = 0; i < count; i++)
+		if (!nets[i].internal && !nets[i].no_gateway && (r = rule_hairpin(c, &nets[i])) < 0)
+			return r;
+	return 0;
+}
+
+static int build_all(struct nat_bctx *c, const struct net_network *nets, size_t count,
+		     const struct net_port *ports, size_t n_ports)
 {
 	int r;
 
@@ -431,20 +588,69 @@ static int build_all(struct bctx *c, const struct net_network *nets, size_t coun
 	if ((r = put_table(c, NFT_MSG_NEWTABLE)) < 0 ||
 	    (r = put_chain(c, CHAIN_POST, "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC)) < 0 ||
 	    (r = put_chain(c, CHAIN_FWD, "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER)) < 0 ||
-	    (r = put_bridges_set(c, nets, count)) < 0)
+	    (r = put_chain(c, CHAIN_PRE, "nat", NF_INET_PRE_ROUTING, NF_IP_PRI_NAT_DST)) < 0 ||
+	    (r = put_chain(c, CHAIN_OUT, "nat", NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST)) < 0 ||
+	    (r = put_bridges_set(c, nets, count)) < 0 || (r = nat_ports_put_maps(c)) < 0 ||
+	    (r = nat_ports_put_elems(c, NFT_MSG_NEWSETELEM, ports, n_ports)) < 0)
 		return r;
 	for (size_t i = 0; i < count; i++)
 		if (!nets[i].internal && !nets[i].no_gateway && (r = rule_masq(c, &nets[i])) < 0)
 			return r;
+	if ((r = port_rules(c, nets, count)) < 0)
+		return r;
 	return forward_rules(c, nets, count);
 }
 
-int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_t count,
-		  uint32_t seq, struct brig_err *e)
+/* BATCH_BEGIN and BATCH_END take no ack: not counted in nmsg. */
+static void put_bound(struct nat_bctx *c, bool begin)
 {
-	struct bctx c = { .b = b, .seq = seq };
-	size_t nmsg = 7 + 4 * count + count * count; /* upper bound */
-	int r;
+	if (begin)
+		nftnl_batch_begin(nat_bcur(c), c->seq++);
+	else
+		nftnl_batch_end(nat_bcur(c), c->seq++);
+	if (!mnl_nlmsg_batch_next(c->mb))
+		c->full = true;
+}
+
+int nat_batch_begin(struct net_nat_batch *b, struct nat_bctx *c, size_t nmsg, size_t extra,
+		    uint32_t seq, struct brig_err *e)
+{
+	memset(b, 0, sizeof(*b));
+	memset(c, 0, sizeof(*c));
+	c->b = b;
+	c->seq = seq;
+	/* Begin/end plus one spare slot: mnl lets the last message pass the
+	 * limit, and reports it as overflow instead of writing past cap. */
+	b->cap = (nmsg + 3) * MSG_MAX + extra;
+	b->buf = calloc(1, b->cap);
+	if (!b->buf)
+		return brig_errf(e, ENOMEM, "nftables: allocate %zu byte batch", b->cap);
+	c->mb = mnl_nlmsg_batch_start(b->buf, b->cap - MSG_MAX);
+	if (!c->mb)
+		return brig_errf(e, ENOMEM, "nftables: start batch");
+	put_bound(c, true);
+	return 0;
+}
+
+int nat_batch_end(struct nat_bctx *c, int r, struct brig_err *e)
+{
+	if (r == 0)
+		put_bound(c, false);
+	c->b->len = mnl_nlmsg_batch_size(c->mb);
+	mnl_nlmsg_batch_stop(c->mb);
+	if (r < 0)
+		return brig_errf(e, -r, "nftables: build batch: out of memory");
+	if (c->full)
+		return brig_errf(e, E2BIG, "nftables: batch larger than %zu bytes", c->b->cap);
+	return 0;
+}
+
+int net_nat_build_ports(struct net_nat_batch *b, const struct net_network *nets, size_t count,
+			const struct net_port *ports, size_t n_ports, uint32_t seq,
+			struct brig_err *e)
+{
+	struct nat_bctx c;
+	size_t nmsg = 20 + 5 * count + count * count; /* upper bound */
 
 	memset(b, 0, sizeof(*b));
 	if (count > NET_NAT_MAX_NETWORKS)
@@ -455,29 +661,16 @@ int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_
 		    nets[i].prefix < 0 || nets[i].prefix > 32)
 			return brig_errf(e, EINVAL, "nftables: network %s: invalid bridge or prefix",
 					 nets[i].name);
-	/* Begin/end plus one spare slot: mnl lets the last message pass the
-	 * limit, and reports it as overflow instead of writing past cap. */
-	b->cap = (nmsg + 3) * MSG_MAX + count * 64; /* + the set's elements */
-	b->buf = calloc(1, b->cap);
-	if (!b->buf)
-		return brig_errf(e, ENOMEM, "nftables: allocate %zu byte batch", b->cap);
-	c.mb = mnl_nlmsg_batch_start(b->buf, b->cap - MSG_MAX);
-	if (!c.mb)
-		return brig_errf(e, ENOMEM, "nftables: start batch");
-	nftnl_batch_begin(bcur(&c), c.seq++);
-	bnext(&c);
-	r = build_all(&c, nets, count);
-	if (r == 0) {
-		nftnl_batch_end(bcur(&c), c.seq++);
-		bnext(&c);
-	}
-	b->len = mnl_nlmsg_batch_size(c.mb);
-	mnl_nlmsg_batch_stop(c.mb);
-	if (r < 0)
-		return brig_errf(e, -r, "nftables: build batch: out of memory");
-	if (c.full)
-		return brig_errf(e, E2BIG, "nftables: batch larger than %zu bytes", b->cap);
-	return 0;
+	/* + the bridges' and the ports' elements */
+	if (nat_batch_begin(b, &c, nmsg, count * 64 + n_ports * NAT_PORT_ELEM_MAX, seq, e) < 0)
+		return -e->code;
+	return nat_batch_end(&c, build_all(&c, nets, count, ports, n_ports), e);
+}
+
+int net_nat_build(struct net_nat_batch *b, const struct net_network *nets, size_t count,
+		  uint32_t seq, struct brig_err *e)
+{
+	return net_nat_build_ports(b, nets, count, NULL, 0, seq, e);
 }
 
 void net_nat_batch_free(struct net_nat_batch *b)
@@ -489,12 +682,13 @@ void net_nat_batch_free(struct net_nat_batch *b)
 
 /* ---- the socket side ---- */
 
-static void mnl_closep(struct mnl_socket **nl)
+void nat_close(struct mnl_socket **nl)
 {
 	if (*nl)
 		mnl_socket_close(*nl);
+	*nl = NULL;
 }
-#define cleanup_mnl __attribute__((cleanup(mnl_closep)))
+#define cleanup_mnl __attribute__((cleanup(nat_close)))
 
 /* Ack bookkeeping while draining: count, and the first error kept. */
 struct acks {
@@ -532,7 +726,7 @@ static int on_ack(const struct nlmsghdr *nlh, void *data)
 
 /* Open a NETLINK_NETFILTER socket with ext acks, capped acks, and buffers
  * large enough for len bytes of batch and its acks. */
-static int nft_open(struct mnl_socket **out, size_t len, struct brig_err *e)
+int nat_open(struct mnl_socket **out, size_t len, struct brig_err *e)
 {
 	int one = 1, sz = len > (1 << 20) ? (int)(len * 2) : (2 << 20);
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
@@ -565,6 +759,7 @@ static const char *msg_name(uint16_t type)
 	case NFT_MSG_NEWRULE: return "add rule";
 	case NFT_MSG_NEWSET: return "add set";
 	case NFT_MSG_NEWSETELEM: return "add set element";
+	case NFT_MSG_DELSETELEM: return "delete set element";
 	default: return "request";
 	}
 }
@@ -577,7 +772,7 @@ int net_nat_commit(const struct net_nat_batch *b, struct brig_err *e)
 	char buf[16384];
 	ssize_t n;
 
-	if (nft_open(&nl, b->len, e) < 0)
+	if (nat_open(&nl, b->len, e) < 0)
 		return -e->code;
 	if (mnl_socket_sendto(nl, b->buf, b->len) < 0)
 		return brig_errno(e, "nftables: send batch of %zu bytes", b->len);
@@ -607,10 +802,16 @@ int net_nat_commit(const struct net_nat_batch *b, struct brig_err *e)
 
 int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e)
 {
+	return net_nat_apply_ports(nets, count, NULL, 0, e);
+}
+
+int net_nat_apply_ports(const struct net_network *nets, size_t count, const struct net_port *ports,
+			size_t n_ports, struct brig_err *e)
+{
 	struct net_nat_batch b;
 	int r;
 
-	r = net_nat_build(&b, nets, count, (uint32_t)time(NULL), e);
+	r = net_nat_build_ports(&b, nets, count, ports, n_ports, (uint32_t)time(NULL), e);
 	if (r == 0)
 		r = net_nat_commit(&b, e);
 	net_nat_batch_free(&b);
@@ -628,7 +829,7 @@ static int count_msg(const struct nlmsghdr *nlh, void *data)
 
 /* Send one request and read replies until its ack or NLMSG_DONE; every
  * reply message goes to cb.  Returns 0 or -errno (kernel or socket). */
-static int nft_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+int nat_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
 	char buf[16384];
 	uint32_t port = mnl_socket_get_portid(nl);
@@ -662,7 +863,7 @@ static int chain_get(struct mnl_socket *nl, const char *name)
 	nlh = nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, FAMILY, NLM_F_ACK, 1);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	nftnl_chain_free(ch);
-	return nft_talk(nl, nlh, count_msg, &n);
+	return nat_talk(nl, nlh, count_msg, &n);
 }
 
 /* Number of rules in chain inet brig <name> (a filtered dump). */
@@ -678,18 +879,18 @@ static int rule_count(struct mnl_socket *nl, const char *name, unsigned *n)
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	*n = 0;
-	return nft_talk(nl, nlh, count_msg, n);
+	return nat_talk(nl, nlh, count_msg, n);
 }
 
 int net_nat_check(bool *intact, struct brig_err *e)
 {
 	cleanup_mnl struct mnl_socket *nl = NULL;
-	static const char *const chains[] = { CHAIN_POST, CHAIN_FWD };
+	static const char *const chains[] = { CHAIN_POST, CHAIN_FWD, CHAIN_PRE, CHAIN_OUT };
 	unsigned rules = 0;
 	int r;
 
 	*intact = false;
-	if (nft_open(&nl, 0, e) < 0)
+	if (nat_open(&nl, 0, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < ARRAY_SIZE(chains); i++) {
 		r = chain_get(nl, chains[i]);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "ports.h"
 #include "types.h"
 
 /* Replace the whole "inet brig" table with the rules for these networks
@@ -16,6 +17,11 @@
  * other interface, forward accepts, isolation) in one atomic batch.  With
  * count == 0 the table is deleted.  Never touches another table. */
 int net_nat_apply(const struct net_network *nets, size_t count, struct brig_err *e);
+
+/* The same, with the published ports' map elements ports[0..n_ports) in
+ * the same batch (a rebuilt table keeps the running containers' ports). */
+int net_nat_apply_ports(const struct net_network *nets, size_t count, const struct net_port *ports,
+			size_t n_ports, struct brig_err *e);
 
 /* True when table "inet brig" exists and holds the chains net_nat_apply makes
  * with a non-empty forward chain (so a flushed or deleted table can be

@@ -40,19 +40,19 @@ static void addresses(const struct container_summary *r, char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", r->addresses[i]);
 }
 
-#define PS_COLS 7
+#define PS_COLS 8
 
 struct ps_row {
-	char cell[PS_COLS][256];
+	char cell[PS_COLS][512];
 };
 
 static const char *const ps_head[PS_COLS] = {
-	"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESSES", "NAMES",
+	"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESSES", "PORTS", "NAMES",
 };
 
 static void fill_row(const struct container_summary *s, struct ps_row *r)
 {
-	char (*c)[256] = r->cell;
+	char (*c)[512] = r->cell;
 
 	snprintf(c[0], sizeof(c[0]), "%.12s", s->id);
 	snprintf(c[1], sizeof(c[1]), "%s", s->image);
@@ -60,7 +60,8 @@ static void fill_row(const struct container_summary *s, struct ps_row *r)
 	human_ago(s->created, c[3], sizeof(c[3]));
 	status_text(s, c[4], sizeof(c[4]));
 	addresses(s, c[5], sizeof(c[5]));
-	snprintf(c[6], sizeof(c[6]), "%s", s->name);
+	snprintf(c[6], sizeof(c[6]), "%s", s->ports);
+	snprintf(c[7], sizeof(c[7]), "%s", s->name);
 }
 
 static void print_cells(const char *const cell[PS_COLS], const int w[PS_COLS])

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "publish.h"
 #include "run_opts.h"
 #include "spec_parse.h"
 #include "userns_ctl.h"
@@ -81,6 +82,15 @@ static int set_add_host(void *o, const char *arg, struct brig_err *e)
 	if (netspec_parse_host(arg, name, &ip, e) < 0)
 		return -e->code;
 	return spec_list_add(&s->add_hosts, &s->n_add_hosts, arg, e);
+}
+
+static int set_publish(void *o, const char *arg, struct brig_err *e)
+{
+	struct container_spec *s = o;
+
+	if (publish_check(arg, e) < 0)
+		return -e->code;
+	return spec_list_add(&s->publish, &s->n_publish, arg, e);
 }
 
 static int set_sysctl(void *o, const char *arg, struct brig_err *e)
@@ -200,6 +210,12 @@ static const struct opt run_rows[] = {
 	{ "dns-search", 0, "D", "DNS search domain", set_dns_search, 0, OPT_REPEAT },
 	{ "dns-option", 0, "O", "resolv.conf option", set_dns_option, 0, OPT_REPEAT },
 	{ "add-host", 0, "NAME:IP", "an /etc/hosts line", set_add_host, 0, OPT_REPEAT },
+	{ "publish", 'p', "[IP:]HOST:PORT",
+	  "publish container PORT on HOST (0 or none: a free port);\n"
+	  "ranges LO-HI; PORT/udp, PORT/sctp",
+	  set_publish, 0, OPT_REPEAT },
+	{ "publish-all", 'P', NULL, "publish the image's exposed ports on free host ports", opt_true,
+	  SPEC(publish_all) },
 	{ "entrypoint", 0, "CMD", "run CMD with the arguments after IMAGE", opt_string,
 	  SPEC(entrypoint) },
 	{ "sysctl", 0, "KEY=VALUE", "namespaced net.* sysctl", set_sysctl, 0, OPT_REPEAT },

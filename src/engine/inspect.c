@@ -8,6 +8,7 @@
 #include "container_int.h"
 #include "inspect.h"
 #include "parse.h"
+#include "publish.h"
 #include "state.h"
 
 static int64_t parse_time(const char *s)
@@ -57,6 +58,7 @@ static void summarise(const char *id, const struct container_spec *cfg,
 		if (st->nets[i].address)
 			net_ip_str(st->nets[i].address, s->addresses[i]);
 	s->n_addresses = st->n_nets < MAX_NETS ? st->n_nets : MAX_NETS;
+	portspec_summary(st->ports, st->n_ports, s->ports, sizeof(s->ports));
 }
 
 /* config.json, with "labels" {} when there are none, as docker inspect
@@ -84,10 +86,11 @@ static json_t *document(const struct brig_ctx *c, const char *id, const struct c
 		return NULL;
 	json_object_set_new(state, "status", json_string(container_status(st)));
 	json_object_set_new(state, "OOMKilled", json_boolean(st->oom_killed));
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:b}}", "id", id, "name", cfg->name,
-			 "image", cfg->image, "created", cfg->created, "state", state, "config",
-			 config_json(cfg), "Mounts", container_mounts_json(c, cfg), "HostConfig",
-			 "Privileged", cfg->privileged);
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:b},s:{s:o}}", "id", id, "name",
+			 cfg->name, "image", cfg->image, "created", cfg->created, "state", state,
+			 "config", config_json(cfg), "Mounts", container_mounts_json(c, cfg),
+			 "HostConfig", "Privileged", cfg->privileged, "NetworkSettings", "Ports",
+			 publish_ports_json(st));
 }
 
 /* Called for each listed record; a negative return stops the walk. */

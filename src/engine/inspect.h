@@ -30,6 +30,9 @@ struct container_summary {
 	 * no lease) */
 	size_t n_addresses;
 	char addresses[MAX_NETS][16];
+	/* the published ports as Docker's ps shows them, "" for none
+	 * (portspec_summary) */
+	char ports[512];
 };
 
 /* The containers (all, or only the running ones), after reconciling the

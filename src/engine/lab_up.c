@@ -28,6 +28,7 @@
 #include "proc.h"
 #include "pull.h"
 #include "spec_parse.h"
+#include "publish.h"
 #include "state.h"
 #include "topo.h"
 #include "util.h"
@@ -171,6 +172,17 @@ static int node_labels(struct plan *p, size_t i, struct container_spec *s, struc
 	return 0;
 }
 
+/* containerlab's ports: (["8080:80", "5353:53/udp"]) as -p values, each
+ * checked now so a bad one stops the lab before anything is made. */
+static int node_ports(const struct topo_node *n, struct container_spec *s, struct brig_err *e)
+{
+	for (size_t k = 0; k < n->n_ports; k++)
+		if (publish_check(n->ports[k], e) < 0 ||
+		    spec_list_add(&s->publish, &s->n_publish, n->ports[k], e) < 0)
+			return brig_err_ctx(e, "ports");
+	return 0;
+}
+
 static int node_spec(struct plan *p, size_t i, struct brig_err *e)
 {
 	const struct topo_node *n = &p->t.nodes[i];
@@ -183,11 +195,8 @@ static int node_spec(struct plan *p, size_t i, struct brig_err *e)
 	s->privileged = n->privileged;
 	s->detach = true;
 	if (node_command(p, i, s, e) < 0 || node_lists(n, s, e) < 0 || node_limits(n, s, e) < 0 ||
-	    node_labels(p, i, s, e) < 0 || node_network(p, i, s, e) < 0)
+	    node_labels(p, i, s, e) < 0 || node_network(p, i, s, e) < 0 || node_ports(n, s, e) < 0)
 		return brig_err_ctx(e, "%s:%d: node %s", p->t.path, n->line, n->name);
-	if (n->n_ports)
-		brig_warn("%s:%d: node %s: ports are not published yet: ignored", p->t.path, n->line,
-			  n->name);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "link.h"
 #include "network.h"
 #include "orphan.h"
+#include "publish.h"
 #include "state.h"
 #include "util.h"
 
@@ -169,6 +170,8 @@ static void release_leftovers(const struct brig_ctx *c, const char *id,
 		network_release(c, st->nets[i].network, id, &ignore);
 	}
 	container_leave_hosts(c, id, st);
+	if (st->n_ports || cfg->n_publish || cfg->publish_all)
+		container_unpublish(c, id);
 	if (container_cgroups_ready(&ignore) == 0 &&
 	    cgroup_open(cfg->cgroup_parent, id, &cg, &ignore) == 0) {
 		cgroup_destroy(cg, &ignore);
@@ -337,6 +340,7 @@ static void reconcile(const struct brig_ctx *c, const char *id)
 	if (state_load(c, id, &cfg, &st, &e) == 0 && st.status == CONTAINER_RUNNING &&
 	    container_both_gone(&st)) {
 		release_leftovers(c, id, &cfg, &st);
+		st.n_ports = 0;
 		st.status = CONTAINER_EXITED;
 		if (!st.has_exit) {
 			st.has_exit = true;

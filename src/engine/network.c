@@ -16,6 +16,7 @@
 #include "network.h"
 #include "parse.h"
 #include "proc.h"
+#include "publish.h"
 #include "state.h"
 #include "util.h"
 
@@ -142,15 +143,20 @@ int network_list(const struct brig_ctx *c, struct net_network **v, size_t *count
 	return 0;
 }
 
-/* Apply the nftables table for every defined network. */
+/* Apply the nftables table for every defined network, with the ports
+ * the running containers publish (a table rebuilt, or restored after a
+ * flush, keeps them). */
 static int apply_nat(const struct brig_ctx *c, struct brig_err *e)
 {
 	cleanup_free struct net_network *all = NULL;
-	size_t n;
+	cleanup_free struct net_port *ports = NULL;
+	size_t n, n_ports = 0;
 
 	if (network_list(c, &all, &n, e) < 0)
 		return -e->code;
-	if (net_nat_apply(all, n, e) < 0)
+	if (publish_running(c, &ports, &n_ports, e) < 0)
+		return brig_err_ctx(e, "nftables table inet brig");
+	if (net_nat_apply_ports(all, n, ports, n_ports, e) < 0)
 		return brig_err_ctx(e, "nftables table inet brig");
 	return 0;
 }
@@ -181,7 +187,7 @@ static int check_overlap(const struct brig_ctx *c, const struct net_network *n,
  * must not race to create a bridge (it is marked as brig's right after it
  * is created) or to define the default network, and the nftables table is
  * rebuilt from the definitions, which must not change meanwhile. */
-static int lock_host(const struct brig_ctx *c, struct brig_err *e)
+int network_lock_host(const struct brig_ctx *c, struct brig_err *e)
 {
 	char path[PATH_MAX];
 
@@ -203,7 +209,7 @@ int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_
 	    strcmp(n->name, DEFAULT_NETWORK) == 0 || strcmp(n->name, "none") == 0 ||
 	    strcmp(n->name, "host") == 0)
 		return brig_errf(e, EEXIST, "network '%s' already exists", n->name);
-	if ((lock = lock_host(c, e)) < 0)
+	if ((lock = network_lock_host(c, e)) < 0)
 		return lock;
 	if (net_network_validate(n, e) < 0 || check_overlap(c, n, e) < 0)
 		return -e->code;
@@ -253,7 +259,7 @@ static int setup_host_locked(const struct brig_ctx *c, struct net_network *n,
 
 int network_setup_host(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
 {
-	cleanup_close int lock = lock_host(c, e);
+	cleanup_close int lock = network_lock_host(c, e);
 
 	if (lock < 0)
 		return lock;
@@ -400,7 +406,7 @@ static int drop_network(const struct brig_ctx *c, const struct net_network *n,
 int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
 {
 	char path[PATH_MAX];
-	cleanup_close int lock = lock_host(c, e);
+	cleanup_close int lock = network_lock_host(c, e);
 	struct net_network n;
 	struct ipam_file f;
 	int freed;
@@ -432,7 +438,7 @@ int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *
 int network_reset(const struct brig_ctx *c, struct brig_err *e)
 {
 	cleanup_free struct net_network *all = NULL;
-	cleanup_close int lock = lock_host(c, e);
+	cleanup_close int lock = network_lock_host(c, e);
 	size_t n;
 	int r = 0;
 

@@ -69,6 +69,10 @@ int network_summaries(const struct brig_ctx *c, struct network_summary **v, size
 /* Remove a network: refused while a container holds a lease on it. */
 int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e);
 
+/* The host lock: one change to the host's networking (bridges, table inet
+ * brig, published ports) at a time.  Returns the fd; closing releases it. */
+int network_lock_host(const struct brig_ctx *c, struct brig_err *e);
+
 /* Host setup for n (idempotent): definition stored, bridge up with the
  * gateway and MTU, ip_forward, and the "inet brig" table present (restored
  * when someone flushed it).  *mtu gets the bridge's MTU. */

@@ -16,6 +16,7 @@
 #include "link.h"
 #include "network.h"
 #include "orphan.h"
+#include "publish.h"
 #include "state.h"
 
 #define MONITORS "monitors"
@@ -81,6 +82,7 @@ void orphan_release(const struct brig_ctx *c, const char *id, const char *cgroup
 		net_link_delete(veth, &e);
 	}
 	release_networks_of(c, id);
+	container_unpublish(c, id);
 	if (container_cgroups_ready(&e) == 0 &&
 	    cgroup_open(cgroup_parent ? cgroup_parent : "brig", id, &cg, &e) == 0) {
 		cgroup_destroy(cg, &e);

@@ -176,6 +176,10 @@ static void set_optional(json_t *j, const struct container_spec *s, bool *ok)
 	set_security(j, &s->security, ok);
 	if (s->userns.set)
 		set(j, "userns", userns_json(&s->userns), ok);
+	if (s->n_publish)
+		set(j, "publish", strv_json(s->publish, s->n_publish), ok);
+	if (s->publish_all)
+		set(j, "publish_all", json_true(), ok);
 }
 
 static void set_mounts(json_t *j, const struct container_spec *s, bool *ok);
@@ -482,6 +486,8 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	s->dns_search = opt_strv(j, "dns_search", &s->n_dns_search, &ok);
 	s->dns_opts = opt_strv(j, "dns_options", &s->n_dns_opts, &ok);
 	s->add_hosts = opt_strv(j, "extra_hosts", &s->n_add_hosts, &ok);
+	s->publish = opt_strv(j, "publish", &s->n_publish, &ok);
+	s->publish_all = json_is_true(json_object_get(j, "publish_all"));
 	nets_from(j, s);
 	s->rm = json_is_true(json_object_get(j, "rm"));
 	s->detach = json_is_true(json_object_get(j, "detach"));
@@ -518,6 +524,7 @@ void spec_free(struct container_spec *s)
 		strv_free(s->dns_search);
 		strv_free(s->dns_opts);
 		strv_free(s->add_hosts);
+		strv_free(s->publish);
 		strv_free(s->labels);
 		mountspec_free_all(s->mounts, s->n_mounts);
 	}
@@ -570,6 +577,44 @@ static json_t *nets_json(const struct container_state *st)
 	return a;
 }
 
+static json_t *port_json(const struct port_binding *b)
+{
+	char ip[16], addr[16];
+
+	return json_pack("{s:s,s:i,s:s,s:i,s:s}", "host_ip", net_ip_str(b->host_ip, ip), "host_port",
+			 b->host_port, "address", net_ip_str(b->addr, addr), "port", b->port,
+			 "proto", portspec_proto_name(b->proto));
+}
+
+static json_t *ports_json(const struct container_state *st)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < st->n_ports; i++)
+		if (json_array_append_new(a, port_json(&st->ports[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* One element of "ports"; false when it does not read as one. */
+static bool port_from(json_t *x, struct port_binding *b)
+{
+	json_int_t hp = json_integer_value(json_object_get(x, "host_port"));
+	json_int_t p = json_integer_value(json_object_get(x, "port"));
+
+	memset(b, 0, sizeof(*b));
+	if (hp < 1 || hp > 65535 || p < 1 || p > 65535 ||
+	    net_parse_ip(str(x, "host_ip"), &b->host_ip, NULL) < 0 ||
+	    net_parse_ip(str(x, "address"), &b->addr, NULL) < 0 ||
+	    portspec_proto(str(x, "proto"), &b->proto) < 0)
+		return false;
+	b->host_port = (uint16_t)hp;
+	b->port = (uint16_t)p;
+	return true;
+}
+
 json_t *spec_state_to_json(const struct container_state *st)
 {
 	json_t *j = json_object();
@@ -596,6 +641,8 @@ json_t *spec_state_to_json(const struct container_state *st)
 		set(j, "signal", json_integer(st->signal), &ok);
 		set(j, "oom_killed", json_boolean(st->oom_killed), &ok);
 	}
+	if (st->n_ports)
+		set(j, "ports", ports_json(st), &ok);
 	if (st->has_networks) {
 		set(j, "networks", nets_json(st), &ok);
 		set(j, "hosts_shared", json_boolean(st->hosts_shared), &ok);
@@ -634,7 +681,7 @@ static void net_from(json_t *x, struct container_net *n)
 
 int spec_state_from_json(json_t *j, struct container_state *st, struct brig_err *e)
 {
-	json_t *nets = json_object_get(j, "networks");
+	json_t *nets = json_object_get(j, "networks"), *ports;
 
 	memset(st, 0, sizeof(*st));
 	if (!json_is_object(j))
@@ -655,5 +702,9 @@ int spec_state_from_json(json_t *j, struct container_state *st, struct brig_err 
 	st->hosts_shared = json_is_true(json_object_get(j, "hosts_shared"));
 	for (size_t i = 0; i < json_array_size(nets) && st->n_nets < MAX_NETS; i++)
 		net_from(json_array_get(nets, i), &st->nets[st->n_nets++]);
+	ports = json_object_get(j, "ports");
+	for (size_t i = 0; i < json_array_size(ports) && st->n_ports < PORTSPEC_MAX; i++)
+		if (port_from(json_array_get(ports, i), &st->ports[st->n_ports]))
+			st->n_ports++;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "mountspec.h"
 #include "netspec.h"
+#include "portspec.h"
 #include "secopt.h"
 #include "util.h"
 
@@ -84,6 +85,12 @@ struct container_spec {
 	 * [[IN, OUT, COUNT]...], "gid_map": [...]}; --userns=auto's maps are
 	 * allocated by container_create (userns_ctl.h) */
 	struct userns_maps userns;
+	/* ["publish"]: -p values as given (portspec_parse checked them),
+	 * ["publish_all"]: -P; each written only when set.  publish is
+	 * borrowed from the CLI as env. */
+	char **publish;
+	size_t n_publish;
+	bool publish_all;
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one
@@ -126,6 +133,10 @@ struct container_state {
 	bool has_networks, hosts_shared;
 	size_t n_nets;
 	struct container_net nets[MAX_NETS];
+	/* "ports", written only when there is one: the ports published for
+	 * this run, [{host_ip, host_port, address, port, proto}] */
+	size_t n_ports;
+	struct port_binding ports[PORTSPEC_MAX];
 };
 
 /* config.json for s: a new reference, or NULL when out of memory.  The

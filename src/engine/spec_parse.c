@@ -30,6 +30,7 @@ void spec_lists_free(struct container_spec *o)
 	free(o->dns_search);
 	free(o->dns_opts);
 	free(o->add_hosts);
+	free(o->publish);
 	free(o->labels);
 	mountspec_free_all(o->mounts, o->n_mounts);
 	o->mounts = NULL;

@@ -14,6 +14,7 @@
 #include "container.h"
 #include "container_int.h"
 #include "hosts.h"
+#include "publish.h"
 #include "resolv.h"
 #include "state.h"
 #include "warn.h"
@@ -179,6 +180,8 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 		goto out;
 	if (container_is_bridge_mode(&ct->spec) && container_attach_networks(c, ct, e) < 0)
 		goto out;
+	if (container_publish(c, ct, e) < 0)
+		goto undo;
 	fill_spec(ct, &s, path);
 	if (container_confine(c, &ct->spec, &s, e) < 0 ||
 	    container_spawn_mounts(c, &ct->spec, &mounts, e) < 0)
@@ -204,6 +207,9 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	}
 	goto out;
 undo:
+	if (ct->st.n_ports)
+		container_unpublish(c, ct->id);
+	ct->st.n_ports = 0;
 	destroy_cgroup(ct);
 	container_leave_hosts(c, ct->id, &ct->st);
 	container_release_networks(c, ct, true);
@@ -242,6 +248,9 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	ct->st.oom_killed = st.oom_killed;
 	rfc3339(now_ns(), ct->st.finished, sizeof(ct->st.finished));
 	destroy_cgroup(ct);
+	if (ct->st.n_ports)
+		container_unpublish(c, ct->id);
+	ct->st.n_ports = 0;
 	container_release_networks(c, ct, false);
 	container_leave_hosts(c, ct->id, &ct->st);
 	if (ct->spec.rm) {

@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "bridge.h"
 #include "link.h"
 #include "spawn.h"
 #include "sync.h"
@@ -44,6 +45,8 @@ static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
 	for (*made = 0; *made < s->n_ifaces; (*made)++) {
 		const struct spawn_iface *i = &s->ifaces[*made];
 		if (net_veth_create(i->host_if, i->peer_if, i->bridge, i->mtu, pid, e) < 0)
+			return brig_err_ctx(e, "network %s", i->ifname);
+		if (i->hairpin && net_bridge_port_hairpin(i->host_if, e) < 0)
 			return brig_err_ctx(e, "network %s", i->ifname);
 	}
 	return 0;

@@ -30,6 +30,7 @@ struct spawn_iface {
 	uint32_t addr, gw; /* gw != 0 only for the default-route interface */
 	int prefix;
 	uint8_t mac[6];
+	bool hairpin; /* hairpin mode on host_if (it publishes ports) */
 };
 
 /* A file written inside the container after pivot_root (hosts,

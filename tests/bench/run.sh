@@ -12,6 +12,7 @@
 #                          perf relay; all by default)
 #   BENCH_LAB_N=300        nodes of the lab bench (BENCH_LAB_RUNS=3 runs)
 #   BENCH_SCALE_N=1000     containers started by the scale bench
+#   BENCH_PORTS_N=50       containers publishing a port before the timed last one (ports)
 #   BENCH_IPERF_SECONDS=10 iperf3 duration per data-plane pair
 #   BENCH_PERF_SECONDS=5   brig lab perf and iperf3 duration (BENCH_PERF_REPEAT=3 rounds)
 #   BENCH_SKIP_INSTALL=1   do not run install-peers.sh
@@ -22,7 +23,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
 SANDBOX=$REPO/scripts/sandbox.sh
 RESULTS=$BENCH_DIR/results
-BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf relay}
+BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf relay ports}
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "bench: must run as root (namespaces, bridges, cgroups)" >&2
@@ -93,7 +94,7 @@ python3 "$BENCH_DIR/machine.py" "$BENCH_PEERS" "$BRIG_BIN" >"$BENCH_OUT/machine.
 failed=()
 for b in $BENCH_ONLY; do
 	case $b in
-	start | net | exec | data | import | scale | lab | relay | perf) ;;
+	start | net | exec | data | import | scale | lab | relay | perf | ports) ;;
 	*)
 		echo "bench: unknown bench '$b'" >&2
 		exit 2

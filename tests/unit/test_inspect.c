@@ -180,11 +180,13 @@ static void inspect_document(void **state)
 		fail_msg("container_inspect: %s", errors.last.msg);
 	assert_int_equal(json_array_size(docs), 1);
 	doc = json_array_get(docs, 0);
-	/* the keys inspect has always had, Docker's "Mounts" and "HostConfig",
-	 * and no other (no "Config": it would clash with "config") */
+	/* the keys inspect has always had, Docker's "Mounts", "HostConfig"
+	 * and "NetworkSettings" (its "Ports"), and no other (no "Config": it
+	 * would clash with "config") */
 	json_object_foreach(doc, key, v) {
-		static const char *const want[] = { "id",    "name",   "image",  "created",
-						    "state", "config", "Mounts", "HostConfig" };
+		static const char *const want[] = { "id",	  "name",	"image",
+						    "created",	  "state",	"config",
+						    "Mounts",	  "HostConfig", "NetworkSettings" };
 		bool known = false;
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			known |= !strcmp(key, want[i]);
@@ -192,7 +194,10 @@ static void inspect_document(void **state)
 			fail_msg("unexpected key %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 8);
+	assert_int_equal(keys, 9);
+	assert_int_equal(json_object_size(json_object_get(json_object_get(doc, "NetworkSettings"),
+							  "Ports")),
+			 0);
 	/* no labels: {} as docker inspect shows; not privileged */
 	assert_true(json_is_object(json_object_get(json_object_get(doc, "config"), "labels")));
 	assert_int_equal(json_object_size(json_object_get(json_object_get(doc, "config"), "labels")), 0);

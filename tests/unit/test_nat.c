@@ -5,6 +5,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,11 +23,14 @@
 
 struct seen {
 	int begin, end, newtable, deltable, newchain, newrule;
-	int masq, drop, accept, ct;
-	char chains[4][32];
-	int rules_post, rules_fwd;
+	int masq, drop, accept, ct, dnat, fib;
+	char chains[8][32];
+	int rules_post, rules_fwd, rules_pre, rules_out;
 	int newset, set_elems, lookup_inv; /* the set of bridges, its uses */
+	int lookup_bridges, lookup_ports;  /* lookups of the bridges, of the port maps */
+	int maps, port_elems, port_msgs, del_msgs;
 	char elems[8][16];
+	struct net_port ports[8]; /* port elements read back */
 };
 
 static void count_exprs(const struct nftnl_rule *r, struct seen *s)
@@ -42,9 +46,26 @@ static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 			s->masq++;
 		else if (strcmp(name, "ct") == 0)
 			s->ct++;
-		else if (strcmp(name, "lookup") == 0) {
-			assert_string_equal(nftnl_expr_get_str(x, NFTNL_EXPR_LOOKUP_SET), "bridges");
-			s->lookup_inv += nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) == NFT_LOOKUP_F_INV;
+		else if (strcmp(name, "fib") == 0)
+			s->fib++;
+		else if (strcmp(name, "nat") == 0) {
+			assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_NAT_TYPE), NFT_NAT_DNAT);
+			assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN),
+					 NFT_REG32_01);
+			s->dnat++;
+		} else if (strcmp(name, "lookup") == 0) {
+			const char *set = nftnl_expr_get_str(x, NFTNL_EXPR_LOOKUP_SET);
+			if (strcmp(set, "bridges") == 0) {
+				s->lookup_bridges++;
+				s->lookup_inv += nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) ==
+						 NFT_LOOKUP_F_INV;
+			} else {
+				assert_true(strcmp(set, "ports_addr") == 0 ||
+					    strcmp(set, "ports_any") == 0);
+				assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_DREG),
+						 NFT_REG32_00);
+				s->lookup_ports++;
+			}
 		}
 		else if (strcmp(name, "immediate") == 0) {
 			uint32_t v = nftnl_expr_get_u32(x, NFTNL_EXPR_IMM_VERDICT);
@@ -81,6 +102,77 @@ static void parse_elems(const struct nlmsghdr *nlh, struct seen *s)
 	}
 }
 
+/* The value inside a nested NFTA_DATA_VALUE attribute. */
+static const uint8_t *data_value(const struct nlattr *a, uint32_t *len)
+{
+	const struct nlattr *v;
+
+	mnl_attr_for_each_nested(v, a) {
+		if (mnl_attr_get_type(v) == NFTA_DATA_VALUE) {
+			*len = mnl_attr_get_payload_len(v);
+			return mnl_attr_get_payload(v);
+		}
+	}
+	return NULL;
+}
+
+/* One port element's attributes into p. */
+static void port_elem(const struct nlattr *elem, bool any, struct net_port *p)
+{
+	const struct nlattr *a;
+	uint32_t off = any ? 0 : 4, klen = 0, dlen = 0;
+	const uint8_t *k = NULL, *d = NULL;
+
+	memset(p, 0, sizeof(*p));
+	mnl_attr_for_each_nested(a, elem) {
+		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
+			k = data_value(a, &klen);
+		else if (mnl_attr_get_type(a) == NFTA_SET_ELEM_DATA)
+			d = data_value(a, &dlen);
+		else if (mnl_attr_get_type(a) == NFTA_SET_ELEM_USERDATA) /* comment TLV */
+			snprintf(p->owner, sizeof(p->owner), "%s",
+				 (const char *)mnl_attr_get_payload(a) + 2);
+	}
+	assert_non_null(k);
+	assert_int_equal(klen, off + 8);
+	if (!any)
+		p->host_ip = (uint32_t)k[0] << 24 | (uint32_t)k[1] << 16 | k[2] << 8 | k[3];
+	p->proto = k[off];
+	p->host_port = (uint16_t)(k[off + 4] << 8 | k[off + 5]);
+	if (d) { /* additions carry data and the owner */
+		assert_int_equal(dlen, 8);
+		assert_true(p->owner[0] != '\0');
+		p->addr = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | d[2] << 8 | d[3];
+		p->port = (uint16_t)(d[4] << 8 | d[5]);
+	}
+}
+
+/* A message of port map elements, read from its attributes. */
+static void parse_port_elems(const struct nlmsghdr *nlh, struct seen *s)
+{
+	const struct nlattr *list, *elem;
+	bool any = false;
+
+	mnl_attr_for_each(list, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(list) == NFTA_SET_ELEM_LIST_SET)
+			any = strcmp(mnl_attr_get_str(list), "ports_any") == 0;
+		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
+			continue;
+		mnl_attr_for_each_nested(elem, list)
+			port_elem(elem, any, &s->ports[s->port_elems++ & 7]);
+	}
+}
+
+static bool is_port_map(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET)
+			return strncmp(mnl_attr_get_str(a), "ports_", 6) == 0;
+	return false;
+}
+
 static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 {
 	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
@@ -111,7 +203,7 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 		assert_int_equal(nftnl_chain_nlmsg_parse(nlh, c), 0);
 		assert_string_equal(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "brig");
 		assert_int_equal(nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY), NF_ACCEPT);
-		snprintf(s->chains[s->newchain++ & 3], 32, "%s",
+		snprintf(s->chains[s->newchain++ & 7], 32, "%s",
 			 nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
 		nftnl_chain_free(c);
 	} else if (type == NFT_MSG_NEWRULE) {
@@ -123,6 +215,8 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 		chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
 		s->rules_post += strcmp(chain, "postrouting") == 0;
 		s->rules_fwd += strcmp(chain, "forward") == 0;
+		s->rules_pre += strcmp(chain, "prerouting") == 0;
+		s->rules_out += strcmp(chain, "output") == 0;
 		count_exprs(r, s);
 		nftnl_rule_free(r);
 		s->newrule++;
@@ -130,11 +224,25 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 		struct nftnl_set *set = nftnl_set_alloc();
 
 		assert_int_equal(nftnl_set_nlmsg_parse(nlh, set), 0);
-		assert_string_equal(nftnl_set_get_str(set, NFTNL_SET_NAME), "bridges");
-		assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), 41); /* ifname */
-		assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN), 16);
+		if (strcmp(nftnl_set_get_str(set, NFTNL_SET_NAME), "bridges") == 0) {
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), 41); /* ifname */
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN), 16);
+		} else {
+			/* ipv4_addr . inet_service, each field a 32-bit register */
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_FLAGS), NFT_SET_MAP);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE), 7 << 6 | 13);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_LEN), 8);
+			s->maps++;
+		}
 		nftnl_set_free(set);
 		s->newset++;
+	} else if (type == NFT_MSG_NEWSETELEM && is_port_map(nlh)) {
+		parse_port_elems(nlh, s);
+		s->port_msgs++;
+	} else if (type == NFT_MSG_DELSETELEM) {
+		assert_true(is_port_map(nlh));
+		parse_port_elems(nlh, s);
+		s->del_msgs++;
 	} else if (type == NFT_MSG_NEWSETELEM) {
 		parse_elems(nlh, s);
 	} else {
@@ -142,26 +250,38 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 	}
 }
 
-static struct seen build_parse(const struct net_network *nets, size_t count, unsigned *nmsg)
+static struct seen parse_batch(struct net_nat_batch *b, unsigned *nmsg)
 {
-	struct net_nat_batch b;
-	struct brig_err e = { 0 };
 	struct seen s = { 0 };
 	const struct nlmsghdr *nlh = NULL;
 	int len;
 
-	assert_int_equal(net_nat_build(&b, nets, count, 100, &e), 0);
-	assert_true(b.len > 0 && b.len <= b.cap);
-	len = (int)b.len;
-	nlh = (const struct nlmsghdr *)b.buf;
+	assert_true(b->len > 0 && b->len <= b->cap);
+	len = (int)b->len;
+	nlh = (const struct nlmsghdr *)b->buf;
 	while (mnl_nlmsg_ok(nlh, len)) {
 		parse_msg(nlh, &s);
 		nlh = mnl_nlmsg_next(nlh, &len);
 	}
 	assert_int_equal(len, 0); /* nothing trailing or torn */
-	*nmsg = b.nmsg;
-	net_nat_batch_free(&b);
+	*nmsg = b->nmsg;
+	net_nat_batch_free(b);
 	return s;
+}
+
+static struct seen build_parse_ports(const struct net_network *nets, size_t count,
+				     const struct net_port *ports, size_t n_ports, unsigned *nmsg)
+{
+	struct net_nat_batch b;
+	struct brig_err e = { 0 };
+
+	assert_int_equal(net_nat_build_ports(&b, nets, count, ports, n_ports, 100, &e), 0);
+	return parse_batch(&b, nmsg);
+}
+
+static struct seen build_parse(const struct net_network *nets, size_t count, unsigned *nmsg)
+{
+	return build_parse_ports(nets, count, NULL, 0, nmsg);
 }
 
 static void empty_deletes_table(void **state)
@@ -192,23 +312,34 @@ static void two_networks(void **state)
 	(void)state;
 	assert_int_equal(s.newtable, 2); /* add, delete, add */
 	assert_int_equal(s.deltable, 1);
-	assert_int_equal(s.newchain, 2);
+	assert_int_equal(s.newchain, 4);
 	assert_string_equal(s.chains[0], "postrouting");
 	assert_string_equal(s.chains[1], "forward");
-	assert_int_equal(s.rules_post, 1); /* internal network: no masquerade */
-	assert_int_equal(s.masq, 1);
+	assert_string_equal(s.chains[2], "prerouting");
+	assert_string_equal(s.chains[3], "output");
+	/* internal network: no masquerade, no hairpin; the loopback one */
+	assert_int_equal(s.rules_post, 3);
+	assert_int_equal(s.masq, 3);
 	/* 2 intra + 2 isolation + 2 internal drops + outbound + replies */
 	assert_int_equal(s.rules_fwd, 8);
-	assert_int_equal(s.drop, 4);
+	assert_int_equal(s.drop, 4 + 1); /* + the guard of 127.0.0.0/8 */
 	assert_int_equal(s.accept, 4);
-	assert_int_equal(s.ct, 1);
+	assert_int_equal(s.ct, 2); /* established, and dnat (hairpin) */
+	/* the guard and two DNAT rules; two DNAT rules for the host itself */
+	assert_int_equal(s.rules_pre, 3);
+	assert_int_equal(s.rules_out, 2);
+	assert_int_equal(s.dnat, 4);
+	assert_int_equal(s.fib, 2);
+	assert_int_equal(s.lookup_ports, 4);
 	/* the set names both bridges; masquerade skips every one of them */
-	assert_int_equal(s.newset, 1);
+	assert_int_equal(s.newset, 3);
+	assert_int_equal(s.maps, 2);
 	assert_int_equal(s.set_elems, 2);
 	assert_string_equal(s.elems[0], "br0");
 	assert_string_equal(s.elems[1], "brlab");
 	assert_int_equal(s.lookup_inv, 1);
-	assert_int_equal(nmsg, 3 + 2 + 2 + 9);
+	assert_int_equal(s.lookup_bridges, 3);
+	assert_int_equal(nmsg, 3 + 4 + 4 + 16);
 }
 
 /* A --no-gateway network: no masquerade, no forwarding off the bridge,
@@ -224,10 +355,10 @@ static void no_gateway_network(void **state)
 	struct seen s = build_parse(nets, 2, &nmsg);
 
 	(void)state;
-	assert_int_equal(s.masq, 1);
+	assert_int_equal(s.masq, 3); /* br0's, its hairpin, the loopback one */
 	assert_int_equal(s.set_elems, 2);
 	assert_string_equal(s.elems[1], "brl2");
-	assert_int_equal(s.drop, 4);
+	assert_int_equal(s.drop, 4 + 1);
 }
 
 static void many_networks(void **state)
@@ -246,12 +377,70 @@ static void many_networks(void **state)
 		nets[i].prefix = 24;
 	}
 	s = build_parse(nets, count, &nmsg);
-	assert_int_equal(s.masq, (int)count);
+	assert_int_equal(s.masq, (int)(2 * count + 1));
 	assert_int_equal(s.rules_fwd, (int)(count + count * (count - 1) + 2 * count));
-	assert_int_equal(s.newrule + 7, (int)nmsg);
+	assert_int_equal(s.newrule + 11, (int)nmsg);
 	assert_int_equal(s.set_elems, (int)count);
 	assert_int_equal(s.lookup_inv, (int)count);
 	free(nets);
+}
+
+/* Published ports: the elements go into the map of their kind, keys and
+ * data in brig's layout, the owner as the comment. */
+static void ports_in_table(void **state)
+{
+	struct net_network n = { .name = "bridge", .bridge = "br0", .subnet = 0x0a580000,
+				 .prefix = 16 };
+	struct net_port p[3] = {
+		{ 0, 0x0a580002, 8080, 80, 6, "aaaa" },
+		{ 0x7f000001, 0x0a580002, 8081, 80, 17, "aaaa" },
+		{ 0, 0x0a580003, 8082, 81, 132, "bbbb" },
+	};
+	unsigned nmsg;
+	struct seen s = build_parse_ports(&n, 1, p, 3, &nmsg);
+
+	(void)state;
+	assert_int_equal(s.port_msgs, 2); /* ports_addr, then ports_any */
+	assert_int_equal(s.port_elems, 3);
+	assert_int_equal(s.ports[0].host_ip, 0x7f000001);
+	assert_int_equal(s.ports[0].host_port, 8081);
+	assert_int_equal(s.ports[0].proto, 17);
+	assert_int_equal(s.ports[0].addr, 0x0a580002);
+	assert_int_equal(s.ports[0].port, 80);
+	assert_string_equal(s.ports[0].owner, "aaaa");
+	assert_int_equal(s.ports[1].host_ip, 0);
+	assert_int_equal(s.ports[1].host_port, 8080);
+	assert_int_equal(s.ports[2].proto, 132);
+	assert_string_equal(s.ports[2].owner, "bbbb");
+	assert_int_equal(s.ports[2].port, 81);
+}
+
+/* A change batch: deletions by key, then additions, many elements split
+ * over several messages. */
+static void ports_change_batch(void **state)
+{
+	struct net_port *p = calloc(150, sizeof(*p));
+	struct net_nat_batch b;
+	struct nat_bctx c;
+	struct brig_err e = { 0 };
+	unsigned nmsg;
+	struct seen s;
+
+	(void)state;
+	assert_non_null(p);
+	for (size_t i = 0; i < 150; i++)
+		p[i] = (struct net_port){ 0, 0x0a580002, (uint16_t)(10000 + i), 80, 6, "x" };
+	assert_int_equal(nat_batch_begin(&b, &c, 8, 150 * NAT_PORT_ELEM_MAX, 1, &e), 0);
+	assert_int_equal(nat_ports_put_elems(&c, NFT_MSG_DELSETELEM, p, 1), 0);
+	assert_int_equal(nat_ports_put_elems(&c, NFT_MSG_NEWSETELEM, p + 1, 149), 0);
+	assert_int_equal(nat_batch_end(&c, 0, &e), 0);
+	s = parse_batch(&b, &nmsg);
+	assert_int_equal(s.del_msgs, 1);
+	assert_int_equal(s.port_msgs, 3); /* 64 + 64 + 21 */
+	assert_int_equal(nmsg, 4);
+	assert_int_equal(s.begin, 1);
+	assert_int_equal(s.end, 1);
+	free(p);
 }
 
 static void refuses_bad_input(void **state)
@@ -275,6 +464,8 @@ int main(void)
 		cmocka_unit_test(many_networks),
 		cmocka_unit_test(no_gateway_network),
 		cmocka_unit_test(refuses_bad_input),
+		cmocka_unit_test(ports_in_table),
+		cmocka_unit_test(ports_change_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
