@@ -18,6 +18,12 @@ static int set_env(void *o, const char *arg, struct brig_err *e)
 	return spec_list_add(&s->env, &s->n_env, arg, e);
 }
 
+static int set_publish(void *o, const char *arg, struct brig_err *e)
+{
+	struct container_spec *s = o;
+	return spec_list_add(&s->publish, &s->n_publish, arg, e);
+}
+
 static int set_network(void *o, const char *arg, struct brig_err *e)
 {
 	return spec_add_network(o, arg, e);
@@ -186,6 +192,8 @@ static const struct opt run_rows[] = {
 	{ "name", 0, "NAME", "container name", opt_string, SPEC(name) },
 	{ "hostname", 0, "H", "hostname (default: the short id)", opt_string, SPEC(hostname) },
 	{ "env", 'e', "K=V", "set an environment variable", set_env, 0, OPT_REPEAT },
+	{ "publish", 'p', "[IP:]HOSTPORT:PORT[/PROTO]", "publish a container's port on the host",
+	  set_publish, 0, OPT_REPEAT },
 	{ "workdir", 'w', "DIR", "working directory", opt_string, SPEC(workdir) },
 	{ "user", 'u', "UID[:GID]", "run as this user", opt_string, SPEC(user) },
 	{ "network", 0, "N",

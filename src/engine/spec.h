@@ -84,6 +84,12 @@ struct container_spec {
 	 * [[IN, OUT, COUNT]...], "gid_map": [...]}; --userns=auto's maps are
 	 * allocated by container_create (userns_ctl.h) */
 	struct userns_maps userns;
+	/* ["publish"]: -p values as given (portspec_parse checked them),
+	 * ["publish_all"]: -P; each written only when set.  publish is
+	 * borrowed from the CLI as env. */
+	char **publish;
+	size_t n_publish;
+	bool publish_all;
 };
 
 /* What a container's state says; CONTAINER_UNKNOWN: no "status" (or one

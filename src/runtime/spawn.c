@@ -17,6 +17,7 @@
 #include "link.h"
 #include "spawn.h"
 #include "sync.h"
+#include "slirp.h"
 #include "userns.h"
 
 static unsigned long clone_flags(const struct spawn_spec *s)
@@ -41,6 +42,8 @@ static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
 		return -e->code;
 	if (s->cg && cgroup_enter(s->cg, pid, e) < 0)
 		return -e->code;
+	if (s->slirp && slirp_start(s->slirp, pid, e) < 0)
+		return brig_err_ctx(e, "network");
 	for (*made = 0; *made < s->n_ifaces; (*made)++) {
 		const struct spawn_iface *i = &s->ifaces[*made];
 		if (net_veth_create(i->host_if, i->peer_if, i->bridge, i->mtu, pid, e) < 0)
@@ -55,6 +58,8 @@ static void undo_host(const struct spawn_spec *s, size_t made)
 
 	for (size_t i = 0; i < made; i++)
 		net_link_delete(s->ifaces[i].host_if, &ignore);
+	if (s->slirp)
+		slirp_stop(s->slirp);
 }
 
 /* Wait for one expected sync point; a SYNC_ERROR from the child becomes e. */
