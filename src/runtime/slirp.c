@@ -53,43 +53,45 @@ int slirp_reply_parse(const char *buf, size_t len, struct brig_err *e)
 
 /* The child: fds 3 (ready) and 4 (exit), stdout and stderr to the log in
  * dir (its cwd, where it binds api.sock), then slirp4netns. */
-static void __attribute__((noreturn)) slirp_exec(int dir, int ready, int quit, pid_t target)
+static void __attribute__((noreturn)) slirp_exec(int dir, int ready, int quit, int ns)
 {
-	char netns[64];
+	char netns[] = "/proc/self/fd/5";
 	const char *argv[] = { SLIRP_PROG, "--configure", "--mtu=65520", "--disable-host-loopback",
 			 "--ready-fd=3", "--exit-fd=4", "--api-socket=" SLIRP_API,
 			 "--netns-type=path", netns, "tap0", NULL };
 	int log;
 
-	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)target);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (fchdir(dir) < 0 || dup2(ready, SLIRP_READY_FD) < 0 || dup2(quit, SLIRP_EXIT_FD) < 0)
+	/* out of the way first: any of them may be 3, 4 or 5 already */
+	ready = fcntl(ready, F_DUPFD_CLOEXEC, 10);
+	quit = fcntl(quit, F_DUPFD_CLOEXEC, 10);
+	ns = fcntl(ns, F_DUPFD_CLOEXEC, 10);
+	if (ready < 0 || quit < 0 || ns < 0 || fchdir(dir) < 0 ||
+	    dup2(ready, SLIRP_READY_FD) < 0 || dup2(quit, SLIRP_EXIT_FD) < 0 || dup2(ns, 5) < 0)
 		_exit(127);
 	log = open(SLIRP_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	fd_to_null(0, 0);
 	if (log >= 0 && (dup2(log, 1) < 0 || dup2(log, 2) < 0))
 		_exit(127);
-	close_range(5, ~0U, 0);
+	close_range(6, ~0U, 0);
 	execvp(SLIRP_PROG, (char *const *)argv);
 	_exit(127);
 }
 
-/* The last line slirp4netns logged, for an error message. */
-static void last_log_line(int dir, char *out, size_t len)
+/* The first line slirp4netns logged (its complaint; a usage text may
+ * follow), for an error message. */
+static void first_log_line(int dir, char *out, size_t len)
 {
-	char buf[4096];
+	char buf[512];
 	cleanup_close int fd = openat(dir, SLIRP_LOG, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	char *line;
 
 	*out = 0;
 	if (n <= 0)
 		return;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
 	buf[n] = 0;
-	line = strrchr(buf, '\n');
-	snprintf(out, len, ": %.200s", line ? line + 1 : buf);
+	buf[strcspn(buf, "\n")] = 0;
+	snprintf(out, len, ": %.200s", buf);
 }
 
 /* Ready: slirp4netns wrote "1" to the ready fd (EOF: it died). */
@@ -108,7 +110,7 @@ static int wait_ready(int fd, int dir, struct brig_err *e)
 		return brig_errno(e, "poll " SLIRP_PROG);
 	if (read(fd, &c, 1) == 1 && c == '1')
 		return 0;
-	last_log_line(dir, why, sizeof(why));
+	first_log_line(dir, why, sizeof(why));
 	return brig_errf(e, EIO, SLIRP_PROG " failed%s%s", why,
 			 *why ? "" : " (is the slirp4netns package installed?)");
 }
@@ -154,7 +156,7 @@ static int publish(const struct slirp_net *n, int dir, struct brig_err *e)
 	return 0;
 }
 
-int slirp_start(struct slirp_net *n, pid_t target, struct brig_err *e)
+int slirp_start(struct slirp_net *n, int netns, struct brig_err *e)
 {
 	cleanup_close int dir = open(n->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int ready[2], quit[2];
@@ -171,7 +173,7 @@ int slirp_start(struct slirp_net *n, pid_t target, struct brig_err *e)
 	}
 	n->pid = fork();
 	if (n->pid == 0)
-		slirp_exec(dir, ready[1], quit[0], target);
+		slirp_exec(dir, ready[1], quit[0], netns);
 	close(ready[1]);
 	close(quit[0]);
 	n->exit_fd = quit[1];

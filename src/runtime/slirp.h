@@ -38,11 +38,11 @@ struct slirp_net {
 	int exit_fd; /* its exit fd's other end: closing it ends slirp4netns */
 };
 
-/* Host side of sync 2: start slirp4netns on the network namespace of
- * target, wait until it configured tap0 (its ready fd), then publish
+/* Host side of sync 2: start slirp4netns on the network namespace netns
+ * (an fd: the child sent it at sync 1), wait until it configured tap0 (its ready fd), then publish
  * n->ports.  slirp4netns ends when the caller closes the exit fd
  * (slirp_stop) or exits. */
-int slirp_start(struct slirp_net *n, pid_t target, struct brig_err *e);
+int slirp_start(struct slirp_net *n, int netns, struct brig_err *e);
 
 /* End slirp4netns and reap it; nothing when it is not running. */
 void slirp_stop(struct slirp_net *n);
