@@ -504,6 +504,8 @@ int network_create_request(const struct brig_ctx *c, const struct network_reques
 {
 	struct net_network n;
 
+	if (rootless_refuse("network create", e) < 0) /* before its options */
+		return -e->code;
 	if (network_request_parse(req, &n, e) < 0)
 		return -e->code;
 	return network_create(c, &n, e);

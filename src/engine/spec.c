@@ -194,6 +194,8 @@ json_t *spec_to_json(const struct container_spec *s)
 	set(j, "created", json_string(s->created), &ok);
 	set(j, "cmd", cmd_json(s), &ok);
 	set(j, "env", strv_json(s->env, s->n_env), &ok);
+	if (s->n_publish)
+		set(j, "publish", strv_json(s->publish, s->n_publish), &ok);
 	set(j, "workdir", json_string(s->workdir ? s->workdir : ""), &ok);
 	set(j, "user", json_string(s->user ? s->user : ""), &ok);
 	set(j, "networks", networks_json(s), &ok);
@@ -477,6 +479,8 @@ int spec_from_json(json_t *j, struct container_spec *s, struct brig_err *e)
 	strings_from(j, s, &ok);
 	cmd_from(j, s, &ok);
 	s->env = strv_dup(json_object_get(j, "env"), &s->n_env, &ok);
+	if (json_object_get(j, "publish"))
+		s->publish = strv_dup(json_object_get(j, "publish"), &s->n_publish, &ok);
 	s->sysctls = strv_dup(json_object_get(j, "sysctls"), &s->n_sysctls, &ok);
 	s->dns = opt_strv(j, "dns", &s->n_dns, &ok);
 	s->dns_search = opt_strv(j, "dns_search", &s->n_dns_search, &ok);
@@ -513,6 +517,7 @@ void spec_free(struct container_spec *s)
 		strv_free(s->cmd);
 		json_decref(s->image_config);
 		strv_free(s->env);
+		strv_free(s->publish);
 		strv_free(s->sysctls);
 		strv_free(s->dns);
 		strv_free(s->dns_search);

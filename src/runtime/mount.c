@@ -158,6 +158,15 @@ static int mount_point(int root, const char *path, const char *type, struct brig
 	return steal_fd(fd);
 }
 
+/* devpts's gid=5 (tty) where that gid is mapped: rootless brig with one
+ * id only has none (the kernel refuses the mount then). */
+static const char *fs_data(const struct fs_mount *m)
+{
+	if (m->data && !strcmp(m->type, "devpts") && !rootless_id_mapped(true, 5))
+		return "newinstance,ptmxmode=0666,mode=0620";
+	return m->data;
+}
+
 static int mount_kernel_fs(const struct spawn_spec *s, int root, struct brig_err *e)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
@@ -166,7 +175,7 @@ static int mount_kernel_fs(const struct spawn_spec *s, int root, struct brig_err
 		if (fd < 0)
 			return -e->code;
 		if (rootfs_mount_fs(fd, m->src, m->type,
-				    m->flags | (s->privileged ? 0 : m->unprivileged), m->data) < 0)
+				    m->flags | (s->privileged ? 0 : m->unprivileged), fs_data(m)) < 0)
 			return brig_errno(e, "mount %s on %s", m->type, m->dst);
 	}
 	return 0;
