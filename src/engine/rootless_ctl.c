@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "cleanup.h"
 #include "container.h"
@@ -206,44 +205,6 @@ int rootless_check_spec(struct container_spec *s, struct brig_err *e)
 
 /* ---- the user-mode network ----------------------------------------------- */
 
-/* Rootless -p: [HOSTIP:]HOSTPORT:PORT[/tcp|/udp] (slirp4netns cannot
- * choose a free host port, nor publish ranges or sctp). */
-static int parse_port(const char *arg, struct slirp_port *p, struct brig_err *e)
-{
-	char buf[128], *proto, *port, *host;
-	uint64_t hp, cp;
-	struct in_addr a;
-
-	memset(p, 0, sizeof(*p));
-	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
-		return brig_errf(e, EINVAL, "invalid -p '%.40s...': too long", arg);
-	if ((proto = strchr(buf, '/'))) {
-		*proto++ = 0;
-		if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
-			return brig_errf(e, EINVAL, "invalid -p '%s': protocol tcp or udp", arg);
-		p->udp = !strcmp(proto, "udp");
-	}
-	port = strrchr(buf, ':');
-	if (!port)
-		return brig_errf(e, EINVAL, "invalid -p '%s': rootless needs HOSTPORT:PORT", arg);
-	*port++ = 0;
-	host = strrchr(buf, ':');
-	if (host) {
-		*host++ = 0;
-		if (inet_pton(AF_INET, buf, &a) != 1)
-			return brig_errf(e, EINVAL, "invalid -p '%s': bad host address", arg);
-		inet_ntop(AF_INET, &a, p->host_addr, sizeof(p->host_addr));
-	} else {
-		host = buf;
-	}
-	if (parse_uint(host, 65535, &hp, e) < 0 || parse_uint(port, 65535, &cp, e) < 0 ||
-	    hp < 1 || cp < 1)
-		return brig_errf(e, EINVAL, "invalid -p '%s': ports are 1-65535", arg);
-	p->host_port = (uint16_t)hp;
-	p->guest_port = (uint16_t)cp;
-	return 0;
-}
-
 static char *hosts_text(const struct container *ct)
 {
 	const char *h = ct->spec.hostname ? ct->spec.hostname : ct->id;
@@ -286,7 +247,7 @@ int rootless_net_fill(struct container *ct, struct spawn_spec *s, struct spawn_f
 		return brig_errf(e, ENOMEM, "out of memory");
 	ct->slirp = (struct slirp_net){ .dir = ct->dir, .ports = ports, .exit_fd = -1 };
 	for (size_t i = 0; i < ct->spec.n_publish; i++)
-		if (parse_port(ct->spec.publish[i], &ports[ct->slirp.n_ports++], e) < 0)
+		if (slirp_port_parse(ct->spec.publish[i], &ports[ct->slirp.n_ports++], e) < 0)
 			return -e->code;
 	s->slirp = &ct->slirp;
 	return net_files(ct, s, f, e);

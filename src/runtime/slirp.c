@@ -1,6 +1,7 @@
 /* slirp.c - slirp4netns beside a container: started on its network
  * namespace, waited for, given the published ports, stopped.  See
  * slirp.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -17,6 +18,7 @@
 #include "cleanup.h"
 #include "io.h"
 #include "slirp.h"
+#include "util.h"
 
 #define SLIRP_PROG "slirp4netns"
 #define SLIRP_API "api.sock"
@@ -25,6 +27,42 @@
 /* its fds in the child: the ready fd it writes "1" to, the exit fd */
 #define SLIRP_READY_FD 3
 #define SLIRP_EXIT_FD 4
+
+int slirp_port_parse(const char *arg, struct slirp_port *p, struct brig_err *e)
+{
+	char buf[128], *proto, *port, *host;
+	uint64_t hp, cp;
+	struct in_addr a;
+
+	memset(p, 0, sizeof(*p));
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return brig_errf(e, EINVAL, "invalid -p '%.40s...': too long", arg);
+	if ((proto = strchr(buf, '/'))) {
+		*proto++ = 0;
+		if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+			return brig_errf(e, EINVAL, "invalid -p '%s': protocol tcp or udp", arg);
+		p->udp = !strcmp(proto, "udp");
+	}
+	port = strrchr(buf, ':');
+	if (!port)
+		return brig_errf(e, EINVAL, "invalid -p '%s': rootless needs HOSTPORT:PORT", arg);
+	*port++ = 0;
+	host = strrchr(buf, ':');
+	if (host) {
+		*host++ = 0;
+		if (inet_pton(AF_INET, buf, &a) != 1)
+			return brig_errf(e, EINVAL, "invalid -p '%s': bad host address", arg);
+		inet_ntop(AF_INET, &a, p->host_addr, sizeof(p->host_addr));
+	} else {
+		host = buf;
+	}
+	if (parse_uint(host, 65535, &hp, e) < 0 || parse_uint(port, 65535, &cp, e) < 0 ||
+	    hp < 1 || cp < 1)
+		return brig_errf(e, EINVAL, "invalid -p '%s': ports are 1-65535", arg);
+	p->host_port = (uint16_t)hp;
+	p->guest_port = (uint16_t)cp;
+	return 0;
+}
 
 int slirp_hostfwd_request(const struct slirp_port *p, char *buf, size_t len)
 {

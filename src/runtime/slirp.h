@@ -47,6 +47,11 @@ int slirp_start(struct slirp_net *n, int netns, struct brig_err *e);
 /* End slirp4netns and reap it; nothing when it is not running. */
 void slirp_stop(struct slirp_net *n);
 
+/* Parse rootless -p: [HOSTIP:]HOSTPORT:PORT[/tcp|/udp], an IPv4 HOSTIP
+ * (slirp4netns cannot choose a free host port, nor publish ranges or
+ * sctp).  One-line EINVAL "invalid -p 'ARG': why". */
+int slirp_port_parse(const char *arg, struct slirp_port *p, struct brig_err *e);
+
 /* The API request publishing p: {"execute": "add_hostfwd", ...}.  Returns
  * its length, or -1 when buf is too small. */
 int slirp_hostfwd_request(const struct slirp_port *p, char *buf, size_t len);
