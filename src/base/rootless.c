@@ -99,10 +99,7 @@ bool rootless_active(void)
 	return self.n_uid > 0 && !rootless_map_is_identity(self.uid, (size_t)self.n_uid);
 }
 
-void rootless_forget(void)
-{
-	self.read = false;
-}
+void rootless_forget(void) { self.read = false; }
 
 bool rootless_id_mapped(bool gid, uint32_t id)
 {

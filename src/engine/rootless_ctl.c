@@ -45,11 +45,9 @@ void rootless_defaults(struct brig_ctx *c)
 	if (geteuid() == 0)
 		return;
 	if (!r || !*r)
-		c->root = xdg("XDG_DATA_HOME", ".local/share", "data", root,
-			      sizeof(root));
+		c->root = xdg("XDG_DATA_HOME", ".local/share", "data", root, sizeof(root));
 	if (!rr || !*rr)
-		c->runroot = xdg("XDG_RUNTIME_DIR", NULL, "run", runroot,
-				 sizeof(runroot));
+		c->runroot = xdg("XDG_RUNTIME_DIR", NULL, "run", runroot, sizeof(runroot));
 }
 
 /* ---- the user namespace --------------------------------------------------- */
@@ -89,14 +87,14 @@ static void user_maps(struct idmap *uid, struct idmap *gid)
 	struct passwd *pw = getpwuid(getuid());
 	struct id_range su, sg;
 
-	*uid = (struct idmap){ .r = { { 0, getuid(), 1 } }, .n = 1 };
-	*gid = (struct idmap){ .r = { { 0, getgid(), 1 } }, .n = 1 };
+	*uid = (struct idmap){.r = {{0, getuid(), 1}}, .n = 1};
+	*gid = (struct idmap){.r = {{0, getgid(), 1}}, .n = 1};
 	if (!pw || !on_path("newuidmap") || !on_path("newgidmap") ||
 	    !sub_range("/etc/subuid", pw->pw_name, getuid(), &su) ||
 	    !sub_range("/etc/subgid", pw->pw_name, getuid(), &sg))
 		return;
-	uid->r[uid->n++] = (struct idmap_range){ 1, su.start, su.count };
-	gid->r[gid->n++] = (struct idmap_range){ 1, sg.start, sg.count };
+	uid->r[uid->n++] = (struct idmap_range){1, su.start, su.count};
+	gid->r[gid->n++] = (struct idmap_range){1, sg.start, sg.count};
 }
 
 /* The pause process RUNROOT/pause.pid names ("PID STARTTIME"), if it
@@ -170,10 +168,7 @@ static bool limits_asked(const struct container_spec *s)
 	       l->cpuset[0] || (s->cgroup_parent && *s->cgroup_parent);
 }
 
-bool rootless_no_cgroup(void)
-{
-	return rootless_active();
-}
+bool rootless_no_cgroup(void) { return rootless_active(); }
 
 int rootless_check_spec(struct container_spec *s, struct brig_err *e)
 {
@@ -192,10 +187,12 @@ int rootless_check_spec(struct container_spec *s, struct brig_err *e)
 				 "--net " ROOTLESS_NET ", the default, or none)",
 				 first);
 	if (s->userns.set)
-		return brig_errf(e, EPERM, "--userns, --uidmap and --gidmap need root: rootless "
+		return brig_errf(e, EPERM,
+				 "--userns, --uidmap and --gidmap need root: rootless "
 				 "containers share brig's user namespace");
 	if (limits_asked(s))
-		return brig_errf(e, EPERM, "resource limits (-m, --cpus, --pids-limit, "
+		return brig_errf(e, EPERM,
+				 "resource limits (-m, --cpus, --pids-limit, "
 				 "--cpuset-cpus, --cgroup-parent) need root: no cgroup is "
 				 "delegated to this user (see docs/rootless.md)");
 	if (s->n_publish && strcmp(first, ROOTLESS_NET) != 0)
@@ -210,8 +207,9 @@ static char *hosts_text(const struct container *ct)
 	const char *h = ct->spec.hostname ? ct->spec.hostname : ct->id;
 	char *t = NULL;
 
-	if (asprintf(&t, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-			 "%s\t%s\n",
+	if (asprintf(&t,
+		     "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		     "%s\t%s\n",
 		     SLIRP_ADDR, h) < 0)
 		return NULL;
 	return t;
@@ -222,12 +220,12 @@ static int net_files(const struct container *ct, struct spawn_spec *s, struct sp
 {
 	char *resolv = NULL;
 
-	f[0] = (struct spawn_file){ "/etc/hosts", hosts_text(ct) };
+	f[0] = (struct spawn_file){"/etc/hosts", hosts_text(ct)};
 	if (!ct->spec.n_dns)
 		resolv = strdup("nameserver " SLIRP_DNS "\n");
 	else if (asprintf(&resolv, "nameserver %s\n", ct->spec.dns[0]) < 0)
 		resolv = NULL;
-	f[1] = (struct spawn_file){ "/etc/resolv.conf", resolv };
+	f[1] = (struct spawn_file){"/etc/resolv.conf", resolv};
 	if (!f[0].content || !f[1].content)
 		return brig_errf(e, ENOMEM, "out of memory");
 	s->files = f;
@@ -245,7 +243,7 @@ int rootless_net_fill(struct container *ct, struct spawn_spec *s, struct spawn_f
 	ports = calloc(ct->spec.n_publish + 1, sizeof(*ports));
 	if (!ports)
 		return brig_errf(e, ENOMEM, "out of memory");
-	ct->slirp = (struct slirp_net){ .dir = ct->dir, .ports = ports, .exit_fd = -1 };
+	ct->slirp = (struct slirp_net){.dir = ct->dir, .ports = ports, .exit_fd = -1};
 	for (size_t i = 0; i < ct->spec.n_publish; i++)
 		if (slirp_port_parse(ct->spec.publish[i], &ports[ct->slirp.n_ports++], e) < 0)
 			return -e->code;

@@ -56,7 +56,7 @@ static int run_helper(const char *prog, pid_t pid, const struct idmap *m, struct
 	snprintf(nums[0], sizeof(nums[0]), "%d", (int)pid);
 	argv[n++] = nums[0];
 	for (size_t i = 0; i < m->n; i++) {
-		uint32_t v[3] = { m->r[i].inside, m->r[i].outside, m->r[i].count };
+		uint32_t v[3] = {m->r[i].inside, m->r[i].outside, m->r[i].count};
 		for (int k = 0; k < 3; k++) {
 			snprintf(nums[n - 1], sizeof(nums[0]), "%u", v[k]);
 			argv[n] = nums[n - 1];
@@ -77,8 +77,10 @@ static int run_helper(const char *prog, pid_t pid, const struct idmap *m, struct
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return brig_errf(e, ENOENT, "%s: not found (install the uidmap package)", prog);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return brig_errf(e, EPERM, "%s %d: failed (are the ranges in /etc/subuid and "
-				 "/etc/subgid?)", prog, (int)pid);
+		return brig_errf(e, EPERM,
+				 "%s %d: failed (are the ranges in /etc/subuid and "
+				 "/etc/subgid?)",
+				 prog, (int)pid);
 	return 0;
 }
 

@@ -56,8 +56,8 @@ int slirp_port_parse(const char *arg, struct slirp_port *p, struct brig_err *e)
 	} else {
 		host = buf;
 	}
-	if (parse_uint(host, 65535, &hp, e) < 0 || parse_uint(port, 65535, &cp, e) < 0 ||
-	    hp < 1 || cp < 1)
+	if (parse_uint(host, 65535, &hp, e) < 0 || parse_uint(port, 65535, &cp, e) < 0 || hp < 1 ||
+	    cp < 1)
 		return brig_errf(e, EINVAL, "invalid -p '%s': ports are 1-65535", arg);
 	p->host_port = (uint16_t)hp;
 	p->guest_port = (uint16_t)cp;
@@ -94,9 +94,17 @@ int slirp_reply_parse(const char *buf, size_t len, struct brig_err *e)
 static void __attribute__((noreturn)) slirp_exec(int dir, int ready, int quit, int ns)
 {
 	char netns[] = "/proc/self/fd/5";
-	const char *argv[] = { SLIRP_PROG, "--configure", "--mtu=65520", "--disable-host-loopback",
-			 "--ready-fd=3", "--exit-fd=4", "--api-socket=" SLIRP_API,
-			 "--netns-type=path", netns, "tap0", NULL };
+	const char *argv[] = {SLIRP_PROG,
+			      "--configure",
+			      "--mtu=65520",
+			      "--disable-host-loopback",
+			      "--ready-fd=3",
+			      "--exit-fd=4",
+			      "--api-socket=" SLIRP_API,
+			      "--netns-type=path",
+			      netns,
+			      "tap0",
+			      NULL};
 	int log;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -104,8 +112,8 @@ static void __attribute__((noreturn)) slirp_exec(int dir, int ready, int quit, i
 	ready = fcntl(ready, F_DUPFD_CLOEXEC, 10);
 	quit = fcntl(quit, F_DUPFD_CLOEXEC, 10);
 	ns = fcntl(ns, F_DUPFD_CLOEXEC, 10);
-	if (ready < 0 || quit < 0 || ns < 0 || fchdir(dir) < 0 ||
-	    dup2(ready, SLIRP_READY_FD) < 0 || dup2(quit, SLIRP_EXIT_FD) < 0 || dup2(ns, 5) < 0)
+	if (ready < 0 || quit < 0 || ns < 0 || fchdir(dir) < 0 || dup2(ready, SLIRP_READY_FD) < 0 ||
+	    dup2(quit, SLIRP_EXIT_FD) < 0 || dup2(ns, 5) < 0)
 		_exit(127);
 	log = open(SLIRP_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	fd_to_null(0, 0);
@@ -135,7 +143,7 @@ static void first_log_line(int dir, char *out, size_t len)
 /* Ready: slirp4netns wrote "1" to the ready fd (EOF: it died). */
 static int wait_ready(int fd, int dir, struct brig_err *e)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	char c = 0, why[256];
 	int r;
 
@@ -156,7 +164,7 @@ static int wait_ready(int fd, int dir, struct brig_err *e)
 /* One request over a new connection to the API socket, one reply. */
 static int api_call(int dir, const char *req, struct brig_err *e)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	char reply[1024];
 	size_t got = 0;
@@ -168,7 +176,8 @@ static int api_call(int dir, const char *req, struct brig_err *e)
 		return brig_errno(e, SLIRP_PROG " API socket");
 	if (write_all(s, req, strlen(req)) < 0 || shutdown(s, SHUT_WR) < 0)
 		return brig_errno(e, SLIRP_PROG " API request");
-	while (got < sizeof(reply) - 1 && (n = read(s, reply + got, sizeof(reply) - 1 - got)) != 0) {
+	while (got < sizeof(reply) - 1 &&
+	       (n = read(s, reply + got, sizeof(reply) - 1 - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -185,7 +194,8 @@ static int publish(const struct slirp_net *n, int dir, struct brig_err *e)
 	for (size_t i = 0; i < n->n_ports; i++) {
 		const struct slirp_port *p = &n->ports[i];
 		if (slirp_hostfwd_request(p, req, sizeof(req)) < 0)
-			return brig_errf(e, EINVAL, "publish port %u: request too long", p->host_port);
+			return brig_errf(e, EINVAL, "publish port %u: request too long",
+					 p->host_port);
 		if (api_call(dir, req, e) < 0)
 			return brig_err_ctx(e, "publish %s%s%u:%u/%s", p->host_addr,
 					    *p->host_addr ? ":" : "", p->host_port, p->guest_port,

@@ -170,3 +170,30 @@ host_page_is() {
 	[ "$status" -eq 125 ]
 	one_line_error
 }
+
+@test "rootless: without a usable /dev/net/tun, one line names it; --net none still runs" {
+	uimport
+	sb umount /dev/net
+	run --separate-stderr ubrig run --rm busybox true
+	[ "$status" -eq 125 ]
+	one_line_error
+	[[ $stderr == *"/dev/net/tun"* ]]
+	run ubrig run --rm --net none busybox true
+	[ "$status" -eq 0 ]
+}
+
+@test "rootless: ps lists the user's container; stop and rm work" {
+	uimport
+	run ubrig run -d --name sleeper busybox sleep 300
+	[ "$status" -eq 0 ]
+	run ubrig ps --format json
+	[ "$status" -eq 0 ]
+	[[ $output == *sleeper* ]]
+	run ubrig stop -t 1 sleeper
+	[ "$status" -eq 0 ]
+	run ubrig rm sleeper
+	[ "$status" -eq 0 ]
+	run ubrig ps -a -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}

@@ -1,10 +1,10 @@
 /* test_rootless.c - rootless brig's parsers: /proc/PID/uid_map text
  * (src/base/rootless.c), and slirp4netns's side (src/runtime/slirp.c):
  * rootless -p values, the add_hostfwd request, the API's replies. */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include <errno.h>
 #include <string.h>
@@ -41,8 +41,14 @@ static void test_map_parse_bad(void **state)
 {
 	struct rootless_range r[2];
 	static const char *const bad[] = {
-		"0 0\n",	  "0 0 0\n",	      "a 0 1\n", "0 0 1 5\n", "0 0 4294967296\n",
-		"0 0 99999999999\n", "-1 0 1\n", "0 0 1\n1 1 1\n2 2 1\n",
+	    "0 0\n",
+	    "0 0 0\n",
+	    "a 0 1\n",
+	    "0 0 1 5\n",
+	    "0 0 4294967296\n",
+	    "0 0 99999999999\n",
+	    "-1 0 1\n",
+	    "0 0 1\n1 1 1\n2 2 1\n",
 	};
 
 	(void)state;
@@ -70,9 +76,9 @@ static void test_port_parse(void **state)
 
 static void test_port_parse_bad(void **state)
 {
-	static const char *const bad[] = { "80",	  "abc",	  "70000:80", "8085:0",
-					   "8085:80/bogus", "0:80",	  "a.b:1:2",  ":80",
-					   "8080:",	  "1.2.3.4::80", "8080:80/" };
+	static const char *const bad[] = {
+	    "80",      "abc", "70000:80", "8085:0",	 "8085:80/bogus", "0:80",
+	    "a.b:1:2", ":80", "8080:",	  "1.2.3.4::80", "8080:80/"};
 	struct slirp_port p;
 	struct brig_err e;
 
@@ -85,7 +91,7 @@ static void test_port_parse_bad(void **state)
 
 static void test_request(void **state)
 {
-	struct slirp_port p = { .udp = true, .host_port = 5353, .guest_port = 53 };
+	struct slirp_port p = {.udp = true, .host_port = 5353, .guest_port = 53};
 	char buf[256], tiny[16];
 
 	(void)state;
@@ -123,9 +129,9 @@ static void test_reply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map_parse),  cmocka_unit_test(test_map_parse_bad),
-		cmocka_unit_test(test_port_parse), cmocka_unit_test(test_port_parse_bad),
-		cmocka_unit_test(test_request),	   cmocka_unit_test(test_reply),
+	    cmocka_unit_test(test_map_parse),  cmocka_unit_test(test_map_parse_bad),
+	    cmocka_unit_test(test_port_parse), cmocka_unit_test(test_port_parse_bad),
+	    cmocka_unit_test(test_request),    cmocka_unit_test(test_reply),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
