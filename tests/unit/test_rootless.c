@@ -1,10 +1,12 @@
 /* test_rootless.c - rootless brig's parsers: /proc/PID/uid_map text
  * (src/base/rootless.c), and slirp4netns's side (src/runtime/slirp.c):
  * rootless -p values, the add_hostfwd request, the API's replies. */
-#include <cmocka.h>
-#include <setjmp.h>
+/* clang-format off: cmocka needs these before it */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include <errno.h>
 #include <string.h>
