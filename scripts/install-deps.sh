@@ -28,6 +28,9 @@ PACKAGES=(
 	# brig capture: libpcap's header (the library is loaded at run time);
 	# its tests (probe.bats) read the pcap back with tcpdump
 	libpcap-dev tcpdump
+	# rootless brig (docs/rootless.md): the user-mode network and the
+	# setuid helpers that write a user's /etc/subuid ranges
+	slirp4netns uidmap
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are

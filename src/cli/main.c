@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cleanup.h"
 #include "opt.h"
+#include "rootless_ctl.h"
 
 static const struct cli_command commands[] = {
 	{ "run", cmd_run, NULL, "run a command in a new container" },
@@ -55,6 +56,7 @@ static const struct opt_spec brig_spec = {
 	.usage = "brig [--root DIR] [--runroot DIR] COMMAND [ARG...]",
 	.opts = global_opts,
 	.commands = commands,
+	.ready = rootless_enter, /* an unprivileged user: docs/rootless.md */
 };
 
 static const char *env_or(const char *name, const char *dflt)
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		.runroot = env_or("BRIG_RUNROOT", "/run/brig"),
 	};
 
+	rootless_defaults(&c);
 	brig_argv = argv;
 	return cli_dispatch(&c, &brig_spec, argc, argv);
 }

@@ -261,6 +261,8 @@ int cli_dispatch(struct brig_ctx *c, const struct opt_spec *s, int argc, char **
 	if (!k)
 		return brig_fail("%s%sunknown command '%s' (see 'brig%s%s --help')", s->prog,
 				 *s->prog ? ": " : "", argv[first], *s->prog ? " " : "", s->prog);
+	if (s->ready && s->ready(c, &e) < 0)
+		return opt_status(-e.code, &e);
 	argc -= first;
 	argv += first;
 	if (k->fn)

@@ -53,6 +53,9 @@ struct opt_spec {
 	const char *needs; /* NULL, or what the first operand names: with
 			    * "container name", none is "rm: missing container name" */
 	bool permute;	   /* options may follow operands (no command after) */
+	/* NULL, or called once the global options are parsed, before the
+	 * command (brig's: rootless_enter) */
+	int (*ready)(struct brig_ctx *c, struct brig_err *e);
 };
 
 /* The most rows a table may have. */

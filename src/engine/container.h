@@ -11,6 +11,7 @@
 #include "types.h"
 #include "netspec.h"
 #include "spec.h"
+#include "slirp.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ struct container {
 	bool created_now; /* by this `run`: a refused start leaves no record */
 	struct container_state prev; /* container_load: the last run's, for its addresses */
 	int lock_fd;        /* container_load: held until container_free */
+	struct slirp_net slirp; /* --net slirp4netns: rootless_ctl.h */
 };
 
 /* Validate opts, resolve the image, and create the record and its

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -27,6 +28,7 @@
 #include "pty.h"
 #include "state.h"
 #include "sync.h"
+#include "rootless_ctl.h"
 #include "userns.h"
 
 /* In this order: the mount namespace last, so /proc/PID stays reachable
@@ -63,7 +65,7 @@ static int load_target(const struct brig_ctx *c, const char *ref, pid_t *pid,
 	if (strcmp(container_status(&st), "running") != 0)
 		return brig_errf(e, EINVAL, "container %s is not running", ref);
 	*pid = st.pid;
-	if (container_cgroups_ready(&ignore) < 0 ||
+	if (rootless_no_cgroup() || container_cgroups_ready(&ignore) < 0 ||
 	    cgroup_open(cfg->cgroup_parent, id, cg, &ignore) < 0)
 		*cg = NULL;
 	return 0;
@@ -138,6 +140,19 @@ static void __attribute__((noreturn)) command(const struct joiner *j, int slave,
 	command_failed(report, &e, spawn_exit_code(SPAWN_STAGE_EXEC, e.code));
 }
 
+/* Whether fd is the namespace we are in already: a rootless container
+ * without a cgroup of its own keeps brig's cgroup namespace, which
+ * belongs to the initial user namespace, so setns would be refused. */
+static bool already_in(int fd, const char *name)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
 /* Into the container's cgroup first (its limits cover exec'd work), then
  * its namespaces. */
 static int join(const struct joiner *j, struct brig_err *e)
@@ -148,7 +163,8 @@ static int join(const struct joiner *j, struct brig_err *e)
 	if (j->userns_fd >= 0 && userns_join(j->userns_fd, e) < 0)
 		return -e->code;
 	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
-		if (setns(j->nsfd[i], namespaces[i].type) < 0)
+		if (!already_in(j->nsfd[i], namespaces[i].name) &&
+		    setns(j->nsfd[i], namespaces[i].type) < 0)
 			return brig_errno(e, "join %s namespace", namespaces[i].name);
 	return 0;
 }

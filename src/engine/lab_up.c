@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rootless_ctl.h"
 #include "cleanup.h"
 #include "container.h"
 #include "io.h"
@@ -833,6 +834,9 @@ int lab_up(const struct brig_ctx *c, const char *file, const struct lab_up_opts 
 	struct plan p = { .c = c, .o = o };
 	cleanup_close int lock = -1;
 	int r;
+
+	if (rootless_refuse("lab up (bridges, links)", e) < 0)
+		return -e->code;
 
 	if (topo_load(file, &p.t, e) < 0)
 		return -e->code;

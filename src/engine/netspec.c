@@ -9,7 +9,8 @@
 
 bool netspec_is_mode(const char *name)
 {
-	return !strcmp(name, "none") || !strcmp(name, "host") || !strncmp(name, "container:", 10);
+	return !strcmp(name, "none") || !strcmp(name, "host") || !strncmp(name, "container:", 10) ||
+	       !strcmp(name, "slirp4netns"); /* user-mode networking (rootless_ctl.h) */
 }
 
 static int hexval(char c)

@@ -14,6 +14,7 @@
 #include "ipam.h"
 #include "nat.h"
 #include "network.h"
+#include "rootless_ctl.h"
 #include "parse.h"
 #include "proc.h"
 #include "publish.h"
@@ -202,6 +203,8 @@ int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_
 	char path[PATH_MAX];
 	cleanup_close int lock = -1;
 
+	if (rootless_refuse("network create", e) < 0) /* a bridge, NAT: the host's */
+		return -e->code;
 	if (!valid_name(n->name))
 		return brig_errf(e, EINVAL, "network name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
 				 n->name);
@@ -507,6 +510,8 @@ int network_create_request(const struct brig_ctx *c, const struct network_reques
 {
 	struct net_network n;
 
+	if (rootless_refuse("network create", e) < 0) /* before its options */
+		return -e->code;
 	if (network_request_parse(req, &n, e) < 0)
 		return -e->code;
 	return network_create(c, &n, e);

@@ -15,6 +15,7 @@
 #include "network.h"
 #include "parse.h"
 #include "publish.h"
+#include "rootless_ctl.h"
 #include "state.h"
 #include "warn.h"
 
@@ -284,6 +285,8 @@ int container_publish(const struct brig_ctx *c, struct container *ct, struct bri
 		brig_warn("published ports are discarded with --network host");
 		return 0;
 	}
+	if (strcmp(mode, ROOTLESS_NET) == 0)
+		return 0; /* slirp4netns forwards them (rootless_net_fill) */
 	if (!container_is_bridge_mode(&ct->spec))
 		return brig_errf(e, EINVAL, "-p: --network %s has no network of its own to publish from",
 				 mode);

@@ -7,6 +7,7 @@
 #include "spawn.h"
 #include "parse.h"
 #include "spec_parse.h"
+#include "rootless_ctl.h"
 #include "userns_ctl.h"
 #include "util.h"
 
@@ -201,6 +202,8 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "--memory-swap needs --memory");
 	if (o->hostname && !valid_name(o->hostname))
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
+	if (rootless_check_spec(o, e) < 0) /* the default network first */
+		return -e->code;
 	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
 		return -e->code;
 	if (mountspec_check(o->mounts, o->n_mounts, e) < 0)

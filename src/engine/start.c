@@ -16,6 +16,7 @@
 #include "hosts.h"
 #include "publish.h"
 #include "resolv.h"
+#include "rootless_ctl.h"
 #include "state.h"
 #include "warn.h"
 
@@ -60,6 +61,8 @@ static int create_cgroup(struct container *ct, struct brig_err *e)
 	/* Docker's: only the standard device nodes open, every device with
 	 * --privileged (cgroup/devices.c) */
 	l.all_devices = ct->spec.privileged;
+	if (rootless_no_cgroup()) /* limits were refused by rootless_check_spec */
+		return 0;
 	if (container_cgroups_ready(e) < 0)
 		return -e->code;
 	if (cgroup_create(ct->spec.cgroup_parent, ct->id, &l, &ct->cg, e) < 0)
@@ -190,7 +193,8 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	s.n_mounts = ct->spec.n_mounts;
 	s.readonly_root = ct->spec.read_only;
 	s.seed = container_seed_volume;
-	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0)
+	if (create_cgroup(ct, e) < 0 || files_for(c, ct, &s, files, path[3], e) < 0 ||
+	    rootless_net_fill(ct, &s, files, e) < 0)
 		goto undo;
 	s.cg = ct->cg;
 	ct->pid = spawn_start(&s, stage, &ct->pty_master, e);
@@ -210,6 +214,7 @@ undo:
 	if (ct->st.n_ports)
 		container_unpublish(c, ct->id);
 	ct->st.n_ports = 0;
+	rootless_net_release(ct);
 	destroy_cgroup(ct);
 	container_leave_hosts(c, ct->id, &ct->st);
 	container_release_networks(c, ct, true);
@@ -251,6 +256,7 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	if (ct->st.n_ports)
 		container_unpublish(c, ct->id);
 	ct->st.n_ports = 0;
+	rootless_net_release(ct);
 	container_release_networks(c, ct, false);
 	container_leave_hosts(c, ct->id, &ct->st);
 	if (ct->spec.rm) {

@@ -8,6 +8,7 @@
 #include "container.h"
 #include "link.h"
 #include "state.h"
+#include "rootless_ctl.h"
 #include "stats.h"
 
 static int64_t mono_ns(void)
@@ -54,6 +55,8 @@ static int sample_cgroup(const char *parent, const char *id, struct container_st
 	struct cgroup *cg = NULL;
 	struct brig_err ignore;
 
+	if (rootless_no_cgroup()) /* none of its own: no numbers */
+		return 0;
 	if (container_cgroups_ready(e) < 0 || cgroup_open(parent, id, &cg, e) < 0)
 		return brig_err_ctx(e, "container %.12s", id);
 	if (cgroup_stats(cg, &cs, &ignore) < 0)

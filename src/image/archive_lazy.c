@@ -105,6 +105,11 @@ LAZY(int, archive_read_next_header, (archive_t *a, entry_t **e), (a, e))
 LAZY(la_ssize_t, archive_read_data, (archive_t *a, void *b, size_t n), (a, b, n))
 LAZY(int, archive_filter_count, (archive_t *a), (a))
 LAZY(__LA_MODE_T, archive_entry_filetype, (entry_t *e), (e))
+/* rootless extraction: owners outside the user namespace's map */
+LAZY(la_int64_t, archive_entry_uid, (entry_t *e), (e))
+LAZY(la_int64_t, archive_entry_gid, (entry_t *e), (e))
+LAZY_VOID(archive_entry_set_uid, (entry_t *e, la_int64_t v), (e, v))
+LAZY_VOID(archive_entry_set_gid, (entry_t *e, la_int64_t v), (e, v))
 LAZY(int, archive_entry_xattr_reset, (entry_t *e), (e))
 LAZY(int, archive_entry_xattr_next, (entry_t *e, const char **n, const void **v, size_t *s),
      (e, n, v, s))

@@ -19,12 +19,15 @@
 #include "hasher.h"
 #include "split.h"
 #include "util.h"
+#include "rootless.h"
 #include "warn.h"
 
 #define CHUNK (128 * 1024)
 #define WHITEOUT ".wh."
 #define OPAQUE ".wh..wh..opq"
 #define OVERLAY_XATTR "trusted.overlay."
+/* overlay in a user namespace (userxattr, rootless brig) reads these */
+#define OVERLAY_USER_XATTR "user.overlay."
 
 static inline void archive_freep(struct archive **a)
 {
@@ -150,7 +153,9 @@ static int whiteout(int dirfd, const char *rel, const char *name, struct brig_er
 		return 1;
 	}
 	if (!strcmp(base, OPAQUE)) {
-		if (fsetxattr(pfd, OVERLAY_XATTR "opaque", "y", 1, 0) < 0)
+		const char *opaque = rootless_active() ? OVERLAY_USER_XATTR "opaque"
+						       : OVERLAY_XATTR "opaque";
+		if (fsetxattr(pfd, opaque, "y", 1, 0) < 0)
 			return brig_errno(e, "mark '%s' opaque", parent);
 		return 1;
 	}
@@ -176,7 +181,8 @@ void extract_drop_overlay_xattrs(struct archive_entry *entry)
 	archive_entry_xattr_clear(entry);
 	archive_entry_xattr_reset(copy);
 	while (archive_entry_xattr_next(copy, &name, &value, &size) == ARCHIVE_OK)
-		if (strncmp(name, OVERLAY_XATTR, strlen(OVERLAY_XATTR)))
+		if (strncmp(name, OVERLAY_XATTR, strlen(OVERLAY_XATTR)) &&
+		    strncmp(name, OVERLAY_USER_XATTR, strlen(OVERLAY_USER_XATTR)))
 			archive_entry_xattr_add_entry(entry, name, value, size);
 	archive_entry_free(copy);
 }
@@ -216,7 +222,33 @@ struct extract {
 	struct archive *out; /* archive_write_disk */
 	int dirfd;	     /* the destination directory, also the cwd */
 	int64_t size, count;
+	int64_t no_dev, no_owner; /* rootless: device nodes skipped, owners made root */
 };
+
+/* Rootless (in a user namespace of our own): no device node can be made,
+ * and an owner the namespace does not map cannot be given (the kernel
+ * says EINVAL), so such entries are skipped or given to root, counted for
+ * one warning at the end instead of one per entry.  Returns 1 to skip. */
+static int rootless_entry(struct extract *x, struct archive_entry *entry)
+{
+	mode_t type = archive_entry_filetype(entry);
+	bool uid_ok, gid_ok;
+
+	if (!rootless_active())
+		return 0;
+	if (type == AE_IFCHR || type == AE_IFBLK) {
+		x->no_dev++;
+		return 1;
+	}
+	uid_ok = rootless_id_mapped(false, (uint32_t)archive_entry_uid(entry));
+	gid_ok = rootless_id_mapped(true, (uint32_t)archive_entry_gid(entry));
+	if (!uid_ok)
+		archive_entry_set_uid(entry, 0);
+	if (!gid_ok)
+		archive_entry_set_gid(entry, 0);
+	x->no_owner += !uid_ok || !gid_ok;
+	return 0;
+}
 
 static int write_failed(struct archive *out, const char *name, struct brig_err *e)
 {
@@ -260,6 +292,8 @@ static int extract_entry(struct extract *x, struct archive_entry *entry, struct 
 		archive_entry_copy_hardlink(entry, lrel);
 	}
 	extract_drop_overlay_xattrs(entry);
+	if (rootless_entry(x, entry))
+		return 0;
 
 	r = archive_write_header(x->out, entry);
 	if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN && (archive_errno(x->out) == ENOSPC ||
@@ -310,6 +344,13 @@ static int extract_begin(struct extract *x, struct archive *in, int dirfd, struc
  * libarchive so that read-only directories can still be filled). */
 static int extract_end(struct extract *x, int r, struct brig_err *e)
 {
+	if (x->no_dev)
+		brig_warn("rootless: %lld device node(s) not extracted (a user namespace may "
+			  "not create them)", (long long)x->no_dev);
+	if (x->no_owner)
+		brig_warn("rootless: %lld file(s) owned by ids outside the user namespace's map "
+			  "given to root (add a range to /etc/subuid and /etc/subgid)",
+			  (long long)x->no_owner);
 	if (r >= 0 && archive_write_close(x->out) < ARCHIVE_WARN)
 		r = write_failed(x->out, "directories", e);
 	archive_write_free(x->out);

@@ -91,8 +91,9 @@ static int put_entry(struct tarw *w, struct archive_entry *entry, const char *re
 			 slash ? slash + 1 : rel);
 		return put_marker(w, name, e);
 	}
-	if (type == AE_IFDIR && src)
-		getxattr(src, OVERLAY_XATTR "opaque", opaque, 1);
+	/* user.overlay.*: a rootless container's upper (overlay's userxattr) */
+	if (type == AE_IFDIR && src && getxattr(src, OVERLAY_XATTR "opaque", opaque, 1) < 0)
+		getxattr(src, "user.overlay.opaque", opaque, 1);
 	extract_drop_overlay_xattrs(entry);
 	snprintf(name, sizeof(name), "%s%s", rel, type == AE_IFDIR ? "/" : "");
 	archive_entry_copy_pathname(entry, name);

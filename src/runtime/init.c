@@ -379,6 +379,23 @@ static void __attribute__((noreturn)) run_init(const struct spawn_spec *s, int s
 	}
 }
 
+/* sync 1.  With slirp4netns our netns goes along: we are not dumpable,
+ * so nobody without CAP_SYS_PTRACE in the initial user namespace may
+ * open /proc/PID/ns/net of ours (rootless brig has none). */
+static int send_ready(const struct spawn_spec *s, int sock, struct brig_err *e)
+{
+	int fd, r;
+
+	if (!s->slirp)
+		return sync_send(sock, SYNC_CHILD_READY, e);
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_errno(e, "open /proc/self/ns/net");
+	r = sync_send_fd(sock, SYNC_CHILD_READY, fd, e);
+	close(fd);
+	return r;
+}
+
 void init_container(const struct spawn_spec *s, int sock)
 {
 	struct brig_err e = { 0 };
@@ -394,7 +411,7 @@ void init_container(const struct spawn_spec *s, int sock)
 	 * in the container may open our /proc/PID/exe or fd (CVE-2019-5736). */
 	if (hygiene_undumpable(&e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
-	if (sync_send(sock, SYNC_CHILD_READY, &e) < 0)
+	if (send_ready(s, sock, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */

@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "mount.h"
 #include "rootfs_at.h"
+#include "rootless.h"
 #include "userns.h"
 #include "util.h"
 
@@ -82,6 +83,13 @@ static const char *const readonly_paths[] = {
 /* A deep image: its layers one by one through the new mount API
  * ("lowerdir+", Linux 6.8), so the page-sized option string of mount(2)
  * does not bound how many there may be. */
+/* The container's mounts are made in a user namespace: its own
+ * (--userns) or the one rootless brig runs in. */
+static bool in_userns(const struct spawn_spec *s)
+{
+	return s->userns || rootless_active();
+}
+
 static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
 {
 	cleanup_close int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC), mnt = -1;
@@ -98,7 +106,8 @@ static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", s->upper, 0) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
-	    (s->userns && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
+	    (in_userns(s) &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return brig_errno(e, "create overlay");
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
@@ -121,7 +130,7 @@ int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 					 paths[i]);
 	/* userxattr: in a user namespace overlayfs keeps its xattrs in user.* */
 	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s", s->lower, s->upper,
-		     s->work, s->userns ? ",userxattr" : "");
+		     s->work, in_userns(s) ? ",userxattr" : "");
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return mount_overlay_layers(s, e);
 	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
@@ -149,6 +158,15 @@ static int mount_point(int root, const char *path, const char *type, struct brig
 	return steal_fd(fd);
 }
 
+/* devpts's gid=5 (tty) where that gid is mapped: rootless brig with one
+ * id only has none (the kernel refuses the mount then). */
+static const char *fs_data(const struct fs_mount *m)
+{
+	if (m->data && !strcmp(m->type, "devpts") && !rootless_id_mapped(true, 5))
+		return "newinstance,ptmxmode=0666,mode=0620";
+	return m->data;
+}
+
 static int mount_kernel_fs(const struct spawn_spec *s, int root, struct brig_err *e)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
@@ -157,7 +175,7 @@ static int mount_kernel_fs(const struct spawn_spec *s, int root, struct brig_err
 		if (fd < 0)
 			return -e->code;
 		if (rootfs_mount_fs(fd, m->src, m->type,
-				    m->flags | (s->privileged ? 0 : m->unprivileged), m->data) < 0)
+				    m->flags | (s->privileged ? 0 : m->unprivileged), fs_data(m)) < 0)
 			return brig_errno(e, "mount %s on %s", m->type, m->dst);
 	}
 	return 0;
@@ -263,7 +281,7 @@ static int populate_dev(const struct spawn_spec *s, int root, struct brig_err *e
 		return brig_errno(e, "open /dev");
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *d = &dev_nodes[i];
-		if (s->userns) { /* no mknod in a user namespace */
+		if (in_userns(s)) { /* no mknod in a user namespace */
 			char path[64];
 			snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dev, d->name);
 			if (userns_bind_dev(path, d->name, e) < 0)

@@ -18,6 +18,7 @@
 #include "link.h"
 #include "spawn.h"
 #include "sync.h"
+#include "slirp.h"
 #include "userns.h"
 
 static unsigned long clone_flags(const struct spawn_spec *s)
@@ -33,7 +34,7 @@ static unsigned long clone_flags(const struct spawn_spec *s)
 
 /* Host side of sync 2: cgroup first (the command never runs unconstrained),
  * then one veth pair per interface, the peer moved into the child's netns. */
-static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
+static int prepare_host(const struct spawn_spec *s, pid_t pid, int netns, size_t *made,
 			struct brig_err *e)
 {
 	/* the maps first: the child becomes root of its namespace at sync 2 */
@@ -42,6 +43,8 @@ static int prepare_host(const struct spawn_spec *s, pid_t pid, size_t *made,
 		return -e->code;
 	if (s->cg && cgroup_enter(s->cg, pid, e) < 0)
 		return -e->code;
+	if (s->slirp && slirp_start(s->slirp, netns, e) < 0)
+		return brig_err_ctx(e, "network");
 	for (*made = 0; *made < s->n_ifaces; (*made)++) {
 		const struct spawn_iface *i = &s->ifaces[*made];
 		if (net_veth_create(i->host_if, i->peer_if, i->bridge, i->mtu, pid, e) < 0)
@@ -58,6 +61,8 @@ static void undo_host(const struct spawn_spec *s, size_t made)
 
 	for (size_t i = 0; i < made; i++)
 		net_link_delete(s->ifaces[i].host_if, &ignore);
+	if (s->slirp)
+		slirp_stop(s->slirp);
 }
 
 /* Wait for one expected sync point; a SYNC_ERROR from the child becomes e. */
@@ -106,6 +111,7 @@ static pid_t start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty
 	int sv[2];
 	size_t made = 0;
 	pid_t pid;
+	cleanup_close int netns = -1; /* sync 1 carries it for slirp4netns */
 
 	*stage = SPAWN_STAGE_SETUP;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -126,8 +132,8 @@ static pid_t start(const struct spawn_spec *s, enum spawn_stage *stage, int *pty
 
 	/* sync 1: child exists -> sync 2: host side ready -> sync 3 -> exec */
 	*pty_master = -1;
-	if (expect(sock, SYNC_CHILD_READY, stage, NULL, e) < 0 ||
-	    prepare_host(s, pid, &made, e) < 0 || sync_send(sock, SYNC_HOST_READY, e) < 0 ||
+	if (expect(sock, SYNC_CHILD_READY, stage, s->slirp ? &netns : NULL, e) < 0 ||
+	    prepare_host(s, pid, netns, &made, e) < 0 || sync_send(sock, SYNC_HOST_READY, e) < 0 ||
 	    expect(sock, SYNC_EXEC_NEXT, stage, pty_master, e) < 0 ||
 	    expect_exec(sock, stage, e) < 0) {
 		reap(pid);

@@ -19,6 +19,7 @@
 struct cgroup;
 struct sock_fprog;
 struct userns_maps;
+struct slirp_net;
 
 /* One network interface of the container (bridge networks). */
 struct spawn_iface {
@@ -120,6 +121,11 @@ struct spawn_spec {
 	const int *userns_layers;	  /* set by spawn_start: the layers' */
 	size_t n_userns_layers;		  /* idmapped clones, in lower's order */
 	/* end of user namespace */
+
+	/* user-mode network (--net slirp4netns, rootless brig's default):
+	 * started by the parent at sync 2 on the child's netns, its pid and
+	 * exit fd filled in (slirp.h); NULL: none */
+	struct slirp_net *slirp;
 };
 
 enum spawn_stage { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC = 2 };
