@@ -486,7 +486,8 @@ for holder, key in ((c, "network_settings"), (c, "networksettings"), (c, "networ
     v = holder.get(key)
     if isinstance(v, dict):
         v = {k.lower(): x for k, x in v.items()}
-        v = v.get("networks", v)
+        # NetworkSettings (as Docker) holds Ports too: only its Networks count
+        v = v.get("networks", None if key in ("network_settings", "networksettings") else v)
         v = list(v.values()) if isinstance(v, dict) else v
     if v:
         nets = v
