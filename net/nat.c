@@ -306,18 +306,24 @@ static bool x_saddr(struct nftnl_rule *r, uint32_t addr, int prefix)
 	return x_addr(r, 12, addr, prefix);
 }
 
-/* ct state established,related */
-static bool x_ct_established(struct nftnl_rule *r)
+/* ct KEY & bits != 0 (KEY: NFT_CT_STATE, NFT_CT_STATUS) */
+static bool x_ct_any(struct nftnl_rule *r, uint32_t key, uint32_t bits)
 {
-	uint32_t bits = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
 	uint32_t zero = 0;
 	struct nftnl_expr *x = nftnl_expr_alloc("ct");
 
 	if (x) {
-		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, key);
 		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
 	return x_add(r, x) && x_and(r, &bits, 4) && x_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+/* ct state established,related */
+static bool x_ct_established(struct nftnl_rule *r)
+{
+	return x_ct_any(r, NFT_CT_STATE,
+			NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED));
 }
 
 /* accept / drop */
@@ -455,14 +461,7 @@ static bool x_fib_local(struct nftnl_rule *r)
 /* ct status dnat */
 static bool x_ct_dnat(struct nftnl_rule *r)
 {
-	uint32_t bit = IPS_DST_NAT, zero = 0;
-	struct nftnl_expr *x = nftnl_expr_alloc("ct");
-
-	if (x) {
-		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
-		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	return x_add(r, x) && x_and(r, &bit, 4) && x_cmp(r, NFT_CMP_NEQ, &zero, 4);
+	return x_ct_any(r, NFT_CT_STATUS, IPS_DST_NAT);
 }
 
 /* [ip daddr .] meta l4proto . th dport: each field in its own 32-bit

@@ -19,7 +19,7 @@ def load(name):
 
 
 doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab",
-                            "relay", "perf")}
+                            "relay", "perf", "ports")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -383,7 +383,26 @@ elif pf:
     md.append("perf bench: %s" % (pf.get("failed") or pf.get("not_run") or "no output"))
     md.append("")
 
-md.append("## Targets of issues 6, 11 and 12")
+# --- ports (bench-ports.sh, issue 15)
+po = (doc["ports"] or {}).get("run")
+if po:
+    md.append("## Published ports at scale (`run -d -p`, one after another)")
+    md.append("")
+    md.append("| containers | first start | median | last start | max | rules before -> after | elements | after rm -f |")
+    md.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    md.append("| %d | %d ms | %s ms | %d ms | %d ms | %d -> %d | %d | %d |" % (
+        po["containers"], po["first_ms"], po["median_ms"], po["last_ms"], po["max_ms"],
+        po["rules_before"], po["rules_after"], po["elements"], po["elements_after_rm"]))
+    md.append("")
+    target("publishing: the last start within 1.5x of the first, no rule added",
+           po["last_ms"] <= 1.5 * po["first_ms"] and po["rules_before"] == po["rules_after"],
+           "%d -> %d ms, rules %d -> %d" % (po["first_ms"], po["last_ms"], po["rules_before"],
+                                            po["rules_after"]))
+elif doc["ports"]:
+    md.append("ports bench: %s" % (doc["ports"].get("failed") or doc["ports"].get("not_run") or "no output"))
+    md.append("")
+
+md.append("## Targets")
 md.append("")
 md.append("| target | measured | |")
 md.append("| --- | --- | --- |")
