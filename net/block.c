@@ -191,15 +191,20 @@ static int block_off(struct nlctx *c, const char *ifname, int ifindex, struct br
 	return qdisc_del(c, ifname, ifindex, TC_H_CLSACT, e);
 }
 
+/* A socket in this namespace, and ifname's index (or negative, e filled). */
+static int open_link(struct nlctx *c, const char *ifname, struct brig_err *e)
+{
+	int r = nlctx_open(c, e);
+
+	return r < 0 ? r : qdisc_ifindex(c, ifname, e);
+}
+
 int net_link_block(const char *ifname, bool block, struct brig_err *e)
 {
 	cleanup_nlctx struct nlctx c = { 0 };
 	struct brig_err ignored;
-	int ifindex, r = nlctx_open(&c, e);
+	int r, ifindex = open_link(&c, ifname, e);
 
-	if (r < 0)
-		return r;
-	ifindex = qdisc_ifindex(&c, ifname, e);
 	if (ifindex < 0)
 		return ifindex;
 	if (!block)
@@ -214,11 +219,8 @@ int net_link_blocked(const char *ifname, struct brig_err *e)
 {
 	cleanup_nlctx struct nlctx c = { 0 };
 	bool ours = false;
-	int others = 0, ifindex, r = nlctx_open(&c, e);
+	int others = 0, r = 0, ifindex = open_link(&c, ifname, e);
 
-	if (r < 0)
-		return r;
-	ifindex = qdisc_ifindex(&c, ifname, e);
 	if (ifindex < 0)
 		return ifindex;
 	for (size_t i = 0; r == 0 && !ours && i < ARRAY_SIZE(hooks); i++)
@@ -230,12 +232,10 @@ int net_link_block_dropped(const char *ifname, uint64_t *dropped, struct brig_er
 {
 	cleanup_nlctx struct nlctx c = { 0 };
 	cleanup_qdisc struct rtnl_qdisc *q = NULL;
-	int ifindex, r = nlctx_open(&c, e);
+	int r, ifindex;
 
 	*dropped = 0;
-	if (r < 0)
-		return r;
-	ifindex = qdisc_ifindex(&c, ifname, e);
+	ifindex = open_link(&c, ifname, e);
 	if (ifindex < 0)
 		return ifindex;
 	r = qdisc_at(&c, ifindex, TC_H_CLSACT, &q, e);

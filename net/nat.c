@@ -65,6 +65,18 @@ char *nat_bcur(struct nat_bctx *c)
 	return mnl_nlmsg_batch_current(c->mb);
 }
 
+void nat_bput_set(struct nat_bctx *c, uint16_t type, struct nftnl_set *s)
+{
+	uint16_t flags = NLM_F_ACK | (type == NFT_MSG_DELSETELEM ? 0 : NLM_F_CREATE);
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), type, FAMILY, flags, c->seq++);
+
+	if (type == NFT_MSG_NEWSET)
+		nftnl_set_nlmsg_build_payload(nlh, s);
+	else
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nat_bnext(c);
+}
+
 /* add table inet brig   (type NFT_MSG_NEWTABLE)
  * delete table inet brig   (type NFT_MSG_DELTABLE) */
 static int put_table(struct nat_bctx *c, uint16_t type)
@@ -144,7 +156,6 @@ static int set_key_byteorder(struct nftnl_set *s)
 static int put_bridges_set(struct nat_bctx *c, const struct net_network *nets, size_t count)
 {
 	struct nftnl_set *s = bridges_set();
-	struct nlmsghdr *nlh;
 
 	if (!s)
 		return -ENOMEM;
@@ -156,11 +167,8 @@ static int put_bridges_set(struct nat_bctx *c, const struct net_network *nets, s
 		nftnl_set_free(s);
 		return -ENOMEM;
 	}
-	nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWSET, FAMILY, NLM_F_CREATE | NLM_F_ACK,
-				    c->seq++);
-	nftnl_set_nlmsg_build_payload(nlh, s);
+	nat_bput_set(c, NFT_MSG_NEWSET, s);
 	nftnl_set_free(s);
-	nat_bnext(c);
 	if (!(s = bridges_set()))
 		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
@@ -175,11 +183,8 @@ static int put_bridges_set(struct nat_bctx *c, const struct net_network *nets, s
 		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, pad, sizeof(pad));
 		nftnl_set_elem_add(s, el);
 	}
-	nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWSETELEM, FAMILY, NLM_F_CREATE | NLM_F_ACK,
-				    c->seq++);
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nat_bput_set(c, NFT_MSG_NEWSETELEM, s);
 	nftnl_set_free(s);
-	nat_bnext(c);
 	return 0;
 }
 

@@ -66,6 +66,12 @@ int nat_batch_end(struct nat_bctx *c, int r, struct brig_err *e);
 char *nat_bcur(struct nat_bctx *c);
 void nat_bnext(struct nat_bctx *c);
 
+/* One message about set s (the caller's, still): NFT_MSG_NEWSET makes the
+ * set; NFT_MSG_NEWSETELEM and NFT_MSG_DELSETELEM add or delete its
+ * elements.  Acked; created unless deleting. */
+struct nftnl_set;
+void nat_bput_set(struct nat_bctx *c, uint16_t type, struct nftnl_set *s);
+
 /* Set ids of the maps in a batch that creates them (for lookups). */
 #define NAT_SET_PORTS_ADDR "ports_addr"
 #define NAT_SET_PORTS_ANY "ports_any"

@@ -53,7 +53,6 @@ static struct nftnl_set *port_set(bool any)
 static int put_map(struct nat_bctx *c, bool any)
 {
 	struct nftnl_set *s = port_set(any);
-	struct nlmsghdr *nlh;
 
 	if (!s)
 		return -ENOMEM;
@@ -64,11 +63,8 @@ static int put_map(struct nat_bctx *c, bool any)
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, any ? 8 : 12);
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, CONCAT(TYPE_IPADDR, TYPE_INET_SERVICE));
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 8);
-	nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), NFT_MSG_NEWSET, FAMILY, NLM_F_CREATE | NLM_F_ACK,
-				    c->seq++);
-	nftnl_set_nlmsg_build_payload(nlh, s);
+	nat_bput_set(c, NFT_MSG_NEWSET, s);
 	nftnl_set_free(s);
-	nat_bnext(c);
 	return 0;
 }
 
@@ -138,7 +134,6 @@ static int put_chunk(struct nat_bctx *c, uint16_t type, bool any, const struct n
 		     size_t n, size_t *i)
 {
 	struct nftnl_set *s = port_set(any);
-	struct nlmsghdr *nlh;
 	size_t k = 0;
 
 	if (!s)
@@ -155,13 +150,8 @@ static int put_chunk(struct nat_bctx *c, uint16_t type, bool any, const struct n
 		nftnl_set_elem_add(s, el);
 		k++;
 	}
-	if (k) {
-		nlh = nftnl_nlmsg_build_hdr(nat_bcur(c), type, FAMILY,
-					    NLM_F_ACK | (type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0),
-					    c->seq++);
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		nat_bnext(c);
-	}
+	if (k)
+		nat_bput_set(c, type, s);
 	nftnl_set_free(s);
 	return 0;
 }

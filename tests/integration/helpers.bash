@@ -356,3 +356,29 @@ remove_cgroups() {
 leftover_cgroups() {
 	find /sys/fs/cgroup/"$CGP" /sys/fs/cgroup/*/"$CGP" -mindepth 1 -type d 2>/dev/null
 }
+
+# ---- /etc/subuid and /etc/subgid (userns.bats, rootless.bats) --------------
+# subid_backup: keep /etc/subuid and /etc/subgid (content, mode, owner) in
+# the test's directory; subid_restore puts them back exactly (or removes
+# what was not there).
+subid_backup() {
+	local f
+	for f in subuid subgid; do
+		if [ -e "/etc/$f" ]; then
+			cp -p "/etc/$f" "$BATS_TEST_TMPDIR/$f.orig"
+		fi
+	done
+	SUBID_SAVED=1
+}
+
+subid_restore() {
+	local f
+	[ -n "${SUBID_SAVED:-}" ] || return 0
+	for f in subuid subgid; do
+		if [ -e "$BATS_TEST_TMPDIR/$f.orig" ]; then
+			cp -p "$BATS_TEST_TMPDIR/$f.orig" "/etc/$f"
+		else
+			rm -f "/etc/$f"
+		fi
+	done
+}

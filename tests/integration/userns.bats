@@ -22,30 +22,6 @@ teardown() {
 	subid_restore
 }
 
-# subid_backup: keep /etc/subuid and /etc/subgid (content, mode, owner)
-# in the test's directory; subid_restore puts them back exactly.
-subid_backup() {
-	local f
-	for f in subuid subgid; do
-		if [ -e "/etc/$f" ]; then
-			cp -p "/etc/$f" "$BATS_TEST_TMPDIR/$f.orig"
-		fi
-	done
-	SUBID_SAVED=1
-}
-
-subid_restore() {
-	local f
-	[ -n "${SUBID_SAVED:-}" ] || return 0
-	for f in subuid subgid; do
-		if [ -e "$BATS_TEST_TMPDIR/$f.orig" ]; then
-			cp -p "$BATS_TEST_TMPDIR/$f.orig" "/etc/$f"
-		else
-			rm -f "/etc/$f"
-		fi
-	done
-}
-
 # subid_add LINE: append LINE to /etc/subuid and /etc/subgid.
 subid_add() {
 	echo "$1" >>/etc/subuid
