@@ -14,6 +14,8 @@ PKG_CFLAGS += $(shell pkg-config --cflags libgvc 2>/dev/null)
 # libarchive is not linked into brig: src/archive_lazy.c loads it on first
 # use (it costs ~20 ms of loading per exec); unit tests link it directly.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null)
+# libhttp-parser (brig serve's requests) has no .pc file.
+PKG_LIBS   += -lhttp_parser -lpthread
 TEST_LIBS  := $(shell pkg-config --libs libarchive 2>/dev/null) -lcmocka
 
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -39,7 +41,10 @@ INC_RUNTIME := $(INC_BASE) -Inet -Icgroup -Isrc/runtime
 INC_IMAGE   := $(INC_BASE) -Isrc/image
 INC_LAB     := $(INC_BASE) -Inet -Icgroup -Isrc/lab
 INC_ENGINE  := $(INC_RUNTIME) -Isrc/image -Isrc/lab -Isrc/engine
-INC_CLI     := $(INC_ENGINE) -Isrc/cli
+# src/api (brig serve) is a front end beside the CLI; the CLI sees only
+# its entry point, serve.h (tests/lint-layers.py).
+INC_API     := $(INC_ENGINE) -Isrc/api
+INC_CLI     := $(INC_API) -Isrc/cli
 INC         := $(INC_CLI)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
 
@@ -68,6 +73,7 @@ $(BUILD)/src/runtime/%.o: INC := $(INC_RUNTIME)
 $(BUILD)/src/image/%.o: INC := $(INC_IMAGE)
 $(BUILD)/src/lab/%.o: INC := $(INC_LAB)
 $(BUILD)/src/engine/%.o: INC := $(INC_ENGINE)
+$(BUILD)/src/api/%.o: INC := $(INC_API)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 	@mkdir -p $(dir $@)

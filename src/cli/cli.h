@@ -48,6 +48,7 @@ int cmd_logs(struct brig_ctx *c, int argc, char **argv);
 int cmd_attach(struct brig_ctx *c, int argc, char **argv);
 int cmd_stats(struct brig_ctx *c, int argc, char **argv);
 int cmd_port(struct brig_ctx *c, int argc, char **argv);
+int cmd_serve(struct brig_ctx *c, int argc, char **argv);
 int cmd_start(struct brig_ctx *c, int argc, char **argv);
 int cmd_restart(struct brig_ctx *c, int argc, char **argv);
 int cmd_cp(struct brig_ctx *c, int argc, char **argv);

@@ -35,6 +35,7 @@ static const struct cli_command commands[] = {
 	{ "capture", cmd_capture, NULL, "capture packets on a container's interface" },
 	{ "compare", cmd_compare, NULL, "the network modes side by side: reachability, RTT, throughput" },
 	{ "system", cmd_system, NULL, "info, gc, reset" },
+	{ "serve", cmd_serve, NULL, "serve the Docker Engine API on a unix socket" },
 	/* registries: cmd_registry.c */
 	{ "pull", NULL, cmd_pull, "download an image from a registry" },
 	{ "push", NULL, cmd_push, "upload an image to a registry" },

@@ -1,0 +1,92 @@
+/* api.h - what a handler of the Docker Engine API sees: the request (method,
+ * path, the route's {x} segments, the query, the body) and the ways to
+ * answer it (a JSON document, an error, a chunked stream, or the raw
+ * socket for attach and exec).  server.c reads requests and calls the
+ * handlers; http.c writes the answers. */
+#ifndef BRIG_API_H
+#define BRIG_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ctx.h"
+
+#define API_VERSION "1.44"     /* what /version reports */
+#define API_MIN_VERSION "1.24" /* lets Debian's docker 20.10 (1.41) and newer in */
+#define API_MAX_PARAMS 4
+#define BRIG_SERVER_VERSION "0.16.0"
+
+struct api_conn;
+
+struct api_req {
+	const struct brig_ctx *c;
+	const char *method;
+	const char *path;                     /* without /vN.NN and the query */
+	const char *params[API_MAX_PARAMS];   /* the route's {x} segments, decoded */
+	char *body;                           /* NUL-terminated; NULL when none */
+	size_t body_len;
+	int body_fd;   /* API_BODY_FILE routes: the body in an unlinked file, at 0 */
+	struct api_conn *conn;
+};
+
+typedef int (*api_handler)(struct api_req *r); /* 0: answered; <0: drop the client */
+
+enum {
+	API_BODY_FILE = 1, /* the body may be large (images/load): to a file */
+};
+
+struct api_route {
+	const char *method;  /* "GET", "POST", "DELETE", "HEAD"; NULL ends a table */
+	const char *pattern; /* "/containers/{id}/start" */
+	api_handler fn;
+	unsigned flags;
+};
+
+/* The route tables, one per h_*.c. */
+extern const struct api_route api_system_routes[];
+extern const struct api_route api_container_routes[];
+
+/* The query's value of key, %-decoded; NULL when absent. */
+const char *api_query(const struct api_req *r, const char *key);
+/* "1", "true", "True": true; absent or anything else: false. */
+bool api_query_bool(const struct api_req *r, const char *key);
+long api_query_long(const struct api_req *r, const char *key, long dflt);
+/* A request header (case-insensitive name); NULL when absent. */
+const char *api_header(const struct api_req *r, const char *name);
+/* The body as JSON ({} when empty); NULL after answering 400. */
+json_t *api_body_json(struct api_req *r);
+
+/* Answers.  Each returns 0, or < 0 when the client is gone. */
+int api_reply_json(struct api_req *r, int status, json_t *doc); /* steals doc */
+int api_reply_error(struct api_req *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* e's message with the status its errno maps to: ENOENT 404, EEXIST,
+ * EBUSY and ENOTEMPTY 409, EINVAL, ERANGE and E2BIG 400, others 500. */
+int api_reply_err(struct api_req *r, const struct brig_err *e);
+int api_reply_empty(struct api_req *r, int status);
+int api_reply_raw(struct api_req *r, int status, const char *ctype, const void *buf,
+		  size_t len);
+
+/* A chunked stream: begin, writes (each one chunk), end. */
+int api_stream_begin(struct api_req *r, int status, const char *ctype);
+int api_stream_write(struct api_req *r, const void *buf, size_t len);
+int api_stream_json(struct api_req *r, json_t *doc); /* one line; steals doc */
+int api_stream_end(struct api_req *r);
+
+/* Take the connection over (attach, exec start): answers 101 UPGRADED
+ * when the client asked to upgrade, else 200 with ctype and no length,
+ * and returns the socket, which the caller now owns (close it when done);
+ * bytes the client sent past the request are in *early (r's memory,
+ * *n_early of them) to be handled as the first input. */
+int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t *n_early);
+
+/* Engine calls that fork or use netlink/nftables run one at a time, so no
+ * fork happens while another thread holds a library's lock. */
+void api_engine_lock(void);
+void api_engine_unlock(void);
+
+/* --debug: one line per request on stderr. */
+extern bool api_debug;
+
+#endif
