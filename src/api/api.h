@@ -46,6 +46,8 @@ struct api_route {
 /* The route tables, one per h_*.c. */
 extern const struct api_route api_system_routes[];
 extern const struct api_route api_container_routes[];
+extern const struct api_route api_stream_routes[];
+extern const struct api_route api_exec_routes[];
 
 /* The query's value of key, %-decoded; NULL when absent. */
 const char *api_query(const struct api_req *r, const char *key);
@@ -80,6 +82,10 @@ int api_stream_end(struct api_req *r);
  * bytes the client sent past the request are in *early (r's memory,
  * *n_early of them) to be handled as the first input. */
 int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t *n_early);
+
+/* Answer a resize (?h=&w=) by setting fd's window size (a tty; -1: none,
+ * answered 200 all the same). */
+int api_resize_fd(int fd, struct api_req *r);
 
 /* Engine calls that fork or use netlink/nftables run one at a time, so no
  * fork happens while another thread holds a library's lock. */

@@ -10,6 +10,8 @@
 static const struct api_route *const tables[] = {
 	api_system_routes,
 	api_container_routes,
+	api_stream_routes,
+	api_exec_routes,
 };
 
 #define MAX_SEGS 32

@@ -1,0 +1,27 @@
+/* wait.h - POST /containers/ID/wait: Docker's three conditions. */
+#ifndef BRIG_API_WAIT_H
+#define BRIG_API_WAIT_H
+
+#include "api.h"
+#include "util.h"
+
+enum api_wait_cond { WAIT_NOT_RUNNING, WAIT_NEXT_EXIT, WAIT_REMOVED };
+
+struct api_wait {
+	char id[BRIG_ID_LEN + 1];
+	enum api_wait_cond cond;
+	char started[40]; /* the run seen when the wait began */
+	bool running;
+	int exit_code;
+};
+
+/* Resolve ref and note how it stands now; ENOENT, or EINVAL for an
+ * unknown condition. */
+int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond,
+		     struct api_wait *w, struct brig_err *e);
+
+/* Until the condition holds (0, w->exit_code set) or the client is gone
+ * (-1). */
+int api_wait_until(struct api_req *r, struct api_wait *w);
+
+#endif
