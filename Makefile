@@ -29,7 +29,7 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   := build
 endif
-# Layers point one way (docs/architecture.md): cli -> engine -> runtime,
+# Layers point one way (docs/architecture.md): cli, api -> engine -> runtime,
 # image, lab -> net, cgroup -> base.  Each directory is compiled with the include
 # paths of what it may use; tests/lint-layers.py checks the direct includes.
 INC_BASE    := -Isrc/base
@@ -40,6 +40,7 @@ INC_IMAGE   := $(INC_BASE) -Isrc/image
 INC_LAB     := $(INC_BASE) -Inet -Icgroup -Isrc/lab
 INC_ENGINE  := $(INC_RUNTIME) -Isrc/image -Isrc/lab -Isrc/engine
 INC_CLI     := $(INC_ENGINE) -Isrc/cli
+INC_API     := $(INC_ENGINE) -Isrc/api
 INC         := $(INC_CLI)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
 
@@ -68,6 +69,7 @@ $(BUILD)/src/runtime/%.o: INC := $(INC_RUNTIME)
 $(BUILD)/src/image/%.o: INC := $(INC_IMAGE)
 $(BUILD)/src/lab/%.o: INC := $(INC_LAB)
 $(BUILD)/src/engine/%.o: INC := $(INC_ENGINE)
+$(BUILD)/src/api/%.o: INC := $(INC_API)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 	@mkdir -p $(dir $@)
@@ -77,7 +79,7 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -Isrc/api $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
 
 .PHONY: unit-build
 unit-build: $(UNIT) test-helpers
