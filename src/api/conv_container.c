@@ -239,7 +239,10 @@ static json_t *endpoint(const struct rec *r, const struct net_attach *a)
 
 	conv_network_id(a->name, nid);
 	if (cn) {
-		hex_id(r->id, a->name, eid);
+		char key[NETSPEC_MODE_MAX + BRIG_ID_LEN + 2];
+		/* the endpoint's id as the network's inspect gives it (conv_other.c) */
+		snprintf(key, sizeof(key), "%s/%s", a->name, r->id);
+		conv_network_id(key, eid);
 		if (cn->address)
 			net_ip_str(cn->address, ip);
 		if (cn->gateway)
