@@ -59,9 +59,9 @@ static int logs_opts_of(const struct logs_cli *cli, struct logs_opts *o, struct 
 		o->tail = (long)n;
 	}
 	if (cli->since && parse_time_arg(cli->since, now, &o->since, e) < 0)
-		return brig_errf(e, EINVAL, "logs: --since: %s", e->msg);
+		return brig_err_ctx(e, "logs: --since");
 	if (cli->until && parse_time_arg(cli->until, now, &o->until, e) < 0)
-		return brig_errf(e, EINVAL, "logs: --until: %s", e->msg);
+		return brig_err_ctx(e, "logs: --until");
 	return 0;
 }
 

@@ -71,6 +71,8 @@ static bool enqueue(struct mon_client *cl, const struct iovec *iov, int n, size_
 
 	for (int i = 0; i < n; i++)
 		total += iov[i].iov_len;
+	if (total == skip)
+		return true; /* all taken */
 	if (cl->qlen + total - skip > MON_CLIENT_QUEUE)
 		return false;
 	if (!(q = realloc(cl->q, cl->qlen + total - skip)))
