@@ -163,6 +163,8 @@ GATED='while [ ! -e /tmp/go ]; do sleep 0.05; done'
 	grep -qx '2 to-err' "$both"
 	grep -qx '1 to-out' "$outonly"
 	! grep -q to-err "$outonly" || false
+	run brig wait h
+	[ "$output" = 0 ]
 }
 
 @test "handoff: -i gives the container a stdin pipe; a stdin-once client's end closes it" {
