@@ -226,6 +226,14 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 	return r;
 }
 
+int container_keep_created(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
+{
+	struct container_state st = { .status = CONTAINER_CREATED };
+
+	ct->created_now = false; /* a start refused later keeps it, as Docker's */
+	return state_save(c, ct->id, &st, e);
+}
+
 void container_free(struct container *ct)
 {
 	spec_free(&ct->spec);
