@@ -724,6 +724,7 @@ int conv_create_spec(json_t *body, const char *name, struct api_create *o, struc
 	return 0;
 fail:
 	conv_create_free(o);
+	mountspec_one_line(e); /* a key or value quoted may hold a newline */
 	return -e->code;
 }
 

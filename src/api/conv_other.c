@@ -175,8 +175,10 @@ int conv_network_request(json_t *body, struct network_request *req, struct brig_
 	    conv_get_bool(body, "Internal", "", &req->internal, e) < 0 ||
 	    conv_get_bool(body, "EnableIPv6", "", &ipv6, e) < 0 ||
 	    conv_get_string_map(body, "Options", "", &opts, e) < 0 ||
-	    network_ipam(body, req, e) < 0)
+	    network_ipam(body, req, e) < 0) {
+		mountspec_one_line(e);
 		return -e->code;
+	}
 	if (driver && *driver && strcmp(driver, "bridge"))
 		return brig_errf(e, EINVAL, "Driver: '%s' is not supported (bridge only)", driver);
 	if (ipv6)
