@@ -421,6 +421,95 @@ static void create_networks(void **state)
 		"host");
 }
 
+/* Bodies real clients sent (captured from Debian's docker CLI 20.10 and
+ * python3-docker 5.0.3 against a socket that only recorded them): the
+ * fixtures beside this file (tests run from the repository root). */
+static json_t *fixture(const char *name)
+{
+	const char *slash = strrchr(__FILE__, '/');
+	char path[512];
+	json_error_t err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%.*s/fixtures/api/%s", slash ? (int)(slash - __FILE__) : 1,
+		 slash ? __FILE__ : ".", name);
+	if (!(j = json_load_file(path, 0, &err)))
+		fail_msg("%s: %s", path, err.text);
+	return j;
+}
+
+static void fixture_created(const char *name, struct api_create *o)
+{
+	struct brig_err e = { 0 };
+	json_t *j = fixture(name);
+
+	if (conv_create_spec(j, "w", o, &e) < 0)
+		fail_msg("%s refused: %s", name, e.msg);
+	json_decref(j);
+}
+
+static void create_real_clients(void **state)
+{
+	struct api_create o;
+	struct network_request req;
+	struct brig_err e = { 0 };
+	uint32_t ip;
+	json_t *j;
+
+	(void)state;
+	/* docker run --rm busybox echo hi */
+	fixture_created("docker-cli-run-rm.json", &o);
+	assert_true(o.spec.rm);
+	assert_string_equal(o.spec.argv[0], "echo");
+	assert_string_equal(o.spec.nets[0].name, "bridge");
+	assert_int_equal(o.spec.n_mounts, 0);
+	conv_create_free(&o);
+	/* docker run -d --name w -p 8080:80 -e A=1 -v /tmp:/t:ro --memory 100m
+	 * --cpus 0.5 --pids-limit 50 --cap-add NET_ADMIN --network n --ip
+	 * 10.1.0.5 --network-alias web -l a=b --tmpfs /run --mount
+	 * type=volume,src=vol,dst=/v --sysctl net.ipv4.ip_forward=1 --dns 1.1.1.1
+	 * --add-host h:10.0.0.1 --init --read-only -it --entrypoint /bin/sh
+	 * busybox -c 'httpd -f' */
+	fixture_created("docker-cli-run-full.json", &o);
+	assert_string_equal(o.spec.entrypoint, "/bin/sh");
+	assert_string_equal(o.spec.argv[1], "httpd -f");
+	assert_string_equal(o.spec.publish[0], "8080:80/tcp");
+	assert_int_equal(o.spec.n_publish, 1);
+	assert_int_equal(o.spec.limits.memory, 104857600);
+	assert_int_equal(o.spec.limits.cpu_quota, 50000);
+	assert_int_equal(o.spec.limits.pids, 50);
+	assert_string_equal(o.spec.nets[0].name, "n");
+	assert_int_equal(net_parse_ip("10.1.0.5", &ip, NULL), 0);
+	assert_int_equal(o.spec.nets[0].ip, ip);
+	assert_string_equal(o.spec.nets[0].aliases[0], "web");
+	assert_int_equal(o.spec.n_mounts, 3); /* -v, --mount, --tmpfs */
+	assert_true(o.spec.tty);
+	assert_true(o.spec.interactive);
+	assert_true(o.spec.init);
+	assert_true(o.spec.read_only);
+	assert_string_equal(o.spec.labels[0], "a=b");
+	conv_create_free(&o);
+	/* containers.create('busybox', ['echo', 'hi'], ports={'80/tcp': 8080},
+	 * environment=..., network='n', labels=..., mem_limit='100m',
+	 * nano_cpus=500000000): its NetworkingConfig {"n": null} is no
+	 * EndpointsConfig, ignored */
+	fixture_created("docker-sdk-create.json", &o);
+	assert_string_equal(o.spec.nets[0].name, "n");
+	assert_string_equal(o.spec.publish[0], "8080:80/tcp");
+	assert_int_equal(o.spec.limits.cpu_quota, 50000);
+	conv_create_free(&o);
+	/* docker network create --subnet 10.9.0.0/24 --gateway 10.9.0.1
+	 * --internal -o com.docker.network.driver.mtu=1400 nn */
+	j = fixture("docker-cli-net.json");
+	assert_int_equal(conv_network_request(j, &req, &e), 0);
+	assert_string_equal(req.name, "nn");
+	assert_string_equal(req.subnet, "10.9.0.0/24");
+	assert_string_equal(req.gateway, "10.9.0.1");
+	assert_string_equal(req.mtu, "1400");
+	assert_true(req.internal);
+	json_decref(j);
+}
+
 /* ---- ContainerJSON, list entries ---- */
 
 #define IMAGE_ID "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -885,6 +974,7 @@ int main(void)
 		cmocka_unit_test(create_config),	  cmocka_unit_test(create_ports),
 		cmocka_unit_test(create_binds_mounts),	  cmocka_unit_test(create_resources),
 		cmocka_unit_test(create_security),	  cmocka_unit_test(create_networks),
+		cmocka_unit_test(create_real_clients),
 		cmocka_unit_test(container_json_running), cmocka_unit_test(container_json_exited),
 		cmocka_unit_test(status_text),		  cmocka_unit_test(container_summary_json),
 		cmocka_unit_test(list_filters),		  cmocka_unit_test(network_json),
