@@ -30,7 +30,7 @@ static void check_err(const struct brig_err *e)
 static void create(json_t *body)
 {
 	struct api_create o;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *record;
 
 	if (conv_create_spec(body, "fuzz", &o, &e) < 0) {
@@ -49,7 +49,7 @@ static void create(json_t *body)
 static void network(json_t *body)
 {
 	struct network_request req;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 
 	if (conv_network_request(body, &req, &e) < 0)
 		check_err(&e);
