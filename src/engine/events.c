@@ -257,6 +257,13 @@ void events_network(const struct brig_ctx *c, const char *action, const char *ne
 void events_networks(const struct brig_ctx *c, const char *action, const char *id,
 		     const struct container_state *st)
 {
+	struct container_state disk;
+	struct brig_err ignore;
+
+	if (!st && state_load(c, id, NULL, &disk, &ignore) < 0)
+		return;
+	if (!st)
+		st = &disk;
 	for (size_t i = 0; i < st->n_nets; i++)
 		events_network(c, action, st->nets[i].network, id);
 }

@@ -58,8 +58,8 @@ void events_kill(const struct brig_ctx *c, const char *id, int sig);
 void events_network(const struct brig_ctx *c, const char *action, const char *net,
 		    const char *container);
 
-/* One network event per network of st (connect at start, disconnect at
- * exit, as Docker emits them). */
+/* One network event per network of st, or (st NULL) of the record's
+ * state (connect at start, disconnect at exit, as Docker emits them). */
 void events_networks(const struct brig_ctx *c, const char *action, const char *id,
 		     const struct container_state *st);
 
