@@ -229,7 +229,7 @@ static bool tm_valid(const struct tm *tm, time_t t)
 
 static int rfc3339_time(const char *s, int64_t *ns)
 {
-	struct tm tm = { 0 };
+	struct tm tm = { 0 }, asked;
 	int64_t frac = 0, off = 0;
 	const char *p;
 	time_t t;
@@ -244,8 +244,9 @@ static int rfc3339_time(const char *s, int64_t *ns)
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
+	asked = tm; /* timegm normalises its argument: Feb 30 would become Mar 1 */
 	t = timegm(&tm);
-	if (t == (time_t)-1 || !tm_valid(&tm, t) || t - off < 0)
+	if (t == (time_t)-1 || !tm_valid(&asked, t) || t - off < 0)
 		return -1;
 	*ns = ((int64_t)t - off) * NS + frac;
 	return 0;
@@ -259,16 +260,28 @@ static const struct {
 	{ "s", 1e9 },	  { "m", 60e9 },      { "h", 3600e9 },
 };
 
+/* Digits, a point and digits (either side may be empty, not both). */
+static const char *decimal(const char *p, long double *v)
+{
+	long double scale = 0.1L;
+	bool any = false;
+
+	*v = 0;
+	for (; isdigit((unsigned char)*p) && *v < 1e30L; p++, any = true)
+		*v = *v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, scale /= 10, any = true)
+			*v += (*p - '0') * scale;
+	return any ? p : NULL;
+}
+
 /* One number of a Go duration ("1.5") and its unit; p moves past both. */
 static int duration_part(const char **p, long double *ns)
 {
-	char *end;
+	const char *end;
 	long double v;
 
-	if (!isdigit((unsigned char)**p) && **p != '.')
-		return -1;
-	v = strtold(*p, &end);
-	if (end == *p)
+	if (!(end = decimal(*p, &v)))
 		return -1;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		size_t n = strlen(units[i].unit);

@@ -133,19 +133,20 @@ volume_seen() {
 @test "events: --filter event=die and container=NAME select" {
 	local t0 t1
 	t0=$(now)
-	brun --rm --name a busybox true
-	brun --rm --name b busybox sh -c 'exit 1' || true
+	# names that no id can start with: container= also takes id prefixes
+	brun --rm --name pa busybox true
+	brun --rm --name pb busybox sh -c 'exit 1' || true
 	t1=$(now)
 	run brig events --format json --since "$t0" --until "$t1" --filter event=die
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
 	run field_set Action <<<"$output"
 	[ "$output" = die ]
-	run brig events --format json --since "$t0" --until "$t1" --filter container=a
+	run brig events --format json --since "$t0" --until "$t1" --filter container=pa
 	[ "$status" -eq 0 ]
 	run field_set name <<<"$output"
-	[ "$output" = a ]
-	run brig events --format json --since "$t0" --until "$t1" -f container=a -f container=b -f event=start
+	[ "$output" = pa ]
+	run brig events --format json --since "$t0" --until "$t1" -f container=pa -f container=pb -f event=start
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
 	run brig events --format json --since "$t0" --until "$t1" --filter type=network
@@ -223,6 +224,31 @@ with open(sys.argv[1], "w") as f:
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq $(($(cat "$BATS_TEST_TMPDIR/count") + 1)) ]
 	[[ "${lines[-1]}" == *'"ID":"fresh"'* ]]
+}
+
+@test "events: a follower goes on across a rotation, missing nothing" {
+	local t0 i
+	mkdir -p "$RUNROOT/events"
+	# 1000 bytes under the bound: a few more events fit, then one rotates it
+	python3 -c '
+import sys
+line = "{\"Type\":\"volume\",\"Action\":\"create\",\"Actor\":{\"ID\":\"old\",\"Attributes\":{}},\"timeNano\":1}\n"
+with open(sys.argv[1], "w") as f:
+    f.write(line * (((1 << 20) - 1000) // len(line)))
+' "$EVENTS"
+	t0=$(now)
+	brig_bg "$BATS_TEST_TMPDIR/ev" events --format json --since "$t0" --filter type=volume
+	brig volume create v0 >/dev/null
+	# the follower is following once it has shown v0; the rotation comes after
+	wait_for 30 grep -q '"ID":"v0"' "$BATS_TEST_TMPDIR/ev"
+	[ ! -e "$EVENTS.1" ]
+	for i in $(seq 1 20); do
+		brig volume create "v$i" >/dev/null
+	done
+	[ -e "$EVENTS.1" ]
+	wait_for 30 grep -q '"ID":"v20"' "$BATS_TEST_TMPDIR/ev"
+	run grep -c '"Type":"volume"' "$BATS_TEST_TMPDIR/ev"
+	[ "$output" = 21 ]
 }
 
 @test "events: 20 concurrent runs never interleave lines" {
