@@ -300,9 +300,7 @@ struct rd {
 	int fd;
 	dev_t dev;
 	ino_t ino;
-	char *buf;
-	size_t len;
-	bool skipping; /* a line longer than the buffer: dropped to its end */
+	struct events_lines lines;
 };
 
 struct reading {
@@ -311,8 +309,9 @@ struct reading {
 	void *arg;
 };
 
-static int deliver(const struct reading *rg, const char *line, size_t len)
+static int deliver(void *arg, const char *line, size_t len)
 {
+	const struct reading *rg = arg;
 	json_t *ev = events_parse_line(line, len);
 	int r = 0;
 
@@ -322,39 +321,18 @@ static int deliver(const struct reading *rg, const char *line, size_t len)
 	return r;
 }
 
-/* The complete lines in r's buffer; the partial last one stays. */
-static int deliver_lines(struct rd *r, const struct reading *rg)
-{
-	char *start = r->buf, *end = r->buf + r->len, *nl;
-	int rc = 0;
-
-	while (rc >= 0 && (nl = memchr(start, '\n', (size_t)(end - start)))) {
-		if (!r->skipping)
-			rc = deliver(rg, start, (size_t)(nl - start));
-		r->skipping = false;
-		start = nl + 1;
-	}
-	r->len = (size_t)(end - start);
-	memmove(r->buf, start, r->len);
-	return rc;
-}
-
 /* Read r to its end; < 0 when the sink ended the stream. */
 static int drain(struct rd *r, const struct reading *rg)
 {
 	while (r->fd >= 0) {
-		ssize_t n;
-		if (r->len == EVENTS_LINE_MAX) {
-			r->len = 0;
-			r->skipping = true;
-		}
-		n = read(r->fd, r->buf + r->len, EVENTS_LINE_MAX - r->len);
+		size_t room;
+		char *at = events_lines_room(&r->lines, &room);
+		ssize_t n = read(r->fd, at, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return 0;
-		r->len += (size_t)n;
-		if (deliver_lines(r, rg) < 0)
+		if (events_lines_feed(&r->lines, (size_t)n, deliver, (void *)rg) < 0)
 			return -1;
 	}
 	return 0;
@@ -365,8 +343,8 @@ static void rd_close(struct rd *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
-	r->len = 0;
-	r->skipping = false;
+	r->lines.len = 0;
+	r->lines.skipping = false;
 }
 
 /* Open path for r; absent is no file (fd -1), not an error. */
@@ -487,8 +465,8 @@ int events_read(const struct brig_ctx *c, const struct events_filter *f, bool fo
 
 	if (!b1 || !b2)
 		return brig_errf(e, ENOMEM, "events: out of memory");
-	old.buf = b1;
-	cur.buf = b2;
+	old.lines = (struct events_lines){ .buf = b1, .cap = EVENTS_LINE_MAX };
+	cur.lines = (struct events_lines){ .buf = b2, .cap = EVENTS_LINE_MAX };
 	/* the watch before the reading, so nothing written in between is missed */
 	if (paths_of(c, &p, e) < 0 || mkdir_p(p.dir, 0700, e) < 0 ||
 	    (follow_new && (in = watch(&p, e)) < 0) ||

@@ -131,6 +131,23 @@ int events_parse_time(const char *s, int64_t now, int64_t *ns, struct brig_err *
  * one: torn, corrupt, or missing Type/Action/Actor.ID/timeNano. */
 json_t *events_parse_line(const char *line, size_t len);
 
+/* A reader's buffer of a file's bytes: read into events_lines_room, then
+ * events_lines_feed hands each complete line (without its '\n') to fn and
+ * keeps the partial last one; a line longer than cap is dropped whole. */
+struct events_lines {
+	char *buf;
+	size_t len, cap;
+	bool skipping; /* inside a line too long for the buffer */
+};
+
+/* Where the next bytes go (*room > 0 bytes of it). */
+char *events_lines_room(struct events_lines *l, size_t *room);
+
+/* n bytes were put at the room: the lines complete now go to fn, until
+ * one returns < 0 (returned). */
+int events_lines_feed(struct events_lines *l, size_t n,
+		      int (*fn)(void *arg, const char *line, size_t len), void *arg);
+
 /* ---- reading ---- */
 
 /* Called with each event that passes (borrowed: valid during the call),

@@ -477,6 +477,33 @@ bool events_match(const struct events_filter *f, json_t *ev)
 
 /* ---- stored lines ---- */
 
+char *events_lines_room(struct events_lines *l, size_t *room)
+{
+	if (l->len == l->cap) { /* no newline in a whole buffer: drop it to the next */
+		l->len = 0;
+		l->skipping = true;
+	}
+	*room = l->cap - l->len;
+	return l->buf + l->len;
+}
+
+int events_lines_feed(struct events_lines *l, size_t n,
+		      int (*fn)(void *arg, const char *line, size_t len), void *arg)
+{
+	char *start = l->buf, *end = l->buf + l->len + n, *nl;
+	int rc = 0;
+
+	while (rc >= 0 && (nl = memchr(start, '\n', (size_t)(end - start)))) {
+		if (!l->skipping)
+			rc = fn(arg, start, (size_t)(nl - start));
+		l->skipping = false;
+		start = nl + 1;
+	}
+	l->len = (size_t)(end - start);
+	memmove(l->buf, start, l->len);
+	return rc;
+}
+
 json_t *events_parse_line(const char *line, size_t len)
 {
 	json_t *ev, *actor, *attrs, *t;

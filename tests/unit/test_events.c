@@ -227,6 +227,37 @@ static void test_make_and_parse_line(void **state)
 	json_decref(e);
 }
 
+static int join_line(void *arg, const char *line, size_t len)
+{
+	char *out = arg;
+
+	strncat(out, line, len);
+	strcat(out, "|");
+	return 0;
+}
+
+/* Lines across reads, a partial last one kept, one too long dropped. */
+static void test_lines(void **state)
+{
+	const char *in = "ab\ncd\n0123456789abcdef-too-long\nef\ng";
+	char buf[8], out[128] = "";
+	struct events_lines l = { .buf = buf, .cap = sizeof(buf) };
+	size_t off = 0, len = strlen(in);
+
+	(void)state;
+	while (off < len) {
+		size_t room, n;
+		char *at = events_lines_room(&l, &room);
+		n = room < 3 ? room : 3;
+		n = n < len - off ? n : len - off;
+		memcpy(at, in + off, n);
+		off += n;
+		assert_int_equal(events_lines_feed(&l, n, join_line, out), 0);
+	}
+	assert_string_equal(out, "ab|cd|ef|");
+	assert_int_equal(l.len, 1); /* "g", waiting for its end */
+}
+
 struct seen {
 	int n;
 	char last[64];
@@ -308,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_match_times),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_make_and_parse_line),
+		cmocka_unit_test(test_lines),
 		cmocka_unit_test_setup_teardown(test_file, setup, tmp_root_teardown),
 	};
 
