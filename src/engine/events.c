@@ -34,6 +34,8 @@ struct paths {
 
 static int paths_of(const struct brig_ctx *c, struct paths *p, struct brig_err *e)
 {
+	if (!c->runroot)
+		return brig_errf(e, EINVAL, "events: no runtime root");
 	if (snprintf(p->dir, sizeof(p->dir), "%s/events", c->runroot) >= (int)sizeof(p->dir) ||
 	    snprintf(p->lock, sizeof(p->lock), "%s/lock", p->dir) >= (int)sizeof(p->lock) ||
 	    snprintf(p->cur, sizeof(p->cur), "%s/" FILE_NAME, p->dir) >= (int)sizeof(p->cur) ||
