@@ -253,13 +253,17 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
 {
 	char id[BRIG_ID_LEN + 1];
 	pid_t pid;
+	int sig;
 	int r = container_find(c, ref, id, &pid, e);
 
 	if (r <= 0)
 		return r;
-	kill(pid, stop_signal(c, id));
+	sig = stop_signal(c, id);
+	kill(pid, sig);
+	events_kill(c, id, sig);
 	if (!container_wait_settled(c, id, (int64_t)timeout * 1000)) {
 		kill(pid, SIGKILL);
+		events_kill(c, id, SIGKILL);
 		if (!container_wait_settled(c, id, 10000))
 			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
 	}

@@ -187,6 +187,31 @@ for line in sys.stdin:
 	[ "$output" = "create destroy" ]
 }
 
+@test "events: stop is kill 15, kill 9, die, stop; image tag and volume rm are seen" {
+	local t0
+	t0=$(now)
+	brun -d --name s busybox sleep 1000
+	# sleep as the namespace's pid 1 ignores SIGTERM: stop goes on to SIGKILL
+	brig stop -t 1 s
+	brig image tag busybox b2
+	brig volume create vv
+	brig volume rm vv
+	run brig events --format json --since "$t0" --until "$(now)" --filter container=s
+	[ "$status" -eq 0 ]
+	run actions_of s <<<"$output"
+	[ "$output" = "create start kill kill die stop" ]
+	run brig events --format json --since "$t0" --until "$(now)" --filter event=kill
+	[ "$status" -eq 0 ]
+	run attr_of s kill signal <<<"$output"
+	[ "${lines[0]}" = 15 ]
+	[ "${lines[1]}" = 9 ]
+	run brig events --since "$t0" --until "$(now)" --filter type=image --filter type=volume
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ Z\ image\ tag\ sha256:[0-9a-f]{64}\ \(name=b2\)$ ]]
+	[[ "${lines[1]}" == *" volume create vv (driver=local)" ]]
+	[[ "${lines[2]}" == *" volume destroy vv (driver=local)" ]]
+}
+
 @test "events: table form, one line per event as Docker prints it" {
 	local t0
 	t0=$(now)
