@@ -25,7 +25,7 @@
 #include "spec.h"
 
 #define EVENTS_MAX_BYTES (1 << 20) /* the current file's size before it rotates */
-#define EVENTS_LINE_MAX (256 * 1024)
+#define EVENTS_LINE_MAX (64 * 1024) /* a longer event is not recorded; readers hold 2x this */
 #define EVENTS_VALUES_MAX 64 /* values of one filter key */
 
 /* ---- writing ---- */
