@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "container.h"
 #include "container_int.h"
+#include "events.h"
 #include "userns_ctl.h"
 #include "image.h"
 #include "labels.h"
@@ -222,6 +223,8 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 		container_remove_record(c, ct->id, &ct->spec, &ignore);
 		r = -e->code;
 	}
+	if (r == 0)
+		events_container(c, "create", ct->id, &ct->spec);
 	image_info_free(&img);
 	return r;
 }
