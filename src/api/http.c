@@ -264,6 +264,11 @@ const char *api_header(const struct api_req *r, const char *name)
  * queries are short. */
 const char *api_query(const struct api_req *r, const char *key)
 {
+	return api_query_nth(r, key, 0);
+}
+
+const char *api_query_nth(const struct api_req *r, const char *key, size_t nth)
+{
 	static __thread char scratch[API_MAX_URL];
 	const char *q = r->conn->rq.query;
 	size_t klen = strlen(key);
@@ -271,7 +276,7 @@ const char *api_query(const struct api_req *r, const char *key)
 	while (q && *q) {
 		const char *end = strchrnul(q, '&');
 		if ((size_t)(end - q) >= klen && strncmp(q, key, klen) == 0 &&
-		    (q[klen] == '=' || q + klen == end)) {
+		    (q[klen] == '=' || q + klen == end) && nth-- == 0) {
 			const char *v = q[klen] == '=' ? q + klen + 1 : end;
 			snprintf(scratch, sizeof(scratch), "%.*s", (int)(end - v), v);
 			decode(scratch, true);

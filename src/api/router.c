@@ -10,6 +10,9 @@
 static const struct api_route *const tables[] = {
 	api_system_routes,
 	api_container_routes,
+	api_image_routes,
+	api_network_routes,
+	api_volume_routes,
 };
 
 #define MAX_SEGS 32
