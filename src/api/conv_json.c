@@ -7,12 +7,15 @@
 json_t *conv_member(json_t *o, const char *key)
 {
 	const char *k;
-	json_t *v = json_object_get(o, key);
+	json_t *v = json_object_get(o, key), *w;
 
+	/* the loop leaves its variable at the last member: not a match */
 	if (!v && json_is_object(o))
-		json_object_foreach(o, k, v)
-			if (!strcasecmp(k, key))
+		json_object_foreach(o, k, w)
+			if (!strcasecmp(k, key)) {
+				v = w;
 				break;
+			}
 	return json_is_null(v) ? NULL : v;
 }
 
