@@ -24,6 +24,7 @@
 
 #define SAVE_MAX_NAMES 64
 #define SHORT_ID 12 /* hex digits of a digest, as Docker shows them */
+#define REF_ID_MAX 160 /* a tag (128) or a digest (71) */
 
 /* Docker's words for an image that is not there. */
 static int reply_image_err(struct api_req *r, const char *name, const struct brig_err *e)
@@ -386,12 +387,29 @@ static void on_progress(void *arg, const char *digest, uint64_t done, uint64_t t
 			      (json_int_t)total, "id", id));
 }
 
-/* fromImage with tag (a tag, or a digest "sha256:..."). */
-static int pull_ref(struct api_req *r, char ref[IMAGES_REF_MAX], char shown[IMAGES_REF_MAX])
+/* The repository's path as Docker's "Pulling from" names it: without the
+ * registry ("127.0.0.1:5000/test/bb" -> "test/bb"), Docker Hub's
+ * official images under "library/". */
+static void repo_path(const char *repo, char *out, size_t len)
 {
-	const char *from = api_query(r, "fromImage");
-	char *repo;
-	const char *tag;
+	const char *slash = strchr(repo, '/');
+	size_t first = slash ? (size_t)(slash - repo) : 0;
+	bool domain = slash && (memchr(repo, '.', first) || memchr(repo, ':', first) ||
+				(first == 9 && !strncmp(repo, "localhost", 9)));
+
+	if (domain)
+		snprintf(out, len, "%s", slash + 1);
+	else
+		snprintf(out, len, "%s%s", slash ? "" : "library/", repo);
+}
+
+/* fromImage with tag (a tag, or a digest "sha256:..."); shown: the
+ * repository's path, id: the tag (Docker's "TAG: Pulling from PATH"). */
+static int pull_ref(struct api_req *r, char ref[IMAGES_REF_MAX], char shown[IMAGES_REF_MAX],
+		    char id[REF_ID_MAX])
+{
+	const char *from = api_query(r, "fromImage"), *tag;
+	char *repo, *slash, *colon;
 	int n;
 
 	if (!from || !*from)
@@ -403,11 +421,12 @@ static int pull_ref(struct api_req *r, char ref[IMAGES_REF_MAX], char shown[IMAG
 	n = snprintf(ref, IMAGES_REF_MAX, "%s%s%s", repo,
 		     !tag || !*tag ? "" : strncmp(tag, "sha256:", 7) ? ":" : "@",
 		     tag ? tag : "");
-	/* "Pulling from" names the repository without tag, as Docker's */
-	char *slash = strrchr(repo, '/'), *colon = strrchr(slash ? slash : repo, ':');
+	slash = strrchr(repo, '/');
+	colon = strrchr(slash ? slash : repo, ':');
 	if (colon)
 		*colon = '\0';
-	snprintf(shown, IMAGES_REF_MAX, "%s", repo);
+	snprintf(id, REF_ID_MAX, "%s", tag && *tag ? tag : colon ? colon + 1 : "latest");
+	repo_path(repo, shown, IMAGES_REF_MAX);
 	free(repo);
 	return n < IMAGES_REF_MAX ? 0 : -1;
 }
@@ -431,6 +450,7 @@ static void pull_done(struct puller *p, const struct images_pulled *out)
 static int create_image(struct api_req *r)
 {
 	char ref[IMAGES_REF_MAX], shown[IMAGES_REF_MAX], line[IMAGES_REF_MAX + 32];
+	char id[REF_ID_MAX];
 	struct puller p = { .r = r };
 	struct images_pull_opts o = { .progress = on_progress, .arg = &p };
 	struct images_pulled out;
@@ -440,12 +460,12 @@ static int create_image(struct api_req *r)
 	if (api_query(r, "fromSrc"))
 		return api_reply_error(r, 501, "image import (fromSrc) is not supported: use "
 					       "POST /images/load");
-	if (pull_ref(r, ref, shown) < 0)
+	if (pull_ref(r, ref, shown, id) < 0)
 		return api_reply_error(r, 400, "no image named (?fromImage=), or too long");
 	if (api_stream_begin(r, 200, "application/json") < 0)
 		return -1;
 	snprintf(line, sizeof(line), "Pulling from %s", shown);
-	put_line(&p, json_pack("{s:s}", "status", line));
+	put_line(&p, json_pack("{s:s, s:s}", "status", line, "id", id));
 	api_engine_lock();
 	rc = images_pull(r->c, ref, &o, &out, &e);
 	api_engine_unlock();

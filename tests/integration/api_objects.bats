@@ -155,7 +155,7 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 	skopeo_push "$BATS_TEST_TMPDIR/bb:1" "$REG/test/bb:1"
 	run docker pull "$REG/test/bb:1"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Pulling from test/bb"* ]]
+	[[ "$output" == *"1: Pulling from test/bb"* ]]
 	[[ "$output" == *"Status: Downloaded newer image for $REG/test/bb:1"* ]]
 	run brig run --rm "$REG/test/bb:1" echo pulled
 	[ "$output" = "pulled" ]
@@ -166,7 +166,7 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 @test "a failed pull ends the stream with Docker's error line; docker exits non-zero" {
 	run api POST '/images/create?fromImage=127.0.0.1:1/none/such&tag=1'
 	[ "${lines[-1]}" = 200 ]
-	[[ "${lines[0]}" == '{"status":"Pulling from none/such"}' ]]
+	[ "${lines[0]}" = '{"status":"Pulling from none/such","id":"1"}' ]
 	[[ "${lines[-2]}" == '{"errorDetail":{"message":'* ]]
 	[[ "${lines[-2]}" == *'"error":'* ]]
 	run docker pull 127.0.0.1:1/none/such:1
@@ -250,16 +250,16 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 # ---- volumes -----------------------------------------------------------------
 
 @test "docker volume create, ls, inspect, rm" {
-	run docker volume create --label team=net v
+	run docker volume create --label team=net vol
 	[ "$status" -eq 0 ]
-	[ "$output" = v ]
+	[ "$output" = vol ]
 	run docker volume ls --format '{{.Driver}} {{.Name}}'
-	[ "$output" = "local v" ]
-	run docker volume inspect -f '{{.Mountpoint}} {{.Labels.team}}' v
-	[ "$output" = "$ROOT/volumes/v/_data net" ]
+	[ "$output" = "local vol" ]
+	run docker volume inspect -f '{{.Mountpoint}} {{.Labels.team}}' vol
+	[ "$output" = "$ROOT/volumes/vol/_data net" ]
 	run brig volume ls
-	[[ "$output" == *v* ]]
-	run docker volume rm v
+	[[ "$output" == *vol* ]]
+	run docker volume rm vol
 	[ "$status" -eq 0 ]
 	run docker volume ls -q
 	[ "$output" = "" ]
@@ -271,7 +271,7 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 	[[ "$output" == *"No such volume: nope"* ]]
 	run docker volume rm nope
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"no such volume"* ]]
+	[[ "$output" == *"No such volume: nope"* ]]
 	import_busybox
 	brig run --name user -v data:/data busybox true
 	run api DELETE /volumes/data
