@@ -3,10 +3,12 @@
  * short and takes the container store's lock, so each runs under the
  * engine lock. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "conn.h"
 #include "cleanup.h"
 #include "conv.h"
 #include "volume.h"
@@ -151,7 +153,19 @@ static int remove_volume(struct api_req *r)
 	return rc < 0 ? reply_volume_err(r, r->params[0], &e) : api_reply_empty(r, 204);
 }
 
-/* ?filters={"all":["true"]} (API 1.42: without it, anonymous ones only). */
+/* Whether the client speaks an API older than 1.42 (a /v1.41/ prefix):
+ * those pruned every unused volume, newer ones the anonymous only. */
+static bool before_1_42(struct api_req *r)
+{
+	const char *url = r->conn->rq.url;
+	unsigned major, minor;
+
+	return url && sscanf(url, "/v%u.%u/", &major, &minor) == 2 &&
+	       (major < 1 || (major == 1 && minor < 42));
+}
+
+/* All unused volumes, or the anonymous ones only: ?filters={"all":
+ * ["true"]} or an old client asks for all. */
 static bool prune_all(struct api_req *r)
 {
 	const char *f = api_query(r, "filters");
@@ -159,6 +173,8 @@ static bool prune_all(struct api_req *r)
 	json_t *all = json_object_get(doc, "all");
 	const char *v = json_string_value(json_array_get(all, 0));
 
+	if (before_1_42(r))
+		return true;
 	if (json_is_object(all))
 		return json_is_true(json_object_get(all, "true")) ||
 		       json_is_true(json_object_get(all, "1"));

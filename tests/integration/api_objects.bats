@@ -302,3 +302,29 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 	[ "${lines[1]}" = "10.81.0.0/24" ]
 	[ "${lines[2]}" = "['sdkv']" ]
 }
+
+# ---- in use, prune -----------------------------------------------------------
+
+@test "an image or network in use is a conflict; prune removes only unused ones" {
+	import_busybox
+	docker network create --subnet 10.82.0.0/24 used
+	docker network create --subnet 10.83.0.0/24 idle
+	brig run -d --name u --network used busybox sleep 1000
+	run docker rmi busybox
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"in use"* ]]
+	run docker network rm used
+	[ "$status" -ne 0 ]
+	run docker network prune -f
+	[ "$status" -eq 0 ]
+	[[ "$output" == *idle* ]]
+	run docker network ls --format '{{.Name}}'
+	[[ "$output" == *used* ]]
+	[[ "$output" != *idle* ]]
+	docker volume create keep
+	brig run --name v2 -v kept:/data busybox true
+	run docker volume prune -f
+	[ "$status" -eq 0 ]
+	run docker volume ls -q
+	[ "$output" = kept ]
+}
