@@ -9,6 +9,7 @@ json_t *conv_member(json_t *o, const char *key)
 	const char *k;
 	json_t *v = json_object_get(o, key), *x;
 
+	/* the loop leaves its variable at the last member: not a match */
 	if (!v && json_is_object(o))
 		json_object_foreach(o, k, x) if (!strcasecmp(k, key))
 		{

@@ -108,3 +108,9 @@ int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_e
 		*removed += pulls;
 	return 0;
 }
+
+int images_save_fd(const struct brig_ctx *c, const char *const *names, size_t n, int fd,
+		   struct brig_err *e)
+{
+	return image_save(c, names, n, fd, e);
+}
