@@ -11,6 +11,7 @@
 #include "api.h"
 
 #define API_MAX_HEADERS 64
+#define API_MAX_QUERY 64
 #define API_MAX_URL 8192
 #define API_MAX_BODY (4u << 20)   /* JSON bodies */
 #define API_MAX_FILE (16ull << 30) /* image archives */
@@ -38,6 +39,9 @@ struct api_conn {
 	const struct api_route *route;
 	char path[API_MAX_URL];
 	char *query; /* raw, after '?' */
+	char *qbuf;  /* the query's pairs, decoded, each key and value NUL-ended */
+	char *qkey[API_MAX_QUERY], *qval[API_MAX_QUERY];
+	size_t n_query;
 	char *params[API_MAX_PARAMS];
 	bool complete, failed;
 	int fail_status;

@@ -133,6 +133,31 @@ static int body_to_file(struct api_conn *k)
 	return k->rq.body_fd < 0 ? fail(k, 500, "cannot hold the request body") : 0;
 }
 
+/* The query's pairs, decoded once: values stay valid for the request. */
+static int split_query(struct api_conn *k)
+{
+	struct api_request_state *q = &k->rq;
+	char *save = NULL;
+
+	if (!q->query || !*q->query)
+		return 0;
+	if (!(q->qbuf = strdup(q->query)))
+		return fail(k, 500, "out of memory");
+	for (char *t = strtok_r(q->qbuf, "&", &save); t; t = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(t, '=');
+		if (q->n_query == API_MAX_QUERY)
+			return fail(k, 414, "too many query parameters");
+		if (eq)
+			*eq++ = '\0';
+		decode(t, true);
+		if (eq)
+			decode(eq, true);
+		q->qkey[q->n_query] = t;
+		q->qval[q->n_query++] = eq ? eq : t + strlen(t);
+	}
+	return 0;
+}
+
 static int on_headers(http_parser *p)
 {
 	struct api_conn *k = of(p);
@@ -144,6 +169,8 @@ static int on_headers(http_parser *p)
 	if (q)
 		*q++ = '\0';
 	k->rq.query = q;
+	if (split_query(k))
+		return -1;
 	decode(k->rq.url, false);
 	snprintf(k->rq.path, sizeof(k->rq.path), "%s", unversioned(k->rq.url));
 	k->rq.route = api_route_find(http_method_str(p->method), k->rq.path, k->rq.params);
@@ -196,6 +223,7 @@ void conn_request_done(struct api_conn *k)
 		free(q->hdrs[i].value);
 	}
 	free(q->url);
+	free(q->qbuf);
 	free(q->body);
 	if (q->body_fd >= 0)
 		close(q->body_fd);
@@ -278,21 +306,11 @@ const char *api_query(const struct api_req *r, const char *key)
 
 const char *api_query_nth(const struct api_req *r, const char *key, size_t nth)
 {
-	static __thread char scratch[API_MAX_URL];
-	const char *q = r->conn->rq.query;
-	size_t klen = strlen(key);
+	const struct api_request_state *q = &r->conn->rq;
 
-	while (q && *q) {
-		const char *end = strchrnul(q, '&');
-		if ((size_t)(end - q) >= klen && strncmp(q, key, klen) == 0 &&
-		    (q[klen] == '=' || q + klen == end) && nth-- == 0) {
-			const char *v = q[klen] == '=' ? q + klen + 1 : end;
-			snprintf(scratch, sizeof(scratch), "%.*s", (int)(end - v), v);
-			decode(scratch, true);
-			return scratch;
-		}
-		q = *end ? end + 1 : end;
-	}
+	for (size_t i = 0; i < q->n_query; i++)
+		if (strcmp(q->qkey[i], key) == 0 && nth-- == 0)
+			return q->qval[i];
 	return NULL;
 }
 

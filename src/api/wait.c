@@ -33,6 +33,11 @@ int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond
 		return brig_errf(e, ENOENT, "No such container: %s", ref);
 	w->running = !container_settled(&st);
 	w->exit_code = st.has_exit ? st.exit_code : 0;
+	/* a running container's die may be out before its record says so
+	 * (container_finish tells first, then releases, then saves): read
+	 * from the start of this run */
+	if (w->running && parse_rfc3339(st.started) > 0)
+		w->since_ns = parse_rfc3339(st.started) * 1000000000;
 	return 0;
 }
 
@@ -41,6 +46,22 @@ static bool client_gone(struct api_req *r)
 	struct pollfd p = { r->conn->fd, POLLRDHUP, 0 };
 
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* The record says the wait is over (an event missed, or none written). */
+static bool record_says_done(struct api_req *r, struct api_wait *w)
+{
+	struct container_state st;
+	struct brig_err e;
+	char id[BRIG_ID_LEN + 1];
+
+	if (state_resolve(r->c, w->id, id, &e) < 0)
+		return true; /* removed: every condition holds */
+	if (w->cond == WAIT_REMOVED || state_load(r->c, w->id, NULL, &st, &e) < 0 ||
+	    !w->running || !container_settled(&st))
+		return false;
+	w->exit_code = st.has_exit ? st.exit_code : w->exit_code;
+	return true;
 }
 
 struct waiter {
@@ -54,9 +75,10 @@ static int on_event(void *arg, json_t *ev)
 	struct waiter *x = arg;
 	const char *action, *code;
 
-	if (!ev) { /* the reader's heartbeat */
+	if (!ev) { /* the reader's heartbeat: the client, and the record */
 		x->gone = client_gone(x->r);
-		return x->gone ? -1 : 0;
+		x->done = !x->gone && record_says_done(x->r, x->w);
+		return x->gone || x->done ? -1 : 0;
 	}
 	action = json_string_value(json_object_get(ev, "Action"));
 	code = json_string_value(
@@ -68,15 +90,6 @@ static int on_event(void *arg, json_t *ev)
 		x->done = true;
 	}
 	return x->done ? -1 : 0;
-}
-
-/* A record gone with no destroy seen (an older brig, a lost event file). */
-static bool record_gone(struct api_req *r, struct api_wait *w)
-{
-	char id[BRIG_ID_LEN + 1];
-	struct brig_err e;
-
-	return state_resolve(r->c, w->id, id, &e) < 0;
 }
 
 int api_wait_until(struct api_req *r, struct api_wait *w)
@@ -97,9 +110,7 @@ int api_wait_until(struct api_req *r, struct api_wait *w)
 	}
 	while (!x.done && !x.gone) {
 		int rc = events_read(r->c, &f, true, on_event, &x, &e);
-		if (!x.done && !x.gone && record_gone(r, w))
-			x.done = true;
-		else if (rc < 0 && !x.done && !x.gone)
+		if (rc < 0 && !x.done && !x.gone && !(x.done = record_says_done(r, w)))
 			usleep(100000); /* the event file unreadable: poll the record */
 	}
 	events_filter_free(&f);
