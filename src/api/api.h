@@ -48,6 +48,7 @@ extern const struct api_route api_system_routes[];
 extern const struct api_route api_container_routes[];
 extern const struct api_route api_stream_routes[];
 extern const struct api_route api_exec_routes[];
+extern const struct api_route api_brig_routes[]; /* h_brig.c: brig's CLI as a client */
 
 /* The query's value of key, %-decoded; NULL when absent. */
 const char *api_query(const struct api_req *r, const char *key);

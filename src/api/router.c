@@ -12,6 +12,7 @@ static const struct api_route *const tables[] = {
 	api_container_routes,
 	api_stream_routes,
 	api_exec_routes,
+	api_brig_routes,
 };
 
 #define MAX_SEGS 32

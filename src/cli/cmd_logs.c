@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include "opt.h"
 #include "cleanup.h"
 #include "io.h"
@@ -22,7 +23,7 @@ static int show_logs(const struct brig_ctx *c, const char *ref, bool follow, str
 {
 	struct logs_opts o = { .follow = follow };
 
-	return container_logs(c, ref, &o, to_stdout, NULL, e);
+	return (c->host ? client_container_logs : container_logs)(c, ref, &o, to_stdout, NULL, e);
 }
 
 static const struct opt logs_rows[] = {
