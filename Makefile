@@ -31,7 +31,7 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   := build
 endif
-# Layers point one way (docs/architecture.md): cli -> engine -> runtime,
+# Layers point one way (docs/architecture.md): cli, api -> engine -> runtime,
 # image, lab -> net, cgroup -> base.  Each directory is compiled with the include
 # paths of what it may use; tests/lint-layers.py checks the direct includes.
 INC_BASE    := -Isrc/base
@@ -83,7 +83,7 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -Isrc/api $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
 
 .PHONY: unit-build
 unit-build: $(UNIT) test-helpers
@@ -132,8 +132,12 @@ bench: deps brig relayd
 fuzz:
 	$(MAKE) -C tests/fuzz
 
+# brig serve's socket is for root and group brig (docs/api.md): the group is
+# made here when missing, and the systemd unit installed beside the binary.
 install: brig
 	install -D -m 0755 brig $(DESTDIR)$(PREFIX)/bin/brig
+	install -D -m 0644 scripts/brig.service $(DESTDIR)$(PREFIX)/lib/systemd/system/brig.service
+	getent group brig >/dev/null || groupadd --system brig
 
 format:
 	clang-format -i $(SRCS) $(wildcard src/*/*.h net/*.h cgroup/*.h tests/unit/*.c)

@@ -31,6 +31,9 @@ PACKAGES=(
 	# rootless brig (docs/rootless.md): the user-mode network and the
 	# setuid helpers that write a user's /etc/subuid ranges
 	slirp4netns uidmap
+	# brig serve (docs/api.md): the HTTP parser; its tests drive it with
+	# the Python SDK and the docker CLI (docker_cli below, never dockerd)
+	libhttp-parser-dev python3-docker
 )
 
 # One dpkg-query for the whole list; packages dpkg has never heard of are
@@ -54,7 +57,28 @@ if [ ! -d "$MERMAID_DIR/node_modules/mermaid" ] && [ "$(id -u)" -eq 0 ] &&
 		echo "install-deps: mermaid's parser not installed (graph.bats skips that check)" >&2
 fi
 
+# tests: brig serve's acceptance tests (api*.bats) run Debian's docker CLI
+# 20.10 (API 1.41) against brig's socket.  Only the client binary is taken
+# out of the docker.io package: the package itself, dockerd and containerd
+# are never installed, so nothing can start a daemon.
+DOCKER_CLI=/usr/local/lib/brig-test/docker
+docker_cli() {
+	local tmp
+	[ -x "$DOCKER_CLI" ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 0
+	tmp=$(mktemp -d)
+	if (cd "$tmp" && apt-get download docker.io >/dev/null 2>&1) &&
+		dpkg-deb --fsys-tarfile "$tmp"/docker.io_*.deb |
+		tar -x -C "$tmp" ./usr/bin/docker; then
+		install -D -m 0755 "$tmp/usr/bin/docker" "$DOCKER_CLI"
+	else
+		echo "install-deps: docker CLI not extracted (the api tests skip it)" >&2
+	fi
+	rm -rf "$tmp"
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
+	docker_cli
 	exit 0
 fi
 
@@ -78,3 +102,4 @@ if [ ! -e "$policy" ]; then
 fi
 apt-get update
 apt-get install -y --no-install-recommends "${missing[@]}"
+docker_cli

@@ -341,3 +341,174 @@ void strv_free(char **v)
 		free(v[i]);
 	free(v);
 }
+
+/* ---- --since / --until ------------------------------------------------- */
+
+#define NS_PER_S INT64_C(1000000000)
+
+/* Exactly n digits at *p into *v; false when they are not there. */
+static bool digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		*v = *v * 10 + (**p - '0');
+	}
+	return true;
+}
+
+/* ".123" (1 to 9 digits) into ns; none is 0. */
+static bool fraction(const char **p, int64_t *ns)
+{
+	int64_t scale = NS_PER_S / 10;
+
+	*ns = 0;
+	if (**p != '.')
+		return true;
+	(*p)++;
+	if (**p < '0' || **p > '9')
+		return false;
+	for (; **p >= '0' && **p <= '9'; (*p)++, scale /= 10)
+		*ns += (**p - '0') * scale; /* digits past the 9th add 0 */
+	return true;
+}
+
+/* The zone of an RFC 3339 time: "Z", "+HH:MM", "-HH:MM" into seconds east;
+ * *local when there is none. */
+static bool zone(const char **p, int *off, bool *local)
+{
+	int h, m, sign = **p == '-' ? -1 : 1;
+
+	*off = 0;
+	*local = **p == '\0';
+	if (*local)
+		return true;
+	if (**p == 'Z' || **p == 'z')
+		return (*p)++, true;
+	if (**p != '+' && **p != '-')
+		return false;
+	(*p)++;
+	if (!digits(p, 2, &h) || *(*p)++ != ':' || !digits(p, 2, &m) || h > 23 || m > 59)
+		return false;
+	*off = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+/* YYYY-MM-DD[THH:MM[:SS[.frac]]][zone] */
+static bool rfc3339_arg(const char *s, int64_t *out)
+{
+	struct tm tm = { .tm_isdst = -1 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, off;
+	int64_t frac = 0, t;
+	bool local;
+
+	if (!digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
+	    !digits(&s, 2, &d))
+		return false;
+	if (*s == 'T' || *s == 't') {
+		s++;
+		if (!digits(&s, 2, &h) || *s++ != ':' || !digits(&s, 2, &mi))
+			return false;
+		if (*s == ':' && (s++, !digits(&s, 2, &sec) || !fraction(&s, &frac)))
+			return false;
+	}
+	if (!zone(&s, &off, &local) || *s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60)
+		return false;
+	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			  .tm_min = mi, .tm_sec = sec, .tm_isdst = -1 };
+	t = local ? (int64_t)mktime(&tm) : (int64_t)timegm(&tm) - off;
+	return !__builtin_mul_overflow(t, NS_PER_S, out) && !__builtin_add_overflow(*out, frac, out);
+}
+
+/* Unix seconds, an optional fraction. */
+static bool unix_arg(const char *s, int64_t *out)
+{
+	int64_t secs = 0, frac;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		secs = secs * 10 + (*s - '0');
+		if (secs > INT64_MAX / NS_PER_S - 1)
+			return false;
+	}
+	if (!fraction(&s, &frac) || *s)
+		return false;
+	*out = secs * NS_PER_S + frac;
+	return true;
+}
+
+static const struct {
+	const char *name;
+	int64_t ns;
+} go_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "ms", 1000000 },
+	{ "s", NS_PER_S }, { "m", 60 * NS_PER_S }, { "h", 3600 * NS_PER_S },
+};
+
+/* One unit's scale at *p (the longest name that matches). */
+static int64_t go_unit(const char **p)
+{
+	size_t best = 0;
+	int64_t ns = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(go_units); i++) {
+		size_t n = strlen(go_units[i].name);
+		if (n > best && strncmp(*p, go_units[i].name, n) == 0) {
+			best = n;
+			ns = go_units[i].ns;
+		}
+	}
+	*p += best;
+	return ns;
+}
+
+/* Go's time.ParseDuration: [+-] then (number[.frac] unit)+, or "0". */
+static bool go_duration(const char *s, int64_t *out)
+{
+	int sign = *s == '-' ? -1 : 1;
+	int64_t total = 0;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (strcmp(s, "0") == 0)
+		return *out = 0, true;
+	if (!*s)
+		return false;
+	while (*s) {
+		int64_t whole = 0, frac, unit, v;
+		const char *start = s;
+		for (; *s >= '0' && *s <= '9'; s++)
+			if (__builtin_mul_overflow(whole, 10, &whole) ||
+			    __builtin_add_overflow(whole, *s - '0', &whole))
+				return false;
+		if (!fraction(&s, &frac) || s == start || !(unit = go_unit(&s)))
+			return false;
+		/* frac is in ns of a second: scale it to the unit */
+		if (__builtin_mul_overflow(whole, unit, &v) ||
+		    __builtin_add_overflow(v, (int64_t)((__int128)frac * unit / NS_PER_S), &v) ||
+		    __builtin_add_overflow(total, v, &total))
+			return false;
+	}
+	*out = sign * total;
+	return true;
+}
+
+int parse_time_arg(const char *s, int64_t now, int64_t *out, struct brig_err *e)
+{
+	int64_t d;
+
+	if (!s || !*s)
+		return brig_errf(e, EINVAL, "empty time");
+	if (go_duration(s, &d) && strcmp(s, "0") != 0) {
+		if (__builtin_sub_overflow(now, d, out))
+			return brig_errf(e, EINVAL, "invalid time '%s': out of range", s);
+		return 0;
+	}
+	if (rfc3339_arg(s, out) || unix_arg(s, out))
+		return 0;
+	return brig_errf(e, EINVAL,
+			 "invalid time '%s': not RFC 3339, unix seconds or a duration (10m)", s);
+}

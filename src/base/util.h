@@ -55,4 +55,12 @@ const char *rfc3339(int64_t ns, char *buf, size_t len);
  * ("2024-05-01T12:00:00.123Z"); the fraction is ignored.  -1 if unparsable. */
 int64_t parse_rfc3339(const char *s);
 
+/* A point in time as Docker's --since/--until take it, into unix ns: an
+ * RFC 3339 time ("2024-05-01T12:00:00.5Z", "+02:00" offsets; without a
+ * zone, local time; "2024-05-01", "2024-05-01T12:00" too), unix seconds
+ * with an optional fraction ("1714564800.5"), or a Go duration before now
+ * ("10m", "1h30m", "1.5s"; now_ns given by the caller).  0, or -EINVAL
+ * with e filled. */
+int parse_time_arg(const char *s, int64_t now_ns, int64_t *out, struct brig_err *e);
+
 #endif

@@ -36,6 +36,16 @@ struct container {
 	struct container_state prev; /* container_load: the last run's, for its addresses */
 	int lock_fd;        /* container_load: held until container_free */
 	struct slirp_net slirp; /* --net slirp4netns: rootless_ctl.h */
+	/* Attach clients served from before the command runs (`docker run`
+	 * attaches before it starts): fds and their ATTACH_* flags
+	 * (stream.h).  The monitor serves its copies; the caller closes its
+	 * own after monitor_launch.  Zero: none. */
+	int attach_fd[4];
+	unsigned attach_flags[4];
+	size_t n_attach;
+	/* monitor_launch double-forks: the monitor is init's child, and a
+	 * long-running caller (the daemon) keeps no zombie of it. */
+	bool monitor_orphan;
 };
 
 /* Validate opts, resolve the image, and create the record and its

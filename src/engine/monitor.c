@@ -1,9 +1,11 @@
 /* monitor.c - one small process per detached container.
  *
  * It is the container's parent (so the container dies with it: the child
- * has PR_SET_PDEATHSIG), owns its leases, writes its output to the log, and
- * records its end.  It keeps only the log pipe (or pty master) and, for tty
- * containers, a listening attach socket. */
+ * has PR_SET_PDEATHSIG), owns its leases, writes its output to the log
+ * (logidx.h: the bytes, and each chunk's stream and time), serves attach
+ * clients (monitor_io.c), and records its end.  It keeps only the
+ * container's pipes (or pty master), its listening attach sockets and its
+ * clients. */
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -11,7 +13,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,38 +20,33 @@
 #include "cleanup.h"
 #include "io.h"
 #include "monitor.h"
+#include "monitor_io.h"
 #include "orphan.h"
 #include "pty.h"
 #include "state.h"
+#include "stream.h"
 
-struct log {
-	char path[PATH_MAX];
-	int fd;
-	off_t size;
-};
-
-static int log_open(struct log *l)
+/* The monitor itself, or with ct->monitor_orphan an intermediate that
+ * forks the monitor and exits at once (reaped here): then the monitor is
+ * init's child.  The pid to wait for, or 0 when there is none to wait
+ * for; -1 when fork failed. */
+static pid_t fork_monitor(const struct brig_ctx *c, struct container *ct, int report_fd)
 {
-	struct stat st;
+	pid_t pid = fork();
 
-	l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	l->size = l->fd >= 0 && fstat(l->fd, &st) == 0 ? st.st_size : 0;
-	return l->fd;
-}
-
-/* Size-capped: past LOG_MAX_BYTES the log becomes container.log.1. */
-static void log_write(struct log *l, const char *buf, size_t len)
-{
-	char old[PATH_MAX + 2];
-
-	if (l->size + (off_t)len > LOG_MAX_BYTES && l->size > 0) {
-		snprintf(old, sizeof(old), "%s.1", l->path);
-		close(l->fd);
-		rename(l->path, old);
-		log_open(l);
+	if (pid == 0 && !ct->monitor_orphan)
+		monitor_main(c, ct, report_fd);
+	if (pid == 0) {
+		pid_t mon = fork();
+		if (mon == 0)
+			monitor_main(c, ct, report_fd);
+		_exit(mon < 0 ? EXIT_BRIG : 0);
 	}
-	if (l->fd >= 0 && write(l->fd, buf, len) == (ssize_t)len)
-		l->size += (off_t)len;
+	if (pid > 0 && ct->monitor_orphan) {
+		container_wait(pid);
+		return 0;
+	}
+	return pid;
 }
 
 int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
@@ -65,37 +61,47 @@ int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return brig_errno(e, "pipe");
 	fflush(NULL);
-	mon = fork();
-	if (mon < 0) {
-		close(p[0]);
-		close(p[1]);
-		return brig_errno(e, "fork monitor");
-	}
-	if (mon == 0) {
-		close(p[0]);
-		monitor_main(c, ct, p[1]);
-	}
+	mon = fork_monitor(c, ct, p[1]);
 	close(p[1]);
-	container_unlock(ct); /* the monitor holds the record's lock now */
 	rd = p[0];
+	if (mon < 0)
+		return brig_errno(e, "fork monitor");
+	container_unlock(ct); /* the monitor holds the record's lock now */
 	if (read(rd, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		return brig_errf(e, EIO, "the monitor of %.12s died before starting it", ct->id);
 	if (r.ok) {
 		*code = 0;
 		return 0;
 	}
-	container_wait(mon); /* it records the failure; then state is final */
+	/* it records the failure, then exits (closing the pipe); then the
+	 * state is final */
+	if (mon > 0)
+		container_wait(mon);
+	else
+		while (read(rd, &r, sizeof(r)) > 0)
+			;
 	*code = spawn_exit_code((enum spawn_stage)r.stage, r.code);
 	return brig_errf(e, r.code ? r.code : EIO, "%s", r.msg);
 }
 
-int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len)
+static int sock_path(const struct brig_ctx *c, const char *id, const char *ext, char *out,
+		     size_t len)
 {
-	int n = snprintf(out, len, "%s/attach/%.12s.sock", c->runroot, id);
+	int n = snprintf(out, len, "%s/attach/%.12s.%s", c->runroot, id, ext);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-static int attach_listen(const struct brig_ctx *c, const char *id)
+int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len)
+{
+	return sock_path(c, id, "sock", out, len);
+}
+
+int monitor_handoff_path(const struct brig_ctx *c, const char *id, char *out, size_t len)
+{
+	return sock_path(c, id, "fds", out, len);
+}
+
+static int attach_listen(const struct brig_ctx *c, const char *id, const char *ext)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[PATH_MAX];
@@ -104,135 +110,164 @@ static int attach_listen(const struct brig_ctx *c, const char *id)
 
 	snprintf(dir, sizeof(dir), "%s/attach", c->runroot);
 	if (mkdir_p(dir, 0700, &e) < 0 ||
-	    monitor_attach_path(c, id, sa.sun_path, sizeof(sa.sun_path)) < 0)
+	    sock_path(c, id, ext, sa.sun_path, sizeof(sa.sun_path)) < 0)
 		return -1;
 	unlink(sa.sun_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, MON_CLIENTS) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-/* Relay the container's output into the log until every writer is gone;
- * for a tty, also serve one attached client at a time. */
-static void relay(int out, int listener, struct log *l)
+static void attach_unlink(const struct brig_ctx *c, const char *id)
 {
-	struct pollfd p[3] = { { out, POLLIN, 0 }, { listener, POLLIN, 0 }, { -1, POLLIN, 0 } };
-	char buf[8192];
+	char path[PATH_MAX];
 
-	for (;;) {
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (p[0].revents) {
-			ssize_t n = read(out, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return; /* EOF (pipe) or EIO (pty): the container is done */
-			log_write(l, buf, (size_t)n);
-			if (p[2].fd >= 0 && send(p[2].fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
-				close(p[2].fd);
-				p[2].fd = -1;
-			}
-		}
-		if (p[1].fd >= 0 && (p[1].revents & POLLIN)) {
-			int client = accept4(p[1].fd, NULL, NULL, SOCK_CLOEXEC);
-			if (client >= 0 && p[2].fd >= 0)
-				close(p[2].fd); /* the newest client wins */
-			if (client >= 0)
-				p[2].fd = client;
-		}
-		if (p[2].fd >= 0 && p[2].revents) {
-			ssize_t n = recv(p[2].fd, buf, sizeof(buf), 0);
-			if (n <= 0 || write(out, buf, (size_t)n) < 0) {
-				close(p[2].fd);
-				p[2].fd = -1;
-			}
-		}
-	}
+	if (monitor_attach_path(c, id, path, sizeof(path)) == 0)
+		unlink(path);
+	if (monitor_handoff_path(c, id, path, sizeof(path)) == 0)
+		unlink(path);
 }
 
 static void report(int fd, const struct monitor_report *r)
 {
 	(void)!write(fd, r, sizeof(*r));
-	close(fd);
+}
+
+/* Report a failure at stage (the CLI then waits for our exit: the pipe
+ * closes with it), and record it. */
+static void __attribute__((noreturn))
+fail_start(const struct brig_ctx *c, struct container *ct, int report_fd, int stage,
+	   const struct brig_err *e)
+{
+	struct monitor_report r = { .ok = 0, .stage = stage, .code = e->code };
+
+	snprintf(r.msg, sizeof(r.msg), "%s", e->msg);
+	report(report_fd, &r);
+	fd_to_null(2, 2);
+	container_start_failed(c, ct, stage, e->code);
+	orphan_monitor_unregister(c, ct->id);
+	_exit(0);
+}
+
+/* The container's stdio without a tty: a pipe each for stdout and stderr,
+ * and with -i (OpenStdin) one for stdin (else /dev/null, our fd 0).
+ * ours[] gets our ends: stdin's write end, stdout's and stderr's read
+ * ends. */
+static int stdio_pipes(struct container *ct, int ours[3])
+{
+	int in[2] = { -1, -1 }, out[2], err[2];
+
+	if (ct->spec.interactive && pipe2(in, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		return -1;
+	ct->redirect = true;
+	ct->stdio[0] = in[0] >= 0 ? in[0] : 0;
+	ct->stdio[1] = out[1];
+	ct->stdio[2] = err[1];
+	ours[0] = in[1];
+	ours[1] = out[0];
+	ours[2] = err[0];
+	if (ours[0] >= 0)
+		fcntl(ours[0], F_SETFL, O_NONBLOCK); /* never wait on the container */
+	return 0;
+}
+
+/* The container's ends of the pipes, once it has its own copies. */
+static void close_theirs(struct container *ct)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (ct->redirect && ct->stdio[fd] > 2)
+			close(ct->stdio[fd]);
+}
+
+/* The relay's fds, once the container runs: its output and input, the
+ * listening sockets, and the clients given at launch. */
+static void io_setup(const struct brig_ctx *c, struct container *ct, struct mon_io *m,
+		     const int ours[3])
+{
+	m->tty = ct->spec.tty;
+	if (m->tty) {
+		m->out = m->in = ct->pty_master;
+		fcntl(m->out, F_SETFL, fcntl(m->out, F_GETFL) | O_NONBLOCK);
+	} else {
+		m->in = ours[0];
+		m->out = ours[1];
+		m->err = ours[2];
+	}
+	m->raw_listener = attach_listen(c, ct->id, "sock");
+	m->hand_listener = attach_listen(c, ct->id, "fds");
+	for (size_t i = 0; i < ct->n_attach && i < ARRAY_SIZE(ct->attach_fd); i++)
+		mon_client_add(m, ct->attach_fd[i], MON_HANDED, ct->attach_flags[i]);
+}
+
+/* Keep nothing the CLI inherited from its caller but the report pipe, the
+ * record's lock (which passes to us: nobody may remove the record until it
+ * says running, even if the CLI is killed now) and the attach clients
+ * given at launch. */
+static void keep_only_ours(const struct container *ct, int report_fd)
+{
+	int keep[2 + ARRAY_SIZE(ct->attach_fd)] = { report_fd, ct->lock_fd };
+	size_t n = 2;
+
+	for (size_t i = 0; i < ct->n_attach && i < ARRAY_SIZE(ct->attach_fd); i++)
+		keep[n++] = ct->attach_fd[i];
+	fd_close_except(keep, n);
 }
 
 /* The monitor's own stdio (fd_to_null): nothing from the CLI's terminal
  * is kept.  Until it reports, stderr stays the CLI's, so warnings met
  * while starting the container (a corrupt lease line) reach the user;
  * then it goes too. */
-
-/* Close every fd from 3 up except a and b (either may be -1). */
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 {
 	struct monitor_report r = { .ok = 1 };
-	struct log l = { .fd = -1 };
+	struct log_writer log = { .fd = -1, .idx = -1 };
+	struct mon_io m;
 	struct brig_err e;
 	enum spawn_stage stage;
-	int pipefd[2] = { -1, -1 }, listener = -1, out, status;
-	bool tty = ct->spec.tty;
+	int ours[3] = { -1, -1, -1 }, status, raw, hand;
 
 	setsid();
 	if (chdir("/") < 0 || fd_to_null(0, 1) < 0)
 		_exit(EXIT_BRIG);
-	/* Keep nothing the CLI inherited from its caller but the report pipe
-	 * and the record's lock, which passes to us: nobody may remove the
-	 * record until it says running, even if the CLI is killed now (the log
-	 * and the container's pipes are opened below). */
-	fd_close_except((int[]){ report_fd, ct->lock_fd }, 2);
+	keep_only_ours(ct, report_fd);
 	signal(SIGPIPE, SIG_IGN);
-	if (orphan_monitor_register(c, ct->id, ct->spec.cgroup_parent, &e) < 0) {
-		r = (struct monitor_report){ .ok = 0, .stage = SPAWN_STAGE_SETUP, .code = e.code };
-		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
-		report(report_fd, &r);
-		container_start_failed(c, ct, SPAWN_STAGE_SETUP, e.code);
-		_exit(0);
-	}
-	snprintf(l.path, sizeof(l.path), "%s/container.log", ct->dir);
-	log_open(&l);
-	if (!tty) {
-		if (pipe2(pipefd, O_CLOEXEC) < 0)
-			_exit(EXIT_BRIG);
-		ct->redirect = true;
-		ct->stdio[0] = 0; /* /dev/null */
-		ct->stdio[1] = ct->stdio[2] = pipefd[1];
-	} else {
+	if (orphan_monitor_register(c, ct->id, ct->spec.cgroup_parent, &e) < 0)
+		fail_start(c, ct, report_fd, SPAWN_STAGE_SETUP, &e);
+	snprintf(log.path, sizeof(log.path), "%s/container.log", ct->dir);
+	log_writer_open(&log, log.path);
+	mon_io_init(&m);
+	m.log = &log;
+	if (!ct->spec.tty && stdio_pipes(ct, ours) < 0)
+		_exit(EXIT_BRIG);
+	if (ct->spec.tty) {
 		ct->rows = 24;
 		ct->cols = 80;
 	}
-	if (container_start(c, ct, &stage, &e) < 0) {
-		r = (struct monitor_report){ .ok = 0, .stage = stage, .code = e.code };
-		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
-		report(report_fd, &r);
-		fd_to_null(2, 2);
-		container_start_failed(c, ct, stage, e.code);
-		orphan_monitor_unregister(c, ct->id);
-		_exit(0);
-	}
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
-	out = tty ? ct->pty_master : pipefd[0];
-	if (tty)
-		listener = attach_listen(c, ct->id);
+	if (container_start(c, ct, &stage, &e) < 0)
+		fail_start(c, ct, report_fd, stage, &e);
+	close_theirs(ct);
+	io_setup(c, ct, &m, ours);
 	report(report_fd, &r);
+	close(report_fd);
 	if (fd_to_null(2, 2) < 0)
 		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
-	relay(out, listener, &l);
+	raw = m.raw_listener;
+	hand = m.hand_listener;
+	mon_relay(&m);
+	if (raw >= 0 || hand >= 0)
+		attach_unlink(c, ct->id);
 	status = container_wait(ct->pid);
-	if (listener >= 0) {
-		char path[PATH_MAX];
-		if (monitor_attach_path(c, ct->id, path, sizeof(path)) == 0)
-			unlink(path);
-	}
+	log_writer_close(&log);
 	container_finish(c, ct, status);
 	orphan_monitor_unregister(c, ct->id);
+	/* the record is final: clients may take the rest of the output */
+	mon_drain(&m);
 	_exit(0);
 }

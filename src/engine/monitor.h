@@ -4,8 +4,7 @@
 #define BRIG_MONITOR_H
 
 #include "container.h"
-
-#define LOG_MAX_BYTES (10 * 1024 * 1024) /* then container.log -> .1 */
+#include "logidx.h"
 
 /* In a forked child of `brig run -d`: become the monitor of ct.  Tells the
  * CLI over report_fd whether the command started (struct monitor_report),
@@ -20,13 +19,23 @@ struct monitor_report {
 	char msg[1024];
 };
 
-/* Fork the monitor of ct (`run -d`, `start`) and wait for its word that the
- * command started.  On failure e says why and *code is the exit status
- * (125, 126 or 127); the record is final by then. */
+/* Fork the monitor of ct (`run -d`, `start`; with ct->monitor_orphan
+ * through an intermediate that exits at once, so the monitor is init's
+ * child) and wait for its word that the command started.  The monitor
+ * serves ct->attach_fd[] from the start (close yours afterwards).  On
+ * failure e says why and *code is the exit status (125, 126 or 127); the
+ * record is final by then. */
 int monitor_launch(const struct brig_ctx *c, struct container *ct, int *code,
 		   struct brig_err *e);
 
-/* Path of the container's attach socket (tty containers). */
+/* Path of the container's raw attach socket (`brig attach`): a client
+ * connected there gets the output raw at once (a tty's: and its input goes
+ * to the terminal). */
 int monitor_attach_path(const struct brig_ctx *c, const char *id, char *out, size_t len);
+
+/* Path of its handoff socket: a client connected there is served only
+ * once it handed an fd (container_attach_handoff, tty.h); until then it
+ * gets nothing, so no output is lost to the connecting socket. */
+int monitor_handoff_path(const struct brig_ctx *c, const char *id, char *out, size_t len);
 
 #endif
