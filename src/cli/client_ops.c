@@ -11,13 +11,14 @@
 
 #define REF_MAX (3 * 256 + 1)
 
-/* A path with one escaped name in it: fmt has one %s. */
-static void path_of(char *buf, size_t len, const char *fmt, const char *name)
+/* before, then name escaped, then after. */
+static void path_of(char *buf, size_t len, const char *before, const char *name,
+		    const char *after)
 {
 	char esc[REF_MAX];
 
 	client_escape(name, esc, sizeof(esc));
-	snprintf(buf, len, fmt, esc);
+	snprintf(buf, len, "%s%s%s", before, esc, after);
 }
 
 int client_container_list(const struct brig_ctx *c, bool all, struct container_summary **v,
@@ -91,29 +92,29 @@ int client_container_inspect(const struct brig_ctx *c, char *const *refs, size_t
 int client_container_stop(const struct brig_ctx *c, const char *ref, int timeout,
 			  struct brig_err *e)
 {
-	char path[1024], fmt[64];
+	char path[2048], q[64];
 
-	snprintf(fmt, sizeof(fmt), "/brig/containers/%%s/stop?t=%d", timeout);
-	path_of(path, sizeof(path), fmt, ref);
+	snprintf(q, sizeof(q), "/stop?t=%d", timeout);
+	path_of(path, sizeof(path), "/brig/containers/", ref, q);
 	return client_call(c, "POST", path, NULL, NULL, e) < 0 ? -e->code : 0;
 }
 
 int client_container_kill(const struct brig_ctx *c, const char *ref, int sig, struct brig_err *e)
 {
-	char path[1024], fmt[64];
+	char path[2048], q[64];
 
-	snprintf(fmt, sizeof(fmt), "/brig/containers/%%s/kill?signal=%d", sig);
-	path_of(path, sizeof(path), fmt, ref);
+	snprintf(q, sizeof(q), "/kill?signal=%d", sig);
+	path_of(path, sizeof(path), "/brig/containers/", ref, q);
 	return client_call(c, "POST", path, NULL, NULL, e) < 0 ? -e->code : 0;
 }
 
 int client_container_remove(const struct brig_ctx *c, const char *ref, bool force, bool volumes,
 			    struct brig_err *e)
 {
-	char path[1024], fmt[64];
+	char path[2048], q[64];
 
-	snprintf(fmt, sizeof(fmt), "/brig/containers/%%s?force=%d&v=%d", force, volumes);
-	path_of(path, sizeof(path), fmt, ref);
+	snprintf(q, sizeof(q), "?force=%d&v=%d", force, volumes);
+	path_of(path, sizeof(path), "/brig/containers/", ref, q);
 	return client_call(c, "DELETE", path, NULL, NULL, e) < 0 ? -e->code : 0;
 }
 
@@ -159,15 +160,14 @@ int client_container_logs(const struct brig_ctx *c, const char *ref, const struc
 			  logs_sink sink, void *arg, struct brig_err *e)
 {
 	struct log_in in = { .sink = sink, .arg = arg };
-	char path[1024], fmt[256];
+	char path[2048], q[256];
 	int r;
 
-	snprintf(fmt, sizeof(fmt),
-		 "/brig/containers/%%s/logs?follow=%d&timestamps=%d&tail=%ld&since=%lld"
-		 "&until=%lld&stdout=%d&stderr=%d",
+	snprintf(q, sizeof(q),
+		 "/logs?follow=%d&timestamps=%d&tail=%ld&since=%lld&until=%lld&stdout=%d&stderr=%d",
 		 o->follow, o->timestamps, o->tail, (long long)o->since, (long long)o->until,
 		 !o->no_stdout, !o->no_stderr);
-	path_of(path, sizeof(path), fmt, ref);
+	path_of(path, sizeof(path), "/brig/containers/", ref, q);
 	if (!(in.frame = malloc(LOG_FRAME_MAX)))
 		return brig_errf(e, ENOMEM, "out of memory");
 	r = client_stream(c, "GET", path, NULL, log_bytes, &in, e);
@@ -204,9 +204,9 @@ int client_network_summaries(const struct brig_ctx *c, struct network_summary **
 int client_network_inspect(const struct brig_ctx *c, const char *name, json_t **doc,
 			   struct brig_err *e)
 {
-	char path[1024];
+	char path[2048];
 
-	path_of(path, sizeof(path), "/brig/networks/%s", name);
+	path_of(path, sizeof(path), "/brig/networks/", name, "");
 	return client_call(c, "GET", path, NULL, doc, e) < 0 ? -e->code : 0;
 }
 
@@ -228,8 +228,8 @@ int client_network_create(const struct brig_ctx *c, const struct network_request
 
 int client_network_remove(const struct brig_ctx *c, const char *name, struct brig_err *e)
 {
-	char path[1024];
+	char path[2048];
 
-	path_of(path, sizeof(path), "/brig/networks/%s", name);
+	path_of(path, sizeof(path), "/brig/networks/", name, "");
 	return client_call(c, "DELETE", path, NULL, NULL, e) < 0 ? -e->code : 0;
 }
