@@ -102,6 +102,16 @@ static int need_image(const struct brig_ctx *c, const char *image, struct brig_e
 	return 0;
 }
 
+/* config.json writes an option not given as "": the CLI's spec has NULL
+ * there, and container_create folds the image's value into a NULL only. */
+static void unset_empty(const char **field)
+{
+	if (*field && !**field) {
+		free((char *)*field);
+		*field = NULL;
+	}
+}
+
 static int create(struct api_req *r)
 {
 	struct container_spec o = { 0 };
@@ -114,11 +124,21 @@ static int create(struct api_req *r)
 		return 0;
 	rc = spec_from_json(body, &o, &e);
 	json_decref(body);
+	unset_empty(&o.name);
+	unset_empty(&o.workdir);
+	unset_empty(&o.user);
+	unset_empty(&o.cgroup_parent);
+	unset_empty(&o.rootfs);
 	if (rc == 0)
 		rc = need_image(r->c, o.image, &e);
 	if (rc == 0) {
 		api_engine_lock();
 		rc = container_create(r->c, &o, &ct, &e);
+		/* its start is another request: gc must leave the record be */
+		if (rc == 0 && container_keep_created(r->c, &ct, &e) < 0) {
+			container_free(&ct);
+			rc = -1;
+		}
 		api_engine_unlock();
 	}
 	spec_free(&o);

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,17 @@ static int wait_end(struct waiter *w, pthread_t t)
 	return code < 0 ? EXIT_BRIG : code;
 }
 
+/* --rm in the foreground: the record goes once the status is read (the
+ * daemon's wait for "removed" may miss the status of a record already
+ * gone; Docker's CLI did this itself before API 1.25). */
+static void remove_after(const struct brig_ctx *c, const char *id)
+{
+	struct brig_err e;
+
+	if (client_container_remove(c, id, true, false, &e) < 0 && e.code != ENOENT)
+		brig_report(&e);
+}
+
 static int run_attached(const struct brig_ctx *c, const struct container_spec *o, const char *id)
 {
 	struct waiter w = { .c = c, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -394,18 +406,22 @@ static int run_attached(const struct brig_ctx *c, const struct container_spec *o
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
-	snprintf(w.path, sizeof(w.path), "/containers/%s/wait?condition=%s", id,
-		 o->rm ? "removed" : "next-exit");
+	snprintf(w.path, sizeof(w.path), "/containers/%s/wait?condition=next-exit", id);
 	if (wait_begin(&w, &t, &e) < 0 || start(c, id, &e) < 0) {
 		close(u.fd);
 		brig_report(&e);
-		return w.head ? start_status(&e) : EXIT_BRIG;
+		code = w.head ? start_status(&e) : EXIT_BRIG;
+		if (o->rm)
+			remove_after(c, id);
+		return code;
 	}
 	snprintf(path, sizeof(path), "/containers/%s/resize", id);
 	snprintf(kill, sizeof(kill), "/brig/containers/%s/kill", id);
 	relay_terminal(&r, o->interactive);
 	close(u.fd);
 	code = wait_end(&w, t);
+	if (o->rm)
+		remove_after(c, id);
 	return code;
 }
 
@@ -413,8 +429,13 @@ int client_run(const struct brig_ctx *c, struct container_spec *o)
 {
 	char id[BRIG_ID_LEN + 1];
 	struct brig_err e;
+	bool rm = o->rm;
+	int r;
 
-	if (create(c, o, id, &e) < 0) {
+	o->rm = rm && o->detach; /* in the foreground: remove_after */
+	r = create(c, o, id, &e);
+	o->rm = rm;
+	if (r < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -430,11 +451,12 @@ int client_run(const struct brig_ctx *c, struct container_spec *o)
 
 /* ---- exec ---- */
 
+/* The strings v[0..n), or up to its NULL when n is SIZE_MAX. */
 static json_t *strv_json(char *const *v, size_t n)
 {
 	json_t *a = json_array();
 
-	for (size_t i = 0; a && (n ? i < n : v[i] != NULL); i++)
+	for (size_t i = 0; a && v && i < n && v[i]; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
 }
@@ -448,7 +470,7 @@ static int exec_create(const struct brig_ctx *c, const char *ref, const struct e
 	const char *s;
 	int r;
 
-	body = json_pack("{s:o, s:o, s:s?, s:s?, s:b, s:b, s:b, s:b}", "Cmd", strv_json(req->argv, 0),
+	body = json_pack("{s:o, s:o, s:s?, s:s?, s:b, s:b, s:b, s:b}", "Cmd", strv_json(req->argv, SIZE_MAX),
 			 "Env", strv_json(req->env, req->n_env), "User", req->user, "WorkingDir",
 			 req->workdir, "Tty", req->tty, "AttachStdin", interactive, "AttachStdout",
 			 !req->detach, "AttachStderr", !req->detach);

@@ -216,9 +216,9 @@ same() {
 	local mine=$stderr
 	run --separate-stderr brig rm k
 	[ "$stderr" = "$mine" ]
-	run cli kill -s TERM k
+	run cli kill -s KILL k
 	[ "$output" = k ]
-	wait_for 10 sh -c "$SANDBOX exec $SB $BRIG_BIN --root $ROOT --runroot $RUNROOT ps -a | grep -q Exited"
+	wait_for 10 sh -c "$SANDBOX exec $SB $BRIG_BIN --root $ROOT --runroot $RUNROOT ps -a | grep -q 'Exited (137)'"
 	cli run -d --net none --name k2 busybox sleep 1000
 	run cli rm -f k2
 	[ "$output" = k2 ]
