@@ -31,7 +31,7 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   := build
 endif
-# Layers point one way (docs/architecture.md): cli, api -> engine -> runtime,
+# Layers point one way (docs/architecture.md): cli -> engine -> runtime,
 # image, lab -> net, cgroup -> base.  Each directory is compiled with the include
 # paths of what it may use; tests/lint-layers.py checks the direct includes.
 INC_BASE    := -Isrc/base
@@ -83,7 +83,7 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h net/*.h cgroup/*.h)
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -Isrc/api $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(TEST_LIBS)
 
 .PHONY: unit-build
 unit-build: $(UNIT) test-helpers

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """lint-layers.py REPO [--as LAYER DIR...] - the layers point one way.
 
-    cli, api -> engine -> runtime, image, lab -> net, cgroup -> base
+    cli -> engine -> runtime, image, lab -> net, cgroup -> base
 
 (docs/architecture.md).  Each directory may include its own headers and
 the public headers of the layers it sits on, nothing else of brig's (a

@@ -48,10 +48,16 @@ extern const struct api_route api_system_routes[];
 extern const struct api_route api_container_routes[];
 extern const struct api_route api_stream_routes[];
 extern const struct api_route api_exec_routes[];
+extern const struct api_route api_image_routes[];
+extern const struct api_route api_network_routes[];
+extern const struct api_route api_volume_routes[];
 extern const struct api_route api_brig_routes[]; /* h_brig.c: brig's CLI as a client */
 
 /* The query's value of key, %-decoded; NULL when absent. */
 const char *api_query(const struct api_req *r, const char *key);
+/* The nth (from 0) value of a repeated key (?names=a&names=b), as
+ * api_query; NULL past the last.  Valid until the next api_query*. */
+const char *api_query_nth(const struct api_req *r, const char *key, size_t nth);
 /* "1", "true", "True": true; absent or anything else: false. */
 bool api_query_bool(const struct api_req *r, const char *key);
 long api_query_long(const struct api_req *r, const char *key, long dflt);

@@ -35,7 +35,7 @@
 struct api_create {
 	struct container_spec spec;
 	json_t *body;
-	char **argv;  /* spec.argv: Entrypoint[1:] then Cmd, NULL-terminated */
+	char **argv; /* spec.argv: Entrypoint[1:] then Cmd, NULL-terminated */
 	size_t n_argv;
 	char **owned; /* NULL-terminated, each malloc'd */
 	size_t n_owned;

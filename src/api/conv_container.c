@@ -58,10 +58,7 @@ static json_t *strv_or_null(char *const *v, size_t n)
 	return a;
 }
 
-static json_t *time_or_zero(const char *t)
-{
-	return json_string(t && *t ? t : ZERO_TIME);
-}
+static json_t *time_or_zero(const char *t) { return json_string(t && *t ? t : ZERO_TIME); }
 
 /* Docker's spelling of capabilities: "CAP_NET_ADMIN"; every bit: "ALL". */
 static json_t *caps_json(uint64_t bits)
@@ -139,8 +136,7 @@ static json_t *exposed_ports(const struct container_spec *cfg)
 	json_t *img = json_object_get(cfg->image_config, "ExposedPorts"), *o = json_object(), *x;
 	const char *key;
 
-	json_object_foreach(img, key, x)
-		json_object_set_new(o, key, json_object());
+	json_object_foreach(img, key, x) json_object_set_new(o, key, json_object());
 	for (size_t i = 0; o && i < n; i++) {
 		char k[32];
 		port_key(v[i].port, v[i].proto, k, sizeof(k));
@@ -162,9 +158,8 @@ static json_t *settings_ports(const struct rec *r)
 	json_t *exp = exposed_ports(&r->cfg), *x;
 	const char *key;
 
-	json_object_foreach(exp, key, x)
-		if (o && !json_object_get(o, key))
-			json_object_set_new(o, key, json_null());
+	json_object_foreach(exp, key, x) if (o && !json_object_get(o, key))
+	    json_object_set_new(o, key, json_null());
 	json_decref(exp);
 	return o;
 }
@@ -186,10 +181,7 @@ static void hex_id(const char *a, const char *b, char out[65])
 	}
 }
 
-void conv_network_id(const char *name, char out[65])
-{
-	hex_id("network", name, out);
-}
+void conv_network_id(const char *name, char out[65]) { hex_id("network", name, out); }
 
 /* The state's attachment to net when the container runs, else NULL. */
 static const struct container_net *attached(const struct rec *r, const char *net)
@@ -207,9 +199,8 @@ static bool has_string(json_t *a, const char *s)
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(a, i, x)
-		if (json_is_string(x) && !strcmp(json_string_value(x), s))
-			return true;
+	json_array_foreach(a, i, x) if (json_is_string(x) &&
+					!strcmp(json_string_value(x), s)) return true;
 	return false;
 }
 
@@ -253,11 +244,11 @@ static json_t *endpoint(const struct rec *r, const struct net_attach *a)
 		json_decref(ipam);
 		ipam = json_pack("{s:s}", "IPv4Address", net_ip_str(a->ip, sip));
 	}
-	return json_pack("{s:o,s:n,s:o,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:i,s:s,s:n}", "IPAMConfig", ipam,
-			 "Links", "Aliases", aliases_json(a, cn), "NetworkID", nid, "EndpointID", eid,
-			 "Gateway", gw, "IPAddress", ip, "IPPrefixLen", cn && cn->address ? cn->prefix : 0,
-			 "IPv6Gateway", "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0,
-			 "MacAddress", mac, "DriverOpts");
+	return json_pack("{s:o,s:n,s:o,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:i,s:s,s:n}", "IPAMConfig",
+			 ipam, "Links", "Aliases", aliases_json(a, cn), "NetworkID", nid,
+			 "EndpointID", eid, "Gateway", gw, "IPAddress", ip, "IPPrefixLen",
+			 cn && cn->address ? cn->prefix : 0, "IPv6Gateway", "", "GlobalIPv6Address",
+			 "", "GlobalIPv6PrefixLen", 0, "MacAddress", mac, "DriverOpts");
 }
 
 /* NetworkSettings.Networks: {NAME: EndpointSettings}; a container sharing
@@ -292,14 +283,15 @@ static json_t *network_settings(const struct rec *r)
 	if (r->st.status == CONTAINER_RUNNING && r->st.pid)
 		snprintf(key, sizeof(key), "/proc/%d/ns/net", (int)r->st.pid);
 #define B(k) string_of(bridge, k)
-	return json_pack("{s:s,s:s,s:b,s:s,s:i,s:o,s:s,s:n,s:n,s:o,s:o,s:s,s:i,s:o,s:i,s:s,s:o,s:o}",
-			 "Bridge", "", "SandboxID", "", "HairpinMode", 0, "LinkLocalIPv6Address", "",
-			 "LinkLocalIPv6PrefixLen", 0, "Ports", settings_ports(r), "SandboxKey", key,
-			 "SecondaryIPAddresses", "SecondaryIPv6Addresses", "EndpointID",
-			 B("EndpointID"), "Gateway", B("Gateway"), "GlobalIPv6Address", "",
-			 "GlobalIPv6PrefixLen", 0, "IPAddress", B("IPAddress"), "IPPrefixLen",
-			 (int)json_integer_value(json_object_get(bridge, "IPPrefixLen")), "IPv6Gateway", "",
-			 "MacAddress", B("MacAddress"), "Networks", nets);
+	return json_pack(
+	    "{s:s,s:s,s:b,s:s,s:i,s:o,s:s,s:n,s:n,s:o,s:o,s:s,s:i,s:o,s:i,s:s,s:o,s:o}", "Bridge",
+	    "", "SandboxID", "", "HairpinMode", 0, "LinkLocalIPv6Address", "",
+	    "LinkLocalIPv6PrefixLen", 0, "Ports", settings_ports(r), "SandboxKey", key,
+	    "SecondaryIPAddresses", "SecondaryIPv6Addresses", "EndpointID", B("EndpointID"),
+	    "Gateway", B("Gateway"), "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "IPAddress",
+	    B("IPAddress"), "IPPrefixLen",
+	    (int)json_integer_value(json_object_get(bridge, "IPPrefixLen")), "IPv6Gateway", "",
+	    "MacAddress", B("MacAddress"), "Networks", nets);
 #undef B
 }
 
@@ -332,9 +324,9 @@ static json_t *tmpfs_json(const struct container_spec *cfg)
 
 	for (size_t i = 0; o && i < cfg->n_mounts; i++)
 		if (cfg->mounts[i].type == MOUNT_TMPFS)
-			json_object_set_new(o, cfg->mounts[i].target,
-					    json_string(cfg->mounts[i].options ? cfg->mounts[i].options
-									       : ""));
+			json_object_set_new(
+			    o, cfg->mounts[i].target,
+			    json_string(cfg->mounts[i].options ? cfg->mounts[i].options : ""));
 	return o;
 }
 
@@ -351,10 +343,7 @@ static json_t *security_json(const struct container_spec *cfg)
 	return strv_or_null((char *const *)v, n);
 }
 
-static json_t *pids_json(int64_t pids)
-{
-	return pids ? json_integer(pids) : json_null();
-}
+static json_t *pids_json(int64_t pids) { return pids ? json_integer(pids) : json_null(); }
 
 static json_int_t nano_cpus(const struct cgroup_limits *l)
 {
@@ -366,23 +355,22 @@ static json_t *host_config(const struct rec *r)
 	const struct container_spec *c = &r->cfg;
 	const struct cgroup_limits *l = &c->limits;
 
-	return json_pack("{s:o,s:s,s:{s:s,s:o},s:o,s:{s:s,s:i},s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,"
-			 "s:b,s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:s,s:s,s:o,s:o,s:b}",
-			 "Binds", binds_json(c), "NetworkMode", c->n_nets ? c->nets[0].name : "",
-			 "LogConfig", "Type", "json-file", "Config", json_object(), "PortBindings",
-			 port_bindings(c), "RestartPolicy", "Name", "no", "MaximumRetryCount", 0,
-			 "AutoRemove", c->rm, "CapAdd", caps_json(c->cap_add), "CapDrop",
-			 caps_json(c->cap_drop), "Dns", strv_or_null(c->dns, c->n_dns), "DnsOptions",
-			 strv_or_null(c->dns_opts, c->n_dns_opts), "DnsSearch",
-			 strv_or_null(c->dns_search, c->n_dns_search), "ExtraHosts",
-			 strv_or_null(c->add_hosts, c->n_add_hosts), "Privileged", c->privileged,
-			 "PublishAllPorts", c->publish_all, "ReadonlyRootfs", c->read_only,
-			 "SecurityOpt", security_json(c), "Memory", (json_int_t)l->memory, "MemorySwap",
-			 (json_int_t)l->memory_swap, "NanoCpus", nano_cpus(l), "CpuShares",
-			 (json_int_t)l->cpu_shares, "CpuQuota", (json_int_t)0, "PidsLimit",
-			 pids_json(l->pids), "CpusetCpus", l->cpuset, "CgroupParent",
-			 c->cgroup_parent ? c->cgroup_parent : "", "Tmpfs", tmpfs_json(c), "Sysctls",
-			 sysctls_json(c), "Init", c->init);
+	return json_pack(
+	    "{s:o,s:s,s:{s:s,s:o},s:o,s:{s:s,s:i},s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,"
+	    "s:b,s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:s,s:s,s:o,s:o,s:b}",
+	    "Binds", binds_json(c), "NetworkMode", c->n_nets ? c->nets[0].name : "", "LogConfig",
+	    "Type", "json-file", "Config", json_object(), "PortBindings", port_bindings(c),
+	    "RestartPolicy", "Name", "no", "MaximumRetryCount", 0, "AutoRemove", c->rm, "CapAdd",
+	    caps_json(c->cap_add), "CapDrop", caps_json(c->cap_drop), "Dns",
+	    strv_or_null(c->dns, c->n_dns), "DnsOptions", strv_or_null(c->dns_opts, c->n_dns_opts),
+	    "DnsSearch", strv_or_null(c->dns_search, c->n_dns_search), "ExtraHosts",
+	    strv_or_null(c->add_hosts, c->n_add_hosts), "Privileged", c->privileged,
+	    "PublishAllPorts", c->publish_all, "ReadonlyRootfs", c->read_only, "SecurityOpt",
+	    security_json(c), "Memory", (json_int_t)l->memory, "MemorySwap",
+	    (json_int_t)l->memory_swap, "NanoCpus", nano_cpus(l), "CpuShares",
+	    (json_int_t)l->cpu_shares, "CpuQuota", (json_int_t)0, "PidsLimit", pids_json(l->pids),
+	    "CpusetCpus", l->cpuset, "CgroupParent", c->cgroup_parent ? c->cgroup_parent : "",
+	    "Tmpfs", tmpfs_json(c), "Sysctls", sysctls_json(c), "Init", c->init);
 }
 
 /* How many of the stored command's first words are the entrypoint: the
@@ -412,17 +400,17 @@ static json_t *config_json(const struct rec *r)
 	char host[13];
 
 	snprintf(host, sizeof(host), "%.12s", r->id);
-	return json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:b,s:b,s:b,s:o,s:o,s:s,s:n,s:s,s:o,s:n,s:o,"
-			 "s:s}",
-			 "Hostname", c->hostname ? c->hostname : host, "Domainname", "", "User",
-			 c->user ? c->user : "", "AttachStdin", 0, "AttachStdout", 0, "AttachStderr",
-			 0, "ExposedPorts", exposed_ports(c), "Tty", c->tty, "OpenStdin",
-			 c->interactive, "StdinOnce", 0, "Env", strv_or_null(c->env, c->n_env), "Cmd",
-			 strv_or_null(c->cmd + k, c->n_cmd - k), "Image", c->image ? c->image : "",
-			 "Volumes", "WorkingDir", c->workdir ? c->workdir : "", "Entrypoint",
-			 strv_or_null(c->cmd, k), "OnBuild", "Labels",
-			 labels_json(c->labels, c->n_labels), "StopSignal",
-			 json_is_string(stop) ? json_string_value(stop) : "");
+	return json_pack(
+	    "{s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:b,s:b,s:b,s:o,s:o,s:s,s:n,s:s,s:o,s:n,s:o,"
+	    "s:s}",
+	    "Hostname", c->hostname ? c->hostname : host, "Domainname", "", "User",
+	    c->user ? c->user : "", "AttachStdin", 0, "AttachStdout", 0, "AttachStderr", 0,
+	    "ExposedPorts", exposed_ports(c), "Tty", c->tty, "OpenStdin", c->interactive,
+	    "StdinOnce", 0, "Env", strv_or_null(c->env, c->n_env), "Cmd",
+	    strv_or_null(c->cmd + k, c->n_cmd - k), "Image", c->image ? c->image : "", "Volumes",
+	    "WorkingDir", c->workdir ? c->workdir : "", "Entrypoint", strv_or_null(c->cmd, k),
+	    "OnBuild", "Labels", labels_json(c->labels, c->n_labels), "StopSignal",
+	    json_is_string(stop) ? json_string_value(stop) : "");
 }
 
 /* ---- the state ---- */
@@ -439,10 +427,10 @@ static json_t *state_json(const struct rec *r)
 
 	return json_pack("{s:s,s:b,s:b,s:b,s:b,s:b,s:i,s:i,s:s,s:o,s:o}", "Status",
 			 conv_state_name(st->status), "Running", running, "Paused", 0, "Restarting",
-			 0, "OOMKilled", st->oom_killed, "Dead", st->status == CONTAINER_UNKNOWN, "Pid",
-			 running ? (int)st->pid : 0, "ExitCode", st->has_exit ? st->exit_code : 0,
-			 "Error", "", "StartedAt", time_or_zero(st->started), "FinishedAt",
-			 time_or_zero(st->finished));
+			 0, "OOMKilled", st->oom_killed, "Dead", st->status == CONTAINER_UNKNOWN,
+			 "Pid", running ? (int)st->pid : 0, "ExitCode",
+			 st->has_exit ? st->exit_code : 0, "Error", "", "StartedAt",
+			 time_or_zero(st->started), "FinishedAt", time_or_zero(st->finished));
 }
 
 static json_t *image_id(const struct container_spec *c)
@@ -471,13 +459,13 @@ json_t *conv_container_json(json_t *doc, struct brig_err *e)
 	if (rec_read(doc, &r, e) < 0)
 		return NULL;
 	snprintf(name, sizeof(name), "/%s", r.name);
-	out = json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:o}", "Id", r.id,
-			"Created", time_or_zero(r.cfg.created), "Path", r.cfg.n_cmd ? r.cfg.cmd[0] : "",
-			"Args", r.cfg.n_cmd > 1 ? strv_or_null(r.cfg.cmd + 1, r.cfg.n_cmd - 1) : json_array(),
-			"State", state_json(&r), "Image", image_id(&r.cfg), "Name", name,
-			"RestartCount", 0, "Driver", "overlay2", "Platform", "linux", "HostConfig",
-			host_config(&r), "Config", config_json(&r), "Mounts", mounts_of(&r),
-			"NetworkSettings", network_settings(&r));
+	out = json_pack(
+	    "{s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:o}", "Id", r.id, "Created",
+	    time_or_zero(r.cfg.created), "Path", r.cfg.n_cmd ? r.cfg.cmd[0] : "", "Args",
+	    r.cfg.n_cmd > 1 ? strv_or_null(r.cfg.cmd + 1, r.cfg.n_cmd - 1) : json_array(), "State",
+	    state_json(&r), "Image", image_id(&r.cfg), "Name", name, "RestartCount", 0, "Driver",
+	    "overlay2", "Platform", "linux", "HostConfig", host_config(&r), "Config",
+	    config_json(&r), "Mounts", mounts_of(&r), "NetworkSettings", network_settings(&r));
 	spec_free(&r.cfg);
 	if (!out)
 		brig_errf(e, ENOMEM, "container %s: out of memory", r.id);
@@ -542,10 +530,12 @@ static json_t *list_port(const char *key, json_t *b)
 	if (portspec_port(key, &port, &proto, &ignored) < 0)
 		return NULL;
 	if (!b)
-		return json_pack("{s:i,s:s}", "PrivatePort", port, "Type", portspec_proto_name(proto));
+		return json_pack("{s:i,s:s}", "PrivatePort", port, "Type",
+				 portspec_proto_name(proto));
 	return json_pack("{s:s,s:i,s:i,s:s}", "IP",
-			 json_string_value(json_object_get(b, "HostIp")) ?: "0.0.0.0", "PrivatePort",
-			 port, "PublicPort", hp ? atoi(hp) : 0, "Type", portspec_proto_name(proto));
+			 json_string_value(json_object_get(b, "HostIp")) ?: "0.0.0.0",
+			 "PrivatePort", port, "PublicPort", hp ? atoi(hp) : 0, "Type",
+			 portspec_proto_name(proto));
 }
 
 static json_t *list_ports(const struct rec *r)
@@ -554,11 +544,11 @@ static json_t *list_ports(const struct rec *r)
 	const char *key;
 	size_t i;
 
-	json_object_foreach(ports, key, v) {
+	json_object_foreach(ports, key, v)
+	{
 		if (!json_array_size(v))
 			json_array_append_new(a, list_port(key, NULL));
-		json_array_foreach(v, i, b)
-			json_array_append_new(a, list_port(key, b));
+		json_array_foreach(v, i, b) json_array_append_new(a, list_port(key, b));
 	}
 	json_decref(ports);
 	return a;
@@ -577,9 +567,9 @@ static int add_doc_fields(json_t *out, json_t *doc)
 	     !json_object_set_new(out, "Labels", labels_json(r.cfg.labels, r.cfg.n_labels)) &&
 	     !json_object_set_new(out, "Ports", list_ports(&r)) &&
 	     !json_object_set_new(out, "Mounts", mounts_of(&r)) &&
-	     !json_object_set_new(out, "HostConfig",
-				  json_pack("{s:s}", "NetworkMode",
-					    r.cfg.n_nets ? r.cfg.nets[0].name : "")) &&
+	     !json_object_set_new(
+		 out, "HostConfig",
+		 json_pack("{s:s}", "NetworkMode", r.cfg.n_nets ? r.cfg.nets[0].name : "")) &&
 	     !json_object_set_new(out, "NetworkSettings",
 				  json_pack("{s:o}", "Networks", networks_json(&r)));
 	spec_free(&r.cfg);
@@ -594,10 +584,10 @@ json_t *conv_container_summary(const struct container_summary *s, json_t *doc, i
 	snprintf(name, sizeof(name), "/%s", s->name);
 	conv_status_text(s, now, status, sizeof(status));
 	out = json_pack("{s:s,s:[s],s:s,s:s,s:s,s:I,s:s,s:s,s:[],s:{},s:[],s:{s:s},s:{s:{}}}", "Id",
-			s->id, "Names", name, "Image", s->image, "ImageID", "", "Command", s->command,
-			"Created", (json_int_t)s->created, "State", conv_state_name(s->status),
-			"Status", status, "Ports", "Labels", "Mounts", "HostConfig", "NetworkMode", "",
-			"NetworkSettings", "Networks");
+			s->id, "Names", name, "Image", s->image, "ImageID", "", "Command",
+			s->command, "Created", (json_int_t)s->created, "State",
+			conv_state_name(s->status), "Status", status, "Ports", "Labels", "Mounts",
+			"HostConfig", "NetworkMode", "", "NetworkSettings", "Networks");
 	if (out && doc && add_doc_fields(out, doc) < 0) {
 		json_decref(out);
 		return NULL;
@@ -607,9 +597,9 @@ json_t *conv_container_summary(const struct container_summary *s, json_t *doc, i
 
 /* ---- the list's filters ---- */
 
-static const char *const filter_keys[] = { "id", "name", "status", "label", "exited" };
-static const char *const states[] = { "created", "restarting", "running", "removing",
-				      "paused",  "exited",     "dead" };
+static const char *const filter_keys[] = {"id", "name", "status", "label", "exited"};
+static const char *const states[] = {"created", "restarting", "running", "removing",
+				     "paused",	"exited",     "dead"};
 
 static bool in(const char *v, const char *const *set, size_t n)
 {
@@ -628,12 +618,9 @@ static size_t filter_values(json_t *vals, const char **out, size_t max)
 	size_t n = 0, i;
 	json_t *x;
 
-	json_array_foreach(vals, i, x)
-		if (json_is_string(x) && n < max)
-			out[n++] = json_string_value(x);
-	json_object_foreach(vals, k, x)
-		if (json_is_true(x) && n < max)
-			out[n++] = k;
+	json_array_foreach(vals, i, x) if (json_is_string(x) && n < max) out[n++] =
+	    json_string_value(x);
+	json_object_foreach(vals, k, x) if (json_is_true(x) && n < max) out[n++] = k;
 	return n;
 }
 
@@ -647,7 +634,8 @@ static int check_value(const char *key, const char *v, struct brig_err *e)
 		errno = 0;
 		strtol(v, &end, 10);
 		if (!*v || *end || errno)
-			return brig_errf(e, EINVAL, "invalid filter 'exited=%s': not an integer", v);
+			return brig_errf(e, EINVAL, "invalid filter 'exited=%s': not an integer",
+					 v);
 	}
 	return 0;
 }
@@ -662,9 +650,8 @@ static int check_filter(const char *key, json_t *vals, struct brig_err *e)
 		return brig_errf(e, EINVAL, "invalid filter '%s'", key);
 	if (!json_is_array(vals) && !json_is_object(vals))
 		return brig_errf(e, EINVAL, "filter '%s': expected an array of strings", key);
-	json_array_foreach(vals, i, x)
-		if (!json_is_string(x))
-			return brig_errf(e, EINVAL, "filter '%s': expected strings", key);
+	json_array_foreach(vals, i, x) if (!json_is_string(x)) return brig_errf(
+	    e, EINVAL, "filter '%s': expected strings", key);
 	n = filter_values(vals, v, FILTER_VALUES);
 	for (i = 0; i < n; i++)
 		if (check_value(key, v[i], e) < 0)
@@ -681,9 +668,7 @@ int conv_list_filters_check(json_t *filters, struct brig_err *e)
 		return 0;
 	if (!json_is_object(filters))
 		return brig_errf(e, EINVAL, "filters: expected an object");
-	json_object_foreach(filters, key, vals)
-		if (check_filter(key, vals, e) < 0)
-			return -e->code;
+	json_object_foreach(filters, key, vals) if (check_filter(key, vals, e) < 0) return -e->code;
 	return 0;
 }
 
@@ -737,7 +722,8 @@ bool conv_list_match(const struct container_summary *s, json_t *labels, json_t *
 	const char *key, *v[FILTER_VALUES];
 	json_t *vals;
 
-	json_object_foreach(filters, key, vals) {
+	json_object_foreach(filters, key, vals)
+	{
 		size_t n = filter_values(vals, v, FILTER_VALUES), i;
 		for (i = 0; i < n && !value_matches(s, labels, key, v[i]); i++)
 			;

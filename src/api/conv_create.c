@@ -18,8 +18,8 @@
 #define HC "HostConfig"
 
 /* A string made here: printf-formatted, kept in o until conv_create_free. */
-__attribute__((format(printf, 3, 4))) static char *keepf(struct api_create *o,
-							 struct brig_err *e, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static char *keepf(struct api_create *o, struct brig_err *e,
+							 const char *fmt, ...)
 {
 	char *s;
 	va_list ap;
@@ -124,7 +124,8 @@ static int env_labels(struct api_create *o, json_t *body, struct brig_err *e)
 	    add_strings(&o->spec.env, &o->spec.n_env, env, 0, e) < 0 ||
 	    conv_get_string_map(body, "Labels", "", &labels, e) < 0)
 		return -e->code;
-	json_object_foreach(labels, k, v) {
+	json_object_foreach(labels, k, v)
+	{
 		if (!(kv = keepf(o, e, "%s=%s", k, json_is_string(v) ? json_string_value(v) : "")))
 			return -e->code;
 		if (spec_add_label(&o->spec, kv, e) < 0)
@@ -174,10 +175,12 @@ static int cpus(struct api_create *o, json_t *hc, struct brig_err *e)
 	    conv_get_int(hc, "CpuPeriod", HC, &period, NULL, e) < 0)
 		return -e->code;
 	if (nano < 0 || quota < -1 || period < 0)
-		return brig_errf(e, EINVAL, HC ": NanoCpus, CpuQuota and CpuPeriod cannot be negative");
+		return brig_errf(e, EINVAL,
+				 HC ": NanoCpus, CpuQuota and CpuPeriod cannot be negative");
 	if (nano && (quota > 0 || period))
-		return brig_errf(e, EINVAL, HC ": conflicting options: NanoCpus and "
-					    "CpuPeriod/CpuQuota cannot both be set");
+		return brig_errf(e, EINVAL,
+				 HC ": conflicting options: NanoCpus and "
+				    "CpuPeriod/CpuQuota cannot both be set");
 	if (nano)
 		return cpus_of(o, (double)nano / 1e9, "NanoCpus", e);
 	if (quota <= 0)
@@ -217,7 +220,8 @@ static int shares_pids(struct api_create *o, json_t *hc, struct brig_err *e)
 		if (spec_parse_pids_limit(num, &o->spec.limits.pids, e) < 0)
 			return brig_err_ctx(e, HC ".PidsLimit");
 	}
-	if (cpuset && *cpuset && spec_parse_cpuset(cpuset, proc_host_cpus(), &o->spec.limits, e) < 0)
+	if (cpuset && *cpuset &&
+	    spec_parse_cpuset(cpuset, proc_host_cpus(), &o->spec.limits, e) < 0)
 		return brig_err_ctx(e, HC ".CpusetCpus");
 	return 0;
 }
@@ -293,14 +297,14 @@ static const struct {
 	const char *key;
 	str_setter fn;
 } host_lists[] = {
-	{ "Dns", set_dns },
-	{ "DnsSearch", set_dns_search },
-	{ "DnsOptions", set_dns_option },
-	{ "ExtraHosts", set_extra_host },
-	{ "CapAdd", set_cap_add },
-	{ "CapDrop", set_cap_drop },
-	{ "SecurityOpt", set_security_opt },
-	{ "Binds", set_bind },
+    {"Dns", set_dns},
+    {"DnsSearch", set_dns_search},
+    {"DnsOptions", set_dns_option},
+    {"ExtraHosts", set_extra_host},
+    {"CapAdd", set_cap_add},
+    {"CapDrop", set_cap_drop},
+    {"SecurityOpt", set_security_opt},
+    {"Binds", set_bind},
 };
 
 static int host_list(struct api_create *o, json_t *hc, const char *key, str_setter fn,
@@ -311,9 +315,9 @@ static int host_list(struct api_create *o, json_t *hc, const char *key, str_sett
 
 	if (conv_get_strings(hc, key, HC, &a, e) < 0)
 		return -e->code;
-	json_array_foreach(a, i, x)
-		if (json_is_string(x) && fn(o, json_string_value(x), e) < 0)
-			return brig_err_ctx(e, HC ".%s", key);
+	json_array_foreach(a, i, x) if (json_is_string(x) && fn(o, json_string_value(x), e) <
+								 0) return brig_err_ctx(e, HC ".%s",
+											key);
 	return 0;
 }
 
@@ -341,10 +345,12 @@ static int host_flags(struct api_create *o, json_t *hc, struct brig_err *e)
 	    conv_get_string_map(hc, "Sysctls", HC, &sysctls, e) < 0)
 		return -e->code;
 	s->cgroup_parent = parent && *parent ? parent : NULL;
-	json_object_foreach(sysctls, k, v) {
+	json_object_foreach(sysctls, k, v)
+	{
 		if (!(kv = keepf(o, e, "%s=%s", k, json_is_string(v) ? json_string_value(v) : "")))
 			return -e->code;
-		if (spec_check_sysctl(kv, e) < 0 || spec_list_add(&s->sysctls, &s->n_sysctls, kv, e) < 0)
+		if (spec_check_sysctl(kv, e) < 0 ||
+		    spec_list_add(&s->sysctls, &s->n_sysctls, kv, e) < 0)
 			return brig_err_ctx(e, HC ".Sysctls");
 	}
 	return 0;
@@ -409,8 +415,8 @@ static int read_mount(json_t *m, const char *where, struct api_mount *am, struct
 /* A Mount {Type, Source, Target, ReadOnly, ...Options} as --mount's text. */
 static int add_mount(struct api_create *o, json_t *m, size_t i, struct brig_err *e)
 {
-	struct api_mount am = { 0 };
-	struct text t = { .len = 0 };
+	struct api_mount am = {0};
+	struct text t = {.len = 0};
 	char where[64];
 
 	snprintf(where, sizeof(where), HC ".Mounts[%zu]", i);
@@ -450,12 +456,12 @@ static int mounts(struct api_create *o, json_t *hc, struct brig_err *e)
 
 	if (a && !json_is_array(a))
 		return conv_type_err(HC, "Mounts", "an array", a, e);
-	json_array_foreach(a, i, x)
-		if (!json_is_null(x) && add_mount(o, x, i, e) < 0)
-			return -e->code;
+	json_array_foreach(a, i,
+			   x) if (!json_is_null(x) && add_mount(o, x, i, e) < 0) return -e->code;
 	if (conv_get_string_map(hc, "Tmpfs", HC, &tmpfs, e) < 0)
 		return -e->code;
-	json_object_foreach(tmpfs, k, x) {
+	json_object_foreach(tmpfs, k, x)
+	{
 		const char *opts = json_is_string(x) ? json_string_value(x) : "";
 		if (!(arg = keepf(o, e, "%s%s%s", k, *opts ? ":" : "", opts)))
 			return -e->code;
@@ -511,14 +517,14 @@ static int port_bindings(struct api_create *o, json_t *hc, json_t **pb, struct b
 
 	if (conv_get_object(hc, "PortBindings", HC, pb, e) < 0)
 		return -e->code;
-	json_object_foreach(*pb, key, list) {
+	json_object_foreach(*pb, key, list)
+	{
 		if (portspec_port(key, &port, &proto, e) < 0)
 			return brig_err_ctx(e, HC ".PortBindings");
 		if (!json_is_array(list) && !json_is_null(list))
 			return conv_type_err(HC ".PortBindings", key, "an array", list, e);
-		json_array_foreach(list, i, b)
-			if (add_binding(o, key, b, port, proto, e) < 0)
-				return -e->code;
+		json_array_foreach(list, i, b) if (add_binding(o, key, b, port, proto, e) <
+						   0) return -e->code;
 	}
 	return 0;
 }
@@ -537,7 +543,8 @@ static int publish_all(struct api_create *o, json_t *body, json_t *hc, json_t *p
 	if (conv_get_bool(hc, "PublishAllPorts", HC, &o->spec.publish_all, e) < 0 ||
 	    conv_get_object(body, "ExposedPorts", "", &exposed, e) < 0)
 		return -e->code;
-	json_object_foreach(exposed, key, v) {
+	json_object_foreach(exposed, key, v)
+	{
 		if (portspec_port(key, &port, &proto, e) < 0)
 			return brig_err_ctx(e, "ExposedPorts");
 		if (!o->spec.publish_all || json_object_get(pb, key))
@@ -586,9 +593,8 @@ static int read_endpoint(json_t *ep, const char *where, struct endpoint *x, stru
 	if (no_comma(where, x->ip, e) < 0 || no_comma(where, x->ip6, e) < 0 ||
 	    no_comma(where, x->mac, e) < 0)
 		return -e->code;
-	json_array_foreach(x->aliases, i, a)
-		if (no_comma(where, json_string_value(a), e) < 0)
-			return -e->code;
+	json_array_foreach(x->aliases, i,
+			   a) if (no_comma(where, json_string_value(a), e) < 0) return -e->code;
 	return 0;
 }
 
@@ -608,9 +614,8 @@ static int endpoint_text(const char *net, const struct endpoint *x, struct text 
 		text_add(t, ",mac-address=%s", x->mac);
 	if (x->has_prio)
 		text_add(t, ",gw-priority=%lld", (long long)x->prio);
-	json_array_foreach(x->aliases, i, a)
-		if (json_is_string(a))
-			text_add(t, ",alias=%s", json_string_value(a));
+	json_array_foreach(x->aliases, i, a) if (json_is_string(a))
+	    text_add(t, ",alias=%s", json_string_value(a));
 	return t->len < sizeof(t->buf) ? 0 : -1;
 }
 
@@ -618,8 +623,8 @@ static int endpoint_text(const char *net, const struct endpoint *x, struct text 
  * with its EndpointSettings ep (may be NULL). */
 static int add_network(struct api_create *o, const char *net, json_t *ep, struct brig_err *e)
 {
-	struct endpoint x = { 0 };
-	struct text t = { .len = 0 };
+	struct endpoint x = {0};
+	struct text t = {.len = 0};
 	char where[200], *arg;
 
 	snprintf(where, sizeof(where), "NetworkingConfig.EndpointsConfig[\"%.100s\"]", net);
@@ -666,10 +671,10 @@ static int networks(struct api_create *o, json_t *body, json_t *hc, struct brig_
 		mode = json_object_size(eps) ? NULL : DEFAULT_NETWORK;
 	if (mode && add_network(o, mode, conv_member(eps, mode), e) < 0)
 		return -e->code;
-	json_object_foreach(eps, key, ep)
-		if ((!mode || strcmp(net_name(key), mode)) &&
-		    add_network(o, net_name(key), json_is_null(ep) ? NULL : ep, e) < 0)
-			return -e->code;
+	json_object_foreach(eps, key,
+			    ep) if ((!mode || strcmp(net_name(key), mode)) &&
+				    add_network(o, net_name(key), json_is_null(ep) ? NULL : ep, e) <
+					0) return -e->code;
 	return 0;
 }
 
@@ -701,7 +706,7 @@ static int step_host(struct api_create *o, json_t *body, json_t *hc, struct brig
 	return 0;
 }
 
-static const body_step steps[] = { step_config, step_resources, step_host, ports, networks };
+static const body_step steps[] = {step_config, step_resources, step_host, ports, networks};
 
 int conv_create_spec(json_t *body, const char *name, struct api_create *o, struct brig_err *e)
 {
@@ -724,6 +729,7 @@ int conv_create_spec(json_t *body, const char *name, struct api_create *o, struc
 	return 0;
 fail:
 	conv_create_free(o);
+	mountspec_one_line(e); /* a key or value quoted may hold a newline */
 	return -e->code;
 }
 

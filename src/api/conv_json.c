@@ -9,12 +9,13 @@ json_t *conv_member(json_t *o, const char *key)
 	const char *k;
 	json_t *v = json_object_get(o, key), *x;
 
+	/* the loop leaves its variable at the last member: not a match */
 	if (!v && json_is_object(o))
-		json_object_foreach(o, k, x)
-			if (!strcasecmp(k, key)) {
-				v = x;
-				break;
-			}
+		json_object_foreach(o, k, x) if (!strcasecmp(k, key))
+		{
+			v = x;
+			break;
+		}
 	return json_is_null(v) ? NULL : v;
 }
 
@@ -50,8 +51,8 @@ int conv_type_err(const char *where, const char *key, const char *want, json_t *
 {
 	char path[256];
 
-	return brig_errf(e, EINVAL, "%s: expected %s, got %s", conv_path(where, key, path, sizeof(path)),
-			 want, type_name(v));
+	return brig_errf(e, EINVAL, "%s: expected %s, got %s",
+			 conv_path(where, key, path, sizeof(path)), want, type_name(v));
 }
 
 int conv_get_string(json_t *o, const char *key, const char *where, const char **out,
@@ -96,8 +97,7 @@ int conv_get_int(json_t *o, const char *key, const char *where, int64_t *out, bo
 	return 0;
 }
 
-int conv_get_object(json_t *o, const char *key, const char *where, json_t **out,
-		    struct brig_err *e)
+int conv_get_object(json_t *o, const char *key, const char *where, json_t **out, struct brig_err *e)
 {
 	json_t *v = conv_member(o, key);
 
@@ -116,10 +116,9 @@ static int check_strings(json_t *a, const char *where, const char *key, struct b
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(a, i, x)
-		if (!json_is_string(x) && !json_is_null(x))
-			return brig_errf(e, EINVAL, "%s[%zu]: expected a string, got %s",
-					 conv_path(where, key, path, sizeof(path)), i, type_name(x));
+	json_array_foreach(a, i, x) if (!json_is_string(x) && !json_is_null(x)) return brig_errf(
+	    e, EINVAL, "%s[%zu]: expected a string, got %s",
+	    conv_path(where, key, path, sizeof(path)), i, type_name(x));
 	return 0;
 }
 
@@ -168,10 +167,9 @@ int conv_get_string_map(json_t *o, const char *key, const char *where, json_t **
 		return 0;
 	if (!json_is_object(v))
 		return conv_type_err(where, key, "an object", v, e);
-	json_object_foreach(v, k, x)
-		if (!json_is_string(x) && !json_is_null(x))
-			return brig_errf(e, EINVAL, "%s[\"%s\"]: expected a string, got %s",
-					 conv_path(where, key, path, sizeof(path)), k, type_name(x));
+	json_object_foreach(v, k, x) if (!json_is_string(x) && !json_is_null(x)) return brig_errf(
+	    e, EINVAL, "%s[\"%s\"]: expected a string, got %s",
+	    conv_path(where, key, path, sizeof(path)), k, type_name(x));
 	*out = v;
 	return 0;
 }

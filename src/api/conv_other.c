@@ -34,7 +34,8 @@ static json_t *network_options(const char *name, const char *bridge, int mtu)
 		json_object_set_new(o, OPT_MTU, json_string(m));
 	}
 	if (o && !strcmp(name, DEFAULT_NETWORK))
-		json_object_set_new(o, "com.docker.network.bridge.default_bridge", json_string("true"));
+		json_object_set_new(o, "com.docker.network.bridge.default_bridge",
+				    json_string("true"));
 	return o;
 }
 
@@ -79,7 +80,8 @@ static json_t *members_json(json_t *list, const char *net, int prefix)
 	json_t *o = json_object(), *x;
 	size_t i;
 
-	json_array_foreach(list, i, x) {
+	json_array_foreach(list, i, x)
+	{
 		char addr[32] = "", eid[65], key[NET_NAME_MAX + BRIG_ID_LEN + 2];
 		const char *id = str(x, "id");
 		if (*str(x, "address"))
@@ -103,11 +105,11 @@ json_t *conv_network_json(json_t *doc)
 	if (!name)
 		return NULL;
 	subnet = str(doc, "subnet");
-	out = network_resource(name,
-			       ipam_json(subnet, str(doc, "gateway"), !strcmp(str(doc, "ipam"), "none")),
-			       json_is_true(json_object_get(doc, "internal")),
-			       network_options(name, str(doc, "bridge"),
-					       (int)json_integer_value(json_object_get(doc, "mtu"))));
+	out = network_resource(
+	    name, ipam_json(subnet, str(doc, "gateway"), !strcmp(str(doc, "ipam"), "none")),
+	    json_is_true(json_object_get(doc, "internal")),
+	    network_options(name, str(doc, "bridge"),
+			    (int)json_integer_value(json_object_get(doc, "mtu"))));
 	if (out && json_object_set_new(out, "Containers",
 				       members_json(json_object_get(doc, "containers"), name,
 						    prefix_of(subnet))) < 0) {
@@ -147,7 +149,8 @@ static int network_ipam(json_t *body, struct network_request *req, struct brig_e
 				 driver);
 	if ((cfg = conv_member(ipam, "Config")) && !json_is_array(cfg))
 		return conv_type_err("IPAM", "Config", "an array", cfg, e);
-	json_array_foreach(cfg, i, x) {
+	json_array_foreach(cfg, i, x)
+	{
 		subnet = NULL;
 		if (!json_is_object(x))
 			return conv_type_err("IPAM", "Config[]", "an object", x, e);
@@ -175,8 +178,10 @@ int conv_network_request(json_t *body, struct network_request *req, struct brig_
 	    conv_get_bool(body, "Internal", "", &req->internal, e) < 0 ||
 	    conv_get_bool(body, "EnableIPv6", "", &ipv6, e) < 0 ||
 	    conv_get_string_map(body, "Options", "", &opts, e) < 0 ||
-	    network_ipam(body, req, e) < 0)
+	    network_ipam(body, req, e) < 0) {
+		mountspec_one_line(e);
 		return -e->code;
+	}
 	if (driver && *driver && strcmp(driver, "bridge"))
 		return brig_errf(e, EINVAL, "Driver: '%s' is not supported (bridge only)", driver);
 	if (ipv6)
@@ -207,9 +212,7 @@ static json_t *find_id(json_t *list, const char *id)
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(list, i, x)
-		if (!strcmp(str(x, "Id"), id))
-			return x;
+	json_array_foreach(list, i, x) if (!strcmp(str(x, "Id"), id)) return x;
 	return NULL;
 }
 
@@ -220,7 +223,8 @@ json_t *conv_image_list(json_t *rows)
 
 	if (!out)
 		return NULL;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		char tag[1024];
 		if (!(img = find_id(out, str(row, "Id")))) {
 			if (json_array_append_new(out, img = image_summary(row)) < 0) {
@@ -252,13 +256,15 @@ json_t *conv_image_json(json_t *doc)
 	json_object_set_new(out, "Container", json_string(""));
 	json_object_set_new(out, "DockerVersion", json_string(""));
 	json_object_set_new(out, "Author", json_string(""));
-	json_object_set_new(out, "VirtualSize", json_integer(json_integer_value(
-							json_object_get(doc, "Size"))));
-	json_object_set_new(out, "GraphDriver", json_pack("{s:s,s:{}}", "Name", "overlay2", "Data"));
+	json_object_set_new(out, "VirtualSize",
+			    json_integer(json_integer_value(json_object_get(doc, "Size"))));
+	json_object_set_new(out, "GraphDriver",
+			    json_pack("{s:s,s:{}}", "Name", "overlay2", "Data"));
 	/* brig's Metadata (Source, Imported) stays; Docker's LastTagTime joins it */
 	if (!json_is_object(json_object_get(out, "Metadata")))
 		json_object_set_new(out, "Metadata", json_object());
-	json_object_set_new(json_object_get(out, "Metadata"), "LastTagTime", json_string(ZERO_TIME));
+	json_object_set_new(json_object_get(out, "Metadata"), "LastTagTime",
+			    json_string(ZERO_TIME));
 	if (!*str(out, "Created"))
 		json_object_set_new(out, "Created", json_string(ZERO_TIME));
 	return out;
@@ -299,7 +305,8 @@ json_t *conv_volume_list(json_t *docs)
 	json_t *vols = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(docs, i, x) {
+	json_array_foreach(docs, i, x)
+	{
 		json_t *v = conv_volume_json(x);
 		if (v && json_array_append_new(vols, v) < 0)
 			break;

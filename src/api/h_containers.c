@@ -23,7 +23,6 @@
 #include "lifecycle.h"
 #include "monitor.h"
 #include "pull.h"
-#include "spec_parse.h"
 #include "stats.h"
 #include "util.h"
 #include "wait.h"
@@ -53,6 +52,10 @@ static int list(struct api_req *r)
 
 	if (f && *f && !(filters = json_loads(f, 0, NULL)))
 		return api_reply_error(r, 400, "invalid filters: %s", f);
+	if (filters && conv_list_filters_check(filters, &e) < 0) {
+		json_decref(filters);
+		return api_reply_err(r, &e);
+	}
 	api_engine_lock();
 	int rc = container_list(r->c, true, &v, &n, &e);
 	if (rc == 0)
@@ -67,9 +70,11 @@ static int list(struct api_req *r)
 	/* newest first, as Docker lists */
 	for (size_t i = n; i-- > 0 && (limit < 0 || (long)json_array_size(out) < limit);) {
 		json_t *doc = find_doc(docs, v[i].id);
-		bool shown = all || v[i].status == CONTAINER_RUNNING || (filters && json_object_get(filters, "status"));
-		if (shown && conv_list_match(&v[i], doc, filters))
-			json_array_append_new(out, conv_container_summary(&v[i], doc));
+		json_t *labels = json_object_get(json_object_get(doc, "config"), "labels");
+		bool shown = all || v[i].status == CONTAINER_RUNNING ||
+			     json_object_get(filters, "status");
+		if (shown && conv_list_match(&v[i], labels, filters))
+			json_array_append_new(out, conv_container_summary(&v[i], doc, now_ns() / 1000000000));
 	}
 	free(v);
 	json_decref(docs);
@@ -101,10 +106,10 @@ static json_t *inspect_one(struct api_req *r, const char *ref)
 		api_reply_err(r, &e);
 		return NULL;
 	}
-	doc = conv_container_json(json_array_get(docs, 0));
+	doc = conv_container_json(json_array_get(docs, 0), &e);
 	json_decref(docs);
 	if (!doc)
-		api_reply_error(r, 500, "out of memory");
+		api_reply_err(r, &e);
 	return doc;
 }
 
@@ -119,7 +124,7 @@ static int inspect(struct api_req *r)
 
 static int create(struct api_req *r)
 {
-	struct container_spec o = { 0 };
+	struct api_create o = { 0 };
 	struct container ct;
 	struct brig_err e;
 	json_t *body = api_body_json(r);
@@ -128,18 +133,22 @@ static int create(struct api_req *r)
 	if (!body)
 		return 0;
 	rc = conv_create_spec(body, api_query(r, "name"), &o, &e);
-	if (rc < 0) {
-		json_decref(body);
+	json_decref(body); /* o holds it */
+	if (rc < 0)
 		return api_reply_error(r, 400, "%s", e.msg);
-	}
-	if (images_need_pull(r->c, o.image)) {
-		rc = api_reply_error(r, 404, "No such image: %s", o.image);
-		spec_lists_free(&o);
-		json_decref(body);
+	if (images_need_pull(r->c, o.spec.image)) {
+		rc = api_reply_error(r, 404, "No such image: %s", o.spec.image);
+		conv_create_free(&o);
 		return rc;
 	}
 	api_engine_lock();
-	rc = container_create(r->c, &o, &ct, &e);
+	rc = container_create(r->c, &o.spec, &ct, &e);
+	if (rc == 0 && container_keep_created(r->c, &ct, &e) < 0) {
+		struct brig_err ignored;
+		container_free(&ct);
+		container_kill_remove(r->c, ct.id, &ignored);
+		rc = -1;
+	}
 	api_engine_unlock();
 	if (rc == 0) {
 		rc = api_reply_json(r, 201, json_pack("{s:s, s:[]}", "Id", ct.id, "Warnings"));
@@ -147,8 +156,7 @@ static int create(struct api_req *r)
 	} else {
 		rc = api_reply_err(r, &e);
 	}
-	spec_lists_free(&o);
-	json_decref(body);
+	conv_create_free(&o);
 	return rc;
 }
 
@@ -289,11 +297,9 @@ static int remove_one(struct api_req *r)
 static json_t *stats_doc(const struct container_stats *s, const struct container_stats *prev)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct timespec now;
 	char read_at[64];
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	rfc3339((int64_t)now.tv_sec * 1000000000 + now.tv_nsec, read_at, sizeof(read_at));
+	rfc3339(now_ns(), read_at, sizeof(read_at));
 	return json_pack("{s:s, s:s, s:s, s:{s:{s:I, s:I, s:I}, s:I, s:i},"
 			 " s:{s:{s:I, s:I, s:I}, s:I, s:i}, s:{s:I, s:I, s:{}}, s:{s:I},"
 			 " s:{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
@@ -319,7 +325,7 @@ static bool same_pidns(pid_t init, const char *pid)
 	ssize_t na, nb;
 
 	snprintf(pa, sizeof(pa), "/proc/%d/ns/pid", init);
-	snprintf(pb, sizeof(pb), "/proc/%s/ns/pid", pid);
+	snprintf(pb, sizeof(pb), "/proc/%.16s/ns/pid", pid);
 	na = readlink(pa, a, sizeof(a));
 	nb = readlink(pb, b, sizeof(b));
 	return na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
@@ -333,7 +339,7 @@ static json_t *top_row(const char *pid)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%.16s/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && (n = read(fd, stat, sizeof(stat) - 1)) > 0) {
 		char *p = strrchr(stat, ')');
@@ -342,7 +348,7 @@ static json_t *top_row(const char *pid)
 	}
 	if (fd >= 0)
 		close(fd);
-	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	snprintf(path, sizeof(path), "/proc/%.16s/cmdline", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && (n = read(fd, cmd, sizeof(cmd) - 1)) > 0)
 		for (ssize_t i = 0; i < n - 1; i++)

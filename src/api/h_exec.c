@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "container.h"
 #include "exec.h"
 #include "io.h"
 #include "stream.h"

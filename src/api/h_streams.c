@@ -3,6 +3,7 @@
  * it has no tty), and the tty's size. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -11,6 +12,7 @@
 #include "api.h"
 #include "attach_reg.h"
 #include "container.h"
+#include "tty.h"
 #include "logs.h"
 #include "state.h"
 #include "stream.h"
@@ -76,11 +78,11 @@ struct log_out {
 
 static int frame_out(struct log_out *o, int stream, const char *buf, size_t len)
 {
-	char hdr[8];
+	unsigned char hdr[STREAM_FRAME_HDR];
 
 	if (!o->mux)
 		return api_stream_write(o->r, buf, len);
-	stdcopy_header(hdr, stream, len);
+	stream_frame_header(hdr, stream, (uint32_t)len);
 	/* one chunk: header and payload together */
 	char tmp[8 + 65536];
 	if (len > 65536)
@@ -100,7 +102,9 @@ static int log_sink(void *arg, int stream, int64_t time_ns, const char *buf, siz
 		return frame_out(o, stream, buf, len);
 	if (len > 65536)
 		len = 65536;
-	n = snprintf(line, sizeof(line), "%s ", rfc3339_nano(time_ns, line + 65536, 64));
+	char ts[64];
+
+	n = snprintf(line, sizeof(line), "%s ", rfc3339(time_ns, ts, sizeof(ts)));
 	memcpy(line + n, buf, len);
 	return frame_out(o, stream, line, (size_t)n + len);
 }

@@ -2,6 +2,7 @@
  * count, header bytes, body), and the answers: whole documents, chunked
  * streams, and the raw socket for attach and exec. */
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -125,6 +127,8 @@ static int body_to_file(struct api_conn *k)
 	char dir[4096];
 
 	snprintf(dir, sizeof(dir), "%s/tmp", k->c->root);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) /* a fresh root has none yet */
+		return fail(k, 500, "cannot hold the request body");
 	k->rq.body_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	return k->rq.body_fd < 0 ? fail(k, 500, "cannot hold the request body") : 0;
 }
@@ -143,8 +147,9 @@ static int on_headers(http_parser *p)
 	decode(k->rq.url, false);
 	snprintf(k->rq.path, sizeof(k->rq.path), "%s", unversioned(k->rq.url));
 	k->rq.route = api_route_find(http_method_str(p->method), k->rq.path, k->rq.params);
+	/* 1 would tell the parser "no body": an error stops it instead */
 	if (k->rq.route && (k->rq.route->flags & API_BODY_FILE) && body_to_file(k))
-		return 1;
+		return -1;
 	return 0;
 }
 
@@ -200,7 +205,9 @@ void conn_request_done(struct api_conn *k)
 	memmove(k->buf, k->buf + k->pos, k->len - k->pos);
 	k->len -= k->pos;
 	k->pos = 0;
-	http_parser_pause(&k->parser, 0);
+	/* the parser asserts when a parser in error is unpaused */
+	if (HTTP_PARSER_ERRNO(&k->parser) == HPE_PAUSED)
+		http_parser_pause(&k->parser, 0);
 }
 
 static void answer_failure(struct api_conn *k)
@@ -235,9 +242,11 @@ int conn_next_request(struct api_conn *k)
 		if (n > 0) {
 			used = http_parser_execute(&k->parser, &settings, k->buf + k->pos, n);
 			k->pos += used;
+			if (k->rq.failed)
+				return parse_error(k);
 			if (k->rq.complete)
 				return 1;
-			if (k->rq.failed || HTTP_PARSER_ERRNO(&k->parser) != HPE_OK)
+			if (HTTP_PARSER_ERRNO(&k->parser) != HPE_OK)
 				return parse_error(k);
 		}
 		k->pos = k->len = 0;
@@ -264,6 +273,11 @@ const char *api_header(const struct api_req *r, const char *name)
  * queries are short. */
 const char *api_query(const struct api_req *r, const char *key)
 {
+	return api_query_nth(r, key, 0);
+}
+
+const char *api_query_nth(const struct api_req *r, const char *key, size_t nth)
+{
 	static __thread char scratch[API_MAX_URL];
 	const char *q = r->conn->rq.query;
 	size_t klen = strlen(key);
@@ -271,7 +285,7 @@ const char *api_query(const struct api_req *r, const char *key)
 	while (q && *q) {
 		const char *end = strchrnul(q, '&');
 		if ((size_t)(end - q) >= klen && strncmp(q, key, klen) == 0 &&
-		    (q[klen] == '=' || q + klen == end)) {
+		    (q[klen] == '=' || q + klen == end) && nth-- == 0) {
 			const char *v = q[klen] == '=' ? q + klen + 1 : end;
 			snprintf(scratch, sizeof(scratch), "%.*s", (int)(end - v), v);
 			decode(scratch, true);

@@ -12,6 +12,9 @@ static const struct api_route *const tables[] = {
 	api_container_routes,
 	api_stream_routes,
 	api_exec_routes,
+	api_image_routes,
+	api_network_routes,
+	api_volume_routes,
 	api_brig_routes,
 };
 

@@ -1,14 +1,19 @@
-/* wait.c - a container's wait: polled from its record, the client's
- * socket watched so a client that leaves ends the wait. */
+/* wait.c - a container's wait, from its events: the die event carries the
+ * exit code (so a --rm container's is known after its record is gone),
+ * destroy ends a wait for removal.  Events since the wait began are
+ * replayed, so an exit between the check and the read is not missed; the
+ * client's socket is watched on the reader's heartbeat. */
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conn.h"
 #include "container.h"
+#include "events.h"
 #include "state.h"
+#include "util.h"
 #include "wait.h"
-
-#define POLL_MS 5
 
 int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond,
 		     struct api_wait *w, struct brig_err *e)
@@ -23,48 +28,80 @@ int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond
 		w->cond = WAIT_REMOVED;
 	else
 		return brig_errf(e, EINVAL, "invalid condition: %s", cond);
+	w->since_ns = now_ns();
 	if (state_resolve(c, ref, w->id, e) < 0 || state_load(c, w->id, NULL, &st, e) < 0)
 		return brig_errf(e, ENOENT, "No such container: %s", ref);
-	snprintf(w->started, sizeof(w->started), "%s", st.started);
 	w->running = !container_settled(&st);
 	w->exit_code = st.has_exit ? st.exit_code : 0;
 	return 0;
 }
 
-static bool client_gone(struct api_req *r, int ms)
+static bool client_gone(struct api_req *r)
 {
 	struct pollfd p = { r->conn->fd, POLLRDHUP, 0 };
 
-	return poll(&p, 1, ms) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
-/* Whether w's condition holds for the record's state now. */
-static bool holds(struct api_wait *w, const struct container_state *st, bool gone)
-{
-	bool settled = gone || container_settled(st);
+struct waiter {
+	struct api_req *r;
+	struct api_wait *w;
+	bool done, gone;
+};
 
-	if (!gone && st->has_exit)
-		w->exit_code = st->exit_code;
-	switch (w->cond) {
-	case WAIT_NOT_RUNNING:
-		return settled;
-	case WAIT_NEXT_EXIT:
-		return settled && (w->running || gone || strcmp(st->started, w->started) != 0);
-	case WAIT_REMOVED:
-		return gone;
+static int on_event(void *arg, json_t *ev)
+{
+	struct waiter *x = arg;
+	const char *action, *code;
+
+	if (!ev) { /* the reader's heartbeat */
+		x->gone = client_gone(x->r);
+		return x->gone ? -1 : 0;
 	}
-	return false;
+	action = json_string_value(json_object_get(ev, "Action"));
+	code = json_string_value(
+		json_object_get(json_object_get(json_object_get(ev, "Actor"), "Attributes"), "exitCode"));
+	if (action && strcmp(action, "die") == 0) {
+		x->w->exit_code = code ? atoi(code) : 0;
+		x->done = x->w->cond != WAIT_REMOVED;
+	} else if (action && strcmp(action, "destroy") == 0) {
+		x->done = true;
+	}
+	return x->done ? -1 : 0;
+}
+
+/* A record gone with no destroy seen (an older brig, a lost event file). */
+static bool record_gone(struct api_req *r, struct api_wait *w)
+{
+	char id[BRIG_ID_LEN + 1];
+	struct brig_err e;
+
+	return state_resolve(r->c, w->id, id, &e) < 0;
 }
 
 int api_wait_until(struct api_req *r, struct api_wait *w)
 {
-	for (;;) {
-		struct container_state st = { 0 };
-		struct brig_err e;
-		bool gone = state_load(r->c, w->id, NULL, &st, &e) < 0;
-		if (holds(w, &st, gone))
-			return 0;
-		if (client_gone(r, POLL_MS))
-			return -1;
+	struct events_filter f = { .has_since = true, .since = w->since_ns };
+	struct waiter x = { .r = r, .w = w };
+	char kv[BRIG_ID_LEN + 16];
+	struct brig_err e;
+
+	if (w->cond == WAIT_NOT_RUNNING && !w->running)
+		return 0;
+	snprintf(kv, sizeof(kv), "container=%s", w->id);
+	if (events_filter_add(&f, "type=container", &e) < 0 || events_filter_add(&f, kv, &e) < 0 ||
+	    events_filter_add(&f, "event=die", &e) < 0 ||
+	    events_filter_add(&f, "event=destroy", &e) < 0) {
+		events_filter_free(&f);
+		return -1;
 	}
+	while (!x.done && !x.gone) {
+		int rc = events_read(r->c, &f, true, on_event, &x, &e);
+		if (!x.done && !x.gone && record_gone(r, w))
+			x.done = true;
+		else if (rc < 0 && !x.done && !x.gone)
+			usleep(100000); /* the event file unreadable: poll the record */
+	}
+	events_filter_free(&f);
+	return x.done ? 0 : -1;
 }

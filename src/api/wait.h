@@ -10,7 +10,7 @@ enum api_wait_cond { WAIT_NOT_RUNNING, WAIT_NEXT_EXIT, WAIT_REMOVED };
 struct api_wait {
 	char id[BRIG_ID_LEN + 1];
 	enum api_wait_cond cond;
-	char started[40]; /* the run seen when the wait began */
+	int64_t since_ns; /* when the wait began: its events are replayed */
 	bool running;
 	int exit_code;
 };

@@ -26,6 +26,7 @@ static const struct cli_command commands[] = {
 	{ "inspect", cmd_inspect, NULL, "show containers as JSON" },
 	{ "cp", cmd_cp, NULL, "copy files between a container and the host" },
 	{ "port", cmd_port, NULL, "list a container's published ports" },
+	{ "events", cmd_events, NULL, "show what happens to containers, networks, volumes, images" },
 	{ "image", cmd_image, NULL, "import, load, save, tag, list and remove images" },
 	{ "export", cmd_export, NULL, "write a container's filesystem as a tar" },
 	{ "commit", cmd_commit, NULL, "make an image from a container's changes" },

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "container.h"
 #include "container_int.h"
+#include "events.h"
 #include "hosts.h"
 #include "link.h"
 #include "network.h"
@@ -367,6 +368,8 @@ int container_connect(const struct brig_ctx *c, const char *ref, const char *net
 	}
 	r = state_save(c, ct.id, &ct.st, e);
 	rejoin_hosts(c, &ct);
+	if (r == 0)
+		events_network(c, "connect", net, ct.id);
 out:
 	container_free(&ct);
 	return r < 0 ? -(e->code ? e->code : EINVAL) : 0;
@@ -394,6 +397,8 @@ int container_disconnect(const struct brig_ctx *c, const char *ref, const char *
 	ct.st.n_nets--;
 	r = state_save(c, ct.id, &ct.st, e);
 	hosts_leave(c, ct.id, &net, 1);
+	if (r == 0)
+		events_network(c, "disconnect", net, ct.id);
 	rejoin_hosts(c, &ct);
 out:
 	container_free(&ct);

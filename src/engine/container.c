@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "container.h"
 #include "container_int.h"
+#include "events.h"
 #include "userns_ctl.h"
 #include "image.h"
 #include "labels.h"
@@ -222,8 +223,18 @@ int container_create(const struct brig_ctx *c, const struct container_spec *o, s
 		container_remove_record(c, ct->id, &ct->spec, &ignore);
 		r = -e->code;
 	}
+	if (r == 0)
+		events_container(c, "create", ct->id, &ct->spec);
 	image_info_free(&img);
 	return r;
+}
+
+int container_keep_created(const struct brig_ctx *c, struct container *ct, struct brig_err *e)
+{
+	struct container_state st = { .status = CONTAINER_CREATED };
+
+	ct->created_now = false; /* a start refused later keeps it, as Docker's */
+	return state_save(c, ct->id, &st, e);
 }
 
 void container_free(struct container *ct)

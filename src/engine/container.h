@@ -53,6 +53,11 @@ struct container {
 int container_create(const struct brig_ctx *c, const struct container_spec *o, struct container *ct,
 		     struct brig_err *e);
 
+/* `docker create`: keep ct's record as a created container (its
+ * state.json says so), one that gc leaves alone until it is started or
+ * removed.  Without it a record nobody holds is a failed create's. */
+int container_keep_created(const struct brig_ctx *c, struct container *ct, struct brig_err *e);
+
 /* Lease addresses, set up networks and the cgroup, and start the command.
  * On failure everything acquired is released and *stage says whether the
  * command itself could not be run. */

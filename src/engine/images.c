@@ -1,6 +1,8 @@
 /* images.c - the image store with the container records as its users: the
  * engine's side of struct image_users (image.h), so that src/image never
  * includes the state store. */
+#include "cleanup.h"
+#include "events.h"
 #include "image.h"
 #include "images.h"
 #include "pull.h"
@@ -29,12 +31,31 @@ static struct image_users users_of(const struct brig_ctx *c)
 	return (struct image_users){ users_lock, users_unlock, users_in_use, (void *)c };
 }
 
+/* Docker's: one load event per image loaded, named by its first tag. */
+static void load_events(const struct brig_ctx *c, json_t *loaded)
+{
+	size_t i;
+	json_t *img;
+
+	json_array_foreach(loaded, i, img) {
+		const char *id = json_string_value(json_object_get(img, "id"));
+		const char *tag = json_string_value(json_array_get(json_object_get(img, "tags"), 0));
+		if (id)
+			events_image(c, "load", tag ? tag : id, id);
+	}
+}
+
 int images_import(const struct brig_ctx *c, const char *src, const struct image_import_opts *o,
 		  json_t **loaded, struct brig_err *e)
 {
 	struct image_users u = users_of(c);
+	json_t *mine = NULL;
+	int r = image_import(c, &u, src, o, loaded ? loaded : &mine, e);
 
-	return image_import(c, &u, src, o, loaded, e);
+	if (r >= 0)
+		load_events(c, loaded ? *loaded : mine);
+	json_decref(mine);
+	return r;
 }
 
 int images_inspect(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e)
@@ -49,7 +70,11 @@ int images_list(const struct brig_ctx *c, json_t **out, struct brig_err *e)
 
 int images_tag(const struct brig_ctx *c, const char *src, const char *dst, struct brig_err *e)
 {
-	return image_tag(c, src, dst, e);
+	int r = image_tag(c, src, dst, e);
+
+	if (r >= 0)
+		events_image(c, "tag", dst, NULL);
+	return r;
 }
 
 int images_history(const struct brig_ctx *c, const char *name, json_t **out, struct brig_err *e)
@@ -61,8 +86,15 @@ int images_remove(const struct brig_ctx *c, const char *name, bool *untagged_onl
 		  struct brig_err *e)
 {
 	struct image_users u = users_of(c);
+	cleanup_free char *id = events_image_id(c, name); /* before it goes */
+	bool untag = false;
+	int r = image_remove(c, &u, name, &untag, e);
 
-	return image_remove(c, &u, name, untagged_only, e);
+	if (r >= 0)
+		events_image(c, untag ? "untag" : "delete", name, id);
+	if (untagged_only)
+		*untagged_only = untag;
+	return r;
 }
 
 int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_err *e)
@@ -75,4 +107,10 @@ int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_e
 	if (removed)
 		*removed += pulls;
 	return 0;
+}
+
+int images_save_fd(const struct brig_ctx *c, const char *const *names, size_t n, int fd,
+		   struct brig_err *e)
+{
+	return image_save(c, names, n, fd, e);
 }

@@ -35,6 +35,11 @@ int images_history(const struct brig_ctx *c, const char *name, json_t **out, str
 int images_remove(const struct brig_ctx *c, const char *name, bool *untagged_only,
 		  struct brig_err *e);
 
+/* Write images (references or ids) as one docker-save archive to fd
+ * (image_save), for a front end that streams it (the API's images/get). */
+int images_save_fd(const struct brig_ctx *c, const char *const *names, size_t n, int fd,
+		   struct brig_err *e);
+
 /* Remove unused untagged images (all unused ones when all), unreferenced
  * layers and leftovers of interrupted imports; *removed counts them. */
 int images_prune(const struct brig_ctx *c, bool all, int *removed, struct brig_err *e);

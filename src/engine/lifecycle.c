@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "container_int.h"
+#include "events.h"
 #include "lab.h"
 #include "lifecycle.h"
 #include "link.h"
@@ -58,6 +59,7 @@ int container_kill(const struct brig_ctx *c, const char *ref, int sig, struct br
 		return brig_errf(e, ESRCH, "container %s is not running", ref);
 	if (kill(pid, sig) < 0)
 		return brig_errno(e, "kill %s", ref);
+	events_kill(c, id, sig);
 	return 0;
 }
 
@@ -251,16 +253,21 @@ int container_stop(const struct brig_ctx *c, const char *ref, int timeout, struc
 {
 	char id[BRIG_ID_LEN + 1];
 	pid_t pid;
+	int sig;
 	int r = container_find(c, ref, id, &pid, e);
 
 	if (r <= 0)
 		return r;
-	kill(pid, stop_signal(c, id));
+	sig = stop_signal(c, id);
+	kill(pid, sig);
+	events_kill(c, id, sig);
 	if (!container_wait_settled(c, id, (int64_t)timeout * 1000)) {
 		kill(pid, SIGKILL);
+		events_kill(c, id, SIGKILL);
 		if (!container_wait_settled(c, id, 10000))
 			return brig_errf(e, ETIMEDOUT, "container %s did not stop", ref);
 	}
+	events_container(c, "stop", id, NULL);
 	return 0;
 }
 
@@ -360,6 +367,7 @@ static void reconcile(const struct brig_ctx *c, const char *id)
 			st.exit_code = 137;
 		}
 		rfc3339(now_ns(), st.finished, sizeof(st.finished));
+		events_die(c, id, &cfg, st.exit_code, false);
 		if (cfg.rm)
 			container_remove_record(c, id, &cfg, &e);
 		else

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cleanup.h"
 #include "container_int.h"
+#include "events.h"
 #include "state.h"
 #include "copy.h"
 #include "volume.h"
@@ -208,8 +210,11 @@ void container_drop_volumes(const struct brig_ctx *c, const struct mount_spec *m
 int container_remove_record(const struct brig_ctx *c, const char *id,
 			    const struct container_spec *cfg, struct brig_err *e)
 {
+	cleanup_json json_t *attrs = events_container_attrs(c, id, cfg); /* before it goes */
 	int r = state_remove(c, id, e);
 
+	if (r == 0)
+		events_emit(c, "container", "destroy", id, attrs);
 	if (r == 0 && cfg)
 		container_drop_volumes(c, cfg->mounts, cfg->n_mounts);
 	return r;

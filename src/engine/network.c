@@ -10,6 +10,7 @@
 #include "bridge.h"
 #include "cleanup.h"
 #include "container.h"
+#include "events.h"
 #include "hosts.h"
 #include "ipam.h"
 #include "nat.h"
@@ -222,6 +223,7 @@ int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_
 		unlink(path);
 		return -e->code;
 	}
+	events_network(c, "create", n->name, NULL);
 	return 0;
 }
 
@@ -435,6 +437,7 @@ int network_remove(const struct brig_ctx *c, const char *name, struct brig_err *
 				 in_use);
 	if (drop_network(c, &n, e) < 0)
 		return -e->code;
+	events_network(c, "destroy", name, NULL);
 	return apply_nat(c, e);
 }
 

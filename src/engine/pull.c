@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "digest.h"
+#include "events.h"
 #include "image.h"
 #include "images.h"
 #include "io.h"
@@ -159,6 +160,8 @@ int images_pull(const struct brig_ctx *c, const char *ref, const struct images_p
 	if (rc == 0)
 		unlink(lock); /* under the lock: a waiter sees it unlinked and retries */
 	close(fd);
+	if (rc == 0)
+		events_image(c, "pull", out->ref, NULL);
 	return rc < 0 ? brig_err_ctx(e, "pull %s", out->ref) : 0;
 }
 

@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "container.h"
 #include "container_int.h"
+#include "events.h"
 #include "hosts.h"
 #include "publish.h"
 #include "resolv.h"
@@ -124,6 +125,13 @@ static int record_running(const struct brig_ctx *c, struct container *ct, struct
 	return save_state(c, ct, e);
 }
 
+/* Docker's: a network connect per network, then start. */
+static void started_events(const struct brig_ctx *c, const struct container *ct)
+{
+	events_networks(c, "connect", ct->id, &ct->st);
+	events_container(c, "start", ct->id, &ct->spec);
+}
+
 /* /etc/hosts and /etc/resolv.conf.  On one network the container binds
  * the network's shared hosts file (registered now, so it lists itself);
  * on several it gets a file of its own, registered once it runs. */
@@ -204,6 +212,8 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
 	/* The record says running: from now on rm and gc may act on it. */
 	if (r == 0)
 		container_unlock(ct);
+	if (r == 0)
+		started_events(c, ct);
 	if (ct->n_nets && !ct->st.hosts_shared) {
 		struct hosts_entry h;
 		container_hosts_entry(ct->id, &ct->spec, &ct->st, &h);
@@ -252,6 +262,8 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	ct->st.signal = wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	ct->st.oom_killed = st.oom_killed;
 	rfc3339(now_ns(), ct->st.finished, sizeof(ct->st.finished));
+	events_die(c, ct->id, &ct->spec, code, st.oom_killed);
+	events_networks(c, "disconnect", ct->id, NULL); /* the record: connect may have changed it */
 	destroy_cgroup(ct);
 	if (ct->st.n_ports)
 		container_unpublish(c, ct->id);

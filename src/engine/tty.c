@@ -107,6 +107,8 @@ int container_attach_handoff(const struct brig_ctx *c, const char *ref, int clie
 	/* Its word that it serves the fd, or EOF when it ended first. */
 	p = (struct pollfd){ sock, POLLIN, 0 };
 	if (poll(&p, 1, HANDOFF_TIMEOUT_MS) <= 0 || read(sock, &ack, 1) != 1 || ack != 'A')
-		return brig_errf(e, ENOTCONN, "attach %s: the container's output has ended", ref);
+		return brig_errf(e, ENOTCONN,
+				 "attach %s: the monitor did not take the client (its output ended, "
+				 "or it serves 8 already)", ref);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "events.h"
 #include "labels.h"
 #include "spec.h"
 #include "state.h"
@@ -171,6 +172,8 @@ int volume_create(const struct brig_ctx *c, const char *name, char *const *label
 		return lock;
 	r = exists(c, name) ? 0 : make(c, name, labels, n_labels, false, e);
 	state_unlock(lock);
+	if (r == 0)
+		events_volume(c, "create", name);
 	if (r == 0 && name_out)
 		snprintf(name_out, MOUNTSPEC_NAME_MAX + 1, "%s", name);
 	return r;
@@ -389,6 +392,8 @@ int volume_remove(const struct brig_ctx *c, const char *name, bool force, struct
 		return lock;
 	r = remove_locked(c, name, force, e);
 	state_unlock(lock);
+	if (r == 0)
+		events_volume(c, "destroy", name);
 	return r;
 }
 

@@ -48,7 +48,7 @@ static json_t *at(json_t *j, ...)
 /* body is accepted into o (free it with conv_create_free) */
 static void created(const char *body, struct api_create *o)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *j = js(body);
 	int r = conv_create_spec(j, NULL, o, &e);
 
@@ -60,7 +60,7 @@ static void created(const char *body, struct api_create *o)
 /* body is refused (EINVAL) with a message holding want */
 static void refused(const char *body, const char *want)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	struct api_create o;
 	json_t *j = js(body);
 
@@ -79,7 +79,7 @@ static void refused(const char *body, const char *want)
 static void create_minimal(void **state)
 {
 	struct api_create o;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *j = js("{\"Image\": \"busybox\", \"Cmd\": [\"echo\", \"hi\"]}");
 
 	(void)state;
@@ -155,12 +155,14 @@ static void create_wrong_types(void **state)
 	refused("[]", "JSON object");
 	refused("{}", "Image: required");
 	refused("{\"Image\": 1}", "Image: expected a string, got an integer");
-	refused("{\"Image\": \"b\", \"Env\": \"A=1\"}", "Env: expected an array of strings, got a string");
+	refused("{\"Image\": \"b\", \"Env\": \"A=1\"}",
+		"Env: expected an array of strings, got a string");
 	refused("{\"Image\": \"b\", \"Env\": [1]}", "Env[0]: expected a string, got an integer");
 	refused("{\"Image\": \"b\", \"Cmd\": {}}", "Cmd: expected a string or an array");
 	refused("{\"Image\": \"b\", \"Tty\": \"yes\"}", "Tty: expected a boolean, got a string");
 	refused("{\"Image\": \"b\", \"Labels\": {\"a\": 1}}", "Labels[\"a\"]: expected a string");
-	refused("{\"Image\": \"b\", \"HostConfig\": []}", "HostConfig: expected an object, got an array");
+	refused("{\"Image\": \"b\", \"HostConfig\": []}",
+		"HostConfig: expected an object, got an array");
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"Memory\": \"1g\"}}",
 		"HostConfig.Memory: expected an integer, got a string");
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"NanoCpus\": 0.5}}",
@@ -171,8 +173,10 @@ static void create_wrong_types(void **state)
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"PortBindings\": {\"80/tcp\": "
 		"[{\"HostPort\": 8080}]}}}",
 		"HostPort: expected a string, got an integer");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"Mounts\": {}}}", "HostConfig.Mounts: expected an array");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"Mounts\": [{\"Type\": \"bind\", \"ReadOnly\": \"y\"}]}}",
+	refused("{\"Image\": \"b\", \"HostConfig\": {\"Mounts\": {}}}",
+		"HostConfig.Mounts: expected an array");
+	refused("{\"Image\": \"b\", \"HostConfig\": {\"Mounts\": [{\"Type\": \"bind\", "
+		"\"ReadOnly\": \"y\"}]}}",
 		"HostConfig.Mounts[0].ReadOnly: expected a boolean");
 	refused("{\"Image\": \"b\", \"NetworkingConfig\": {\"EndpointsConfig\": {\"n\": "
 		"{\"Aliases\": \"a\"}}}}",
@@ -184,10 +188,11 @@ static void create_config(void **state)
 	struct api_create o;
 
 	(void)state;
-	created("{\"Image\": \"b\", \"Env\": [\"A=1\", null, \"B=2\"], \"WorkingDir\": \"/w\", "
-		"\"User\": \"1000:1000\", \"Hostname\": \"h\", \"Domainname\": \"d\", \"Tty\": true, "
-		"\"OpenStdin\": true, \"Labels\": {\"a\": \"1\", \"b\": \"\"}}",
-		&o);
+	created(
+	    "{\"Image\": \"b\", \"Env\": [\"A=1\", null, \"B=2\"], \"WorkingDir\": \"/w\", "
+	    "\"User\": \"1000:1000\", \"Hostname\": \"h\", \"Domainname\": \"d\", \"Tty\": true, "
+	    "\"OpenStdin\": true, \"Labels\": {\"a\": \"1\", \"b\": \"\"}}",
+	    &o);
 	assert_int_equal(o.spec.n_env, 2);
 	assert_string_equal(o.spec.env[1], "B=2");
 	assert_string_equal(o.spec.workdir, "/w");
@@ -252,14 +257,15 @@ static void create_binds_mounts(void **state)
 	struct mount_spec *m;
 
 	(void)state;
-	created("{\"Image\": \"b\", \"HostConfig\": {\"Binds\": [\"/src:/dst:ro\", \"vol:/data\"], "
-		"\"Mounts\": [{\"Type\": \"bind\", \"Source\": \"/tmp\", \"Target\": \"/t\", "
-		"\"ReadOnly\": true, \"BindOptions\": {\"CreateMountpoint\": true}}, "
-		"{\"Type\": \"volume\", \"Source\": \"v2\", \"Target\": \"/v\", "
-		"\"VolumeOptions\": {\"NoCopy\": true}}, {\"Type\": \"tmpfs\", \"Target\": \"/tm\", "
-		"\"TmpfsOptions\": {\"SizeBytes\": 1048576, \"Mode\": 448}}], "
-		"\"Tmpfs\": {\"/run\": \"size=64m\", \"/x\": \"\"}}}",
-		&o);
+	created(
+	    "{\"Image\": \"b\", \"HostConfig\": {\"Binds\": [\"/src:/dst:ro\", \"vol:/data\"], "
+	    "\"Mounts\": [{\"Type\": \"bind\", \"Source\": \"/tmp\", \"Target\": \"/t\", "
+	    "\"ReadOnly\": true, \"BindOptions\": {\"CreateMountpoint\": true}}, "
+	    "{\"Type\": \"volume\", \"Source\": \"v2\", \"Target\": \"/v\", "
+	    "\"VolumeOptions\": {\"NoCopy\": true}}, {\"Type\": \"tmpfs\", \"Target\": \"/tm\", "
+	    "\"TmpfsOptions\": {\"SizeBytes\": 1048576, \"Mode\": 448}}], "
+	    "\"Tmpfs\": {\"/run\": \"size=64m\", \"/x\": \"\"}}}",
+	    &o);
 	assert_int_equal(o.spec.n_mounts, 7);
 	m = o.spec.mounts;
 	assert_int_equal(m[0].type, MOUNT_BIND);
@@ -281,7 +287,8 @@ static void create_binds_mounts(void **state)
 	assert_non_null(strstr(m[5].options, "size=67108864"));
 	assert_string_equal(m[6].target, "/x");
 	conv_create_free(&o);
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"Binds\": [\"./rel:/x\"]}}", "HostConfig.Binds");
+	refused("{\"Image\": \"b\", \"HostConfig\": {\"Binds\": [\"./rel:/x\"]}}",
+		"HostConfig.Binds");
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"Mounts\": [{\"Type\": \"bind\", "
 		"\"Source\": \"/a,readonly\", \"Target\": \"/x\"}]}}",
 		"',' is not allowed");
@@ -325,7 +332,8 @@ static void create_resources(void **state)
 		"conflicting");
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"NanoCpus\": 4096000000000}}",
 		"HostConfig.NanoCpus");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"CpusetCpus\": \"999\"}}", "HostConfig.CpusetCpus");
+	refused("{\"Image\": \"b\", \"HostConfig\": {\"CpusetCpus\": \"999\"}}",
+		"HostConfig.CpusetCpus");
 }
 
 static void create_security(void **state)
@@ -337,13 +345,14 @@ static void create_security(void **state)
 	(void)state;
 	assert_int_equal(spec_parse_cap("NET_ADMIN", &net_admin, &e), 0);
 	assert_int_equal(spec_parse_cap("MKNOD", &mknod, &e), 0);
-	created("{\"Image\": \"b\", \"HostConfig\": {\"CapAdd\": [\"NET_ADMIN\"], "
-		"\"CapDrop\": [\"CAP_MKNOD\"], \"Privileged\": true, \"SecurityOpt\": "
-		"[\"seccomp=unconfined\"], \"Sysctls\": {\"net.ipv4.ip_forward\": \"1\"}, "
-		"\"ReadonlyRootfs\": true, \"Init\": true, \"AutoRemove\": true, "
-		"\"CgroupParent\": \"lab\", \"Dns\": [\"1.1.1.1\"], \"DnsSearch\": [\"example.com\"], "
-		"\"DnsOptions\": [\"ndots:2\"], \"ExtraHosts\": [\"h:10.0.0.1\"]}}",
-		&o);
+	created(
+	    "{\"Image\": \"b\", \"HostConfig\": {\"CapAdd\": [\"NET_ADMIN\"], "
+	    "\"CapDrop\": [\"CAP_MKNOD\"], \"Privileged\": true, \"SecurityOpt\": "
+	    "[\"seccomp=unconfined\"], \"Sysctls\": {\"net.ipv4.ip_forward\": \"1\"}, "
+	    "\"ReadonlyRootfs\": true, \"Init\": true, \"AutoRemove\": true, "
+	    "\"CgroupParent\": \"lab\", \"Dns\": [\"1.1.1.1\"], \"DnsSearch\": [\"example.com\"], "
+	    "\"DnsOptions\": [\"ndots:2\"], \"ExtraHosts\": [\"h:10.0.0.1\"]}}",
+	    &o);
 	assert_int_equal(o.spec.cap_add, net_admin);
 	assert_int_equal(o.spec.cap_drop, mknod);
 	assert_true(o.spec.privileged);
@@ -365,7 +374,8 @@ static void create_security(void **state)
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"SecurityOpt\": [\"seccomp=/p.json\"]}}",
 		"HostConfig.SecurityOpt");
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"Dns\": [\"x\"]}}", "HostConfig.Dns");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"ExtraHosts\": [\"h\"]}}", "HostConfig.ExtraHosts");
+	refused("{\"Image\": \"b\", \"HostConfig\": {\"ExtraHosts\": [\"h\"]}}",
+		"HostConfig.ExtraHosts");
 }
 
 static void create_networks(void **state)
@@ -396,13 +406,15 @@ static void create_networks(void **state)
 	assert_true(o.spec.nets[0].has_mac);
 	conv_create_free(&o);
 	/* no mode: the endpoints given; a mode and another network: both */
-	created("{\"Image\": \"b\", \"NetworkingConfig\": {\"EndpointsConfig\": {\"n2\": {}}}}", &o);
+	created("{\"Image\": \"b\", \"NetworkingConfig\": {\"EndpointsConfig\": {\"n2\": {}}}}",
+		&o);
 	assert_int_equal(o.spec.n_nets, 1);
 	assert_string_equal(o.spec.nets[0].name, "n2");
 	conv_create_free(&o);
-	created("{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"n1\"}, \"NetworkingConfig\": "
-		"{\"EndpointsConfig\": {\"n2\": null, \"n1\": {\"IPAMConfig\": null}}}}",
-		&o);
+	created(
+	    "{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"n1\"}, \"NetworkingConfig\": "
+	    "{\"EndpointsConfig\": {\"n2\": null, \"n1\": {\"IPAMConfig\": null}}}}",
+	    &o);
 	assert_int_equal(o.spec.n_nets, 2);
 	assert_string_equal(o.spec.nets[0].name, "n1");
 	assert_string_equal(o.spec.nets[1].name, "n2");
@@ -413,12 +425,103 @@ static void create_networks(void **state)
 	conv_create_free(&o);
 	refused("{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"n1,ip=10.0.0.1\"}}",
 		"',' is not allowed");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"n1\"}, \"NetworkingConfig\": "
-		"{\"EndpointsConfig\": {\"n1\": {\"IPAMConfig\": {\"IPv4Address\": \"bad\"}}}}}",
-		"EndpointsConfig[\"n1\"]");
-	refused("{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"host\"}, \"NetworkingConfig\": "
-		"{\"EndpointsConfig\": {\"n2\": {}}}}",
-		"host");
+	refused(
+	    "{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"n1\"}, \"NetworkingConfig\": "
+	    "{\"EndpointsConfig\": {\"n1\": {\"IPAMConfig\": {\"IPv4Address\": \"bad\"}}}}}",
+	    "EndpointsConfig[\"n1\"]");
+	refused(
+	    "{\"Image\": \"b\", \"HostConfig\": {\"NetworkMode\": \"host\"}, \"NetworkingConfig\": "
+	    "{\"EndpointsConfig\": {\"n2\": {}}}}",
+	    "host");
+}
+
+/* Bodies real clients sent (captured from Debian's docker CLI 20.10 and
+ * python3-docker 5.0.3 against a socket that only recorded them): the
+ * fixtures beside this file (tests run from the repository root). */
+static json_t *fixture(const char *name)
+{
+	const char *slash = strrchr(__FILE__, '/');
+	char path[512];
+	json_error_t err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%.*s/fixtures/api/%s", slash ? (int)(slash - __FILE__) : 1,
+		 slash ? __FILE__ : ".", name);
+	if (!(j = json_load_file(path, 0, &err)))
+		fail_msg("%s: %s", path, err.text);
+	return j;
+}
+
+static void fixture_created(const char *name, struct api_create *o)
+{
+	struct brig_err e = {0};
+	json_t *j = fixture(name);
+
+	if (conv_create_spec(j, "w", o, &e) < 0)
+		fail_msg("%s refused: %s", name, e.msg);
+	json_decref(j);
+}
+
+static void create_real_clients(void **state)
+{
+	struct api_create o;
+	struct network_request req;
+	struct brig_err e = {0};
+	uint32_t ip;
+	json_t *j;
+
+	(void)state;
+	/* docker run --rm busybox echo hi */
+	fixture_created("docker-cli-run-rm.json", &o);
+	assert_true(o.spec.rm);
+	assert_string_equal(o.spec.argv[0], "echo");
+	assert_string_equal(o.spec.nets[0].name, "bridge");
+	assert_int_equal(o.spec.n_mounts, 0);
+	conv_create_free(&o);
+	/* docker run -d --name w -p 8080:80 -e A=1 -v /tmp:/t:ro --memory 100m
+	 * --cpus 0.5 --pids-limit 50 --cap-add NET_ADMIN --network n --ip
+	 * 10.1.0.5 --network-alias web -l a=b --tmpfs /run --mount
+	 * type=volume,src=vol,dst=/v --sysctl net.ipv4.ip_forward=1 --dns 1.1.1.1
+	 * --add-host h:10.0.0.1 --init --read-only -it --entrypoint /bin/sh
+	 * busybox -c 'httpd -f' */
+	fixture_created("docker-cli-run-full.json", &o);
+	assert_string_equal(o.spec.entrypoint, "/bin/sh");
+	assert_string_equal(o.spec.argv[1], "httpd -f");
+	assert_string_equal(o.spec.publish[0], "8080:80/tcp");
+	assert_int_equal(o.spec.n_publish, 1);
+	assert_int_equal(o.spec.limits.memory, 104857600);
+	assert_int_equal(o.spec.limits.cpu_quota, 50000);
+	assert_int_equal(o.spec.limits.pids, 50);
+	assert_string_equal(o.spec.nets[0].name, "n");
+	assert_int_equal(net_parse_ip("10.1.0.5", &ip, NULL), 0);
+	assert_int_equal(o.spec.nets[0].ip, ip);
+	assert_string_equal(o.spec.nets[0].aliases[0], "web");
+	assert_int_equal(o.spec.n_mounts, 3); /* -v, --mount, --tmpfs */
+	assert_true(o.spec.tty);
+	assert_true(o.spec.interactive);
+	assert_true(o.spec.init);
+	assert_true(o.spec.read_only);
+	assert_string_equal(o.spec.labels[0], "a=b");
+	conv_create_free(&o);
+	/* containers.create('busybox', ['echo', 'hi'], ports={'80/tcp': 8080},
+	 * environment=..., network='n', labels=..., mem_limit='100m',
+	 * nano_cpus=500000000): its NetworkingConfig {"n": null} is no
+	 * EndpointsConfig, ignored */
+	fixture_created("docker-sdk-create.json", &o);
+	assert_string_equal(o.spec.nets[0].name, "n");
+	assert_string_equal(o.spec.publish[0], "8080:80/tcp");
+	assert_int_equal(o.spec.limits.cpu_quota, 50000);
+	conv_create_free(&o);
+	/* docker network create --subnet 10.9.0.0/24 --gateway 10.9.0.1
+	 * --internal -o com.docker.network.driver.mtu=1400 nn */
+	j = fixture("docker-cli-net.json");
+	assert_int_equal(conv_network_request(j, &req, &e), 0);
+	assert_string_equal(req.name, "nn");
+	assert_string_equal(req.subnet, "10.9.0.0/24");
+	assert_string_equal(req.gateway, "10.9.0.1");
+	assert_string_equal(req.mtu, "1400");
+	assert_true(req.internal);
+	json_decref(j);
 }
 
 /* ---- ContainerJSON, list entries ---- */
@@ -427,18 +530,18 @@ static void create_networks(void **state)
 #define CT_ID "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
 static const char config_text[] =
-	"{\"id\": \"" CT_ID "\", \"name\": \"w\", \"image\": \"busybox\", \"image_id\": \"" IMAGE_ID
-	"\", \"rootfs\": \"\", \"created\": \"2024-01-02T03:04:05.123456789Z\", "
-	"\"cmd\": [\"httpd\", \"-f\", \"-p\", \"80\"], \"env\": [\"PATH=/bin\"], \"workdir\": \"\", "
-	"\"user\": \"\", \"networks\": [{\"name\": \"bridge\", \"gw_priority\": 0, \"aliases\": []}], "
-	"\"sysctls\": [\"net.ipv4.ip_forward=1\"], \"rm\": false, \"detach\": true, \"tty\": false, "
-	"\"interactive\": false, \"init\": false, \"cap_add\": 4096, \"cap_drop\": 0, "
-	"\"limits\": {\"memory\": 104857600, \"memory_swap\": 0, \"cpu_quota\": 50000, "
-	"\"cpu_period\": 100000, \"cpu_shares\": 0, \"pids\": -1, \"cpuset\": \"\"}, "
-	"\"cgroup_parent\": \"brig\", \"publish\": [\"8080:80/tcp\"], \"labels\": {\"a\": \"b\"}, "
-	"\"image_config\": {\"ExposedPorts\": {\"53/udp\": {}}, \"Cmd\": [\"sh\"]}, "
-	"\"mounts\": [{\"type\": \"bind\", \"source\": \"/src\", \"target\": \"/dst\", "
-	"\"readonly\": true}]}";
+    "{\"id\": \"" CT_ID "\", \"name\": \"w\", \"image\": \"busybox\", \"image_id\": \"" IMAGE_ID
+    "\", \"rootfs\": \"\", \"created\": \"2024-01-02T03:04:05.123456789Z\", "
+    "\"cmd\": [\"httpd\", \"-f\", \"-p\", \"80\"], \"env\": [\"PATH=/bin\"], \"workdir\": \"\", "
+    "\"user\": \"\", \"networks\": [{\"name\": \"bridge\", \"gw_priority\": 0, \"aliases\": []}], "
+    "\"sysctls\": [\"net.ipv4.ip_forward=1\"], \"rm\": false, \"detach\": true, \"tty\": false, "
+    "\"interactive\": false, \"init\": false, \"cap_add\": 4096, \"cap_drop\": 0, "
+    "\"limits\": {\"memory\": 104857600, \"memory_swap\": 0, \"cpu_quota\": 50000, "
+    "\"cpu_period\": 100000, \"cpu_shares\": 0, \"pids\": -1, \"cpuset\": \"\"}, "
+    "\"cgroup_parent\": \"brig\", \"publish\": [\"8080:80/tcp\"], \"labels\": {\"a\": \"b\"}, "
+    "\"image_config\": {\"ExposedPorts\": {\"53/udp\": {}}, \"Cmd\": [\"sh\"]}, "
+    "\"mounts\": [{\"type\": \"bind\", \"source\": \"/src\", \"target\": \"/dst\", "
+    "\"readonly\": true}]}";
 
 static json_t *inspect_doc(const char *state_text)
 {
@@ -455,19 +558,19 @@ static json_t *inspect_doc(const char *state_text)
 }
 
 static const char running_state[] =
-	"{\"status\": \"running\", \"pid\": 1234, \"starttime\": 5, \"started\": "
-	"\"2024-01-02T03:04:06.000000001Z\", \"networks\": [{\"network\": \"bridge\", "
-	"\"address\": \"10.88.0.5\", \"prefix\": 16, \"gateway\": \"10.88.0.1\", \"mac\": "
-	"\"02:42:0a:58:00:05\", \"interface\": \"eth0\", \"host_interface\": \"vb\", "
-	"\"default_route\": true, \"aliases\": [\"w\"]}], \"hosts_shared\": false}";
+    "{\"status\": \"running\", \"pid\": 1234, \"starttime\": 5, \"started\": "
+    "\"2024-01-02T03:04:06.000000001Z\", \"networks\": [{\"network\": \"bridge\", "
+    "\"address\": \"10.88.0.5\", \"prefix\": 16, \"gateway\": \"10.88.0.1\", \"mac\": "
+    "\"02:42:0a:58:00:05\", \"interface\": \"eth0\", \"host_interface\": \"vb\", "
+    "\"default_route\": true, \"aliases\": [\"w\"]}], \"hosts_shared\": false}";
 
 static const char exited_state[] =
-	"{\"status\": \"exited\", \"started\": \"2024-01-02T03:04:06Z\", \"finished\": "
-	"\"2024-01-02T03:05:06Z\", \"exit_code\": 3, \"signal\": 0, \"oom_killed\": false}";
+    "{\"status\": \"exited\", \"started\": \"2024-01-02T03:04:06Z\", \"finished\": "
+    "\"2024-01-02T03:05:06Z\", \"exit_code\": 3, \"signal\": 0, \"oom_killed\": false}";
 
 static void container_json_running(void **state)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *doc = inspect_doc(running_state), *j = conv_container_json(doc, &e);
 
 	(void)state;
@@ -488,7 +591,8 @@ static void container_json_running(void **state)
 	assert_int_equal(I(j, "NetworkSettings", "IPPrefixLen"), 16);
 	assert_string_equal(S(j, "NetworkSettings", "Gateway"), "10.88.0.1");
 	assert_string_equal(S(j, "NetworkSettings", "MacAddress"), "02:42:0a:58:00:05");
-	assert_string_equal(S(j, "NetworkSettings", "Networks", "bridge", "IPAddress"), "10.88.0.5");
+	assert_string_equal(S(j, "NetworkSettings", "Networks", "bridge", "IPAddress"),
+			    "10.88.0.5");
 	assert_string_equal(S(j, "NetworkSettings", "Networks", "bridge", "Aliases", "0"), "w");
 	assert_int_equal(strlen(S(j, "NetworkSettings", "Networks", "bridge", "NetworkID")), 64);
 	assert_string_equal(S(j, "NetworkSettings", "Ports", "80/tcp", "0", "HostPort"), "8080");
@@ -519,7 +623,7 @@ static void container_json_running(void **state)
 
 static void container_json_exited(void **state)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *doc = inspect_doc(exited_state), *j = conv_container_json(doc, &e);
 
 	(void)state;
@@ -541,12 +645,15 @@ static void container_json_exited(void **state)
 	json_decref(doc);
 }
 
-static struct container_summary summary(enum container_status st, int64_t started,
-					int64_t finished, int code)
+static struct container_summary summary(enum container_status st, int64_t started, int64_t finished,
+					int code)
 {
-	struct container_summary s = { .status = st, .started = started, .finished = finished,
-				       .has_exit = st == CONTAINER_EXITED, .exit_code = code,
-				       .created = 100 };
+	struct container_summary s = {.status = st,
+				      .started = started,
+				      .finished = finished,
+				      .has_exit = st == CONTAINER_EXITED,
+				      .exit_code = code,
+				      .created = 100};
 
 	snprintf(s.id, sizeof(s.id), "%s", CT_ID);
 	snprintf(s.name, sizeof(s.name), "web");
@@ -561,10 +668,10 @@ static void status_text(void **state)
 		int64_t secs;
 		const char *want;
 	} up[] = {
-		{ 0, "Up Less than a second" }, { 1, "Up 1 second" },	  { 5, "Up 5 seconds" },
-		{ 60, "Up About a minute" },	{ 180, "Up 3 minutes" },  { 3600, "Up About an hour" },
-		{ 5 * 3600, "Up 5 hours" },	{ 3 * 86400, "Up 3 days" }, { 21 * 86400, "Up 3 weeks" },
-		{ 90 * 86400, "Up 3 months" },	{ 1100 * 86400, "Up 3 years" },
+	    {0, "Up Less than a second"}, {1, "Up 1 second"},		{5, "Up 5 seconds"},
+	    {60, "Up About a minute"},	  {180, "Up 3 minutes"},	{3600, "Up About an hour"},
+	    {5 * 3600, "Up 5 hours"},	  {3 * 86400, "Up 3 days"},	{21 * 86400, "Up 3 weeks"},
+	    {90 * 86400, "Up 3 months"},  {1100 * 86400, "Up 3 years"},
 	};
 	struct container_summary s;
 	char out[64];
@@ -605,9 +712,11 @@ static void container_summary_json(void **state)
 	assert_string_equal(S(j, "Status"), "Up 5 seconds");
 	assert_string_equal(S(j, "Labels", "a"), "b");
 	assert_string_equal(S(j, "HostConfig", "NetworkMode"), "bridge");
-	assert_string_equal(S(j, "NetworkSettings", "Networks", "bridge", "IPAddress"), "10.88.0.5");
+	assert_string_equal(S(j, "NetworkSettings", "Networks", "bridge", "IPAddress"),
+			    "10.88.0.5");
 	assert_string_equal(S(j, "Mounts", "0", "Source"), "/src");
-	json_array_foreach(at(j, "Ports", NULL), i, p) {
+	json_array_foreach(at(j, "Ports", NULL), i, p)
+	{
 		if (I(p, "PrivatePort") == 80) {
 			published = true;
 			assert_string_equal(S(p, "IP"), "0.0.0.0");
@@ -634,7 +743,7 @@ static void container_summary_json(void **state)
 static bool matches(const struct container_summary *s, const char *filters)
 {
 	json_t *f = js(filters), *labels = js("{\"a\": \"b\", \"tier\": \"web\"}");
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	bool r;
 
 	if (conv_list_filters_check(f, &e) < 0)
@@ -648,7 +757,7 @@ static bool matches(const struct container_summary *s, const char *filters)
 static void filters_bad(const char *filters, const char *want)
 {
 	json_t *f = js(filters);
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 
 	assert_int_equal(conv_list_filters_check(f, &e), -EINVAL);
 	if (!strstr(e.msg, want))
@@ -729,8 +838,8 @@ static void network_json(void **state)
 
 static void network_summary_json(void **state)
 {
-	struct network_summary n = { .name = "bridge", .bridge = "br0", .subnet = "10.88.0.0/16",
-				     .gateway = "10.88.0.1" };
+	struct network_summary n = {
+	    .name = "bridge", .bridge = "br0", .subnet = "10.88.0.0/16", .gateway = "10.88.0.1"};
 	json_t *j = conv_network_summary(&n);
 	char id[65];
 
@@ -753,7 +862,7 @@ static void network_summary_json(void **state)
 static void network_request_refused(const char *body, const char *want)
 {
 	struct network_request req;
-	struct brig_err e = { 0 };
+	struct brig_err e = {0};
 	json_t *j = js(body);
 
 	assert_int_equal(conv_network_request(j, &req, &e), -EINVAL);
@@ -766,12 +875,13 @@ static void network_request(void **state)
 {
 	struct network_request req;
 	struct net_network n;
-	struct brig_err e = { 0 };
-	json_t *j = js("{\"Name\": \"n\", \"Driver\": \"bridge\", \"Internal\": true, \"CheckDuplicate\": "
-		       "true, \"Attachable\": false, \"IPAM\": {\"Driver\": \"default\", \"Config\": "
-		       "[{\"Subnet\": \"fd00::/64\"}, {\"Subnet\": \"10.2.0.0/24\", \"Gateway\": "
-		       "\"10.2.0.1\"}]}, \"Options\": {\"com.docker.network.driver.mtu\": \"1400\", "
-		       "\"com.docker.network.bridge.name\": \"brn\"}, \"Labels\": {\"x\": \"y\"}}");
+	struct brig_err e = {0};
+	json_t *j =
+	    js("{\"Name\": \"n\", \"Driver\": \"bridge\", \"Internal\": true, \"CheckDuplicate\": "
+	       "true, \"Attachable\": false, \"IPAM\": {\"Driver\": \"default\", \"Config\": "
+	       "[{\"Subnet\": \"fd00::/64\"}, {\"Subnet\": \"10.2.0.0/24\", \"Gateway\": "
+	       "\"10.2.0.1\"}]}, \"Options\": {\"com.docker.network.driver.mtu\": \"1400\", "
+	       "\"com.docker.network.bridge.name\": \"brn\"}, \"Labels\": {\"x\": \"y\"}}");
 
 	(void)state;
 	if (conv_network_request(j, &req, &e) < 0)
@@ -795,10 +905,12 @@ static void network_request(void **state)
 	json_decref(j);
 	network_request_refused("{\"Name\": \"n\", \"Driver\": \"overlay\"}", "Driver: 'overlay'");
 	network_request_refused("{\"Name\": \"n\", \"EnableIPv6\": true}", "EnableIPv6");
-	network_request_refused("{\"Name\": \"n\", \"Internal\": \"yes\"}", "Internal: expected a boolean");
+	network_request_refused("{\"Name\": \"n\", \"Internal\": \"yes\"}",
+				"Internal: expected a boolean");
 	network_request_refused("{\"Name\": \"n\", \"IPAM\": {\"Config\": {}}}", "IPAM.Config");
 	network_request_refused("{\"Name\": \"n\", \"Options\": {\"a\": 1}}", "Options[\"a\"]");
-	network_request_refused("{\"Name\": \"n\", \"IPAM\": {\"Driver\": \"dhcp\"}}", "IPAM.Driver");
+	network_request_refused("{\"Name\": \"n\", \"IPAM\": {\"Driver\": \"dhcp\"}}",
+				"IPAM.Driver");
 	network_request_refused("[3]", "JSON object");
 }
 
@@ -806,11 +918,12 @@ static void network_request(void **state)
 
 static void image_list(void **state)
 {
-	json_t *rows = js("[{\"Repository\": \"busybox\", \"Tag\": \"latest\", \"Id\": \"sha256:aa\", "
-			  "\"Created\": \"2024-01-01T00:00:00Z\", \"Size\": 100}, {\"Repository\": "
-			  "\"bb\", \"Tag\": \"v1\", \"Id\": \"sha256:aa\", \"Created\": "
-			  "\"2024-01-01T00:00:00Z\", \"Size\": 100}, {\"Repository\": \"<none>\", "
-			  "\"Tag\": \"<none>\", \"Id\": \"sha256:bb\", \"Created\": \"\", \"Size\": 7}]");
+	json_t *rows =
+	    js("[{\"Repository\": \"busybox\", \"Tag\": \"latest\", \"Id\": \"sha256:aa\", "
+	       "\"Created\": \"2024-01-01T00:00:00Z\", \"Size\": 100}, {\"Repository\": "
+	       "\"bb\", \"Tag\": \"v1\", \"Id\": \"sha256:aa\", \"Created\": "
+	       "\"2024-01-01T00:00:00Z\", \"Size\": 100}, {\"Repository\": \"<none>\", "
+	       "\"Tag\": \"<none>\", \"Id\": \"sha256:bb\", \"Created\": \"\", \"Size\": 7}]");
 	json_t *j = conv_image_list(rows);
 
 	(void)state;
@@ -832,11 +945,12 @@ static void image_list(void **state)
 
 static void image_inspect(void **state)
 {
-	json_t *doc = js("{\"Id\": \"sha256:aa\", \"RepoTags\": [\"busybox:latest\"], \"RepoDigests\": "
-			 "[], \"Created\": \"2024-01-01T00:00:00Z\", \"Architecture\": \"amd64\", "
-			 "\"Os\": \"linux\", \"Size\": 100, \"Config\": {\"Cmd\": [\"sh\"]}, "
-			 "\"RootFS\": {\"Type\": \"layers\", \"Layers\": [\"sha256:l1\"]}, "
-			 "\"Metadata\": {\"Source\": \"x\", \"Imported\": \"y\"}}");
+	json_t *doc =
+	    js("{\"Id\": \"sha256:aa\", \"RepoTags\": [\"busybox:latest\"], \"RepoDigests\": "
+	       "[], \"Created\": \"2024-01-01T00:00:00Z\", \"Architecture\": \"amd64\", "
+	       "\"Os\": \"linux\", \"Size\": 100, \"Config\": {\"Cmd\": [\"sh\"]}, "
+	       "\"RootFS\": {\"Type\": \"layers\", \"Layers\": [\"sha256:l1\"]}, "
+	       "\"Metadata\": {\"Source\": \"x\", \"Imported\": \"y\"}}");
 	json_t *j = conv_image_json(doc);
 
 	(void)state;
@@ -860,9 +974,10 @@ static void image_inspect(void **state)
 
 static void volumes(void **state)
 {
-	json_t *docs = js("[{\"Name\": \"v\", \"Driver\": \"local\", \"Mountpoint\": "
-			  "\"/var/lib/brig/volumes/v/_data\", \"CreatedAt\": \"2024-01-01T00:00:00Z\", "
-			  "\"Labels\": null, \"Options\": {}, \"Scope\": \"local\"}, {\"Name\": \"w\"}]");
+	json_t *docs =
+	    js("[{\"Name\": \"v\", \"Driver\": \"local\", \"Mountpoint\": "
+	       "\"/var/lib/brig/volumes/v/_data\", \"CreatedAt\": \"2024-01-01T00:00:00Z\", "
+	       "\"Labels\": null, \"Options\": {}, \"Scope\": \"local\"}, {\"Name\": \"w\"}]");
 	json_t *j = conv_volume_list(docs);
 
 	(void)state;
@@ -880,17 +995,17 @@ static void volumes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_minimal),	  cmocka_unit_test(create_entrypoint),
-		cmocka_unit_test(create_null_unknown),	  cmocka_unit_test(create_wrong_types),
-		cmocka_unit_test(create_config),	  cmocka_unit_test(create_ports),
-		cmocka_unit_test(create_binds_mounts),	  cmocka_unit_test(create_resources),
-		cmocka_unit_test(create_security),	  cmocka_unit_test(create_networks),
-		cmocka_unit_test(container_json_running), cmocka_unit_test(container_json_exited),
-		cmocka_unit_test(status_text),		  cmocka_unit_test(container_summary_json),
-		cmocka_unit_test(list_filters),		  cmocka_unit_test(network_json),
-		cmocka_unit_test(network_summary_json),	  cmocka_unit_test(network_request),
-		cmocka_unit_test(image_list),		  cmocka_unit_test(image_inspect),
-		cmocka_unit_test(volumes),
+	    cmocka_unit_test(create_minimal),	      cmocka_unit_test(create_entrypoint),
+	    cmocka_unit_test(create_null_unknown),    cmocka_unit_test(create_wrong_types),
+	    cmocka_unit_test(create_config),	      cmocka_unit_test(create_ports),
+	    cmocka_unit_test(create_binds_mounts),    cmocka_unit_test(create_resources),
+	    cmocka_unit_test(create_security),	      cmocka_unit_test(create_networks),
+	    cmocka_unit_test(create_real_clients),    cmocka_unit_test(container_json_running),
+	    cmocka_unit_test(container_json_exited),  cmocka_unit_test(status_text),
+	    cmocka_unit_test(container_summary_json), cmocka_unit_test(list_filters),
+	    cmocka_unit_test(network_json),	      cmocka_unit_test(network_summary_json),
+	    cmocka_unit_test(network_request),	      cmocka_unit_test(image_list),
+	    cmocka_unit_test(image_inspect),	      cmocka_unit_test(volumes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
