@@ -257,20 +257,25 @@ static void network_rows(void **state)
  * reads back the same. */
 static void run_spec_wire(void **state)
 {
-	char *argv[] = { "run", "-d", "--rm", "-i", "-t", "--name", "w", "--hostname", "h",
-			 "-e", "A=1", "-w", "/tmp", "-u", "1:2", "--entrypoint", "/bin/sh",
-			 "--dns", "1.1.1.1", "--add-host", "x:1.2.3.4", "--sysctl",
-			 "net.ipv4.ip_forward=1", "-v", "/srv:/srv:ro", "--tmpfs", "/run",
-			 "--read-only", "-m", "64m", "--pids-limit", "50", "--cap-add", "NET_ADMIN",
-			 "--label", "a=b", "-p", "8080:80", "--security-opt",
-			 "no-new-privileges", "busybox", "-c", "echo hi", NULL };
+	static const char *const words[] = {
+		"run", "-d", "--rm", "-i", "-t", "--name", "w", "--hostname", "h", "-e", "A=1", "-w",
+		"/tmp", "-u", "1:2", "--entrypoint", "/bin/sh", "--dns", "1.1.1.1", "--add-host",
+		"x:1.2.3.4", "--sysctl", "net.ipv4.ip_forward=1", "-v", "/srv:/srv:ro", "--tmpfs",
+		"/run", "--read-only", "-m", "64m", "--pids-limit", "50", "--cap-add", "NET_ADMIN",
+		"--label", "a=b", "-p", "8080:80", "--security-opt", "no-new-privileges", "busybox",
+		"-c", "echo hi",
+	};
+	char *argv[sizeof(words) / sizeof(words[0]) + 1];
 	struct container_spec o = { 0 }, back;
 	struct brig_err e;
 	json_t *j1, *j2;
 	char *s1, *s2;
 
 	(void)state;
-	assert_int_equal(run_parse((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv, &o, &e), 1);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		argv[i] = strdup(words[i]);
+	argv[sizeof(words) / sizeof(words[0])] = NULL;
+	assert_int_equal(run_parse((int)(sizeof(words) / sizeof(words[0])), argv, &o, &e), 1);
 	j1 = spec_to_json(&o);
 	assert_non_null(j1);
 	assert_int_equal(spec_from_json(j1, &back, &e), 0);
@@ -286,6 +291,8 @@ static void run_spec_wire(void **state)
 	json_decref(j2);
 	spec_free(&back);
 	spec_lists_free(&o);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		free(argv[i]);
 }
 
 int main(void)
