@@ -378,17 +378,6 @@ static int wait_end(struct waiter *w, pthread_t t)
 	return code < 0 ? EXIT_BRIG : code;
 }
 
-/* --rm in the foreground: the record goes once the status is read (the
- * daemon's wait for "removed" may miss the status of a record already
- * gone; Docker's CLI did this itself before API 1.25). */
-static void remove_after(const struct brig_ctx *c, const char *id)
-{
-	struct brig_err e;
-
-	if (client_container_remove(c, id, true, false, &e) < 0 && e.code != ENOENT)
-		brig_report(&e);
-}
-
 static int run_attached(const struct brig_ctx *c, const struct container_spec *o, const char *id)
 {
 	struct waiter w = { .c = c, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -398,7 +387,6 @@ static int run_attached(const struct brig_ctx *c, const struct container_spec *o
 			   .resize = path, .kill = kill };
 	struct brig_err e;
 	pthread_t t;
-	int code;
 
 	snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1",
 		 id, o->interactive);
@@ -406,36 +394,27 @@ static int run_attached(const struct brig_ctx *c, const struct container_spec *o
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
-	snprintf(w.path, sizeof(w.path), "/containers/%s/wait?condition=next-exit", id);
+	/* with --rm the monitor removes it: the wait ends then, with its status */
+	snprintf(w.path, sizeof(w.path), "/containers/%s/wait?condition=%s", id,
+		 o->rm ? "removed" : "next-exit");
 	if (wait_begin(&w, &t, &e) < 0 || start(c, id, &e) < 0) {
 		close(u.fd);
 		brig_report(&e);
-		code = w.head ? start_status(&e) : EXIT_BRIG;
-		if (o->rm)
-			remove_after(c, id);
-		return code;
+		return w.head ? start_status(&e) : EXIT_BRIG;
 	}
 	snprintf(path, sizeof(path), "/containers/%s/resize", id);
 	snprintf(kill, sizeof(kill), "/brig/containers/%s/kill", id);
 	relay_terminal(&r, o->interactive);
 	close(u.fd);
-	code = wait_end(&w, t);
-	if (o->rm)
-		remove_after(c, id);
-	return code;
+	return wait_end(&w, t);
 }
 
 int client_run(const struct brig_ctx *c, struct container_spec *o)
 {
 	char id[BRIG_ID_LEN + 1];
 	struct brig_err e;
-	bool rm = o->rm;
-	int r;
 
-	o->rm = rm && o->detach; /* in the foreground: remove_after */
-	r = create(c, o, id, &e);
-	o->rm = rm;
-	if (r < 0) {
+	if (create(c, o, id, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
