@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS    := libnl-3.0 libnl-route-3.0 libnftnl libmnl libseccomp libcap \
            libarchive jansson yaml-0.1
-# libcurl is only compiled against, never linked: src/image/curl_lazy.c
+# libcurl is only compiled against, never linked: src/base/curl_lazy.c
 # loads it on first use (brig pull, push, login).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 # libgvc (Graphviz) likewise: src/lab/gvc_lazy.c loads it for lab graph's svg/png.

@@ -51,6 +51,7 @@ extern const struct api_route api_exec_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_volume_routes[];
+extern const struct api_route api_brig_routes[]; /* h_brig.c: brig's CLI as a client */
 
 /* The query's value of key, %-decoded; NULL when absent. */
 const char *api_query(const struct api_req *r, const char *key);

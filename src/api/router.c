@@ -15,6 +15,7 @@ static const struct api_route *const tables[] = {
 	api_image_routes,
 	api_network_routes,
 	api_volume_routes,
+	api_brig_routes,
 };
 
 #define MAX_SEGS 32

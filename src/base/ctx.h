@@ -13,6 +13,8 @@ struct brig_ctx {
 	const char *root;    /* persistent root: images, containers, networks */
 	const char *runroot; /* runtime root: locks, leases, pids */
 	const char *self;    /* /proc/self/exe resolved, for re-exec of helpers */
+	const char *host;    /* -H/$BRIG_HOST unix://PATH; once the CLI chose: the socket
+			      * of brig serve its commands go through, NULL: local */
 };
 
 /* main()'s argv, so a process that stays brig inside a container (the

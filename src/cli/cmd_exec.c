@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include "exec.h"
 #include "opt.h"
 #include "spec_parse.h"
@@ -37,6 +38,8 @@ static int run_exec(struct brig_ctx *c, const char *ref, char **argv, struct exe
 	struct exec_proc p;
 	int code;
 
+	if (c->host)
+		return client_exec(c, ref, &req, o->interactive);
 	if (o->tty)
 		term_size(STDIN_FILENO, &req.rows, &req.cols);
 	if (container_exec_start(c, ref, &req, &p, &code, e) < 0) {

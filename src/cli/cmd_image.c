@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "cleanup.h"
 #include "commit.h"
 #include "images.h"
@@ -142,7 +143,7 @@ static int image_ls_cmd(struct brig_ctx *c, int argc, char **argv)
 		opt_help(&ls_spec, stderr);
 		return EXIT_BRIG;
 	}
-	if (images_list(c, &all, &e) < 0) {
+	if ((c->host ? client_images_list : images_list)(c, &all, &e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include "opt.h"
 #include "cleanup.h"
 #include "io.h"
@@ -102,7 +103,8 @@ int cmd_logs(struct brig_ctx *c, int argc, char **argv)
 		return EXIT_BRIG;
 	}
 	out.timestamps = o.timestamps;
-	if (container_logs(c, argv[optind], &o, to_fds, &out, &e) < 0) {
+	if ((c->host ? client_container_logs : container_logs)(c, argv[optind], &o, to_fds, &out,
+								&e) < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}

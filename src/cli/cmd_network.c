@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "cleanup.h"
 #include "container.h"
 #include "network.h"
@@ -49,7 +50,7 @@ static int net_create(struct brig_ctx *c, int argc, char **argv, struct brig_err
 		return r;
 	/* the engine checks the options first, then the name (its absence too) */
 	req.name = optind == argc - 1 ? argv[optind] : NULL;
-	if (network_create_request(c, &req, e) < 0)
+	if ((c->host ? client_network_create : network_create_request)(c, &req, e) < 0)
 		return -e->code;
 	puts(req.name);
 	return 0;
@@ -115,7 +116,7 @@ static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 		return r;
 	if (optind != argc)
 		return brig_errf(e, EINVAL, "network ls: unexpected argument '%s'", argv[optind]);
-	if (network_summaries(c, &all, &n, e) < 0)
+	if ((c->host ? client_network_summaries : network_summaries)(c, &all, &n, e) < 0)
 		return -e->code;
 	if (!o.json) {
 		ls_table(all, n);
@@ -124,7 +125,8 @@ static int net_ls(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 	out = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *doc;
-		if (network_inspect(c, all[i].name, &doc, e) < 0) {
+		if ((c->host ? client_network_inspect : network_inspect)(c, all[i].name, &doc, e) <
+		    0) {
 			json_decref(out);
 			return -e->code;
 		}
@@ -160,7 +162,7 @@ static int net_inspect(struct brig_ctx *c, int argc, char **argv, struct brig_er
 static int net_rm(struct brig_ctx *c, int argc, char **argv, struct brig_err *e)
 {
 	for (int i = 1; i < argc; i++) {
-		if (network_remove(c, argv[i], e) < 0)
+		if ((c->host ? client_network_remove : network_remove)(c, argv[i], e) < 0)
 			return -e->code;
 		puts(argv[i]);
 	}

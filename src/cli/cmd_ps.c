@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "inspect.h"
 #include "opt.h"
 
@@ -123,7 +124,12 @@ int cmd_ps(struct brig_ctx *c, int argc, char **argv)
 
 	if (r <= 0)
 		return opt_status(r, &e);
-	if ((json ? container_list_json(c, all, &out, &e) : container_list(c, all, &v, &n, &e)) < 0) {
+	if (c->host)
+		r = json ? client_container_list_json(c, all, &out, &e) :
+			   client_container_list(c, all, &v, &n, &e);
+	else
+		r = json ? container_list_json(c, all, &out, &e) : container_list(c, all, &v, &n, &e);
+	if (r < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;
 	}
@@ -159,8 +165,8 @@ int cmd_inspect(struct brig_ctx *c, int argc, char **argv)
 
 	if (first <= 0)
 		return opt_status(first, &e);
-	missing = container_inspect(c, argv + first, (size_t)(argc - first), &out, brig_report_cb,
-				    NULL, &e);
+	missing = (c->host ? client_container_inspect : container_inspect)(
+		c, argv + first, (size_t)(argc - first), &out, brig_report_cb, NULL, &e);
 	if (missing < 0) {
 		brig_report(&e);
 		return EXIT_BRIG;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "opt.h"
 #include "container.h"
 #include "state.h"
@@ -16,16 +17,9 @@ struct rm_opts {
 static int remove_one(const struct brig_ctx *c, const char *ref, const struct rm_opts *o,
 		      struct brig_err *e)
 {
-	char id[BRIG_ID_LEN + 1];
-	int running = container_find(c, ref, id, NULL, e);
-
-	if (running < 0)
-		return running;
-	if (running && !o->force)
-		return brig_errf(e, EBUSY, "container %s is running: stop it first or use -f", ref);
-	if (o->volumes)
-		return container_kill_remove_volumes(c, id, e);
-	return container_kill_remove(c, id, e);
+	if (c->host)
+		return client_container_remove(c, ref, o->force, o->volumes, e);
+	return container_rm(c, ref, o->force, o->volumes, e);
 }
 
 static const struct opt rm_rows[] = {

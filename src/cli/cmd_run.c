@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include "pull.h"
 #include "cleanup.h"
 #include "container.h"
@@ -106,6 +107,12 @@ int cmd_run(struct brig_ctx *c, int argc, char **argv)
 	struct container ct;
 	struct brig_err e;
 	int code = 0, r = run_parse(argc, argv, &o, &e);
+
+	if (r > 0 && c->host) { /* through brig serve: client_run.c */
+		code = client_run(c, &o);
+		spec_lists_free(&o);
+		return code;
+	}
 
 	/* Docker's "Unable to find image 'x' locally", then a pull. */
 	if (r > 0 && images_need_pull(c, o.image) && cli_pull_image(c, o.image, &e) < 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "opt.h"
 #include "container.h"
 #include "lifecycle.h"
@@ -30,7 +31,8 @@ int cmd_stop(struct brig_ctx *c, int argc, char **argv)
 	if (r <= 0)
 		return opt_status(r, &e);
 	for (int i = optind; i < argc; i++) {
-		if (container_stop(c, argv[i], (int)timeout, &e) < 0) {
+		if ((c->host ? client_container_stop : container_stop)(c, argv[i], (int)timeout, &e) <
+		    0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		} else {
@@ -68,7 +70,7 @@ int cmd_kill(struct brig_ctx *c, int argc, char **argv)
 	if (first <= 0)
 		return opt_status(first, &e);
 	for (int i = optind; i < argc; i++) {
-		if (container_kill(c, argv[i], sig, &e) < 0) {
+		if ((c->host ? client_container_kill : container_kill)(c, argv[i], sig, &e) < 0) {
 			brig_report(&e);
 			code = EXIT_BRIG;
 		} else {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "cleanup.h"
 #include "opt.h"
 #include "rootless_ctl.h"
@@ -50,15 +51,19 @@ static const struct opt global_opts[] = {
 	  offsetof(struct brig_ctx, root) },
 	{ "runroot", 0, "DIR", "runtime state (default: /run/brig, $BRIG_RUNROOT)", opt_string,
 	  offsetof(struct brig_ctx, runroot) },
+	{ "host", 'H', "unix://PATH", "go through brig serve at this socket ($BRIG_HOST)", opt_string,
+	  offsetof(struct brig_ctx, host) },
 	{ NULL },
 };
 
 static const struct opt_spec brig_spec = {
 	.prog = "",
-	.usage = "brig [--root DIR] [--runroot DIR] COMMAND [ARG...]",
+	.usage = "brig [--root DIR] [--runroot DIR] [-H unix://PATH] COMMAND [ARG...]",
 	.opts = global_opts,
 	.commands = commands,
-	.ready = rootless_enter, /* an unprivileged user: docs/rootless.md */
+	/* a client of brig serve (docs/api.md), else rootless for an
+	 * unprivileged user (docs/rootless.md) */
+	.ready = client_ready,
 };
 
 static const char *env_or(const char *name, const char *dflt)
@@ -72,6 +77,7 @@ int main(int argc, char **argv)
 	struct brig_ctx c = {
 		.root = env_or("BRIG_ROOT", "/var/lib/brig"),
 		.runroot = env_or("BRIG_RUNROOT", "/run/brig"),
+		.host = env_or("BRIG_HOST", NULL),
 	};
 
 	rootless_defaults(&c);

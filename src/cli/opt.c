@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "opt.h"
 #include "util.h"
 
@@ -263,6 +264,8 @@ int cli_dispatch(struct brig_ctx *c, const struct opt_spec *s, int argc, char **
 				 *s->prog ? ": " : "", argv[first], *s->prog ? " " : "", s->prog);
 	if (s->ready && s->ready(c, &e) < 0)
 		return opt_status(-e.code, &e);
+	if (c->host && !client_serves(s->prog, k->name))
+		return client_refuse(s->prog, k->name);
 	argc -= first;
 	argv += first;
 	if (k->fn)

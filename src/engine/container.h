@@ -123,6 +123,11 @@ int container_kill_remove(const struct brig_ctx *c, const char *id, struct brig_
  * as Docker's). */
 int container_kill_remove_volumes(const struct brig_ctx *c, const char *id, struct brig_err *e);
 
+/* `brig rm [-f] [-v] REF`, for every front end: refused (EBUSY) while it
+ * runs unless force, then container_kill_remove[_volumes]. */
+int container_rm(const struct brig_ctx *c, const char *ref, bool force, bool volumes,
+		 struct brig_err *e);
+
 /* Reconcile state with reality: records of dead containers marked exited,
  * their leases, veths and cgroups released; leases of dead owners freed. */
 int container_gc(const struct brig_ctx *c, struct brig_err *e);

@@ -308,6 +308,19 @@ int container_kill_remove_volumes(const struct brig_ctx *c, const char *id, stru
 	return kill_remove(c, id, true, e);
 }
 
+int container_rm(const struct brig_ctx *c, const char *ref, bool force, bool volumes,
+		 struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+	int running = container_find(c, ref, id, NULL, e);
+
+	if (running < 0)
+		return running;
+	if (running && !force)
+		return brig_errf(e, EBUSY, "container %s is running: stop it first or use -f", ref);
+	return kill_remove(c, id, volumes, e);
+}
+
 /* A record whose creator died before it ran (no state.json, or not even a
  * config.json): nobody holds its lock, so nobody will start it. */
 static bool abandoned(const struct brig_ctx *c, const char *id)

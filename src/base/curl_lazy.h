@@ -2,8 +2,9 @@
  *
  * libcurl pulls in OpenSSL, nghttp2, libssh2, LDAP and Kerberos: loading
  * them on every exec would tax each `brig run` for the sake of `brig pull`.
- * So brig does not link it; the registry client asks for this table of the
- * few entry points it uses, resolved from "libcurl.so.4" on the first call.
+ * So brig does not link it; the registry client (src/image) and the CLI's
+ * client of `brig serve` (src/cli/client.c) ask for this table of the few
+ * entry points they use, resolved from "libcurl.so.4" on the first call.
  * The members keep libcurl's own prototypes (setopt and getinfo are
  * variadic: pass longs as 1L, as libcurl requires). */
 #ifndef BRIG_CURL_LAZY_H
