@@ -66,6 +66,9 @@ const char *api_header(const struct api_req *r, const char *name);
 /* The body as JSON ({} when empty); NULL after answering 400. */
 json_t *api_body_json(struct api_req *r);
 
+/* Whether the client hung up (for a long wait or stream). */
+bool api_client_gone(struct api_req *r);
+
 /* Answers.  Each returns 0, or < 0 when the client is gone. */
 int api_reply_json(struct api_req *r, int status, json_t *doc); /* steals doc */
 int api_reply_error(struct api_req *r, int status, const char *fmt, ...)

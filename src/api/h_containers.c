@@ -291,19 +291,34 @@ static int remove_one(struct api_req *r)
 	return rc < 0 ? api_reply_err(r, &e) : api_reply_empty(r, 204);
 }
 
+static int rename_one(struct api_req *r)
+{
+	const char *name = api_query(r, "name");
+	struct brig_err e;
+	int rc;
+
+	if (!name || !*name)
+		return api_reply_error(r, 400, "rename: a new name is required");
+	api_engine_lock();
+	rc = container_rename(r->c, r->params[0], name, &e);
+	api_engine_unlock();
+	return rc < 0 ? api_reply_err(r, &e) : api_reply_empty(r, 204);
+}
+
 /* ---- top, stats ---- */
 
 /* Docker's stats document from two samples (prev zero: the first). */
 static json_t *stats_doc(const struct container_stats *s, const struct container_stats *prev)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char read_at[64];
+	char read_at[64], slash_name[80];
 
 	rfc3339(now_ns(), read_at, sizeof(read_at));
+	snprintf(slash_name, sizeof(slash_name), "/%s", s->name); /* Docker's names begin with / */
 	return json_pack("{s:s, s:s, s:s, s:{s:{s:I, s:I, s:I}, s:I, s:i},"
 			 " s:{s:{s:I, s:I, s:I}, s:I, s:i}, s:{s:I, s:I, s:{}}, s:{s:I},"
 			 " s:{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}}",
-			 "read", read_at, "id", s->id, "name", s->name,
+			 "read", read_at, "id", s->id, "name", slash_name,
 			 "cpu_stats", "cpu_usage", "total_usage", (json_int_t)s->cpu_ns,
 			 "usage_in_kernelmode", (json_int_t)0, "usage_in_usermode", (json_int_t)0,
 			 "system_cpu_usage", (json_int_t)s->at_ns * ncpu, "online_cpus", (int)ncpu,
@@ -422,6 +437,7 @@ const struct api_route api_container_routes[] = {
 	{ "POST", "/containers/{id}/kill", kill_one, 0 },
 	{ "POST", "/containers/{id}/wait", wait_, 0 },
 	{ "DELETE", "/containers/{id}", remove_one, 0 },
+	{ "POST", "/containers/{id}/rename", rename_one, 0 },
 	{ "GET", "/containers/{id}/top", top, 0 },
 	{ "GET", "/containers/{id}/stats", stats, 0 },
 	{ NULL, NULL, NULL, 0 },

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "events.h"
 #include "images.h"
 #include "inspect.h"
+#include "util.h"
 
 static int ping(struct api_req *r)
 {
@@ -98,10 +100,45 @@ static int info(struct api_req *r)
 	return api_reply_json(r, 200, doc);
 }
 
+/* One event per line; the reader's idle heartbeat (ev NULL) checks that
+ * the client is still there. */
+static int event_out(void *arg, json_t *ev)
+{
+	struct api_req *r = arg;
+
+	if (!ev)
+		return api_client_gone(r) ? -1 : 0;
+	return api_stream_json(r, json_incref(ev));
+}
+
+static int events(struct api_req *r)
+{
+	const char *q = api_query(r, "filters");
+	struct events_filter f = { 0 };
+	struct brig_err e;
+	int rc = 0;
+
+	if (q && *q)
+		rc = events_filter_from_json(&f, q, strlen(q), &e);
+	if (rc == 0)
+		rc = events_filter_times(&f, api_query(r, "since"), api_query(r, "until"), now_ns(),
+					 &e);
+	if (rc < 0) {
+		events_filter_free(&f);
+		return api_reply_err(r, &e);
+	}
+	rc = api_stream_begin(r, 200, "application/json");
+	if (rc == 0 && events_read(r->c, &f, true, event_out, r, &e) == 0)
+		rc = api_stream_end(r);
+	events_filter_free(&f);
+	return rc < 0 ? -1 : 0;
+}
+
 const struct api_route api_system_routes[] = {
 	{ "GET", "/_ping", ping, 0 },
 	{ "HEAD", "/_ping", ping, 0 },
 	{ "GET", "/version", version, 0 },
 	{ "GET", "/info", info, 0 },
+	{ "GET", "/events", events, 0 },
 	{ NULL, NULL, NULL, 0 },
 };

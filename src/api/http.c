@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +350,13 @@ json_t *api_body_json(struct api_req *r)
 		return NULL;
 	}
 	return doc;
+}
+
+bool api_client_gone(struct api_req *r)
+{
+	struct pollfd p = { r->conn->fd, POLLRDHUP, 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 /* ---- answers ---- */

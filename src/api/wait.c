@@ -3,7 +3,6 @@
  * destroy ends a wait for removal.  Events since the wait began are
  * replayed, so an exit between the check and the read is not missed; the
  * client's socket is watched on the reader's heartbeat. */
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,13 +40,6 @@ int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond
 	return 0;
 }
 
-static bool client_gone(struct api_req *r)
-{
-	struct pollfd p = { r->conn->fd, POLLRDHUP, 0 };
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
-}
-
 /* The record says the wait is over (an event missed, or none written). */
 static bool record_says_done(struct api_req *r, struct api_wait *w)
 {
@@ -76,7 +68,7 @@ static int on_event(void *arg, json_t *ev)
 	const char *action, *code;
 
 	if (!ev) { /* the reader's heartbeat: the client, and the record */
-		x->gone = client_gone(x->r);
+		x->gone = api_client_gone(x->r);
 		x->done = !x->gone && record_says_done(x->r, x->w);
 		return x->gone || x->done ? -1 : 0;
 	}

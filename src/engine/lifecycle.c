@@ -398,3 +398,14 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	free(nets);
 	return 0;
 }
+
+int container_rename(const struct brig_ctx *c, const char *ref, const char *name,
+		     struct brig_err *e)
+{
+	char id[BRIG_ID_LEN + 1];
+
+	if (state_resolve(c, ref, id, e) < 0 || state_rename(c, id, name, e) < 0)
+		return -e->code;
+	events_container(c, "rename", id, NULL);
+	return 0;
+}

@@ -189,6 +189,35 @@ static int make_locked(const struct brig_ctx *c, const char *id, int *lock_fd,
 	return 0;
 }
 
+int state_rename(const struct brig_ctx *c, const char *id, const char *name, struct brig_err *e)
+{
+	struct container_spec cfg = { 0 }, out = { 0 };
+	char other[BRIG_ID_LEN + 1], old[64] = "", path[PATH_MAX];
+	int lock, r;
+
+	if (!valid_name(name))
+		return brig_errf(e, EINVAL, "invalid container name '%s'", name);
+	if ((lock = state_lock(c, e)) < 0)
+		return lock;
+	if (find_by_name(c, name, other))
+		r = brig_errf(e, EEXIST, "the name %s is already in use by container %.12s", name,
+			      other);
+	else
+		r = state_load(c, id, &cfg, NULL, e);
+	if (r == 0) {
+		snprintf(old, sizeof(old), "%s", cfg.name);
+		r = write_config(c, &cfg, id, name, &out, e);
+	}
+	if (r == 0)
+		r = index_name(c, name, id, e);
+	if (r == 0 && *old && name_path(c, old, path, sizeof(path)) == 0)
+		unlink(path);
+	spec_free(&cfg);
+	spec_free(&out);
+	state_unlock(lock);
+	return r;
+}
+
 int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
 		 struct container_spec *out, struct brig_err *e)
 {

@@ -38,6 +38,10 @@ int state_create(const struct brig_ctx *c, const struct container_spec *spec, in
 int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
 	       struct brig_err *e);
 
+/* Give record id the name name (free, valid): its config.json and the
+ * name index, under the store lock.  EEXIST when the name is taken. */
+int state_rename(const struct brig_ctx *c, const char *id, const char *name, struct brig_err *e);
+
 /* The id of the container named name (exactly: no id prefix), if any. */
 bool state_find_name(const struct brig_ctx *c, const char *name, char id[BRIG_ID_LEN + 1]);
 
