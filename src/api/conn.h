@@ -56,6 +56,9 @@ struct api_conn {
  * is done (EOF, an error already answered). */
 int conn_next_request(struct api_conn *k);
 
+/* Answer the request read: its route's handler, or 501. */
+void conn_dispatch(struct api_conn *k);
+
 /* Free the request (after it was answered), keep the connection. */
 void conn_request_done(struct api_conn *k);
 

@@ -72,7 +72,7 @@ static bool peer_allowed(const struct server *s, int fd)
 	return false;
 }
 
-static void dispatch(struct api_conn *k)
+void conn_dispatch(struct api_conn *k)
 {
 	struct api_req r = {
 		.c = k->c,
@@ -105,7 +105,7 @@ static void *serve_client(void *arg)
 	struct api_conn *k = arg;
 
 	while (!k->hijacked && conn_next_request(k) == 1) {
-		dispatch(k);
+		conn_dispatch(k);
 		conn_request_done(k);
 		if (!k->keep_alive || k->hijacked)
 			break;
