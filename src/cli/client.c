@@ -17,7 +17,7 @@
 /* The commands the daemon serves, "GROUP NAME" for a group's. */
 static const char *const served[] = {
 	"run", "ps", "exec", "logs", "stop", "kill", "rm", "inspect",
-	"image ls", "image list", "network ls", "network create", "network rm",
+	"image ls", "image list", "network ls", "network create", "network rm", "events",
 };
 
 bool client_serves(const char *group, const char *name)

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "client.h"
+#include "client_proto.h"
 #include "events.h"
 #include "opt.h"
 #include "util.h"
@@ -16,13 +18,25 @@ struct events_opts {
 	bool json;
 	const char *since, *until;
 	struct events_filter f;
+	json_t *filters; /* the same, as Docker's query {"KEY": ["VALUE"...]} */
 };
 
 static int set_filter(void *o, const char *arg, struct brig_err *e)
 {
 	struct events_opts *x = o;
+	const char *eq = strchr(arg, '=');
+	char key[64];
+	json_t *vals;
 
-	return events_filter_add(&x->f, arg, e) < 0 ? brig_err_ctx(e, "invalid --filter") : 0;
+	if (events_filter_add(&x->f, arg, e) < 0)
+		return brig_err_ctx(e, "invalid --filter");
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg); /* checked: KEY=VALUE */
+	if (!x->filters)
+		x->filters = json_object();
+	if (!(vals = json_object_get(x->filters, key)))
+		json_object_set_new(x->filters, key, vals = json_array());
+	json_array_append_new(vals, json_string(eq + 1));
+	return 0;
 }
 
 static const struct opt events_rows[] = {
@@ -106,6 +120,63 @@ static int print_event(void *arg, json_t *ev)
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
+/* ---- through brig serve: its /events, one JSON line per event ---- */
+
+struct remote {
+	struct events_opts *o;
+	char line[65536];
+	size_t len;
+};
+
+static int remote_bytes(void *arg, const char *buf, size_t len)
+{
+	struct remote *x = arg;
+
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n') {
+			if (x->len < sizeof(x->line) - 1)
+				x->line[x->len++] = buf[i];
+			continue;
+		}
+		json_t *ev = json_loadb(x->line, x->len, 0, NULL);
+		int r = ev ? print_event(x->o, ev) : 0;
+		json_decref(ev);
+		x->len = 0;
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void query_add(char *q, size_t len, const char *key, const char *value)
+{
+	char esc[4096];
+
+	if (!value)
+		return;
+	client_escape(value, esc, sizeof(esc));
+	snprintf(q + strlen(q), len - strlen(q), "%s%s=%s", strchr(q, '?') ? "&" : "?", key, esc);
+}
+
+static int remote_events(const struct brig_ctx *c, struct events_opts *o, struct brig_err *e)
+{
+	struct remote *x = calloc(1, sizeof(*x));
+	char path[8192] = "/events";
+	char *filters = o->filters ? json_dumps(o->filters, JSON_COMPACT) : NULL;
+	int r;
+
+	if (!x)
+		return brig_errf(e, ENOMEM, "out of memory");
+	x->o = o;
+	query_add(path, sizeof(path), "since", o->since);
+	query_add(path, sizeof(path), "until", o->until);
+	query_add(path, sizeof(path), "filters", filters);
+	r = client_stream(c, "GET", path, NULL, remote_bytes, x, e);
+	free(filters);
+	free(x);
+	return r < 0 ? r : 0;
+}
+
 int cmd_events(struct brig_ctx *c, int argc, char **argv)
 {
 	struct events_opts o = { 0 };
@@ -114,9 +185,14 @@ int cmd_events(struct brig_ctx *c, int argc, char **argv)
 
 	if (r > 0 && r != argc)
 		r = brig_errf(&e, EINVAL, "events: no operands expected (see 'brig events --help')");
+	else if (r > 0 && c->host && (r = remote_events(c, &o, &e)) < 0)
+		brig_err_ctx(&e, "events");
+	else if (r > 0 && c->host)
+		r = 0;
 	else if (r > 0 && (r = events_filter_times(&o.f, o.since, o.until, now_ns(), &e)) == 0 &&
 		 (r = events_read(c, &o.f, true, print_event, &o, &e)) < 0)
 		brig_err_ctx(&e, "events");
 	events_filter_free(&o.f);
+	json_decref(o.filters);
 	return opt_status(r < 0 ? r : 0, &e);
 }

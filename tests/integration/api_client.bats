@@ -359,3 +359,22 @@ finish_cli() {
 	type_line 'exit 6'
 	finish_cli 6
 }
+
+@test "events through the daemon: the group's user sees a container's start and die, --since replays" {
+	# --since the test's start: the follower sees the run whenever it joins
+	local since
+	since=$(date +%s)
+	(exec "$SANDBOX" exec "$SB" runuser -u "$CLI_USER" -- env BRIG_HOST="unix://$SOCK" \
+		"$CLI_BIN" events --since "$since" --filter event=start --filter event=die \
+		</dev/null >"$SB/events.out" 2>&1 3>&-) &
+	local follower=$!
+	run brig run --rm --net none --name evx busybox sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	run cli events --since 0 --until "$(date +%s.%N)" --filter container=evx --format json
+	[ "$status" -eq 0 ]
+	[[ $output == *'"Action":"start"'* ]]
+	[[ $output == *'"exitCode":"4"'* ]]
+	wait_for 20 grep -q 'container die .*exitCode=4.*name=evx' "$SB/events.out"
+	kill "$follower"
+	wait "$follower" || true
+}
