@@ -97,6 +97,12 @@ int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t 
  * answered 200 all the same). */
 int api_resize_fd(int fd, struct api_req *r);
 
+/* Start container ref by a monitor of its own (double-forked: init's
+ * child, so the daemon may restart), handing it the clients attached
+ * before the start.  On failure *code is the exit status a local run
+ * would give (125, 126, 127). */
+int api_start(const struct brig_ctx *c, const char *ref, int *code, struct brig_err *e);
+
 /* Engine calls that fork or use netlink/nftables run one at a time, so no
  * fork happens while another thread holds a library's lock. */
 void api_engine_lock(void);

@@ -154,21 +154,9 @@ static int create(struct api_req *r)
  * the local run would give: 404 for 127, 400 for 126, 500 for 125. */
 static int start(struct api_req *r)
 {
-	struct container ct;
 	struct brig_err e;
-	int code = EXIT_BRIG, rc;
+	int code, rc = api_start(r->c, r->params[0], &code, &e);
 
-	api_engine_lock();
-	container_gc(r->c, &e);
-	rc = container_load(r->c, r->params[0], &ct, &e);
-	if (rc == 0) {
-		ct.monitor_orphan = true;
-		attach_reg_take(ct.id, &ct);
-		rc = monitor_launch(r->c, &ct, &code, &e);
-		attach_reg_close(&ct);
-		container_free(&ct);
-	}
-	api_engine_unlock();
 	if (rc == 0)
 		return api_reply_empty(r, 204);
 	return api_reply_error(r, code == EXIT_NOT_FOUND ? 404 : code == EXIT_CANNOT_INVOKE ? 400 : 500,

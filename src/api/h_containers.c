@@ -162,37 +162,43 @@ static int create(struct api_req *r)
 
 /* ---- start, stop, restart, kill ---- */
 
-/* Start ref by a monitor of its own; the clients attached to it before
- * the start (docker run) are handed to that monitor. */
-static int start_one(const struct brig_ctx *c, const char *ref, struct brig_err *e)
+int api_start(const struct brig_ctx *c, const char *ref, int *code, struct brig_err *e)
 {
 	struct container ct;
-	int code, rc;
+	int rc;
 
+	*code = EXIT_BRIG;
 	api_engine_lock();
 	container_gc(c, e);
 	rc = container_load(c, ref, &ct, e);
 	if (rc == 0) {
 		ct.monitor_orphan = true;
 		attach_reg_take(ct.id, &ct);
-		rc = monitor_launch(c, &ct, &code, e);
+		rc = monitor_launch(c, &ct, code, e);
 		attach_reg_close(&ct);
+		container_free(&ct);
 	}
-	container_free(&ct);
 	api_engine_unlock();
 	return rc;
 }
 
+/* A start refused answers as Docker's daemon does: the CLI reads 127
+ * and 126 from the message ("executable file not found", "permission
+ * denied"). */
 static int start(struct api_req *r)
 {
 	struct brig_err e;
-	int rc = start_one(r->c, r->params[0], &e);
+	int code, rc = api_start(r->c, r->params[0], &code, &e);
 
 	if (rc == -EBUSY)
 		return api_reply_empty(r, 304);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT && code == EXIT_BRIG)
 		return api_reply_err(r, &e);
-	return rc < 0 ? api_reply_error(r, 500, "%s", e.msg) : api_reply_empty(r, 204);
+	if (rc < 0)
+		return api_reply_error(r, code == EXIT_BRIG ? 500 : 400, "%s%s", e.msg,
+				       code == EXIT_NOT_FOUND ? " (executable file not found)" :
+				       code == EXIT_CANNOT_INVOKE ? " (permission denied)" : "");
+	return api_reply_empty(r, 204);
 }
 
 static int stop_ref(struct api_req *r, const char *ref, struct brig_err *e)
@@ -222,7 +228,9 @@ static int restart(struct api_req *r)
 
 	if (stop_ref(r, r->params[0], &e) < 0)
 		return api_reply_err(r, &e);
-	if (start_one(r->c, r->params[0], &e) < 0 && e.code != EBUSY)
+	int code;
+
+	if (api_start(r->c, r->params[0], &code, &e) < 0 && e.code != EBUSY)
 		return api_reply_err(r, &e);
 	return api_reply_empty(r, 204);
 }
