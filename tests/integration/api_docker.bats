@@ -124,7 +124,8 @@ ps_row() {
 	run dk inspect -f '{{.NetworkSettings.Networks.bridge.IPAddress}}' w
 	[ "$output" = "$addr" ]
 	wait_for 20 fetch_is "$addr" served-by-w
-	run dk stop w
+	# busybox httpd as pid 1 ignores SIGTERM: 1 s before the KILL, not 10
+	run dk stop -t 1 w
 	[ "$status" -eq 0 ]
 	[ "$output" = w ]
 	run dk ps -a --format '{{.Names}} {{.Status}}'
