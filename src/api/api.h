@@ -48,6 +48,9 @@ extern const struct api_route api_system_routes[];
 extern const struct api_route api_container_routes[];
 extern const struct api_route api_stream_routes[];
 extern const struct api_route api_exec_routes[];
+/* POST /containers/{id}/exec for brig's client: its start answers a failed
+ * start with an HTTP status (404: not found, 400: cannot run) */
+int api_exec_create_brig(struct api_req *r);
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_volume_routes[];

@@ -254,17 +254,8 @@ static int logs(struct api_req *r)
 
 /* ---- exec: Docker's create, after the engine's own check ---- */
 
-static api_handler docker_route(const struct api_route *t, const char *pattern)
-{
-	for (; t->method; t++)
-		if (strcmp(t->pattern, pattern) == 0)
-			return t->fn;
-	return NULL;
-}
-
 static int exec_create(struct api_req *r)
 {
-	api_handler docker = docker_route(api_exec_routes, "/containers/{id}/exec");
 	char id[BRIG_ID_LEN + 1];
 	struct brig_err e;
 	pid_t pid;
@@ -274,7 +265,7 @@ static int exec_create(struct api_req *r)
 		rc = brig_errf(&e, EINVAL, "container %s is not running", r->params[0]);
 	if (rc < 0)
 		return api_reply_err(r, &e);
-	return docker ? docker(r) : api_reply_error(r, 501, "exec is not served");
+	return api_exec_create_brig(r);
 }
 
 /* ---- images, networks ---- */

@@ -261,7 +261,8 @@ static int wait_(struct api_req *r)
 	char buf[256];
 	int n;
 
-	if (api_wait_prepare(r->c, r->params[0], cond ? cond : "not-running", &w, &e) < 0)
+	/* the CLI 20.10 sends condition= (empty) for the default */
+	if (api_wait_prepare(r->c, r->params[0], cond && *cond ? cond : "not-running", &w, &e) < 0)
 		return api_reply_err(r, &e);
 	if (api_stream_begin(r, 200, "application/json") < 0)
 		return -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -26,6 +27,8 @@ struct exec_rec {
 	int exit_code;
 	pid_t pid;
 	int pty_master; /* while it runs with a tty, for resize */
+	struct winsize ws; /* a size asked before the tty existed */
+	bool status_errors; /* brig's client: a failed start is an HTTP status */
 };
 
 static struct exec_rec *table[EXEC_MAX];
@@ -70,7 +73,7 @@ static struct exec_rec *find(const char *id)
 	return NULL;
 }
 
-static int create(struct api_req *r)
+static int create_(struct api_req *r, bool status_errors)
 {
 	char cid[BRIG_ID_LEN + 1];
 	struct exec_rec *x;
@@ -100,6 +103,7 @@ static int create(struct api_req *r)
 	snprintf(x->container, sizeof(x->container), "%s", cid);
 	x->config = body;
 	x->pty_master = -1;
+	x->status_errors = status_errors;
 	pthread_mutex_lock(&lock);
 	bool room = make_room();
 	if (room)
@@ -111,6 +115,16 @@ static int create(struct api_req *r)
 		return api_reply_error(r, 503, "too many execs");
 	}
 	return api_reply_json(r, 201, json_pack("{s:s}", "Id", x->id));
+}
+
+static int create(struct api_req *r)
+{
+	return create_(r, false);
+}
+
+int api_exec_create_brig(struct api_req *r)
+{
+	return create_(r, true);
 }
 
 /* A JSON array of strings as a NULL-terminated vector (strings borrowed). */
@@ -209,7 +223,51 @@ static void finish(struct exec_rec *x, int code)
 	pthread_mutex_unlock(&lock);
 }
 
-/* The hijacked client <-> the command, then its exit code into x. */
+/* Start x's command attached; its tty published for resize, with a size
+ * asked for before it existed.  On failure x is finished. */
+static int begin_attached(struct api_req *r, struct exec_rec *x, bool tty, struct exec_io *io,
+			  struct exec_proc *p, int *code, struct brig_err *e)
+{
+	if (exec_begin(r, x, false, tty, io, p, code, e) < 0) {
+		io_close(io->child, 3);
+		io_close(io->ours, 3);
+		finish(x, *code);
+		return -1;
+	}
+	pthread_mutex_lock(&lock);
+	x->pty_master = tty ? p->pty_master : -1;
+	if (tty && x->ws.ws_row && x->ws.ws_col)
+		(void)ioctl(p->pty_master, TIOCSWINSZ, &x->ws);
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+static int start_status(int code)
+{
+	return code == EXIT_NOT_FOUND ? 404 : code == EXIT_CANNOT_INVOKE ? 400 : 500;
+}
+
+/* Docker's way with a start that failed after the upgrade: the reason in
+ * the stream (stdout's frame without a tty), the code in ExitCode. */
+static void tell_failure(int client, bool tty, const char *msg)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s\r\n", msg);
+
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1;
+	if (tty)
+		(void)!write_all(client, line, (size_t)n);
+	else
+		(void)!stream_frame_write(client, 1, line, (size_t)n);
+}
+
+/* The hijacked client <-> the command, then its exit code into x.  Docker's
+ * clients get the upgrade before the command starts, as from Docker: the
+ * Python SDK reads the stream from the raw socket, past the buffer that
+ * read the answer's head, so output sent along with the head is lost.
+ * brig's client needs a failed start as an HTTP status, so for it the
+ * command starts first. */
 static int run_attached(struct api_req *r, struct exec_rec *x, bool tty)
 {
 	struct exec_io io = { .child = { -1, -1, -1 }, .ours = { -1, -1, -1 } };
@@ -219,18 +277,23 @@ static int run_attached(struct api_req *r, struct exec_rec *x, bool tty)
 	size_t n_early;
 	int code, client;
 
-	if (!tty && io_pipes(x->config, &io) < 0)
-		return api_reply_error(r, 500, "pipe: %s", strerror(errno));
-	if (exec_begin(r, x, false, tty, &io, &p, &code, &e) < 0) {
+	if (!tty && io_pipes(x->config, &io) < 0) {
+		io_close(io.child, 3);
 		io_close(io.ours, 3);
-		finish(x, code);
-		return api_reply_error(r, code == 127 ? 404 : code == 126 ? 400 : 500, "%s", e.msg);
+		finish(x, EXIT_CANNOT_INVOKE);
+		return api_reply_error(r, 500, "pipe: %s", strerror(errno));
 	}
-	pthread_mutex_lock(&lock);
-	x->pty_master = tty ? p.pty_master : -1;
-	pthread_mutex_unlock(&lock);
+	if (x->status_errors && begin_attached(r, x, tty, &io, &p, &code, &e) < 0)
+		return api_reply_error(r, start_status(code), "%s", e.msg);
 	client = api_hijack(r, tty ? "application/vnd.docker.raw-stream" :
 				     "application/vnd.docker.multiplexed-stream", &early, &n_early);
+	if (!x->status_errors && begin_attached(r, x, tty, &io, &p, &code, &e) < 0) {
+		if (client >= 0) {
+			tell_failure(client, tty, e.msg);
+			close(client);
+		}
+		return 0;
+	}
 	if (client >= 0) {
 		int in = tty ? p.pty_master : io.ours[0];
 		if (n_early && in >= 0)
@@ -321,6 +384,10 @@ static int resize(struct api_req *r)
 	pthread_mutex_lock(&lock);
 	x = find(r->params[0]);
 	int fd = x && x->pty_master >= 0 ? dup(x->pty_master) : -1;
+	if (x && fd < 0 && !x->has_exit) { /* the tty is not there yet */
+		x->ws.ws_row = (unsigned short)api_query_long(r, "h", 0);
+		x->ws.ws_col = (unsigned short)api_query_long(r, "w", 0);
+	}
 	pthread_mutex_unlock(&lock);
 	if (!x)
 		return api_reply_error(r, 404, "No such exec instance: %s", r->params[0]);

@@ -9,65 +9,37 @@
 #
 # Each test: its own sandbox, a `brig serve` inside it (as root, on the
 # sandbox's roots) with its socket in a directory the test users can
-# reach, killed by pid in teardown.  setup_file makes the users brigcli
-# (in group brigtest) and brigout (not in it); teardown_file removes them.
+# reach, killed by pid in teardown (api_helpers.bash).  setup_file makes
+# the users brigcli (in group brigtest) and brigout (not in it);
+# teardown_file removes them.
 
 load helpers
+load api_helpers
 
 CLI_USER=brigcli
 OUT_USER=brigout
 CLI_GROUP=brigtest
 
-drop_users() {
-	userdel "$CLI_USER" 2>/dev/null || true
-	userdel "$OUT_USER" 2>/dev/null || true
-	groupdel "$CLI_GROUP" 2>/dev/null || true
-}
-
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
-	drop_users
-	groupadd "$CLI_GROUP"
-	useradd -M -N -s /usr/sbin/nologin -G "$CLI_GROUP" "$CLI_USER"
-	useradd -M -N -s /usr/sbin/nologin "$OUT_USER"
+	api_users_add
 }
 
 teardown_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
-	drop_users
+	api_users_drop
 }
 
 setup() {
 	sandbox_setup
-	# the socket and a copy of brig where the test users can reach them
-	# (bats' own temporary directories are root's alone)
-	PUB=$(mktemp -d /tmp/brig-api-client.XXXXXX)
-	chmod 755 "$PUB"
-	cp "$BRIG_BIN" "$PUB/brig"
-	CLI_BIN=$PUB/brig
-	SOCK=$PUB/brig.sock
-	export PUB CLI_BIN SOCK
+	api_pub_setup
 	import_busybox
-	brig_bg "$SB/serve.log" serve --socket "$SOCK" --group "$CLI_GROUP"
-	SERVE_PID=$BG_PID
-	wait_for 20 test -S "$SOCK"
+	api_serve_start
 }
 
 teardown() {
-	if [ -n "${SB:-}" ] && [ -S "$SB/tmux.sock" ]; then
-		[ -n "${BATS_TEST_COMPLETED:-}" ] || {
-			echo "--- pane:"
-			pane 2>/dev/null || true
-		}
-		tmx kill-server 2>/dev/null || true
-	fi
-	if [ -n "${SERVE_PID:-}" ]; then
-		kill "$SERVE_PID" 2>/dev/null || true
-		wait "$SERVE_PID" 2>/dev/null || true
-		[ -n "${BATS_TEST_COMPLETED:-}" ] || sed 's/^/  serve: /' "$SB/serve.log" 2>/dev/null || true
-	fi
+	api_tmux_stop
+	api_serve_stop
 	sandbox_teardown
-	[ -z "${PUB:-}" ] || rm -rf "$PUB"
+	api_pub_drop
 }
 
 # cli ARG...: brig as the group's user, through the daemon.
@@ -301,27 +273,6 @@ same() {
 }
 
 # ---- terminals: run -it and exec -it through tmux ----------------------------
-
-tmx() {
-	"$SANDBOX" exec "$SB" tmux -S "$SB/tmux.sock" "$@" 3>&-
-}
-
-tmux_start() {
-	tmx -f /dev/null new-session -d -s t -x 100 -y 30 \
-		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm HOME=/root \
-		PS1='host$ ' bash --norc --noprofile
-	tmx set-option -g status off
-	wait_for 10 pane_has 'host\$'
-}
-
-pane() { tmx capture-pane -p -J -t t -S -200; }
-pane_has() { pane | grep -Eq -- "$1"; }
-pane_size() { tmx display-message -p -t t '#{pane_height} #{pane_width}'; }
-
-type_line() {
-	tmx send-keys -t t -l -- "$1"
-	tmx send-keys -t t Enter
-}
 
 # cli_line ARGS: the line to type: brig as the group's user, its status
 # and the terminal mode before and after into $SB/{rc,before,after}.
