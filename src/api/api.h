@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "util.h"
 
 #define API_VERSION "1.44"     /* what /version reports */
 #define API_MIN_VERSION "1.24" /* lets Debian's docker 20.10 (1.41) and newer in */
@@ -99,6 +100,13 @@ int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t 
 /* Answer a resize (?h=&w=) by setting fd's window size (a tty; -1: none,
  * answered 200 all the same). */
 int api_resize_fd(int fd, struct api_req *r);
+
+/* Create a container for spec that waits for its start (docker create):
+ * its record kept as created; a record that cannot be kept is removed.
+ * Its full id in id. */
+struct container_spec;
+int api_create(const struct brig_ctx *c, const struct container_spec *spec,
+	       char id[BRIG_ID_LEN + 1], struct brig_err *e);
 
 /* Start container ref by a monitor of its own (double-forked: init's
  * child, so the daemon may restart), handing it the clients attached

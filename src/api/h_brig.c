@@ -115,7 +115,7 @@ static void unset_empty(const char **field)
 static int create(struct api_req *r)
 {
 	struct container_spec o = { 0 };
-	struct container ct;
+	char id[BRIG_ID_LEN + 1];
 	struct brig_err e;
 	json_t *body = api_body_json(r);
 	int rc;
@@ -131,22 +131,12 @@ static int create(struct api_req *r)
 	unset_empty(&o.rootfs);
 	if (rc == 0)
 		rc = need_image(r->c, o.image, &e);
-	if (rc == 0) {
-		api_engine_lock();
-		rc = container_create(r->c, &o, &ct, &e);
-		/* its start is another request: gc must leave the record be */
-		if (rc == 0 && container_keep_created(r->c, &ct, &e) < 0) {
-			container_free(&ct);
-			rc = -1;
-		}
-		api_engine_unlock();
-	}
+	if (rc == 0)
+		rc = api_create(r->c, &o, id, &e);
 	spec_free(&o);
 	if (rc < 0)
 		return api_reply_err(r, &e);
-	rc = api_reply_json(r, 201, json_pack("{s:s}", "Id", ct.id));
-	container_free(&ct);
-	return rc;
+	return api_reply_json(r, 201, json_pack("{s:s}", "Id", id));
 }
 
 /* By a monitor, as `brig run -d` and the Docker start: the clients

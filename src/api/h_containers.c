@@ -122,10 +122,33 @@ static int inspect(struct api_req *r)
 
 /* ---- create ---- */
 
+int api_create(const struct brig_ctx *c, const struct container_spec *spec,
+	       char id[BRIG_ID_LEN + 1], struct brig_err *e)
+{
+	struct container ct;
+	int rc;
+
+	api_engine_lock();
+	rc = container_create(c, spec, &ct, e);
+	/* its start is another request: gc must leave the record be */
+	if (rc == 0 && container_keep_created(c, &ct, e) < 0) {
+		struct brig_err ignored;
+		container_free(&ct);
+		container_kill_remove(c, ct.id, &ignored);
+		rc = -1;
+	}
+	api_engine_unlock();
+	if (rc == 0) {
+		snprintf(id, BRIG_ID_LEN + 1, "%s", ct.id);
+		container_free(&ct);
+	}
+	return rc;
+}
+
 static int create(struct api_req *r)
 {
+	char id[BRIG_ID_LEN + 1];
 	struct api_create o = { 0 };
-	struct container ct;
 	struct brig_err e;
 	json_t *body = api_body_json(r);
 	int rc;
@@ -141,23 +164,11 @@ static int create(struct api_req *r)
 		conv_create_free(&o);
 		return rc;
 	}
-	api_engine_lock();
-	rc = container_create(r->c, &o.spec, &ct, &e);
-	if (rc == 0 && container_keep_created(r->c, &ct, &e) < 0) {
-		struct brig_err ignored;
-		container_free(&ct);
-		container_kill_remove(r->c, ct.id, &ignored);
-		rc = -1;
-	}
-	api_engine_unlock();
-	if (rc == 0) {
-		rc = api_reply_json(r, 201, json_pack("{s:s, s:[]}", "Id", ct.id, "Warnings"));
-		container_free(&ct);
-	} else {
-		rc = api_reply_err(r, &e);
-	}
+	rc = api_create(r->c, &o.spec, id, &e);
 	conv_create_free(&o);
-	return rc;
+	if (rc < 0)
+		return api_reply_err(r, &e);
+	return api_reply_json(r, 201, json_pack("{s:s, s:[]}", "Id", id, "Warnings"));
 }
 
 /* ---- start, stop, restart, kill ---- */
