@@ -64,28 +64,9 @@ api_serve_stop() {
 	[ -n "${BATS_TEST_COMPLETED:-}" ] || sed 's/^/  serve: /' "$SB/serve.log" 2>/dev/null || true
 }
 
-# ---- a terminal: tmux inside the sandbox --------------------------------------
+# ---- a terminal: tmux inside the sandbox (tmux.bash) ----------------------
 
-tmx() {
-	"$SANDBOX" exec "$SB" tmux -S "$SB/tmux.sock" "$@" 3>&-
-}
-
-tmux_start() {
-	tmx -f /dev/null new-session -d -s t -x 100 -y 30 \
-		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm HOME=/root \
-		PS1='host$ ' bash --norc --noprofile
-	tmx set-option -g status off
-	wait_for 10 pane_has 'host\$'
-}
-
-pane() { tmx capture-pane -p -J -t t -S -200; }
-pane_has() { pane | grep -Eq -- "$1"; }
-pane_size() { tmx display-message -p -t t '#{pane_height} #{pane_width}'; }
-
-type_line() {
-	tmx send-keys -t t -l -- "$1"
-	tmx send-keys -t t Enter
-}
+load tmux
 
 # api_tmux_stop: the test's tmux server, if any (the pane shown on failure).
 api_tmux_stop() {
