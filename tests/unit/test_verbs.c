@@ -98,9 +98,12 @@ struct buf {
 	int calls, refuse_after;
 };
 
-static int collect(void *arg, const char *data, size_t len)
+static int collect(void *arg, int stream, int64_t time_ns, const char *data, size_t len)
 {
 	struct buf *b = arg;
+
+	(void)stream;
+	(void)time_ns;
 
 	if (b->refuse_after && b->calls == b->refuse_after)
 		return -1;
@@ -115,7 +118,7 @@ static int collect(void *arg, const char *data, size_t len)
 static void test_logs(void **state)
 {
 	struct fixture *f = *state;
-	struct logs_opts once = { 0 }, follow = { .follow = true };
+	struct logs_opts once = { .tail = -1 }, follow = { .follow = true, .tail = -1 };
 	struct buf b = { 0 };
 	struct brig_err e;
 
