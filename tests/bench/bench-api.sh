@@ -7,8 +7,10 @@
 # create/start/wait/delete sequence sent by a tiny C client (apiclient.c,
 # one keep-alive connection, no Go runtime to start) to brig's and
 # podman's sockets, so the daemon's own overhead shows apart from the
-# docker CLI's startup.  Then one untimed `strace -f -c` of the daemon
-# during BENCH_API_STRACE_RUNS (10) client runs.
+# docker CLI's startup (whose floor, `docker --version`, is a row too).
+# Then one untimed `strace -f -c` of the daemon (and the monitors it forks)
+# during BENCH_API_STRACE_RUNS (10) client runs, and the size of the events
+# history a wait replays.
 #
 # Everything runs in the bench sandbox (scripts/sandbox.sh): both daemons'
 # sockets, brig's br0 and podman's netavark bridge and iptables rules live
@@ -154,6 +156,8 @@ fi
 log "network mode for all rows: $NET"
 
 if [ -x "$DOCKER" ]; then
+	# the docker CLI's own start (Go runtime, config), no request
+	specs+=("docker_floor=$DOCKER --version")
 	specs+=("brig_api_docker=$DOCKER -H unix://$BSOCK run --rm ${dnet[*]} busybox true")
 fi
 specs+=("brig_direct=$BRIG_CMD run --rm ${bnet[*]} busybox true")
@@ -187,9 +191,12 @@ fi
 stop "$SERVE_PID"
 [ -z "$PODMAN_PID" ] || stop "$PODMAN_PID"
 
-python3 - "$info" "$NET" "$w/strace-serve.txt" "$strace_runs" "${notes[@]}" <<'PY'
+# The history a wait replays (the reader parses it from its start).
+ev_bytes=$(cat "$BENCH_BRIG_RUNROOT"/events/events.jsonl* 2>/dev/null | wc -c)
+python3 - "$info" "$NET" "$w/strace-serve.txt" "$strace_runs" "$ev_bytes" "${notes[@]}" <<'PY'
 import json, os, sys
-out, net, strace, runs, notes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
+out, net, strace, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+ev_bytes, notes = int(sys.argv[5]), sys.argv[6:]
 top = []
 total = None
 if os.path.exists(strace):
@@ -201,7 +208,7 @@ if os.path.exists(strace):
         elif f and f[-1] == "total" and len(f) >= 4:
             total = {"seconds": float(f[1]), "calls": int(f[3])}
     top.sort(key=lambda x: -x["seconds"])
-json.dump({"network": net, "notes": notes, "strace_runs": runs,
+json.dump({"network": net, "notes": notes, "strace_runs": runs, "events_bytes": ev_bytes,
            "strace_total": total, "strace_top": top[:8]}, open(out, "w"), indent=1)
 PY
 bench_json "$BENCH_OUT/api.json" times="$w/times.json" info="$info"

@@ -411,8 +411,10 @@ if ap and "times" in ap:
     md.append("")
     md.append("Network mode of all rows: %s." % ("the default bridge" if net == "default" else net))
     md.append("")
-    names = ["brig_direct", "brig_api_raw", "brig_api_docker", "podman_api_raw", "podman_api_docker"]
-    labels = {"brig_direct": "brig run --rm (direct, no daemon)",
+    names = ["docker_floor", "brig_direct", "brig_api_raw", "brig_api_docker", "podman_api_raw",
+             "podman_api_docker"]
+    labels = {"docker_floor": "docker --version (the docker CLI's own start, no request)",
+              "brig_direct": "brig run --rm (direct, no daemon)",
               "brig_api_raw": "API client -> brig serve (create, start, wait, delete)",
               "brig_api_docker": "docker run --rm -> brig serve",
               "podman_api_raw": "API client -> podman system service (create, start, wait, delete)",
@@ -434,11 +436,15 @@ if ap and "times" in ap:
     st = info.get("strace_top") or []
     if st:
         tot = info.get("strace_total") or {}
-        md.append("`strace -f -c` of brig serve over %d API-client runs (%s syscalls, %s s "
-                  "in syscalls); top by time: %s." % (
+        md.append("`strace -f -c` of brig serve and the monitors it forks over %d API-client "
+                  "runs (%s syscalls, %s s in syscalls); top by time: %s." % (
                       info.get("strace_runs", 0), tot.get("calls", "?"), tot.get("seconds", "?"),
                       ", ".join("%s %d× %.3f s" % (x["syscall"], x["calls"], x["seconds"])
                                 for x in st[:6])))
+        md.append("")
+    if info.get("events_bytes") is not None:
+        md.append("Events history at the end (what each wait replays from its start): %.0f KiB."
+                  % (info["events_bytes"] / 1024))
         md.append("")
     for n_ in info.get("notes") or []:
         md.append("Note: " + n_)
