@@ -161,6 +161,14 @@ if [ -x "$DOCKER" ]; then
 	specs+=("brig_api_docker=$DOCKER -H unix://$BSOCK run --rm ${dnet[*]} busybox true")
 fi
 specs+=("brig_direct=$BRIG_CMD run --rm ${bnet[*]} busybox true")
+# The daemon's containers are always detached (a monitor of their own, as
+# `brig run -d`): the same detached path through the CLI, without HTTP.
+cat >"$w/detached.sh" <<SH
+#!/bin/sh
+id=\$($BRIG_CMD run -d ${bnet[*]} busybox true) && $BRIG_CMD wait "\$id" >/dev/null && exec $BRIG_CMD rm "\$id" >/dev/null
+SH
+chmod +x "$w/detached.sh"
+specs+=("brig_detached=$w/detached.sh")
 specs+=("brig_api_raw=$CLIENT -n $NET $BSOCK busybox true")
 if [ -n "$PODMAN_PID" ]; then
 	[ ! -x "$DOCKER" ] ||

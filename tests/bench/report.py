@@ -411,10 +411,11 @@ if ap and "times" in ap:
     md.append("")
     md.append("Network mode of all rows: %s." % ("the default bridge" if net == "default" else net))
     md.append("")
-    names = ["docker_floor", "brig_direct", "brig_api_raw", "brig_api_docker", "podman_api_raw",
+    names = ["docker_floor", "brig_direct", "brig_detached", "brig_api_raw", "brig_api_docker", "podman_api_raw",
              "podman_api_docker"]
     labels = {"docker_floor": "docker --version (the docker CLI's own start, no request)",
               "brig_direct": "brig run --rm (direct, no daemon)",
+              "brig_detached": "sh: brig run -d; brig wait; brig rm (the daemon's detached path, no HTTP)",
               "brig_api_raw": "API client -> brig serve (create, start, wait, delete)",
               "brig_api_docker": "docker run --rm -> brig serve",
               "podman_api_raw": "API client -> podman system service (create, start, wait, delete)",
@@ -432,6 +433,10 @@ if ap and "times" in ap:
               "itself, docker − API client: %s ms).  podman / brig: docker CLI **%s**, "
               "API client %s." % (ms(diff(br, bd)), ms(diff(bk, bd)), ms(diff(bk, br)),
                                   fr(ratio(pk, bk)), fr(ratio(pr, br))))
+    bt = med(t, "brig_detached")
+    md.append("Of the API overhead, the detached path (brig run -d, wait, rm through the CLI − "
+              "brig run --rm): %s ms; the HTTP layer (API client − that path, which also pays a "
+              "shell and three brig starts): %s ms." % (ms(diff(bt, bd)), ms(diff(br, bt))))
     md.append("")
     st = info.get("strace_top") or []
     if st:
