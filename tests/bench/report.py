@@ -433,6 +433,7 @@ if ap and "times" in ap:
               "itself, docker − API client: %s ms).  podman / brig: docker CLI **%s**, "
               "API client %s." % (ms(diff(br, bd)), ms(diff(bk, bd)), ms(diff(bk, br)),
                                   fr(ratio(pk, bk)), fr(ratio(pr, br))))
+    md.append("")
     bt = med(t, "brig_detached")
     md.append("Of the API overhead, the detached path (brig run -d, wait, rm through the CLI − "
               "brig run --rm): %s ms; the HTTP layer (API client − that path, which also pays a "
