@@ -269,22 +269,13 @@ static int wait_(struct api_req *r)
 	const char *cond = api_query(r, "condition");
 	struct api_wait w = { 0 };
 	struct brig_err e;
-	char buf[256];
-	int n;
 
-	/* the CLI 20.10 sends condition= (empty) for the default */
+	/* docker wait sends condition= empty: Docker's default then */
 	if (api_wait_prepare(r->c, r->params[0], cond && *cond ? cond : "not-running", &w, &e) < 0)
 		return api_reply_err(r, &e);
 	if (api_stream_begin(r, 200, "application/json") < 0)
 		return -1;
-	if (api_wait_until(r, &w) < 0)
-		n = snprintf(buf, sizeof(buf), "{\"StatusCode\":-1,\"Error\":{\"Message\":\"%s\"}}\n",
-			     "the wait was cut short");
-	else
-		n = snprintf(buf, sizeof(buf), "{\"StatusCode\":%d,\"Error\":null}\n", w.exit_code);
-	if (api_stream_write(r, buf, (size_t)n) < 0)
-		return -1;
-	return api_stream_end(r);
+	return api_wait_until(r, &w);
 }
 
 static int remove_one(struct api_req *r)

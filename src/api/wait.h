@@ -20,8 +20,10 @@ struct api_wait {
 int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond,
 		     struct api_wait *w, struct brig_err *e);
 
-/* Until the condition holds (0, w->exit_code set) or the client is gone
- * (-1). */
+/* Until the condition holds or the client is gone, then the answer on
+ * r's stream (begun by the caller): {"StatusCode":N,"Error":null}, or
+ * StatusCode -1 when cut short, and the stream's end.  <0: the client is
+ * gone (drop the connection). */
 int api_wait_until(struct api_req *r, struct api_wait *w);
 
 #endif

@@ -79,11 +79,12 @@ brig_bridge_fixup() {
 # and ended by pid (run.sh's trap ends what is left).
 track_pid() { echo "$1" >>"$BENCH_WORK/pids"; }
 
-# podman_setup DIR: a podman confined to DIR (root, runroot, tmpdir, network
-# config, events log), cgroupfs, netavark on 10.99.0.0/16, with the bench
-# image imported as localhost/busybox.  Sets PODMAN_CMD (a command line).
+# podman_setup DIR [noimport]: a podman confined to DIR (root, runroot,
+# tmpdir, network config, events log), cgroupfs, netavark on 10.99.0.0/16,
+# with the bench image imported as localhost/busybox (unless noimport).
+# Sets PODMAN_CMD (a command line).
 podman_setup() {
-	local d=$1
+	local d=$1 import=${2:-import}
 	mkdir -p "$d"/{root,runroot,tmp,net}
 	cat >"$d/containers.conf" <<CONF
 [containers]
@@ -105,6 +106,7 @@ CONF
 	# then fails "setrlimit: Operation not permitted".  Ask for the hard
 	# fixed limits that the default spec of crun/runc also uses.
 	PODMAN_RUN_OPTS="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+	[ "$import" = noimport ] && return 0
 	# shellcheck disable=SC2086 # PODMAN_CMD is a command line
 	sbx $PODMAN_CMD import "$BENCH_IMAGE" localhost/busybox
 }

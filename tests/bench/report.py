@@ -19,7 +19,7 @@ def load(name):
 
 
 doc = {k: load(k) for k in ("machine", "start", "net", "exec", "data", "import", "scale", "lab",
-                            "relay", "perf", "ports")}
+                            "relay", "perf", "ports", "api")}
 notes = [l.strip() for l in open(os.path.join(outdir, "notes.txt"))] \
     if os.path.exists(os.path.join(outdir, "notes.txt")) else []
 doc["notes"] = notes
@@ -400,6 +400,68 @@ if po:
                                             po["rules_after"]))
 elif doc["ports"]:
     md.append("ports bench: %s" % (doc["ports"].get("failed") or doc["ports"].get("not_run") or "no output"))
+    md.append("")
+
+# --- api (bench-api.sh, issues 16 and 18: brig serve)
+ap = doc["api"]
+if ap and "times" in ap:
+    info = ap.get("info") or {}
+    net = info.get("network", "default")
+    md.append("## Daemon: Docker Engine API (`run --rm busybox true`, wall clock)")
+    md.append("")
+    md.append("Network mode of all rows: %s." % ("the default bridge" if net == "default" else net))
+    md.append("")
+    names = ["docker_floor", "brig_direct", "brig_detached", "brig_api_raw", "brig_api_docker", "podman_api_raw",
+             "podman_api_docker"]
+    labels = {"docker_floor": "docker --version (the docker CLI's own start, no request)",
+              "brig_direct": "brig run --rm (direct, no daemon)",
+              "brig_detached": "sh: brig run -d; brig wait; brig rm (the daemon's detached path, no HTTP)",
+              "brig_api_raw": "API client -> brig serve (create, start, wait, delete)",
+              "brig_api_docker": "docker run --rm -> brig serve",
+              "podman_api_raw": "API client -> podman system service (create, start, wait, delete)",
+              "podman_api_docker": "docker run --rm -> podman system service",
+              "docker": "docker CLI", "podman": "podman system service"}
+    timing_table(ap, names, labels, ["brig_direct", "brig_api_docker"])
+    t = ap["times"]
+    bd, br, bk = med(t, "brig_direct"), med(t, "brig_api_raw"), med(t, "brig_api_docker")
+    pr, pk = med(t, "podman_api_raw"), med(t, "podman_api_docker")
+
+    def diff(a, b):
+        return None if a is None or b is None else a - b
+    md.append("API overhead (API client via brig serve − brig run direct): **%s ms**; "
+              "docker CLI via brig serve − brig run direct: %s ms (of which the docker CLI "
+              "itself, docker − API client: %s ms).  podman / brig: docker CLI **%s**, "
+              "API client %s." % (ms(diff(br, bd)), ms(diff(bk, bd)), ms(diff(bk, br)),
+                                  fr(ratio(pk, bk)), fr(ratio(pr, br))))
+    md.append("")
+    bt = med(t, "brig_detached")
+    md.append("Of the API overhead, the detached path (brig run -d, wait, rm through the CLI − "
+              "brig run --rm): %s ms; the HTTP layer (API client − that path, which also pays a "
+              "shell and three brig starts): %s ms." % (ms(diff(bt, bd)), ms(diff(br, bt))))
+    md.append("")
+    st = info.get("strace_top") or []
+    if st:
+        tot = info.get("strace_total") or {}
+        md.append("`strace -f -c` of brig serve and the monitors it forks over %d API-client "
+                  "runs (%s syscalls, %s s in syscalls); top by time: %s." % (
+                      info.get("strace_runs", 0), tot.get("calls", "?"), tot.get("seconds", "?"),
+                      ", ".join("%s %d× %.3f s" % (x["syscall"], x["calls"], x["seconds"])
+                                for x in st[:6])))
+        md.append("")
+    if info.get("events_bytes") is not None:
+        md.append("Events history at the end (what each wait replays from its start): %.0f KiB."
+                  % (info["events_bytes"] / 1024))
+        md.append("")
+    for n_ in info.get("notes") or []:
+        md.append("Note: " + n_)
+        md.append("")
+    target("API overhead <= 3 ms (API client via brig serve − brig run direct)",
+           None if diff(br, bd) is None else diff(br, bd) <= 3, ms(diff(br, bd)) + " ms")
+    target("podman / brig >= 10 through the API (docker run --rm)",
+           None if ratio(pk, bk) is None else ratio(pk, bk) >= 10,
+           "%s (API client: %s)" % (fr(ratio(pk, bk)), fr(ratio(pr, br))))
+elif ap:
+    md.append("api bench: %s" % (ap.get("failed") or ap.get("not_run") or "no output"))
     md.append("")
 
 md.append("## Targets")

@@ -9,7 +9,7 @@
 # Knobs (environment):
 #   BENCH_RUNS=20          timed runs per command (after BENCH_WARMUP=3)
 #   BENCH_ONLY="start net" run only these benches (start net exec data import scale lab
-#                          perf relay; all by default)
+#                          perf relay ports api; all by default)
 #   BENCH_LAB_N=300        nodes of the lab bench (BENCH_LAB_RUNS=3 runs)
 #   BENCH_SCALE_N=1000     containers started by the scale bench
 #   BENCH_PORTS_N=50       containers publishing a port before the timed last one (ports)
@@ -17,13 +17,14 @@
 #   BENCH_PERF_SECONDS=5   brig lab perf and iperf3 duration (BENCH_PERF_REPEAT=3 rounds)
 #   BENCH_SKIP_INSTALL=1   do not run install-peers.sh
 #   BENCH_KEEP=1           keep the work dir (for debugging)
+#   BENCH_RESULTS=DIR      write latest.{md,json} there (default tests/bench/results)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
 SANDBOX=$REPO/scripts/sandbox.sh
-RESULTS=$BENCH_DIR/results
-BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf relay ports}
+RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+BENCH_ONLY=${BENCH_ONLY:-start net exec data import scale lab perf relay ports api}
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "bench: must run as root (namespaces, bridges, cgroups)" >&2
@@ -94,7 +95,7 @@ python3 "$BENCH_DIR/machine.py" "$BENCH_PEERS" "$BRIG_BIN" >"$BENCH_OUT/machine.
 failed=()
 for b in $BENCH_ONLY; do
 	case $b in
-	start | net | exec | data | import | scale | lab | relay | perf | ports) ;;
+	start | net | exec | data | import | scale | lab | relay | perf | ports | api) ;;
 	*)
 		echo "bench: unknown bench '$b'" >&2
 		exit 2
