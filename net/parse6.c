@@ -141,9 +141,10 @@ int net_parse_cidr6(const char *s, struct in6_addr *a, int *prefix, struct brig_
 	struct in6_addr x, m;
 	char buf[NET_CIDR6_STRLEN];
 	int p;
+	int r = split6(s, &x, &p, "subnet", e);
 
-	if (split6(s, &x, &p, "subnet", e) < 0)
-		return -e->code;
+	if (r < 0)
+		return r;
 	net_u128_ip6(net_ip6_u128(&x) & net_mask6(p), &m);
 	if (memcmp(&x, &m, sizeof(m)) != 0)
 		return brig_errf(e, EINVAL, "invalid IPv6 subnet '%.64s': host bits set (did you mean %s?)",
@@ -155,8 +156,10 @@ int net_parse_cidr6(const char *s, struct in6_addr *a, int *prefix, struct brig_
 
 int net_parse_addr_prefix6(const char *s, struct in6_addr *a, int *prefix, struct brig_err *e)
 {
-	if (split6(s, a, prefix, "address", e) < 0)
-		return -e->code;
+	int r = split6(s, a, prefix, "address", e);
+
+	if (r < 0)
+		return r;
 	if (*prefix < 1)
 		return brig_errf(e, EINVAL, "invalid IPv6 address '%.64s': prefix length 0", s);
 	return 0;
@@ -201,6 +204,7 @@ int net_network_validate6(struct net_network *n, struct brig_err *e)
 {
 	net_u128 net, gw;
 	char s[NET_CIDR6_STRLEN], g[NET_IP6_STRLEN];
+	int r;
 
 	if (!n->ipv6)
 		return 0;
@@ -213,8 +217,8 @@ int net_network_validate6(struct net_network *n, struct brig_err *e)
 	if (net & ~net_mask6(n->prefix6))
 		return brig_errf(e, EINVAL, "network %s: IPv6 subnet %s has host bits set", n->name,
 				 net_prefix6_str(&n->subnet6, n->prefix6, s));
-	if (check_reserved6(n, e) < 0)
-		return -e->code;
+	if ((r = check_reserved6(n, e)) < 0)
+		return r;
 	gw = net_ip6_u128(&n->gateway6);
 	if (n->no_gateway) {
 		if (gw)
