@@ -204,7 +204,7 @@ static int wait_marked(struct nlctx *c, const char *name, struct rtnl_link **l,
  * (the CVE-2020-13401 family).  Without IPv6 the files are absent. */
 int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e)
 {
-	static const char *const keys[] = { "accept_ra", "autoconf" };
+	static const char *const keys[] = { "accept_ra", "autoconf", "accept_dad" };
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {

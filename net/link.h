@@ -36,7 +36,9 @@ int net_iface_configure6(const char *ifname, const struct in6_addr *addr, int pr
 			 const struct in6_addr *gw, struct brig_err *e);
 
 /* net.ipv6.conf.IFNAME.accept_ra = 0 in the current netns: a router
- * advertisement on a brig network must not add addresses or routes. */
+ * advertisement on a brig network must not add addresses or routes; and
+ * accept_dad = 0: no address of it is ever "tentative" (brig's leases and
+ * the MACs derived from them are unique on its bridges). */
 int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e);
 
 /* Read rx/tx byte counters of a link in the current netns. */

@@ -142,12 +142,19 @@ static int write_v6_sysctl(const char *key, const char *value, struct brig_err *
 
 int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e)
 {
+	/* accept_dad=0: the link-local address is not held tentative either
+	 * (its MAC, hence its interface id, derives from a unique lease) */
+	static const char *const keys[] = { "accept_ra", "accept_dad" };
 	char key[64];
 
 	if (!net_ifname_valid(ifname))
 		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(key, sizeof(key), "conf/%s/accept_ra", ifname);
-	return write_v6_sysctl(key, "0\n", e);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(key, sizeof(key), "conf/%s/%s", ifname, keys[i]);
+		if (write_v6_sysctl(key, "0\n", e) < 0)
+			return -e->code;
+	}
+	return 0;
 }
 
 int net_ipv6_forwarding(int want, int *was, struct brig_err *e)

@@ -540,6 +540,9 @@ int network_request_parse(const struct network_request *req, struct net_network 
 	snprintf(n->name, sizeof(n->name), "%s", req->name);
 	if (n->ipam_none && (req->subnet || n->gateway))
 		return brig_errf(e, EINVAL, "network create: --ipam none takes no --subnet or --gateway");
+	if (!req->subnet && req->subnet6 && !n->ipam_none)
+		return brig_errf(e, EINVAL, "network create: an IPv4 --subnet is required beside "
+				 "the IPv6 one (brig networks are IPv4 or dual stack)");
 	if (!req->subnet && !n->ipam_none)
 		return brig_errf(e, EINVAL, "network create: --subnet is required");
 	if (req->subnet && net_parse_cidr(req->subnet, &n->subnet, &n->prefix, e) < 0)
