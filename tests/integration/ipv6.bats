@@ -247,3 +247,25 @@ for d in json.load(sys.stdin):
 	after=$(v6_state)
 	diff <(echo "$before") <(echo "$after")
 }
+
+@test "ipv6: --sysctl sets accept_ra back; network connect to a dual-stack network adds its v6 address" {
+	run brig network create --subnet 10.69.0.0/24 --ipv6 --subnet fd00:69::/64 lab6
+	[ "$status" -eq 0 ]
+	run brig run --rm --net lab6 --sysctl net.ipv6.conf.eth0.accept_ra=2 busybox cat /proc/sys/net/ipv6/conf/eth0/accept_ra
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	run brig run -d --name a busybox sleep 1000
+	[ "$status" -eq 0 ]
+	run brig run -d --name b --net lab6 busybox sleep 1000
+	[ "$status" -eq 0 ]
+	run brig network connect lab6 a
+	[ "$status" -eq 0 ]
+	# ::2 went to the --rm run, ::3 to b (rotation: not handed out again at once)
+	run brig exec a ip -6 addr show dev eth1
+	[[ $output == *"inet6 fd00:69::4/64 scope global"* ]]
+	[[ $output != *tentative* ]]
+	run brig exec a ping -6 -c 1 -W 5 b
+	[ "$status" -eq 0 ]
+	run brig exec b ping -6 -c 1 -W 5 fd00:69::4
+	[ "$status" -eq 0 ]
+}
