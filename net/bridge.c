@@ -30,16 +30,22 @@ static void cachep(struct nl_cache **c)
 }
 #define cleanup_cache __attribute__((cleanup(cachep)))
 
-/* Dump the IPv4 routes of this netns (one request). */
-static int routes_dump(struct nlctx *c, struct nl_cache **out, struct brig_err *e)
+/* Dump the routes of one family of this netns (one request). */
+static int routes_dump_family(struct nlctx *c, int family, struct nl_cache **out,
+			      struct brig_err *e)
 {
 	int err;
 
 	nlctx_reset(c);
-	err = rtnl_route_alloc_cache(c->sk, AF_INET, 0, out);
+	err = rtnl_route_alloc_cache(c->sk, family, 0, out);
 	if (err < 0)
-		return nlctx_fail(c, err, e, "list IPv4 routes");
+		return nlctx_fail(c, err, e, "list IPv%d routes", family == AF_INET6 ? 6 : 4);
 	return 0;
+}
+
+static int routes_dump(struct nlctx *c, struct nl_cache **out, struct brig_err *e)
+{
+	return routes_dump_family(c, AF_INET, out, e);
 }
 
 /* Destination of a main-table unicast route as addr/prefix; false for
@@ -198,7 +204,7 @@ static int wait_marked(struct nlctx *c, const char *name, struct rtnl_link **l,
  * (the CVE-2020-13401 family).  Without IPv6 the files are absent. */
 int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e)
 {
-	static const char *const keys[] = { "accept_ra", "autoconf" };
+	static const char *const keys[] = { "accept_ra", "autoconf", "accept_dad" };
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -263,6 +269,9 @@ int net_bridge_ensure(const struct net_network *n, struct brig_err *e)
 	if (!(rtnl_link_get_flags(l) & IFF_UP) && nl_link_up(&c, l, e) < 0)
 		return -e->code;
 	if (!n->no_gateway && nl_addr_add(&c, rtnl_link_get_ifindex(l), n->gateway, n->prefix, e) < 0)
+		return brig_err_ctx(e, "bridge %s", n->bridge);
+	if (n->ipv6 && !n->no_gateway &&
+	    nl_addr_add6(&c, rtnl_link_get_ifindex(l), &n->gateway6, n->prefix6, e) < 0)
 		return brig_err_ctx(e, "bridge %s", n->bridge);
 	return ip_forward_on(e);
 }
@@ -351,4 +360,47 @@ int net_bridge_port_hairpin(const char *port, struct brig_err *e)
 	if ((r = rtnl_link_bridge_set_flags(ch, RTNL_BRIDGE_HAIRPIN_MODE)) < 0)
 		return nlctx_fail(&c, r, e, "hairpin mode on %s", port);
 	return nl_link_change(&c, ch, ch, e);
+}
+
+/* Destination of a main-table unicast IPv6 route; false for others. */
+static bool route_dst6(struct rtnl_route *r, struct in6_addr *addr, int *prefix)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+
+	if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+		return false;
+	*prefix = dst ? (int)nl_addr_get_prefixlen(dst) : 0;
+	memset(addr, 0, sizeof(*addr));
+	if (dst && nl_addr_get_len(dst) == sizeof(*addr))
+		memcpy(addr, nl_addr_get_binary_addr(dst), sizeof(*addr));
+	return *prefix >= 0 && *prefix <= 128;
+}
+
+int net_check_host_routes6(const struct net_network *n, struct brig_err *e)
+{
+	cleanup_nlctx struct nlctx c = { 0 };
+	cleanup_cache struct nl_cache *routes = NULL;
+	char a[NET_CIDR6_STRLEN], b[NET_CIDR6_STRLEN], dev[IF_NAMESIZE] = "?";
+	struct in6_addr addr;
+	int prefix, oif, brindex;
+
+	if (!n->ipv6)
+		return 0;
+	if (nlctx_open(&c, e) < 0 || routes_dump_family(&c, AF_INET6, &routes, e) < 0)
+		return brig_err_ctx(e, "network %s", n->name);
+	brindex = (int)if_nametoindex(n->bridge);
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		if (!route_dst6(rt, &addr, &prefix) || prefix == 0)
+			continue;
+		oif = route_oif(rt);
+		if ((brindex && oif == brindex) || !net_overlaps6(&n->subnet6, n->prefix6, &addr, prefix))
+			continue;
+		if (oif)
+			if_indextoname((unsigned)oif, dev);
+		return brig_errf(e, EEXIST, "network %s: IPv6 subnet %s overlaps host route %s dev %s",
+				 n->name, net_prefix6_str(&n->subnet6, n->prefix6, a),
+				 net_prefix6_str(&addr, prefix, b), dev);
+	}
+	return 0;
 }

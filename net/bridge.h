@@ -10,10 +10,19 @@
  * routes on n->bridge itself). */
 int net_check_host_routes(const struct net_network *n, struct brig_err *e);
 
+/* The IPv6 twin of net_check_host_routes for n's v6 subnet (n->ipv6). */
+int net_check_host_routes6(const struct net_network *n, struct brig_err *e);
+
+/* net.ipv6.conf.all.forwarding: *was gets the current value (0 or 1), then
+ * it is set to want when it differs (net/link6.c). */
+int net_ipv6_forwarding(int want, int *was, struct brig_err *e);
+
 /* Create n->bridge (if absent) up, with the gateway address (none with
  * no_gateway) and MTU; a link
  * of that name that is not a bridge created by brig is an error, never
- * reused.  Sets net.ipv4.ip_forward=1.  Idempotent. */
+ * reused.  Sets net.ipv4.ip_forward=1.  A dual-stack network's bridge
+ * also gets the v6 gateway (IFA_F_NODAD); IPv6 forwarding is the
+ * caller's (net_ipv6_forwarding).  Idempotent. */
 int net_bridge_ensure(const struct net_network *n, struct brig_err *e);
 
 /* Delete n->bridge if it exists and is a bridge brig created (marked by

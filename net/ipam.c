@@ -1,7 +1,10 @@
 /* ipam.c - lease-file IPAM: one file per network, one line per lease
  *
  *   <addr> <container-id> <owner-pid> <owner-starttime>
+ *   last6 <addr6>     (only once an IPv6 address was leased)
  *   last <addr>
+ *
+ * where <addr> is IPv4 or (dual-stack networks) IPv6.
  *
  * Concurrency: every operation holds flock(LOCK_EX) on "<path>.lock" for
  * its whole read-modify-write.  The lease file itself is replaced by
@@ -67,9 +70,36 @@ static bool valid_cid(const char *s)
 static int find_addr(const struct ipam_file *f, uint32_t addr)
 {
 	for (size_t i = 0; i < f->n; i++)
-		if (f->v[i].addr == addr)
+		if (!f->v[i].v6 && f->v[i].addr == addr)
 			return (int)i;
 	return -1;
+}
+
+static int find_addr6(const struct ipam_file *f, const struct in6_addr *a)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].v6 && !memcmp(&f->v[i].addr6, a, sizeof(*a)))
+			return (int)i;
+	return -1;
+}
+
+/* The first lease of cid in one family, or -1. */
+static int find_cid(const struct ipam_file *f, const char *cid, bool v6)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].v6 == v6 && strcmp(f->v[i].cid, cid) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* IPv4 before IPv6, then by address. */
+static int cmp_address(const struct ipam_entry *x, const struct ipam_entry *y)
+{
+	if (x->v6 != y->v6)
+		return x->v6 ? 1 : -1;
+	if (x->v6)
+		return memcmp(&x->addr6, &y->addr6, sizeof(x->addr6));
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 static int push(struct ipam_file *f, const struct ipam_entry *ent)
@@ -91,9 +121,10 @@ static int push(struct ipam_file *f, const struct ipam_entry *ent)
 static int cmp_addr_line(const void *a, const void *b)
 {
 	const struct ipam_entry *x = a, *y = b;
+	int c = cmp_address(x, y);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	if (c)
+		return c;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
@@ -107,7 +138,7 @@ static void drop_duplicates(struct ipam_file *f, struct ipam_warn *warn)
 		return;
 	qsort(f->v, f->n, sizeof(*f->v), cmp_addr_line);
 	for (size_t i = 0; i < f->n; i++) {
-		if (j > 0 && f->v[j - 1].addr == f->v[i].addr)
+		if (j > 0 && cmp_address(&f->v[j - 1], &f->v[i]) == 0)
 			warn_line(warn, f->v[i].line, "duplicate address");
 		else
 			f->v[j++] = f->v[i];
@@ -115,8 +146,16 @@ static void drop_duplicates(struct ipam_file *f, struct ipam_warn *warn)
 	f->n = j;
 }
 
+/* An address of either family into ent: IPv6 when it has a ':'. */
+static int parse_any(const char *s, struct ipam_entry *ent)
+{
+	ent->v6 = strchr(s, ':') != NULL;
+	return ent->v6 ? net_parse_ip6(s, &ent->addr6, NULL) : net_parse_ip(s, &ent->addr, NULL);
+}
+
 /* Parse one NUL-terminated line (no newline) into ent, or say why not.
- * Returns 1 for a lease, 2 for a "last" line, 0 when corrupt. */
+ * Returns 1 for a lease, 2 for a "last" line, 3 for "last6", 0 when
+ * corrupt. */
 static int parse_line(char *line, struct ipam_entry *ent, const char **why)
 {
 	char *f[5];
@@ -142,9 +181,14 @@ static int parse_line(char *line, struct ipam_entry *ent, const char **why)
 			return *why = "bad address in last line", 0;
 		return 2;
 	}
+	if (n == 2 && strcmp(f[0], "last6") == 0) {
+		if (net_parse_ip6(f[1], &ent->addr6, NULL) < 0)
+			return *why = "bad address in last6 line", 0;
+		return 3;
+	}
 	if (n != 4)
 		return *why = "wrong number of fields", 0;
-	if (net_parse_ip(f[0], &ent->addr, NULL) < 0)
+	if (parse_any(f[0], ent) < 0)
 		return *why = "bad address", 0;
 	if (!valid_cid(f[1]))
 		return *why = "bad container id", 0;
@@ -187,11 +231,16 @@ int ipam_parse(const char *buf, size_t len, struct ipam_file *f, struct ipam_war
 		kind = parse_line(line, &ent, &why);
 		if (kind == 2 && f->has_last)
 			kind = 0, why = "second last line";
+		if (kind == 3 && f->has_last6)
+			kind = 0, why = "second last6 line";
 		if (kind == 0) {
 			warn_line(warn, lineno, why);
 		} else if (kind == 2) {
 			f->last = ent.addr;
 			f->has_last = true;
+		} else if (kind == 3) {
+			f->last6 = ent.addr6;
+			f->has_last6 = true;
 		} else {
 			ent.line = lineno;
 			if (push(f, &ent) < 0)
@@ -290,7 +339,7 @@ static int lease_db_open(struct lease_db *db, const char *path, struct brig_err 
 
 int ipam_file_add(struct ipam_file *f, const struct ipam_entry *ent)
 {
-	if (find_addr(f, ent->addr) >= 0)
+	if ((ent->v6 ? find_addr6(f, &ent->addr6) : find_addr(f, ent->addr)) >= 0)
 		return 0;
 	return push(f, ent);
 }
@@ -307,17 +356,15 @@ static int recover(struct lease_db *db, const struct ipam_recover *rec, struct b
 
 static int cmp_entry(const void *a, const void *b)
 {
-	uint32_t x = ((const struct ipam_entry *)a)->addr, y = ((const struct ipam_entry *)b)->addr;
-
-	return x < y ? -1 : x > y;
+	return cmp_address(a, b);
 }
 
 /* Serialize db->f (sorted) and replace the file atomically. */
 static int lease_db_save(struct lease_db *db, struct brig_err *e)
 {
-	size_t cap = (db->f.n + 1) * (IPAM_LINE_MAX + 2), len = 0;
+	size_t cap = (db->f.n + 2) * (IPAM_LINE_MAX + 2), len = 0;
 	cleanup_free char *buf = malloc(cap);
-	char tmp[PATH_MAX], a[16];
+	char tmp[PATH_MAX], a[NET_IP6_STRLEN];
 	cleanup_close int fd = -1;
 
 	if (!buf)
@@ -328,8 +375,12 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 		const struct ipam_entry *x = &db->f.v[i];
 
 		len += (size_t)snprintf(buf + len, cap - len, "%s %s %d %llu\n",
-					net_ip_str(x->addr, a), x->cid, (int)x->owner, x->starttime);
+					x->v6 ? net_ip6_str(&x->addr6, a) : net_ip_str(x->addr, a),
+					x->cid, (int)x->owner, x->starttime);
 	}
+	if (db->f.has_last6) /* before "last": that one stays the final line */
+		len += (size_t)snprintf(buf + len, cap - len, "last6 %s\n",
+					net_ip6_str(&db->f.last6, a));
 	/* Always a "last" line (0.0.0.0: none yet): the mark of a whole file. */
 	len += (size_t)snprintf(buf + len, cap - len, "last %s\n",
 				net_ip_str(db->f.has_last ? db->f.last : 0, a));
@@ -411,14 +462,17 @@ static int pick_free(const struct ipam_file *f, const struct net_network *n, uin
 
 	if (!taken)
 		return brig_errf(e, ENOMEM, "lease: out of memory");
+	size_t nt = 0;
+
 	for (size_t i = 0; i < f->n; i++)
-		taken[i] = f->v[i].addr;
-	qsort(taken, f->n, sizeof(*taken), cmp_u32);
+		if (!f->v[i].v6)
+			taken[nt++] = f->v[i].addr;
+	qsort(taken, nt, sizeof(*taken), cmp_u32);
 	host_range(n, &lo, &hi, &gw);
 	size = hi - lo + 1; /* hi >= lo; a /0 would wrap to 0 and is not a network */
 	a = (f->has_last && f->last >= lo && f->last < hi) ? f->last + 1 : lo;
 	for (uint64_t k = 0; k < (size ? size : 1ull << 32); k++) {
-		if (a != gw && !bsearch(&a, taken, f->n, sizeof(*taken), cmp_u32)) {
+		if (a != gw && !bsearch(&a, taken, nt, sizeof(*taken), cmp_u32)) {
 			*out = a;
 			return 0;
 		}
@@ -449,9 +503,7 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 		ent.addr = requested;
 	} else {
 		/* A retry by the same container gets its lease back. */
-		for (size_t k = 0; k < db.f.n && i < 0; k++)
-			if (strcmp(db.f.v[k].cid, cid) == 0)
-				i = (int)k;
+		i = find_cid(&db.f, cid, false);
 		if (i < 0 && pick_free(&db.f, n, &ent.addr, e) < 0)
 			return -e->code;
 	}
@@ -467,6 +519,105 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 	if (lease_db_save(&db, e) < 0)
 		return -e->code;
 	*out = ent.addr;
+	return 0;
+}
+
+/* ---- IPv6 allocation ---- */
+
+/* Host range of n's v6 subnet: subnet::1 .. the last address (IPv6 has no
+ * broadcast; subnet::0 is the subnet-router anycast address), and the
+ * gateway (0: none). */
+static void host_range6(const struct net_network *n, net_u128 *lo, net_u128 *hi, net_u128 *gw)
+{
+	net_u128 net = net_ip6_u128(&n->subnet6) & net_mask6(n->prefix6);
+
+	*lo = net + 1;
+	*hi = net | ~net_mask6(n->prefix6);
+	*gw = n->no_gateway ? 0 : net_ip6_u128(&n->gateway6);
+}
+
+static int check_requested6(const struct ipam_file *f, const struct net_network *n,
+			    const char *cid, const struct in6_addr *req, int *idx,
+			    struct brig_err *e)
+{
+	net_u128 lo, hi, gw, r = net_ip6_u128(req);
+	char a[NET_IP6_STRLEN], s[NET_CIDR6_STRLEN];
+	int i;
+
+	host_range6(n, &lo, &hi, &gw);
+	if (r < lo || r > hi)
+		return brig_errf(e, EINVAL, "address %s is not a host address of network %s (%s)",
+				 net_ip6_str(req, a), n->name,
+				 net_prefix6_str(&n->subnet6, n->prefix6, s));
+	if (r == gw)
+		return brig_errf(e, EADDRINUSE, "address %s is the gateway of network %s",
+				 net_ip6_str(req, a), n->name);
+	i = find_addr6(f, req);
+	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0)
+		return brig_errf(e, EADDRINUSE, "address %s is already in use by container %s",
+				 net_ip6_str(req, a), f->v[i].cid);
+	*idx = i;
+	return 0;
+}
+
+/* Next free v6 address after f->last6, wrapping.  Among any k+2
+ * consecutive candidates (k leases, the gateway) one is free, so the walk
+ * is bounded by the leases, not by the size of a /64. */
+static int pick_free6(const struct ipam_file *f, const struct net_network *n,
+		      struct in6_addr *out, struct brig_err *e)
+{
+	net_u128 lo, hi, gw, a, last = net_ip6_u128(&f->last6);
+	char s[NET_CIDR6_STRLEN];
+	struct in6_addr cand;
+
+	host_range6(n, &lo, &hi, &gw);
+	a = (f->has_last6 && last >= lo && last < hi) ? last + 1 : lo;
+	for (net_u128 k = 0; k <= hi - lo && k < (net_u128)f->n + 2; k++) {
+		net_u128_ip6(a, &cand);
+		if (a != gw && find_addr6(f, &cand) < 0) {
+			*out = cand;
+			return 0;
+		}
+		a = a == hi ? lo : a + 1;
+	}
+	return brig_errf(e, ENOSPC, "network %s (%s) has no free IPv6 address", n->name,
+			 net_prefix6_str(&n->subnet6, n->prefix6, s));
+}
+
+int ipam_lease6(const char *path, const struct net_network *n, const char *cid, pid_t owner,
+		unsigned long long starttime, const struct in6_addr *requested,
+		struct in6_addr *out, const struct ipam_recover *rec, struct brig_err *e)
+{
+	cleanup_db struct lease_db db = { .lockfd = -1 };
+	struct ipam_entry ent = { .v6 = true, .owner = owner, .starttime = starttime };
+	int i = -1;
+
+	if (!valid_cid(cid))
+		return brig_errf(e, EINVAL, "lease: invalid container id '%.64s'", cid);
+	if (owner <= 0 || !n->ipv6 || n->prefix6 < 1 || n->prefix6 > 127)
+		return brig_errf(e, EINVAL, "lease: invalid owner pid or IPv6 subnet");
+	if (lease_db_open(&db, path, e) < 0 || recover(&db, rec, e) < 0)
+		return -e->code;
+	reclaim(&db.f);
+	if (requested) {
+		if (check_requested6(&db.f, n, cid, requested, &i, e) < 0)
+			return -e->code;
+		ent.addr6 = *requested;
+	} else if ((i = find_cid(&db.f, cid, true)) < 0 && pick_free6(&db.f, n, &ent.addr6, e) < 0) {
+		return -e->code;
+	}
+	snprintf(ent.cid, sizeof(ent.cid), "%s", cid);
+	if (i >= 0) {
+		ent.addr6 = db.f.v[i].addr6;
+		db.f.v[i] = ent;
+	} else if (push(&db.f, &ent) < 0) {
+		return brig_errf(e, ENOMEM, "lease: out of memory");
+	}
+	db.f.last6 = ent.addr6;
+	db.f.has_last6 = true;
+	if (lease_db_save(&db, e) < 0)
+		return -e->code;
+	*out = ent.addr6;
 	return 0;
 }
 

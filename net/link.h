@@ -29,6 +29,18 @@ int net_lo_up(struct brig_err *e);
 int net_iface_configure(const char *peer_if, const char *ifname, uint32_t addr, int prefix,
 			const uint8_t mac[6], uint32_t gw, struct brig_err *e);
 
+/* Inside the container's netns, after net_iface_configure (net/link6.c):
+ * add addr/prefix to ifname with IFA_F_NODAD (never tentative: no DAD
+ * wait) and, when gw is not NULL, the default IPv6 route via gw. */
+int net_iface_configure6(const char *ifname, const struct in6_addr *addr, int prefix,
+			 const struct in6_addr *gw, struct brig_err *e);
+
+/* net.ipv6.conf.IFNAME.accept_ra = 0 in the current netns: a router
+ * advertisement on a brig network must not add addresses or routes; and
+ * accept_dad = 0: no address of it is ever "tentative" (brig's leases and
+ * the MACs derived from them are unique on its bridges). */
+int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e);
+
 /* Read rx/tx byte counters of a link in the current netns. */
 int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_err *e);
 

@@ -9,6 +9,7 @@
 #ifndef BRIG_NET_NL_H
 #define BRIG_NET_NL_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 #include <netlink/netlink.h>
@@ -61,6 +62,11 @@ int nl_link_up(struct nlctx *c, struct rtnl_link *orig, struct brig_err *e);
 
 /* Add IPv4 addr/prefix on ifindex; an address already there is success. */
 int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct brig_err *e);
+
+/* Add IPv6 addr/prefix on ifindex with IFA_F_NODAD (net/link6.c); an
+ * address already there is success. */
+int nl_addr_add6(struct nlctx *c, int ifindex, const struct in6_addr *a, int prefix,
+		 struct brig_err *e);
 
 /* accept_ra=0 and autoconf=0 on a bridge brig made (absent without IPv6). */
 int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e);

@@ -13,11 +13,12 @@
  *
  * Everything goes through libnl-3/libnl-route-3 and libnftnl+libmnl; nothing
  * here execs a program or prints.  Every function returns >= 0 on success or
- * a negative errno and fills *e (see src/base/err.h).  Addresses are IPv4 in
- * host byte order (uint32_t). */
+ * a negative errno and fills *e (see src/base/err.h).  IPv4 addresses are
+ * in host byte order (uint32_t); IPv6 ones are struct in6_addr. */
 #ifndef BRIG_NET_TYPES_H
 #define BRIG_NET_TYPES_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,6 +40,12 @@ struct net_network {
 			   * containers still get leases */
 	bool ipam_none;   /* no subnet, no leases: containers get an
 			   * interface without an address (implies no_gateway) */
+	/* Dual stack (--ipv6): an IPv6 subnet beside the IPv4 one (net/parse6.c
+	 * validates it, ipam_lease6 leases from it). */
+	bool ipv6;
+	struct in6_addr subnet6;  /* network address (the subnet-router anycast) */
+	int prefix6;              /* 64..120 */
+	struct in6_addr gateway6; /* the bridge's v6 address (none with no_gateway) */
 };
 
 #endif

@@ -156,8 +156,12 @@ static int network_ipam(json_t *body, struct network_request *req, struct brig_e
 			return conv_type_err("IPAM", "Config[]", "an object", x, e);
 		if (conv_get_string(x, "Subnet", "IPAM.Config[]", &subnet, e) < 0 ||
 		    (subnet && !strchr(subnet, ':') && !req->subnet &&
-		     conv_get_string(x, "Gateway", "IPAM.Config[]", &req->gateway, e) < 0))
+		     conv_get_string(x, "Gateway", "IPAM.Config[]", &req->gateway, e) < 0) ||
+		    (subnet && strchr(subnet, ':') && !req->subnet6 &&
+		     conv_get_string(x, "Gateway", "IPAM.Config[]", &req->gateway6, e) < 0))
 			return -e->code;
+		if (subnet && strchr(subnet, ':') && !req->subnet6)
+			req->subnet6 = subnet;
 		if (subnet && !strchr(subnet, ':') && !req->subnet)
 			req->subnet = subnet;
 	}
@@ -184,8 +188,9 @@ int conv_network_request(json_t *body, struct network_request *req, struct brig_
 	}
 	if (driver && *driver && strcmp(driver, "bridge"))
 		return brig_errf(e, EINVAL, "Driver: '%s' is not supported (bridge only)", driver);
-	if (ipv6)
-		return brig_errf(e, EINVAL, "EnableIPv6: brig's networks have no IPv6 yet");
+	req->ipv6 = ipv6;
+	if (!ipv6) /* Docker ignores the IPv6 configs of a network without IPv6 */
+		req->subnet6 = req->gateway6 = NULL;
 	req->bridge = json_string_value(json_object_get(opts, OPT_BRIDGE));
 	req->mtu = json_string_value(json_object_get(opts, OPT_MTU));
 	if (req->name && !*req->name)

@@ -13,11 +13,42 @@
 
 #define REQ(field) offsetof(struct network_request, field)
 
+/* --subnet and --gateway once per family, as Docker: an IPv6 value (it
+ * has a ':') goes to the request's v6 half.  field is &req->subnet or
+ * &req->gateway; its v6 twin is found from the request. */
+static int set_by_family(void *field, const char *arg, struct brig_err *e)
+{
+	const char **v4 = field;
+	struct network_request *r;
+	bool subnet;
+	const char **slot;
+
+	subnet = true;
+	r = (void *)((char *)field - offsetof(struct network_request, subnet));
+	if (field != (void *)&r->subnet) {
+		subnet = false;
+		r = (void *)((char *)field - offsetof(struct network_request, gateway));
+	}
+	slot = strchr(arg, ':') ? (subnet ? &r->subnet6 : &r->gateway6) : v4;
+	if (*slot)
+		return brig_errf(e, EINVAL, "--%s given twice for IPv%c: one per family",
+				 subnet ? "subnet" : "gateway", slot == v4 ? '4' : '6');
+	*slot = arg;
+	return 0;
+}
+
 /* The values are strings, checked by the engine (network_request_parse). */
 static const struct opt create_rows[] = {
-	{ "subnet", 0, "CIDR", "the network's addresses, e.g. 10.1.0.0/24", opt_string, REQ(subnet) },
-	{ "gateway", 0, "IP", "the bridge's address (default: the first address)", opt_string,
-	  REQ(gateway) },
+	{ "subnet", 0, "CIDR",
+	  "the network's addresses, e.g. 10.1.0.0/24; again for IPv6\n"
+	  "with --ipv6 (fd00:1::/64, /64 to /120)",
+	  set_by_family, REQ(subnet) },
+	{ "gateway", 0, "IP", "the bridge's address (default: the first address), once per family",
+	  set_by_family, REQ(gateway) },
+	{ "ipv6", 0, NULL,
+	  "dual stack: an IPv6 subnet beside (default: a unique-local /64\n"
+	  "from the name and this host)",
+	  opt_true, REQ(ipv6) },
 	{ "no-gateway", 0, NULL,
 	  "a layer-2 segment: the bridge has no address, no NAT,\n"
 	  "no default route through it (containers still get leases)",
@@ -36,7 +67,7 @@ static const struct opt create_rows[] = {
 static const struct opt_spec create_spec = {
 	.prog = "network create",
 	.usage = "brig network create --subnet CIDR [--gateway IP | --no-gateway] "
-		 "[--bridge DEV] [--internal] [--mtu N] NAME\n"
+		 "[--ipv6 [--subnet V6CIDR] [--gateway V6]] [--bridge DEV] [--internal] [--mtu N] NAME\n"
 		 "       brig network create --ipam none [--bridge DEV] [--internal] [--mtu N] NAME",
 	.opts = create_rows,
 };

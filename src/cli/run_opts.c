@@ -41,6 +41,11 @@ static int set_ip(void *o, const char *arg, struct brig_err *e)
 	return set_once(&((struct container_spec *)o)->ip, "--ip", "ip=ADDR", arg, e);
 }
 
+static int set_ip6(void *o, const char *arg, struct brig_err *e)
+{
+	return set_once(&((struct container_spec *)o)->ip6, "--ip6", "ip6=ADDR", arg, e);
+}
+
 static int set_mac(void *o, const char *arg, struct brig_err *e)
 {
 	return set_once(&((struct container_spec *)o)->mac, "--mac-address", "mac-address=MAC", arg, e);
@@ -205,6 +210,7 @@ static const struct opt run_rows[] = {
 	  set_network },
 	{ "net", 0, "N", "the same as --network", set_network, 0, OPT_HIDDEN },
 	{ "ip", 0, "ADDR", "static address on the first network", set_ip },
+	{ "ip6", 0, "ADDR", "static IPv6 address on the first (dual-stack) network", set_ip6 },
 	{ "mac-address", 0, "MAC", "MAC address on the first network", set_mac },
 	{ "dns", 0, "IP", "nameserver", set_dns, 0, OPT_REPEAT },
 	{ "dns-search", 0, "D", "DNS search domain", set_dns_search, 0, OPT_REPEAT },

@@ -88,6 +88,12 @@ static void iface_record(const struct net_network *n, const struct spawn_iface *
 	memcpy(x->interface, f->ifname, sizeof(x->interface));
 	memcpy(x->host_interface, f->host_if, sizeof(x->host_interface));
 	x->default_route = f->gw != 0;
+	x->has6 = f->v6;
+	x->address6 = f->addr6;
+	x->prefix6 = f->prefix6;
+	if (n->ipv6 && !n->no_gateway)
+		x->gateway6 = n->gateway6;
+	x->default_route6 = f->route6;
 	for (size_t i = 0; a && i < a->n_aliases; i++)
 		memcpy(x->aliases[x->n_aliases++], a->aliases[i], sizeof(x->aliases[0]));
 }
@@ -135,6 +141,30 @@ static uint32_t previous_address(const struct container *ct, const char *net)
 	return x ? x->address : 0;
 }
 
+/* The v6 lease of dual-stack n: ip6= / --ip6 when given; on a start
+ * again, the address of its last run when still free (else any). */
+static int lease6(const struct brig_ctx *c, struct container *ct, const struct net_network *n,
+		  const struct net_attach *a, pid_t owner, struct spawn_iface *f,
+		  struct brig_err *e)
+{
+	const struct container_net *x = container_attachment(&ct->prev, n->name, NULL);
+	struct brig_err taken;
+
+	f->v6 = f->route6 = false;
+	if (!n->ipv6) {
+		if (a->has_ip6)
+			return brig_errf(e, EINVAL, "network %s has no IPv6 (create it with --ipv6)",
+					 n->name);
+		return 0;
+	}
+	f->v6 = true;
+	f->prefix6 = n->prefix6;
+	if (!a->has_ip6 && x && x->has6 &&
+	    network_lease6(c, n, ct->id, owner, &x->address6, &f->addr6, &taken) == 0)
+		return 0;
+	return network_lease6(c, n, ct->id, owner, a->has_ip6 ? &a->ip6 : NULL, &f->addr6, e);
+}
+
 /* The static address when asked for; on a start again, the address it had
  * when still free (else any). */
 static int lease(const struct brig_ctx *c, struct container *ct, const struct net_network *n,
@@ -164,7 +194,9 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 	f->addr = 0; /* no IPAM: an interface without an address */
 	if (!n->ipam_none && lease(c, ct, n, a->ip, owner, &f->addr, e) < 0)
 		return -e->code;
-	ct->n_nets++;
+	ct->n_nets++; /* from here its leases are released on failure */
+	if (lease6(c, ct, n, a, owner, f, e) < 0)
+		return -e->code;
 	/* veth names must fit IFNAMSIZ and be unique on the host: from the id */
 	container_veth_name(f->host_if, 'b', ct->id, slot);
 	container_veth_name(f->peer_if, 'p', ct->id, slot);
@@ -183,12 +215,12 @@ static int attach_one(const struct brig_ctx *c, struct container *ct, const stru
 /* The default route goes via the gateway of the network with the highest
  * gw-priority (the first of equals), as in Docker 28; an --internal or
  * --no-gateway network never provides one.  Returns the index or -1. */
-static int default_route_net(const struct container *ct, const struct net_attach *v)
+static int default_route_net(const struct container *ct, const struct net_attach *v, bool v6)
 {
 	int best = -1;
 
 	for (size_t i = 0; i < ct->n_nets; i++) {
-		if (ct->nets[i].internal || ct->nets[i].no_gateway)
+		if (ct->nets[i].internal || ct->nets[i].no_gateway || (v6 && !ct->nets[i].ipv6))
 			continue;
 		if (best < 0 || v[i].gw_priority > v[best].gw_priority)
 			best = (int)i;
@@ -205,9 +237,14 @@ int container_attach_networks(const struct brig_ctx *c, struct container *ct, st
 	for (size_t i = 0; i < n; i++)
 		if (attach_one(c, ct, &v[i], i, getpid(), e) < 0)
 			goto fail;
-	gw = default_route_net(ct, v);
+	gw = default_route_net(ct, v, false);
 	if (gw >= 0)
 		ct->ifaces[gw].gw = ct->nets[gw].gateway;
+	gw = default_route_net(ct, v, true);
+	if (gw >= 0) {
+		ct->ifaces[gw].route6 = true;
+		ct->ifaces[gw].gw6 = ct->nets[gw].gateway6;
+	}
 	for (size_t i = 0; i < ct->n_nets; i++)
 		iface_record(&ct->nets[i], &ct->ifaces[i], &v[i], &ct->st.nets[i]);
 	ct->st.n_nets = ct->n_nets;
@@ -259,6 +296,8 @@ void container_hosts_entry(const char *id, const struct container_spec *spec,
 			continue;
 		h->nets[h->n_nets] = x->network;
 		join_aliases(x, h->aliases[h->n_nets], sizeof(h->aliases[0]));
+		h->has6[h->n_nets] = x->has6;
+		h->addrs6[h->n_nets] = x->address6;
 		h->addrs[h->n_nets++] = x->address;
 	}
 	/* --add-host NAME:IP is kept as NAME=IP (the registry's spelling) */
@@ -284,7 +323,11 @@ static int configure_iface(void *arg, struct brig_err *e)
 {
 	const struct spawn_iface *f = arg;
 
-	return net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e);
+	if (f->v6 && net_ipv6_accept_ra_off(f->peer_if, e) < 0)
+		return -e->code;
+	if (net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e) < 0)
+		return -e->code;
+	return f->v6 ? net_iface_configure6(f->ifname, &f->addr6, f->prefix6, NULL, e) : 0;
 }
 
 /* net_iface_configure inside the network namespace of pid (in a child:

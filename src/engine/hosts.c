@@ -23,7 +23,7 @@ struct member {
 	char id[BRIG_ID_LEN + 1];
 	char mode[2]; /* "s": reads the network's shared file; "p": its own */
 	int pid;
-	char addr[16], name[64], host[64];
+	char addr[64], name[64], host[64]; /* addr: "A4" or "A4,A6" (dual stack) */
 	char nets[HOSTS_MAX_NETS * 64];
 	char aliases[256], extra[1024]; /* "" when none ("-" on disk) */
 };
@@ -63,7 +63,7 @@ static int reg_read(const struct brig_ctx *c, const char *net, struct registry *
 		return errno == ENOENT ? 0 : brig_errno(e, "open %s", path);
 	while (fgets(line, sizeof(line), f)) {
 		struct member m = { .aliases = "-", .extra = "-" };
-		if (sscanf(line, "%64s %1s %d %15s %63s %63s %511s %255s %1023s", m.id, m.mode, &m.pid,
+		if (sscanf(line, "%64s %1s %d %63s %63s %63s %511s %255s %1023s", m.id, m.mode, &m.pid,
 			   m.addr, m.name, m.host, m.nets, m.aliases, m.extra) < 7)
 			continue;
 		if (!strcmp(m.aliases, "-"))
@@ -141,13 +141,19 @@ static void member_line(FILE *out, const struct member *m)
 {
 	char aliases[sizeof(m->aliases)];
 
-	fprintf(out, "%s\t%s", m->addr, m->name);
-	if (strcmp(m->host, m->name))
-		fprintf(out, " %s", m->host);
-	snprintf(aliases, sizeof(aliases), "%s", m->aliases);
-	for (char *save, *a = strtok_r(aliases, ",", &save); a; a = strtok_r(NULL, ",", &save))
-		fprintf(out, " %s", a);
-	fputc('\n', out);
+	char addrs[sizeof(m->addr)];
+
+	/* one line per address: the IPv4 one, then a dual-stack member's IPv6 */
+	snprintf(addrs, sizeof(addrs), "%s", m->addr);
+	for (char *s1, *ad = strtok_r(addrs, ",", &s1); ad; ad = strtok_r(NULL, ",", &s1)) {
+		fprintf(out, "%s\t%s", ad, m->name);
+		if (strcmp(m->host, m->name))
+			fprintf(out, " %s", m->host);
+		snprintf(aliases, sizeof(aliases), "%s", m->aliases);
+		for (char *save, *a = strtok_r(aliases, ",", &save); a; a = strtok_r(NULL, ",", &save))
+			fprintf(out, " %s", a);
+		fputc('\n', out);
+	}
 }
 
 /* The member's own --add-host lines, "NAME=IP,..." as "IP\tNAME". */
@@ -197,6 +203,11 @@ static void entry_member(const struct hosts_entry *h, size_t i, struct member *m
 	snprintf(m->mode, sizeof(m->mode), "%s", h->shared ? "s" : "p");
 	m->pid = (int)h->pid;
 	net_ip_str(h->addrs[i], m->addr);
+	if (h->has6[i]) {
+		char a6[NET_IP6_STRLEN];
+		size_t len = strlen(m->addr);
+		snprintf(m->addr + len, sizeof(m->addr) - len, ",%s", net_ip6_str(&h->addrs6[i], a6));
+	}
 	snprintf(m->name, sizeof(m->name), "%s", h->name);
 	snprintf(m->host, sizeof(m->host), "%s", h->hostname);
 	nets_list(h, m->nets, sizeof(m->nets));

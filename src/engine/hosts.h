@@ -16,6 +16,7 @@
 #ifndef BRIG_HOSTS_H
 #define BRIG_HOSTS_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,8 @@ struct hosts_entry {
 	size_t n_nets;
 	const char *nets[HOSTS_MAX_NETS];
 	uint32_t addrs[HOSTS_MAX_NETS]; /* address on each network */
+	bool has6[HOSTS_MAX_NETS];	 /* and its IPv6 address (dual stack) */
+	struct in6_addr addrs6[HOSTS_MAX_NETS];
 	char aliases[HOSTS_MAX_NETS][256]; /* per network, comma-separated */
 	char extra[1024]; /* --add-host lines as NAME=IP,...; only in its own
 			   * file, so a member with any is never shared */

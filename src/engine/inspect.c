@@ -57,6 +57,9 @@ static void summarise(const char *id, const struct container_spec *cfg,
 	for (size_t i = 0; i < st->n_nets && i < MAX_NETS; i++)
 		if (st->nets[i].address)
 			net_ip_str(st->nets[i].address, s->addresses[i]);
+	for (size_t i = 0; i < st->n_nets && i < MAX_NETS; i++)
+		if (st->nets[i].has6)
+			net_ip6_str(&st->nets[i].address6, s->addresses6[i]);
 	s->n_addresses = st->n_nets < MAX_NETS ? st->n_nets : MAX_NETS;
 	portspec_summary(st->ports, st->n_ports, s->ports, sizeof(s->ports));
 }

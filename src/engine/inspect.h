@@ -30,6 +30,9 @@ struct container_summary {
 	 * no lease) */
 	size_t n_addresses;
 	char addresses[MAX_NETS][16];
+	/* the IPv6 ones beside, index for index ("" on a v4-only network);
+	 * ps --format json's "addresses6" */
+	char addresses6[MAX_NETS][46];
 	/* the published ports as Docker's ps shows them, "" for none
 	 * (portspec_summary) */
 	char ports[512];

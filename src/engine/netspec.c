@@ -85,8 +85,10 @@ static int set_key(struct net_attach *a, const char *key, const char *v, struct 
 		return set_name(a, v, e);
 	if (!strcmp(key, "ip"))
 		return net_parse_ip(v, &a->ip, e) < 0 ? brig_err_ctx(e, "ip=") : 0;
-	if (!strcmp(key, "ip6"))
-		return brig_errf(e, EINVAL, "ip6=%s: brig networks have no IPv6 subnet yet", v);
+	if (!strcmp(key, "ip6")) {
+		a->has_ip6 = true;
+		return net_parse_ip6(v, &a->ip6, e) < 0 ? brig_err_ctx(e, "ip6=") : 0;
+	}
 	if (!strcmp(key, "alias"))
 		return set_alias(a, v, e);
 	if (!strcmp(key, "mac-address")) {
@@ -169,5 +171,20 @@ int netspec_settle(struct net_attach *nets, size_t *n_nets, const char *ip, cons
 	if (mac && netspec_parse_mac(mac, first->mac, e) < 0)
 		return brig_err_ctx(e, "--mac-address");
 	first->has_mac |= mac != NULL;
+	return 0;
+}
+
+int netspec_settle_ip6(struct net_attach *nets, size_t n_nets, const char *ip6,
+		       struct brig_err *e)
+{
+	if (!ip6 || n_nets == 0)
+		return 0;
+	if (netspec_is_mode(nets[0].name))
+		return brig_errf(e, EINVAL, "--ip6 needs a bridge network, not %s", nets[0].name);
+	if (nets[0].has_ip6)
+		return brig_errf(e, EINVAL, "--ip6 and ip6= both set for network %s", nets[0].name);
+	if (net_parse_ip6(ip6, &nets[0].ip6, e) < 0)
+		return brig_err_ctx(e, "--ip6");
+	nets[0].has_ip6 = true;
 	return 0;
 }

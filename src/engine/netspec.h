@@ -8,6 +8,7 @@
 #ifndef BRIG_NETSPEC_H
 #define BRIG_NETSPEC_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,12 +22,19 @@
 struct net_attach {
 	char name[NETSPEC_MODE_MAX];
 	uint32_t ip;         /* 0: leased */
+	bool has_ip6;        /* ip6= or --ip6: a static IPv6 address */
+	struct in6_addr ip6;
 	bool has_mac;
 	uint8_t mac[6];
 	long long gw_priority; /* the highest provides the default route */
 	size_t n_aliases;
 	char aliases[NETSPEC_ALIASES][64];
 };
+
+/* --ip6 ADDR for the first network (after netspec_settle); NULL: none.
+ * Refused beside ip6= for it, or for a mode (none, host, container:). */
+int netspec_settle_ip6(struct net_attach *nets, size_t n_nets, const char *ip6,
+		       struct brig_err *e);
 
 /* Parse one --network value into *a (zeroed first). */
 int netspec_parse(const char *arg, struct net_attach *a, struct brig_err *e);

@@ -38,6 +38,7 @@ static void default_network(struct net_network *n)
 	snprintf(n->bridge, sizeof(n->bridge), DEFAULT_BRIDGE);
 	net_parse_cidr(DEFAULT_SUBNET, &n->subnet, &n->prefix, NULL);
 	net_network_validate(n, NULL);
+	network_default_ipv6(n);
 }
 
 static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
@@ -59,18 +60,21 @@ static int from_json(json_t *j, struct net_network *n, struct brig_err *e)
 	if ((!n->ipam_none && net_parse_cidr(subnet, &n->subnet, &n->prefix, e) < 0) ||
 	    (!n->no_gateway && net_parse_ip(gw, &n->gateway, e) < 0))
 		return brig_err_ctx(e, "network %s", name);
-	return 0;
+	return network_from_json6(j, n, e);
 }
 
 static json_t *to_json(const struct net_network *n)
 {
 	char subnet[20], gw[16];
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s}", "name", n->name, "bridge",
+			      n->bridge, "subnet", net_cidr_str(n, subnet), "gateway",
+			      n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mtu", n->mtu,
+			      "internal", n->internal, "no_gateway", n->no_gateway, "ipam",
+			      n->ipam_none ? "none" : "default");
 
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:s}", "name", n->name, "bridge", n->bridge,
-			 "subnet", net_cidr_str(n, subnet), "gateway",
-			 n->no_gateway ? "" : net_ip_str(n->gateway, gw), "mtu", n->mtu, "internal",
-			 n->internal, "no_gateway", n->no_gateway, "ipam",
-			 n->ipam_none ? "none" : "default");
+	if (j)
+		network_json6(j, n);
+	return j;
 }
 
 static int store(const struct brig_ctx *c, const struct net_network *n, struct brig_err *e)
@@ -182,7 +186,22 @@ static int check_overlap(const struct brig_ctx *c, const struct net_network *n,
 			return brig_errf(e, EEXIST, "subnet %s/%d overlaps network %s",
 					 net_ip_str(n->subnet, a), n->prefix, all[i].name);
 	}
+	if (network_overlap6(all, count, n, e) < 0)
+		return -e->code;
 	return n->ipam_none ? 0 : net_check_host_routes(n, e);
+}
+
+/* A dual-stack network without a v6 subnet gets a unique-local /64. */
+static int pick_subnet6(const struct brig_ctx *c, struct net_network *n, struct brig_err *e)
+{
+	cleanup_free struct net_network *all = NULL;
+	size_t count;
+
+	if (!n->ipv6 || n->prefix6)
+		return 0;
+	if (network_list(c, &all, &count, e) < 0)
+		return -e->code;
+	return network_pick_ula(all, count, n, e);
 }
 
 /* One change to the host's networking at a time: concurrent first runs
@@ -215,9 +234,10 @@ int network_create(const struct brig_ctx *c, struct net_network *n, struct brig_
 		return brig_errf(e, EEXIST, "network '%s' already exists", n->name);
 	if ((lock = network_lock_host(c, e)) < 0)
 		return lock;
-	if (net_network_validate(n, e) < 0 || check_overlap(c, n, e) < 0)
+	if (net_network_validate(n, e) < 0 || pick_subnet6(c, n, e) < 0 ||
+	    net_network_validate6(n, e) < 0 || check_overlap(c, n, e) < 0)
 		return -e->code;
-	if (store(c, n, e) < 0)
+	if (network_ipv6_forwarding(c, n, e) < 0 || store(c, n, e) < 0)
 		return -e->code;
 	if (apply_nat(c, e) < 0) {
 		unlink(path);
@@ -254,7 +274,7 @@ static int setup_host_locked(const struct brig_ctx *c, struct net_network *n,
 			return brig_err_ctx(e, "network %s", n->name);
 		fresh = true;
 	}
-	if (net_bridge_ensure(n, e) < 0)
+	if (net_bridge_ensure(n, e) < 0 || network_ipv6_forwarding(c, n, e) < 0)
 		return -e->code;
 	if (net_nat_check(&intact, e) < 0)
 		return -e->code;
@@ -314,6 +334,12 @@ static int add_live(const char *id, const struct container_state *st, void *arg)
 	snprintf(ent.cid, sizeof(ent.cid), "%s", id);
 	ent.owner = st->owner;
 	ent.starttime = st->owner_starttime;
+	if (ipam_file_add(w->f, &ent) < 0)
+		return -ENOMEM;
+	if (!x->has6)
+		return 0;
+	ent.v6 = true; /* its IPv6 lease beside */
+	ent.addr6 = x->address6;
 	return ipam_file_add(w->f, &ent) < 0 ? -ENOMEM : 0;
 }
 
@@ -347,6 +373,21 @@ int network_lease(const struct brig_ctx *c, const struct net_network *n, const c
 	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
 		return -e->code;
 	if (ipam_lease(path, n, id, owner, proc_starttime(owner), requested, addr, &rec, e) < 0)
+		return brig_err_ctx(e, "network %s", n->name);
+	return 0;
+}
+
+int network_lease6(const struct brig_ctx *c, const struct net_network *n, const char *id,
+		   pid_t owner, const struct in6_addr *requested, struct in6_addr *addr,
+		   struct brig_err *e)
+{
+	char path[PATH_MAX];
+	struct net_walk w = { c, n->name, NULL, 0 };
+	struct ipam_recover rec = { recover_leases, &w };
+
+	if (network_lease_path(c, n->name, path, sizeof(path), e) < 0)
+		return -e->code;
+	if (ipam_lease6(path, n, id, owner, proc_starttime(owner), requested, addr, &rec, e) < 0)
 		return brig_err_ctx(e, "network %s", n->name);
 	return 0;
 }
@@ -457,6 +498,8 @@ int network_reset(const struct brig_ctx *c, struct brig_err *e)
 			r = -e->code;
 	if (net_nat_apply(NULL, 0, e) < 0)
 		r = -e->code;
+	if (network_ipv6_restore(c, e) < 0)
+		r = -e->code;
 	return r;
 }
 
@@ -497,6 +540,9 @@ int network_request_parse(const struct network_request *req, struct net_network 
 	snprintf(n->name, sizeof(n->name), "%s", req->name);
 	if (n->ipam_none && (req->subnet || n->gateway))
 		return brig_errf(e, EINVAL, "network create: --ipam none takes no --subnet or --gateway");
+	if (!req->subnet && req->subnet6 && !n->ipam_none)
+		return brig_errf(e, EINVAL, "network create: an IPv4 --subnet is required beside "
+				 "the IPv6 one (brig networks are IPv4 or dual stack)");
 	if (!req->subnet && !n->ipam_none)
 		return brig_errf(e, EINVAL, "network create: --subnet is required");
 	if (req->subnet && net_parse_cidr(req->subnet, &n->subnet, &n->prefix, e) < 0)
@@ -505,7 +551,7 @@ int network_request_parse(const struct network_request *req, struct net_network 
 		snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", n->name);
 	if (n->no_gateway && n->gateway)
 		return brig_errf(e, EINVAL, "network create: --gateway and --no-gateway conflict");
-	return 0;
+	return network_request6(req, n, e);
 }
 
 int network_create_request(const struct brig_ctx *c, const struct network_request *req,
@@ -534,13 +580,14 @@ static json_t *members(const struct brig_ctx *c, const char *name)
 		struct container_spec cfg;
 		struct container_state st;
 		const struct container_net *x;
-		char addr[16], mac[18];
+		char addr[16], mac[18], addr6[NET_IP6_STRLEN];
 		if (state_load(c, *p, &cfg, &st, &e) == 0 &&
 		    strcmp(container_status(&st), "running") == 0 &&
 		    (x = container_attachment(&st, name, NULL)))
-			json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s}", "id", *p, "name",
+			json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", *p, "name",
 							     cfg.name, "address",
 							     x->address ? net_ip_str(x->address, addr) : "",
+							     "address6", x->has6 ? net_ip6_str(&x->address6, addr6) : "",
 							     "mac", netspec_mac_str(x->mac, mac)));
 		spec_free(&cfg);
 	}
@@ -564,6 +611,7 @@ int network_inspect(const struct brig_ctx *c, const char *name, json_t **doc,
 			 n.ipam_none ? "none" : "default", "containers", members(c, n.name));
 	if (!*doc)
 		return brig_errf(e, ENOMEM, "network inspect %s: out of memory", name);
+	network_inspect6(*doc, &n);
 	return 0;
 }
 

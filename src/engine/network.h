@@ -32,6 +32,11 @@ struct network_request {
 	const char *mtu;     /* 68..65535; default: the host's default-route link's */
 	const char *ipam;    /* "default" (the default) or "none": no addresses */
 	bool internal, no_gateway;
+	/* --ipv6: dual stack; --subnet and --gateway given an IPv6 value
+	 * (one per family, as Docker) land here.  No subnet6: a unique-local
+	 * /64 derived from the name and the host. */
+	bool ipv6;
+	const char *subnet6, *gateway6;
 };
 
 /* Parse and check req into *n (zeroed first), without I/O: each error is
@@ -95,6 +100,51 @@ int network_gc_leases(const struct brig_ctx *c, const char *name, int *freed,
 /* Release id's lease on network name. */
 int network_release(const struct brig_ctx *c, const char *name, const char *id,
 		    struct brig_err *e);
+
+/* ---- IPv6 (network6.c) ---- */
+
+/* The definition's v6 keys ("ipv6", "subnet6", "gateway6"), only for a
+ * dual-stack network; reading them back. */
+void network_json6(json_t *j, const struct net_network *n);
+int network_from_json6(json_t *j, struct net_network *n, struct brig_err *e);
+
+/* network inspect's "ipv6", "subnet6" and "gateway6" ("" without). */
+void network_inspect6(json_t *doc, const struct net_network *n);
+
+/* The request's v6 half into n (--subnet V6 or --gateway V6 need --ipv6). */
+int network_request6(const struct network_request *req, struct net_network *n,
+		     struct brig_err *e);
+
+/* n's v6 subnet must not overlap another network's in all (count) nor a
+ * host route. */
+int network_overlap6(const struct net_network *all, size_t count, const struct net_network *n,
+		     struct brig_err *e);
+
+/* n's unique-local /64 for salt (net_ula64 of its name and this host's
+ * /etc/machine-id), gateway back to the default. */
+void network_ula(struct net_network *n, unsigned salt);
+
+/* The first of those that validates and overlaps nothing (salt 0, 1, ...). */
+int network_pick_ula(const struct net_network *all, size_t count, struct net_network *n,
+		     struct brig_err *e);
+
+/* The default network is dual stack when BRIG_DEFAULT_IPV6=1 at its
+ * definition (its first use): its unique-local /64, salt 0. */
+void network_default_ipv6(struct net_network *n);
+
+/* For a dual-stack n: net.ipv6.conf.all.forwarding=1, with a warning and
+ * a mark in the runtime root when brig turned it on. */
+int network_ipv6_forwarding(const struct brig_ctx *c, const struct net_network *n,
+			    struct brig_err *e);
+
+/* `system reset`: IPv6 forwarding off again when brig turned it on. */
+int network_ipv6_restore(const struct brig_ctx *c, struct brig_err *e);
+
+/* Lease an IPv6 address on dual-stack n (requested: NULL for any), as
+ * network_lease (network.c). */
+int network_lease6(const struct brig_ctx *c, const struct net_network *n, const char *id,
+		   pid_t owner, const struct in6_addr *requested, struct in6_addr *addr,
+		   struct brig_err *e);
 
 /* Tear down everything: bridges of all networks, the nftables table, lease
  * files and definitions (brig system reset). */

@@ -58,7 +58,7 @@ static json_t *limits_json(const struct cgroup_limits *l)
 static json_t *attach_json(const struct net_attach *a)
 {
 	json_t *j = json_object();
-	char buf[18];
+	char buf[18], buf6[NET_IP6_STRLEN];
 	bool ok = j != NULL;
 
 	if (!j)
@@ -67,6 +67,8 @@ static json_t *attach_json(const struct net_attach *a)
 	set(j, "gw_priority", json_integer(a->gw_priority), &ok);
 	if (a->ip)
 		set(j, "ip", json_string(net_ip_str(a->ip, buf)), &ok);
+	if (a->has_ip6)
+		set(j, "ip6", json_string(net_ip6_str(&a->ip6, buf6)), &ok);
 	if (a->has_mac)
 		set(j, "mac", json_string(netspec_mac_str(a->mac, buf)), &ok);
 	set(j, "aliases", aliases_json(a->aliases, a->n_aliases), &ok);
@@ -304,6 +306,7 @@ static void attach_from(json_t *x, struct net_attach *a)
 	memset(a, 0, sizeof(*a));
 	snprintf(a->name, sizeof(a->name), "%s", json_is_string(x) ? json_string_value(x) : str(x, "name"));
 	net_parse_ip(str(x, "ip"), &a->ip, NULL);
+	a->has_ip6 = net_parse_ip6(str(x, "ip6"), &a->ip6, NULL) == 0;
 	a->has_mac = netspec_parse_mac(str(x, "mac"), a->mac, NULL) == 0;
 	if (!a->has_mac)
 		memset(a->mac, 0, sizeof(a->mac));
@@ -553,16 +556,36 @@ static enum container_status status_from(const char *s)
 	return CONTAINER_UNKNOWN;
 }
 
+/* The v6 keys of a dual-stack attachment, beside the v4 ones. */
+static json_t *net_json6(json_t *j, const struct container_net *n)
+{
+	char a[NET_IP6_STRLEN], g[NET_IP6_STRLEN];
+
+	if (j && n->has6 &&
+	    (json_object_set_new(j, "address6", json_string(net_ip6_str(&n->address6, a))) < 0 ||
+	     json_object_set_new(j, "prefix6", json_integer(n->prefix6)) < 0 ||
+	     json_object_set_new(j, "gateway6",
+				 json_string(net_ip6_u128(&n->gateway6) ? net_ip6_str(&n->gateway6, g)
+									: "")) < 0 ||
+	     json_object_set_new(j, "default_route6", json_boolean(n->default_route6)) < 0)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 static json_t *net_json(const struct container_net *n)
 {
 	char addr[16], gw[16], mac[18];
 
-	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->network,
-			 "address", n->address ? net_ip_str(n->address, addr) : "", "prefix",
-			 n->prefix, "gateway", n->gateway ? net_ip_str(n->gateway, gw) : "", "mac",
-			 netspec_mac_str(n->mac, mac), "interface", n->interface, "host_interface",
-			 n->host_interface, "default_route", n->default_route, "aliases",
-			 aliases_json(n->aliases, n->n_aliases));
+	return net_json6(json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:o}", "network", n->network,
+				   "address", n->address ? net_ip_str(n->address, addr) : "",
+				   "prefix", n->prefix, "gateway",
+				   n->gateway ? net_ip_str(n->gateway, gw) : "", "mac",
+				   netspec_mac_str(n->mac, mac), "interface", n->interface,
+				   "host_interface", n->host_interface, "default_route",
+				   n->default_route, "aliases", aliases_json(n->aliases, n->n_aliases)),
+			 n);
 }
 
 static json_t *nets_json(const struct container_state *st)
@@ -677,6 +700,12 @@ static void net_from(json_t *x, struct container_net *n)
 	snprintf(n->host_interface, sizeof(n->host_interface), "%s", str(x, "host_interface"));
 	n->default_route = json_is_true(json_object_get(x, "default_route"));
 	aliases_from(json_object_get(x, "aliases"), n->aliases, &n->n_aliases);
+	n->has6 = net_parse_ip6(str(x, "address6"), &n->address6, NULL) == 0;
+	if (!n->has6)
+		return;
+	n->prefix6 = (int)json_integer_value(json_object_get(x, "prefix6"));
+	net_parse_ip6(str(x, "gateway6"), &n->gateway6, NULL);
+	n->default_route6 = json_is_true(json_object_get(x, "default_route6"));
 }
 
 int spec_state_from_json(json_t *j, struct container_state *st, struct brig_err *e)

@@ -11,6 +11,7 @@
 #ifndef BRIG_SPEC_H
 #define BRIG_SPEC_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@
 /* What `brig run` asks for, validated. */
 struct container_spec {
 	const char *name, *hostname, *workdir, *user, *image, *ip, *mac, *cgroup_parent;
+	const char *ip6; /* --ip6: like ip (not stored, folded into nets[0]) */
 	const char *entrypoint; /* NULL: none given */
 	char **env, **sysctls, **argv, **dns, **dns_search, **dns_opts, **add_hosts;
 	size_t n_env, n_sysctls, n_dns, n_dns_search, n_dns_opts, n_add_hosts;
@@ -108,6 +110,11 @@ struct container_net {
 	char interface[16];	 /* ethN inside */
 	char host_interface[16]; /* the veth's host end */
 	bool default_route;	 /* the default route goes via this network */
+	/* dual-stack networks: written as "address6", "prefix6", "gateway6"
+	 * and "default_route6" only when has6 */
+	bool has6, default_route6;
+	struct in6_addr address6, gateway6; /* gateway6 :: without a gateway */
+	int prefix6;
 	size_t n_aliases;
 	char aliases[NETSPEC_ALIASES][64];
 };

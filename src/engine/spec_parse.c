@@ -204,7 +204,8 @@ int spec_validate(struct container_spec *o, struct brig_err *e)
 		return brig_errf(e, EINVAL, "invalid --hostname '%s'", o->hostname);
 	if (rootless_check_spec(o, e) < 0) /* the default network first */
 		return -e->code;
-	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0)
+	if (netspec_settle(o->nets, &o->n_nets, o->ip, o->mac, e) < 0 ||
+	    netspec_settle_ip6(o->nets, o->n_nets, o->ip6, e) < 0)
 		return -e->code;
 	if (mountspec_check(o->mounts, o->n_mounts, e) < 0)
 		return -e->code;

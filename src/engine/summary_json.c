@@ -29,15 +29,23 @@ static enum container_status status_of(const char *name)
 
 json_t *container_summary_to_json(const struct container_summary *s)
 {
-	json_t *addrs = json_array(), *j;
+	json_t *addrs = json_array(), *addrs6 = json_array(), *j;
 
 	for (size_t i = 0; addrs && i < s->n_addresses && i < MAX_NETS; i++)
 		json_array_append_new(addrs, json_string(s->addresses[i]));
+	for (size_t i = 0; addrs6 && i < s->n_addresses && i < MAX_NETS; i++)
+		json_array_append_new(addrs6, json_string(s->addresses6[i]));
 	j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:I, s:I, s:o?, s:s}", "id", s->id,
 		      "name", s->name, "image", s->image, "command", s->command, "created",
 		      (json_int_t)s->created, "status", spec_status_name(s->status), "oom_killed",
 		      s->oom_killed, "started", (json_int_t)s->started, "finished",
 		      (json_int_t)s->finished, "addresses", addrs, "ports", s->ports);
+	if (j && json_object_set_new(j, "addresses6", addrs6) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	if (!j)
+		json_decref(addrs6);
 	if (j && s->has_exit && json_object_set_new(j, "exit_code", json_integer(s->exit_code)) < 0) {
 		json_decref(j);
 		return NULL;
@@ -65,6 +73,10 @@ static void summary_from(json_t *o, struct container_summary *s)
 	json_array_foreach(addrs, i, x)
 		if (s->n_addresses < MAX_NETS)
 			snprintf(s->addresses[s->n_addresses++], sizeof(s->addresses[0]), "%s",
+				 json_string_value(x) ? json_string_value(x) : "");
+	json_array_foreach(json_object_get(o, "addresses6"), i, x)
+		if (i < MAX_NETS)
+			snprintf(s->addresses6[i], sizeof(s->addresses6[0]), "%s",
 				 json_string_value(x) ? json_string_value(x) : "");
 }
 

@@ -10,6 +10,7 @@
 #ifndef BRIG_SPAWN_H
 #define BRIG_SPAWN_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,6 +33,11 @@ struct spawn_iface {
 	int prefix;
 	uint8_t mac[6];
 	bool hairpin; /* hairpin mode on host_if (it publishes ports) */
+	/* a dual-stack network: addr6/prefix6 added without DAD, accept_ra=0;
+	 * route6: the default IPv6 route goes via gw6 */
+	bool v6, route6;
+	struct in6_addr addr6, gw6;
+	int prefix6;
 };
 
 /* A file written inside the container after pivot_root (hosts,

@@ -904,7 +904,14 @@ static void network_request(void **state)
 	assert_null(req.subnet);
 	json_decref(j);
 	network_request_refused("{\"Name\": \"n\", \"Driver\": \"overlay\"}", "Driver: 'overlay'");
-	network_request_refused("{\"Name\": \"n\", \"EnableIPv6\": true}", "EnableIPv6");
+	j = js("{\"Name\": \"n\", \"EnableIPv6\": true, \"IPAM\": {\"Config\": [{\"Subnet\": "
+	       "\"10.9.0.0/24\"}, {\"Subnet\": \"fd00:9::/64\", \"Gateway\": \"fd00:9::fe\"}]}}");
+	assert_int_equal(conv_network_request(j, &req, &e), 0);
+	assert_true(req.ipv6);
+	assert_string_equal(req.subnet, "10.9.0.0/24");
+	assert_string_equal(req.subnet6, "fd00:9::/64");
+	assert_string_equal(req.gateway6, "fd00:9::fe");
+	json_decref(j);
 	network_request_refused("{\"Name\": \"n\", \"Internal\": \"yes\"}",
 				"Internal: expected a boolean");
 	network_request_refused("{\"Name\": \"n\", \"IPAM\": {\"Config\": {}}}", "IPAM.Config");

@@ -153,12 +153,30 @@ static void bad_keys(void **state)
 	refused("name=lab,ip=fd00::5", "invalid IPv4 address");
 }
 
+/* ip6= is parsed here; whether the network has IPv6 is the start's check */
 static void ip6_refused(void **state)
 {
+	struct net_attach a;
+	struct brig_err e = { 0 };
+	struct net_attach v[1];
+
 	(void)state;
-	refused("name=lab,ip6=fd00::5", "IPv6");
-	refused("name=lab,ip=10.0.0.5,ip6=fd00::5", "ip6=fd00::5");
-	refused("ip6=fd00::5,name=lab", "IPv6");
+	assert_int_equal(netspec_parse("name=lab,ip=10.0.0.5,ip6=fd00::5", &a, &e), 0);
+	assert_true(a.has_ip6);
+	assert_int_equal(a.ip6.s6_addr[15], 5);
+	refused("name=lab,ip6=fd00::/64", "ip6=: invalid IPv6 address");
+	refused("name=lab,ip6=:::", "invalid IPv6 address ':::'");
+	refused("name=lab,ip6=::ffff:1.2.3.4", "IPv4-mapped");
+	refused("name=lab,ip6=10.0.0.5", "invalid IPv6 address");
+	memset(v, 0, sizeof(v));
+	snprintf(v[0].name, sizeof(v[0].name), "lab");
+	assert_int_equal(netspec_settle_ip6(v, 1, "fd00::7", &e), 0);
+	assert_int_equal(netspec_settle_ip6(v, 1, "fd00::8", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "--ip6 and ip6= both set"));
+	snprintf(v[0].name, sizeof(v[0].name), "none");
+	v[0].has_ip6 = false;
+	assert_int_equal(netspec_settle_ip6(v, 1, "fd00::8", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "--ip6 needs a bridge network"));
 }
 
 static void bad_macs(void **state)
