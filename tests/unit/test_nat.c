@@ -1,5 +1,6 @@
 /* test_nat.c - net/nat.c builders: build the batch (no socket), parse every
  * message back with libnftnl and check the table, chains and rules. */
+#include <netinet/in.h> /* before the linux headers (net/types.h needs it) */
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
