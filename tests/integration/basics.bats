@@ -180,13 +180,13 @@ sys.exit(1 if bad else 0)
 	[ "${#lines[@]}" -eq 1 ]
 }
 
-@test "run --network ...,ip6=: refused with 125 and one line (no IPv6 networks yet)" {
+@test "run --network ...,ip6= on a v4-only network: refused with 125 and one line naming IPv6" {
 	run brig network create --subnet 10.95.3.0/24 lab
 	[ "$status" -eq 0 ]
 	run --separate-stderr brig run --name v6 --network name=lab,ip6=fd00::5 busybox true
 	[ "$status" -eq 125 ]
 	one_line_error
-	[[ $stderr == *ip6* ]]
+	[[ $stderr == *IPv6* ]]
 	run brig ps -a -q
 	[ -z "$output" ]
 	[ -z "$(leases lab)" ]
