@@ -3,7 +3,8 @@
 # and wait for it to exit, wall clock.  brig (--net none, bridge) against
 # crun run / runc run of an OCI bundle made from the same rootfs, podman run
 # --rm (--network none, bridge) and the floor (unshare of the same
-# namespaces + true).  Interleaved, BENCH_RUNS runs after BENCH_WARMUP.
+# namespaces + true); brig on a v4-only and on a dual-stack network.
+# Interleaved, BENCH_RUNS runs after BENCH_WARMUP.
 # Writes $BENCH_OUT/start.json.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -21,6 +22,13 @@ specs+=("brig_bridge=$BRIG_CMD run --rm --net bridge busybox true")
 # What the defences cost (issue 14): brig_none without the seccomp filter
 # and no_new_privs, interleaved with the default (target: < 2 ms apart).
 specs+=("brig_nosec=$BRIG_CMD run --rm --net none --security-opt seccomp=unconfined --security-opt no-new-privileges=false busybox true")
+# What IPv6 costs a start (issue 17): the same run on two networks made
+# alike, one v4-only and one dual-stack (a v6 lease, the address added
+# NODAD, the v6 default route), interleaved (target: < 2 ms apart).
+brig network create --subnet 10.201.0.0/24 bench4 >/dev/null
+brig network create --subnet 10.202.0.0/24 --ipv6 --subnet fd00:b202::/64 bench6 >/dev/null
+specs+=("brig_v4=$BRIG_CMD run --rm --net bench4 busybox true")
+specs+=("brig_v6=$BRIG_CMD run --rm --net bench6 busybox true")
 if [ -n "$BASE_CMD" ]; then
 	specs+=("base_none=$BASE_CMD run --rm --net none busybox true")
 	specs+=("base_bridge=$BASE_CMD run --rm --net bridge busybox true")
@@ -59,5 +67,7 @@ else
 fi
 
 timeit --shuffle "$w/times.json" "${specs[@]}"
+
+brig network rm bench4 bench6 >/dev/null
 
 bench_json "$BENCH_OUT/start.json" times="$w/times.json"

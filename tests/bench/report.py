@@ -103,11 +103,13 @@ s = doc["start"]
 md.append("## Start latency (`run --rm IMAGE true`, wall clock)")
 md.append("")
 if s and "times" in s:
-    names = ["floor", "brig_none", "brig_nosec", "brig_bridge", "base_none", "base_bridge", "nsenter_true",
+    names = ["floor", "brig_none", "brig_nosec", "brig_bridge", "brig_v4", "brig_v6", "base_none", "base_bridge", "nsenter_true",
              "crun", "runc", "podman_none", "podman_bridge"]
     labels = {"floor": "floor: unshare -p -f -m -u -i -n true",
               "brig_none": "brig run --rm --net none", "brig_bridge": "brig run --rm --net bridge",
               "brig_nosec": "brig run --rm --net none, seccomp=unconfined, no-new-privileges=false",
+              "brig_v4": "brig run --rm on a v4-only network",
+              "brig_v6": "brig run --rm on a dual-stack network (v4 + v6)",
               "base_none": "baseline brig (BENCH_BASELINE) --net none",
               "base_bridge": "baseline brig (BENCH_BASELINE) --net bridge",
               "nsenter_true": "(nsenter into crun's mount ns + true: wrapper cost)",
@@ -127,6 +129,9 @@ if s and "times" in s:
     bs = med(t, "brig_nosec")
     target("seccomp + no_new_privs add < 2 ms to none", None if bs is None or bn is None
            else bn - bs < 2, ms(None if bs is None or bn is None else bn - bs) + " ms")
+    b4, b6 = med(t, "brig_v4"), med(t, "brig_v6")
+    target("dual-stack start − v4 start <= 2 ms", None if b4 is None or b6 is None
+           else b6 - b4 <= 2, ms(None if b4 is None or b6 is None else b6 - b4) + " ms")
     target("bridge adds < 5 ms over none", None if bb is None else bb - bn < 5,
            ms(None if bb is None else bb - bn) + " ms")
     target("podman bridge / brig bridge >= 20", None if med(t, "podman_bridge") is None else
