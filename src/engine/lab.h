@@ -58,10 +58,11 @@ struct lab_summary {
 int lab_list(const struct brig_ctx *c, struct lab_summary **v, size_t *n, struct brig_err *e);
 
 /* The document of lab name: {"name", "file", "state", "mgmt": {"network",
- * "subnet"}, "nodes": [{"name", "container", "kind", "image", "group",
- * "state", "ipv4" (management address, "" without), "interfaces":
- * [{"name", "peer", "ipv4", "type"}]}], "links": [{"type", "mtu",
- * "a": END, "b": END}]}.  A new reference in *doc. */
+ * "subnet", "subnet6" ("" without IPv6)}, "nodes": [{"name", "container",
+ * "kind", "image", "group", "state", "ipv4", "ipv6" (management
+ * addresses, "" without), "interfaces": [{"name", "peer", "ipv4", "ipv6",
+ * "type"}]}], "links": [{"type", "mtu", "a": END, "b": END}]} (END:
+ * {"node", "interface", "ipv4", "ipv6", "netem"}).  A new reference in *doc. */
 int lab_inspect(const struct brig_ctx *c, const char *name, json_t **doc, struct brig_err *e);
 
 /* `lab link LAB A:IF B:IF down|up`: take the link between those two ends
