@@ -56,6 +56,9 @@ struct net_end {
 	uint8_t mac[6];
 	uint32_t addr;	    /* IPv4 address, 0: none */
 	int prefix;
+	bool has_addr6;	    /* an IPv6 address too, added with IFA_F_NODAD */
+	struct in6_addr addr6;
+	int prefix6;
 };
 
 /* A veth pair a/b made in one request with each end directly in its own

@@ -61,19 +61,51 @@ static void set_rate(struct probe_perf_result *r, int64_t first, int64_t last)
 	r->bits_per_sec = r->seconds > 0 ? (double)r->bytes * 8 / r->seconds : 0;
 }
 
-static struct sockaddr_in peer_of(const struct probe_perf_opts *o)
+/* The receiver's address and port, either family. */
+union peer {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+static union peer peer_of(const struct probe_perf_opts *o, socklen_t *len)
 {
-	return (struct sockaddr_in){
-	    .sin_family = AF_INET, .sin_port = htons(o->port), .sin_addr.s_addr = htonl(o->addr)};
+	union peer p;
+
+	memset(&p, 0, sizeof(p));
+	if (o->v6) {
+		p.in6 = (struct sockaddr_in6){.sin6_family = AF_INET6, .sin6_port = htons(o->port),
+					      .sin6_addr = o->addr6};
+		*len = sizeof(p.in6);
+	} else {
+		p.in = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(o->port),
+					    .sin_addr.s_addr = htonl(o->addr)};
+		*len = sizeof(p.in);
+	}
+	return p;
+}
+
+/* o's address for messages: "a.b.c.d" or "[v6]". */
+static const char *peer_str(const struct probe_perf_opts *o, char buf[INET6_ADDRSTRLEN + 2])
+{
+	struct in_addr a4 = {htonl(o->addr)};
+
+	if (!o->v6)
+		return inet_ntop(AF_INET, &a4, buf, INET6_ADDRSTRLEN + 2);
+	buf[0] = '[';
+	inet_ntop(AF_INET6, &o->addr6, buf + 1, INET6_ADDRSTRLEN);
+	strcat(buf, "]");
+	return buf;
 }
 
 int probe_perf_listen(const struct probe_perf_opts *o, uint16_t *port, struct brig_err *e)
 {
-	struct sockaddr_in sa = peer_of(o);
-	socklen_t len = sizeof(sa);
+	socklen_t salen, len;
+	union peer sa = peer_of(o, &salen);
+	char at[INET6_ADDRSTRLEN + 2];
 	int one = 1;
 	cleanup_close int fd =
-	    socket(AF_INET, (o->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	    socket(sa.sa.sa_family, (o->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return brig_errno(e, "perf: socket");
@@ -82,13 +114,14 @@ int probe_perf_listen(const struct probe_perf_opts *o, uint16_t *port, struct br
 		int big = 8 << 20; /* bursts of a paced sender */
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	}
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return brig_errno(e, "perf: bind %s:%u", inet_ntoa(sa.sin_addr), o->port);
+	if (bind(fd, &sa.sa, salen) < 0)
+		return brig_errno(e, "perf: bind %s:%u", peer_str(o, at), o->port);
 	if (!o->udp && listen(fd, 1) < 0)
 		return brig_errno(e, "perf: listen");
-	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+	len = salen;
+	if (getsockname(fd, &sa.sa, &len) < 0)
 		return brig_errno(e, "perf: getsockname");
-	*port = ntohs(sa.sin_port);
+	*port = ntohs(o->v6 ? sa.in6.sin6_port : sa.in.sin_port);
 	return steal_fd(fd);
 }
 
@@ -210,15 +243,17 @@ static void tcp_info(int fd, struct probe_perf_result *r)
  * one a write) after IDLE_MS, not after TCP's two minutes of SYNs. */
 static int connect_to(const struct probe_perf_opts *o, int type, struct brig_err *e)
 {
-	struct sockaddr_in sa = peer_of(o);
+	socklen_t salen;
+	union peer sa = peer_of(o, &salen);
+	char at[INET6_ADDRSTRLEN + 2];
 	struct timeval idle = {IDLE_MS / 1000, 0};
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	int fd = socket(sa.sa.sa_family, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return brig_errno(e, "perf: socket");
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		brig_errno(e, "perf: connect to %s:%u", inet_ntoa(sa.sin_addr), o->port);
+	if (connect(fd, &sa.sa, salen) < 0) {
+		brig_errno(e, "perf: connect to %s:%u", peer_str(o, at), o->port);
 		close(fd);
 		return -e->code;
 	}

@@ -1,7 +1,7 @@
-/* probe.h - measurements made from inside a network namespace: ICMP echo
- * to many IPv4 targets at once (the pings of `lab pingall`), a TCP or UDP
- * throughput sender and receiver (`lab perf`), and the IPv4 addresses of
- * the namespace's interfaces.  Everything works in the CURRENT network
+/* probe.h - measurements made from inside a network namespace: ICMP and
+ * ICMPv6 echo to many targets at once (the pings of `lab pingall`), a TCP
+ * or UDP throughput sender and receiver over either family (`lab perf`),
+ * and the addresses of the namespace's interfaces.  Everything works in the CURRENT network
  * namespace: the engine forks a helper, joins a container's namespace there
  * and calls these (src/engine/nsexec.h), so the images need no ping and no
  * iperf3.  The packet builders and parsers are pure (unit-tested, fuzzed). */
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "err.h"
 
@@ -29,6 +30,8 @@ int probe_echo_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const 
 
 /* What an echo reply says. */
 struct probe_echo {
+	bool v6;		/* ICMPv6: src6 is the replier (set by the reader) */
+	struct in6_addr src6;
 	uint32_t src;		/* the replier (host order) */
 	uint16_t id, seq;	/* host order */
 	const uint8_t *payload; /* inside the packet given */
@@ -40,9 +43,23 @@ struct probe_echo {
  * consistent, checksum right), -EINVAL for anything else. */
 int probe_echo_parse(const uint8_t *pkt, size_t len, struct probe_echo *out);
 
+/* An ICMPv6 echo request into buf (as probe_echo_build; the checksum is
+ * left 0: the kernel computes it on a raw ICMPv6 socket, which needs the
+ * pseudo-header's addresses). */
+int probe_echo6_build(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq, const void *payload,
+		      size_t plen);
+
+/* Parse an ICMPv6 message as a raw ICMPv6 socket hands it (no IPv6
+ * header; the kernel checked its checksum): 0 and *out (v6 set, src6 left
+ * to the caller, who has it from recvfrom) for an echo reply (type 129,
+ * code 0, at least 8 bytes), -EINVAL for anything else. */
+int probe_echo6_parse(const uint8_t *msg, size_t len, struct probe_echo *out);
+
 /* ---- ping ---- */
 
 struct probe_target {
+	bool v6;			  /* in: addr6 (ICMPv6), else addr */
+	struct in6_addr addr6;
 	uint32_t addr;			  /* host order, as net/parse.h's; in */
 	unsigned sent, received;	  /* out: echo requests sent, distinct replies */
 	double rtt_min, rtt_avg, rtt_max; /* ms, over the replies (0 without) */
@@ -55,7 +72,8 @@ struct probe_ping_opts {
 	uint16_t ident;	      /* ICMP id; replies with another are ignored */
 };
 
-/* Ping the n targets of t concurrently from one raw ICMP socket: count
+/* Ping the n targets of t concurrently from one raw ICMP socket (and one
+ * raw ICMPv6 socket for the v6 targets): count
  * rounds interval_ms apart, each sending one echo request to every target,
  * then wait up to timeout_ms (less once every reply is in).  Replies are
  * matched by id, sequence number and source; duplicates and strangers are
@@ -68,12 +86,15 @@ int probe_ping(struct probe_target *t, size_t n, const struct probe_ping_opts *o
 
 struct probe_addr {
 	char ifname[16]; /* IFNAMSIZ */
-	uint32_t addr;	 /* host order */
+	uint32_t addr;	 /* host order (!v6) */
 	int prefix;
+	bool v6;	 /* addr6 holds it */
+	struct in6_addr addr6;
 };
 
 /* The IPv4 addresses of this namespace's interfaces but the loopback's,
- * in the kernel's order; *v malloc'd (NULL when *n is 0). */
+ * then their IPv6 ones but link-local (fe80::/10: they need a zone to be
+ * reached) ones, in the kernel's order; *v malloc'd (NULL when *n is 0). */
 int probe_addrs(struct probe_addr **v, size_t *n, struct brig_err *e);
 
 /* ---- interfaces and routes ---- */
@@ -90,7 +111,9 @@ int probe_source(uint32_t dst, uint32_t *src, struct brig_err *e);
 
 struct probe_perf_opts {
 	bool udp;
-	uint32_t addr;	  /* host order: the receiver's address */
+	uint32_t addr;	  /* host order: the receiver's address (!v6) */
+	bool v6;	  /* the receiver's address is addr6 */
+	struct in6_addr addr6;
 	uint16_t port;	  /* host order; 0 lets the receiver pick one */
 	unsigned seconds; /* how long the sender sends */
 	uint64_t rate;	  /* UDP: bits/s the sender paces to (> 0) */

@@ -103,7 +103,8 @@ static int end_link_change(struct nlctx *c, struct rtnl_link *l, const struct ne
 	return nl_link_change(c, l, ch, e);
 }
 
-/* Inside the end's namespace: attach, mark, up, address. */
+/* Inside the end's namespace: attach, mark, up, addresses (v6 without
+ * DAD, as a container's: the lab's file made it unique on its link). */
 static int end_configure(const struct net_end *end, struct brig_err *e)
 {
 	cleanup_nlctx struct nlctx c = { 0 };
@@ -118,6 +119,9 @@ static int end_configure(const struct net_end *end, struct brig_err *e)
 	if (r < 0 || end_link_change(&c, l, end, e) < 0)
 		return brig_err_ctx(e, "configure %s", end->ifname);
 	if (end->addr && nl_addr_add(&c, rtnl_link_get_ifindex(l), end->addr, end->prefix, e) < 0)
+		return brig_err_ctx(e, "configure %s", end->ifname);
+	if (end->has_addr6 &&
+	    nl_addr_add6(&c, rtnl_link_get_ifindex(l), &end->addr6, end->prefix6, e) < 0)
 		return brig_err_ctx(e, "configure %s", end->ifname);
 	return 0;
 }

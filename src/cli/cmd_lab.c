@@ -29,13 +29,14 @@ static void print_nodes(json_t *doc)
 	json_t *n;
 	size_t i;
 
-	printf("%-28s %-8s %-24s %-9s %s\n", "NAME", "KIND", "IMAGE", "STATE", "IPV4 ADDRESS");
+	printf("%-28s %-8s %-24s %-9s %-18s %s\n", "NAME", "KIND", "IMAGE", "STATE",
+	       "IPV4 ADDRESS", "IPV6 ADDRESS");
 	json_array_foreach(json_object_get(doc, "nodes"), i, n) {
 		const char *cname = str(n, "container");
-		printf("%-28s %-8s %-24s %-9s %s\n", *cname ? cname : str(n, "name"), str(n, "kind"),
-		       *str(n, "image") ? str(n, "image") : "-",
+		printf("%-28s %-8s %-24s %-9s %-18s %s\n", *cname ? cname : str(n, "name"),
+		       str(n, "kind"), *str(n, "image") ? str(n, "image") : "-",
 		       *str(n, "state") ? str(n, "state") : "-",
-		       *str(n, "ipv4") ? str(n, "ipv4") : "-");
+		       *str(n, "ipv4") ? str(n, "ipv4") : "-", *str(n, "ipv6") ? str(n, "ipv6") : "-");
 	}
 }
 

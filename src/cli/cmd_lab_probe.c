@@ -39,8 +39,8 @@ static const struct opt pingall_rows[] = {
 static const struct opt_spec pingall_spec = {
     .prog = "lab pingall",
     .usage = "brig lab pingall LAB [--count N] [--format table|json]",
-    .about = "Every node pings every IPv4 address (links and management) of every other\n"
-	     "node, all at once, from inside the nodes' namespaces: the images need no\n"
+    .about = "Every node pings every IPv4 and IPv6 address (links and management; not\n"
+	     "link-local ones) of every other node, all at once, from inside the nodes' namespaces: the images need no\n"
 	     "ping.  Prints a matrix (a node's name: every echo came back; X: none did),\n"
 	     "each address's loss and RTT, and \"Results: X% dropped (r/s received)\".\n"
 	     "Exits 0 whatever was lost, as Mininet's pingall; 125 when it could not\n"
@@ -52,10 +52,10 @@ static const struct opt_spec pingall_spec = {
 
 static json_t *ping_doc(const struct lab_pingall *r, const struct lab_ping *g)
 {
-	char ip[16];
+	char ip[PROBE_FMT_ADDR_MAX];
 
 	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:f,s:f,s:f}", "from", r->nodes[g->from],
-			 "to", r->nodes[g->to], "address", probe_fmt_ip(g->addr, ip), "interface",
+			 "to", r->nodes[g->to], "address", probe_fmt_ping_addr(g, ip), "interface",
 			 g->ifname, "sent", (int)g->sent, "received", (int)g->received,
 			 "loss_percent", (int)probe_drop_percent(g->sent, g->received),
 			 "rtt_min_ms", g->rtt_min, "rtt_avg_ms", g->rtt_avg, "rtt_max_ms",
@@ -83,12 +83,13 @@ static void pingall_json(const char *lab, const struct lab_pingall *r)
 
 static void pingall_table(const struct lab_pingall *r)
 {
-	char line[4096], ip[16];
+	char line[4096], ip[PROBE_FMT_ADDR_MAX];
+	int w = 15; /* an IPv4 address; a longer IPv6 one pushes its row on */
 
 	for (size_t i = 0; i < r->n_nodes; i++)
 		printf("%s\n", probe_fmt_matrix_line(r, i, line, sizeof(line)));
-	printf("\n%-16s %-16s %-15s %-10s %5s %5s %5s  %s\n", "FROM", "TO", "ADDRESS", "INTERFACE",
-	       "SENT", "RECV", "LOSS", "RTT MIN/AVG/MAX");
+	printf("\n%-16s %-16s %-*s %-10s %5s %5s %5s  %s\n", "FROM", "TO", w, "ADDRESS",
+	       "INTERFACE", "SENT", "RECV", "LOSS", "RTT MIN/AVG/MAX");
 	for (size_t k = 0; k < r->n_pings; k++) {
 		const struct lab_ping *g = &r->pings[k];
 		char loss[8], rtt[64] = "-";
@@ -96,9 +97,9 @@ static void pingall_table(const struct lab_pingall *r)
 		if (g->received)
 			snprintf(rtt, sizeof(rtt), "%.3f/%.3f/%.3f ms", g->rtt_min, g->rtt_avg,
 				 g->rtt_max);
-		printf("%-16s %-16s %-15s %-10s %5u %5u %5s  %s\n", r->nodes[g->from],
-		       r->nodes[g->to], probe_fmt_ip(g->addr, ip), g->ifname, g->sent, g->received,
-		       loss, rtt);
+		printf("%-16s %-16s %-*s %-10s %5u %5u %5s  %s\n", r->nodes[g->from],
+		       r->nodes[g->to], w, probe_fmt_ping_addr(g, ip), g->ifname, g->sent,
+		       g->received, loss, rtt);
 	}
 	printf("\nResults: %u%% dropped (%u/%u received)\n",
 	       probe_drop_percent(r->sent, r->received), r->received, r->sent);
@@ -162,9 +163,11 @@ static const struct opt perf_rows[] = {
     {"rate", 'b', "R", "UDP: bits/s to send, e.g. 10M, 1G", set_rate,
      offsetof(struct perf_cli, o.rate)},
     {"address", 0, "IP",
-     "the receiver's address (default: its end of a link\n"
-     "between the nodes, else its management address)",
+     "the receiver's address, IPv4 or IPv6 (default: its end\n"
+     "of a link between the nodes, else its management address)",
      opt_string, offsetof(struct perf_cli, o.address)},
+    {"ipv6", '6', NULL, "over IPv6: the receiver's IPv6 address of that choice",
+     opt_true, offsetof(struct perf_cli, o.ipv6)},
     OPT_FORMAT_ROW(struct perf_cli, json),
     {NULL},
 };
@@ -172,7 +175,7 @@ static const struct opt perf_rows[] = {
 static const struct opt_spec perf_spec = {
     .prog = "lab perf",
     .usage = "brig lab perf LAB NODE NODE [--seconds S] [--udp --rate R] [--address IP]\n"
-	     "       [--format table|json]",
+	     "       [-6|--ipv6] [--format table|json]",
     .about = "Measure throughput from the first node to the second with brig's own\n"
 	     "sender and receiver in the nodes' namespaces (no iperf3 in the images):\n"
 	     "the rate the receiver counted, the sender's retransmits and RTT (TCP), or\n"

@@ -1,5 +1,6 @@
 /* probe_fmt.c - pingall's matrix line, bit rates both ways, NODE[:IFACE]
  * (probe_fmt.h). */
+#include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,13 @@ int probe_parse_target(const char *s, char *node, size_t len, char iface[16], st
 	return 0;
 }
 
+const char *probe_fmt_ping_addr(const struct lab_ping *g, char buf[PROBE_FMT_ADDR_MAX])
+{
+	if (g->v6)
+		return inet_ntop(AF_INET6, &g->addr6, buf, PROBE_FMT_ADDR_MAX);
+	return probe_fmt_ip(g->addr, buf);
+}
+
 const char *probe_fmt_ip(uint32_t addr, char *buf)
 {
 	snprintf(buf, 16, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff,
@@ -192,31 +200,62 @@ static const char *icmp_type(uint8_t t)
 	}
 }
 
+static void ip_l4_ports(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
+			const uint8_t *l4, size_t n, size_t plen);
+static void ip_l4_icmp(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
+		       const uint8_t *l4, size_t n, size_t plen);
+
 /* The transport of an IPv4 packet: l4 holds n bytes, the IP payload
  * is plen bytes long. */
 static void ipv4_l4(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
 		    const uint8_t *l4, size_t n, size_t plen)
 {
+	char tail[384];
+	int w;
+
+	if (proto != 6 && proto != 17) {
+		ip_l4_icmp(buf, sz, proto, src, dst, l4, n, plen);
+		return;
+	}
+	w = snprintf(buf, sz, "IP ");
+	if (w > 0 && (size_t)w < sz) {
+		ip_l4_ports(tail, sizeof(tail), proto, src, dst, l4, n, plen);
+		snprintf(buf + w, sz - (size_t)w, "%s", tail);
+	}
+}
+
+/* TCP and UDP lines, without the family word (either family). */
+static void ip_l4_ports(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
+			const uint8_t *l4, size_t n, size_t plen)
+{
 	static const char flag_names[] = "FSRP.U";
 
-	if (proto == 1 && n >= 8 && (l4[0] == 0 || l4[0] == 8))
-		snprintf(buf, sz, "IP %s > %s: ICMP %s, id %u, seq %u, length %zu", src, dst,
-			 icmp_type(l4[0]), be16(l4 + 4), be16(l4 + 6), plen);
-	else if (proto == 1 && n >= 1)
-		snprintf(buf, sz, "IP %s > %s: ICMP %s %u, length %zu", src, dst, icmp_type(l4[0]),
-			 l4[0], plen);
-	else if (proto == 6 && n >= 14) {
+	if (proto == 6 && n >= 14) {
 		char flags[8] = "";
 		size_t k = 0;
 		for (int b = 0; b < 6; b++)
 			if (l4[13] & (1 << b))
 				flags[k++] = flag_names[b];
 		size_t hl = (size_t)(l4[12] >> 4) * 4;
-		snprintf(buf, sz, "IP %s.%u > %s.%u: Flags [%s], seq %u, length %zu", src, be16(l4),
+		snprintf(buf, sz, "%s.%u > %s.%u: Flags [%s], seq %u, length %zu", src, be16(l4),
 			 dst, be16(l4 + 2), flags, be32(l4 + 4), plen > hl ? plen - hl : 0);
 	} else if (proto == 17 && n >= 8)
-		snprintf(buf, sz, "IP %s.%u > %s.%u: UDP, length %zu", src, be16(l4), dst,
+		snprintf(buf, sz, "%s.%u > %s.%u: UDP, length %zu", src, be16(l4), dst,
 			 be16(l4 + 2), plen >= 8 ? plen - 8 : 0);
+	else
+		snprintf(buf, sz, "%s > %s: ip-proto-%u, length %zu", src, dst, proto, plen);
+}
+
+/* ICMP (and anything but TCP and UDP) of an IPv4 packet. */
+static void ip_l4_icmp(char *buf, size_t sz, uint8_t proto, const char *src, const char *dst,
+		       const uint8_t *l4, size_t n, size_t plen)
+{
+	if (proto == 1 && n >= 8 && (l4[0] == 0 || l4[0] == 8))
+		snprintf(buf, sz, "IP %s > %s: ICMP %s, id %u, seq %u, length %zu", src, dst,
+			 icmp_type(l4[0]), be16(l4 + 4), be16(l4 + 6), plen);
+	else if (proto == 1 && n >= 1)
+		snprintf(buf, sz, "IP %s > %s: ICMP %s %u, length %zu", src, dst, icmp_type(l4[0]),
+			 l4[0], plen);
 	else
 		snprintf(buf, sz, "IP %s > %s: ip-proto-%u, length %zu", src, dst, proto, plen);
 }
@@ -239,6 +278,53 @@ static const char *ipv4(const uint8_t *p, size_t n, char *buf, size_t sz)
 		return snprintf(buf, sz, "IP %s > %s: fragment, length %zu", src, dst, total - ihl),
 		       buf;
 	ipv4_l4(buf, sz, p[9], src, dst, p + ihl, n - ihl, total - ihl);
+	return buf;
+}
+
+static const char *icmp6_type(uint8_t t)
+{
+	static const struct {
+		uint8_t type;
+		const char *name;
+	} names[] = {
+		{ 1, "destination unreachable" }, { 3, "time exceeded" },
+		{ 128, "echo request" },	  { 129, "echo reply" },
+		{ 133, "router solicitation" },	  { 134, "router advertisement" },
+		{ 135, "neighbor solicitation" }, { 136, "neighbor advertisement" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].type == t)
+			return names[i].name;
+	return "type";
+}
+
+/* An IPv6 packet as tcpdump's line says it ("IP6 a > b: ICMP6, echo
+ * request, id 1, seq 2, length 64"); extension headers are not walked. */
+static const char *ipv6(const uint8_t *p, size_t n, char *buf, size_t sz)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], tail[384];
+	size_t plen;
+	uint8_t nh;
+
+	if (n < 40 || p[0] >> 4 != 6)
+		return snprintf(buf, sz, "IP6, truncated"), buf;
+	plen = be16(p + 4);
+	nh = p[6];
+	inet_ntop(AF_INET6, p + 8, src, sizeof(src));
+	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
+	p += 40;
+	n -= 40;
+	if (nh == 58 && n >= 8 && (p[0] == 128 || p[0] == 129))
+		snprintf(buf, sz, "IP6 %s > %s: ICMP6, %s, id %u, seq %u, length %zu", src, dst,
+			 icmp6_type(p[0]), be16(p + 4), be16(p + 6), plen);
+	else if (nh == 58 && n >= 1)
+		snprintf(buf, sz, "IP6 %s > %s: ICMP6, %s %u, length %zu", src, dst,
+			 icmp6_type(p[0]), p[0], plen);
+	else {
+		ip_l4_ports(tail, sizeof(tail), nh, src, dst, p, n, plen);
+		snprintf(buf, sz, "IP6 %s", tail);
+	}
 	return buf;
 }
 
@@ -283,8 +369,7 @@ const char *probe_fmt_packet(const uint8_t *p, size_t caplen, size_t len, int dl
 	if (type == 0x0806)
 		return arp(p + off, caplen - off, buf, n);
 	if (type == 0x86dd)
-		snprintf(buf, n, "IP6, length %zu", len > off ? len - off : 0);
-	else
-		snprintf(buf, n, "ethertype 0x%04x, length %zu", type, len);
+		return ipv6(p + off, caplen - off, buf, n);
+	snprintf(buf, n, "ethertype 0x%04x, length %zu", type, len);
 	return buf;
 }

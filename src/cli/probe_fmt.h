@@ -34,6 +34,10 @@ int probe_parse_target(const char *s, char *node, size_t len, char iface[16], st
 /* A host-order IPv4 address, dotted, into buf (16 bytes). */
 const char *probe_fmt_ip(uint32_t addr, char *buf);
 
+/* A pingall pair's address, IPv4 dotted or IPv6 (RFC 5952), into buf. */
+#define PROBE_FMT_ADDR_MAX 48
+const char *probe_fmt_ping_addr(const struct lab_ping *g, char buf[PROBE_FMT_ADDR_MAX]);
+
 /* Interface names joined by commas into buf (len bytes), at most width
  * characters when there are many: the first names, then ",+K" for the K
  * left out ("lo,eth0"; "lo,up0,br0,+5").  The first name always shows. */

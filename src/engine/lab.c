@@ -227,10 +227,11 @@ int lab_list(const struct brig_ctx *c, struct lab_summary **v, size_t *n, struct
 
 static json_t *end_doc(const struct lab_rec_end *end)
 {
-	char cidr[20];
+	char cidr[20], cidr6[NET_CIDR6_STRLEN];
 
-	return json_pack("{s:s,s:s,s:s,s:s}", "node", end->node, "interface", end->ifname, "ipv4",
-			 lab_end_cidr(end, cidr), "netem", end->netem ? end->netem : "");
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "node", end->node, "interface", end->ifname,
+			 "ipv4", lab_end_cidr(end, cidr), "ipv6", lab_end_cidr6(end, cidr6), "netem",
+			 end->netem ? end->netem : "");
 }
 
 /* The interfaces of node name, from the links' ends. */
@@ -243,30 +244,31 @@ static json_t *interfaces_doc(const struct lab_record *r, const char *name)
 		const struct lab_rec_end *ends[2] = { &l->a, &l->b };
 		for (int k = 0; k < 2; k++) {
 			const struct lab_rec_end *me = ends[k], *peer = ends[1 - k];
-			char peer_s[160] = "", cidr[20];
+			char peer_s[160] = "", cidr[20], cidr6[NET_CIDR6_STRLEN];
 			if (!me->node || strcmp(me->node, name) != 0)
 				continue;
 			if (peer->node)
 				snprintf(peer_s, sizeof(peer_s), "%s:%s", peer->node, peer->ifname);
-			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s}", "name",
+			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name",
 							   me->ifname, "peer", peer_s, "ipv4",
-							   lab_end_cidr(me, cidr), "type", l->type,
+							   lab_end_cidr(me, cidr), "ipv6",
+							   lab_end_cidr6(me, cidr6), "type", l->type,
 							   "netem", me->netem ? me->netem : ""));
 		}
 	}
 	return a;
 }
 
-/* A container node's state and management address. */
+/* A container node's state and management addresses (cidr6: "" without). */
 static void node_live(const struct brig_ctx *c, const struct lab_rec_node *n, const char **state,
-		      char cidr[24])
+		      char cidr[24], char cidr6[NET_CIDR6_STRLEN])
 {
 	struct container_state st;
 	char id[BRIG_ID_LEN + 1];
 	struct brig_err ignored;
 
 	*state = "absent";
-	cidr[0] = '\0';
+	cidr[0] = cidr6[0] = '\0';
 	if (!*n->container) {
 		*state = "";
 		return;
@@ -276,31 +278,36 @@ static void node_live(const struct brig_ctx *c, const struct lab_rec_node *n, co
 	*state = container_status(&st);
 	if (st.n_nets > 0 && st.nets[0].address)
 		net_prefix_str(st.nets[0].address, st.nets[0].prefix, cidr);
+	if (st.n_nets > 0 && st.nets[0].has6)
+		net_prefix6_str(&st.nets[0].address6, st.nets[0].prefix6, cidr6);
 }
 
 static json_t *node_doc(const struct brig_ctx *c, const struct lab_record *r,
 			const struct lab_rec_node *n)
 {
 	const char *state;
-	char cidr[24];
+	char cidr[24], cidr6[NET_CIDR6_STRLEN];
 
-	node_live(c, n, &state, cidr);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "name", n->name, "container",
+	node_live(c, n, &state, cidr, cidr6);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "name", n->name, "container",
 			 n->container, "kind", n->kind, "image", n->image ? n->image : "", "group",
-			 n->group ? n->group : "", "state", state, "ipv4", cidr, "interfaces",
-			 interfaces_doc(r, n->name));
+			 n->group ? n->group : "", "state", state, "ipv4", cidr, "ipv6", cidr6,
+			 "interfaces", interfaces_doc(r, n->name));
 }
 
 static json_t *mgmt_doc(const struct brig_ctx *c, const struct lab_record *r)
 {
 	struct net_network n;
 	struct brig_err ignored;
-	char cidr[24] = "";
+	char cidr[24] = "", cidr6[NET_CIDR6_STRLEN] = "";
 
-	if (r->mgmt_network && network_load(c, r->mgmt_network, &n, &ignored) == 0)
+	if (r->mgmt_network && network_load(c, r->mgmt_network, &n, &ignored) == 0) {
 		net_cidr_str(&n, cidr);
-	return json_pack("{s:s,s:s}", "network", r->mgmt_network ? r->mgmt_network : "", "subnet",
-			 cidr);
+		if (n.ipv6)
+			net_prefix6_str(&n.subnet6, n.prefix6, cidr6);
+	}
+	return json_pack("{s:s,s:s,s:s}", "network", r->mgmt_network ? r->mgmt_network : "",
+			 "subnet", cidr, "subnet6", cidr6);
 }
 
 int lab_inspect(const struct brig_ctx *c, const char *name, json_t **doc, struct brig_err *e)

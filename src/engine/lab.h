@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include <jansson.h>
 
@@ -57,10 +58,11 @@ struct lab_summary {
 int lab_list(const struct brig_ctx *c, struct lab_summary **v, size_t *n, struct brig_err *e);
 
 /* The document of lab name: {"name", "file", "state", "mgmt": {"network",
- * "subnet"}, "nodes": [{"name", "container", "kind", "image", "group",
- * "state", "ipv4" (management address, "" without), "interfaces":
- * [{"name", "peer", "ipv4", "type"}]}], "links": [{"type", "mtu",
- * "a": END, "b": END}]}.  A new reference in *doc. */
+ * "subnet", "subnet6" ("" without IPv6)}, "nodes": [{"name", "container",
+ * "kind", "image", "group", "state", "ipv4", "ipv6" (management
+ * addresses, "" without), "interfaces": [{"name", "peer", "ipv4", "ipv6",
+ * "type"}]}], "links": [{"type", "mtu", "a": END, "b": END}]} (END:
+ * {"node", "interface", "ipv4", "ipv6", "netem"}).  A new reference in *doc. */
 int lab_inspect(const struct brig_ctx *c, const char *name, json_t **doc, struct brig_err *e);
 
 /* `lab link LAB A:IF B:IF down|up`: take the link between those two ends
@@ -95,7 +97,9 @@ int lab_exec(const struct brig_ctx *c, const char *name, char *const *filter, ch
 struct lab_ping {
 	size_t from, to;   /* indexes into lab_pingall's nodes */
 	char ifname[16];   /* to's interface holding addr */
-	uint32_t addr;     /* network order */
+	uint32_t addr;     /* network order (!v6) */
+	bool v6;           /* an IPv6 address of to's: addr6 */
+	struct in6_addr addr6;
 	unsigned sent, received;
 	double rtt_min, rtt_avg, rtt_max; /* ms */
 };
@@ -115,8 +119,9 @@ struct lab_pingall_opts {
 	unsigned timeout_ms;  /* for the last replies (default 1000) */
 };
 
-/* Every container node of lab name pings every IPv4 address (data links
- * and management; what the nodes' interfaces hold now) of every other
+/* Every container node of lab name pings every IPv4 and IPv6 address but
+ * link-local ones (data links and management; what the nodes' interfaces
+ * hold now) of every other
  * node, all nodes at once, one helper in each node's namespace.  A node
  * that cannot take part (not running) is named in errors and its pairs
  * count as lost.  Free with lab_pingall_free. */
@@ -128,12 +133,13 @@ struct lab_perf_opts {
 	unsigned seconds;   /* default 5 */
 	bool udp;
 	uint64_t rate;      /* UDP: bits/s (required) */
-	const char *address; /* the receiver's address; NULL: chosen (below) */
+	const char *address; /* the receiver's address (v4 or v6); NULL: chosen (below) */
+	bool ipv6;           /* choose an IPv6 address (below) */
 };
 
 struct lab_perf {
 	char from[LAB_NAME_MAX], to[LAB_NAME_MAX];
-	char address[16];    /* the receiver's, dotted */
+	char address[48];    /* the receiver's, dotted or RFC 5952 */
 	bool udp;
 	unsigned seconds;
 	uint64_t bytes;      /* as the receiver counted them */
@@ -148,7 +154,8 @@ struct lab_perf {
 /* Throughput from node a to node b of lab name: a receiver in b's
  * namespace, a sender in a's, brig's own (net/probe.h).  The receiver
  * listens on the address of b's end of a link between a and b when there
- * is one and it holds an IPv4 address, else on b's management address. */
+ * is one and it holds an IPv4 address (IPv6 with o->ipv6), else on b's
+ * management address of that family. */
 int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
 	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e);
 

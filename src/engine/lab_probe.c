@@ -4,7 +4,7 @@
  * iperf3.
  *
  * pingall is two rounds of helpers, one per node and all at once: the
- * first lists each node's IPv4 addresses as its interfaces hold them now
+ * first lists each node's IPv4 and IPv6 addresses as its interfaces hold them now
  * (exec lines and routing daemons set most of them, not the topology
  * file), the second pings every other node's addresses. */
 #include <stdlib.h>
@@ -97,6 +97,8 @@ static int plan_pings(struct pnode *p, struct lab_pingall *res, struct brig_err 
 				g->to = j;
 				snprintf(g->ifname, sizeof(g->ifname), "%s", p[j].addrs[a].ifname);
 				g->addr = p[j].addrs[a].addr;
+				g->v6 = p[j].addrs[a].v6;
+				g->addr6 = p[j].addrs[a].addr6;
 			}
 	res->n_pings = k;
 	return 0;
@@ -116,8 +118,11 @@ static int targets_of(struct lab_pingall *res, size_t i, size_t *first, struct p
 	j->n = n;
 	if (n && !(j->t = calloc(n, sizeof(*j->t))))
 		return brig_errf(e, ENOMEM, "out of memory");
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		j->t[k].addr = res->pings[*first + k].addr;
+		j->t[k].v6 = res->pings[*first + k].v6;
+		j->t[k].addr6 = res->pings[*first + k].addr6;
+	}
 	return 0;
 }
 
@@ -267,11 +272,11 @@ static const char *link_end(const struct lab_record *r, const char *a, const cha
 	return NULL;
 }
 
-/* The receiver's address: on b's end of a direct link, else on its
- * management interface (eth0). */
+/* The receiver's address (of o->v6's family): on b's end of a direct
+ * link, else on its management interface (eth0). */
 static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
-			const struct lab_rec_node *a, const struct lab_rec_node *b, uint32_t *addr,
-			struct brig_err *e)
+			const struct lab_rec_node *a, const struct lab_rec_node *b,
+			struct probe_perf_opts *o, struct brig_err *e)
 {
 	cleanup_free struct probe_addr *v = NULL;
 	const char *want[] = {link_end(r, a->name, b->name), "eth0"};
@@ -281,13 +286,14 @@ static int pick_address(const struct brig_ctx *c, const struct lab_record *r,
 		return brig_err_ctx(e, "node %s", b->name);
 	for (size_t k = 0; k < ARRAY_SIZE(want); k++)
 		for (size_t i = 0; want[k] && i < n; i++)
-			if (strcmp(v[i].ifname, want[k]) == 0) {
-				*addr = v[i].addr;
+			if (strcmp(v[i].ifname, want[k]) == 0 && v[i].v6 == o->v6) {
+				o->addr = v[i].addr;
+				o->addr6 = v[i].addr6;
 				return 0;
 			}
 	return brig_errf(e, EADDRNOTAVAIL,
-			 "node %s has no IPv4 address on a link to %s or on eth0 (try --address)",
-			 b->name, a->name);
+			 "node %s has no IPv%c address on a link to %s or on eth0 (try --address)",
+			 b->name, o->v6 ? '6' : '4', a->name);
 }
 
 static void fill_perf(struct lab_perf *res, const struct probe_perf_result *rx,
@@ -326,16 +332,40 @@ static int perf_check(const struct lab_perf_opts *o, struct brig_err *e)
 	return 0;
 }
 
+/* --address: IPv4 or IPv6; the family it names wins over --ipv6. */
+static int parse_address(const char *s, struct probe_perf_opts *o, struct brig_err *e)
+{
+	struct brig_err ignored;
+
+	if (net_parse_ip(s, &o->addr, &ignored) == 0) {
+		o->v6 = false;
+		return 0;
+	}
+	if (!strchr(s, ':'))
+		return brig_errf(e, EINVAL, "perf: invalid --address '%.64s'", s);
+	o->v6 = true;
+	return net_parse_ip6(s, &o->addr6, e) < 0 ? brig_err_ctx(e, "perf: --address") : 0;
+}
+
+static void address_str(const struct probe_perf_opts *o, struct lab_perf *res)
+{
+	if (o->v6)
+		net_ip6_str(&o->addr6, res->address);
+	else
+		net_ip_str(o->addr, res->address);
+}
+
 int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const char *b,
 	     const struct lab_perf_opts *o, struct lab_perf *res, struct brig_err *e)
 {
-	struct probe_perf_opts po = {o->udp, 0, 0, o->seconds ? o->seconds : 5, o->rate};
+	struct probe_perf_opts po = {.udp = o->udp, .v6 = o->ipv6,
+				     .seconds = o->seconds ? o->seconds : 5, .rate = o->rate};
 	const struct lab_rec_node *na, *nb;
 	struct lab_record r;
 	int rc = -EINVAL;
 
 	memset(res, 0, sizeof(*res));
-	if (perf_check(o, e) < 0 || (o->address && net_parse_ip(o->address, &po.addr, e) < 0))
+	if (perf_check(o, e) < 0 || (o->address && parse_address(o->address, &po, e) < 0))
 		return -e->code;
 	if (lab_record_load(c, name, &r, e) < 0)
 		return -e->code;
@@ -347,11 +377,11 @@ int lab_perf(const struct brig_ctx *c, const char *name, const char *a, const ch
 		rc = brig_errf(e, EINVAL, "perf: the sender and the receiver are both %s", a);
 		goto out;
 	}
-	if (!o->address && (rc = pick_address(c, &r, na, nb, &po.addr, e)) < 0)
+	if (!o->address && (rc = pick_address(c, &r, na, nb, &po, e)) < 0)
 		goto out;
 	snprintf(res->from, sizeof(res->from), "%s", a);
 	snprintf(res->to, sizeof(res->to), "%s", b);
-	net_ip_str(po.addr, res->address);
+	address_str(&po, res);
 	res->udp = o->udp;
 	res->seconds = po.seconds;
 	rc = measure(c, na, nb, &po, res, e);

@@ -65,6 +65,15 @@ const char *lab_end_cidr(const struct lab_rec_end *end, char *buf)
 	return net_prefix_str(end->ipv4, end->prefix, buf);
 }
 
+const char *lab_end_cidr6(const struct lab_rec_end *end, char *buf)
+{
+	if (!end->has_ipv6) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return net_prefix6_str(&end->ipv6, end->prefix6, buf);
+}
+
 void lab_mark(const char *lab, char *buf)
 {
 	snprintf(buf, LAB_MARK_MAX, "brig-lab:%s", lab);
@@ -84,10 +93,12 @@ static json_t *strv_json(char **v, size_t n)
 static json_t *end_json(const struct lab_rec_end *end)
 {
 	json_t *j = json_pack("{s:s,s:s}", "node", end->node, "interface", end->ifname);
-	char cidr[20];
+	char cidr[20], cidr6[NET_CIDR6_STRLEN];
 
 	if (j && end->ipv4)
 		json_object_set_new(j, "ipv4", json_string(lab_end_cidr(end, cidr)));
+	if (j && end->has_ipv6)
+		json_object_set_new(j, "ipv6", json_string(lab_end_cidr6(end, cidr6)));
 	if (j && end->netem)
 		json_object_set_new(j, "netem", json_string(end->netem));
 	return j;
@@ -175,6 +186,7 @@ static bool strv_from(json_t *a, char ***v, size_t *n)
 static void end_from(json_t *j, struct lab_rec_end *end, bool *ok)
 {
 	const char *cidr = json_string_value(json_object_get(j, "ipv4"));
+	const char *cidr6 = json_string_value(json_object_get(j, "ipv6"));
 	struct brig_err e;
 
 	end->node = dup_key(j, "node", ok);
@@ -183,6 +195,7 @@ static void end_from(json_t *j, struct lab_rec_end *end, bool *ok)
 		end->netem = dup_key(j, "netem", ok);
 	if (cidr && net_parse_addr_prefix(cidr, &end->ipv4, &end->prefix, &e) < 0)
 		end->ipv4 = 0;
+	end->has_ipv6 = cidr6 && net_parse_addr_prefix6(cidr6, &end->ipv6, &end->prefix6, &e) == 0;
 }
 
 static bool links_from(json_t *a, struct lab_record *r)

@@ -11,6 +11,7 @@
  *    "host_interfaces": [NAME...], link ends it makes in the host's namespace
  *    "links": [{"type", "mtu", "a": END, "b": END}]}
  *   END: {"node", "interface", "ipv4": "a.b.c.d/N" (when set),
+ *         "ipv6": "ADDR/N" (when set),
  *         "netem": "delay 50ms ..." (when the file impairs what leaves it)}
  */
 #ifndef BRIG_LAB_RECORD_H
@@ -19,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "ctx.h"
 #include "err.h"
@@ -32,6 +34,9 @@ struct lab_rec_end {
 	char *ifname;
 	uint32_t ipv4;
 	int prefix;
+	bool has_ipv6; /* the file's ipv6 for it */
+	struct in6_addr ipv6;
+	int prefix6;
 	char *netem; /* what the file declares leaves it ("delay 50ms ..."), or NULL */
 };
 
@@ -78,6 +83,9 @@ void lab_record_free(struct lab_record *r);
 
 /* end's ipv4 as "a.b.c.d/N" into buf (at least 20 bytes), "" without one. */
 const char *lab_end_cidr(const struct lab_rec_end *end, char *buf);
+
+/* end's ipv6 as "ADDR/N" into buf (NET_CIDR6_STRLEN bytes), "" without one. */
+const char *lab_end_cidr6(const struct lab_rec_end *end, char *buf);
 
 /* The ifalias of what lab makes on the host (its bridges, host-side link
  * ends), so that down removes exactly those: "brig-lab:LAB" into buf. */

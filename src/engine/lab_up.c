@@ -138,6 +138,8 @@ static int node_network(struct plan *p, size_t i, struct container_spec *s, stru
 	if (!n->network_mode) {
 		snprintf(a->name, sizeof(a->name), "%s", p->mgmt.name);
 		a->ip = n->mgmt_ipv4;
+		a->has_ip6 = n->has_mgmt_ipv6;
+		a->ip6 = n->mgmt_ipv6;
 		a->n_aliases = 1;
 		snprintf(a->aliases[0], sizeof(a->aliases[0]), "%s", n->name);
 	} else if (strncmp(n->network_mode, "container:", 10) == 0 && n->net_container != TOPO_HOST) {
@@ -243,15 +245,35 @@ static int pull_images(struct plan *p, struct brig_err *e)
 	return 0;
 }
 
+/* An existing management network against the file's ipv6-subnet: the
+ * same subnet, or (without one in the file) whatever it has. */
+static int check_mgmt6(struct plan *p, struct brig_err *e)
+{
+	const struct topo_mgmt *m = &p->t.mgmt;
+	char s6[NET_CIDR6_STRLEN];
+
+	if (!m->subnet6_given ||
+	    (p->mgmt.ipv6 && p->mgmt.prefix6 == m->prefix6 &&
+	     IN6_ARE_ADDR_EQUAL(&p->mgmt.subnet6, &m->subnet6)))
+		return 0;
+	return brig_errf(e, EEXIST, "%s: mgmt: network %s exists %s than %s", p->t.path,
+			 m->network, p->mgmt.ipv6 ? "with another IPv6 subnet" : "without IPv6, other",
+			 net_prefix6_str(&m->subnet6, m->prefix6, s6));
+}
+
 /* The management network as the file asks for it, and whether it exists. */
 static int check_mgmt(struct plan *p, bool *exists, struct brig_err *e)
 {
 	const struct topo_mgmt *m = &p->t.mgmt;
-	char subnet[20], gw[16], mtu[16];
+	char subnet[20], gw[16], mtu[16], s6[NET_CIDR6_STRLEN], gw6[NET_IP6_STRLEN];
 	struct network_request req = { .name = m->network, .bridge = m->bridge,
-				       .internal = !m->external_access };
+				       .internal = !m->external_access, .ipv6 = m->ipv6 };
 	struct brig_err ignored;
 
+	if (m->ipv6) {
+		req.subnet6 = net_prefix6_str(&m->subnet6, m->prefix6, s6);
+		req.gateway6 = net_ip6_str(&m->gateway6, gw6);
+	}
 	req.subnet = net_prefix_str(m->subnet, m->prefix, subnet);
 	if (m->gateway)
 		req.gateway = net_ip_str(m->gateway, gw);
@@ -268,7 +290,7 @@ static int check_mgmt(struct plan *p, bool *exists, struct brig_err *e)
 		return brig_errf(e, EEXIST,
 				 "%s: mgmt: network %s exists with another subnet than %s",
 				 p->t.path, m->network, subnet);
-	return 0;
+	return check_mgmt6(p, e);
 }
 
 static bool host_side(const struct plan *p, size_t node)
@@ -328,6 +350,9 @@ static void rec_end(const struct plan *p, const struct topo_endpoint *end, struc
 	r->ifname = strdup(end->ifname);
 	r->ipv4 = end->ipv4;
 	r->prefix = end->ipv4_prefix;
+	r->has_ipv6 = end->has_ipv6;
+	r->ipv6 = end->ipv6;
+	r->prefix6 = end->ipv6_prefix;
 	*ok = *ok && r->node && r->ifname;
 	if (!netem_params_empty(&end->netem)) {
 		char text[256];
@@ -593,6 +618,9 @@ static int wire_end(struct plan *p, const struct topo_endpoint *te, struct net_e
 	memcpy(ne->mac, te->mac, 6);
 	ne->addr = te->ipv4;
 	ne->prefix = te->ipv4_prefix;
+	ne->has_addr6 = te->has_ipv6;
+	ne->addr6 = te->ipv6;
+	ne->prefix6 = te->ipv6_prefix;
 	if (host_side(p, te->node)) {
 		ne->mark = p->mark;
 		if (te->node != TOPO_HOST && p->t.nodes[te->node].kind == TOPO_KIND_BRIDGE)

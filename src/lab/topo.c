@@ -154,28 +154,26 @@ long node_find(const struct pctx *c, const char *name)
 	return hit ? (long)hit->i : -1;
 }
 
-int check_ipv6_cidr(struct pctx *c, const struct ynode *v, const char *path)
+int get_ipv6_addr(struct pctx *c, const struct ynode *v, const char *path, struct in6_addr *a,
+		  int *prefix)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-	unsigned char bin[16];
-	const char *slash;
-	long prefix;
-	char *end;
+	static const struct in6_addr loopback = IN6ADDR_LOOPBACK_INIT;
+	struct brig_err why;
+	net_u128 host;
 
 	if (want_str(c, v, path) < 0)
 		return -EINVAL;
-	slash = strchr(v->str, '/');
-	if (!slash || (size_t)(slash - v->str) >= sizeof(addr) || !isdigit((unsigned char)slash[1]))
-		return perr(c, v->line, path, "invalid IPv6 prefix '%.64s' (want ADDR/N)", v->str);
-	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - v->str), v->str);
-	prefix = strtol(slash + 1, &end, 10);
-	if (*end || prefix > 128 || inet_pton(AF_INET6, addr, bin) != 1)
-		return perr(c, v->line, path, "invalid IPv6 prefix '%.64s' (want ADDR/N)", v->str);
-	if (!c->warned_ipv6) {
-		pwarn(c, v->line, path, "brig does not configure IPv6 yet: IPv6 addresses "
-			  "and subnets of this file are ignored");
-		c->warned_ipv6 = !c->quiet;
-	}
+	if (net_parse_addr_prefix6(v->str, a, prefix, &why) < 0)
+		return perr(c, v->line, path, "%s", why.msg);
+	if (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_ARE_ADDR_EQUAL(a, &loopback) ||
+	    IN6_IS_ADDR_MULTICAST(a))
+		return perr(c, v->line, path, "%.64s is not a unicast address for an interface",
+			    v->str);
+	host = net_ip6_u128(a) & ~net_mask6(*prefix);
+	if (*prefix < 127 && host == 0)
+		return perr(c, v->line, path,
+			    "%.64s is no host address (the subnet-router anycast address of its "
+			    "subnet)", v->str);
 	return 0;
 }
 
@@ -297,6 +295,7 @@ enum {
 	MG_GW,
 	MG_V6,
 	MG_V6_OLD,
+	MG_GW6,
 	MG_MTU,
 	MG_BRIDGE,
 	MG_EXTERNAL,
@@ -305,10 +304,10 @@ enum {
 /* ipv4_subnet and ipv6_subnet: containerlab's older spellings */
 static const char *const mgmt_keys[MG_COUNT] = {
 	"network", "ipv4-subnet", "ipv4_subnet", "ipv4-gw", "ipv6-subnet",
-	"ipv6_subnet", "mtu", "bridge", "external-access",
+	"ipv6_subnet", "ipv6-gw", "mtu", "bridge", "external-access",
 };
 static const char *const mgmt_unsupported[] = {
-	"ipv4-range", "ipv6-gw", "ipv6-range", "skip-when-unused", "driver-opts", "mac", NULL,
+	"ipv4-range", "ipv6-range", "skip-when-unused", "driver-opts", "mac", NULL,
 };
 
 static int mgmt_str(struct pctx *c, const struct ynode *v, const char *path, bool ifname,
@@ -352,6 +351,59 @@ static int mgmt_gw(struct pctx *c, const struct ynode *v, const char *path)
 	return 0;
 }
 
+static int mgmt_subnet6(struct pctx *c, const struct ynode *v, const char *path)
+{
+	struct topo_mgmt *m = &c->t->mgmt;
+	struct brig_err e2;
+
+	if (want_str(c, v, path) < 0)
+		return -EINVAL;
+	if (net_parse_cidr6(v->str, &m->subnet6, &m->prefix6, &e2) < 0)
+		return perr(c, v->line, path, "%s", e2.msg);
+	m->ipv6 = m->subnet6_given = true;
+	return 0;
+}
+
+static int mgmt_gw6(struct pctx *c, const struct ynode *v, const char *path)
+{
+	struct brig_err e2;
+
+	if (want_str(c, v, path) < 0)
+		return -EINVAL;
+	if (net_parse_ip6(v->str, &c->t->mgmt.gateway6, &e2) < 0)
+		return perr(c, v->line, path, "%s", e2.msg);
+	return 0;
+}
+
+/* The v6 half: containerlab makes the management network dual stack by
+ * default (both subnets when the file gives neither), v4 only when the
+ * file gives only ipv4-subnet; checked as any brig network's v6 half. */
+static int mgmt_validate6(struct pctx *c, const struct ynode **v, const struct ynode *mgmt)
+{
+	struct topo_mgmt *m = &c->t->mgmt;
+	struct net_network n = { .ipv6 = true, .subnet6 = m->subnet6, .prefix6 = m->prefix6,
+				 .gateway6 = m->gateway6 };
+	const struct ynode *at = v[MG_GW6] ? v[MG_GW6] : v[MG_V6] ? v[MG_V6] : v[MG_V6_OLD];
+	struct brig_err e2;
+
+	if (!m->ipv6 && !v[MG_SUBNET] && !v[MG_SUBNET_OLD]) {
+		m->ipv6 = true;
+		net_parse_cidr6(TOPO_DEFAULT_MGMT_SUBNET6, &m->subnet6, &m->prefix6, &e2);
+		n.subnet6 = m->subnet6;
+		n.prefix6 = m->prefix6;
+	}
+	if (!m->ipv6 && v[MG_GW6])
+		return perr(c, v[MG_GW6]->line, "mgmt.ipv6-gw", "needs mgmt.ipv6-subnet");
+	if (!m->ipv6)
+		return 0;
+	snprintf(n.name, sizeof(n.name), "%s", m->network);
+	if (net_network_validate6(&n, &e2) < 0)
+		return perr(c, at ? at->line : mgmt ? mgmt->line : 1,
+			    v[MG_GW6] ? "mgmt.ipv6-gw" : "mgmt.ipv6-subnet", "%s", e2.msg);
+	m->gateway6 = n.gateway6;
+	return 0;
+}
+
 /* The subnet and gateway together, as brig checks any network's. */
 static int mgmt_validate(struct pctx *c, const struct ynode **v, const struct ynode *mgmt)
 {
@@ -366,7 +418,7 @@ static int mgmt_validate(struct pctx *c, const struct ynode **v, const struct yn
 		return perr(c, at ? at->line : mgmt ? mgmt->line : 1,
 			    v[MG_GW] ? "mgmt.ipv4-gw" : "mgmt.ipv4-subnet", "%s", e2.msg);
 	c->mgmt_gw = n.gateway;
-	return 0;
+	return mgmt_validate6(c, v, mgmt);
 }
 
 static int mgmt_key(struct pctx *c, int k, const struct ynode *v, const char *path)
@@ -387,11 +439,9 @@ static int mgmt_key(struct pctx *c, int k, const struct ynode *v, const char *pa
 		return mgmt_gw(c, v, path);
 	case MG_V6:
 	case MG_V6_OLD:
-		if (check_ipv6_cidr(c, v, path) < 0)
-			return -EINVAL;
-		free(m->ipv6_subnet);
-		m->ipv6_subnet = strdup(v->str);
-		return m->ipv6_subnet ? 0 : brig_errf(c->e, ENOMEM, "out of memory");
+		return mgmt_subnet6(c, v, path);
+	case MG_GW6:
+		return mgmt_gw6(c, v, path);
 	case MG_MTU:
 		r = get_int(c, v, path, 68, 65535, &mtu);
 		m->mtu = (int)mtu;
@@ -600,8 +650,6 @@ void topo_free(struct topo *t)
 	for (size_t i = 0; t->nodes && i < t->n_nodes; i++)
 		node_release(&t->nodes[i]);
 	for (size_t i = 0; t->links && i < t->n_links; i++) {
-		free(t->links[i].a.ipv6);
-		free(t->links[i].b.ipv6);
 	}
 	free(t->nodes);
 	free(t->links);
@@ -611,7 +659,6 @@ void topo_free(struct topo *t)
 	free(t->prefix);
 	free(t->mgmt.network);
 	free(t->mgmt.bridge);
-	free(t->mgmt.ipv6_subnet);
 	memset(t, 0, sizeof(*t));
 }
 

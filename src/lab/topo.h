@@ -3,7 +3,7 @@
  *
  *   name: LAB
  *   prefix: clab | "" | __lab-name | OTHER        (optional)
- *   mgmt: {network, ipv4-subnet, ipv4-gw, ipv6-subnet, mtu, bridge,
+ *   mgmt: {network, ipv4-subnet, ipv4-gw, ipv6-subnet, ipv6-gw, mtu, bridge,
  *          external-access}
  *   topology:
  *     defaults: NODE-KEYS     kinds: {KIND: NODE-KEYS}
@@ -41,14 +41,17 @@
  * (a YAML syntax error has no key: "lab.clab.yml:7: YAML: ...").  Keys
  * brig does not know or does not support are warnings (brig_warn), in the
  * same form: "...: topology.nodes.r1.healthcheck: not supported by brig,
- * ignored".  The first IPv6 address or subnet of a file is a warning too:
- * brig keeps them (ipv6 fields) but does not configure IPv6 yet. */
+ * ignored".  IPv6 is configured as containerlab does it: an endpoint's
+ * ipv6 on its interface, mgmt.ipv6-subnet (3fff:172:20:20::/64 when the
+ * file gives neither ipv4-subnet nor ipv6-subnet) and a node's mgmt-ipv6
+ * on the management network (docs/labs.md, "IPv6"). */
 #ifndef BRIG_LAB_TOPO_H
 #define BRIG_LAB_TOPO_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "err.h"
 #include "netem.h"
@@ -61,6 +64,9 @@
 #define TOPO_DEFAULT_MTU 9500 /* data links, as containerlab */
 #define TOPO_DEFAULT_MGMT_NETWORK "clab"
 #define TOPO_DEFAULT_MGMT_SUBNET "172.20.20.0/24"
+/* containerlab's: in 3fff::/20, IPv6's documentation prefix (RFC 9637),
+ * which no one routes: a lab's own addresses never collide with real ones */
+#define TOPO_DEFAULT_MGMT_SUBNET6 "3fff:172:20:20::/64"
 
 enum topo_kind {
 	TOPO_KIND_LINUX,  /* a container */
@@ -92,6 +98,8 @@ struct topo_node {
 	uint32_t mgmt_ipv4;		    /* 0: leased; else inside the subnet, not
 					     * the gateway, one node's, and never
 					     * with network_mode */
+	bool has_mgmt_ipv6;		    /* mgmt-ipv6: a fixed IPv6 address in */
+	struct in6_addr mgmt_ipv6;	    /* the management v6 subnet, as mgmt_ipv4 */
 	/* "KEY=VALUE" each, merged, sorted by key: env (env-files first,
 	 * then env), labels, sysctls */
 	char **env, **labels, **sysctls;
@@ -141,7 +149,9 @@ struct topo_endpoint {
 	uint8_t mac[6];
 	uint32_t ipv4; /* 0: none; else a host address of its /ipv4_prefix */
 	int ipv4_prefix; /* 1..32 */
-	char *ipv6;    /* as written; NULL: none (IPv6 comes later: a warning) */
+	bool has_ipv6; /* ipv6: an address of the interface (added NODAD) */
+	struct in6_addr ipv6; /* a unicast address: not ::, ::1, multicast, v4-mapped */
+	int ipv6_prefix;      /* 1..128 */
 	/* What leaves this end (its egress): the link's netem: and the
 	 * endpoint's own netem: (which wins, key by key). */
 	struct netem_params netem;
@@ -168,7 +178,11 @@ struct topo_mgmt {
 	int prefix;
 	uint32_t gateway;  /* 0: the subnet's first host */
 	char *bridge;	   /* NULL: brig's default for the network */
-	char *ipv6_subnet; /* as written; NULL: none */
+	bool ipv6;	   /* dual stack: ipv6-subnet given, or neither subnet given */
+	struct in6_addr subnet6; /* default 3fff:172:20:20::/64 (a /64../120) */
+	int prefix6;
+	struct in6_addr gateway6; /* ipv6-gw; ::: the subnet's ::1 */
+	bool subnet6_given;	  /* ipv6-subnet was in the file */
 	int mtu;	   /* 0: brig's default */
 	bool external_access; /* default true; false: an internal network */
 	bool subnet_given;     /* ipv4-subnet was in the file (not "auto") */

@@ -23,6 +23,7 @@ enum nkey {
 	NK_USER,
 	NK_NETWORK_MODE,
 	NK_MGMT_IPV4,
+	NK_MGMT_IPV6,
 	NK_ENV,
 	NK_ENV_FILES,
 	NK_LABELS,
@@ -75,7 +76,6 @@ struct pctx {
 	struct topo *t;
 	struct brig_err *e;
 	bool quiet;	   /* a level applied again: its warnings were given */
-	bool warned_ipv6;  /* once per file */
 	uint32_t mgmt_gw;  /* the gateway in effect (t->mgmt.gateway may be 0) */
 	size_t budget;	   /* nodes of levels inherited, against repetition bombs */
 	struct level defaults;
@@ -113,9 +113,11 @@ int get_int(struct pctx *c, const struct ynode *v, const char *path, long min, l
 /* The index of node name (binary search in the parse's sorted index), or -1. */
 long node_find(const struct pctx *c, const char *name);
 
-/* IPv6 "ADDR/N" as containerlab takes it; the first one warns that brig
- * does not configure IPv6 yet. */
-int check_ipv6_cidr(struct pctx *c, const struct ynode *v, const char *path);
+/* An interface's IPv6 address "ADDR/N" (net_parse_addr_prefix6: no zone
+ * id, no v4-mapped or dotted form), a unicast one: not ::, ::1 or
+ * multicast; with N < 127, not its subnet's router anycast (ADDR::0). */
+int get_ipv6_addr(struct pctx *c, const struct ynode *v, const char *path, struct in6_addr *a,
+		  int *prefix);
 
 /* Walk map m (a map, else -EINVAL): the value of each of the n keys
  * goes to vals[i] (and the key to keys[i], if keys), in the order of the

@@ -156,11 +156,10 @@ static int get_ipv4(struct pctx *c, const struct ynode *v, const char *path,
 static int get_ipv6(struct pctx *c, const struct ynode *v, const char *path,
 		    struct topo_endpoint *ep)
 {
-	if (check_ipv6_cidr(c, v, path) < 0)
+	if (get_ipv6_addr(c, v, path, &ep->ipv6, &ep->ipv6_prefix) < 0)
 		return -EINVAL;
-	free(ep->ipv6);
-	ep->ipv6 = strdup(v->str);
-	return ep->ipv6 ? 0 : brig_errf(c->e, ENOMEM, "out of memory");
+	ep->has_ipv6 = true;
+	return 0;
 }
 
 /* A netem: map {delay, jitter, loss, rate, corrupt, duplicate, reorder}

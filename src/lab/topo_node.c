@@ -28,7 +28,7 @@ static const char *const clab_node_keys[] = {
 	"type", "startup-config", "enforce-startup-config", "suppress-startup-config",
 	"auto-remove", "restart-policy", "config", "image-pull-policy", "license", "position",
 	"hostname", "volumes", "devices", "cgroupns-mode", "cgroup-parent", "pid-mode", "tmpfs",
-	"security-opts", "shm-size", "mgmt-ipv6", "runtime", "extras", "dns", "certificate",
+	"security-opts", "shm-size", "runtime", "extras", "dns", "certificate",
 	"healthcheck", "credentials", "aliases", "components", "link-apply-mode", "username",
 	"password", NULL,
 };
@@ -209,6 +209,36 @@ static int set_mgmt_ipv4(struct pctx *c, struct fold *f, const struct ynode *v, 
 	if (ip == c->mgmt_gw)
 		return perr(c, v->line, path, "%s is the management network's gateway", v->str);
 	f->n->mgmt_ipv4 = ip;
+	return 0;
+}
+
+/* mgmt-ipv6: a host address of the management v6 subnet, not its gateway. */
+static int set_mgmt_ipv6(struct pctx *c, struct fold *f, const struct ynode *v, const char *path,
+			 size_t off)
+{
+	const struct topo_mgmt *m = &c->t->mgmt;
+	char sub[NET_CIDR6_STRLEN];
+	struct in6_addr ip;
+	struct brig_err e2;
+
+	(void)off;
+	if (want_str(c, v, path) < 0)
+		return -EINVAL;
+	if (net_parse_ip6(v->str, &ip, &e2) < 0)
+		return perr(c, v->line, path, "%s", e2.msg);
+	if (!m->ipv6)
+		return perr(c, v->line, path, "the management network has no IPv6 subnet "
+			    "(mgmt.ipv6-subnet)");
+	if (!net_in_subnet6(&ip, &m->subnet6, m->prefix6))
+		return perr(c, v->line, path, "%.64s is outside the management subnet %s", v->str,
+			    net_prefix6_str(&m->subnet6, m->prefix6, sub));
+	if (IN6_ARE_ADDR_EQUAL(&ip, &m->subnet6))
+		return perr(c, v->line, path, "%.64s is the subnet-router anycast address of the "
+			    "management subnet", v->str);
+	if (IN6_ARE_ADDR_EQUAL(&ip, &m->gateway6))
+		return perr(c, v->line, path, "%.64s is the management network's gateway", v->str);
+	f->n->mgmt_ipv6 = ip;
+	f->n->has_mgmt_ipv6 = true;
 	return 0;
 }
 
@@ -505,6 +535,7 @@ static const struct {
 	[NK_USER] = { "user", set_str, STR(user) },
 	[NK_NETWORK_MODE] = { "network-mode", set_netmode, STR(network_mode) },
 	[NK_MGMT_IPV4] = { "mgmt-ipv4", set_mgmt_ipv4, 0 },
+	[NK_MGMT_IPV6] = { "mgmt-ipv6", set_mgmt_ipv6, 0 },
 	[NK_ENV] = { "env", set_env, 0 },
 	[NK_ENV_FILES] = { "env-files", set_env_files, 0 },
 	[NK_LABELS] = { "labels", set_labels, 0 },
@@ -1004,8 +1035,8 @@ static int netmode_check(struct pctx *c, size_t i)
 
 	if (!n->network_mode)
 		return 0;
-	if (n->mgmt_ipv4) {
-		line = winner_line(c, i, NK_MGMT_IPV4, kp);
+	if (n->mgmt_ipv4 || n->has_mgmt_ipv6) {
+		line = winner_line(c, i, n->mgmt_ipv4 ? NK_MGMT_IPV4 : NK_MGMT_IPV6, kp);
 		return perr(c, line, kp, "a node with network-mode %.64s has no management "
 			    "interface of its own", n->network_mode);
 	}
@@ -1054,6 +1085,23 @@ static int mgmt_unique(struct pctx *c)
 				 net_ip_str(v[j].ip, a), c->t->nodes[v[j - 1].i].name);
 	free(v);
 	return r;
+}
+
+/* A fixed management IPv6 address is one node's (n is small next to the
+ * file's other work: a pairwise check). */
+static int mgmt_unique6(struct pctx *c)
+{
+	const struct topo_node *nodes = c->t->nodes;
+	char kp[KEY_PATH_MAX], a[NET_IP6_STRLEN];
+
+	for (size_t i = 0; i < c->t->n_nodes; i++)
+		for (size_t j = 0; nodes[i].has_mgmt_ipv6 && j < i; j++)
+			if (nodes[j].has_mgmt_ipv6 &&
+			    IN6_ARE_ADDR_EQUAL(&nodes[i].mgmt_ipv6, &nodes[j].mgmt_ipv6))
+				return perr(c, winner_line(c, i, NK_MGMT_IPV6, kp), kp,
+					    "%s is already the management address of node %s",
+					    net_ip6_str(&nodes[i].mgmt_ipv6, a), nodes[j].name);
+	return 0;
 }
 
 /* Node u waits for: its wait-for nodes, then the node whose network
@@ -1133,7 +1181,7 @@ static int nodes_check(struct pctx *c)
 	for (size_t i = 0; i < c->t->n_nodes; i++)
 		if (netmode_check(c, i) < 0)
 			return -EINVAL;
-	if (mgmt_unique(c) < 0)
+	if (mgmt_unique(c) < 0 || mgmt_unique6(c) < 0)
 		return -EINVAL;
 	return acyclic(c);
 }

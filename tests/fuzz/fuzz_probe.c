@@ -1,5 +1,6 @@
 /* fuzz_probe.c - libFuzzer target for what the probes read from the wire
- * and the command line: probe_echo_parse (a raw ICMP socket's packets),
+ * and the command line: probe_echo_parse and probe_echo6_parse (raw ICMP
+ * and ICMPv6 sockets' packets),
  * probe_udp_read (perf's datagrams), probe_fmt_packet (capture's lines),
  * probe_parse_rate and probe_parse_target.  No crash, no read outside the
  * input, and a parsed reply's payload lies inside the packet. */
@@ -43,6 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(pkt, data, size);
 	if (probe_echo_parse(pkt, size, &r) == 0 &&
+	    (r.payload < pkt || r.payload + r.plen > pkt + size))
+		__builtin_trap();
+	if (probe_echo6_parse(pkt, size, &r) == 0 &&
 	    (r.payload < pkt || r.payload + r.plen > pkt + size))
 		__builtin_trap();
 	probe_udp_read(pkt, size, &seq, &t);

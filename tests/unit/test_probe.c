@@ -115,6 +115,87 @@ static void echo_parse_refuses(void **state)
 	assert_int_equal(probe_echo_parse(bad, n, &r), -EINVAL);
 }
 
+/* ICMPv6: the request's checksum is left to the kernel; a reply parses
+ * without an IP header (a raw ICMPv6 socket hands none); others are refused. */
+static void echo6_roundtrip(void **state)
+{
+	uint8_t msg[64], payload[56] = {7};
+	struct probe_echo r;
+
+	(void)state;
+	assert_int_equal(probe_echo6_build(msg, sizeof(msg), 0x0102, 0x0304, payload, 56), 64);
+	assert_int_equal(msg[0], 128);
+	assert_int_equal(msg[2] | msg[3], 0);
+	assert_int_equal(probe_echo6_parse(msg, 64, &r), -EINVAL); /* a request */
+	msg[0] = 129;
+	assert_int_equal(probe_echo6_parse(msg, 64, &r), 0);
+	assert_true(r.v6);
+	assert_int_equal(r.id, 0x0102);
+	assert_int_equal(r.seq, 0x0304);
+	assert_int_equal(r.plen, 56);
+	assert_int_equal(r.payload[0], 7);
+	assert_int_equal(probe_echo6_parse(msg, 7, &r), -EINVAL);
+	msg[1] = 1;
+	assert_int_equal(probe_echo6_parse(msg, 64, &r), -EINVAL);
+	assert_int_equal(probe_echo6_build(msg, 10, 1, 1, payload, 56), -EMSGSIZE);
+}
+
+/* A pingall pair's address in either family. */
+static void ping_addrs(void **state)
+{
+	struct lab_ping g = {.addr = 0x0a000001};
+	char buf[PROBE_FMT_ADDR_MAX];
+
+	(void)state;
+	assert_string_equal(probe_fmt_ping_addr(&g, buf), "10.0.0.1");
+	g.v6 = true;
+	g.addr6.s6_addr[0] = 0x20;
+	g.addr6.s6_addr[1] = 0x01;
+	g.addr6.s6_addr[2] = 0x0d;
+	g.addr6.s6_addr[3] = 0xb8;
+	g.addr6.s6_addr[15] = 2;
+	assert_string_equal(probe_fmt_ping_addr(&g, buf), "2001:db8::2");
+}
+
+/* An Ethernet frame carrying IPv6 with next header nh and l4 bytes. */
+static size_t frame6(uint8_t *f, uint8_t nh, const uint8_t *l4, size_t n)
+{
+	memset(f, 0, 54);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	f[14] = 0x60;
+	f[18] = (uint8_t)(n >> 8);
+	f[19] = (uint8_t)n;
+	f[20] = nh;
+	f[21] = 64;
+	f[22] = 0x20, f[23] = 0x01, f[24] = 0x0d, f[25] = 0xb8, f[37] = 1; /* 2001:db8::1 */
+	f[38] = 0x20, f[39] = 0x01, f[40] = 0x0d, f[41] = 0xb8, f[53] = 2; /* 2001:db8::2 */
+	memcpy(f + 54, l4, n);
+	return 54 + n;
+}
+
+static void packet_lines6(void **state)
+{
+	uint8_t f[128], echo[64] = {128, 0, 0, 0, 0, 7, 0, 3};
+	uint8_t ns[24] = {135}, udp[8] = {0x30, 0x39, 0x00, 0x35, 0, 12};
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	n = frame6(f, 58, echo, sizeof(echo));
+	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+			    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, echo request, id 7, seq 3, length 64");
+	n = frame6(f, 58, ns, sizeof(ns));
+	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+			    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, neighbor solicitation 135, length 24");
+	n = frame6(f, 17, udp, sizeof(udp));
+	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+			    "IP6 2001:db8::1.12345 > 2001:db8::2.53: UDP, length 0");
+	assert_string_equal(probe_fmt_packet(f, 40, 98, 1, buf, sizeof(buf)), "IP6, truncated");
+	for (size_t cut = 0; cut < n; cut++)
+		probe_fmt_packet(f, cut, n, 1, buf, sizeof(buf));
+}
+
 static void udp_stamp(void **state)
 {
 	uint8_t buf[PROBE_UDP_HDR];
@@ -278,6 +359,9 @@ int main(void)
 	    cmocka_unit_test(matrix_line),
 	    cmocka_unit_test(targets),
 	    cmocka_unit_test(packet_lines),
+	    cmocka_unit_test(echo6_roundtrip),
+	    cmocka_unit_test(ping_addrs),
+	    cmocka_unit_test(packet_lines6),
 	    cmocka_unit_test(ifname_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

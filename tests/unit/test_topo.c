@@ -228,8 +228,13 @@ static void extended_links(void **state)
 	assert_memory_equal(t.links[0].a.mac, mac, 6);
 	assert_int_equal(t.links[0].a.ipv4, 0xc0a80001);
 	assert_int_equal(t.links[0].a.ipv4_prefix, 30);
-	assert_string_equal(t.links[0].a.ipv6, "2001:db8::1/64");
-	assert_string_equal(t.links[0].b.ipv6, "2001:db8::2/64");
+	assert_true(t.links[0].a.has_ipv6);
+	assert_int_equal(t.links[0].a.ipv6_prefix, 64);
+	assert_int_equal(t.links[0].a.ipv6.s6_addr[0], 0x20);
+	assert_int_equal(t.links[0].a.ipv6.s6_addr[15], 1);
+	assert_true(t.links[0].b.has_ipv6);
+	assert_int_equal(t.links[0].b.ipv6.s6_addr[15], 2);
+	assert_false(t.links[1].a.has_ipv6);
 	assert_false(t.links[0].b.has_mac);
 	assert_int_equal(t.links[1].type, TOPO_LINK_HOST);
 	assert_int_equal(t.links[1].a.mac[5], 0xab);
@@ -242,9 +247,8 @@ static void extended_links(void **state)
 	assert_int_equal(t.links[3].type, TOPO_LINK_DUMMY);
 	assert_string_equal(t.links[3].a.ifname, "dummy0");
 	assert_int_equal(t.links[3].mtu, TOPO_DEFAULT_MTU);
-	/* IPv6 is kept but not configured yet: said once per file */
-	assert_int_equal(n_warnings, 1);
-	warned(FILE_NAME ":13: topology.links[0].endpoints[0].ipv6: brig does not configure IPv6");
+	/* IPv6 is configured now: no warning */
+	assert_int_equal(n_warnings, 0);
 	topo_free(&t);
 }
 
@@ -530,6 +534,12 @@ static void mgmt_section(void **state)
 	assert_true(t.mgmt.external_access);
 	assert_false(t.mgmt.subnet_given);
 	assert_null(t.mgmt.bridge);
+	/* neither subnet given: dual stack, as containerlab */
+	assert_true(t.mgmt.ipv6);
+	assert_false(t.mgmt.subnet6_given);
+	assert_int_equal(t.mgmt.prefix6, 64);
+	assert_memory_equal(t.mgmt.subnet6.s6_addr,
+			    "\x3f\xff\x01\x72\x00\x20\x00\x20\0\0\0\0\0\0\0\0", 16);
 	topo_free(&t);
 
 	parse_ok("name: lab\n"
@@ -549,15 +559,18 @@ static void mgmt_section(void **state)
 	assert_int_equal(t.mgmt.subnet, 0x0a090000);
 	assert_int_equal(t.mgmt.prefix, 16);
 	assert_int_equal(t.mgmt.gateway, 0x0a09fffe);
-	assert_string_equal(t.mgmt.ipv6_subnet, "3fff:172:20:20::/64");
+	assert_true(t.mgmt.ipv6);
+	assert_true(t.mgmt.subnet6_given);
+	assert_int_equal(t.mgmt.prefix6, 64);
+	assert_int_equal(t.mgmt.subnet6.s6_addr[0], 0x3f);
+	assert_int_equal(t.mgmt.gateway6.s6_addr[15], 1);
 	assert_int_equal(t.mgmt.mtu, 1400);
 	assert_string_equal(t.mgmt.bridge, "br-lab");
 	assert_false(t.mgmt.external_access);
 	assert_true(t.mgmt.subnet_given);
 	assert_int_equal(t.nodes[0].mgmt_ipv4, 0x0a090304);
 	warned(FILE_NAME ":10: mgmt.ipv4-range: not supported by brig, ignored");
-	warned(FILE_NAME ":11: mgmt.ipv6-gw: not supported by brig, ignored");
-	warned(FILE_NAME ":6: mgmt.ipv6-subnet: brig does not configure IPv6 yet");
+	assert_int_equal(n_warnings, 1);
 	topo_free(&t);
 
 	/* containerlab's older spelling */
@@ -583,7 +596,17 @@ static void mgmt_section(void **state)
 	refused("name: lab\nmgmt:\n  external-access: maybe\n" NODES, 3, "mgmt.external-access",
 		"expected true or false");
 	refused("name: lab\nmgmt:\n  ipv6-subnet: 3fff::/129\n" NODES, 3, "mgmt.ipv6-subnet",
-		"invalid IPv6 prefix");
+		"invalid IPv6 subnet '3fff::/129'");
+	refused("name: lab\nmgmt:\n  ipv6-subnet: 3fff::1/64\n" NODES, 3, "mgmt.ipv6-subnet",
+		"host bits set (did you mean 3fff::/64?)");
+	refused("name: lab\nmgmt:\n  ipv6-subnet: \":::/64\"\n" NODES, 3, "mgmt.ipv6-subnet",
+		"invalid IPv6 address ':::'");
+	refused("name: lab\nmgmt:\n  ipv6-subnet: fd00::/48\n" NODES, 3, "mgmt.ipv6-subnet",
+		"/64");
+	refused("name: lab\nmgmt:\n  ipv6-subnet: fd00::/64\n  ipv6-gw: fd01::1\n" NODES, 4,
+		"mgmt.ipv6-gw", "fd01::1");
+	refused("name: lab\nmgmt:\n  ipv4-subnet: 10.0.0.0/24\n  ipv6-gw: fd01::1\n" NODES, 4,
+		"mgmt.ipv6-gw", "needs mgmt.ipv6-subnet");
 	refused("name: lab\nmgmt: [a]\n" NODES, 2, "mgmt", "expected a map, got a list");
 #undef NODES
 }
@@ -617,7 +640,30 @@ static void mgmt_addresses(void **state)
 		8, "topology.nodes.r1.mgmt-ipv4", "network-mode host");
 	parse_ok(HEAD "    r1: {kind: linux, image: a, mgmt-ipv4: 10.0.0.2}\n", &t);
 	assert_int_equal(t.nodes[0].mgmt_ipv4, 0x0a000002);
+	assert_false(t.mgmt.ipv6); /* ipv4-subnet alone: v4 only, as containerlab */
+	assert_false(t.nodes[0].has_mgmt_ipv6);
 	topo_free(&t);
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00::5\"}\n", 5,
+		"topology.nodes.r1.mgmt-ipv6", "no IPv6 subnet");
+#undef HEAD
+#define HEAD "name: lab\nmgmt: {ipv6-subnet: \"fd00:1::/64\"}\ntopology:\n  nodes:\n"
+	parse_ok(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::5\"}\n", &t);
+	assert_true(t.nodes[0].has_mgmt_ipv6);
+	assert_int_equal(t.nodes[0].mgmt_ipv6.s6_addr[15], 5);
+	assert_true(t.mgmt.ipv6);
+	assert_int_equal(t.mgmt.subnet, 0xac141400); /* v4 stays the default */
+	topo_free(&t);
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:2::5\"}\n", 5,
+		"topology.nodes.r1.mgmt-ipv6", "outside the management subnet fd00:1::/64");
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::1\"}\n", 5,
+		"topology.nodes.r1.mgmt-ipv6", "gateway");
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::5/64\"}\n", 5,
+		"topology.nodes.r1.mgmt-ipv6", "invalid IPv6 address");
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::5\"}\n"
+		     "    r2: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::5\"}\n",
+		6, "topology.nodes.r2.mgmt-ipv6", "already the management address of node r1");
+	refused(HEAD "    r1: {kind: linux, image: a, mgmt-ipv6: \"fd00:1::5\", network-mode: none}\n",
+		5, "topology.nodes.r1.mgmt-ipv6", "network-mode none");
 #undef HEAD
 }
 
@@ -788,7 +834,30 @@ static void bad_links(void **state)
 	refused(HEAD "    - type: veth\n      endpoints:\n"
 		     "        - {node: r1, interface: e1, ipv6: \"fe80::zz/64\"}\n"
 		     "        - {node: r2, interface: e1}\n",
-		8, "topology.links[0].endpoints[0].ipv6", "invalid IPv6 prefix");
+		8, "topology.links[0].endpoints[0].ipv6", "invalid IPv6 address");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, ipv6: \"2001:db8::1\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].ipv6", "want ADDR/N");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, ipv6: \"2001:db8::/64\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].ipv6", "subnet-router anycast");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, ipv6: \"ff02::5/64\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].ipv6", "not a unicast address");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, ipv6: \"::ffff:10.0.0.1/120\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].ipv6", "IPv4-mapped");
+	refused(HEAD "    - type: veth\n      endpoints:\n"
+		     "        - {node: r1, interface: e1, ipv6: \"fe80::1%eth0/64\"}\n"
+		     "        - {node: r2, interface: e1}\n",
+		8, "topology.links[0].endpoints[0].ipv6", "invalid IPv6 address");
+	refused(HEAD "    - endpoints: [\"r1:e1\", \"r2:e1\"]\n"
+		     "      ipv6: [\"2001:db8::1/129\"]\n",
+		7, "topology.links[0].ipv6[0]", "want ADDR/N");
 	refused(HEAD "    - type: host\n      endpoint: {node: r1, interface: e1}\n", 6,
 		"topology.links[0].host-interface", "missing");
 	refused(HEAD "    - type: dummy\n      endpoint: {node: br, interface: d0}\n", 7,
