@@ -70,7 +70,9 @@ load tmux
 
 # api_tmux_stop: the test's tmux server, if any (the pane shown on failure).
 api_tmux_stop() {
-	[ -n "${SB:-}" ] && [ -S "$SB/tmux.sock" ] || return 0
+	if [ -z "${SB:-}" ] || [ ! -S "$SB/tmux.sock" ]; then
+		return 0
+	fi
 	[ -n "${BATS_TEST_COMPLETED:-}" ] || {
 		echo "--- pane:"
 		pane 2>/dev/null || true
