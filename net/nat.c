@@ -633,7 +633,7 @@ static int port_rules(struct nat_bctx *c, const struct net_network *nets, size_t
 	int r;
 
 	/* IPv6 has no guard: the kernel never routes ::1 off the host, so
-	 * no port is published on it (publish.c refuses [::1]) */
+	 * no port is published on it (portspec.c refuses [::1]) */
 	if ((r = rule_guard(c)) < 0 || (r = rules_dnat(c, CHAIN_PRE, false)) < 0 ||
 	    (r = rules_dnat(c, CHAIN_OUT, false)) < 0 || (r = rules_dnat(c, CHAIN_PRE, true)) < 0 ||
 	    (r = rules_dnat(c, CHAIN_OUT, true)) < 0 || (r = rule_masq_loopback(c)) < 0)

@@ -165,6 +165,9 @@ static int host_ip(const char *s, const struct parts *p, struct port_request *r,
 	buf[p->ip_len] = '\0';
 	if (v6 && net_parse_ip6(buf, &r->host_ip6, &why) < 0)
 		return bad(e, EINVAL, s, "bad IPv6 host address: %s", why.msg);
+	/* IPv6 has no route_localnet: the kernel never sends ::1 to a bridge */
+	if (v6 && IN6_IS_ADDR_LOOPBACK(&r->host_ip6))
+		return bad(e, EINVAL, s, "[::1] cannot be published (use [::] or a host address)");
 	if (!v6 && net_parse_ip(buf, &r->host_ip, &why) < 0)
 		return bad(e, EINVAL, s, "bad host address");
 	r->family = v6 ? AF_INET6 : AF_INET;

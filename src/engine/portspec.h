@@ -49,7 +49,8 @@ struct port_binding {
 /* Parse one -p value, appending one request per container port to
  * out[*n..max).  Refused (EINVAL, one line "invalid -p 'S': why"): a
  * port out of 1-65535 (a host port may be 0: any), a bad address (an
- * IPv6 one goes in brackets, [fd00::1]:8080:80, and is no v4-mapped one), a protocol other than tcp, udp
+ * IPv6 one goes in brackets, [fd00::1]:8080:80, and is neither v4-mapped
+ * nor [::1]: IPv6 has no route_localnet), a protocol other than tcp, udp
  * or sctp, ranges of different lengths (a host range with one container
  * port is a choice of host ports), more than max in all (E2BIG).  *n is
  * unchanged on failure. */

@@ -225,9 +225,6 @@ static int where(const struct port_request *r, bool has6, struct host_addr w[2],
 	if (!has6)
 		return brig_errf(e, EINVAL, "-p [%s]: the container has no IPv6 address to publish to",
 				 net_ip6_str(&r->host_ip6, a));
-	/* no route_localnet for IPv6: the kernel never sends ::1 to a bridge */
-	if (IN6_IS_ADDR_LOOPBACK(&r->host_ip6))
-		return brig_errf(e, EINVAL, "-p [::1]: IPv6 loopback cannot be published (use [::] or a host address)");
 	return 0;
 }
 
