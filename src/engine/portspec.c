@@ -36,6 +36,10 @@ static int bad(struct brig_err *e, int code, const char *s, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/* a reason may quote the user's text (a parser's message): one line */
+	for (char *c = why; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return brig_errf(e, code, "invalid -p '%s': %s", shown(s, v), why);
 }
 
