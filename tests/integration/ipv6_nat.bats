@@ -208,6 +208,30 @@ v6_snapshot() {
 	[[ $output != *"comment"* ]]
 }
 
+@test "ipv6 nat: a flushed ruleset is restored with the v6 map elements; a neighbour reaches the port through the host's v6 address (hairpin)" {
+	uplink6_up
+	run brig network create --subnet 10.80.0.0/24 --ipv6 --subnet fd00:80::/64 ds
+	[ "$status" -eq 0 ]
+	run web keep --net ds -p '[::]:8089:80'
+	[ "$status" -eq 0 ]
+	wait_for 10 uplink_gets 'http://[2001:db8::1]:8089/' hello-keep
+	sb nft flush ruleset
+	run sb nft list ruleset
+	[[ $output != *brig* ]]
+	run brig run --rm --net ds busybox true
+	[ "$status" -eq 0 ]
+	run sb nft list map inet brig ports_any6
+	[[ $output == *"tcp . 8089 comment"* ]]
+	wait_for 10 uplink_gets 'http://[2001:db8::1]:8089/' hello-keep
+	run uplink_get 'http://[2001:db8::1]:8089/'
+	[ "$output" = hello-keep ]
+	# a neighbour on the same network, through the host's address
+	run brig run -d --name n --net ds busybox sleep 1000
+	[ "$status" -eq 0 ]
+	run brig exec n timeout 3 wget -q -O - 'http://[2001:db8::1]:8089/'
+	[ "$output" = hello-keep ]
+}
+
 @test "ipv6 nat: -p on a v6 address refuses a container without IPv6, and [::1]" {
 	run brig network create --subnet 10.76.0.0/24 v4only
 	[ "$status" -eq 0 ]
