@@ -943,6 +943,24 @@ static int chain_get(struct mnl_socket *nl, const char *name)
 	return nat_talk(nl, nlh, count_msg, &n);
 }
 
+/* get set inet brig <name>: 0 when present, -ENOENT when absent. */
+static int set_get(struct mnl_socket *nl, const char *name)
+{
+	char buf[8192];
+	struct nftnl_set *st = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	unsigned n = 0;
+
+	if (!st)
+		return -ENOMEM;
+	nftnl_set_set_str(st, NFTNL_SET_TABLE, TABLE);
+	nftnl_set_set_str(st, NFTNL_SET_NAME, name);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, FAMILY, NLM_F_ACK, 1);
+	nftnl_set_nlmsg_build_payload(nlh, st);
+	nftnl_set_free(st);
+	return nat_talk(nl, nlh, count_msg, &n);
+}
+
 /* Number of rules in chain inet brig <name> (a filtered dump). */
 static int rule_count(struct mnl_socket *nl, const char *name, unsigned *n)
 {
@@ -977,6 +995,13 @@ int net_nat_check(bool *intact, struct brig_err *e)
 			return brig_errf(e, -r, "nftables: list chain inet %s %s: %s", TABLE,
 					 chains[i], strerror(-r));
 	}
+	/* A table of a brig before IPv6 ports lacks their maps: rebuilt too. */
+	r = set_get(nl, NAT_SET_PORTS_ANY6);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return brig_errf(e, -r, "nftables: list set inet %s %s: %s", TABLE,
+				 NAT_SET_PORTS_ANY6, strerror(-r));
 	/* Every network adds rules to forward: an empty one was flushed. */
 	r = rule_count(nl, CHAIN_FWD, &rules);
 	if (r < 0 && r != -ENOENT)
