@@ -7,6 +7,11 @@
  *     chain forward { type filter hook forward priority filter; policy accept; ... }
  *   }
  *
+ * The table is of family inet, so it sees IPv4 and IPv6 alike: the
+ * forward chain's accepts, drops and isolation match interface names and
+ * hold for both families; masquerade, hairpin and the port DNAT have a v6
+ * twin (ip6 saddr, the "6" maps) for every dual-stack network.
+ *
  * Both chains have policy accept: brig changes nothing for traffic that is
  * not its own, and it never reads or writes any other table.  The builders
  * below only fill a buffer; net_nat_commit() is the only place that talks to
@@ -311,6 +316,29 @@ static bool x_saddr(struct nftnl_rule *r, uint32_t addr, int prefix)
 	return x_addr(r, 12, addr, prefix);
 }
 
+/* meta nfproto ipv6 */
+static bool x_ipv6(struct nftnl_rule *r)
+{
+	uint8_t ipv6 = NFPROTO_IPV6;
+
+	return x_meta(r, NFT_META_NFPROTO) && x_cmp(r, NFT_CMP_EQ, &ipv6, 1);
+}
+
+/* ip6 saddr addr/prefix: meta nfproto ipv6, then the 16 bytes of the
+ * source address (offset 8 of the IPv6 header) masked and compared. */
+static bool x_saddr6(struct nftnl_rule *r, const struct in6_addr *addr, int prefix)
+{
+	uint8_t mask[16] = { 0 }, net[16];
+
+	for (int i = 0; i < 16; i++) {
+		int bits = prefix - 8 * i;
+		mask[i] = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+		net[i] = addr->s6_addr[i] & mask[i];
+	}
+	return x_ipv6(r) && x_load(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1) &&
+	       x_and(r, mask, 16) && x_cmp(r, NFT_CMP_EQ, net, 16);
+}
+
 /* ct KEY & bits != 0 (KEY: NFT_CT_STATE, NFT_CT_STATUS) */
 static bool x_ct_any(struct nftnl_rule *r, uint32_t key, uint32_t bits)
 {
@@ -392,6 +420,24 @@ static int rule_masq(struct nat_bctx *c, const struct net_network *n)
 			r && x_saddr(r, n->subnet, n->prefix) && x_oif_not_bridge(r) && x_masq(r));
 }
 
+/* add rule inet brig postrouting ip6 saddr <subnet6>/<prefix6> oifname != @bridges masquerade
+ * The same for a dual-stack network's IPv6 subnet: the uplink sees the
+ * host's own IPv6 address. */
+static int rule_masq6(struct nat_bctx *c, const struct net_network *n)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_POST);
+
+	return rule_put(c, r,
+			r && x_saddr6(r, &n->subnet6, n->prefix6) && x_oif_not_bridge(r) &&
+				x_masq(r));
+}
+
+/* Whether network n is masqueraded (v4, and with ipv6 its v6 subnet). */
+static bool nat_out(const struct net_network *n)
+{
+	return !n->internal && !n->no_gateway;
+}
+
 /* add rule inet brig forward iifname "<in>" oifname "<out>" <accept|drop>
  * (in or out NULL leaves that match out) */
 static int rule_iif_oif(struct nat_bctx *c, const char *in, const char *out, int verdict)
@@ -469,15 +515,18 @@ static bool x_ct_dnat(struct nftnl_rule *r)
 	return x_ct_any(r, NFT_CT_STATUS, IPS_DST_NAT);
 }
 
-/* [ip daddr .] meta l4proto . th dport: each field in its own 32-bit
- * register from NFT_REG32_00 on, as the maps' keys are laid out. */
-static bool x_port_key(struct nftnl_rule *r, bool with_addr)
+/* [ip daddr .] meta l4proto . th dport (v6: [ip6 daddr .] ...): each
+ * field in whole 32-bit registers from NFT_REG32_00 on, as the maps'
+ * keys are laid out (an IPv6 address takes four). */
+static bool x_port_key(struct nftnl_rule *r, bool v6, bool with_addr)
 {
 	uint32_t reg = NFT_REG32_00;
 	struct nftnl_expr *x;
 
-	if (with_addr && !x_load(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, reg++))
+	if (with_addr && !x_load(r, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 24 : 16, v6 ? 16 : 4, reg))
 		return false;
+	if (with_addr)
+		reg += v6 ? 4 : 1;
 	x = nftnl_expr_alloc("meta");
 	if (x) {
 		nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
@@ -486,9 +535,9 @@ static bool x_port_key(struct nftnl_rule *r, bool with_addr)
 	return x_add(r, x) && x_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg);
 }
 
-/* dnat ip to <key> map @set: the lookup leaves the address in
- * NFT_REG32_00 and the port in NFT_REG32_01. */
-static bool x_dnat_map(struct nftnl_rule *r, const char *set, uint32_t set_id)
+/* dnat ip|ip6 to <key> map @set: the lookup leaves the address in
+ * NFT_REG32_00 (to _03 for IPv6) and the port in the register after it. */
+static bool x_dnat_map(struct nftnl_rule *r, bool v6, const char *set, uint32_t set_id)
 {
 	struct nftnl_expr *x = nftnl_expr_alloc("lookup");
 
@@ -501,9 +550,9 @@ static bool x_dnat_map(struct nftnl_rule *r, const char *set, uint32_t set_id)
 	if (!x_add(r, x) || !(x = nftnl_expr_alloc("nat")))
 		return false;
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_00);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, v6 ? NFT_REG32_04 : NFT_REG32_01);
 	return x_add(r, x);
 }
 
@@ -522,21 +571,25 @@ static int rule_guard(struct nat_bctx *c)
 
 /* add rule inet brig <chain> meta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @ports_addr
  * add rule inet brig <chain> meta nfproto ipv4 fib daddr type local dnat ip to meta l4proto . th dport map @ports_any
- * Ports published on one address first, then those on every local
- * address.  Containers come and go as elements of the maps: these rules
- * never change. */
-static int rules_dnat(struct nat_bctx *c, const char *chain)
+ * and with v6 the same for IPv6 (ip6 daddr, dnat ip6, @ports_addr6,
+ * @ports_any6).  Ports published on one address first, then those on
+ * every local address.  Containers come and go as elements of the maps:
+ * these rules never change. */
+static int rules_dnat(struct nat_bctx *c, const char *chain, bool v6)
 {
 	struct nftnl_rule *r = rule_new(chain);
 
 	if (rule_put(c, r,
-		     r && x_ipv4(r) && x_port_key(r, true) &&
-			     x_dnat_map(r, NAT_SET_PORTS_ADDR, NAT_SET_PORTS_ADDR_ID)) < 0)
+		     r && (v6 ? x_ipv6(r) : x_ipv4(r)) && x_port_key(r, v6, true) &&
+			     x_dnat_map(r, v6, v6 ? NAT_SET_PORTS_ADDR6 : NAT_SET_PORTS_ADDR,
+					v6 ? NAT_SET_PORTS_ADDR6_ID : NAT_SET_PORTS_ADDR_ID)) < 0)
 		return -ENOMEM;
 	r = rule_new(chain);
 	return rule_put(c, r,
-			r && x_ipv4(r) && x_fib_local(r) && x_port_key(r, false) &&
-				x_dnat_map(r, NAT_SET_PORTS_ANY, NAT_SET_PORTS_ANY_ID));
+			r && (v6 ? x_ipv6(r) : x_ipv4(r)) && x_fib_local(r) &&
+				x_port_key(r, v6, false) &&
+				x_dnat_map(r, v6, v6 ? NAT_SET_PORTS_ANY6 : NAT_SET_PORTS_ANY,
+					   v6 ? NAT_SET_PORTS_ANY6_ID : NAT_SET_PORTS_ANY_ID));
 }
 
 /* add rule inet brig postrouting ip saddr 127.0.0.0/8 oifname @bridges masquerade
@@ -565,16 +618,32 @@ static int rule_hairpin(struct nat_bctx *c, const struct net_network *n)
 				x_if_bridges(r, NFT_META_OIFNAME, false) && x_ct_dnat(r) && x_masq(r));
 }
 
+/* add rule inet brig postrouting ip6 saddr <subnet6>/<prefix6> oifname @bridges ct status dnat masquerade */
+static int rule_hairpin6(struct nat_bctx *c, const struct net_network *n)
+{
+	struct nftnl_rule *r = rule_new(CHAIN_POST);
+
+	return rule_put(c, r,
+			r && x_saddr6(r, &n->subnet6, n->prefix6) &&
+				x_if_bridges(r, NFT_META_OIFNAME, false) && x_ct_dnat(r) && x_masq(r));
+}
+
 static int port_rules(struct nat_bctx *c, const struct net_network *nets, size_t count)
 {
 	int r;
 
-	if ((r = rule_guard(c)) < 0 || (r = rules_dnat(c, CHAIN_PRE)) < 0 ||
-	    (r = rules_dnat(c, CHAIN_OUT)) < 0 || (r = rule_masq_loopback(c)) < 0)
+	/* IPv6 has no guard: the kernel never routes ::1 off the host, so
+	 * no port is published on it (portspec.c refuses [::1]) */
+	if ((r = rule_guard(c)) < 0 || (r = rules_dnat(c, CHAIN_PRE, false)) < 0 ||
+	    (r = rules_dnat(c, CHAIN_OUT, false)) < 0 || (r = rules_dnat(c, CHAIN_PRE, true)) < 0 ||
+	    (r = rules_dnat(c, CHAIN_OUT, true)) < 0 || (r = rule_masq_loopback(c)) < 0)
 		return r;
-	for (size_t i = 0; i < count; i++)
-		if (!nets[i].internal && !nets[i].no_gateway && (r = rule_hairpin(c, &nets[i])) < 0)
+	for (size_t i = 0; i < count; i++) {
+		if (nat_out(&nets[i]) && (r = rule_hairpin(c, &nets[i])) < 0)
 			return r;
+		if (nat_out(&nets[i]) && nets[i].ipv6 && (r = rule_hairpin6(c, &nets[i])) < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -597,9 +666,12 @@ static int build_all(struct nat_bctx *c, const struct net_network *nets, size_t 
 	    (r = put_bridges_set(c, nets, count)) < 0 || (r = nat_ports_put_maps(c)) < 0 ||
 	    (r = nat_ports_put_elems(c, NFT_MSG_NEWSETELEM, ports, n_ports)) < 0)
 		return r;
-	for (size_t i = 0; i < count; i++)
-		if (!nets[i].internal && !nets[i].no_gateway && (r = rule_masq(c, &nets[i])) < 0)
+	for (size_t i = 0; i < count; i++) {
+		if (nat_out(&nets[i]) && (r = rule_masq(c, &nets[i])) < 0)
 			return r;
+		if (nat_out(&nets[i]) && nets[i].ipv6 && (r = rule_masq6(c, &nets[i])) < 0)
+			return r;
+	}
 	if ((r = port_rules(c, nets, count)) < 0)
 		return r;
 	return forward_rules(c, nets, count);
@@ -654,7 +726,7 @@ int net_nat_build_ports(struct net_nat_batch *b, const struct net_network *nets,
 			struct brig_err *e)
 {
 	struct nat_bctx c;
-	size_t nmsg = 20 + 5 * count + count * count; /* upper bound */
+	size_t nmsg = 30 + 7 * count + count * count; /* upper bound */
 
 	memset(b, 0, sizeof(*b));
 	if (count > NET_NAT_MAX_NETWORKS)
@@ -662,7 +734,8 @@ int net_nat_build_ports(struct net_nat_batch *b, const struct net_network *nets,
 				 NET_NAT_MAX_NETWORKS);
 	for (size_t i = 0; i < count; i++)
 		if (!*nets[i].bridge || strlen(nets[i].bridge) >= IFNAMSIZ ||
-		    nets[i].prefix < 0 || nets[i].prefix > 32)
+		    nets[i].prefix < 0 || nets[i].prefix > 32 ||
+		    (nets[i].ipv6 && (nets[i].prefix6 < 0 || nets[i].prefix6 > 128)))
 			return brig_errf(e, EINVAL, "nftables: network %s: invalid bridge or prefix",
 					 nets[i].name);
 	/* + the bridges' and the ports' elements */
@@ -870,6 +943,24 @@ static int chain_get(struct mnl_socket *nl, const char *name)
 	return nat_talk(nl, nlh, count_msg, &n);
 }
 
+/* get set inet brig <name>: 0 when present, -ENOENT when absent. */
+static int set_get(struct mnl_socket *nl, const char *name)
+{
+	char buf[8192];
+	struct nftnl_set *st = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	unsigned n = 0;
+
+	if (!st)
+		return -ENOMEM;
+	nftnl_set_set_str(st, NFTNL_SET_TABLE, TABLE);
+	nftnl_set_set_str(st, NFTNL_SET_NAME, name);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, FAMILY, NLM_F_ACK, 1);
+	nftnl_set_nlmsg_build_payload(nlh, st);
+	nftnl_set_free(st);
+	return nat_talk(nl, nlh, count_msg, &n);
+}
+
 /* Number of rules in chain inet brig <name> (a filtered dump). */
 static int rule_count(struct mnl_socket *nl, const char *name, unsigned *n)
 {
@@ -904,6 +995,13 @@ int net_nat_check(bool *intact, struct brig_err *e)
 			return brig_errf(e, -r, "nftables: list chain inet %s %s: %s", TABLE,
 					 chains[i], strerror(-r));
 	}
+	/* A table of a brig before IPv6 ports lacks their maps: rebuilt too. */
+	r = set_get(nl, NAT_SET_PORTS_ANY6);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return brig_errf(e, -r, "nftables: list set inet %s %s: %s", TABLE,
+				 NAT_SET_PORTS_ANY6, strerror(-r));
 	/* Every network adds rules to forward: an empty one was flushed. */
 	r = rule_count(nl, CHAIN_FWD, &rules);
 	if (r < 0 && r != -ENOENT)

@@ -24,8 +24,9 @@ int net_nat_apply_ports(const struct net_network *nets, size_t count, const stru
 			size_t n_ports, struct brig_err *e);
 
 /* True when table "inet brig" exists and holds the chains net_nat_apply makes
- * with a non-empty forward chain (so a flushed or deleted table can be
- * restored by the caller).  Read-only. */
+ * (and its newest map, ports_any6) with a non-empty forward chain (so a
+ * flushed, deleted or older table can be restored by the caller).
+ * Read-only. */
 int net_nat_check(bool *intact, struct brig_err *e);
 
 #endif

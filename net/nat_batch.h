@@ -77,6 +77,10 @@ void nat_bput_set(struct nat_bctx *c, uint16_t type, struct nftnl_set *s);
 #define NAT_SET_PORTS_ANY "ports_any"
 #define NAT_SET_PORTS_ADDR_ID 2
 #define NAT_SET_PORTS_ANY_ID 3
+#define NAT_SET_PORTS_ADDR6 "ports_addr6"
+#define NAT_SET_PORTS_ANY6 "ports_any6"
+#define NAT_SET_PORTS_ADDR6_ID 4
+#define NAT_SET_PORTS_ANY6_ID 5
 /* Bytes one port element takes in a batch, at most (key, data, comment). */
 #define NAT_PORT_ELEM_MAX 256
 
@@ -90,7 +94,7 @@ void nat_close(struct mnl_socket **nl);
 int nat_talk(struct mnl_socket *nl, struct nlmsghdr *req,
 	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
 
-/* add map inet brig ports_addr, ports_any (ports.c) */
+/* add map inet brig ports_addr, ports_any, ports_addr6, ports_any6 (ports.c) */
 int nat_ports_put_maps(struct nat_bctx *c);
 
 /* add (type NFT_MSG_NEWSETELEM) or delete (NFT_MSG_DELSETELEM) the

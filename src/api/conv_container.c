@@ -111,10 +111,12 @@ static json_t *port_bindings(const struct container_spec *cfg)
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < n; i++) {
-		char key[32], ip[16] = "", hp[16] = "";
+		char key[32], ip[NET_IP6_STRLEN] = "", hp[16] = "";
 		json_t *list;
 		port_key(v[i].port, v[i].proto, key, sizeof(key));
-		if (v[i].host_ip)
+		if (v[i].family == AF_INET6)
+			net_ip6_str(&v[i].host_ip6, ip);
+		else if (v[i].host_ip)
 			net_ip_str(v[i].host_ip, ip);
 		if (v[i].host_lo && v[i].host_lo == v[i].host_hi)
 			snprintf(hp, sizeof(hp), "%u", v[i].host_lo);

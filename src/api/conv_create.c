@@ -494,12 +494,17 @@ static int add_binding(struct api_create *o, const char *key, json_t *b, uint16_
 	if (conv_get_string(b, "HostIp", where, &ip, e) < 0 ||
 	    conv_get_string(b, "HostPort", where, &hport, e) < 0)
 		return -e->code;
-	/* Docker's default for -p is every address, IPv4 and IPv6; networks
-	 * have no IPv6 yet, so an IPv6 wildcard binding is the IPv4 one's twin */
+	/* Clients send the IPv6 wildcard as the twin of 0.0.0.0 (Docker's -p
+	 * without an address); brig's -p without one already covers every v6
+	 * address when the container has one.  Another v6 address goes in
+	 * brackets. */
 	if (!strcmp(ip, "::"))
 		return 0;
-	v = keepf(o, e, "%s%s%s:%u/%s", ip, *ip ? ":" : "", *hport ? hport : "0", port,
-		  portspec_proto_name(proto));
+	if (strchr(ip, ':'))
+		v = keepf(o, e, "[%s]:%s:%u/%s", ip, hport, port, portspec_proto_name(proto));
+	else
+		v = keepf(o, e, "%s%s%s:%u/%s", ip, *ip ? ":" : "", *hport ? hport : "0", port,
+			  portspec_proto_name(proto));
 	if (!v)
 		return -e->code;
 	if (add_publish(o, v, e) < 0)

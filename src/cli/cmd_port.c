@@ -17,12 +17,12 @@ static const struct opt_spec port_spec = {
 
 int cmd_port(struct brig_ctx *c, int argc, char **argv)
 {
-	struct port_binding v[PORTSPEC_MAX];
+	struct port_binding v[PORTSPEC_BINDINGS_MAX];
 	struct brig_err e;
 	size_t n = 0, shown = 0;
 	uint16_t port = 0;
 	uint8_t proto = 0;
-	char host[32];
+	char host[64];
 	int first = opt_parse(&port_spec, argc, argv, NULL, &e);
 
 	if (first <= 0)

@@ -36,6 +36,10 @@ static int bad(struct brig_err *e, int code, const char *s, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/* a reason may quote the user's text (a parser's message): one line */
+	for (char *c = why; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return brig_errf(e, code, "invalid -p '%s': %s", shown(s, v), why);
 }
 
@@ -108,19 +112,36 @@ struct parts {
 	size_t ip_len, host_len, ctr_len;
 };
 
+/* "[V6ADDR]:HOST:PORT" (HOST may be empty): the address's brackets
+ * keep its colons apart from the ports'. */
+static int split6(const char *s, const char *end, struct parts *p, struct brig_err *e)
+{
+	const char *close = memchr(s, ']', (size_t)(end - s)), *c;
+
+	if (!close || close[1] != ':')
+		return bad(e, EINVAL, s, "expected [IPv6]:HOSTPORT:PORT");
+	c = memchr(close + 2, ':', (size_t)(end - close - 2));
+	if (!c || memchr(c + 1, ':', (size_t)(end - c - 1)))
+		return bad(e, EINVAL, s, "expected [IPv6]:HOSTPORT:PORT");
+	p->ip = s + 1, p->ip_len = (size_t)(close - s - 1);
+	p->host = close + 2, p->host_len = (size_t)(c - close - 2);
+	p->ctr = c + 1, p->ctr_len = (size_t)(end - c - 1);
+	return 0;
+}
+
 static int split(const char *s, struct parts *p, struct brig_err *e)
 {
 	const char *slash = strchr(s, '/'), *end = slash ? slash : s + strlen(s);
 	const char *c1 = memchr(s, ':', (size_t)(end - s)), *c2 = NULL;
 
 	memset(p, 0, sizeof(*p));
+	p->proto = slash ? slash + 1 : "tcp";
 	if (s[0] == '[')
-		return bad(e, EINVAL, s, "IPv6 host addresses are not supported yet");
+		return split6(s, end, p, e);
 	if (c1)
 		c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1));
 	if (c2 && memchr(c2 + 1, ':', (size_t)(end - c2 - 1)))
-		return bad(e, EINVAL, s, "too many ':' (IPv6 is not supported yet)");
-	p->proto = slash ? slash + 1 : "tcp";
+		return bad(e, EINVAL, s, "too many ':' (an IPv6 address goes in brackets: [::1]:80:80)");
 	if (c2) {
 		p->ip = s, p->ip_len = (size_t)(c1 - s);
 		p->host = c1 + 1, p->host_len = (size_t)(c2 - c1 - 1);
@@ -132,20 +153,28 @@ static int split(const char *s, struct parts *p, struct brig_err *e)
 	return 0;
 }
 
-static int host_ip(const char *s, const struct parts *p, uint32_t *ip, struct brig_err *e)
+/* The host address, if any, into r (host_ip or host_ip6, and family). */
+static int host_ip(const char *s, const struct parts *p, struct port_request *r,
+		   struct brig_err *e)
 {
-	char buf[16];
-	struct brig_err ignore;
+	char buf[NET_IP6_STRLEN];
+	struct brig_err why;
+	bool v6 = s[0] == '[';
 
-	*ip = 0;
 	if (!p->ip || p->ip_len == 0)
-		return 0;
+		return v6 ? bad(e, EINVAL, s, "empty IPv6 host address") : 0;
 	if (p->ip_len >= sizeof(buf))
 		return bad(e, EINVAL, s, "bad host address");
 	memcpy(buf, p->ip, p->ip_len);
 	buf[p->ip_len] = '\0';
-	if (net_parse_ip(buf, ip, &ignore) < 0)
+	if (v6 && net_parse_ip6(buf, &r->host_ip6, &why) < 0)
+		return bad(e, EINVAL, s, "bad IPv6 host address: %s", why.msg);
+	/* IPv6 has no route_localnet: the kernel never sends ::1 to a bridge */
+	if (v6 && IN6_IS_ADDR_LOOPBACK(&r->host_ip6))
+		return bad(e, EINVAL, s, "[::1] cannot be published (use [::] or a host address)");
+	if (!v6 && net_parse_ip(buf, &r->host_ip, &why) < 0)
 		return bad(e, EINVAL, s, "bad host address");
+	r->family = v6 ? AF_INET6 : AF_INET;
 	return 0;
 }
 
@@ -176,7 +205,7 @@ int portspec_parse(const char *s, struct port_request *out, size_t max, size_t *
 	uint16_t ctr_hi;
 	size_t nc, nh;
 
-	if (split(s, &p, e) < 0 || host_ip(s, &p, &r.host_ip, e) < 0)
+	if (split(s, &p, e) < 0 || host_ip(s, &p, &r, e) < 0)
 		return -e->code;
 	if (portspec_proto(p.proto, &r.proto) < 0)
 		return bad(e, EINVAL, s, "protocol '%s': expected tcp, udp or sctp",
@@ -214,19 +243,41 @@ int portspec_port(const char *s, uint16_t *port, uint8_t *proto, struct brig_err
 	return 0;
 }
 
+/* b's host address as Docker writes it: "0.0.0.0", "[::]". */
+static const char *host_addr(const struct port_binding *b, char out[NET_IP6_STRLEN + 2])
+{
+	char ip[NET_IP6_STRLEN];
+
+	if (b->v6)
+		snprintf(out, NET_IP6_STRLEN + 2, "[%s]", net_ip6_str(&b->host_ip6, ip));
+	else
+		net_ip_str(b->host_ip, out);
+	return out;
+}
+
 void portspec_host_str(const struct port_binding *b, char *out, size_t len)
 {
-	char ip[16];
+	char ip[NET_IP6_STRLEN + 2];
 
-	snprintf(out, len, "%s:%u", net_ip_str(b->host_ip, ip), b->host_port);
+	snprintf(out, len, "%s:%u", host_addr(b, ip), b->host_port);
 }
 
 void portspec_binding_str(const struct port_binding *b, char *out, size_t len)
 {
-	char ip[16];
+	char ip[NET_IP6_STRLEN + 2];
 
-	snprintf(out, len, "%s:%u->%u/%s", net_ip_str(b->host_ip, ip), b->host_port, b->port,
+	snprintf(out, len, "%s:%u->%u/%s", host_addr(b, ip), b->host_port, b->port,
 		 portspec_proto_name(b->proto));
+}
+
+/* Whether a and b are published on the same host address. */
+static bool same_host(const struct port_binding *a, const struct port_binding *b)
+{
+	if (a->v6 != b->v6)
+		return false;
+	return a->v6 ? memcmp(&a->host_ip6, &b->host_ip6, sizeof(a->host_ip6)) == 0 &&
+			       memcmp(&a->addr6, &b->addr6, sizeof(a->addr6)) == 0
+		     : a->host_ip == b->host_ip && a->addr == b->addr;
 }
 
 /* How many bindings from v[0] on follow each other port by port. */
@@ -234,8 +285,8 @@ static size_t run_length(const struct port_binding *v, size_t n)
 {
 	size_t k = 1;
 
-	while (k < n && v[k].host_ip == v[0].host_ip && v[k].proto == v[0].proto &&
-	       v[k].addr == v[0].addr && v[k].host_port == v[0].host_port + k &&
+	while (k < n && same_host(&v[k], &v[0]) && v[k].proto == v[0].proto &&
+	       v[k].host_port == v[0].host_port + k &&
 	       v[k].port == v[0].port + k)
 		k++;
 	return k;
@@ -244,7 +295,7 @@ static size_t run_length(const struct port_binding *v, size_t n)
 void portspec_summary(const struct port_binding *v, size_t n, char *out, size_t len)
 {
 	size_t off = 0;
-	char one[96], ip[16];
+	char one[128], ip[NET_IP6_STRLEN + 2];
 
 	if (len)
 		out[0] = '\0';
@@ -256,7 +307,7 @@ void portspec_summary(const struct port_binding *v, size_t n, char *out, size_t 
 		if (k == 1)
 			portspec_binding_str(a, one, sizeof(one));
 		else
-			snprintf(one, sizeof(one), "%s:%u-%u->%u-%u/%s", net_ip_str(a->host_ip, ip),
+			snprintf(one, sizeof(one), "%s:%u-%u->%u-%u/%s", host_addr(a, ip),
 				 a->host_port, z->host_port, a->port, z->port,
 				 portspec_proto_name(a->proto));
 		w = snprintf(out + off, len - off, "%s%s", off ? ", " : "", one);

@@ -6,6 +6,8 @@
 #ifndef BRIG_PORTSPEC_H
 #define BRIG_PORTSPEC_H
 
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,27 +16,41 @@
 /* The most ports one container publishes (a range counts each port). */
 #define PORTSPEC_MAX 128
 
+/* The most bindings one container holds: each request once for IPv4 and
+ * once for IPv6 (-p 8080:80 of a container with an IPv6 address). */
+#define PORTSPEC_BINDINGS_MAX (2 * PORTSPEC_MAX)
+
 /* One container port asked for: published on a host port from
  * [host_lo, host_hi] (0, 0: any free port), on host_ip (0: every address
- * of the host), for proto (IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP). */
+ * of the host), for proto (IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP).
+ * family: which address was given: 0 none (every address of both
+ * families: IPv6 too when the container has an IPv6 address), AF_INET
+ * (host_ip, 0.0.0.0 included: IPv4 only) or AF_INET6 ([host_ip6], [::]:
+ * every IPv6 address). */
 struct port_request {
 	uint32_t host_ip;
 	uint16_t host_lo, host_hi, port;
 	uint8_t proto;
+	uint8_t family;
+	struct in6_addr host_ip6;
 };
 
 /* One published port: host_ip:host_port (host_ip 0: every address) leads
- * to the container's addr:port. */
+ * to the container's addr:port; with v6, [host_ip6]:host_port (:: every
+ * address) to [addr6]:port. */
 struct port_binding {
 	uint32_t host_ip, addr;
 	uint16_t host_port, port;
 	uint8_t proto;
+	bool v6;
+	struct in6_addr host_ip6, addr6;
 };
 
 /* Parse one -p value, appending one request per container port to
  * out[*n..max).  Refused (EINVAL, one line "invalid -p 'S': why"): a
- * port out of 1-65535 (a host port may be 0: any), a bad address (IPv6
- * is refused: networks have no IPv6 yet), a protocol other than tcp, udp
+ * port out of 1-65535 (a host port may be 0: any), a bad address (an
+ * IPv6 one goes in brackets, [fd00::1]:8080:80, and is neither v4-mapped
+ * nor [::1]: IPv6 has no route_localnet), a protocol other than tcp, udp
  * or sctp, ranges of different lengths (a host range with one container
  * port is a choice of host ports), more than max in all (E2BIG).  *n is
  * unchanged on failure. */
@@ -51,7 +67,7 @@ int portspec_proto(const char *s, uint8_t *proto);
 /* "tcp", "udp", "sctp"; "?" for another number. */
 const char *portspec_proto_name(uint8_t proto);
 
-/* b's host side, "0.0.0.0:8080", into out. */
+/* b's host side, "0.0.0.0:8080" ("[::]:8080"), into out. */
 void portspec_host_str(const struct port_binding *b, char *out, size_t len);
 
 /* b as Docker's ps shows it, "0.0.0.0:8080->80/tcp", into out. */

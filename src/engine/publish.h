@@ -42,7 +42,7 @@ int publish_running(const struct brig_ctx *c, struct net_port **v, size_t *n, st
 
 /* The ports container ref publishes (none unless it runs). */
 int container_published(const struct brig_ctx *c, const char *ref,
-			struct port_binding out[PORTSPEC_MAX], size_t *n, struct brig_err *e);
+			struct port_binding out[PORTSPEC_BINDINGS_MAX], size_t *n, struct brig_err *e);
 
 /* inspect's NetworkSettings.Ports, as Docker's: {"80/tcp": [{"HostIp":
  * "0.0.0.0", "HostPort": "8080"}]}; a new reference, NULL when out of

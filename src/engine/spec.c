@@ -600,13 +600,33 @@ static json_t *nets_json(const struct container_state *st)
 	return a;
 }
 
+/* An IPv6 binding is told by its addresses' colons. */
 static json_t *port_json(const struct port_binding *b)
 {
-	char ip[16], addr[16];
+	char ip[NET_IP6_STRLEN], addr[NET_IP6_STRLEN];
 
-	return json_pack("{s:s,s:i,s:s,s:i,s:s}", "host_ip", net_ip_str(b->host_ip, ip), "host_port",
-			 b->host_port, "address", net_ip_str(b->addr, addr), "port", b->port,
-			 "proto", portspec_proto_name(b->proto));
+	if (b->v6) {
+		net_ip6_str(&b->host_ip6, ip);
+		net_ip6_str(&b->addr6, addr);
+	} else {
+		net_ip_str(b->host_ip, ip);
+		net_ip_str(b->addr, addr);
+	}
+	return json_pack("{s:s,s:i,s:s,s:i,s:s}", "host_ip", ip, "host_port", b->host_port,
+			 "address", addr, "port", b->port, "proto", portspec_proto_name(b->proto));
+}
+
+/* A binding's two addresses, of the family the host one's spelling says. */
+static bool port_addrs_from(json_t *x, struct port_binding *b)
+{
+	const char *host = str(x, "host_ip");
+
+	b->v6 = strchr(host, ':') != NULL;
+	if (b->v6)
+		return net_parse_ip6(host, &b->host_ip6, NULL) == 0 &&
+		       net_parse_ip6(str(x, "address"), &b->addr6, NULL) == 0;
+	return net_parse_ip(host, &b->host_ip, NULL) == 0 &&
+	       net_parse_ip(str(x, "address"), &b->addr, NULL) == 0;
 }
 
 static json_t *ports_json(const struct container_state *st)
@@ -628,9 +648,7 @@ static bool port_from(json_t *x, struct port_binding *b)
 	json_int_t p = json_integer_value(json_object_get(x, "port"));
 
 	memset(b, 0, sizeof(*b));
-	if (hp < 1 || hp > 65535 || p < 1 || p > 65535 ||
-	    net_parse_ip(str(x, "host_ip"), &b->host_ip, NULL) < 0 ||
-	    net_parse_ip(str(x, "address"), &b->addr, NULL) < 0 ||
+	if (hp < 1 || hp > 65535 || p < 1 || p > 65535 || !port_addrs_from(x, b) ||
 	    portspec_proto(str(x, "proto"), &b->proto) < 0)
 		return false;
 	b->host_port = (uint16_t)hp;
@@ -732,7 +750,7 @@ int spec_state_from_json(json_t *j, struct container_state *st, struct brig_err 
 	for (size_t i = 0; i < json_array_size(nets) && st->n_nets < MAX_NETS; i++)
 		net_from(json_array_get(nets, i), &st->nets[st->n_nets++]);
 	ports = json_object_get(j, "ports");
-	for (size_t i = 0; i < json_array_size(ports) && st->n_ports < PORTSPEC_MAX; i++)
+	for (size_t i = 0; i < json_array_size(ports) && st->n_ports < PORTSPEC_BINDINGS_MAX; i++)
 		if (port_from(json_array_get(ports, i), &st->ports[st->n_ports]))
 			st->n_ports++;
 	return 0;

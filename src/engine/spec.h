@@ -143,7 +143,7 @@ struct container_state {
 	/* "ports", written only when there is one: the ports published for
 	 * this run, [{host_ip, host_port, address, port, proto}] */
 	size_t n_ports;
-	struct port_binding ports[PORTSPEC_MAX];
+	struct port_binding ports[PORTSPEC_BINDINGS_MAX];
 };
 
 /* config.json for s: a new reference, or NULL when out of memory.  The

@@ -40,7 +40,9 @@ static void check_requests(const struct port_request *r, size_t n)
 		check(r[i].host_lo <= r[i].host_hi);
 		check(r[i].host_lo != 0 || r[i].host_hi == 0);
 		b[i] = (struct port_binding){ r[i].host_ip, 0x0a580002, r[i].host_lo, r[i].port,
-					      r[i].proto };
+					      r[i].proto, r[i].family == AF_INET6, r[i].host_ip6,
+					      r[i].host_ip6 };
+		check(r[i].family == 0 || r[i].family == AF_INET || r[i].family == AF_INET6);
 		portspec_binding_str(&b[i], out, sizeof(out));
 		check(strlen(out) < sizeof(out));
 	}

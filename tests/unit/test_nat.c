@@ -1,5 +1,6 @@
 /* test_nat.c - net/nat.c builders: build the batch (no socket), parse every
  * message back with libnftnl and check the table, chains and rules. */
+#include <arpa/inet.h>
 #include <netinet/in.h> /* before the linux headers (net/types.h needs it) */
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -32,17 +33,36 @@ struct seen {
 	int maps, port_elems, port_msgs, del_msgs;
 	char elems[8][16];
 	struct net_port ports[8]; /* port elements read back */
+	int saddr6, daddr6, dnat6, maps6; /* IPv6: source/destination loads, DNATs, maps */
+	uint8_t net6[4][16];		  /* the subnets ip6 saddr is compared with */
 };
 
 static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	struct nftnl_expr *x;
+	bool after_saddr6 = false;
 
 	assert_non_null(it);
 	while ((x = nftnl_expr_iter_next(it))) {
 		const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
 
+		if (strcmp(name, "payload") == 0) {
+			uint32_t off = nftnl_expr_get_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET);
+			uint32_t len = nftnl_expr_get_u32(x, NFTNL_EXPR_PAYLOAD_LEN);
+			after_saddr6 = off == 8 && len == 16;
+			s->saddr6 += after_saddr6;
+			s->daddr6 += off == 24 && len == 16;
+			continue;
+		}
+		if (strcmp(name, "cmp") == 0 && after_saddr6) {
+			uint32_t len = 0;
+			const void *d = nftnl_expr_get(x, NFTNL_EXPR_CMP_DATA, &len);
+			assert_int_equal(len, 16);
+			memcpy(s->net6[(s->saddr6 - 1) & 3], d, 16);
+		}
+		if (strcmp(name, "bitwise") != 0)
+			after_saddr6 = false;
 		if (strcmp(name, "masq") == 0)
 			s->masq++;
 		else if (strcmp(name, "ct") == 0)
@@ -50,10 +70,13 @@ static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 		else if (strcmp(name, "fib") == 0)
 			s->fib++;
 		else if (strcmp(name, "nat") == 0) {
+			bool v6 = nftnl_expr_get_u32(x, NFTNL_EXPR_NAT_FAMILY) == NFPROTO_IPV6;
 			assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_NAT_TYPE), NFT_NAT_DNAT);
+			/* the port follows an address of one register, or of four */
 			assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN),
-					 NFT_REG32_01);
+					 v6 ? NFT_REG32_04 : NFT_REG32_01);
 			s->dnat++;
+			s->dnat6 += v6;
 		} else if (strcmp(name, "lookup") == 0) {
 			const char *set = nftnl_expr_get_str(x, NFTNL_EXPR_LOOKUP_SET);
 			if (strcmp(set, "bridges") == 0) {
@@ -62,7 +85,9 @@ static void count_exprs(const struct nftnl_rule *r, struct seen *s)
 						 NFT_LOOKUP_F_INV;
 			} else {
 				assert_true(strcmp(set, "ports_addr") == 0 ||
-					    strcmp(set, "ports_any") == 0);
+					    strcmp(set, "ports_any") == 0 ||
+					    strcmp(set, "ports_addr6") == 0 ||
+					    strcmp(set, "ports_any6") == 0);
 				assert_int_equal(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_DREG),
 						 NFT_REG32_00);
 				s->lookup_ports++;
@@ -117,14 +142,15 @@ static const uint8_t *data_value(const struct nlattr *a, uint32_t *len)
 	return NULL;
 }
 
-/* One port element's attributes into p. */
-static void port_elem(const struct nlattr *elem, bool any, struct net_port *p)
+/* One port element's attributes into p (v6: of ports_addr6/ports_any6). */
+static void port_elem(const struct nlattr *elem, bool any, bool v6, struct net_port *p)
 {
 	const struct nlattr *a;
-	uint32_t off = any ? 0 : 4, klen = 0, dlen = 0;
+	uint32_t off = any ? 0 : v6 ? 16 : 4, doff = v6 ? 16 : 4, klen = 0, dlen = 0;
 	const uint8_t *k = NULL, *d = NULL;
 
 	memset(p, 0, sizeof(*p));
+	p->v6 = v6;
 	mnl_attr_for_each_nested(a, elem) {
 		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
 			k = data_value(a, &klen);
@@ -136,15 +162,20 @@ static void port_elem(const struct nlattr *elem, bool any, struct net_port *p)
 	}
 	assert_non_null(k);
 	assert_int_equal(klen, off + 8);
-	if (!any)
+	if (off == 4)
 		p->host_ip = (uint32_t)k[0] << 24 | (uint32_t)k[1] << 16 | k[2] << 8 | k[3];
+	else if (off == 16)
+		memcpy(&p->host_ip6, k, 16);
 	p->proto = k[off];
 	p->host_port = (uint16_t)(k[off + 4] << 8 | k[off + 5]);
 	if (d) { /* additions carry data and the owner */
-		assert_int_equal(dlen, 8);
+		assert_int_equal(dlen, doff + 4);
 		assert_true(p->owner[0] != '\0');
-		p->addr = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | d[2] << 8 | d[3];
-		p->port = (uint16_t)(d[4] << 8 | d[5]);
+		if (v6)
+			memcpy(&p->addr6, d, 16);
+		else
+			p->addr = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | d[2] << 8 | d[3];
+		p->port = (uint16_t)(d[doff] << 8 | d[doff + 1]);
 	}
 }
 
@@ -152,15 +183,18 @@ static void port_elem(const struct nlattr *elem, bool any, struct net_port *p)
 static void parse_port_elems(const struct nlmsghdr *nlh, struct seen *s)
 {
 	const struct nlattr *list, *elem;
-	bool any = false;
+	bool any = false, v6 = false;
 
 	mnl_attr_for_each(list, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(list) == NFTA_SET_ELEM_LIST_SET)
-			any = strcmp(mnl_attr_get_str(list), "ports_any") == 0;
+		if (mnl_attr_get_type(list) == NFTA_SET_ELEM_LIST_SET) {
+			const char *name = mnl_attr_get_str(list);
+			any = strncmp(name, "ports_any", 9) == 0;
+			v6 = name[strlen(name) - 1] == '6';
+		}
 		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
 			continue;
 		mnl_attr_for_each_nested(elem, list)
-			port_elem(elem, any, &s->ports[s->port_elems++ & 7]);
+			port_elem(elem, any, v6, &s->ports[s->port_elems++ & 7]);
 	}
 }
 
@@ -229,11 +263,21 @@ static void parse_msg(const struct nlmsghdr *nlh, struct seen *s)
 			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), 41); /* ifname */
 			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN), 16);
 		} else {
-			/* ipv4_addr . inet_service, each field a 32-bit register */
+			/* ipv4_addr|ipv6_addr . inet_service, each field whole 32-bit registers */
+			const char *name = nftnl_set_get_str(set, NFTNL_SET_NAME);
+			bool v6 = name[strlen(name) - 1] == '6';
+			bool any = strncmp(name, "ports_any", 9) == 0;
+			uint32_t addr = v6 ? 8 : 7, alen = v6 ? 16 : 4;
+
 			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_FLAGS), NFT_SET_MAP);
-			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE), 7 << 6 | 13);
-			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_LEN), 8);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE), addr << 6 | 13);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DATA_LEN), alen + 4);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN),
+					 (any ? 0 : alen) + 8);
+			assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE),
+					 any ? 12 << 6 | 13 : (addr << 6 | 12) << 6 | 13);
 			s->maps++;
+			s->maps6 += v6;
 		}
 		nftnl_set_free(set);
 		s->newset++;
@@ -326,21 +370,25 @@ static void two_networks(void **state)
 	assert_int_equal(s.drop, 4 + 1); /* + the guard of 127.0.0.0/8 */
 	assert_int_equal(s.accept, 4);
 	assert_int_equal(s.ct, 2); /* established, and dnat (hairpin) */
-	/* the guard and two DNAT rules; two DNAT rules for the host itself */
-	assert_int_equal(s.rules_pre, 3);
-	assert_int_equal(s.rules_out, 2);
-	assert_int_equal(s.dnat, 4);
-	assert_int_equal(s.fib, 2);
-	assert_int_equal(s.lookup_ports, 4);
+	/* the guard and two DNAT rules per family; the same for the host itself */
+	assert_int_equal(s.rules_pre, 5);
+	assert_int_equal(s.rules_out, 4);
+	assert_int_equal(s.dnat, 8);
+	assert_int_equal(s.dnat6, 4);
+	assert_int_equal(s.fib, 4);
+	assert_int_equal(s.lookup_ports, 8);
+	assert_int_equal(s.daddr6, 2); /* the ports_addr6 keys */
+	assert_int_equal(s.saddr6, 0); /* no v6 subnet: no v6 masquerade */
 	/* the set names both bridges; masquerade skips every one of them */
-	assert_int_equal(s.newset, 3);
-	assert_int_equal(s.maps, 2);
+	assert_int_equal(s.newset, 5);
+	assert_int_equal(s.maps, 4);
+	assert_int_equal(s.maps6, 2);
 	assert_int_equal(s.set_elems, 2);
 	assert_string_equal(s.elems[0], "br0");
 	assert_string_equal(s.elems[1], "brlab");
 	assert_int_equal(s.lookup_inv, 1);
 	assert_int_equal(s.lookup_bridges, 3);
-	assert_int_equal(nmsg, 3 + 4 + 4 + 16);
+	assert_int_equal(nmsg, 3 + 4 + 6 + 20);
 }
 
 /* A --no-gateway network: no masquerade, no forwarding off the bridge,
@@ -380,7 +428,7 @@ static void many_networks(void **state)
 	s = build_parse(nets, count, &nmsg);
 	assert_int_equal(s.masq, (int)(2 * count + 1));
 	assert_int_equal(s.rules_fwd, (int)(count + count * (count - 1) + 2 * count));
-	assert_int_equal(s.newrule + 11, (int)nmsg);
+	assert_int_equal(s.newrule + 13, (int)nmsg);
 	assert_int_equal(s.set_elems, (int)count);
 	assert_int_equal(s.lookup_inv, (int)count);
 	free(nets);
@@ -444,6 +492,127 @@ static void ports_change_batch(void **state)
 	free(p);
 }
 
+static struct in6_addr ip6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* Dual-stack networks: v6 masquerade and hairpin for the one with a way
+ * out; the internal one gets neither, and its drops (by interface, so
+ * for both families) stay as for v4. */
+static void dual_stack_networks(void **state)
+{
+	struct net_network nets[2] = {
+		{ .name = "ds", .bridge = "brds", .subnet = 0x0a580000, .prefix = 16, .ipv6 = true,
+		  .subnet6 = ip6("fd00:1:2:3::"), .prefix6 = 64 },
+		{ .name = "in", .bridge = "brin", .subnet = 0x0a590000, .prefix = 24, .internal = true,
+		  .ipv6 = true, .subnet6 = ip6("fd00:9::"), .prefix6 = 112 },
+	};
+	struct in6_addr want = ip6("fd00:1:2:3::");
+	unsigned nmsg;
+	struct seen s = build_parse(nets, 2, &nmsg);
+
+	(void)state;
+	/* v4 masquerade + hairpin, v6 masquerade + hairpin, the loopback one */
+	assert_int_equal(s.rules_post, 5);
+	assert_int_equal(s.masq, 5);
+	assert_int_equal(s.saddr6, 2);
+	assert_memory_equal(s.net6[0], &want, 16);
+	assert_memory_equal(s.net6[1], &want, 16);
+	assert_int_equal(s.ct, 3); /* established, and the two hairpins' dnat */
+	/* isolation both ways and the internal drops: as without IPv6 */
+	assert_int_equal(s.rules_fwd, 8);
+	assert_int_equal(s.drop, 4 + 1);
+	assert_int_equal(s.lookup_inv, 2);
+	assert_int_equal(nmsg, 3 + 4 + 6 + 22);
+}
+
+/* A /120 and a /68 are masked to their prefix, bit by bit. */
+static void v6_prefix_masked(void **state)
+{
+	struct net_network n = { .name = "p", .bridge = "brp", .subnet = 0x0a580000, .prefix = 16,
+				 .ipv6 = true, .subnet6 = ip6("fd00:0:0:1:f000::"), .prefix6 = 68 };
+	struct in6_addr want = ip6("fd00:0:0:1:f000::");
+	unsigned nmsg;
+	struct seen s = build_parse(&n, 1, &nmsg);
+
+	(void)state;
+	assert_int_equal(s.saddr6, 2);
+	assert_memory_equal(s.net6[0], &want, 16);
+	n.prefix6 = 129;
+	{
+		struct net_nat_batch b;
+		struct brig_err e = { 0 };
+		assert_int_equal(net_nat_build(&b, &n, 1, 1, &e), -EINVAL);
+		net_nat_batch_free(&b);
+	}
+}
+
+/* IPv6 published ports: [addr]:port and [::]:port go to the v6 maps, the
+ * container's v6 address as the data. */
+static void v6_ports_in_table(void **state)
+{
+	struct net_network n = { .name = "ds", .bridge = "brds", .subnet = 0x0a580000, .prefix = 16,
+				 .ipv6 = true, .subnet6 = ip6("fd00:1::"), .prefix6 = 64 };
+	struct net_port p[3] = {
+		{ .host_port = 8080, .port = 80, .proto = 6, .owner = "aaaa", .v6 = true,
+		  .addr6 = ip6("fd00:1::2") },
+		{ .host_port = 8081, .port = 81, .proto = 17, .owner = "aaaa", .v6 = true,
+		  .host_ip6 = ip6("fd00:5::1"), .addr6 = ip6("fd00:1::2") },
+		{ 0, 0x0a580002, 8080, 80, 6, "aaaa", false, { { { 0 } } }, { { { 0 } } } },
+	};
+	struct in6_addr host = ip6("fd00:5::1"), ctr = ip6("fd00:1::2"), any = { { { 0 } } };
+	unsigned nmsg;
+	struct seen s = build_parse_ports(&n, 1, p, 3, &nmsg);
+
+	(void)state;
+	assert_int_equal(s.port_msgs, 3); /* ports_any, ports_addr6, ports_any6 */
+	assert_int_equal(s.port_elems, 3);
+	assert_false(s.ports[0].v6);
+	assert_int_equal(s.ports[0].host_port, 8080);
+	assert_true(s.ports[1].v6);
+	assert_memory_equal(&s.ports[1].host_ip6, &host, 16);
+	assert_memory_equal(&s.ports[1].addr6, &ctr, 16);
+	assert_int_equal(s.ports[1].host_port, 8081);
+	assert_int_equal(s.ports[1].port, 81);
+	assert_int_equal(s.ports[1].proto, 17);
+	assert_true(s.ports[2].v6);
+	assert_memory_equal(&s.ports[2].host_ip6, &any, 16);
+	assert_memory_equal(&s.ports[2].addr6, &ctr, 16);
+	assert_int_equal(s.ports[2].port, 80);
+	assert_string_equal(s.ports[2].owner, "aaaa");
+}
+
+/* Deleting a v6 element: its key only, in its map. */
+static void v6_ports_delete(void **state)
+{
+	struct net_port p = { .host_port = 9000, .port = 90, .proto = 6, .owner = "x", .v6 = true,
+			      .host_ip6 = ip6("fd00:5::1"), .addr6 = ip6("fd00:1::3") };
+	struct net_port q = p;
+	struct net_nat_batch b;
+	struct nat_bctx c;
+	struct brig_err e = { 0 };
+	unsigned nmsg;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(nat_batch_begin(&b, &c, 4, NAT_PORT_ELEM_MAX, 1, &e), 0);
+	assert_int_equal(nat_ports_put_elems(&c, NFT_MSG_DELSETELEM, &p, 1), 0);
+	assert_int_equal(nat_batch_end(&c, 0, &e), 0);
+	s = parse_batch(&b, &nmsg);
+	assert_int_equal(s.del_msgs, 1);
+	assert_true(s.ports[0].v6);
+	assert_memory_equal(&s.ports[0].host_ip6, &p.host_ip6, 16);
+	assert_int_equal(s.ports[0].host_port, 9000);
+	/* same key in the other family is another key */
+	assert_true(net_ports_same_key(&p, &q));
+	q.v6 = false;
+	assert_false(net_ports_same_key(&p, &q));
+}
+
 static void refuses_bad_input(void **state)
 {
 	struct net_network n = { .name = "x", .bridge = "", .prefix = 24 };
@@ -467,6 +636,10 @@ int main(void)
 		cmocka_unit_test(refuses_bad_input),
 		cmocka_unit_test(ports_in_table),
 		cmocka_unit_test(ports_change_batch),
+		cmocka_unit_test(dual_stack_networks),
+		cmocka_unit_test(v6_prefix_masked),
+		cmocka_unit_test(v6_ports_in_table),
+		cmocka_unit_test(v6_ports_delete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,39 @@ static void state_address6(void **state)
 	json_decref(j);
 }
 
+/* Published ports of both families in state.json, and back. */
+static void state_ports6(void **state)
+{
+	struct container_state st = { 0 }, back = { 0 };
+	struct brig_err e = { 0 };
+	json_t *j, *x;
+
+	(void)state;
+	st.n_ports = 2;
+	st.ports[0] = (struct port_binding){ 0, 0x0a010002, 8080, 80, IPPROTO_TCP };
+	st.ports[1] = (struct port_binding){ .host_port = 8081, .port = 81, .proto = IPPROTO_UDP,
+					     .v6 = true };
+	net_parse_ip6("2001:db8::1", &st.ports[1].host_ip6, NULL);
+	net_parse_ip6("fd00:1::2", &st.ports[1].addr6, NULL);
+	j = spec_state_to_json(&st);
+	assert_non_null(j);
+	x = json_array_get(json_object_get(j, "ports"), 1);
+	assert_string_equal(json_string_value(json_object_get(x, "host_ip")), "2001:db8::1");
+	assert_string_equal(json_string_value(json_object_get(x, "address")), "fd00:1::2");
+	x = json_array_get(json_object_get(j, "ports"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "host_ip")), "0.0.0.0");
+	assert_int_equal(spec_state_from_json(j, &back, &e), 0);
+	assert_int_equal(back.n_ports, 2);
+	assert_false(back.ports[0].v6);
+	assert_int_equal(back.ports[0].addr, 0x0a010002);
+	assert_true(back.ports[1].v6);
+	assert_int_equal(back.ports[1].host_port, 8081);
+	assert_int_equal(back.ports[1].proto, IPPROTO_UDP);
+	assert_memory_equal(&back.ports[1].host_ip6, &st.ports[1].host_ip6, 16);
+	assert_memory_equal(&back.ports[1].addr6, &st.ports[1].addr6, 16);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +170,7 @@ int main(void)
 		cmocka_unit_test(definition),
 		cmocka_unit_test(ula_stable),
 		cmocka_unit_test(state_address6),
+		cmocka_unit_test(state_ports6),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

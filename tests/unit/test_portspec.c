@@ -71,7 +71,7 @@ static void refusals(void **state)
 {
 	static const char *const bad[] = {
 		"70000:80", "8085:0", "abc", "8085:80/bogus", "8000-8001:80-82", "8080:80-81",
-		"[::1]:8080:80", "1.2.3:80:80", "", "/tcp", "80/", "8090-8080:80",
+		"[::1]:80", "1.2.3:80:80", "", "/tcp", "80/", "8090-8080:80",
 		"0-5:80", "a:b:c:d", "-1:80", "+80", "8080 :80", "000080", "80:65536",
 		"256.0.0.1:80:80", "8080:80/tcp/udp",
 	};
@@ -149,12 +149,72 @@ static void text(void **state)
 	assert_string_equal(portspec_proto_name(1), "?");
 }
 
+/* IPv6 host addresses in brackets; which family a request names. */
+static void v6_forms(void **state)
+{
+	static const char *const bad[] = {
+		"[::]:80", "[::]80:80", "[::1:8080:80", "[]:8080:80", "[:::]:8080:80",
+		"[::ffff:1.2.3.4]:8080:80", "[fe80::1%eth0]:8080:80", "[::]:1:2:3", "fd00::1:8080:80", "[::1]:8080:80",
+	};
+	struct port_request r[PORTSPEC_MAX];
+	struct in6_addr any = IN6ADDR_ANY_INIT, one = { { { 0xfd, 0, [15] = 1 } } };
+	struct brig_err e;
+
+	(void)state;
+	assert_int_equal(parse_ok("8080:80", r), 1);
+	assert_int_equal(r[0].family, 0);
+	assert_int_equal(parse_ok("0.0.0.0:8080:80", r), 1);
+	assert_int_equal(r[0].family, AF_INET);
+	assert_int_equal(parse_ok("[::]:8080:80/udp", r), 1);
+	assert_int_equal(r[0].family, AF_INET6);
+	assert_memory_equal(&r[0].host_ip6, &any, 16);
+	assert_int_equal(r[0].host_lo, 8080);
+	assert_int_equal(r[0].proto, IPPROTO_UDP);
+	assert_int_equal(parse_ok("[fd00::1]::80", r), 1);
+	assert_memory_equal(&r[0].host_ip6, &one, 16);
+	assert_int_equal(r[0].host_lo, 0);
+	assert_int_equal(parse_ok("[fd00::1]:9000-9001:80-81", r), 2);
+	assert_int_equal(r[1].family, AF_INET6);
+	assert_int_equal(r[1].host_lo, 9001);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = 0;
+		memset(&e, 0, sizeof(e));
+		if (portspec_parse(bad[i], r, PORTSPEC_MAX, &n, &e) == 0)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_int_equal(strncmp(e.msg, "invalid -p '", 12), 0);
+		assert_null(strchr(e.msg, '\n'));
+	}
+}
+
+/* v6 bindings as Docker writes them: "[::]:8080->80/tcp". */
+static void v6_text(void **state)
+{
+	struct port_binding v[3] = {
+		{ .host_port = 8000, .port = 80, .proto = IPPROTO_TCP, .v6 = true },
+		{ .host_port = 8001, .port = 81, .proto = IPPROTO_TCP, .v6 = true },
+		{ .host_port = 8002, .port = 82, .proto = IPPROTO_TCP },
+	};
+	char out[256];
+
+	(void)state;
+	v[0].addr6.s6_addr[0] = v[1].addr6.s6_addr[0] = 0xfd;
+	portspec_binding_str(&v[0], out, sizeof(out));
+	assert_string_equal(out, "[::]:8000->80/tcp");
+	v[2].host_ip = 0x7f000001;
+	portspec_summary(v, 3, out, sizeof(out));
+	assert_string_equal(out, "[::]:8000-8001->80-81/tcp, 127.0.0.1:8002->82/tcp");
+	v[1].host_ip6.s6_addr[15] = 1;
+	portspec_host_str(&v[1], out, sizeof(out));
+	assert_string_equal(out, "[::1]:8001");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(forms),      cmocka_unit_test(ranges),
 		cmocka_unit_test(refusals),   cmocka_unit_test(too_many),
 		cmocka_unit_test(exposed_keys), cmocka_unit_test(text),
+		cmocka_unit_test(v6_forms),   cmocka_unit_test(v6_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
