@@ -419,14 +419,15 @@ void init_container(const struct spawn_spec *s, int sock)
 	 * in the container may open our /proc/PID/exe or fd (CVE-2019-5736). */
 	if (hygiene_undumpable(&e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
-	/* Into our cgroup before sync 1, so before anything of the container
-	 * runs (spawn.c: why we, not the parent, write it). */
+	if (send_ready(s, sock, &e) < 0)
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	/* Into our cgroup while the parent makes the veth pairs, and before
+	 * anything of the container runs (spawn.c: why we write it, not the
+	 * parent).  A failure here reaches the parent at sync 3. */
 	if (s->cg_self && cgroup_enter_self(s->cg, s->cg_v2_born, &e) < 0) {
 		brig_err_ctx(&e, "cgroup");
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
-	if (send_ready(s, sock, &e) < 0)
-		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
 	/* The parent wrote our maps: become root of our user namespace. */

@@ -130,6 +130,19 @@ static int expect(int sock, enum sync_point point, enum spawn_stage *stage, int 
 	return 0;
 }
 
+/* sync 2.  The child may have failed since sync 1 (entering its cgroup)
+ * and be gone: then its reason, queued on the socket, beats EPIPE. */
+static int send_go(int sock, enum spawn_stage *stage, struct brig_err *e)
+{
+	struct brig_err why = { 0 };
+
+	if (sync_send(sock, SYNC_HOST_READY, e) == 0)
+		return 0;
+	if (expect(sock, SYNC_EXEC_NEXT, stage, NULL, &why) < 0 && why.code != EPIPE)
+		*e = why;
+	return -e->code;
+}
+
 /* After sync 3 the child execs: EOF means success, a message is the exec's
  * failure. */
 static int expect_exec(int sock, enum spawn_stage *stage, struct brig_err *e)
@@ -180,7 +193,7 @@ static pid_t start(const struct spawn_spec *spec, enum spawn_stage *stage, int *
 	/* sync 1: child exists -> sync 2: host side ready -> sync 3 -> exec */
 	*pty_master = -1;
 	if (expect(sock, SYNC_CHILD_READY, stage, s->slirp ? &netns : NULL, e) < 0 ||
-	    prepare_host(s, pid, netns, &made, e) < 0 || sync_send(sock, SYNC_HOST_READY, e) < 0 ||
+	    prepare_host(s, pid, netns, &made, e) < 0 || send_go(sock, stage, e) < 0 ||
 	    expect(sock, SYNC_EXEC_NEXT, stage, pty_master, e) < 0 ||
 	    expect_exec(sock, stage, e) < 0) {
 		reap(pid);

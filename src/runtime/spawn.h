@@ -1,8 +1,8 @@
 /* spawn.h - start a container: the parent (host side) and the child
  * (container init, init.c) meet at numbered sync points over a socketpair.
  *
- *   sync 1: child exists in its new namespaces and,
- *           without a user namespace, in its cgroup (child -> parent)
+ *   sync 1: child exists in its new namespaces      (child -> parent)
+ *           (without a user namespace it then enters its cgroup itself)
  *   sync 2: cgroup and veths ready on the host side (parent -> child)
  *   sync 3: child set up everything; exec follows   (child -> parent)
  *   then EOF on the socket (CLOEXEC) means the exec succeeded; a message
@@ -99,7 +99,7 @@ struct spawn_spec {
 			       * devices in /dev (caps: spawn_host_caps()),
 			       * no seccomp filter (the engine gives none), as
 			       * Docker's. */
-	struct cgroup *cg;    /* entered before sync 1 by the child itself, or
+	struct cgroup *cg;    /* entered after sync 1 by the child itself, or
 			       * with a user namespace by the parent before
 			       * sync 2; may be NULL */
 	bool cg_self;         /* set by spawn_start: the child enters cg */
