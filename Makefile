@@ -13,9 +13,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_CFLAGS += $(shell pkg-config --cflags libgvc 2>/dev/null)
 # libarchive is not linked into brig: src/archive_lazy.c loads it on first
 # use (it costs ~20 ms of loading per exec); unit tests link it directly.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null)
-# libhttp-parser (brig serve's requests) has no .pc file.
-PKG_LIBS   += -lhttp_parser -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive yaml-0.1,$(PKGS)) 2>/dev/null)
+# libyaml (topology files) and libhttp-parser (brig serve's requests; no .pc
+# file) are not linked either: src/lab/yaml_lazy.c and src/api/http_lazy.c
+# load them on first use, so a `brig run` does not pay their loading.
+PKG_LIBS   += -lpthread
 TEST_LIBS  := $(shell pkg-config --libs libarchive 2>/dev/null) -lcmocka
 
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \

@@ -521,6 +521,39 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, struct brig_err *e)
 	return 0;
 }
 
+int cgroup_enter_self(struct cgroup *cg, bool v2_done, struct brig_err *e)
+{
+	if (!cg)
+		return brig_errf(e, EINVAL, "cgroup enter: no cgroup");
+	for (int i = 0; i < cg->ndirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		int r;
+
+		if (v2_done && d->ops == &cg_v2_ops && !d->emulate)
+			continue;
+		r = d->ops->enter_self(d, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_clone_fd(const struct cgroup *cg, struct brig_err *e)
+{
+	for (int i = 0; cg && i < cg->ndirs; i++) {
+		const struct cg_dir *d = &cg->dirs[i];
+		int fd;
+
+		if (d->ops != &cg_v2_ops || d->emulate)
+			continue;
+		fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return brig_errno(e, "open %s", d->path);
+		return fd;
+	}
+	return brig_errf(e, ENOENT, "no cgroup2 directory");
+}
+
 int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, struct brig_err *e)
 {
 	if (!cg || !st)

@@ -62,6 +62,20 @@ int cgroup_open(const char *parent, const char *id, struct cgroup **out, struct 
 /* Move pid into the cgroup (every hierarchy). */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct brig_err *e);
 
+/* Move the calling process into the cgroup (every hierarchy, the cgroup2
+ * directory skipped when v2_done: the caller was born there by
+ * clone3(CLONE_INTO_CGROUP), see cgroup_clone_fd).  The caller must be
+ * single-threaded and privileged over the cgroup files (not in a new user
+ * namespace).  Unlike cgroup_enter() of a pid, it costs no RCU grace period
+ * on v1 (v1.c). */
+int cgroup_enter_self(struct cgroup *cg, bool v2_done, struct brig_err *e);
+
+/* An O_DIRECTORY fd of the cgroup2 directory, for clone3's
+ * CLONE_INTO_CGROUP (a child born there skips the cgroup.procs write and
+ * the global lock it takes).  -ENOENT when cg has none (v1 host, a test's
+ * fake tree). */
+int cgroup_clone_fd(const struct cgroup *cg, struct brig_err *e);
+
 /* Read usage and the OOM-kill flag. */
 int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, struct brig_err *e);
 

@@ -48,12 +48,14 @@ struct cg_dir {
 /* A driver.  create() makes every missing level of mount/parent/id ready for
  * the limits l (v2: enable controllers; v1: seed cpuset) and fails before
  * any mkdir when l cannot be honoured; set_limits() writes the limits that
- * belong to d->ctrls; stats() adds what d->ctrls can tell to *st; destroy()
+ * belong to d->ctrls; enter_self() moves the calling process (see
+ * cgroup_enter_self); stats() adds what d->ctrls can tell to *st; destroy()
  * removes d->path (absent is success). */
 struct cgroup_ops {
 	int (*create)(struct cg_dir *d, const char *parent, const struct cgroup_limits *l,
 		      struct brig_err *e);
 	int (*enter)(struct cg_dir *d, pid_t pid, struct brig_err *e);
+	int (*enter_self)(struct cg_dir *d, struct brig_err *e);
 	int (*set_limits)(struct cg_dir *d, const struct cgroup_limits *l, struct brig_err *e);
 	int (*stats)(struct cg_dir *d, struct cgroup_stats *st, struct brig_err *e);
 	int (*destroy)(struct cg_dir *d, struct brig_err *e);

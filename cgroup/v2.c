@@ -154,6 +154,14 @@ static int v2_enter(struct cg_dir *d, pid_t pid, struct brig_err *e)
 	return cg_write(d, d->path, "cgroup.procs", v, e);
 }
 
+/* cgroup2 moves single threads only within a threaded subtree: the whole
+ * process moves, under the global lock.  spawn.c avoids this with
+ * clone3(CLONE_INTO_CGROUP) where the kernel has it (cgroup_clone_fd). */
+static int v2_enter_self(struct cg_dir *d, struct brig_err *e)
+{
+	return cg_write(d, d->path, "cgroup.procs", "0", e);
+}
+
 /* A missing file means the controller is off here: report zero. */
 static int soft(int r) { return r == -ENOENT ? 0 : r; }
 
@@ -202,6 +210,7 @@ static int v2_destroy(struct cg_dir *d, struct brig_err *e) { return cg_rmdir(d,
 const struct cgroup_ops cg_v2_ops = {
     .create = v2_create,
     .enter = v2_enter,
+    .enter_self = v2_enter_self,
     .set_limits = v2_set_limits,
     .stats = v2_stats,
     .destroy = v2_destroy,

@@ -21,6 +21,7 @@
 
 #include "conn.h"
 #include "io.h"
+#include "http_lazy.h"
 #include "serve.h"
 #include "warn.h"
 
@@ -233,7 +234,7 @@ int api_serve(const struct brig_ctx *c, const struct api_serve_opts *o, struct b
 	snprintf(path, sizeof(path), "%s", o->socket ? o->socket : "");
 	if (!o->socket)
 		snprintf(path, sizeof(path), "%s/brig.sock", c->runroot);
-	if (mkdir_p(c->runroot, 0700, e) < 0)
+	if (mkdir_p(c->runroot, 0700, e) < 0 || http_library_load(e) < 0)
 		return -e->code;
 	find_group(&s, o->group ? o->group : "brig");
 	lfd = listen_on(path, &s, e);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yaml_lazy.h"
 #include "ydoc.h"
 
 struct frame {
@@ -666,6 +667,10 @@ int ydoc_parse(const char *buf, size_t len, const char *file, struct ydoc *d,
 	int r = 0;
 
 	memset(d, 0, sizeof(*d));
+	if (yaml_library_load(e) < 0) {
+		free(b);
+		return -e->code;
+	}
 	if (!b || !yaml_parser_initialize(&p)) {
 		free(b);
 		return brig_errf(e, ENOMEM, "%s: out of memory", file);

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "ctx.h"
 #include "cleanup.h"
 #include "hygiene.h"
@@ -420,6 +421,13 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (send_ready(s, sock, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
+	/* Into our cgroup while the parent makes the veth pairs, and before
+	 * anything of the container runs (spawn.c: why we write it, not the
+	 * parent).  A failure here reaches the parent at sync 3. */
+	if (s->cg_self && cgroup_enter_self(s->cg, s->cg_v2_born, &e) < 0) {
+		brig_err_ctx(&e, "cgroup");
+		fail(sock, SPAWN_STAGE_SETUP, &e);
+	}
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
 	/* The parent wrote our maps: become root of our user namespace. */
@@ -428,7 +436,8 @@ void init_container(const struct spawn_spec *s, int sock)
 			fail(sock, SPAWN_STAGE_SETUP, &e);
 		s = &in_userns;
 	}
-	/* The parent has moved us into our cgroup: now it becomes our "/". */
+	/* We are in our cgroup (above, or the parent moved us): now it
+	 * becomes our "/". */
 	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
 		brig_errno(&e, "unshare cgroup namespace");
 		fail(sock, SPAWN_STAGE_SETUP, &e);

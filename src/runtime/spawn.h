@@ -2,6 +2,7 @@
  * (container init, init.c) meet at numbered sync points over a socketpair.
  *
  *   sync 1: child exists in its new namespaces      (child -> parent)
+ *           (without a user namespace it then enters its cgroup itself)
  *   sync 2: cgroup and veths ready on the host side (parent -> child)
  *   sync 3: child set up everything; exec follows   (child -> parent)
  *   then EOF on the socket (CLOEXEC) means the exec succeeded; a message
@@ -98,7 +99,12 @@ struct spawn_spec {
 			       * devices in /dev (caps: spawn_host_caps()),
 			       * no seccomp filter (the engine gives none), as
 			       * Docker's. */
-	struct cgroup *cg;    /* entered by the parent before sync 2; may be NULL */
+	struct cgroup *cg;    /* entered after sync 1 by the child itself, or
+			       * with a user namespace by the parent before
+			       * sync 2; may be NULL */
+	bool cg_self;         /* set by spawn_start: the child enters cg */
+	bool cg_v2_born;      /* set by spawn_start: born in cg's cgroup2
+			       * directory (clone3 CLONE_INTO_CGROUP) */
 	bool redirect;        /* replace 0, 1, 2 with stdio[] before exec */
 	int stdio[3];
 	bool tty;             /* give the command a pty of the container's own

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/sched.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -653,6 +656,15 @@ static void test_hybrid_create(void **state)
 	assert_string_equal(get(CG "/memory/brig/c1/cgroup.procs", fx->dir), "77");
 	assert_string_equal(get(CG "/cpuacct/brig/c1/cgroup.procs", fx->dir), "77");
 
+	/* A process entering itself: "0" in each v1 tasks file (one thread,
+	 * no global lock); the unified tree's cgroup.procs unless it was born
+	 * there.  A fake tree has no clone fd. */
+	assert_int_equal(cgroup_enter_self(cg, true, &e), 0);
+	assert_string_equal(get(CG "/memory/brig/c1/tasks", fx->dir), "0");
+	assert_string_equal(get(CG "/devices/brig/c1/tasks", fx->dir), "0");
+	assert_string_equal(get(CG "/unified/brig/c1/cgroup.procs", fx->dir), "0");
+	assert_int_equal(cgroup_clone_fd(cg, &e), -ENOENT);
+
 	assert_int_equal(cgroup_destroy(cg, &e), 0);
 	assert_false(exists(CG "/unified/brig/c1", fx->dir));
 	assert_false(exists(CG "/memory/brig/c1", fx->dir));
@@ -743,6 +755,46 @@ static void test_parse_cpuset(void **state)
 
 /* ---- the real thing ------------------------------------------------------ */
 
+/* A child born in the cgroup2 directory (clone3 CLONE_INTO_CGROUP, as
+ * spawn.c does) that enters the v1 hierarchies itself is in every one. */
+static void enter_self_child(struct cgroup *cg)
+{
+	static const char *const ctrls[] = {"memory", "cpu", "cpuset", "pids", "devices", NULL};
+	struct clone_args a = {0};
+	struct brig_err e = {0};
+	int fd = cgroup_clone_fd(cg, &e), p[2], status;
+	char pid_s[32], ok = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	a.flags = fd >= 0 ? CLONE_INTO_CGROUP : 0;
+	a.exit_signal = SIGCHLD;
+	a.cgroup = fd >= 0 ? (uint64_t)fd : 0;
+	pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ok = cgroup_enter_self(cg, fd >= 0, &e) == 0;
+		if (write(p[1], &ok, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	assert_int_equal(read(p[0], &ok, 1), 1);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid); /* alone in it */
+	for (int i = 0; ok && ctrls[i]; i++)
+		if (cgroup_path(cg, ctrls[i]))
+			ok = strcmp(get("%s/cgroup.procs", cgroup_path(cg, ctrls[i])), pid_s) == 0;
+	if (ok && cgroup_path(cg, NULL))
+		ok = strcmp(get("%s/cgroup.procs", cgroup_path(cg, NULL)), pid_s) == 0;
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(p[0]);
+	close(p[1]);
+	if (fd >= 0)
+		close(fd);
+	assert_true(ok);
+}
+
 static void test_real_host(void **state)
 {
 	struct brig_err e = {0};
@@ -816,6 +868,7 @@ static void test_real_host(void **state)
 
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	enter_self_child(cg);
 	if (cgroup_destroy(cg, &e) < 0)
 		fail_msg("destroy: %s", e.msg);
 	cgroup_free(cg);
