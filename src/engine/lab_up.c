@@ -261,15 +261,31 @@ static int check_mgmt6(struct plan *p, struct brig_err *e)
 			 net_prefix6_str(&m->subnet6, m->prefix6, s6));
 }
 
+/* A file that names neither subnet gets containerlab's dual-stack
+ * default only when the host's default is dual stack or a node asks for a
+ * fixed mgmt-ipv6 address: IPv6 forwarding on the host is not turned on
+ * behind the user's back. */
+static void mgmt_default6(struct topo *t)
+{
+	if (!t->mgmt.ipv6_implicit || network_default_is_ipv6())
+		return;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].has_mgmt_ipv6)
+			return;
+	t->mgmt.ipv6 = false;
+}
+
 /* The management network as the file asks for it, and whether it exists. */
 static int check_mgmt(struct plan *p, bool *exists, struct brig_err *e)
 {
 	const struct topo_mgmt *m = &p->t.mgmt;
 	char subnet[20], gw[16], mtu[16], s6[NET_CIDR6_STRLEN], gw6[NET_IP6_STRLEN];
 	struct network_request req = { .name = m->network, .bridge = m->bridge,
-				       .internal = !m->external_access, .ipv6 = m->ipv6 };
+				       .internal = !m->external_access };
 	struct brig_err ignored;
 
+	mgmt_default6(&p->t);
+	req.ipv6 = m->ipv6;
 	if (m->ipv6) {
 		req.subnet6 = net_prefix6_str(&m->subnet6, m->prefix6, s6);
 		req.gateway6 = net_ip6_str(&m->gateway6, gw6);

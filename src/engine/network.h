@@ -128,6 +128,10 @@ void network_ula(struct net_network *n, unsigned salt);
 int network_pick_ula(const struct net_network *all, size_t count, struct net_network *n,
 		     struct brig_err *e);
 
+/* Is the host's default dual stack (BRIG_DEFAULT_IPV6=1; off by default,
+ * as in Docker, since a v6 network turns on the host's IPv6 forwarding)? */
+bool network_default_is_ipv6(void);
+
 /* The default network is dual stack when BRIG_DEFAULT_IPV6=1 at its
  * definition (its first use): its unique-local /64, salt 0. */
 void network_default_ipv6(struct net_network *n);

@@ -136,11 +136,16 @@ int network_pick_ula(const struct net_network *all, size_t count, struct net_net
 	return brig_err_ctx(e, "network %s: no free unique-local /64 (give --subnet)", n->name);
 }
 
-void network_default_ipv6(struct net_network *n)
+bool network_default_is_ipv6(void)
 {
 	const char *v = getenv("BRIG_DEFAULT_IPV6");
 
-	if (!v || strcmp(v, "1") != 0)
+	return v && strcmp(v, "1") == 0;
+}
+
+void network_default_ipv6(struct net_network *n)
+{
+	if (!network_default_is_ipv6())
 		return;
 	n->ipv6 = true;
 	network_ula(n, 0);

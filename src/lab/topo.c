@@ -376,8 +376,10 @@ static int mgmt_gw6(struct pctx *c, const struct ynode *v, const char *path)
 }
 
 /* The v6 half: containerlab makes the management network dual stack by
- * default (both subnets when the file gives neither), v4 only when the
- * file gives only ipv4-subnet; checked as any brig network's v6 half. */
+ * default (both subnets when the file gives neither; ipv6_implicit, which
+ * the engine keeps only when the host's default is dual stack), v4 only
+ * when the file gives only ipv4-subnet; checked as any brig network's v6
+ * half. */
 static int mgmt_validate6(struct pctx *c, const struct ynode **v, const struct ynode *mgmt)
 {
 	struct topo_mgmt *m = &c->t->mgmt;
@@ -387,7 +389,7 @@ static int mgmt_validate6(struct pctx *c, const struct ynode **v, const struct y
 	struct brig_err e2;
 
 	if (!m->ipv6 && !v[MG_SUBNET] && !v[MG_SUBNET_OLD]) {
-		m->ipv6 = true;
+		m->ipv6 = m->ipv6_implicit = true;
 		net_parse_cidr6(TOPO_DEFAULT_MGMT_SUBNET6, &m->subnet6, &m->prefix6, &e2);
 		n.subnet6 = m->subnet6;
 		n.prefix6 = m->prefix6;

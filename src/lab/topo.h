@@ -43,7 +43,7 @@
  * same form: "...: topology.nodes.r1.healthcheck: not supported by brig,
  * ignored".  IPv6 is configured as containerlab does it: an endpoint's
  * ipv6 on its interface, mgmt.ipv6-subnet (3fff:172:20:20::/64 when the
- * file gives neither ipv4-subnet nor ipv6-subnet) and a node's mgmt-ipv6
+ * file gives neither ipv4-subnet nor ipv6-subnet: ipv6_implicit) and a node's mgmt-ipv6
  * on the management network (docs/labs.md, "IPv6"). */
 #ifndef BRIG_LAB_TOPO_H
 #define BRIG_LAB_TOPO_H
@@ -183,6 +183,9 @@ struct topo_mgmt {
 	int prefix6;
 	struct in6_addr gateway6; /* ipv6-gw; ::: the subnet's ::1 */
 	bool subnet6_given;	  /* ipv6-subnet was in the file */
+	bool ipv6_implicit;	  /* ipv6 only because neither subnet was given:
+				   * the engine keeps it when the host's
+				   * default is dual stack (BRIG_DEFAULT_IPV6) */
 	int mtu;	   /* 0: brig's default */
 	bool external_access; /* default true; false: an internal network */
 	bool subnet_given;     /* ipv4-subnet was in the file (not "auto") */

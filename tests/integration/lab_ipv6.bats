@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # IPv6 in labs (issue 17, item 5): containerlab's `ipv6` endpoint key
 # configured on the link's interfaces, the management network dual stack
-# (mgmt.ipv6-subnet, containerlab's 3fff:172:20:20::/64 by default, a
-# node's mgmt-ipv6), lab inspect with the v6 addresses, pingall, perf and
+# (mgmt.ipv6-subnet, containerlab's 3fff:172:20:20::/64 by default when
+# BRIG_DEFAULT_IPV6=1, a node's mgmt-ipv6), lab inspect with the v6 addresses, pingall, perf and
 # capture over v6, malformed v6 input refused in one line.
 #
 # Each test writes its topology into its own temp dir and deploys it in its
@@ -110,14 +110,33 @@ listening() {
 	[ "$status" -eq 0 ]
 }
 
-@test "lab ipv6: without ipv4-subnet and ipv6-subnet the management network gets containerlab's 3fff:172:20:20::/64 beside 172.20.20.0/24" {
+plain_topo() {
 	topo plain <<-'EOF'
 		name: plain
 		topology:
 		  nodes:
 		    n1: {kind: linux, image: busybox, cmd: sleep infinity}
 	EOF
-	brig lab up "$T/plain.clab.yml" >/dev/null
+}
+
+@test "lab ipv6: without ipv4-subnet and ipv6-subnet the management network stays IPv4 unless the host's default is dual stack" {
+	plain_topo
+	run --separate-stderr brig lab up "$T/plain.clab.yml"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr brig lab inspect plain --format json
+	[ "$status" -eq 0 ]
+	[[ $output == *'"subnet": "172.20.20.0/24"'* ]]
+	[[ $output == *'"subnet6": ""'* ]]
+	run brig exec clab-plain-n1 ip -6 addr show dev eth0 scope global
+	[ -z "$output" ]
+	run --separate-stderr brig lab down plain
+	[ "$status" -eq 0 ]
+}
+
+@test "lab ipv6: with BRIG_DEFAULT_IPV6=1 a file without subnets gets containerlab's 3fff:172:20:20::/64 beside 172.20.20.0/24" {
+	plain_topo
+	BRIG_DEFAULT_IPV6=1 brig lab up "$T/plain.clab.yml" >/dev/null
 	run --separate-stderr brig lab inspect plain --format json
 	[ "$status" -eq 0 ]
 	[[ $output == *'"subnet6": "3fff:172:20:20::/64"'* ]]
