@@ -43,12 +43,15 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 	return 0;
 }
 
-static int save_json(const char *path, json_t *j, struct brig_err *e)
+/* With sync, flushed to disk before the rename (write_atomic). */
+static int save_json(const char *path, json_t *j, bool sync, struct brig_err *e)
 {
 	cleanup_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 
 	if (!text)
 		return brig_errf(e, ENOMEM, "encode %s: out of memory", path);
+	if (!sync)
+		return write_atomic_nosync(path, text, strlen(text), e);
 	return write_atomic(path, text, strlen(text), e);
 }
 
@@ -154,7 +157,7 @@ static int write_config(const struct brig_ctx *c, const struct container_spec *s
 		return -e->code;
 	if (!(j = spec_to_json(&rec)))
 		return brig_errf(e, ENOMEM, "container config: out of memory");
-	r = save_json(path, j, e);
+	r = save_json(path, j, true, e);
 	if (r == 0)
 		r = spec_from_json(j, out, e);
 	json_decref(j);
@@ -258,7 +261,12 @@ int state_save(const struct brig_ctx *c, const char *id, const struct container_
 		return -e->code;
 	if (!(j = spec_state_to_json(st)))
 		return brig_errf(e, ENOMEM, "container state: out of memory");
-	r = save_json(path, j, e);
+	/* Only an exit (its code, when) is worth a disk flush: after a crash a
+	 * created or running state is stale anyway (no container survives
+	 * it); one left empty reads back as created (state_load), one lost is
+	 * what a crash before the rename leaves, flushed or not (the rename
+	 * itself is not). */
+	r = save_json(path, j, st->status == CONTAINER_EXITED, e);
 	json_decref(j);
 	return r;
 }

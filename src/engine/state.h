@@ -34,7 +34,8 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
 		 struct container_spec *out, struct brig_err *e);
 
-/* Write state.json atomically. */
+/* Write state.json atomically; flushed to disk (fsync) only when it
+ * records an exit. */
 int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
 	       struct brig_err *e);
 
