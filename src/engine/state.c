@@ -453,19 +453,19 @@ int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN
 	return brig_errf(e, ENOENT, "container '%s': no such container", ref);
 }
 
-int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+int state_unlist(const struct brig_ctx *c, const char *id, char *gone, size_t len,
+		 struct brig_err *e)
 {
 	char path[PATH_MAX];
-
-	char gone[PATH_MAX + 8];
 	int r;
 
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
 		return -e->code;
+	if (snprintf(gone, len, "%s.rm", path) >= (int)len)
+		return brig_errf(e, ENAMETOOLONG, "remove %s: path too long", path);
 	unindex_name(c, id);
 	/* out of every listing at once: a gc running alongside never sees a
 	 * half-removed record (nor re-creates its lock file in it) */
-	snprintf(gone, sizeof(gone), "%s.rm", path);
 	r = rename(path, gone);
 	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
 		if (remove_tree(gone, e) < 0) /* what a crashed remover left */
@@ -474,7 +474,15 @@ int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	}
 	if (r < 0)
 		return errno == ENOENT ? 0 : brig_errno(e, "remove %s", path);
-	return remove_tree(gone, e);
+	return 1;
+}
+
+int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	char gone[PATH_MAX + 8];
+	int r = state_unlist(c, id, gone, sizeof(gone), e);
+
+	return r <= 0 ? r : remove_tree(gone, e);
 }
 
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e)
