@@ -10,7 +10,8 @@
  * its whole read-modify-write.  The lease file itself is replaced by
  * rename(), so locking it directly would lock an inode that the next writer
  * unlinks; the separate lock file is never renamed.  Readers never see a
- * torn file (temp file + fsync + rename).  The file is parsed defensively:
+ * torn file (temp file + rename).  No fsync: the lease files live in the
+ * runtime root, which a reboot clears together with every lease holder.  The file is parsed defensively:
  * a corrupt line is counted, skipped and dropped on rewrite. */
 #include <fcntl.h>
 #include <limits.h>
@@ -390,7 +391,7 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return brig_errno(e, "create %s", tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, buf, len) < 0) {
 		brig_errno(e, "write %s", tmp);
 		unlink(tmp);
 		return -e->code;

@@ -43,8 +43,8 @@ int api_wait_prepare(const struct brig_ctx *c, const char *ref, const char *cond
 		return brig_errf(e, ENOENT, "No such container: %s", ref);
 	w->running = !container_settled(&st);
 	w->exit_code = st.has_exit ? st.exit_code : 0;
-	/* a running container's die may be out before its record says so
-	 * (container_finish tells first, then releases, then saves): read
+	/* the record may say running when the die is already out (a reader
+	 * between the event and our state_load, or a reconciled record): read
 	 * from the start of this run */
 	if (w->running && parse_rfc3339(st.started) > 0)
 		w->since_ns = parse_rfc3339(st.started) * 1000000000;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +114,9 @@ int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e)
-{
-	return write_atomic_mode(path, data, len, 0644, e);
-}
-
-int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode,
-		      struct brig_err *e)
+/* The temp file, its mode and data (flushed with sync), then the rename. */
+static int write_temp_rename(const char *path, const void *data, size_t len, mode_t mode,
+			     bool sync, struct brig_err *e)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -142,7 +139,7 @@ int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mod
 		return brig_errno(e, "write %s", path);
 	/* mkostemp creates 0600, so a secret never exists with a wider mode;
 	 * the result gets mode before any data is written. */
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
 		int r = brig_errno(e, "write %s", path);
 		unlink(tmp);
 		return r;
@@ -161,6 +158,22 @@ int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mod
 	 * there, each whole, which is all a reader needs; making the rename
 	 * itself durable would cost a disk flush on every state change. */
 	return 0;
+}
+
+int write_atomic(const char *path, const void *data, size_t len, struct brig_err *e)
+{
+	return write_atomic_mode(path, data, len, 0644, e);
+}
+
+int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode,
+		      struct brig_err *e)
+{
+	return write_temp_rename(path, data, len, mode, true, e);
+}
+
+int write_atomic_nosync(const char *path, const void *data, size_t len, struct brig_err *e)
+{
+	return write_temp_rename(path, data, len, 0644, false, e);
 }
 
 int read_file(const char *path, char **out, size_t *len, struct brig_err *e)

@@ -25,6 +25,13 @@ int write_atomic(const char *path, const void *data, size_t len, struct brig_err
 int write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode,
 		      struct brig_err *e);
 
+/* write_atomic without the fsync (mode 0644): readers still see the old
+ * file or the new one, whole, but after a crash the new one may be empty.
+ * For what a reboot clears or makes stale anyway (the runtime root's
+ * leases, hosts registries and monitor files; a running container's
+ * state), where a disk flush per write buys nothing. */
+int write_atomic_nosync(const char *path, const void *data, size_t len, struct brig_err *e);
+
 /* Open (creating, 0600) and flock(LOCK_EX) path; returns the fd, whose
  * close releases the lock. */
 int lock_file(const char *path, struct brig_err *e);

@@ -396,15 +396,22 @@ int container_confine(const struct brig_ctx *c, const struct container_spec *spe
 const char *container_status(const struct container_state *st)
 {
 	/* The truth is the process, not the file: gone means exited. */
-	if (st->status == CONTAINER_RUNNING &&
-	    (st->pid <= 0 || proc_starttime(st->pid) != st->starttime))
+	if (st->status == CONTAINER_RUNNING && !container_alive(st))
 		return "exited";
 	return spec_status_name(st->status);
 }
 
+/* A start time of 0 is one that could not be read: the process was gone
+ * (or a zombie) already, as a container that exits at once can be before
+ * its owner records it; it must not match a pid that no longer exists. */
 static bool alive(pid_t pid, unsigned long long starttime)
 {
-	return pid > 0 && proc_starttime(pid) == starttime;
+	return pid > 0 && starttime != 0 && proc_starttime(pid) == starttime;
+}
+
+bool container_alive(const struct container_state *st)
+{
+	return alive(st->pid, st->starttime);
 }
 
 /* Neither the container's process nor the brig process owning it lives. */

@@ -37,6 +37,9 @@ int container_confine(const struct brig_ctx *c, const struct container_spec *spe
 /* Neither the container's process nor the brig process owning it lives. */
 bool container_both_gone(const struct container_state *st);
 
+/* The container's own process (st's pid, started at st's starttime) lives. */
+bool container_alive(const struct container_state *st);
+
 /* attach.c */
 
 /* s->net from the first --net: none, host, container:NAME, or new (bridge). */

@@ -131,6 +131,12 @@ int events_parse_time(const char *s, int64_t now, int64_t *ns, struct brig_err *
  * one: torn, corrupt, or missing Type/Action/Actor.ID/timeNano. */
 json_t *events_parse_line(const char *line, size_t len);
 
+/* The time of a stored line (without its '\n') without parsing it: its
+ * last member, as events_emit writes it ("...,\"timeNano\":N}"), read
+ * from the end.  Returns false (a reader then parses the line) when the
+ * line does not end so.  A replay skips what precedes its since thus. */
+bool events_line_time(const char *line, size_t len, int64_t *ns);
+
 /* A reader's buffer of a file's bytes: read into events_lines_room, then
  * events_lines_feed hands each complete line (without its '\n') to fn and
  * keeps the partial last one; a line longer than cap is dropped whole. */

@@ -504,6 +504,27 @@ int events_lines_feed(struct events_lines *l, size_t n,
 	return rc;
 }
 
+bool events_line_time(const char *line, size_t len, int64_t *ns)
+{
+	static const char key[] = "\"timeNano\":";
+	size_t end, k = sizeof(key) - 1;
+	int64_t v = 0;
+
+	if (len < k + 3 || line[len - 1] != '}')
+		return false;
+	end = len - 1;
+	while (end > 0 && line[end - 1] >= '0' && line[end - 1] <= '9')
+		end--;
+	/* 1..19 digits: an int64 that cannot overflow */
+	if (end == len - 1 || len - 1 - end > 19 || end < k + 1 ||
+	    memcmp(line + end - k, key, k) != 0)
+		return false;
+	for (size_t i = end; i < len - 1; i++)
+		v = v * 10 + (line[i] - '0');
+	*ns = v;
+	return true;
+}
+
 json_t *events_parse_line(const char *line, size_t len)
 {
 	json_t *ev, *actor, *attrs, *t;

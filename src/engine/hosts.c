@@ -97,7 +97,8 @@ static int reg_write(const struct brig_ctx *c, const struct registry *r, struct 
 		return brig_errno(e, "hosts registry of %s", r->net);
 	if (reg_path(c, r->net, "", path, sizeof(path), e) < 0)
 		return -e->code;
-	return write_atomic(path, buf ? buf : "", len, e);
+	/* the runtime root: a reboot clears it, so no flush to disk */
+	return write_atomic_nosync(path, buf ? buf : "", len, e);
 }
 
 /* One writer per network at a time, so the last rewrite is the newest. */

@@ -147,16 +147,29 @@ int container_system_reset(const struct brig_ctx *c,
 	return r;
 }
 
-/* Wait (bounded, polling) until neither the container's process nor the
- * brig process that owns it is alive. */
-static bool wait_gone(const struct container_state *st, int ms)
+/* The owner saved the record as exited after reaping the container and
+ * releasing what the run held (container_finish, reconcile): nothing is
+ * left to release, and the owner does not touch the record again, so rm
+ * need not wait for it to exit. */
+static bool final(const struct container_state *st)
 {
-	for (int i = 0; i < ms / 10; i++) {
-		if (container_both_gone(st))
-			return true;
-		usleep(10000);
+	return st->status == CONTAINER_EXITED && st->has_exit;
+}
+
+/* Wait (bounded, polling, the record read again each time) until the
+ * record is final or neither the container's process nor the brig process
+ * that owns it lives.  st is the record's last reading. */
+static int wait_gone(const struct brig_ctx *c, const char *id, struct container_state *st,
+		     int ms, struct brig_err *e)
+{
+	for (int i = 0; i < ms / 2; i++) {
+		if (state_load(c, id, NULL, st, e) < 0)
+			return -e->code;
+		if (final(st) || container_both_gone(st))
+			return 0;
+		usleep(2000);
 	}
-	return false;
+	return brig_errf(e, EBUSY, "container %.12s: still running", id);
 }
 
 /* Release what a dead container may still hold: its owner died before it
@@ -190,16 +203,15 @@ static int remove_locked(const struct brig_ctx *c, const char *id, bool volumes,
 	struct container_state st;
 	int r;
 
-	if (state_load(c, id, &cfg, &st, e) < 0) {
+	if (state_load(c, id, &cfg, NULL, e) < 0) {
 		spec_free(&cfg);
 		return -e->code;
 	}
-	if (!wait_gone(&st, 10000)) {
-		r = brig_errf(e, EBUSY, "container %.12s: still running", id);
-	} else {
+	r = wait_gone(c, id, &st, 10000, e);
+	if (r == 0 && !final(&st))
 		release_leftovers(c, id, &cfg, &st);
+	if (r == 0)
 		r = container_remove_record(c, id, volumes ? &cfg : NULL, e);
-	}
 	spec_free(&cfg);
 	return r;
 }

@@ -265,8 +265,12 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		attach_unlink(c, ct->id);
 	status = container_wait(ct->pid);
 	log_writer_close(&log);
-	container_finish(c, ct, status);
+	/* Out of the registry before the record is final: once it is, rm
+	 * need not wait for us, and a gc must not take us for an orphan.  A
+	 * crash now leaves a running record with its owner gone, which gc
+	 * reconciles. */
 	orphan_monitor_unregister(c, ct->id);
+	container_finish(c, ct, status);
 	/* the record is final: clients may take the rest of the output */
 	mon_drain(&m);
 	_exit(0);

@@ -211,11 +211,16 @@ int container_remove_record(const struct brig_ctx *c, const char *id,
 			    const struct container_spec *cfg, struct brig_err *e)
 {
 	cleanup_json json_t *attrs = events_container_attrs(c, id, cfg); /* before it goes */
-	int r = state_remove(c, id, e);
+	char gone[PATH_MAX + 8];
+	int r = state_unlist(c, id, gone, sizeof(gone), e);
 
-	if (r == 0)
+	/* Gone for everyone once unlisted: a wait for its removal (docker run
+	 * --rm) need not wait for the files' deletion too. */
+	if (r >= 0)
 		events_emit(c, "container", "destroy", id, attrs);
-	if (r == 0 && cfg)
+	if (r > 0)
+		r = remove_tree(gone, e);
+	if (r >= 0 && cfg)
 		container_drop_volumes(c, cfg->mounts, cfg->n_mounts);
-	return r;
+	return r < 0 ? r : 0;
 }

@@ -44,7 +44,8 @@ int orphan_monitor_register(const struct brig_ctx *c, const char *id, const char
 		return -e->code;
 	n = snprintf(line, sizeof(line), "%d %llu %s\n", (int)getpid(),
 		     proc_starttime(getpid()), cgroup_parent);
-	return write_atomic(path, line, (size_t)n, e);
+	/* the runtime root: a reboot clears it (and the monitor), so no flush */
+	return write_atomic_nosync(path, line, (size_t)n, e);
 }
 
 void orphan_monitor_unregister(const struct brig_ctx *c, const char *id)

@@ -248,11 +248,27 @@ int container_wait(pid_t pid)
 	return status;
 }
 
+/* What the run held: its cgroup, published ports, leases, hosts entries. */
+static void release_all(const struct brig_ctx *c, struct container *ct)
+{
+	destroy_cgroup(ct);
+	if (ct->st.n_ports)
+		container_unpublish(c, ct->id);
+	ct->st.n_ports = 0;
+	rootless_net_release(ct);
+	container_release_networks(c, ct, false);
+	container_leave_hosts(c, ct->id, &ct->st);
+}
+
 int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus)
 {
 	struct cgroup_stats st = { 0 };
+	struct container_state disk;
 	struct brig_err e;
 	int code = proc_exit_status(wstatus);
+	/* the networks to disconnect are the record's: a network connect may
+	 * have changed it since we started */
+	bool have_disk = state_load(c, ct->id, NULL, &disk, &e) == 0;
 
 	if (ct->cg)
 		cgroup_stats(ct->cg, &st, &e);
@@ -262,21 +278,15 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 	ct->st.signal = wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	ct->st.oom_killed = st.oom_killed;
 	rfc3339(now_ns(), ct->st.finished, sizeof(ct->st.finished));
-	events_die(c, ct->id, &ct->spec, code, st.oom_killed);
-	events_networks(c, "disconnect", ct->id, NULL); /* the record: connect may have changed it */
-	destroy_cgroup(ct);
-	if (ct->st.n_ports)
-		container_unpublish(c, ct->id);
-	ct->st.n_ports = 0;
-	rootless_net_release(ct);
-	container_release_networks(c, ct, false);
-	container_leave_hosts(c, ct->id, &ct->st);
-	if (ct->spec.rm) {
-		if (container_remove_record(c, ct->id, &ct->spec, &e) < 0)
-			brig_warn("%s", e.msg);
-	} else if (save_state(c, ct, &e) < 0) {
+	release_all(c, ct);
+	/* Released and saved before the die event: whoever acts on it (a
+	 * wait, then rm) finds the record final and nothing left to undo. */
+	if (!ct->spec.rm && save_state(c, ct, &e) < 0)
 		brig_warn("%s", e.msg);
-	}
+	events_die(c, ct->id, &ct->spec, code, st.oom_killed);
+	events_networks(c, "disconnect", ct->id, have_disk ? &disk : &ct->st);
+	if (ct->spec.rm && container_remove_record(c, ct->id, &ct->spec, &e) < 0)
+		brig_warn("%s", e.msg);
 	return code;
 }
 

@@ -43,12 +43,15 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 	return 0;
 }
 
-static int save_json(const char *path, json_t *j, struct brig_err *e)
+/* With sync, flushed to disk before the rename (write_atomic). */
+static int save_json(const char *path, json_t *j, bool sync, struct brig_err *e)
 {
 	cleanup_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 
 	if (!text)
 		return brig_errf(e, ENOMEM, "encode %s: out of memory", path);
+	if (!sync)
+		return write_atomic_nosync(path, text, strlen(text), e);
 	return write_atomic(path, text, strlen(text), e);
 }
 
@@ -154,7 +157,7 @@ static int write_config(const struct brig_ctx *c, const struct container_spec *s
 		return -e->code;
 	if (!(j = spec_to_json(&rec)))
 		return brig_errf(e, ENOMEM, "container config: out of memory");
-	r = save_json(path, j, e);
+	r = save_json(path, j, true, e);
 	if (r == 0)
 		r = spec_from_json(j, out, e);
 	json_decref(j);
@@ -258,7 +261,12 @@ int state_save(const struct brig_ctx *c, const char *id, const struct container_
 		return -e->code;
 	if (!(j = spec_state_to_json(st)))
 		return brig_errf(e, ENOMEM, "container state: out of memory");
-	r = save_json(path, j, e);
+	/* Only an exit (its code, when) is worth a disk flush: after a crash a
+	 * created or running state is stale anyway (no container survives
+	 * it); one left empty reads back as created (state_load), one lost is
+	 * what a crash before the rename leaves, flushed or not (the rename
+	 * itself is not). */
+	r = save_json(path, j, st->status == CONTAINER_EXITED, e);
 	json_decref(j);
 	return r;
 }
@@ -445,19 +453,19 @@ int state_resolve(const struct brig_ctx *c, const char *ref, char id[BRIG_ID_LEN
 	return brig_errf(e, ENOENT, "container '%s': no such container", ref);
 }
 
-int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+int state_unlist(const struct brig_ctx *c, const char *id, char *gone, size_t len,
+		 struct brig_err *e)
 {
 	char path[PATH_MAX];
-
-	char gone[PATH_MAX + 8];
 	int r;
 
 	if (state_path(c, id, NULL, path, sizeof(path), e) < 0)
 		return -e->code;
+	if (snprintf(gone, len, "%s.rm", path) >= (int)len)
+		return brig_errf(e, ENAMETOOLONG, "remove %s: path too long", path);
 	unindex_name(c, id);
 	/* out of every listing at once: a gc running alongside never sees a
 	 * half-removed record (nor re-creates its lock file in it) */
-	snprintf(gone, sizeof(gone), "%s.rm", path);
 	r = rename(path, gone);
 	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
 		if (remove_tree(gone, e) < 0) /* what a crashed remover left */
@@ -466,7 +474,15 @@ int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
 	}
 	if (r < 0)
 		return errno == ENOENT ? 0 : brig_errno(e, "remove %s", path);
-	return remove_tree(gone, e);
+	return 1;
+}
+
+int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e)
+{
+	char gone[PATH_MAX + 8];
+	int r = state_unlist(c, id, gone, sizeof(gone), e);
+
+	return r <= 0 ? r : remove_tree(gone, e);
 }
 
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e)

@@ -34,7 +34,8 @@ int state_path(const struct brig_ctx *c, const char *id, const char *file, char 
 int state_create(const struct brig_ctx *c, const struct container_spec *spec, int *lock_fd,
 		 struct container_spec *out, struct brig_err *e);
 
-/* Write state.json atomically. */
+/* Write state.json atomically; flushed to disk (fsync) only when it
+ * records an exit. */
 int state_save(const struct brig_ctx *c, const char *id, const struct container_state *st,
 	       struct brig_err *e);
 
@@ -75,7 +76,14 @@ int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct br
  * every <id>.rm whose record lock nobody holds. */
 void state_sweep(const struct brig_ctx *c);
 
-/* Remove the record directory (renamed to <id>.rm first, so no listing
+/* Take the record out of every listing and lookup: its name unindexed,
+ * its directory renamed to <id>.rm, whose path goes to gone.  1 when
+ * renamed, 0 when there was no record; the caller removes gone
+ * (remove_tree; state_sweep does when a remover died). */
+int state_unlist(const struct brig_ctx *c, const char *id, char *gone, size_t len,
+		 struct brig_err *e);
+
+/* Remove the record directory (state_unlist, then the tree: no listing
  * sees it half removed). */
 int state_remove(const struct brig_ctx *c, const char *id, struct brig_err *e);
 

@@ -8,7 +8,9 @@
  * it, a file's bytes, fed to the line buffer in chunks of varying size.
  * Nothing may crash or read past its input; a refusal is one line; every
  * line handed on is within the buffer and holds no '\n'; a parsed line has
- * the fields the matcher reads. */
+ * the fields the matcher reads, and its time read unparsed (the replay's
+ * skip) is the parsed one. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +39,17 @@ struct feed {
 static int on_line(void *arg, const char *line, size_t len)
 {
 	const struct feed *fd = arg;
+	int64_t t = -1;
+	bool timed = events_line_time(line, len, &t);
 	json_t *ev;
 
 	check(len < fd->cap);
 	check(memchr(line, '\n', len) == NULL);
+	check(!timed || t >= 0);
 	ev = events_parse_line(line, len);
 	if (ev) {
+		/* the unparsed time, when read, is the parsed one */
+		check(!timed || t == json_integer_value(json_object_get(ev, "timeNano")));
 		check(json_is_string(json_object_get(ev, "Type")));
 		check(json_is_string(json_object_get(json_object_get(ev, "Actor"), "ID")));
 		events_match(fd->f, ev);

@@ -227,6 +227,31 @@ static void test_make_and_parse_line(void **state)
 	json_decref(e);
 }
 
+/* The replay's skip reads a stored line's time from its end, unparsed;
+ * what does not end as events_emit writes is left to the parser. */
+static void test_line_time(void **state)
+{
+	json_t *e = ev("container", "start", "abc", "name=x,timeNano=5", 1234567890123456789LL);
+	char *text = json_dumps(e, JSON_COMPACT);
+	static const char *const untimed[] = {
+		"", "}", "{\"timeNano\":}", "{\"timeNano\":12", "{\"timeNano\": 12}",
+		"{\"timeNano\":\"12\"}", "{\"timeNano\":-12}", "\"timeNano\":12}",
+		"{\"timeNano\":12345678901234567890}", "{\"time\":12}",
+	};
+	int64_t t = 0;
+
+	(void)state;
+	assert_true(events_line_time(text, strlen(text), &t));
+	assert_int_equal(t, 1234567890123456789LL);
+	assert_true(events_line_time("{\"timeNano\":0}", 14, &t));
+	assert_int_equal(t, 0);
+	for (size_t i = 0; i < sizeof(untimed) / sizeof(*untimed); i++)
+		if (events_line_time(untimed[i], strlen(untimed[i]), &t))
+			fail_msg("read a time from '%s'", untimed[i]);
+	free(text);
+	json_decref(e);
+}
+
 static int join_line(void *arg, const char *line, size_t len)
 {
 	char *out = arg;
@@ -339,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_match_times),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_make_and_parse_line),
+		cmocka_unit_test(test_line_time),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test_setup_teardown(test_file, setup, tmp_root_teardown),
 	};
