@@ -42,14 +42,16 @@ rm_bg() {
 	echo "$!" >>"$2/pids"
 }
 
-# wait_all OUTDIR: wait for every background pid; prints how many failed.
+# wait_all OUTDIR: wait for every background pid (in this shell: they are
+# its children); FAILS gets how many failed, their output is shown.
 wait_all() {
-	local p fails=0
+	local p
+	FAILS=0
 	while read -r p; do
-		wait "$p" || fails=$((fails + 1))
+		wait "$p" || FAILS=$((FAILS + 1))
 	done <"$1/pids"
 	: >"$1/pids"
-	echo "$fails"
+	[ "$FAILS" -eq 0 ] || cat "$1"/*.out
 }
 
 # leases_ok: no address leased twice, and the leases' ids are exactly the
@@ -101,8 +103,8 @@ every_hosts_ok() {
 	for i in $(seq 1 20); do
 		start_bg "a$i" "$out"
 	done
-	run wait_all "$out"
-	[ "$output" -eq 0 ]
+	wait_all "$out"
+	[ "$FAILS" -eq 0 ]
 
 	# Mixed: 30 more starts while 10 of the first are removed.
 	for i in $(seq 1 30); do
@@ -111,8 +113,8 @@ every_hosts_ok() {
 			rm_bg "a$i" "$out"
 		fi
 	done
-	run wait_all "$out"
-	[ "$output" -eq 0 ]
+	wait_all "$out"
+	[ "$FAILS" -eq 0 ]
 
 	run running
 	[ "${#lines[@]}" -eq 40 ]
@@ -134,8 +136,8 @@ every_hosts_ok() {
 	for i in $(seq 1 40); do
 		start_bg "c$i" "$out"
 	done
-	run wait_all "$out"
-	[ "$output" -eq 0 ]
+	wait_all "$out"
+	[ "$FAILS" -eq 0 ]
 
 	local pid owner addr
 	pid=$(brig inspect c20 | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["state"]["pid"])')
