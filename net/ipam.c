@@ -10,9 +10,14 @@
  * its whole read-modify-write.  The lease file itself is replaced by
  * rename(), so locking it directly would lock an inode that the next writer
  * unlinks; the separate lock file is never renamed.  Readers never see a
- * torn file (temp file + rename).  No fsync: the lease files live in the
- * runtime root, which a reboot clears together with every lease holder.  The file is parsed defensively:
- * a corrupt line is counted, skipped and dropped on rewrite. */
+ * torn file (temp file + rename).  The file is parsed defensively:
+ * a corrupt line is counted, skipped and dropped on rewrite.
+ *
+ * Cost at scale: the file stays sorted by address, so a lease is found by
+ * binary search, and an allocation checks a bounded number of owners
+ * (RECLAIM_SWEEP: all of them in a file of at most that many leases; else
+ * that many from a random place, plus the owner of every address it would
+ * take), not every owner's /proc entry.  ipam_gc checks them all. */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -68,20 +73,47 @@ static bool valid_cid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
+/* IPv4 before IPv6, then by address. */
+static int cmp_address(const struct ipam_entry *x, const struct ipam_entry *y)
+{
+	if (x->v6 != y->v6)
+		return x->v6 ? 1 : -1;
+	if (x->v6)
+		return memcmp(&x->addr6, &y->addr6, sizeof(x->addr6));
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The index of the lease of x's address in sorted f, or -1. */
+static int find_sorted(const struct ipam_file *f, const struct ipam_entry *x)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_address(&f->v[mid], x);
+
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static int find_addr(const struct ipam_file *f, uint32_t addr)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->v[i].v6 && f->v[i].addr == addr)
-			return (int)i;
-	return -1;
+	struct ipam_entry x = { .addr = addr };
+
+	return find_sorted(f, &x);
 }
 
 static int find_addr6(const struct ipam_file *f, const struct in6_addr *a)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->v[i].v6 && !memcmp(&f->v[i].addr6, a, sizeof(*a)))
-			return (int)i;
-	return -1;
+	struct ipam_entry x = { .v6 = true, .addr6 = *a };
+
+	return find_sorted(f, &x);
 }
 
 /* The first lease of cid in one family, or -1. */
@@ -91,16 +123,6 @@ static int find_cid(const struct ipam_file *f, const char *cid, bool v6)
 		if (f->v[i].v6 == v6 && strcmp(f->v[i].cid, cid) == 0)
 			return (int)i;
 	return -1;
-}
-
-/* IPv4 before IPv6, then by address. */
-static int cmp_address(const struct ipam_entry *x, const struct ipam_entry *y)
-{
-	if (x->v6 != y->v6)
-		return x->v6 ? 1 : -1;
-	if (x->v6)
-		return memcmp(&x->addr6, &y->addr6, sizeof(x->addr6));
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 static int push(struct ipam_file *f, const struct ipam_entry *ent)
@@ -129,6 +151,15 @@ static int cmp_addr_line(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Whether f->v is in cmp's order already (a linear look beats a sort). */
+static bool sorted_by(const struct ipam_file *f, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < f->n; i++)
+		if (cmp(&f->v[i - 1], &f->v[i]) > 0)
+			return false;
+	return true;
+}
+
 /* A second lease of an address already leased is corrupt: keep the first
  * line, count the others.  Leaves f sorted by address. */
 static void drop_duplicates(struct ipam_file *f, struct ipam_warn *warn)
@@ -137,7 +168,8 @@ static void drop_duplicates(struct ipam_file *f, struct ipam_warn *warn)
 
 	if (f->n < 2)
 		return;
-	qsort(f->v, f->n, sizeof(*f->v), cmp_addr_line);
+	if (!sorted_by(f, cmp_addr_line)) /* brig writes it sorted */
+		qsort(f->v, f->n, sizeof(*f->v), cmp_addr_line);
 	for (size_t i = 0; i < f->n; i++) {
 		if (j > 0 && cmp_address(&f->v[j - 1], &f->v[i]) == 0)
 			warn_line(warn, f->v[i].line, "duplicate address");
@@ -260,6 +292,19 @@ void ipam_file_free(struct ipam_file *f)
 
 /* ---- liveness ---- */
 
+/* Owners an allocation checks at most besides those of the addresses it
+ * would take; a file of at most this many leases is checked whole. */
+#define RECLAIM_SWEEP 32
+
+/* The owner is alive: its pid runs and started when the lease says (a
+ * reused pid has another start time; a zombie is dead). */
+static bool owner_alive(const struct ipam_entry *x)
+{
+	unsigned long long st = proc_starttime(x->owner);
+
+	return st != 0 && st == x->starttime;
+}
+
 /* Drop leases of dead owners (pid gone, or reused: start time differs);
  * returns how many.  Start times are looked up once per pid through a
  * small direct-mapped cache: many leases share one owner. */
@@ -287,6 +332,47 @@ static int reclaim(struct ipam_file *f)
 	}
 	f->n = j;
 	return freed;
+}
+
+/* Remove lease i, keeping the order. */
+static void drop(struct ipam_file *f, size_t i)
+{
+	memmove(&f->v[i], &f->v[i + 1], (f->n - i - 1) * sizeof(*f->v));
+	f->n--;
+}
+
+/* Before an allocation: every owner of a small file, else RECLAIM_SWEEP
+ * leases from a random place, so that over a few allocations every dead
+ * owner's lease goes, while one allocation costs the same at 10 leases
+ * or 10000.  The addresses an allocation takes are checked besides
+ * (take_if_dead), and ipam_gc checks all. */
+static void reclaim_some(struct ipam_file *f)
+{
+	size_t at;
+
+	if (f->n <= RECLAIM_SWEEP) {
+		reclaim(f);
+		return;
+	}
+	at = arc4random_uniform((uint32_t)(f->n > UINT32_MAX ? UINT32_MAX : f->n));
+	for (size_t k = 0; k < RECLAIM_SWEEP && f->n; k++) {
+		if (at >= f->n)
+			at = 0;
+		if (owner_alive(&f->v[at]))
+			at++;
+		else
+			drop(f, at); /* the next one moved into at */
+	}
+}
+
+/* Lease i is in the way of an allocation: drop it when its owner is dead.
+ * Returns whether it went. */
+static bool take_if_dead(struct ipam_file *f, int i)
+{
+	if (i < 0 || owner_alive(&f->v[i]))
+		return false;
+	drop(f, (size_t)i);
+	return true;
 }
 
 /* ---- the locked file ---- */
@@ -338,11 +424,31 @@ static int lease_db_open(struct lease_db *db, const char *path, struct brig_err 
 	return 0;
 }
 
+/* Add ent in its place by address (f stays sorted); -ENOMEM on failure. */
+static int insert(struct ipam_file *f, const struct ipam_entry *ent)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_address(&f->v[mid], ent) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (push(f, ent) < 0)
+		return -ENOMEM;
+	memmove(&f->v[lo + 1], &f->v[lo], (f->n - 1 - lo) * sizeof(*f->v));
+	f->v[lo] = *ent;
+	return 0;
+}
+
 int ipam_file_add(struct ipam_file *f, const struct ipam_entry *ent)
 {
 	if ((ent->v6 ? find_addr6(f, &ent->addr6) : find_addr(f, ent->addr)) >= 0)
 		return 0;
-	return push(f, ent);
+	return insert(f, ent);
 }
 
 /* A damaged file is rebuilt from the truth before it is used. */
@@ -370,7 +476,7 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 
 	if (!buf)
 		return brig_errf(e, ENOMEM, "write lease file %s: out of memory", db->path);
-	if (db->f.n)
+	if (!sorted_by(&db->f, cmp_entry)) /* kept sorted: only a rebuild is not */
 		qsort(db->f.v, db->f.n, sizeof(*db->f.v), cmp_entry);
 	for (size_t i = 0; i < db->f.n; i++) {
 		const struct ipam_entry *x = &db->f.v[i];
@@ -391,6 +497,9 @@ static int lease_db_save(struct lease_db *db, struct brig_err *e)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return brig_errno(e, "create %s", tmp);
+	/* No fsync: the file lives in the runtime root and caches the truth;
+	 * rename alone keeps readers from a torn file, and a file a crash cut
+	 * short lacks its "last" line and is rebuilt (recover). */
 	if (write_all(fd, buf, len) < 0) {
 		brig_errno(e, "write %s", tmp);
 		unlink(tmp);
@@ -424,7 +533,7 @@ static void host_range(const struct net_network *n, uint32_t *lo, uint32_t *hi, 
 
 /* Refuse req unless it is a free host address of n (or cid's own lease,
  * whose index goes to *idx; -1 otherwise). */
-static int check_requested(const struct ipam_file *f, const struct net_network *n,
+static int check_requested(struct ipam_file *f, const struct net_network *n,
 			   const char *cid, uint32_t req, int *idx, struct brig_err *e)
 {
 	uint32_t lo, hi, gw;
@@ -439,6 +548,8 @@ static int check_requested(const struct ipam_file *f, const struct net_network *
 		return brig_errf(e, EADDRINUSE, "address %s is the gateway of network %s",
 				 net_ip_str(req, a), n->name);
 	i = find_addr(f, req);
+	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0 && take_if_dead(f, i))
+		i = -1;
 	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0)
 		return brig_errf(e, EADDRINUSE, "address %s is already in use by container %s",
 				 net_ip_str(req, a), f->v[i].cid);
@@ -446,41 +557,44 @@ static int check_requested(const struct ipam_file *f, const struct net_network *
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Next free address after f->last, wrapping; 0 and -ENOSPC when full. */
-static int pick_free(const struct ipam_file *f, const struct net_network *n, uint32_t *out,
+/* Next free address after f->last, wrapping; -ENOSPC when full.  An
+ * address whose owner is dead is free: the first RECLAIM_SWEEP leased
+ * ones on the way are checked (the walk starts after the last
+ * allocation, so it rarely meets any), and a full network is swept whole
+ * before it is called full. */
+static int pick_free(struct ipam_file *f, const struct net_network *n, uint32_t *out,
 		     struct brig_err *e)
 {
 	uint32_t lo, hi, gw, a, size;
-	cleanup_free uint32_t *taken = malloc((f->n + 1) * sizeof(*taken));
+	int checks = RECLAIM_SWEEP, i;
 	char s[16];
 
-	if (!taken)
-		return brig_errf(e, ENOMEM, "lease: out of memory");
-	size_t nt = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->v[i].v6)
-			taken[nt++] = f->v[i].addr;
-	qsort(taken, nt, sizeof(*taken), cmp_u32);
 	host_range(n, &lo, &hi, &gw);
 	size = hi - lo + 1; /* hi >= lo; a /0 would wrap to 0 and is not a network */
-	a = (f->has_last && f->last >= lo && f->last < hi) ? f->last + 1 : lo;
-	for (uint64_t k = 0; k < (size ? size : 1ull << 32); k++) {
-		if (a != gw && !bsearch(&a, taken, nt, sizeof(*taken), cmp_u32)) {
-			*out = a;
-			return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		a = (f->has_last && f->last >= lo && f->last < hi) ? f->last + 1 : lo;
+		for (uint64_t k = 0; k < (size ? size : 1ull << 32); k++) {
+			if (a != gw && ((i = find_addr(f, a)) < 0 ||
+					(checks-- > 0 && take_if_dead(f, i)))) {
+				*out = a;
+				return 0;
+			}
+			a = a == hi ? lo : a + 1;
 		}
-		a = a == hi ? lo : a + 1;
+		if (reclaim(f) == 0)
+			break;
 	}
 	return brig_errf(e, ENOSPC, "network %s (%s/%d) has no free address: %zu leased", n->name,
 			 net_ip_str(n->subnet, s), n->prefix, f->n);
+}
+
+/* cid's own lease in one family when its owner still runs (a retry gets
+ * it back); a dead owner's is dropped.  -1 when none. */
+static int own_lease(struct ipam_file *f, const char *cid, bool v6)
+{
+	int i = find_cid(f, cid, v6);
+
+	return take_if_dead(f, i) ? -1 : i;
 }
 
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
@@ -497,14 +611,14 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 		return brig_errf(e, EINVAL, "lease: invalid owner pid or prefix");
 	if (lease_db_open(&db, path, e) < 0 || recover(&db, rec, e) < 0)
 		return -e->code;
-	reclaim(&db.f);
+	reclaim_some(&db.f);
 	if (requested) {
 		if (check_requested(&db.f, n, cid, requested, &i, e) < 0)
 			return -e->code;
 		ent.addr = requested;
 	} else {
 		/* A retry by the same container gets its lease back. */
-		i = find_cid(&db.f, cid, false);
+		i = own_lease(&db.f, cid, false);
 		if (i < 0 && pick_free(&db.f, n, &ent.addr, e) < 0)
 			return -e->code;
 	}
@@ -512,7 +626,7 @@ int ipam_lease(const char *path, const struct net_network *n, const char *cid, p
 	if (i >= 0) {
 		ent.addr = db.f.v[i].addr;
 		db.f.v[i] = ent;
-	} else if (push(&db.f, &ent) < 0) {
+	} else if (insert(&db.f, &ent) < 0) {
 		return brig_errf(e, ENOMEM, "lease: out of memory");
 	}
 	db.f.last = ent.addr;
@@ -537,7 +651,7 @@ static void host_range6(const struct net_network *n, net_u128 *lo, net_u128 *hi,
 	*gw = n->no_gateway ? 0 : net_ip6_u128(&n->gateway6);
 }
 
-static int check_requested6(const struct ipam_file *f, const struct net_network *n,
+static int check_requested6(struct ipam_file *f, const struct net_network *n,
 			    const char *cid, const struct in6_addr *req, int *idx,
 			    struct brig_err *e)
 {
@@ -554,6 +668,8 @@ static int check_requested6(const struct ipam_file *f, const struct net_network 
 		return brig_errf(e, EADDRINUSE, "address %s is the gateway of network %s",
 				 net_ip6_str(req, a), n->name);
 	i = find_addr6(f, req);
+	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0 && take_if_dead(f, i))
+		i = -1;
 	if (i >= 0 && strcmp(f->v[i].cid, cid) != 0)
 		return brig_errf(e, EADDRINUSE, "address %s is already in use by container %s",
 				 net_ip6_str(req, a), f->v[i].cid);
@@ -563,8 +679,9 @@ static int check_requested6(const struct ipam_file *f, const struct net_network 
 
 /* Next free v6 address after f->last6, wrapping.  Among any k+2
  * consecutive candidates (k leases, the gateway) one is free, so the walk
- * is bounded by the leases, not by the size of a /64. */
-static int pick_free6(const struct ipam_file *f, const struct net_network *n,
+ * is bounded by the leases, not by the size of a /64.  A full small
+ * subnet is swept for dead owners before it is called full. */
+static int pick_free6(struct ipam_file *f, const struct net_network *n,
 		      struct in6_addr *out, struct brig_err *e)
 {
 	net_u128 lo, hi, gw, a, last = net_ip6_u128(&f->last6);
@@ -572,14 +689,18 @@ static int pick_free6(const struct ipam_file *f, const struct net_network *n,
 	struct in6_addr cand;
 
 	host_range6(n, &lo, &hi, &gw);
-	a = (f->has_last6 && last >= lo && last < hi) ? last + 1 : lo;
-	for (net_u128 k = 0; k <= hi - lo && k < (net_u128)f->n + 2; k++) {
-		net_u128_ip6(a, &cand);
-		if (a != gw && find_addr6(f, &cand) < 0) {
-			*out = cand;
-			return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		a = (f->has_last6 && last >= lo && last < hi) ? last + 1 : lo;
+		for (net_u128 k = 0; k <= hi - lo && k < (net_u128)f->n + 2; k++) {
+			net_u128_ip6(a, &cand);
+			if (a != gw && find_addr6(f, &cand) < 0) {
+				*out = cand;
+				return 0;
+			}
+			a = a == hi ? lo : a + 1;
 		}
-		a = a == hi ? lo : a + 1;
+		if (reclaim(f) == 0) /* full: but some owners may be dead */
+			break;
 	}
 	return brig_errf(e, ENOSPC, "network %s (%s) has no free IPv6 address", n->name,
 			 net_prefix6_str(&n->subnet6, n->prefix6, s));
@@ -599,19 +720,19 @@ int ipam_lease6(const char *path, const struct net_network *n, const char *cid, 
 		return brig_errf(e, EINVAL, "lease: invalid owner pid or IPv6 subnet");
 	if (lease_db_open(&db, path, e) < 0 || recover(&db, rec, e) < 0)
 		return -e->code;
-	reclaim(&db.f);
+	reclaim_some(&db.f);
 	if (requested) {
 		if (check_requested6(&db.f, n, cid, requested, &i, e) < 0)
 			return -e->code;
 		ent.addr6 = *requested;
-	} else if ((i = find_cid(&db.f, cid, true)) < 0 && pick_free6(&db.f, n, &ent.addr6, e) < 0) {
+	} else if ((i = own_lease(&db.f, cid, true)) < 0 && pick_free6(&db.f, n, &ent.addr6, e) < 0) {
 		return -e->code;
 	}
 	snprintf(ent.cid, sizeof(ent.cid), "%s", cid);
 	if (i >= 0) {
 		ent.addr6 = db.f.v[i].addr6;
 		db.f.v[i] = ent;
-	} else if (push(&db.f, &ent) < 0) {
+	} else if (insert(&db.f, &ent) < 0) {
 		return brig_errf(e, ENOMEM, "lease: out of memory");
 	}
 	db.f.last6 = ent.addr6;

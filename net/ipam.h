@@ -38,7 +38,10 @@ struct ipam_recover {
 /* Lease an address in n for cid, owned by (owner, starttime).  requested
  * != 0 asks for that address (refused if taken or outside the subnet).
  * Leases whose owner is dead (pid gone or start time differs) are reclaimed
- * first.  Allocation rotates from the last allocated address.  rec (may be
+ * first: all of them in a file of at most 32 leases; in a larger one 32
+ * checked from a random place, and any such lease on the address asked
+ * for or met by the allocation (a full network is swept whole), so one
+ * allocation costs the same at any size; ipam_gc reclaims all.  Allocation rotates from the last allocated address.  rec (may be
  * NULL) rebuilds a damaged file first. */
 int ipam_lease(const char *path, const struct net_network *n, const char *cid, pid_t owner,
 	       unsigned long long starttime, uint32_t requested, uint32_t *out,

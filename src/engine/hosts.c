@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,8 +48,23 @@ static int reg_path(const struct brig_ctx *c, const char *net, const char *suffi
 	return 0;
 }
 
-/* Parse the registry; a malformed line (it is only ever written here) is
- * skipped rather than trusted. */
+/* One registry line into m; false when malformed (it is only ever written
+ * here, so such a line is skipped rather than trusted). */
+static bool parse_member(const char *line, struct member *m)
+{
+	*m = (struct member){ .aliases = "-", .extra = "-" };
+	if (sscanf(line, "%64s %1s %d %63s %63s %63s %511s %255s %1023s", m->id, m->mode, &m->pid,
+		   m->addr, m->name, m->host, m->nets, m->aliases, m->extra) < 7)
+		return false;
+	if (!strcmp(m->aliases, "-"))
+		m->aliases[0] = '\0';
+	if (!strcmp(m->extra, "-"))
+		m->extra[0] = '\0';
+	return true;
+}
+
+/* Parse the registry.  A last line without its newline is one being
+ * appended: not yet there. */
 static int reg_read(const struct brig_ctx *c, const char *net, struct registry *r,
 		    struct brig_err *e)
 {
@@ -62,43 +78,25 @@ static int reg_read(const struct brig_ctx *c, const char *net, struct registry *
 	if (!(f = fopen(path, "re")))
 		return errno == ENOENT ? 0 : brig_errno(e, "open %s", path);
 	while (fgets(line, sizeof(line), f)) {
-		struct member m = { .aliases = "-", .extra = "-" };
-		if (sscanf(line, "%64s %1s %d %63s %63s %63s %511s %255s %1023s", m.id, m.mode, &m.pid,
-			   m.addr, m.name, m.host, m.nets, m.aliases, m.extra) < 7)
+		struct member m;
+		if (!strchr(line, '\n') || !parse_member(line, &m))
 			continue;
-		if (!strcmp(m.aliases, "-"))
-			m.aliases[0] = '\0';
-		if (!strcmp(m.extra, "-"))
-			m.extra[0] = '\0';
-		struct member *v = realloc(r->v, (r->n + 1) * sizeof(*v));
-		if (!v)
-			return brig_errf(e, ENOMEM, "hosts registry of %s: out of memory", net);
-		r->v = v;
+		if (r->n % 64 == 0) {
+			struct member *v = reallocarray(r->v, r->n + 64, sizeof(*v));
+			if (!v)
+				return brig_errf(e, ENOMEM, "hosts registry of %s: out of memory", net);
+			r->v = v;
+		}
 		r->v[r->n++] = m;
 	}
 	return 0;
 }
 
-static int reg_write(const struct brig_ctx *c, const struct registry *r, struct brig_err *e)
+/* The registry line of m. */
+static void registry_line(FILE *out, const struct member *m)
 {
-	char path[PATH_MAX];
-	cleanup_free char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	if (!mem)
-		return brig_errno(e, "hosts registry of %s", r->net);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct member *m = &r->v[i];
-		fprintf(mem, "%s %s %d %s %s %s %s %s %s\n", m->id, m->mode, m->pid, m->addr, m->name,
-			m->host, m->nets, *m->aliases ? m->aliases : "-", *m->extra ? m->extra : "-");
-	}
-	if (fclose(mem) != 0)
-		return brig_errno(e, "hosts registry of %s", r->net);
-	if (reg_path(c, r->net, "", path, sizeof(path), e) < 0)
-		return -e->code;
-	/* the runtime root: a reboot clears it, so no flush to disk */
-	return write_atomic_nosync(path, buf ? buf : "", len, e);
+	fprintf(out, "%s %s %d %s %s %s %s %s %s\n", m->id, m->mode, m->pid, m->addr, m->name,
+		m->host, m->nets, *m->aliases ? m->aliases : "-", *m->extra ? m->extra : "-");
 }
 
 /* One writer per network at a time, so the last rewrite is the newest. */
@@ -316,16 +314,16 @@ static void write_member(const struct member *m, const char *text, size_t len)
 		write_hosts(m->pid, own, own_len);
 }
 
-/* Rewrite /etc/hosts of every member of r.  Members usually share their
- * list of networks, so the text is built once per distinct list. */
-static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
+/* Rewrite /etc/hosts of every private member of r.  Members usually
+ * share their list of networks, so the text is built once per distinct
+ * list. */
+static void rewrite_private(const struct brig_ctx *c, const struct registry *r)
 {
 	struct cache k = { .n = 0 };
 	char nets[HOSTS_MAX_NETS * 64] = "";
 	char *text = NULL;
 	size_t len = 0;
 
-	write_shared(c, &k, r->net);
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->v[i].mode[0] == 's')
 			continue; /* served by the shared file */
@@ -346,33 +344,231 @@ static void rewrite_members(const struct brig_ctx *c, const struct registry *r)
 	cache_free(&k);
 }
 
+/* ---- targeted edits: a join appends, a leave cuts its lines ----
+ *
+ * A start or a removal costs the same at 10 members or 1000: the registry
+ * line and the shared file's lines of one member are appended or cut out,
+ * found by their text, without parsing the others.  Only a network with
+ * private members ("p") has them parsed, to rewrite their own files. */
+
+/* Where text (whole lines) starts in buf[0, len) at the start of a line,
+ * or -1. */
+static ssize_t find_lines(const char *buf, size_t len, const char *text, size_t tlen)
+{
+	for (size_t off = 0; off + tlen <= len;) {
+		const char *nl;
+
+		if (!memcmp(buf + off, text, tlen))
+			return (ssize_t)off;
+		if (!(nl = memchr(buf + off, '\n', len - off)))
+			break;
+		off = (size_t)(nl - buf) + 1;
+	}
+	return -1;
+}
+
+/* The registry line of id in buf (its offset and length), or -1. */
+static ssize_t find_member(const char *buf, size_t len, const char *id, size_t *line_len)
+{
+	char key[BRIG_ID_LEN + 2];
+	size_t klen = (size_t)snprintf(key, sizeof(key), "%s ", id);
+	ssize_t off = find_lines(buf, len, key, klen);
+	const char *nl;
+
+	if (off < 0 || !(nl = memchr(buf + off, '\n', len - (size_t)off)))
+		return -1;
+	*line_len = (size_t)(nl - (buf + off)) + 1;
+	return off;
+}
+
+/* Any private member in a registry's text (the mode is its 2nd field). */
+static bool any_private(const char *buf, size_t len)
+{
+	for (const char *p = buf, *end = buf + len; p < end;) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (sp && (!nl || sp < nl) && sp + 1 < end && sp[1] == 'p')
+			return true;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+/* A member's text in a file: its registry line or its hosts lines. */
+static size_t text_of(void (*fmt)(FILE *, const struct member *), const struct member *m,
+		      char *out, size_t cap)
+{
+	FILE *mem = fmemopen(out, cap, "w");
+	long n;
+
+	if (!mem)
+		return 0;
+	fmt(mem, m);
+	n = ftell(mem);
+	return fclose(mem) == 0 && n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* Replace path by buf without fsync: the runtime root's files do not
+ * outlive a reboot, and rename alone keeps readers from a torn file. */
+static int replace_file(const char *path, const char *buf, size_t len, struct brig_err *e)
+{
+	char tmp[PATH_MAX];
+	cleanup_close int fd = -1;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return brig_errf(e, ENAMETOOLONG, "%s: path too long", path);
+	/* a fixed temp name: only the holder of the network's lock writes */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return brig_errno(e, "create %s", tmp);
+	if (write_all(fd, buf, len) < 0 || rename(tmp, path) < 0) {
+		brig_errno(e, "replace %s", path);
+		unlink(tmp);
+		return -e->code;
+	}
+	return 0;
+}
+
+/* Append a member's line to the registry (one write: a reader without the
+ * lock sees it whole or, unterminated, skips it). */
+static int append_file(const char *path, const char *text, size_t len, struct brig_err *e)
+{
+	cleanup_close int fd =
+		open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0 || write_all(fd, text, len) < 0)
+		return brig_errno(e, "append to %s", path);
+	return 0;
+}
+
+/* The shared file's whole text, read through fd; NULL on failure. */
+static char *read_fd_all(int fd, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1)))
+		return NULL;
+	n = pread(fd, buf, (size_t)st.st_size, 0);
+	if (n != st.st_size) {
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The shared file without old's lines and with m's appended, written from
+ * the first byte that changes (same inode: it is bound in containers).
+ * -1 when the file does not hold what the registry says (missing, or a
+ * line not found): the caller rewrites it whole. */
+static int patch_shared(const struct brig_ctx *c, const char *net, const struct member *old,
+			const struct member *m)
+{
+	char path[PATH_MAX], o[2048], n[2048];
+	size_t olen = old ? text_of(member_line, old, o, sizeof(o)) : 0;
+	size_t nlen = m ? text_of(member_line, m, n, sizeof(n)) : 0;
+	size_t len = 0, from;
+	cleanup_free char *buf = NULL;
+	cleanup_close int fd = -1;
+	struct brig_err e;
+	ssize_t at = -1;
+
+	if ((old && !olen) || (m && !nlen) || reg_path(c, net, ".hosts", path, sizeof(path), &e) < 0)
+		return -1;
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || !(buf = read_fd_all(fd, &len)) || len < strlen(LOCALHOST) ||
+	    memcmp(buf, LOCALHOST, strlen(LOCALHOST)))
+		return -1;
+	from = len;
+	if (old) {
+		at = find_lines(buf, len, o, olen);
+		if (at < (ssize_t)strlen(LOCALHOST))
+			return -1;
+		memmove(buf + at, buf + at + olen, len - (size_t)at - olen);
+		len -= olen;
+		from = (size_t)at;
+	}
+	if (m) {
+		char *grown = realloc(buf, len + nlen);
+		if (!grown)
+			return -1;
+		buf = grown;
+		memcpy(buf + len, n, nlen);
+		len += nlen;
+	}
+	if (len > from && pwrite(fd, buf + from, len - from, (off_t)from) != (ssize_t)(len - from))
+		return -1;
+	return ftruncate(fd, (off_t)len) < 0 ? -1 : 0;
+}
+
+/* The registry (raw, len bytes) without the line at off (old_len bytes;
+ * off < 0: none) and with m's appended (m may be NULL). */
+static int edit_registry(const char *path, const char *raw, size_t len, ssize_t off,
+			 size_t old_len, const struct member *m, struct brig_err *e)
+{
+	char line[2048];
+	size_t n = m ? text_of(registry_line, m, line, sizeof(line)) : 0;
+	cleanup_free char *buf = NULL;
+	size_t tail;
+
+	if (m && !n)
+		return brig_errf(e, EOVERFLOW, "registry line of %s too long", m->id);
+	if (off < 0) /* a new member: append */
+		return append_file(path, line, n, e);
+	if (!(buf = malloc(len - old_len + n + 1)))
+		return brig_errf(e, ENOMEM, "hosts registry: out of memory");
+	tail = len - (size_t)off - old_len;
+	memcpy(buf, raw, (size_t)off);
+	memcpy(buf + off, raw + off + old_len, tail);
+	memcpy(buf + off + tail, line, n);
+	return replace_file(path, buf, len - old_len + n, e);
+}
+
 /* Change one network's registry (drop id, then add m when not NULL) and
- * rewrite its members. */
+ * the hosts files: the shared one patched, private members' rewritten. */
 static void update(const struct brig_ctx *c, const char *net, const char *id,
 		   const struct member *m)
 {
-	struct registry r;
+	char path[PATH_MAX];
 	struct brig_err e;
 	cleanup_close int lock = lock_net(c, net, &e);
-	size_t j = 0;
+	cleanup_free char *raw = NULL;
+	char line[4096];
+	struct member old;
+	size_t len = 0, old_len = 0;
+	ssize_t off = -1;
+	bool priv, have_old = false;
 
-	if (lock < 0 || reg_read(c, net, &r, &e) < 0)
+	if (lock < 0 || reg_path(c, net, "", path, sizeof(path), &e) < 0)
 		return;
-	for (size_t i = 0; i < r.n; i++)
-		if (strcmp(r.v[i].id, id))
-			r.v[j++] = r.v[i];
-	r.n = j;
-	if (m) {
-		struct member *v = realloc(r.v, (r.n + 1) * sizeof(*v));
-		if (!v)
-			goto out;
-		r.v = v;
-		r.v[r.n++] = *m;
+	if (read_file(path, &raw, &len, &e) < 0 && e.code != ENOENT)
+		return;
+	if (raw && (off = find_member(raw, len, id, &old_len)) >= 0) {
+		snprintf(line, sizeof(line), "%.*s", (int)old_len, raw + off);
+		have_old = parse_member(line, &old);
 	}
-	if (reg_write(c, &r, &e) == 0)
-		rewrite_members(c, &r);
-out:
-	free(r.v);
+	if (off < 0 && !m)
+		return;
+	priv = (m && m->mode[0] == 'p') || (raw && any_private(raw, len));
+	if (edit_registry(path, raw, len, off, old_len, m, &e) < 0)
+		return;
+	/* a malformed old line: its hosts lines are unknown, rewrite whole */
+	if ((off >= 0 && !have_old) || patch_shared(c, net, have_old ? &old : NULL, m) < 0) {
+		struct cache k = { .n = 0 };
+		write_shared(c, &k, net);
+		cache_free(&k);
+	}
+	if (priv) {
+		struct registry r;
+		if (reg_read(c, net, &r, &e) == 0)
+			rewrite_private(c, &r);
+		free(r.v);
+	}
 }
 
 void hosts_join(const struct brig_ctx *c, const struct hosts_entry *h)
@@ -394,7 +590,7 @@ void hosts_leave(const struct brig_ctx *c, const char *id, const char *const *ne
 
 void hosts_drop(const struct brig_ctx *c, const char *net)
 {
-	static const char *const suffixes[] = { "", ".hosts", ".lock" };
+	static const char *const suffixes[] = { "", ".hosts", ".lock", ".tmp" };
 	char path[PATH_MAX];
 	struct brig_err e;
 

@@ -6,13 +6,16 @@
  * running member: "<id> <s|p> <pid> <address> <name> <hostname> <nets>
  * <aliases> <extra>" (the last two comma-separated or "-": the member's
  * aliases on that network, and its own --add-host lines NAME=IP).
- * Joining or leaving rewrites the registry under a per-network flock, then
- * the hosts files: a container started on one network ("s") has the
+ * Joining or leaving edits the registry under a per-network flock (a join
+ * appends its line, a leave cuts it out: the cost does not grow with the
+ * members), then the hosts files: a container started on one network ("s") has the
  * network's shared file <runroot>/hosts/<network>.hosts bound read-only on
  * its /etc/hosts, so one in-place write serves all of them; a container on
  * several networks ("p") has its own /etc/hosts, rewritten in place through
  * /proc/<pid>/root (openat2, RESOLVE_IN_ROOT, so no symlink in a container
- * leads out).  No container record is read. */
+ * leads out).  The shared file too is edited in place: a join appends the
+ * member's lines, a leave cuts them (rewritten whole when it does not hold
+ * what the registry says).  No container record is read. */
 #ifndef BRIG_HOSTS_H
 #define BRIG_HOSTS_H
 
