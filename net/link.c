@@ -222,32 +222,44 @@ int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct 
 	return 0;
 }
 
-/* Add "default via gw dev ifindex" to the main table. */
-static int route_add_default(struct nlctx *c, int ifindex, uint32_t gw, struct brig_err *e)
+int nl_route_add_default(struct nlctx *c, int ifindex, struct nl_addr *dst, struct nl_addr *via,
+			 const char *gw, struct brig_err *e)
 {
 	__attribute__((cleanup(rtnl_route_putp))) struct rtnl_route *r = rtnl_route_alloc();
-	cleanup_nladdr struct nl_addr *dst = v4addr(0, 0);
-	cleanup_nladdr struct nl_addr *via = v4addr(gw, 32);
 	struct rtnl_nexthop *nh;
-	char buf[16];
+	int family = nl_addr_get_family(dst);
+	const char *what = family == AF_INET6 ? "default IPv6 route" : "default route";
 	int err;
 
-	if (!r || !dst || !via || !(nh = rtnl_route_nh_alloc()))
-		return brig_errf(e, ENOMEM, "add default route: out of memory");
+	if (!r || !(nh = rtnl_route_nh_alloc()))
+		return brig_errf(e, ENOMEM, "add %s: out of memory", what);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
 	rtnl_route_nh_set_gateway(nh, via);
 	rtnl_route_add_nexthop(r, nh); /* r owns nh from here */
-	rtnl_route_set_family(r, AF_INET);
+	rtnl_route_set_family(r, (uint8_t)family);
 	rtnl_route_set_table(r, RT_TABLE_MAIN);
 	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
+	rtnl_route_set_protocol(r, RTPROT_STATIC);
 	err = rtnl_route_set_dst(r, dst);
 	if (err >= 0) {
 		nlctx_reset(c);
 		err = rtnl_route_add(c->sk, r, NLM_F_EXCL);
 	}
 	if (err < 0)
-		return nlctx_fail(c, err, e, "add default route via %s", net_ip_str(gw, buf));
+		return nlctx_fail(c, err, e, "add %s via %s", what, gw);
 	return 0;
+}
+
+/* Add "default via gw dev ifindex" to the main table. */
+static int route_add_default(struct nlctx *c, int ifindex, uint32_t gw, struct brig_err *e)
+{
+	cleanup_nladdr struct nl_addr *dst = v4addr(0, 0);
+	cleanup_nladdr struct nl_addr *via = v4addr(gw, 32);
+	char buf[16];
+
+	if (!dst || !via)
+		return brig_errf(e, ENOMEM, "add default route: out of memory");
+	return nl_route_add_default(c, ifindex, dst, via, net_ip_str(gw, buf), e);
 }
 
 int nl_link_del(struct nlctx *c, const char *ifname, struct brig_err *e)

@@ -32,12 +32,6 @@ static void rtnl_addr_putp(struct rtnl_addr **a)
 		rtnl_addr_put(*a);
 }
 
-static void rtnl_route_putp(struct rtnl_route **r)
-{
-	if (*r)
-		rtnl_route_put(*r);
-}
-
 static struct nl_addr *v6addr(const struct in6_addr *a, int prefix)
 {
 	struct nl_addr *na = nl_addr_build(AF_INET6, a, sizeof(*a));
@@ -78,31 +72,14 @@ int nl_addr_add6(struct nlctx *c, int ifindex, const struct in6_addr *a, int pre
 static int route_add_default6(struct nlctx *c, int ifindex, const struct in6_addr *gw,
 			      struct brig_err *e)
 {
-	__attribute__((cleanup(rtnl_route_putp))) struct rtnl_route *r = rtnl_route_alloc();
 	static const struct in6_addr any = IN6ADDR_ANY_INIT;
 	cleanup_nladdr struct nl_addr *dst = v6addr(&any, 0);
 	cleanup_nladdr struct nl_addr *via = v6addr(gw, 128);
-	struct rtnl_nexthop *nh;
 	char buf[NET_IP6_STRLEN];
-	int err;
 
-	if (!r || !dst || !via || !(nh = rtnl_route_nh_alloc()))
+	if (!dst || !via)
 		return brig_errf(e, ENOMEM, "add default IPv6 route: out of memory");
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	rtnl_route_nh_set_gateway(nh, via);
-	rtnl_route_add_nexthop(r, nh); /* r owns nh from here */
-	rtnl_route_set_family(r, AF_INET6);
-	rtnl_route_set_table(r, RT_TABLE_MAIN);
-	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
-	rtnl_route_set_protocol(r, RTPROT_STATIC);
-	err = rtnl_route_set_dst(r, dst);
-	if (err >= 0) {
-		nlctx_reset(c);
-		err = rtnl_route_add(c->sk, r, NLM_F_EXCL);
-	}
-	if (err < 0)
-		return nlctx_fail(c, err, e, "add default IPv6 route via %s", net_ip6_str(gw, buf));
-	return 0;
+	return nl_route_add_default(c, ifindex, dst, via, net_ip6_str(gw, buf), e);
 }
 
 int net_iface_configure6(const char *ifname, const struct in6_addr *addr, int prefix,

@@ -69,6 +69,11 @@ int nl_addr_add6(struct nlctx *c, int ifindex, const struct in6_addr *a, int pre
 		 struct brig_err *e);
 
 /* accept_ra=0 and autoconf=0 on a bridge brig made (absent without IPv6). */
+/* "default via gw dev ifindex" in the main table of dst's family (dst the
+ * zero prefix, via the gateway; gw its text for the error). */
+int nl_route_add_default(struct nlctx *c, int ifindex, struct nl_addr *dst, struct nl_addr *via,
+			 const char *gw, struct brig_err *e);
+
 int nl_ipv6_no_autoconf(const char *bridge, struct brig_err *e);
 
 /* True when l's kind (IFLA_INFO_KIND) is "bridge". */
