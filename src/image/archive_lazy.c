@@ -15,46 +15,20 @@
 #include "archive_lazy.h"
 
 #define LIBARCHIVE "libarchive.so.13"
+#define LAZY_SONAME LIBARCHIVE
 
-static void *lib;
+static void *lazy_lib;
+
+#include "lazy.h"
 
 int archive_library_load(struct brig_err *e)
 {
-	if (!lib)
-		lib = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
+	if (!lazy_lib)
+		lazy_lib = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
+	if (!lazy_lib)
 		return brig_errf(e, ELIBACC, "load %s: %s", LIBARCHIVE, dlerror());
 	return 0;
 }
-
-static void *resolve(const char *name)
-{
-	void *fn = lib ? dlsym(lib, name) : NULL;
-
-	/* archive_library_load() succeeded before any call, and every
-	 * wrapped name is in the library: nothing else can get here. */
-	if (!fn)
-		abort();
-	return fn;
-}
-
-/* ret name(params) { forward args } with the target resolved once. */
-#define LAZY(ret, name, params, args)                                  \
-	ret name params                                                \
-	{                                                              \
-		static ret(*fn) params;                                \
-		if (!fn)                                               \
-			*(void **)&fn = resolve(#name);                \
-		return fn args;                                        \
-	}
-#define LAZY_VOID(name, params, args)                                  \
-	void name params                                               \
-	{                                                              \
-		static void(*fn) params;                               \
-		if (!fn)                                               \
-			*(void **)&fn = resolve(#name);                \
-		fn args;                                               \
-	}
 
 typedef struct archive archive_t;
 typedef struct archive_entry entry_t;
