@@ -198,18 +198,20 @@ static struct nl_addr *v4addr(uint32_t a, int prefix)
 	return na;
 }
 
-int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct brig_err *e)
+int nl_addr_add_local(struct nlctx *c, int ifindex, struct nl_addr *local, unsigned flags,
+		      const char *text, struct brig_err *e)
 {
 	__attribute__((cleanup(rtnl_addr_putp))) struct rtnl_addr *ra = rtnl_addr_alloc();
-	cleanup_nladdr struct nl_addr *local = v4addr(addr, prefix);
-	char buf[16];
+	int prefix = (int)nl_addr_get_prefixlen(local);
 	int err;
 
-	if (!ra || !local)
+	if (!ra)
 		return brig_errf(e, ENOMEM, "add address: out of memory");
 	rtnl_addr_set_ifindex(ra, ifindex);
-	rtnl_addr_set_family(ra, AF_INET);
+	rtnl_addr_set_family(ra, nl_addr_get_family(local));
 	rtnl_addr_set_prefixlen(ra, prefix);
+	if (flags)
+		rtnl_addr_set_flags(ra, flags);
 	err = rtnl_addr_set_local(ra, local);
 	if (err >= 0) {
 		nlctx_reset(c);
@@ -218,8 +220,18 @@ int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct 
 	if (err < 0 && c->kerr == EEXIST)
 		return 0; /* idempotent: the address is already there */
 	if (err < 0)
-		return nlctx_fail(c, err, e, "add address %s/%d", net_ip_str(addr, buf), prefix);
+		return nlctx_fail(c, err, e, "add address %s/%d", text, prefix);
 	return 0;
+}
+
+int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct brig_err *e)
+{
+	cleanup_nladdr struct nl_addr *local = v4addr(addr, prefix);
+	char buf[16];
+
+	if (!local)
+		return brig_errf(e, ENOMEM, "add address: out of memory");
+	return nl_addr_add_local(c, ifindex, local, 0, net_ip_str(addr, buf), e);
 }
 
 int nl_route_add_default(struct nlctx *c, int ifindex, struct nl_addr *dst, struct nl_addr *via,

@@ -26,12 +26,6 @@ static void nl_addr_putp(struct nl_addr **a)
 }
 #define cleanup_nladdr __attribute__((cleanup(nl_addr_putp)))
 
-static void rtnl_addr_putp(struct rtnl_addr **a)
-{
-	if (*a)
-		rtnl_addr_put(*a);
-}
-
 static struct nl_addr *v6addr(const struct in6_addr *a, int prefix)
 {
 	struct nl_addr *na = nl_addr_build(AF_INET6, a, sizeof(*a));
@@ -44,28 +38,13 @@ static struct nl_addr *v6addr(const struct in6_addr *a, int prefix)
 int nl_addr_add6(struct nlctx *c, int ifindex, const struct in6_addr *a, int prefix,
 		 struct brig_err *e)
 {
-	__attribute__((cleanup(rtnl_addr_putp))) struct rtnl_addr *ra = rtnl_addr_alloc();
 	cleanup_nladdr struct nl_addr *local = v6addr(a, prefix);
 	char buf[NET_IP6_STRLEN];
-	int err;
 
-	if (!ra || !local)
+	if (!local)
 		return brig_errf(e, ENOMEM, "add address: out of memory");
-	rtnl_addr_set_ifindex(ra, ifindex);
-	rtnl_addr_set_family(ra, AF_INET6);
-	rtnl_addr_set_prefixlen(ra, prefix);
 	/* no DAD: usable at once, never "tentative" (IPAM made it unique) */
-	rtnl_addr_set_flags(ra, IFA_F_NODAD);
-	err = rtnl_addr_set_local(ra, local);
-	if (err >= 0) {
-		nlctx_reset(c);
-		err = rtnl_addr_add(c->sk, ra, 0);
-	}
-	if (err < 0 && c->kerr == EEXIST)
-		return 0;
-	if (err < 0)
-		return nlctx_fail(c, err, e, "add address %s/%d", net_ip6_str(a, buf), prefix);
-	return 0;
+	return nl_addr_add_local(c, ifindex, local, IFA_F_NODAD, net_ip6_str(a, buf), e);
 }
 
 /* "default via gw dev ifindex" in the main IPv6 table. */

@@ -61,6 +61,12 @@ int nl_link_del(struct nlctx *c, const char *ifname, struct brig_err *e);
 int nl_link_up(struct nlctx *c, struct rtnl_link *orig, struct brig_err *e);
 
 /* Add IPv4 addr/prefix on ifindex; an address already there is success. */
+/* Add local (an address with its prefix length, either family) to
+ * ifindex with IFA_F_* flags; already there is success.  text names it in
+ * the error. */
+int nl_addr_add_local(struct nlctx *c, int ifindex, struct nl_addr *local, unsigned flags,
+		      const char *text, struct brig_err *e);
+
 int nl_addr_add(struct nlctx *c, int ifindex, uint32_t addr, int prefix, struct brig_err *e);
 
 /* Add IPv6 addr/prefix on ifindex with IFA_F_NODAD (net/link6.c); an
