@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-scale.sh - start BENCH_SCALE_N (1000) detached containers on the
 # bridge (past 1000: a second network), each start timed; monitors' memory;
-# remove all with one `brig rm -f`, timed; then check nothing is left: no
+# remove each with its own `brig rm -f`, timed; then check nothing is left: no
 # vb* links, no leases, no container state dirs, no cgroup dirs under the
 # bench's own --cgroup-parent.  Writes $BENCH_OUT/scale.json.
 set -euo pipefail

@@ -36,6 +36,7 @@ export BRIG_BIN=${BRIG_BIN:-$REPO/brig}
 	exit 1
 }
 
+BENCH_START=$(date +%s)
 BENCH_WORK=$(mktemp -d /tmp/brig-bench.XXXXXX)
 export BENCH_WORK
 export BENCH_OUT=$BENCH_WORK/out BENCH_SB=$BENCH_WORK/sb
@@ -118,6 +119,7 @@ done
 		echo "crun 1.8 refuses this hybrid cgroup host (cgroup2 tree has hugetlb); crun and podman (which uses crun) run in a mount namespace where /sys/fs/cgroup/unified is unmounted, entered with nsenter: its cost is the 'nsenter + true' row, included in their numbers."
 	fi
 	echo "podman asks for RLIMIT_NOFILE/NPROC above the hard limit, which fails without CAP_SYS_RESOURCE (absent here): podman runs with --ulimit nofile=1024:1024 --ulimit nproc=1024:1024."
+	echo "The suite ($BENCH_ONLY) ran in $((($(date +%s) - BENCH_START + 30) / 60)) min, peers' install included."
 	echo "BENCH_RUNS=${BENCH_RUNS:-20} BENCH_WARMUP=${BENCH_WARMUP:-3} BENCH_SCALE_N=${BENCH_SCALE_N:-1000} BENCH_IPERF_SECONDS=${BENCH_IPERF_SECONDS:-10} BENCH_IPERF_REPEAT=${BENCH_IPERF_REPEAT:-2}"
 } >"$BENCH_OUT/notes.txt"
 

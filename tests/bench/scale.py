@@ -2,7 +2,7 @@
 """scale.py OUT N BRIG_ARGV... - start N detached containers one after the
 other (run -d --net NET ... sleep 100000), NET switching to "bench2" past
 1000 (the kernel allows 1024 ports per bridge), timing each start; then
-measure the monitors' memory, remove them all with one `rm -f`, timed.
+measure the monitors' memory, remove them one `rm -f` each, timed.
 Runs inside the sandbox."""
 import json
 import os
@@ -75,9 +75,19 @@ for pid in monitors():
 rss = [v[0] for v in mon.values()]
 pss = [v[1] for v in mon.values() if v[1] is not None]
 
+# Removal, one `rm -f` per container in start order: the first runs with
+# N containers up, the last with one, so a flat curve means rm costs the
+# same at any N.
+rm_times, rm_errors = [], []
 t0 = time.perf_counter()
-p = subprocess.run(brig + ["rm", "-f"] + ids, stdin=subprocess.DEVNULL,
-                   capture_output=True, text=True) if ids else None
+for cid in ids:
+    t1 = time.perf_counter()
+    p = subprocess.run(brig + ["rm", "-f", cid], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    rm_times.append(round((time.perf_counter() - t1) * 1000, 3))
+    if p.returncode != 0 and len(rm_errors) < 5:
+        rm_errors.append({"id": cid[:12], "rc": p.returncode,
+                          "stderr": p.stderr.strip()[-300:]})
 rm_ms = (time.perf_counter() - t0) * 1000
 def is_ours(pid):
     try:
@@ -94,7 +104,7 @@ json.dump({
     "monitors": len(mon), "monitor_rss_kib_sum": sum(rss),
     "monitor_rss_kib_avg": round(sum(rss) / len(rss), 1) if rss else None,
     "monitor_pss_kib_avg": round(sum(pss) / len(pss), 1) if pss else None,
-    "rm_all_ms": round(rm_ms, 1),
-    "rm_rc": p.returncode if p else None,
-    "rm_stderr": (p.stderr.strip()[-300:] if p else ""),
+    "rm_all_ms": round(rm_ms, 1), "rm_ms": rm_times,
+    "rm_rc": rm_errors[0]["rc"] if rm_errors else 0,
+    "rm_stderr": "; ".join("%s: %s" % (x["id"], x["stderr"]) for x in rm_errors),
 }, open(out, "w"), indent=1)
