@@ -84,8 +84,12 @@ static void pingall_json(const char *lab, const struct lab_pingall *r)
 static void pingall_table(const struct lab_pingall *r)
 {
 	char line[4096], ip[PROBE_FMT_ADDR_MAX];
-	int w = 15; /* an IPv4 address; a longer IPv6 one pushes its row on */
+	int w = 15; /* an IPv4 address, or the widest address pinged */
 
+	for (size_t k = 0; k < r->n_pings; k++) {
+		int len = (int)strlen(probe_fmt_ping_addr(&r->pings[k], ip));
+		w = len > w ? len : w;
+	}
 	for (size_t i = 0; i < r->n_nodes; i++)
 		printf("%s\n", probe_fmt_matrix_line(r, i, line, sizeof(line)));
 	printf("\n%-16s %-16s %-*s %-10s %5s %5s %5s  %s\n", "FROM", "TO", w, "ADDRESS",

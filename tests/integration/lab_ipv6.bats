@@ -46,8 +46,8 @@ v6pair() {
 		      ipv6: ["2001:db8:61::1/64", "2001:db8:61::2/64"]
 		    - type: veth
 		      endpoints:
-		        - {node: a, interface: eth2, ipv6: "2001:db8:62::1/64"}
-		        - {node: b, interface: eth2, ipv6: "2001:db8:62::2/64"}
+		        - {node: a, interface: eth2, ipv6: "2001:db8:62:beef::1/64"}
+		        - {node: b, interface: eth2, ipv6: "2001:db8:62:beef::2/64"}
 	EOF
 	brig lab up "$T/v6pair.clab.yml" >/dev/null
 }
@@ -77,10 +77,10 @@ listening() {
 	# added with IFA_F_NODAD: never tentative (the kernel's fe80:: may be)
 	[[ $output != *"2001:db8:61::1/64 scope global tentative"* ]]
 	run brig exec clab-v6pair-b ip -6 addr show dev eth2
-	[[ $output == *"inet6 2001:db8:62::2/64"* ]]
+	[[ $output == *"inet6 2001:db8:62:beef::2/64"* ]]
 	run brig exec clab-v6pair-a ping -6 -c 1 -W 5 2001:db8:61::2
 	[ "$status" -eq 0 ]
-	run brig exec clab-v6pair-b ping -6 -c 1 -W 5 2001:db8:62::1
+	run brig exec clab-v6pair-b ping -6 -c 1 -W 5 2001:db8:62:beef::1
 	[ "$status" -eq 0 ]
 	# the v4 addresses of the same link still work
 	run brig exec clab-v6pair-a ping -c 1 -W 5 10.61.0.2
@@ -98,7 +98,7 @@ listening() {
 	run inspect_json '[i["ipv6"] for n in d["nodes"] if n["name"] == "b" for i in n["interfaces"] if i["name"] == "eth1"][0]'
 	[ "$output" = "2001:db8:61::2/64" ]
 	run inspect_json 'd["links"][1]["a"]["ipv6"]'
-	[ "$output" = "2001:db8:62::1/64" ]
+	[ "$output" = "2001:db8:62:beef::1/64" ]
 	run --separate-stderr brig lab inspect v6pair
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == *"IPV4 ADDRESS"*"IPV6 ADDRESS"* ]]
@@ -147,10 +147,23 @@ plain_topo() {
 	[ "$status" -eq 0 ]
 }
 
+# pingall_misaligned: "ROWS BAD" of the `lab pingall v6pair` table: its
+# ping rows, and how many do not have their interface under INTERFACE
+# (2001:db8:62:beef::2 is wider than an IPv4 address).
+pingall_misaligned() {
+	brig lab pingall v6pair --count 1 | python3 -c '
+import sys
+lines = sys.stdin.read().splitlines()
+head = next(i for i, l in enumerate(lines) if l.startswith("FROM "))
+col = lines[head].index("INTERFACE")
+rows = [l for l in lines[head + 1:] if l.strip() and not l.startswith("Results")]
+print(len(rows), sum(1 for r in rows if r[col - 1] != " " or not r[col:].startswith("eth")))'
+}
+
 @test "lab ipv6: pingall reports the v6 pairs (link ends and management) beside the v4 ones, none lost" {
 	v6pair
 	run pingall_json 'sorted(p["address"] for p in d["pings"] if p["from"] == "a" and ":" in p["address"] and not p["address"].startswith("fd00:cafe::"))'
-	[ "$output" = "['2001:db8:61::2', '2001:db8:62::2']" ]
+	[ "$output" = "['2001:db8:61::2', '2001:db8:62:beef::2']" ]
 	run pingall_json '[p["interface"] for p in d["pings"] if p["from"] == "b" and p["address"] == "fd00:cafe::a"]'
 	[ "$output" = "['eth0']" ]
 	run pingall_json 'sum(1 for p in d["pings"] if ":" in p["address"] and p["received"] != p["sent"])'
@@ -161,6 +174,8 @@ plain_topo() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"2001:db8:61::2"*"eth1"* ]]
 	[[ $output == *"Results: 0% dropped"* ]]
+	run pingall_misaligned
+	[[ $output =~ ^[1-9][0-9]*\ 0$ ]]
 }
 
 @test "lab ipv6: perf --ipv6 measures over b's v6 address on the link, and --address takes a v6 address" {
@@ -169,9 +184,9 @@ plain_topo() {
 	[ "$status" -eq 0 ]
 	[[ $output == *'"address": "2001:db8:61::2"'* ]]
 	[[ $output != *'"bytes": 0,'* ]]
-	run --separate-stderr brig lab perf v6pair a b --address 2001:db8:62::2 --udp --rate 1M --seconds 1
+	run --separate-stderr brig lab perf v6pair a b --address 2001:db8:62:beef::2 --udp --rate 1M --seconds 1
 	[ "$status" -eq 0 ]
-	[[ $output == "a -> b (2001:db8:62::2): "* ]]
+	[[ $output == "a -> b (2001:db8:62:beef::2): "* ]]
 }
 
 @test "lab ipv6: capture with a v6 filter sees the v6 echoes on the link, decoded as IP6 ICMP6 lines, and nothing of v4" {
