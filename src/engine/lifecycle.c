@@ -411,6 +411,24 @@ int container_gc(const struct brig_ctx *c, struct brig_err *e)
 	return 0;
 }
 
+/* A running container's names on its networks follow a rename: its
+ * registry lines are written again (hosts_join replaces them), which
+ * rewrites every member's /etc/hosts. */
+static void rename_in_hosts(const struct brig_ctx *c, const char *id)
+{
+	struct container_spec spec = { 0 };
+	struct container_state st = { 0 };
+	struct hosts_entry h;
+	struct brig_err e;
+
+	if (state_load(c, id, &spec, &st, &e) == 0 &&
+	    strcmp(container_status(&st), "running") == 0 && container_is_bridge_mode(&spec)) {
+		container_hosts_entry(id, &spec, &st, &h);
+		hosts_join(c, &h);
+	}
+	spec_free(&spec);
+}
+
 int container_rename(const struct brig_ctx *c, const char *ref, const char *name,
 		     struct brig_err *e)
 {
@@ -418,6 +436,7 @@ int container_rename(const struct brig_ctx *c, const char *ref, const char *name
 
 	if (state_resolve(c, ref, id, e) < 0 || state_rename(c, id, name, e) < 0)
 		return -e->code;
+	rename_in_hosts(c, id);
 	events_container(c, "rename", id, NULL);
 	return 0;
 }

@@ -36,8 +36,8 @@ int container_system_reset(const struct brig_ctx *c,
 			   void (*on_error)(void *arg, const struct brig_err *e), void *arg);
 
 /* Rename a container (docker rename): its record and the name index; a
- * running container's hosts entries keep the old name until it starts
- * again. */
+ * running container's entries in its networks' /etc/hosts take the new
+ * name at once. */
 int container_rename(const struct brig_ctx *c, const char *ref, const char *name,
 		     struct brig_err *e);
 

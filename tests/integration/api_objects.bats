@@ -247,6 +247,22 @@ print(sorted(t for e in m for t in e["RepoTags"]))' "$BATS_TEST_TMPDIR/two.tar"
 	[ "$status" -ne 0 ]
 }
 
+@test "docker rename of a running container: the other members' /etc/hosts name it anew at once" {
+	import_busybox
+	docker network create --subnet 10.81.0.0/24 rn
+	brig run -d --name old --net rn --ip 10.81.0.5 busybox sleep 1000
+	brig run -d --name peer --net rn busybox sleep 1000
+	docker rename old new
+	run brig exec peer grep -c '10\.81\.0\.5.*new' /etc/hosts
+	[ "$output" = 1 ]
+	run brig exec peer grep -c 'old' /etc/hosts
+	[ "$output" = 0 ]
+	run brig exec new hostname -i
+	[ "$status" -eq 0 ]
+	run docker inspect -f '{{.Name}}' new
+	[ "$output" = "/new" ]
+}
+
 # ---- volumes -----------------------------------------------------------------
 
 @test "docker volume create, ls, inspect, rm" {
