@@ -289,7 +289,9 @@ static const char *icmp6_type(uint8_t t)
 	} names[] = {
 		{ 1, "destination unreachable" }, { 3, "time exceeded" },
 		{ 128, "echo request" },	  { 129, "echo reply" },
+		{ 130, "multicast listener query" }, { 131, "multicast listener report" },
 		{ 133, "router solicitation" },	  { 134, "router advertisement" },
+		{ 143, "multicast listener report v2" },
 		{ 135, "neighbor solicitation" }, { 136, "neighbor advertisement" },
 	};
 
@@ -299,11 +301,38 @@ static const char *icmp6_type(uint8_t t)
 	return "type";
 }
 
+/* Walk the extension headers in front of the upper layer (hop-by-hop,
+ * routing, destination options; a first fragment's header): *nh, *p, *n
+ * and *plen move past each, and its tcpdump name goes to names.  Stops at
+ * a truncated header or a later fragment (its upper layer is not here). */
+static void ipv6_skip_ext(uint8_t *nh, const uint8_t **p, size_t *n, size_t *plen,
+			  char *names, size_t sz)
+{
+	size_t len, used = strlen(names);
+
+	for (;;) {
+		const char *name = *nh == 0 ? "HBH" : *nh == 43 ? "RT" : *nh == 60 ? "DSTOPT" :
+				   *nh == 44 ? "frag" : NULL;
+		if (!name || *n < 8 || (*nh == 44 && (be16(*p + 2) & 0xfff8)))
+			return;
+		len = *nh == 44 ? 8 : ((size_t)(*p)[1] + 1) * 8;
+		if (len > *n)
+			return;
+		if (used + 8 <= sz) /* "DSTOPT " and its NUL */
+			used += (size_t)snprintf(names + used, sz - used, "%s ", name);
+		*nh = (*p)[0];
+		*p += len;
+		*n -= len;
+		*plen = *plen > len ? *plen - len : 0;
+	}
+}
+
 /* An IPv6 packet as tcpdump's line says it ("IP6 a > b: ICMP6, echo
- * request, id 1, seq 2, length 64"); extension headers are not walked. */
+ * request, id 1, seq 2, length 64"; "HBH ICMP6, ..." behind a hop-by-hop
+ * header, as MLD reports are). */
 static const char *ipv6(const uint8_t *p, size_t n, char *buf, size_t sz)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], tail[384];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], tail[384], ext[64] = "";
 	size_t plen;
 	uint8_t nh;
 
@@ -315,11 +344,12 @@ static const char *ipv6(const uint8_t *p, size_t n, char *buf, size_t sz)
 	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
 	p += 40;
 	n -= 40;
+	ipv6_skip_ext(&nh, &p, &n, &plen, ext, sizeof(ext));
 	if (nh == 58 && n >= 8 && (p[0] == 128 || p[0] == 129))
-		snprintf(buf, sz, "IP6 %s > %s: ICMP6, %s, id %u, seq %u, length %zu", src, dst,
-			 icmp6_type(p[0]), be16(p + 4), be16(p + 6), plen);
+		snprintf(buf, sz, "IP6 %s > %s: %sICMP6, %s, id %u, seq %u, length %zu", src, dst,
+			 ext, icmp6_type(p[0]), be16(p + 4), be16(p + 6), plen);
 	else if (nh == 58 && n >= 1)
-		snprintf(buf, sz, "IP6 %s > %s: ICMP6, %s %u, length %zu", src, dst,
+		snprintf(buf, sz, "IP6 %s > %s: %sICMP6, %s %u, length %zu", src, dst, ext,
 			 icmp6_type(p[0]), p[0], plen);
 	else {
 		ip_l4_ports(tail, sizeof(tail), nh, src, dst, p, n, plen);

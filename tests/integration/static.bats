@@ -69,6 +69,26 @@ PY
 	[ "$status" -eq 0 ]
 }
 
+# fuzz_targets_run: build every libFuzzer target (tests/fuzz), run each once
+# over its seed corpus; prints the targets that failed to build or run.
+fuzz_targets_run() {
+	local t bad=""
+	make -C "$REPO/tests/fuzz" -j2 >"$BATS_TEST_TMPDIR/fuzz-build.log" 2>&1 ||
+		{ tail -5 "$BATS_TEST_TMPDIR/fuzz-build.log"; echo "build failed"; return 0; }
+	for t in $(make -s -C "$REPO/tests/fuzz" -pn 2>/dev/null | sed -n 's/^TARGETS *:= *//p'); do
+		"$REPO/tests/fuzz/out/$t" -runs=0 "$REPO/tests/fuzz/corpus/$t" \
+			>"$BATS_TEST_TMPDIR/$t.log" 2>&1 || bad="$bad $t"
+	done
+	echo "${bad# }"
+}
+
+@test "fuzz: every libFuzzer target builds and runs its seed corpus without a finding" {
+	command -v clang >/dev/null || skip "clang not installed"
+	run fuzz_targets_run
+	echo "$output"
+	[ -z "$output" ]
+}
+
 # ---- layers ------------------------------------------------------------------
 # cli -> engine -> runtime, image -> net, cgroup -> base: each directory
 # includes only its own headers and those below it, and the engine and

@@ -178,6 +178,10 @@ static void packet_lines6(void **state)
 {
 	uint8_t f[128], echo[64] = {128, 0, 0, 0, 0, 7, 0, 3};
 	uint8_t ns[24] = {135}, udp[8] = {0x30, 0x39, 0x00, 0x35, 0, 12};
+	/* hop-by-hop (router alert) in front of an MLDv2 report, as sent on
+	 * every link; a first fragment in front of an echo request */
+	uint8_t mld[28] = {58, 0, 5, 2, 0, 0, 1, 0, 143};
+	uint8_t frag_echo[24] = {58, 0, 0, 1, 0, 0, 0, 9, 128, 0, 0, 0, 0, 7, 0, 3};
 	char buf[256];
 	size_t n;
 
@@ -192,6 +196,18 @@ static void packet_lines6(void **state)
 	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
 			    "IP6 2001:db8::1.12345 > 2001:db8::2.53: UDP, length 0");
 	assert_string_equal(probe_fmt_packet(f, 40, 98, 1, buf, sizeof(buf)), "IP6, truncated");
+	n = frame6(f, 0, mld, sizeof(mld));
+	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+			    "IP6 2001:db8::1 > 2001:db8::2: HBH ICMP6, multicast listener report v2 "
+			    "143, length 20");
+	n = frame6(f, 44, frag_echo, sizeof(frag_echo));
+	assert_string_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+			    "IP6 2001:db8::1 > 2001:db8::2: frag ICMP6, echo request, id 7, seq 3, "
+			    "length 16");
+	f[54 + 3] = 8; /* a later fragment: no upper layer to decode */
+	assert_string_not_equal(probe_fmt_packet(f, n, n, 1, buf, sizeof(buf)),
+				"IP6 2001:db8::1 > 2001:db8::2: frag ICMP6, echo request, id 7, seq "
+				"3, length 16");
 	for (size_t cut = 0; cut < n; cut++)
 		probe_fmt_packet(f, cut, n, 1, buf, sizeof(buf));
 }
