@@ -11,14 +11,9 @@
 #include <string.h>
 
 #include "conv.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		__builtin_trap();
-}
 
 static void check_err(const struct brig_err *e)
 {

@@ -11,14 +11,9 @@
 #include <string.h>
 
 #include "client_proto.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
 
 static int count(void *arg, int stream, const char *buf, size_t len)
 {

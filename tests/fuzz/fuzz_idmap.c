@@ -12,14 +12,9 @@
 #include <string.h>
 
 #include "idmap.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
 
 static void check_map(const struct idmap *m)
 {

@@ -13,14 +13,9 @@
 #include <string.h>
 
 #include "mountspec.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		__builtin_trap();
-}
 
 static void check_err(const struct brig_err *e)
 {

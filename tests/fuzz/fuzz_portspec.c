@@ -12,14 +12,9 @@
 #include <string.h>
 
 #include "portspec.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		__builtin_trap();
-}
 
 static void check_error(const struct brig_err *e, const char *prefix)
 {

@@ -10,14 +10,9 @@
 #include <string.h>
 
 #include "secopt.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		__builtin_trap();
-}
 
 static void check_round_trip(const struct security_opts *o)
 {

@@ -17,18 +17,13 @@
 #include "util.h"
 #include "warn.h"
 #include "ydoc.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Relative binds and env-files resolve under a directory that does not
  * exist, so the fuzzer reads no file through them. */
 #define FILE_NAME "/nonexistent-brig-fuzz/lab.clab.yml"
-
-static void check(int ok)
-{
-	if (!ok)
-		__builtin_trap();
-}
 
 static void check_line(const char *msg)
 {

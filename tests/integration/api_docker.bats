@@ -19,7 +19,6 @@ load api_helpers
 CLI_USER=brigdk
 OUT_USER=brigdkout
 CLI_GROUP=brigdktest
-DOCKER_BIN=${BRIG_TEST_DOCKER:-/usr/local/lib/brig-test/docker}
 
 setup_file() {
 	api_users_add
@@ -31,7 +30,7 @@ teardown_file() {
 
 setup() {
 	sandbox_setup
-	[ -x "$DOCKER_BIN" ] || skip "the docker CLI is not at $DOCKER_BIN (scripts/install-deps.sh)"
+	need_docker
 	api_pub_setup
 	# the CLI's configuration directory, the user's own
 	install -d -o "$CLI_USER" -m 700 "$PUB/dk-config"

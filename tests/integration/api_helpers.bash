@@ -1,6 +1,7 @@
-# api_helpers.bash - shared setup for the suites that drive `brig serve`
-# as an unprivileged user (api_client.bats, api_docker.bats), after
-# `load helpers`.
+# api_helpers.bash - shared setup for the suites that drive `brig serve`,
+# after `load helpers`: as an unprivileged user (api_client.bats,
+# api_docker.bats), or as root through the docker CLI (api_objects.bats,
+# api_robust.bats, api_wait.bats: see api_setup below).
 #
 # A suite sets CLI_USER (a member of CLI_GROUP), OUT_USER (outside it) and
 # CLI_GROUP, names of its own so suites run side by side, then:
@@ -9,6 +10,14 @@
 #   teardown_file() { api_users_drop; }
 #   setup()         { sandbox_setup; api_pub_setup; import_busybox; api_serve_start; }
 #   teardown()      { api_tmux_stop; api_serve_stop; sandbox_teardown; api_pub_drop; }
+
+# The docker CLI 20.10 (never dockerd), where scripts/install-deps.sh puts it.
+DOCKER_BIN=${BRIG_TEST_DOCKER:-/usr/local/lib/brig-test/docker}
+
+# need_docker: skip the test when the docker CLI is not there.
+need_docker() {
+	[ -x "$DOCKER_BIN" ] || skip "the docker CLI is not at $DOCKER_BIN (scripts/install-deps.sh)"
+}
 
 # api_users_drop: remove the suite's users and group (what is not there is
 # no error).
@@ -46,11 +55,12 @@ api_pub_drop() {
 }
 
 # api_serve_start: `brig serve` inside the sandbox on its roots, the socket
-# at SOCK for CLI_GROUP; SERVE_PID is brig's pid.  Returns once the socket
-# answers (a socket left by a killed daemon is removed first).
+# at SOCK for CLI_GROUP (root when the suite sets none); SERVE_PID is
+# brig's pid.  Returns once the socket answers (a socket left by a killed
+# daemon is removed first).
 api_serve_start() {
 	rm -f "$SOCK"
-	brig_bg "$SB/serve.log" serve --socket "$SOCK" --group "$CLI_GROUP"
+	brig_bg "$SB/serve.log" serve --socket "$SOCK" --group "${CLI_GROUP:-root}"
 	SERVE_PID=$BG_PID
 	wait_for 20 test -S "$SOCK"
 }
@@ -62,6 +72,26 @@ api_serve_stop() {
 	wait "$SERVE_PID" 2>/dev/null || true
 	SERVE_PID=
 	[ -n "${BATS_TEST_COMPLETED:-}" ] || sed 's/^/  serve: /' "$SB/serve.log" 2>/dev/null || true
+}
+
+# ---- as root, through the docker CLI --------------------------------------
+#
+#   setup()    { api_setup [busybox]; }
+#   teardown() { api_serve_stop; sandbox_teardown; }
+
+# api_setup [busybox]: a sandbox; the docker CLI (the test skipped without
+# it) pointed at SOCK=$SB/brig.sock with a configuration directory of the
+# test's own; busybox imported when asked; `brig serve` on SOCK for root.
+api_setup() {
+	sandbox_setup
+	need_docker
+	SOCK=$SB/brig.sock
+	export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$BATS_TEST_TMPDIR/docker-config
+	mkdir -p "$DOCKER_CONFIG"
+	if [ "${1:-}" = busybox ]; then
+		import_busybox
+	fi
+	api_serve_start
 }
 
 # ---- a terminal: tmux inside the sandbox (tmux.bash) ----------------------

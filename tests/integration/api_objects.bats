@@ -8,34 +8,16 @@
 
 load helpers
 load registry_helpers
-
-DOCKER_BIN=${BRIG_TEST_DOCKER:-/usr/local/lib/brig-test/docker}
+load api_helpers
 
 setup() {
-	sandbox_setup
-	[ -x "$DOCKER_BIN" ] || skip "the docker CLI is not at $DOCKER_BIN (scripts/install-deps.sh)"
-	SOCK=$SB/brig.sock
-	export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$BATS_TEST_TMPDIR/docker-config
-	mkdir -p "$DOCKER_CONFIG"
-	serve_start
+	api_setup
 }
 
 teardown() {
 	registry_stop
-	serve_stop
+	api_serve_stop
 	sandbox_teardown
-}
-
-serve_start() {
-	brig_bg "$BATS_TEST_TMPDIR/serve.log" serve --socket "$SOCK" --group root
-	SERVE_PID=$BG_PID
-	wait_for 20 test -S "$SOCK"
-}
-
-serve_stop() {
-	[ -n "${SERVE_PID:-}" ] || return 0
-	kill "$SERVE_PID" 2>/dev/null || true
-	wait "$SERVE_PID" 2>/dev/null || true
 }
 
 docker() {

@@ -13,20 +13,12 @@
 # sandbox's directory), killed by pid in teardown.
 
 load helpers
+load api_helpers
 
-DOCKER_BIN=${BRIG_TEST_DOCKER:-/usr/local/lib/brig-test/docker}
 RSS_BOUND_KIB=65536
 
 setup() {
-	sandbox_setup
-	[ -x "$DOCKER_BIN" ] || skip "the docker CLI is not at $DOCKER_BIN (scripts/install-deps.sh)"
-	SOCK=$SB/brig.sock
-	export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$BATS_TEST_TMPDIR/docker-config
-	mkdir -p "$DOCKER_CONFIG"
-	import_busybox
-	brig_bg "$BATS_TEST_TMPDIR/serve.log" serve --socket "$SOCK" --group root
-	SERVE_PID=$BG_PID
-	wait_for 20 test -S "$SOCK"
+	api_setup busybox
 	# the fds of a daemon that served one client (libraries opened lazily)
 	docker version >/dev/null
 	wait_for 20 no_clients
@@ -35,11 +27,7 @@ setup() {
 
 teardown() {
 	[ -z "${CLIENT_PID:-}" ] || kill "$CLIENT_PID" 2>/dev/null || true
-	if [ -n "${SERVE_PID:-}" ]; then
-		kill "$SERVE_PID" 2>/dev/null || true
-		wait "$SERVE_PID" 2>/dev/null || true
-		[ -n "${BATS_TEST_COMPLETED:-}" ] || sed 's/^/  serve: /' "$BATS_TEST_TMPDIR/serve.log"
-	fi
+	api_serve_stop
 	sandbox_teardown
 }
 

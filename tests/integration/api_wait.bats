@@ -8,26 +8,14 @@
 # next request, a client that goes away mid-wait.
 
 load helpers
-
-DOCKER_BIN=${BRIG_TEST_DOCKER:-/usr/local/lib/brig-test/docker}
+load api_helpers
 
 setup() {
-	sandbox_setup
-	[ -x "$DOCKER_BIN" ] || skip "the docker CLI is not at $DOCKER_BIN (scripts/install-deps.sh)"
-	SOCK=$SB/brig.sock
-	export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$BATS_TEST_TMPDIR/docker-config
-	mkdir -p "$DOCKER_CONFIG"
-	import_busybox
-	brig_bg "$BATS_TEST_TMPDIR/serve.log" serve --socket "$SOCK" --group root
-	SERVE_PID=$BG_PID
-	wait_for 20 test -S "$SOCK"
+	api_setup busybox
 }
 
 teardown() {
-	if [ -n "${SERVE_PID:-}" ]; then
-		kill "$SERVE_PID" 2>/dev/null || true
-		wait "$SERVE_PID" 2>/dev/null || true
-	fi
+	api_serve_stop
 	sandbox_teardown
 }
 

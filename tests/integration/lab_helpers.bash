@@ -1,6 +1,8 @@
 # shellcheck shell=bash disable=SC2154 # sourced by bats: $status, $output
-# lab_helpers.bash - for lab.bats, lab_faults.bats and lab_frr.bats
-# (`load helpers` first, then `load lab_helpers`).
+# lab_helpers.bash - for the lab suites (lab*.bats, netem.bats, probe.bats)
+# and the FRR ones (lab_frr.bats, lab_ospf6.bats, ospf.bats): `load helpers`
+# first, then `load lab_helpers`.  Their setup is lab_setup, or frr_setup
+# for a suite whose setup_file is frr_setup_file (helpers.bash).
 #
 # A topology file is written by the test into its own temp dir:
 #   topo NAME <<-'EOF' ... EOF     ->  $BATS_TEST_TMPDIR/NAME.clab.yml
@@ -15,6 +17,25 @@
 #   containers, networks, labs   brig ps -a -q, brig network ls, brig lab ls
 #   cgroups   brig's cgroup parent and every directory below it, in every
 #             hierarchy (see ours_only)
+
+# lab_setup: a test's sandbox with busybox imported; T is the test's temp
+# dir (where topo writes).
+lab_setup() {
+	sandbox_setup
+	import_busybox
+	T=$BATS_TEST_TMPDIR
+}
+
+# frr_setup: lab_setup and the FRR image (FRR_TAR, from frr_setup_file)
+# imported as `frr`, or a skip with frr_setup_file's reason (FRR_SKIP).
+frr_setup() {
+	require_root
+	if [ -n "$FRR_SKIP" ]; then
+		skip "$FRR_SKIP"
+	fi
+	lab_setup
+	brig image import "$FRR_TAR" frr >/dev/null
+}
 
 # topo NAME: stdin into $BATS_TEST_TMPDIR/NAME.clab.yml.
 topo() {

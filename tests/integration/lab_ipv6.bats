@@ -14,9 +14,7 @@ load helpers
 load lab_helpers
 
 setup() {
-	sandbox_setup
-	import_busybox
-	T=$BATS_TEST_TMPDIR
+	lab_setup
 }
 
 teardown() {

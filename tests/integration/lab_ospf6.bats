@@ -23,14 +23,7 @@ setup_file() {
 }
 
 setup() {
-	require_root
-	if [ -n "$FRR_SKIP" ]; then
-		skip "$FRR_SKIP"
-	fi
-	sandbox_setup
-	import_busybox
-	brig image import "$FRR_TAR" frr >/dev/null
-	T=$BATS_TEST_TMPDIR
+	frr_setup
 }
 
 teardown() {

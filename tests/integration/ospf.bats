@@ -27,6 +27,7 @@
 # test created.
 
 load helpers
+load lab_helpers
 
 # The image is built once for the file.  bats 1.8 cannot skip from
 # setup_file, so a reason to skip goes to setup in FRR_SKIP.
@@ -35,13 +36,7 @@ setup_file() {
 }
 
 setup() {
-	require_root
-	if [ -n "$FRR_SKIP" ]; then
-		skip "$FRR_SKIP"
-	fi
-	sandbox_setup
-	import_busybox
-	brig image import "$FRR_TAR" frr >/dev/null
+	frr_setup
 }
 
 teardown() {

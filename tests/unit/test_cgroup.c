@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -26,6 +25,7 @@
 #include <cmocka.h>
 
 #include "cgroup.h"
+#include "io.h"
 
 struct fx {
 	char dir[256]; /* the temp dir: fake root_prefix */
@@ -106,14 +106,6 @@ static void mkdirs(const char *fmt, ...)
 	(void)mkdir(path, 0755);
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
@@ -130,8 +122,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *fx = *state;
+	struct brig_err e;
 
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(fx->dir, &e);
 	free(fx);
 	return 0;
 }

@@ -45,29 +45,12 @@ static const char *get(const char *dir, const char *name)
 	return buf;
 }
 
-static bool exists(const char *dir, const char *name)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	path_of(p, dir, name);
-	return lstat(p, &st) == 0;
-}
-
 static void mkdir_in(const char *dir, const char *name, mode_t mode)
 {
 	char p[PATH_MAX];
 
 	path_of(p, dir, name);
 	assert_int_equal(mkdir(p, mode), 0);
-}
-
-static void link_in(const char *dir, const char *name, const char *target)
-{
-	char p[PATH_MAX];
-
-	path_of(p, dir, name);
-	assert_int_equal(symlink(target, p), 0);
 }
 
 static int setup(void **state)

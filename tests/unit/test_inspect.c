@@ -69,15 +69,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	tmp_root_remove(&f->t);
-	free(f);
-	return 0;
-}
-
 static const struct container_summary *find(const struct container_summary *v, size_t n,
 					    const char *name)
 {
@@ -226,10 +217,10 @@ static void inspect_document(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(list_running, setup, teardown),
-		cmocka_unit_test_setup_teardown(list_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(list_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(inspect_document, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_running, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(list_all, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(list_json, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(inspect_document, setup, tmp_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

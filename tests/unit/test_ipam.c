@@ -19,102 +19,18 @@
 #include "warn.h"
 #include "proc.h"
 
-struct fx {
-	char dir[64];
-	char path[128];
-	pid_t me;
-	unsigned long long st;
-};
-
-/* The warning sink, captured: how many warnings, and the last one. */
-static int warnings;
-static char last_warning[1024];
-
-static void capture_warning(void *arg, const char *msg)
-{
-	(void)arg;
-	warnings++;
-	snprintf(last_warning, sizeof(last_warning), "%s", msg);
-}
+#include "ipam_fixture.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-ipam-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/leases", f->dir);
-	brig_warn_sink(capture_warning, NULL);
-	warnings = 0;
-	f->me = getpid();
-	f->st = proc_starttime(f->me);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[160];
-
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s.lock", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.tmp", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct net_network mknet(uint32_t subnet, int prefix, uint32_t gw)
-{
-	struct net_network n = { .name = "t", .bridge = "brt", .subnet = subnet,
-				 .prefix = prefix, .gateway = gw };
-	return n;
-}
-
-static void write_file(const char *path, const char *s)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(s, fp);
-	fclose(fp);
-}
-
-static char *read_file(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(fp);
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
+	capture_warnings();
+	return ipam_fx_make(state, "ipam");
 }
 
 static int lease(struct fx *f, const struct net_network *n, const char *cid, uint32_t req,
 		 uint32_t *out, struct brig_err *e)
 {
 	return ipam_lease(f->path, n, cid, f->me, f->st, req, out, NULL, e);
-}
-
-/* A pid that surely is gone: a child we forked and reaped. */
-static pid_t dead_pid(void)
-{
-	pid_t p = fork();
-
-	assert_true(p >= 0);
-	if (p == 0)
-		_exit(0);
-	assert_int_equal(waitpid(p, NULL, 0), p);
-	return p;
 }
 
 static void starttime(void **state)
@@ -140,7 +56,7 @@ static void first_lease_skips_gateway(void **state)
 	/* same container again: same address (retry is idempotent) */
 	assert_int_equal(lease(f, &n, "c1", 0, &a, &e), 0);
 	assert_int_equal(a, 0x0a580002);
-	assert_non_null(strstr(read_file(f->path), "10.88.0.2 c1 "));
+	assert_non_null(strstr(file_text(f->path), "10.88.0.2 c1 "));
 }
 
 static void full_subnet(void **state)
@@ -238,7 +154,7 @@ static void reclaim_dead(void **state)
 	/* the only address is held by a dead owner: reclaimed */
 	assert_int_equal(lease(f, &n, "live", 0, &a, &e), 0);
 	assert_int_equal(a, 0x0a000002);
-	assert_null(strstr(read_file(f->path), "ghost"));
+	assert_null(strstr(file_text(f->path), "ghost"));
 	/* live pid but wrong start time (pid reuse) is dead too */
 	assert_int_equal(ipam_release(f->path, "live", &e), 0);
 	assert_int_equal(ipam_lease(f->path, &n, "reused", f->me, f->st + 1, 0, &a, NULL, &e), 0);
@@ -301,7 +217,7 @@ static void corrupt_file(void **state)
 	/* rewrite dropped every bad line and kept the good one */
 	snprintf(text, sizeof(text), "%s10.0.0.6 new %d %llu\nlast 10.0.0.6\n", good, (int)f->me,
 		 f->st);
-	assert_string_equal(read_file(f->path), text);
+	assert_string_equal(file_text(f->path), text);
 }
 
 static void binary_and_long_lines(void **state)
@@ -325,7 +241,7 @@ static void binary_and_long_lines(void **state)
 	assert_int_equal(warnings, 1); /* one line for the whole file */
 	assert_non_null(strstr(last_warning, "skipped 2 corrupt line(s)"));
 	/* dropped on rewrite; a whole file always ends with its "last" line */
-	assert_string_equal(read_file(f->path), "last 0.0.0.0\n");
+	assert_string_equal(file_text(f->path), "last 0.0.0.0\n");
 	assert_int_equal(ipam_lease(f->path, &n, "x", f->me, f->st, 0, &a, NULL, &e), 0);
 }
 
@@ -358,12 +274,12 @@ static void damaged_file_rebuilt(void **state)
 			write_file(f->path, damage[i]);
 		assert_int_equal(ipam_lease(f->path, &n, "new", f->me, f->st, 0, &a, &rec, &e), 0);
 		assert_int_not_equal(a, 0x0a000002);
-		assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
+		assert_true(strstr(file_text(f->path), "10.0.0.2 live ") != NULL);
 		ipam_release(f->path, "new", &e);
 	}
 	unlink(f->path);
 	assert_int_equal(ipam_gc(f->path, &freed, &rec, &e), 0);
-	assert_true(strstr(read_file(f->path), "10.0.0.2 live ") != NULL);
+	assert_true(strstr(file_text(f->path), "10.0.0.2 live ") != NULL);
 }
 
 static void many_lines(void **state)
@@ -416,7 +332,7 @@ static void release_reown(void **state)
 	assert_int_equal(ipam_lease(f->path, &n, "c", dead, 7, 0, &a, NULL, &e), 0);
 	assert_int_equal(ipam_reown(f->path, "c", f->me, f->st, &e), 1);
 	snprintf(want, sizeof(want), "10.0.0.2 c %d %llu\nlast 10.0.0.2\n", (int)f->me, f->st);
-	assert_string_equal(read_file(f->path), want);
+	assert_string_equal(file_text(f->path), want);
 	assert_int_equal(ipam_reown(f->path, "nobody", f->me, f->st, &e), -ENOENT);
 	assert_int_equal(lease(f, &n, "bad id!", 0, &a, &e), -EINVAL);
 }
@@ -452,7 +368,7 @@ static void concurrent(void **state)
 		assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	text = read_file(f->path);
+	text = file_text(f->path);
 	assert_int_equal(ipam_parse(text, strlen(text), &pf, NULL, &e), 80); /* 80 distinct */
 	ipam_file_free(&pf);
 }
@@ -480,7 +396,7 @@ static void parse_pure(void **state)
 	ipam_file_free(&pf);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, ipam_fx_teardown)
 
 int main(void)
 {

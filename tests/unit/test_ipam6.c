@@ -19,84 +19,12 @@
 #include "warn.h"
 #include "proc.h"
 
-struct fx {
-	char dir[64];
-	char path[128];
-	pid_t me;
-	unsigned long long st;
-};
-
-/* The warning sink, captured: how many warnings, and the last one. */
-static int warnings;
-static char last_warning[1024];
-
-static void capture_warning(void *arg, const char *msg)
-{
-	(void)arg;
-	warnings++;
-	snprintf(last_warning, sizeof(last_warning), "%s", msg);
-}
+#include "ipam_fixture.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-ipam6-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/leases", f->dir);
-	brig_warn_sink(capture_warning, NULL);
-	warnings = 0;
-	f->me = getpid();
-	f->st = proc_starttime(f->me);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[160];
-
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s.lock", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.tmp", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct net_network mknet(uint32_t subnet, int prefix, uint32_t gw)
-{
-	struct net_network n = { .name = "t", .bridge = "brt", .subnet = subnet,
-				 .prefix = prefix, .gateway = gw };
-	return n;
-}
-
-static void write_file(const char *path, const char *s)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(s, fp);
-	fclose(fp);
-}
-
-static char *read_file(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(fp);
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
+	capture_warnings();
+	return ipam_fx_make(state, "ipam6");
 }
 
 /* 10.0.0.0/24 and fd00:1::/PREFIX6, default gateways (.1 and ::1). */
@@ -149,18 +77,18 @@ static void beside_v4(void **state)
 
 	assert_int_equal(ipam_lease(f->path, &n, "a", f->me, f->st, 0, &a, NULL, &e), 0);
 	snprintf(want, sizeof(want), "10.0.0.2 a %d %llu\nlast 10.0.0.2\n", f->me, f->st);
-	assert_string_equal(read_file(f->path), want); /* v4 alone: the old format */
+	assert_string_equal(file_text(f->path), want); /* v4 alone: the old format */
 	assert_string_equal(lease6(f, &n, "a", NULL, 0), "fd00:1::2");
 	snprintf(want, sizeof(want), "10.0.0.2 a %d %llu\nfd00:1::2 a %d %llu\nlast6 fd00:1::2\nlast 10.0.0.2\n",
 		 f->me, f->st, f->me, f->st);
-	assert_string_equal(read_file(f->path), want);
+	assert_string_equal(file_text(f->path), want);
 	/* a v4 retry by a finds its v4 lease, not the v6 one */
 	assert_int_equal(ipam_lease(f->path, &n, "a", f->me, f->st, 0, &a, NULL, &e), 0);
 	assert_int_equal(a, 0x0a000002);
 	assert_int_equal(ipam_reown(f->path, "a", f->me, f->st, &e), 2);
 	assert_int_equal(ipam_release(f->path, "a", &e), 0);
 	snprintf(want, sizeof(want), "last6 fd00:1::2\nlast 10.0.0.2\n");
-	assert_string_equal(read_file(f->path), want);
+	assert_string_equal(file_text(f->path), want);
 	assert_int_equal(warnings, 0);
 }
 
@@ -175,7 +103,7 @@ static void old_file(void **state)
 	snprintf(text, sizeof(text), "10.0.0.9 old %d %llu\nlast 10.0.0.9\n", f->me, f->st);
 	write_file(f->path, text);
 	assert_string_equal(lease6(f, &n, "new", NULL, 0), "fd00:1::2");
-	back = read_file(f->path);
+	back = file_text(f->path);
 	assert_int_equal(ipam_parse(back, strlen(back), &pf, NULL, NULL), 2);
 	assert_int_equal(pf.v[0].addr, 0x0a000009);
 	assert_false(pf.v[0].v6);
@@ -234,7 +162,7 @@ static void reclaim_dead(void **state)
 	assert_int_equal(ipam_gc(f->path, &freed, NULL, NULL), 0);
 	assert_int_equal(freed, 2);
 	snprintf(text, sizeof(text), "fd00:1::3 live %d %llu\nlast6 fd00:1::3\nlast 10.0.0.2\n", f->me, f->st);
-	assert_string_equal(read_file(f->path), text);
+	assert_string_equal(file_text(f->path), text);
 	/* and a dead owner's address is leased again */
 	assert_string_equal(lease6(f, &n, "x", "fd00:1::2", 0), "fd00:1::2");
 }
@@ -253,7 +181,7 @@ static void corrupt_lines(void **state)
 	assert_non_null(strstr(last_warning, "skipped 3 corrupt line(s): line 1: bad address"));
 	snprintf(text, sizeof(text), "fd00:1::2 d %d %llu\nfd00:1::5 c %d %llu\nlast6 fd00:1::2\nlast 10.0.0.2\n",
 		 f->me, f->st, f->me, f->st);
-	assert_string_equal(read_file(f->path), text);
+	assert_string_equal(file_text(f->path), text);
 }
 
 static void parse_mixed(void **state)
@@ -307,14 +235,14 @@ static void concurrent6(void **state)
 		assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	text = read_file(f->path);
+	text = file_text(f->path);
 	assert_int_equal(ipam_parse(text, strlen(text), &pf, NULL, NULL), 160); /* all distinct */
 	ipam_file_free(&pf);
 }
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, ipam_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(sequential),	 T(beside_v4),	   T(old_file),	   T(requested),   T(full_120),
 		T(reclaim_dead), T(corrupt_lines), T(concurrent6), T(parse_mixed),

@@ -19,53 +19,11 @@
 #include "parse.h"
 #include "proc.h"
 
-struct fx {
-	char dir[64];
-	char path[128];
-	pid_t me, dead;
-	unsigned long long st;
-};
-
-/* A pid that surely is gone: a child we forked and reaped. */
-static pid_t dead_pid(void)
-{
-	pid_t p = fork();
-
-	assert_true(p >= 0);
-	if (p == 0)
-		_exit(0);
-	assert_int_equal(waitpid(p, NULL, 0), p);
-	return p;
-}
+#include "ipam_fixture.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/brig-ipams-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/leases", f->dir);
-	f->me = getpid();
-	f->st = proc_starttime(f->me);
-	f->dead = dead_pid();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[160];
-
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s.lock", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return ipam_fx_make(state, "ipams");
 }
 
 /* 10.0.0.0/16, gateway 10.0.0.1. */
@@ -255,7 +213,7 @@ static void stays_sorted(void **state)
 	ipam_file_free(&pf);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, ipam_fx_teardown)
 
 int main(void)
 {

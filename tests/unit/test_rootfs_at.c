@@ -30,23 +30,6 @@ struct tree {
 };
 
 
-static void symlink_in(const char *target, const char *dir, const char *name)
-{
-	char p[PATH_MAX];
-
-	path_of(p, dir, name);
-	assert_int_equal(symlink(target, p), 0);
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	path_of(p, dir, name);
-	return lstat(p, &st) == 0;
-}
-
 static const char *read_fd(int fd)
 {
 	static char buf[64];
@@ -95,7 +78,7 @@ static void test_open_absolute_link_stays_inside(void **state)
 	int fd;
 
 	path_of(target, t->outside, "secret");
-	symlink_in(target, t->root, "hosts");
+	link_in(t->root, "hosts", target);
 	fd = rootfs_open(t->root_fd, "hosts", O_RDONLY, 0);
 	assert_int_equal(fd, -1);
 	assert_int_equal(errno, ENOENT);
@@ -129,7 +112,7 @@ static void test_open_relative_link_stays_inside(void **state)
 	path_of(p, t->root, "outside");
 	assert_int_equal(mkdir(p, 0755), 0);
 	put(t->root, "outside/secret", "inner");
-	symlink_in("../../../../../../outside/secret", t->root, "etc/resolv.conf");
+	link_in(t->root, "etc/resolv.conf", "../../../../../../outside/secret");
 	fd = rootfs_open(t->root_fd, "etc/resolv.conf", O_RDONLY, 0);
 	assert_true(fd >= 0);
 	assert_string_equal(read_fd(fd), "inner");
@@ -159,7 +142,7 @@ static void test_mkpath_through_link(void **state)
 	struct stat st;
 	int fd;
 
-	symlink_in(t->outside, t->root, "up");
+	link_in(t->root, "up", t->outside);
 	fd = rootfs_mkpath(t->root_fd, "/up/made/deeper", 0700, 0, &e);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
@@ -179,7 +162,7 @@ static void test_mkpath_dangling_link_file(void **state)
 	struct stat st;
 	int fd;
 
-	symlink_in("/nowhere/hosts", t->root, "dangling");
+	link_in(t->root, "dangling", "/nowhere/hosts");
 	fd = rootfs_mkpath(t->root_fd, "dangling", 0600, ROOTFS_FILE, &e);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
@@ -195,7 +178,7 @@ static void test_mkpath_no_symlinks(void **state)
 	struct brig_err e = { 0 };
 	int fd;
 
-	symlink_in(t->outside, t->root, "proc");
+	link_in(t->root, "proc", t->outside);
 	assert_true(rootfs_mkpath(t->root_fd, "/proc", 0755, ROOTFS_NO_SYMLINKS, &e) < 0);
 	assert_int_equal(e.code, ELOOP);
 	assert_string_equal(e.msg, "/proc is a symlink in the image");

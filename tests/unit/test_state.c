@@ -22,20 +22,7 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	tmp_root_make(&f->t, "state");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	tmp_root_remove(&f->t);
-	free(f);
-	return 0;
+	return tmp_root_setup(state, "state");
 }
 
 /* A record of spec (its name, image_id, labels). */
@@ -222,13 +209,13 @@ static void test_list_labeled(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_save_state_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_generated_name_is_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_names_unique_and_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_remove_and_image_use, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_labeled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_and_load, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_save_state_roundtrip, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_generated_name_is_valid, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_names_unique_and_valid, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_list_remove_and_image_use, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_list_labeled, setup, tmp_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

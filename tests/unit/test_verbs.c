@@ -45,15 +45,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	tmp_root_remove(&f->t);
-	free(f);
-	return 0;
-}
-
 static void put(const struct fixture *f, const char *file, const char *text)
 {
 	char path[PATH_MAX];
@@ -173,10 +164,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_signal),
-		cmocka_unit_test_setup_teardown(test_kill_and_wait_stopped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_logs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stats_stopped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_and_wait_stopped, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_logs, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_stats_stopped, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_host_memory, setup, tmp_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static inline void tmp_root_remove(struct tmp_root *t)
 }
 
 /* cmocka setup and teardown with a struct tmp_root of its own as the
- * test's state (setup: tmp_root_setup(state, "tag")). */
+ * test's state (setup: tmp_root_setup(state, "tag")).  tmp_root_teardown
+ * also ends a calloc'd fixture whose first member is its struct tmp_root. */
 static inline int tmp_root_setup(void **state, const char *tag)
 {
 	struct tmp_root *t = calloc(1, sizeof(*t));

@@ -1,13 +1,16 @@
 /* tmptree.h - unit tests that build a small file tree in a temp dir (a
- * confined root and what lies outside it): a path under a directory, and
- * a file written whole.  Header-only, as netns_child.h. */
+ * confined root and what lies outside it): a path under a directory, a
+ * file written whole, a symlink, and whether a name is there.
+ * Header-only, as netns_child.h. */
 #ifndef BRIG_TEST_TMPTREE_H
 #define BRIG_TEST_TMPTREE_H
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* dir/name into buf (PATH_MAX bytes). */
@@ -27,6 +30,25 @@ static void put(const char *dir, const char *name, const char *text)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
+}
+
+/* dir/name made, a symlink to target. */
+static void link_in(const char *dir, const char *name, const char *target)
+{
+	char p[PATH_MAX];
+
+	path_of(p, dir, name);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+/* dir/name is there (a dangling symlink is). */
+static bool exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	path_of(p, dir, name);
+	return lstat(p, &st) == 0;
 }
 
 #endif
