@@ -65,7 +65,7 @@ cgroup_dirs() {
 	local d
 	for d in /sys/fs/cgroup/brig /sys/fs/cgroup/*/brig; do
 		if [ -d "$d" ]; then
-			find "$d" -type d
+			find "$d" -type d 2>/dev/null || true # a directory may go meanwhile
 		fi
 	done | sort
 }
