@@ -52,12 +52,22 @@ static int attach(struct api_req *r)
 
 	if (has_tty(r->c, r->params[0], id, &tty, &e) < 0)
 		return api_reply_err(r, &e);
-	running = container_find(r->c, id, id, &pid, &e);
 	flags |= api_query_bool(r, "stdin") ? ATTACH_STDIN : 0;
 	flags |= api_query_bool(r, "stdout") ? ATTACH_STDOUT : 0;
 	flags |= api_query_bool(r, "stderr") ? ATTACH_STDERR : 0;
 	flags |= tty ? 0 : ATTACH_MUX;
+	/* Under the engine lock from the look at its state to the client's
+	 * registration: a start (which takes the registered clients under the
+	 * same lock) comes wholly before or after, never between.  The client
+	 * sends its start once it has our answer (docker run), so the answer
+	 * goes before the lock is let go; it is a few bytes on a fresh
+	 * connection, never a wait. */
+	api_engine_lock();
+	running = container_find(r->c, id, id, &pid, &e);
 	fd = api_hijack(r, stream_type(tty), &early, &n_early);
+	if (fd >= 0 && running != 1)
+		attach_reg_add(id, fd, flags | ((flags & ATTACH_STDIN) ? ATTACH_STDIN_ONCE : 0));
+	api_engine_unlock();
 	if (fd < 0)
 		return -1;
 	if (running == 1) {
@@ -66,9 +76,7 @@ static int attach(struct api_req *r)
 		close(fd);
 		return 0;
 	}
-	/* not started yet (docker run, docker start -a): its start hands it on */
-	attach_reg_add(id, fd, flags | ((flags & ATTACH_STDIN) ? ATTACH_STDIN_ONCE : 0));
-	return 0;
+	return 0; /* not started yet (docker run, docker start -a): its start hands it on */
 }
 
 struct log_out {

@@ -161,6 +161,52 @@ sock_send() {
 	docker rm -f chat
 }
 
+@test "start sent the moment attach is answered, 20 times: every attach client gets the output and the end" {
+	run python3 - "$SOCK" <<-'PY'
+		import json, socket, sys, threading
+		def request(method, path, body=b""):
+		    s = socket.socket(socket.AF_UNIX)
+		    s.connect(sys.argv[1])
+		    s.settimeout(20)
+		    head = "%s %s HTTP/1.1\r\nHost: brig\r\nContent-Type: application/json\r\n" % (method, path)
+		    if "attach" in path:
+		        head += "Connection: Upgrade\r\nUpgrade: tcp\r\n"
+		    s.sendall(head.encode() + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+		    return s
+		def read_all(s):
+		    buf = b""
+		    try:
+		        while True:
+		            got = s.recv(65536)
+		            if not got:
+		                return buf
+		            buf += got
+		    except socket.timeout:
+		        return buf + b"<timeout>"
+		ok = 0
+		for i in range(20):
+		    body = json.dumps({"Image": "busybox", "Cmd": ["echo", "hi%d" % i]}).encode()
+		    c = request("POST", "/v1.41/containers/create", body)
+		    buf = b""
+		    while b"\r\n\r\n" not in buf or not buf.rstrip().endswith(b"}"):
+		        buf += c.recv(4096)
+		    cid = json.loads(buf.split(b"\r\n\r\n", 1)[1])["Id"]
+		    c.close()
+		    a = request("POST", "/v1.41/containers/%s/attach?stream=1&stdout=1&stderr=1" % cid)
+		    out = b""
+		    while b"\r\n\r\n" not in out:  # the 101, then at once the start (docker run)
+		        out += a.recv(1)
+		    st = request("POST", "/v1.41/containers/%s/start" % cid)
+		    out += read_all(a)
+		    st.close()
+		    ok += (b"hi%d" % i) in out and not out.endswith(b"<timeout>")
+		print(ok)
+	PY
+	[ "$status" -eq 0 ]
+	[ "$output" = 20 ]
+	serving_and_clean
+}
+
 @test "a chunked request body creates a container; invalid JSON is 400, a body past the limit 413" {
 	run api POST '/v1.41/containers/create?name=ch' -H 'Transfer-Encoding: chunked' \
 		-H 'Content-Type: application/json' --data-binary '{"Image":"busybox","Cmd":["echo","chunked"]}'
