@@ -37,6 +37,7 @@ static const struct key keys[] = {
 };
 #undef F
 
+typedef const char *cstr; /* so that CFIELD's const qualifies the pointer */
 #define FIELD(a, k, type) ((type *)((char *)(a) + (k)->off))
 #define CFIELD(a, k, type) ((const type *)((const char *)(a) + (k)->off))
 
@@ -56,7 +57,7 @@ static bool value(const struct monitor_args *a, const struct key *k, size_t i, c
 	switch (k->kind) {
 	case K_ID:
 	case K_STR: {
-		const char *s = k->kind == K_ID ? CFIELD(a, k, char) : *CFIELD(a, k, const char *);
+		const char *s = k->kind == K_ID ? CFIELD(a, k, char) : *CFIELD(a, k, cstr);
 		snprintf(buf, len, "%s", s ? s : "");
 		return s && *s;
 	}
@@ -159,7 +160,7 @@ static int set(struct monitor_args *a, const struct key *k, const char *word, co
 	case K_ID:
 		return parse_id(word, s, FIELD(a, k, char), e);
 	case K_STR:
-		*FIELD(a, k, const char *) = s;
+		*FIELD(a, k, cstr) = s;
 		return *s ? 0 : brig_errf(e, EINVAL, "brig-monitor: invalid '%s'", word);
 	case K_FD:
 		return number(word, s, 0, FIELD(a, k, int), e);
