@@ -5,7 +5,9 @@
  * (logidx.h: the bytes, and each chunk's stream and time), serves attach
  * clients (monitor_io.c), and records its end.  It keeps only the
  * container's pipes (or pty master), its listening attach sockets and its
- * clients. */
+ * clients.  Once the container runs it execs brig-monitor (src/monitor/),
+ * a small static executable that does the relay with a fraction of brig's
+ * memory, and runs `brig __monitor-finish` (monitor_finish) for the end. */
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -183,8 +185,8 @@ static void close_theirs(struct container *ct)
  * it: its output and input, the listening sockets, the clients given at
  * launch, the container, slirp4netns, the log, and brig itself for the
  * end (see exec_lite). */
-static void handoff(const struct brig_ctx *c, const struct container *ct, const int ours[3],
-		    const char *log, struct monitor_args *a)
+static void relay_args(const struct brig_ctx *c, const struct container *ct, const int ours[3],
+		       const char *log, struct monitor_args *a)
 {
 	monitor_args_init(a);
 	memcpy(a->id, ct->id, sizeof(a->id));
@@ -239,7 +241,7 @@ static int lite_path(char *out, size_t len)
  * as it did before brig-monitor existed, so nothing breaks. */
 static void exec_lite(struct monitor_args *a)
 {
-	char path[PATH_MAX], buf[8192], *argv[MONITOR_ARGV_MAX];
+	char path[PATH_MAX], buf[4 * PATH_MAX], *argv[MONITOR_ARGV_MAX];
 	struct brig_err e;
 
 	if (lite_path(path, sizeof(path)) < 0 ||
@@ -366,7 +368,7 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	if (container_start(c, ct, &stage, &e) < 0)
 		fail_start(c, ct, report_fd, stage, &e);
 	close_theirs(ct);
-	handoff(c, ct, ours, log.path, &a);
+	relay_args(c, ct, ours, log.path, &a);
 	report(report_fd, &r);
 	close(report_fd);
 	if (fd_to_null(2, 2) < 0)
