@@ -118,3 +118,17 @@ file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
 	run brig wait f
 	[ "$output" = 137 ]
 }
+
+@test "installed layout: bin/brig finds libexec/brig/brig-monitor" {
+	local prefix=$BATS_TEST_TMPDIR/prefix
+	install -D -m 0755 "$BRIG_BIN" "$prefix/bin/brig"
+	install -D -m 0755 "$REPO/brig-monitor" "$prefix/libexec/brig/brig-monitor"
+	BRIG_BIN=$prefix/bin/brig
+	run brig run -d -i --name i busybox sh -c 'echo installed; read x'
+	[ "$status" -eq 0 ]
+	wait_for 20 exe_is "$(monitor_pid i)" "$prefix/libexec/brig/brig-monitor"
+	wait_for 20 file_has "$ROOT/containers/$(id_of i)/container.log" installed
+	run brig kill i
+	run brig wait i
+	[ "$output" = 137 ]
+}
