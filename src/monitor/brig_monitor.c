@@ -14,6 +14,7 @@
  * for the end (`brig __monitor-finish ID WSTATUS`: networks, cgroup,
  * record, events) and waits for it before the clients drain: when they
  * see EOF, the record is final. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
