@@ -50,7 +50,7 @@ INC_CLI     := $(INC_API) -Isrc/cli
 INC         := $(INC_CLI)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $(PKG_CFLAGS)
 
-SRCS    := $(wildcard src/*/*.c net/*.c cgroup/*.c)
+SRCS    := $(filter-out src/monitor/%,$(wildcard src/*/*.c net/*.c cgroup/*.c))
 OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -58,8 +58,9 @@ UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test
 .PHONY: all deps check unit integration demo bench install clean format fuzz
 all: brig
 
-brig: $(BUILD)/brig
-	@if [ "$(BUILD)" = build ]; then cp -f $< $@; fi
+# brig comes with its brig-monitor: a monitor execs the one beside it
+brig: $(BUILD)/brig $(BUILD)/brig-monitor
+	@if [ "$(BUILD)" = build ]; then cp -f $< $@ && cp -f $(BUILD)/brig-monitor brig-monitor; fi
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -68,6 +69,23 @@ $(BUILD)/brig: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# brig-monitor: a detached container's monitor once the container runs
+# (src/engine/monitor.c execs it, found beside brig or in libexec/brig):
+# static, and only the relay's objects, so a thousand monitors share its
+# file pages and each keeps little of its own (issue 18).  A SAN build links
+# it dynamically (the sanitizers' runtime is not static).
+MON_SRCS := src/monitor/brig_monitor.c src/engine/monitor_args.c src/engine/monitor_io.c \
+            src/engine/logidx.c src/engine/stream.c src/runtime/slirp_stop.c \
+            src/base/err.c src/base/io.c src/base/util.c
+MON_STATIC := $(if $(filter 1,$(SAN)),,-static)
+
+brig-monitor: brig
+
+$(BUILD)/brig-monitor: $(patsubst %.c,$(BUILD)/%.o,$(MON_SRCS))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $(MON_STATIC) -o $@ $^
+
+$(BUILD)/src/monitor/%.o: INC := $(INC_ENGINE)
 $(BUILD)/src/base/%.o: INC := $(INC_BASE)
 $(BUILD)/net/%.o: INC := $(INC_NET)
 $(BUILD)/cgroup/%.o: INC := $(INC_CGROUP)
@@ -138,11 +156,12 @@ fuzz:
 # made here when missing, and the systemd unit installed beside the binary.
 install: brig
 	install -D -m 0755 brig $(DESTDIR)$(PREFIX)/bin/brig
+	install -D -m 0755 brig-monitor $(DESTDIR)$(PREFIX)/libexec/brig/brig-monitor
 	install -D -m 0644 scripts/brig.service $(DESTDIR)$(PREFIX)/lib/systemd/system/brig.service
 	getent group brig >/dev/null || groupadd --system brig
 
 format:
-	clang-format -i $(SRCS) $(wildcard src/*/*.h net/*.h cgroup/*.h tests/unit/*.c)
+	clang-format -i $(SRCS) src/monitor/*.c $(wildcard src/*/*.h net/*.h cgroup/*.h tests/unit/*.c)
 
 clean:
-	rm -rf build build-san brig
+	rm -rf build build-san brig brig-monitor

@@ -53,6 +53,8 @@ int cmd_start(struct brig_ctx *c, int argc, char **argv);
 int cmd_restart(struct brig_ctx *c, int argc, char **argv);
 int cmd_cp(struct brig_ctx *c, int argc, char **argv);
 int cmd_events(struct brig_ctx *c, int argc, char **argv);
+/* cmd_monitor.c: brig-monitor's end (hidden) */
+int cmd_monitor_finish(struct brig_ctx *c, int argc, char **argv);
 
 /* cmd_lab_probe.c: brig lab pingall, brig lab perf (in cmd_lab.c's table) */
 int cmd_lab_pingall(struct brig_ctx *c, int argc, char **argv);

@@ -43,6 +43,8 @@ static const struct cli_command commands[] = {
 	{ "push", NULL, cmd_push, "upload an image to a registry" },
 	{ "login", NULL, cmd_login, "store credentials for a registry" },
 	{ "logout", NULL, cmd_logout, "forget a registry's credentials" },
+	/* brig-monitor's end (cmd_monitor.c): not listed */
+	{ "__monitor-finish", cmd_monitor_finish, NULL, NULL },
 	{ NULL },
 };
 

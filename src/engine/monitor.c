@@ -5,7 +5,9 @@
  * (logidx.h: the bytes, and each chunk's stream and time), serves attach
  * clients (monitor_io.c), and records its end.  It keeps only the
  * container's pipes (or pty master), its listening attach sockets and its
- * clients. */
+ * clients.  Once the container runs it execs brig-monitor (src/monitor/),
+ * a small static executable that does the relay with a fraction of brig's
+ * memory, and runs `brig __monitor-finish` (monitor_finish) for the end. */
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -18,11 +20,14 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container_int.h"
 #include "io.h"
 #include "monitor.h"
+#include "monitor_args.h"
 #include "monitor_io.h"
 #include "orphan.h"
 #include "pty.h"
+#include "rootless_ctl.h"
 #include "state.h"
 #include "stream.h"
 
@@ -123,16 +128,6 @@ static int attach_listen(const struct brig_ctx *c, const char *id, const char *e
 	return fd;
 }
 
-static void attach_unlink(const struct brig_ctx *c, const char *id)
-{
-	char path[PATH_MAX];
-
-	if (monitor_attach_path(c, id, path, sizeof(path)) == 0)
-		unlink(path);
-	if (monitor_handoff_path(c, id, path, sizeof(path)) == 0)
-		unlink(path);
-}
-
 static void report(int fd, const struct monitor_report *r)
 {
 	(void)!write(fd, r, sizeof(*r));
@@ -186,24 +181,143 @@ static void close_theirs(struct container *ct)
 			close(ct->stdio[fd]);
 }
 
-/* The relay's fds, once the container runs: its output and input, the
- * listening sockets, and the clients given at launch. */
-static void io_setup(const struct brig_ctx *c, struct container *ct, struct mon_io *m,
-		     const int ours[3])
+/* What the relay needs once the container runs, whichever process runs
+ * it: its output and input, the listening sockets, the clients given at
+ * launch, the container, slirp4netns, the log, and brig itself for the
+ * end (see exec_lite). */
+static void relay_args(const struct brig_ctx *c, const struct container *ct, const int ours[3],
+		       const char *log, struct monitor_args *a)
 {
-	m->tty = ct->spec.tty;
-	if (m->tty) {
-		m->out = m->in = ct->pty_master;
-		fcntl(m->out, F_SETFL, fcntl(m->out, F_GETFL) | O_NONBLOCK);
-	} else {
-		m->in = ours[0];
-		m->out = ours[1];
-		m->err = ours[2];
+	monitor_args_init(a);
+	memcpy(a->id, ct->id, sizeof(a->id));
+	a->root = c->root;
+	a->runroot = c->runroot;
+	a->log = log;
+	a->pid = ct->pid;
+	a->tty = ct->spec.tty;
+	a->out = a->tty ? ct->pty_master : ours[1];
+	a->in = a->tty ? ct->pty_master : ours[0];
+	a->err = a->tty ? -1 : ours[2];
+	a->raw = attach_listen(c, ct->id, "sock");
+	a->hand = attach_listen(c, ct->id, "fds");
+	a->slirp_pid = ct->slirp.pid;
+	a->slirp_fd = ct->slirp.exit_fd;
+	for (size_t i = 0; i < ct->n_attach && i < ARRAY_SIZE(ct->attach_fd); i++) {
+		a->client_fd[a->n_clients] = ct->attach_fd[i];
+		a->client_flags[a->n_clients++] = ct->attach_flags[i];
 	}
-	m->raw_listener = attach_listen(c, ct->id, "sock");
-	m->hand_listener = attach_listen(c, ct->id, "fds");
-	for (size_t i = 0; i < ct->n_attach && i < ARRAY_SIZE(ct->attach_fd); i++)
-		mon_client_add(m, ct->attach_fd[i], MON_HANDED, ct->attach_flags[i]);
+}
+
+/* brig-monitor beside the running brig (the build tree; an install that
+ * keeps them together), else in its libexec/brig/ (`make install`). */
+static int lite_path(char *out, size_t len)
+{
+	static const char *const where[] = { "/brig-monitor", "/../libexec/brig/brig-monitor" };
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return -1;
+	*slash = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+		int w = snprintf(out, len, "%s%s", self, where[i]);
+		if (w > 0 && (size_t)w < len && access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Become brig-monitor: a small static executable that maps only what the
+ * relay needs (issue 18: a monitor's memory, times a thousand containers),
+ * where this process carries all of brig.  exec keeps our pid, so the
+ * container stays our child (wait, its PDEATHSIG) and the registry's pid
+ * and start time stay true; the fds pass by clearing their CLOEXEC.  For
+ * the end it runs `brig __monitor-finish` through a->brig.  Returns only
+ * when brig-monitor is missing or cannot run: then this process relays,
+ * as it did before brig-monitor existed, so nothing breaks. */
+static void exec_lite(struct monitor_args *a)
+{
+	char path[PATH_MAX], buf[4 * PATH_MAX], *argv[MONITOR_ARGV_MAX];
+	struct brig_err e;
+
+	if (lite_path(path, sizeof(path)) < 0 ||
+	    (a->brig = open("/proc/self/exe", O_PATH | O_CLOEXEC)) < 0)
+		return;
+	argv[0] = (char *)"brig-monitor";
+	if (monitor_args_format(a, buf, sizeof(buf), argv, &e) == 0) {
+		monitor_args_cloexec(a, false);
+		execv(path, argv);
+		monitor_args_cloexec(a, true);
+	}
+	close(a->brig);
+	a->brig = -1;
+}
+
+/* The end of the run: out of the registry before the record is final
+ * (once it is, rm need not wait for us, and a gc must not take us for an
+ * orphan; a crash now leaves a running record with its owner gone, which
+ * gc reconciles), then the record made final. */
+static void end(const struct brig_ctx *c, struct container *ct, int wstatus)
+{
+	orphan_monitor_unregister(c, ct->id);
+	container_finish(c, ct, wstatus);
+}
+
+/* ct as brig-monitor's end finds it: the record (spec and this run's
+ * state, saved when it started: its networks, ports, hosts entries) and
+ * its cgroup, opened by name.  slirp4netns is brig-monitor's child, which
+ * stops it. */
+static int reload(const struct brig_ctx *c, const char *id, struct container *ct,
+		  struct brig_err *e)
+{
+	struct brig_err ignore;
+
+	if (strlen(id) != BRIG_ID_LEN)
+		return brig_errf(e, EINVAL, "invalid container id '%.80s'", id);
+	memcpy(ct->id, id, sizeof(ct->id));
+	if (state_path(c, id, NULL, ct->dir, sizeof(ct->dir), e) < 0 ||
+	    state_load(c, id, &ct->spec, &ct->st, e) < 0)
+		return -e->code;
+	snprintf(ct->name, sizeof(ct->name), "%s", ct->spec.name);
+	for (ct->n_nets = 0; ct->n_nets < ct->st.n_nets && ct->n_nets < MAX_NETS; ct->n_nets++) {
+		const char *net = ct->st.nets[ct->n_nets].network;
+		size_t n = strnlen(net, sizeof(ct->nets[0].name) - 1);
+		memcpy(ct->nets[ct->n_nets].name, net, n);
+		ct->nets[ct->n_nets].name[n] = '\0';
+	}
+	ct->pid = ct->st.pid;
+	if (!rootless_no_cgroup() && container_cgroups_ready(&ignore) == 0)
+		cgroup_open(ct->spec.cgroup_parent, id, &ct->cg, &ignore);
+	return 0;
+}
+
+int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct brig_err *e)
+{
+	struct container ct;
+	int r;
+
+	container_blank(&ct);
+	r = reload(c, id, &ct, e);
+	if (r == 0)
+		end(c, &ct, wstatus);
+	container_free(&ct);
+	return r;
+}
+
+struct here {
+	const struct brig_ctx *c;
+	struct container *ct;
+};
+
+static void end_here(void *arg, int wstatus)
+{
+	struct here *h = arg;
+
+	end(h->c, h->ct, wstatus);
 }
 
 /* Keep nothing the CLI inherited from its caller but the report pipe, the
@@ -228,10 +342,11 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 {
 	struct monitor_report r = { .ok = 1 };
 	struct log_writer log = { .fd = -1, .idx = -1 };
+	struct monitor_args a;
 	struct mon_io m;
 	struct brig_err e;
 	enum spawn_stage stage;
-	int ours[3] = { -1, -1, -1 }, status, raw, hand;
+	int ours[3] = { -1, -1, -1 };
 
 	setsid();
 	if (chdir("/") < 0 || fd_to_null(0, 1) < 0)
@@ -253,25 +368,13 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	if (container_start(c, ct, &stage, &e) < 0)
 		fail_start(c, ct, report_fd, stage, &e);
 	close_theirs(ct);
-	io_setup(c, ct, &m, ours);
+	relay_args(c, ct, ours, log.path, &a);
 	report(report_fd, &r);
 	close(report_fd);
 	if (fd_to_null(2, 2) < 0)
 		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
-	raw = m.raw_listener;
-	hand = m.hand_listener;
-	mon_relay(&m);
-	if (raw >= 0 || hand >= 0)
-		attach_unlink(c, ct->id);
-	status = container_wait(ct->pid);
-	log_writer_close(&log);
-	/* Out of the registry before the record is final: once it is, rm
-	 * need not wait for us, and a gc must not take us for an orphan.  A
-	 * crash now leaves a running record with its owner gone, which gc
-	 * reconciles. */
-	orphan_monitor_unregister(c, ct->id);
-	container_finish(c, ct, status);
-	/* the record is final: clients may take the rest of the output */
-	mon_drain(&m);
+	exec_lite(&a);
+	monitor_args_io(&a, &m);
+	mon_run(&m, ct->pid, end_here, &(struct here){ c, ct });
 	_exit(0);
 }

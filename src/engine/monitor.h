@@ -12,6 +12,12 @@
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	__attribute__((noreturn));
 
+/* brig-monitor's end, in a full brig (`brig __monitor-finish ID STATUS`,
+ * which it runs once it reaped the container): out of the monitor
+ * registry, then container_finish with the record's state and wstatus
+ * (-1: unknown).  Our caller owns the record: no lock is taken. */
+int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct brig_err *e);
+
 struct monitor_report {
 	int ok;
 	int stage; /* enum spawn_stage when !ok */

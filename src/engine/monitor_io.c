@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -378,4 +380,35 @@ void mon_drain(struct mon_io *m)
 	for (size_t i = 0; i < MON_CLIENTS; i++)
 		if (m->cl[i].kind != MON_FREE)
 			client_drop(&m->cl[i]);
+}
+
+/* Unlink the path a listening unix socket is bound to: the socket itself
+ * says where (no path is rebuilt from the ids). */
+static void unlink_bound(int fd)
+{
+	struct sockaddr_un sa = { 0 };
+	socklen_t len = sizeof(sa) - 1; /* a NUL stays after the path */
+
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		return;
+	if (sa.sun_family == AF_UNIX && sa.sun_path[0] == '/')
+		unlink(sa.sun_path);
+}
+
+void mon_run(struct mon_io *m, pid_t pid, void (*end)(void *arg, int wstatus), void *arg)
+{
+	int raw = m->raw_listener, hand = m->hand_listener, status;
+
+	mon_relay(m);
+	unlink_bound(raw);
+	unlink_bound(hand);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	log_writer_close(m->log);
+	end(arg, status);
+	/* the record is final: clients may take the rest of the output */
+	mon_drain(m);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "logidx.h"
 
@@ -56,5 +57,12 @@ void mon_relay(struct mon_io *m);
 /* Give clients MON_DRAIN_MS to take what is queued for them, then close
  * them: their EOF is the end of the container's output. */
 void mon_drain(struct mon_io *m);
+
+/* The monitor's run once the container started, whichever process runs
+ * it (monitor.c, or brig-monitor after the exec): relay (mon_relay), then
+ * unlink the listening sockets (no new client may wait on them), reap pid,
+ * close m's log, call end with the wait status (-1 when waitpid failed):
+ * it makes the record final; then drain (mon_drain). */
+void mon_run(struct mon_io *m, pid_t pid, void (*end)(void *arg, int wstatus), void *arg);
 
 #endif

@@ -240,16 +240,3 @@ int slirp_start(struct slirp_net *n, int netns, struct brig_err *e)
 	return 0;
 }
 
-void slirp_stop(struct slirp_net *n)
-{
-	if (n->exit_fd > 0)
-		close(n->exit_fd);
-	n->exit_fd = -1;
-	if (n->pid <= 0)
-		return;
-	/* the exit fd's EOF ends it; SIGTERM for one that stopped reading */
-	kill(n->pid, SIGTERM);
-	while (waitpid(n->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	n->pid = 0;
-}

@@ -28,9 +28,12 @@ for i in range(n):
     ids.append(p.stdout.strip())
     times.append(round(dt, 3))
 
-# Monitors: the parents of the containers' pids (the `sleep`s): brig
-# processes in this sandbox (same netns as us) with a non-brig child.
+# Monitors: the parents of the containers' pids (the `sleep`s): brig or
+# brig-monitor processes in this sandbox (same netns as us) with a child of
+# another executable.  A monitor execs brig-monitor, found beside brig, once
+# its container runs (src/engine/monitor.c); without one it stays brig.
 brig_exe = os.path.realpath(brig[0])
+monitor_exes = {brig_exe, os.path.join(os.path.dirname(brig_exe), "brig-monitor")}
 self_net = os.stat("/proc/self/ns/net").st_ino
 
 
@@ -47,7 +50,7 @@ def monitors():
             continue
     found = set()
     for pid, pp in ppid.items():
-        if exe.get(pp) == brig_exe and exe.get(pid) != brig_exe:
+        if exe.get(pp) in monitor_exes and exe.get(pid) not in monitor_exes:
             try:
                 if os.stat("/proc/%s/ns/net" % pp).st_ino == self_net:
                     found.add(pp)
@@ -91,7 +94,7 @@ for cid in ids:
 rm_ms = (time.perf_counter() - t0) * 1000
 def is_ours(pid):
     try:
-        return (os.path.realpath("/proc/%s/exe" % pid) == brig_exe
+        return (os.path.realpath("/proc/%s/exe" % pid) in monitor_exes
                 and os.stat("/proc/%s/ns/net" % pid).st_ino == self_net)
     except OSError:
         return False

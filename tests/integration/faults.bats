@@ -138,6 +138,7 @@ nothing_left() {
 	[ -z "$(ls -A "$RUNROOT/monitors" 2>/dev/null)" ]
 	[ "$(pgrep -fc 'sleep 604[34]' || true)" -eq 0 ]
 	[ "$(pgrep -fc -- "--root $ROOT " || true)" -eq 0 ]
+	[ "$(pgrep -fc -- " root=$ROOT " || true)" -eq 0 ] # brig-monitor's argv
 	[ "$(sb ip -o link | grep -c ': vb' || true)" -eq 0 ]
 	[ "$(grep -vc '^last ' "$RUNROOT/leases/bridge" || true)" -eq 0 ]
 	wait_for 10 test -z "$(leftover_cgroups)"

@@ -173,3 +173,27 @@ host_page_is() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+# brig-monitor (issue 18, monitor_lite.bats): the monitor execs it inside
+# the user namespace too; slirp4netns stays its child, and it stops it at
+# the end before the full brig finishes the record.
+exe_is() { [ "$(readlink -f "/proc/$1/exe")" = "$2" ]; }
+
+@test "rootless: a -d container's monitor is brig-monitor; slirp4netns ends with the container" {
+	uimport
+	run ubrig run -d -i --name m busybox sh -c 'read x; exit 4'
+	[ "$status" -eq 0 ]
+	local id=$output mon slirp
+	mon=$(cut -d' ' -f1 "$RL_HOME/run/brig/monitors/$id")
+	wait_for 20 exe_is "$mon" "$REPO/brig-monitor"
+	slirp=$(pgrep -P "$mon" -x slirp4netns)
+	[ -n "$slirp" ]
+	run ubrig kill m
+	[ "$status" -eq 0 ]
+	run ubrig wait m
+	[ "$output" = 137 ]
+	wait_for 20 not_alive "$mon"
+	wait_for 20 not_alive "$slirp"
+	run ubrig ps -a --format json
+	[[ $output == *'"exited"'* ]]
+}
