@@ -38,3 +38,33 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ "$output" = x ]
 }
+
+# state.json's "owner": N
+owner_of() {
+	sed -n 's/^ *"owner": \([0-9]*\),*$/\1/p' "$1"
+}
+
+gone() {
+	if kill -0 "$1" 2>/dev/null; then return 1; fi
+}
+
+@test "start: gc removes an --rm record a crash left with a torn config.json" {
+	run brig run -d --rm --net none --name torn busybox sleep 300
+	[ "$status" -eq 0 ]
+	local id=$output dir owner
+	dir=$ROOT/containers/$id
+	wait_for 10 test -s "$dir/state.json"
+	owner=$(owner_of "$dir/state.json")
+	[ -n "$owner" ]
+	# a crash: the monitor dies (the container with it: pdeathsig) and
+	# the unsynced config.json is left empty
+	kill -KILL "$owner"
+	wait_for 10 gone "$owner"
+	: >"$dir/config.json"
+	run brig system gc
+	[ "$status" -eq 0 ]
+	[ ! -e "$dir" ]
+	[ ! -e "/sys/fs/cgroup/pids/brig/$id" ]
+	run brig run --rm --net none --name torn busybox true
+	[ "$status" -eq 0 ]
+}
