@@ -530,5 +530,10 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 		return -e->code;
 	if (mask_paths(s, root, e) < 0)
 		return -e->code;
+	return 0;
+}
+
+int mount_pivot(const struct spawn_spec *s, struct brig_err *e)
+{
 	return enter_root(s, e);
 }
