@@ -25,6 +25,21 @@ static bool blank(const char *s)
 /* A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems and
  * refuses tasks until both are set: copy them down from the level above
  * into every level that has none yet (brig's parent included). */
+/* brig's own level (mount/brig) hands its cpus and mems to every new
+ * child itself (cpuset's cgroup.clone_children): a container's directory
+ * is born seeded, without two reads and two writes per start (the
+ * cpuset.cpus write alone took 0.25-0.7 ms).  Never set on the host's
+ * root or on a --cgroup-parent someone else owns. */
+static void clone_down(struct cg_dir *d, const char *up)
+{
+	char own[PATH_MAX];
+	struct brig_err ignore;
+
+	if ((size_t)snprintf(own, sizeof(own), "%s/brig", d->mount) < sizeof(own) &&
+	    strcmp(up, own) == 0)
+		cg_write(d, up, "cgroup.clone_children", "1", &ignore);
+}
+
 static int seed_cpuset(struct cg_dir *d, const char *dir, const char *up, bool made,
 		       struct brig_err *e)
 {
@@ -39,6 +54,8 @@ static int seed_cpuset(struct cg_dir *d, const char *dir, const char *up, bool m
 		r = cg_read(dir, files[i], cur, sizeof(cur), e);
 		if (r >= 0 && !blank(cur))
 			continue;
+		if (i == 0)
+			clone_down(d, up);
 		if (r < 0 && r != -ENOENT)
 			return r;
 		r = cg_read(up, files[i], val, sizeof(val), e);

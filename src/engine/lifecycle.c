@@ -333,22 +333,37 @@ int container_rm(const struct brig_ctx *c, const char *ref, bool force, bool vol
 	return kill_remove(c, id, volumes, e);
 }
 
+/* A torn config (an --rm record's, after a crash): abandoned unless its
+ * state says it runs, with its process or owner alive. */
+static bool torn_and_dead(const struct brig_ctx *c, const char *id)
+{
+	struct container_state st;
+	struct brig_err e;
+
+	if (!state_config_torn(c, id))
+		return false;
+	return state_load(c, id, NULL, &st, &e) < 0 || st.status != CONTAINER_RUNNING ||
+	       container_both_gone(&st);
+}
+
 /* A record whose creator died before it ran (no state.json, or not even a
- * config.json): nobody holds its lock, so nobody will start it. */
+ * config.json), or an --rm record a crash left with a torn config.json:
+ * nobody holds its lock, so nobody will start it. */
 static bool abandoned(const struct brig_ctx *c, const char *id)
 {
 	char path[PATH_MAX];
 	struct brig_err e;
 	cleanup_close int lock = -1;
 	struct container_spec cfg;
-	bool have_cfg, removed;
+	bool have_cfg, removed, torn = torn_and_dead(c, id);
 
-	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 || access(path, F_OK) == 0)
+	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 ||
+	    (!torn && access(path, F_OK) == 0))
 		return false;
 	lock = container_lock_wait(c, id, 0, &e);
 	/* again under the lock: its starter may have written state.json and
 	 * let the lock go in between (then it runs, and is no one's to remove) */
-	if (lock < 0 || access(path, F_OK) == 0)
+	if (lock < 0 || (!torn && access(path, F_OK) == 0))
 		return false;
 	/* not even a config: nothing says where its cgroup is */
 	have_cfg = state_load(c, id, &cfg, NULL, &e) == 0;

@@ -98,6 +98,7 @@ static void fill_spec(struct container *ct, struct spawn_spec *s, char path[4][P
 	s->upper = path[0];
 	s->work = path[1];
 	s->merged = path[2];
+	s->volatile_upper = ct->spec.rm;
 	s->workdir = ct->spec.workdir;
 	s->ifaces = ct->ifaces;
 	s->n_ifaces = ct->n_nets;

@@ -71,6 +71,11 @@ typedef int (*state_visit_fn)(const char *id, const struct container_spec *cfg, 
  * filled) when the store cannot be listed. */
 int state_each(const struct brig_ctx *c, state_visit_fn fn, void *arg, struct brig_err *e);
 
+/* The record's config.json is there but not JSON: an --rm record's is
+ * written without fsync, so a crash may leave it empty or garbage (gc
+ * then removes the record as abandoned). */
+bool state_config_torn(const struct brig_ctx *c, const char *id);
+
 /* Remove what a killed creator or remover left (gc): every <id>.new
  * (under the store lock, which creators hold from mkdir to rename) and
  * every <id>.rm whose record lock nobody holds. */

@@ -387,6 +387,24 @@ static void __attribute__((noreturn)) run_init(const struct spawn_spec *s, int s
 	}
 }
 
+/* Our mounts need nothing from the host side (sync 2) unless we wait for
+ * the parent to write our user namespace's maps or to move us into our
+ * cgroup (whose namespace the cgroup mounts show), or join another
+ * network namespace (sysfs shows the one we are in when it is mounted). */
+static bool mounts_early(const struct spawn_spec *s)
+{
+	return !s->userns && (s->cg_self || !s->cg) && s->net != SPAWN_NET_JOIN;
+}
+
+/* We are in our cgroup (cgroup_enter_self, or the parent moved us): now
+ * it becomes our "/". */
+static int enter_cgroupns(const struct spawn_spec *s, struct brig_err *e)
+{
+	if (s->cg && unshare(CLONE_NEWCGROUP) < 0)
+		return brig_errno(e, "unshare cgroup namespace");
+	return 0;
+}
+
 /* sync 1.  With slirp4netns our netns goes along: we are not dumpable,
  * so nobody without CAP_SYS_PTRACE in the initial user namespace may
  * open /proc/PID/ns/net of ours (rootless brig has none). */
@@ -428,6 +446,10 @@ void init_container(const struct spawn_spec *s, int sock)
 		brig_err_ctx(&e, "cgroup");
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
+	/* The mounts, while the parent makes the veth pairs (the kernel's
+	 * RTNL lock often makes that the slower side) */
+	if (mounts_early(s) && (enter_cgroupns(s, &e) < 0 || mount_rootfs(s, &e) < 0))
+		fail(sock, SPAWN_STAGE_SETUP, &e);
 	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
 	/* The parent wrote our maps: become root of our user namespace. */
@@ -436,14 +458,11 @@ void init_container(const struct spawn_spec *s, int sock)
 			fail(sock, SPAWN_STAGE_SETUP, &e);
 		s = &in_userns;
 	}
-	/* We are in our cgroup (above, or the parent moved us): now it
-	 * becomes our "/". */
-	if (s->cg && unshare(CLONE_NEWCGROUP) < 0) {
-		brig_errno(&e, "unshare cgroup namespace");
-		fail(sock, SPAWN_STAGE_SETUP, &e);
-	}
-	if (setup_network(s, &e) < 0 || mount_rootfs(s, &e) < 0 || write_files(s, &e) < 0 ||
-	    make_workdir(s, &e) < 0 || mount_root_readonly(s, &e) < 0 ||
+	/* sysctls and accept_ra are written through the host's /proc: before
+	 * pivot_root */
+	if ((!mounts_early(s) && enter_cgroupns(s, &e) < 0) || setup_network(s, &e) < 0 ||
+	    (!mounts_early(s) && mount_rootfs(s, &e) < 0) || mount_pivot(s, &e) < 0 ||
+	    write_files(s, &e) < 0 || make_workdir(s, &e) < 0 || mount_root_readonly(s, &e) < 0 ||
 	    set_hostname(s, &e) < 0 || setup_stdio(s, &master, &e) < 0 || init_confine(s, &e) < 0)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	/* The container dies with whoever started it (brig run or its monitor),

@@ -108,6 +108,8 @@ static int mount_overlay_layers(const struct spawn_spec *s, struct brig_err *e)
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", s->work, 0) < 0 ||
 	    (in_userns(s) &&
 	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
+	    (s->volatile_upper &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return brig_errno(e, "create overlay");
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
@@ -129,8 +131,9 @@ int mount_overlay(const struct spawn_spec *s, struct brig_err *e)
 			return brig_errf(e, EINVAL, "overlay path %s: contains ',', ':' or '\\'",
 					 paths[i]);
 	/* userxattr: in a user namespace overlayfs keeps its xattrs in user.* */
-	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s", s->lower, s->upper,
-		     s->work, in_userns(s) ? ",userxattr" : "");
+	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s%s", s->lower,
+		     s->upper, s->work, in_userns(s) ? ",userxattr" : "",
+		     s->volatile_upper ? ",volatile" : "");
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return mount_overlay_layers(s, e);
 	if (mount("overlay", s->merged, "overlay", 0, data) < 0)
@@ -527,5 +530,10 @@ int mount_rootfs(const struct spawn_spec *s, struct brig_err *e)
 		return -e->code;
 	if (mask_paths(s, root, e) < 0)
 		return -e->code;
+	return 0;
+}
+
+int mount_pivot(const struct spawn_spec *s, struct brig_err *e)
+{
 	return enter_root(s, e);
 }

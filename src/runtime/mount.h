@@ -5,11 +5,15 @@
 #include "spawn.h"
 
 /* Make "/" recursively private, mount the overlay root, /proc, /sys, /dev
- * and the binds under s->merged, mask sensitive paths, pivot_root into it
- * and detach the old root.  With s->privileged, /sys and the cgroups are
- * writable, nothing is masked and /dev holds the host's devices.  Runs in
- * the child only. */
+ * and the binds under s->merged and mask sensitive paths (mount_pivot then
+ * enters it).  With s->privileged, /sys and the cgroups are writable,
+ * nothing is masked and /dev holds the host's devices.  Runs in the child
+ * only; sysfs shows the network namespace the child is in when it runs. */
 int mount_rootfs(const struct spawn_spec *s, struct brig_err *e);
+
+/* pivot_root into s->merged (made by mount_rootfs) and detach the old
+ * root.  Runs in the child only. */
+int mount_pivot(const struct spawn_spec *s, struct brig_err *e);
 
 /* Mount the overlay of s->lower with s->upper and s->work on s->merged, in
  * the caller's mount namespace (the container's, or the private one `brig

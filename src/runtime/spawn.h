@@ -80,6 +80,12 @@ struct spawn_spec {
 	const char *hostname;
 	/* root filesystem: overlay of lower with upper/work, mounted on merged */
 	const char *lower, *upper, *work, *merged;
+	/* overlay's "volatile": the upper is never synced, neither on the
+	 * container's fsyncs nor at the unmount when it exits (which would
+	 * otherwise sync the host's whole upper filesystem: every dirty page
+	 * of every process).  For --rm, whose upper is deleted at exit (as
+	 * podman does); a volatile upper can never be mounted again. */
+	bool volatile_upper;
 	char *const *argv;
 	char *const *env; /* complete environment, NULL terminated */
 	const char *workdir;
