@@ -117,12 +117,13 @@ static void rec_netem(const char *text, struct netem_params *p)
 }
 
 static void rec_end(const struct lab_rec_end *from, long node, struct graph_end *to,
-		    char cidr[24])
+		    char cidr[24], char cidr6[NET_CIDR6_STRLEN])
 {
 	memset(to, 0, sizeof(*to));
 	to->node = (size_t)node;
 	to->ifname = from->ifname;
 	to->addr = from->ipv4 ? (char *)lab_end_cidr(from, cidr) : NULL;
+	to->addr6 = *lab_end_cidr6(from, cidr6) ? cidr6 : NULL;
 	if (from->netem)
 		rec_netem(from->netem, &to->netem);
 }
@@ -132,12 +133,12 @@ static int rec_link(const struct lab_record *r, const struct lab_rec_link *l, st
 {
 	struct graph_link gl = { .mtu = l->mtu == TOPO_DEFAULT_MTU ? 0 : l->mtu };
 	long a = rec_end_node(r, l, false, g, e), b;
-	char ca[24], cb[24];
+	char ca[24], cb[24], ca6[NET_CIDR6_STRLEN], cb6[NET_CIDR6_STRLEN];
 
 	if (a < 0 || (b = rec_end_node(r, l, true, g, e)) < 0)
 		return -e->code;
-	rec_end(&l->a, a, &gl.a, ca);
-	rec_end(&l->b, b, &gl.b, cb);
+	rec_end(&l->a, a, &gl.a, ca, ca6);
+	rec_end(&l->b, b, &gl.b, cb, cb6);
 	if (strcmp(l->type, "dummy") == 0)
 		gl.b.ifname = NULL;
 	return graph_add_link(g, &gl, e);

@@ -52,16 +52,18 @@ static void end_free(struct graph_end *end)
 {
 	free(end->ifname);
 	free(end->addr);
+	free(end->addr6);
 }
 
 static bool end_copy(const struct graph_end *from, struct graph_end *to)
 {
 	*to = *from;
-	to->addr = NULL;
+	to->addr = to->addr6 = NULL;
 	if (!dup_opt(from->ifname, &to->ifname))
 		return false;
-	if (!dup_opt(from->addr, &to->addr)) {
+	if (!dup_opt(from->addr, &to->addr) || !dup_opt(from->addr6, &to->addr6)) {
 		free(to->ifname);
+		free(to->addr);
 		return false;
 	}
 	return true;
@@ -160,11 +162,13 @@ static long topo_end_node(const struct topo *t, const struct topo_link *l, bool 
 }
 
 static void topo_end(const struct topo_endpoint *from, long node, struct graph_end *to,
-		     char addr[24])
+		     char addr[24], char addr6[NET_CIDR6_STRLEN])
 {
 	to->node = (size_t)node;
 	to->ifname = (char *)from->ifname;
 	to->addr = from->ipv4 ? (char *)net_prefix_str(from->ipv4, from->ipv4_prefix, addr) : NULL;
+	to->addr6 = from->has_ipv6 ?
+			    (char *)net_prefix6_str(&from->ipv6, from->ipv6_prefix, addr6) : NULL;
 	to->netem = from->netem;
 }
 
@@ -173,12 +177,12 @@ static int topo_link(const struct topo *t, const struct topo_link *l, struct gra
 {
 	struct graph_link gl = { .mtu = l->mtu == TOPO_DEFAULT_MTU ? 0 : l->mtu };
 	long a = topo_end_node(t, l, false, g, e), b;
-	char addr_a[24], addr_b[24];
+	char addr_a[24], addr_b[24], addr6_a[NET_CIDR6_STRLEN], addr6_b[NET_CIDR6_STRLEN];
 
 	if (a < 0 || (b = topo_end_node(t, l, true, g, e)) < 0)
 		return -e->code;
-	topo_end(&l->a, a, &gl.a, addr_a);
-	topo_end(&l->b, b, &gl.b, addr_b);
+	topo_end(&l->a, a, &gl.a, addr_a, addr6_a);
+	topo_end(&l->b, b, &gl.b, addr_b, addr6_b);
 	if (l->type == TOPO_LINK_DUMMY)
 		gl.b.ifname = NULL;
 	return graph_add_link(g, &gl, e);
@@ -301,11 +305,20 @@ static void node_label(const struct graph *g, const struct graph_node *n, char *
 		snprintf(buf + strlen(buf), len - strlen(buf), "\nmgmt %s", n->mgmt);
 }
 
-/* An end's label: "eth1\n10.0.0.1/30" ("" for a dummy's far side). */
+/* An end's label: "eth1 10.0.0.1/30 2001:db8::1/64", its words joined by
+ * sep ("" for a dummy's far side). */
 static void end_label(const struct graph_end *end, const char *sep, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s", end->ifname ? end->ifname : "",
-		 end->addr && end->ifname ? sep : "", end->addr ? end->addr : "");
+	const char *words[] = { end->ifname, end->addr, end->addr6 };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!end->ifname)
+		return;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && used < len; i++)
+		if (words[i])
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? sep : "",
+						 words[i]);
 }
 
 /* A link's own label: its MTU when not the default, its impairments (one

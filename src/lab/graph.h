@@ -38,7 +38,8 @@ struct graph_node {
 struct graph_end {
 	size_t node; /* index into nodes */
 	char *ifname;
-	char *addr; /* "10.0.0.1/30"; NULL: none */
+	char *addr;  /* "10.0.0.1/30"; NULL: none */
+	char *addr6; /* "2001:db8::1/64"; NULL: none */
 	struct netem_params netem; /* what leaves this end; all zero: nothing */
 };
 

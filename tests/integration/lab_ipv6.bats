@@ -201,6 +201,17 @@ print(len(rows), sum(1 for r in rows if r[col - 1] != " " or not r[col:].startsw
 	[[ $output == *"2 packets captured"* ]]
 }
 
+@test "lab ipv6: lab graph shows each link end's v6 address beside its v4 one, from the file and from the running lab" {
+	v6pair
+	run --separate-stderr brig lab graph v6pair --format mermaid
+	[ "$status" -eq 0 ]
+	[[ $output == *"eth1 10.61.0.1/30 2001:db8:61::1/64 — eth1 10.61.0.2/30 2001:db8:61::2/64"* ]]
+	[[ $output == *"eth2 2001:db8:62:beef::1/64 — eth2 2001:db8:62:beef::2/64"* ]]
+	run --separate-stderr brig lab graph "$T/v6pair.clab.yml" --format mermaid
+	[ "$status" -eq 0 ]
+	[[ $output == *"eth2 2001:db8:62:beef::1/64 — eth2 2001:db8:62:beef::2/64"* ]]
+}
+
 @test "lab ipv6: malformed v6 input in a topology fails with 125 and one line naming file, line and key" {
 	topo bad <<-'EOF'
 		name: bad
