@@ -97,6 +97,13 @@ int api_stream_end(struct api_req *r);
  * *n_early of them) to be handled as the first input. */
 int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t *n_early);
 
+/* Wait, at most max_ms, until the client has read all we sent on the
+ * hijacked fd (SIOCOUTQ: a unix socket's bytes not yet taken by the
+ * peer).  The Python SDK reads the stream from the raw socket, past the
+ * buffer that read the answer's head: bytes that arrive while it reads the
+ * head are lost to it. */
+void api_hijack_settle(int fd, int max_ms);
+
 /* Answer a resize (?h=&w=) by setting fd's window size (a tty; -1: none,
  * answered 200 all the same). */
 int api_resize_fd(int fd, struct api_req *r);

@@ -263,11 +263,16 @@ static void tell_failure(int client, bool tty, const char *msg)
 }
 
 /* The hijacked client <-> the command, then its exit code into x.  Docker's
- * clients get the upgrade before the command starts, as from Docker: the
+ * clients get the upgrade before the command starts, as from Docker, and
+ * the command starts once they have read it (api_hijack_settle): the
  * Python SDK reads the stream from the raw socket, past the buffer that
  * read the answer's head, so output sent along with the head is lost.
  * brig's client needs a failed start as an HTTP status, so for it the
  * command starts first. */
+/* How long a Docker client may take to read the upgrade's head before the
+ * command starts anyway. */
+#define HEAD_READ_MS 500
+
 static int run_attached(struct api_req *r, struct exec_rec *x, bool tty)
 {
 	struct exec_io io = { .child = { -1, -1, -1 }, .ours = { -1, -1, -1 } };
@@ -287,6 +292,8 @@ static int run_attached(struct api_req *r, struct exec_rec *x, bool tty)
 		return api_reply_error(r, start_status(code), "%s", e.msg);
 	client = api_hijack(r, tty ? "application/vnd.docker.raw-stream" :
 				     "application/vnd.docker.multiplexed-stream", &early, &n_early);
+	if (client >= 0 && !x->status_errors)
+		api_hijack_settle(client, HEAD_READ_MS); /* the command's output after the head */
 	if (!x->status_errors && begin_attached(r, x, tty, &io, &p, &code, &e) < 0) {
 		if (client >= 0) {
 			tell_failure(client, tty, e.msg);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -516,6 +518,17 @@ int api_stream_end(struct api_req *r)
 {
 	r->conn->rq.streaming = false;
 	return send_all(r->conn, "0\r\n\r\n", 5);
+}
+
+void api_hijack_settle(int fd, int max_ms)
+{
+	int queued;
+
+	for (int i = 0; i < max_ms * 10; i++) {
+		if (ioctl(fd, SIOCOUTQ, &queued) < 0 || queued <= 0)
+			return;
+		usleep(100);
+	}
 }
 
 int api_hijack(struct api_req *r, const char *ctype, const char **early, size_t *n_early)
