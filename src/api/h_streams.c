@@ -39,6 +39,8 @@ static const char *stream_type(bool tty)
 		     "application/vnd.docker.multiplexed-stream";
 }
 
+/* The 101 is sent with the table held: `docker run` sends its start as
+ * soon as it reads it, and that start must find the socket kept. */
 static int attach(struct api_req *r)
 {
 	char id[BRIG_ID_LEN + 1];
@@ -52,22 +54,22 @@ static int attach(struct api_req *r)
 
 	if (has_tty(r->c, r->params[0], id, &tty, &e) < 0)
 		return api_reply_err(r, &e);
-	running = container_find(r->c, id, id, &pid, &e);
 	flags |= api_query_bool(r, "stdin") ? ATTACH_STDIN : 0;
 	flags |= api_query_bool(r, "stdout") ? ATTACH_STDOUT : 0;
 	flags |= api_query_bool(r, "stderr") ? ATTACH_STDERR : 0;
 	flags |= tty ? 0 : ATTACH_MUX;
+	attach_reg_hold();
+	running = container_find(r->c, id, id, &pid, &e);
 	fd = api_hijack(r, stream_type(tty), &early, &n_early);
-	if (fd < 0)
-		return -1;
-	if (running == 1) {
-		if (container_attach_handoff(r->c, id, fd, flags, &e) < 0 && api_debug)
-			fprintf(stderr, "brig serve: attach %.12s: %s\n", id, e.msg);
-		close(fd);
-		return 0;
-	}
 	/* not started yet (docker run, docker start -a): its start hands it on */
-	attach_reg_add(id, fd, flags | ((flags & ATTACH_STDIN) ? ATTACH_STDIN_ONCE : 0));
+	if (fd >= 0 && running != 1)
+		attach_reg_add(id, fd, flags | ((flags & ATTACH_STDIN) ? ATTACH_STDIN_ONCE : 0));
+	attach_reg_release();
+	if (fd < 0 || running != 1)
+		return fd < 0 ? -1 : 0;
+	if (container_attach_handoff(r->c, id, fd, flags, &e) < 0 && api_debug)
+		fprintf(stderr, "brig serve: attach %.12s: %s\n", id, e.msg);
+	close(fd);
 	return 0;
 }
 
