@@ -220,6 +220,11 @@ static void keep_only_ours(const struct container *ct, int report_fd)
 	fd_close_except(keep, n);
 }
 
+static void drain(void *arg)
+{
+	mon_drain(arg);
+}
+
 /* The monitor's own stdio (fd_to_null): nothing from the CLI's terminal
  * is kept.  Until it reports, stderr stays the CLI's, so warnings met
  * while starting the container (a corrupt lease line) reach the user;
@@ -270,8 +275,8 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	 * crash now leaves a running record with its owner gone, which gc
 	 * reconciles. */
 	orphan_monitor_unregister(c, ct->id);
-	container_finish(c, ct, status);
-	/* the record is final: clients may take the rest of the output */
-	mon_drain(&m);
+	/* once the record is final, clients may take the rest of the output
+	 * (an --rm record's files are deleted after that) */
+	container_finish_then(c, ct, status, drain, &m);
 	_exit(0);
 }
