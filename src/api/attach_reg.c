@@ -23,6 +23,16 @@ static struct pending table[PENDING_MAX];
 static size_t n_pending;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+void attach_reg_hold(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+void attach_reg_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
 static void drop(size_t i)
 {
 	close(table[i].fd);
@@ -40,21 +50,18 @@ void attach_reg_add(const char *id, int fd, unsigned flags)
 {
 	time_t now = time(NULL);
 
-	pthread_mutex_lock(&lock);
 	expire(now);
 	if (n_pending == PENDING_MAX)
 		drop(0); /* the oldest goes */
 	table[n_pending] = (struct pending){ .fd = fd, .flags = flags, .since = now };
 	snprintf(table[n_pending].id, sizeof(table[n_pending].id), "%s", id);
 	n_pending++;
-	pthread_mutex_unlock(&lock);
 }
 
 void attach_reg_take(const char *id, struct container *ct)
 {
 	size_t max = sizeof(ct->attach_fd) / sizeof(ct->attach_fd[0]);
 
-	pthread_mutex_lock(&lock);
 	for (size_t i = n_pending; i-- > 0;) {
 		if (strcmp(table[i].id, id) != 0)
 			continue;
@@ -66,7 +73,6 @@ void attach_reg_take(const char *id, struct container *ct)
 			drop(i);
 		}
 	}
-	pthread_mutex_unlock(&lock);
 }
 
 void attach_reg_close(struct container *ct)

@@ -7,10 +7,21 @@
 
 #include "container.h"
 
-/* Keep fd (taken) for container id's next start, with its ATTACH_ flags. */
+/* The table, held across a decision and what follows from it: an attach
+ * holds it from its look at the record until its socket is kept (its 101
+ * sent in between, since `docker run` starts as soon as it reads it); a
+ * start from taking the clients until its monitor runs the container.  So
+ * a client is either taken by the start or sees the container running
+ * and is handed to its monitor: none is kept for a start already made. */
+void attach_reg_hold(void);
+void attach_reg_release(void);
+
+/* Keep fd (taken) for container id's next start, with its ATTACH_ flags;
+ * the caller holds the table. */
 void attach_reg_add(const char *id, int fd, unsigned flags);
 
-/* Move the clients waiting for id into ct (attach_fd, attach_flags). */
+/* Move the clients waiting for id into ct (attach_fd, attach_flags); the
+ * caller holds the table. */
 void attach_reg_take(const char *id, struct container *ct);
 
 /* Close ct's copies once its monitor has them. */

@@ -184,8 +184,10 @@ int api_start(const struct brig_ctx *c, const char *ref, int *code, struct brig_
 	rc = container_load(c, ref, &ct, e);
 	if (rc == 0) {
 		ct.monitor_orphan = true;
+		attach_reg_hold(); /* until the record says running */
 		attach_reg_take(ct.id, &ct);
 		rc = monitor_launch(c, &ct, code, e);
+		attach_reg_release();
 		attach_reg_close(&ct);
 		container_free(&ct);
 	}

@@ -39,6 +39,8 @@ static const char *stream_type(bool tty)
 		     "application/vnd.docker.multiplexed-stream";
 }
 
+/* The 101 is sent with the table held: `docker run` sends its start as
+ * soon as it reads it, and that start must find the socket kept. */
 static int attach(struct api_req *r)
 {
 	char id[BRIG_ID_LEN + 1];
@@ -56,27 +58,19 @@ static int attach(struct api_req *r)
 	flags |= api_query_bool(r, "stdout") ? ATTACH_STDOUT : 0;
 	flags |= api_query_bool(r, "stderr") ? ATTACH_STDERR : 0;
 	flags |= tty ? 0 : ATTACH_MUX;
-	/* Under the engine lock from the look at its state to the client's
-	 * registration: a start (which takes the registered clients under the
-	 * same lock) comes wholly before or after, never between.  The client
-	 * sends its start once it has our answer (docker run), so the answer
-	 * goes before the lock is let go; it is a few bytes on a fresh
-	 * connection, never a wait. */
-	api_engine_lock();
+	attach_reg_hold();
 	running = container_find(r->c, id, id, &pid, &e);
 	fd = api_hijack(r, stream_type(tty), &early, &n_early);
+	/* not started yet (docker run, docker start -a): its start hands it on */
 	if (fd >= 0 && running != 1)
 		attach_reg_add(id, fd, flags | ((flags & ATTACH_STDIN) ? ATTACH_STDIN_ONCE : 0));
-	api_engine_unlock();
-	if (fd < 0)
-		return -1;
-	if (running == 1) {
-		if (container_attach_handoff(r->c, id, fd, flags, &e) < 0 && api_debug)
-			fprintf(stderr, "brig serve: attach %.12s: %s\n", id, e.msg);
-		close(fd);
-		return 0;
-	}
-	return 0; /* not started yet (docker run, docker start -a): its start hands it on */
+	attach_reg_release();
+	if (fd < 0 || running != 1)
+		return fd < 0 ? -1 : 0;
+	if (container_attach_handoff(r->c, id, fd, flags, &e) < 0 && api_debug)
+		fprintf(stderr, "brig serve: attach %.12s: %s\n", id, e.msg);
+	close(fd);
+	return 0;
 }
 
 struct log_out {

@@ -69,6 +69,13 @@ int container_start(const struct brig_ctx *c, struct container *ct, enum spawn_s
  * Returns the exit status per the contract. */
 int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus);
 
+/* container_finish, calling final(arg) as soon as the record is final:
+ * saved as exited, or with --rm unlisted and its destroy event written,
+ * before its files are deleted (a monitor ends its attach clients' streams
+ * there: `docker run --rm` need not wait for the deletion). */
+int container_finish_then(const struct brig_ctx *c, struct container *ct, int wstatus,
+			  void (*final)(void *), void *arg);
+
 /* After container_start failed: for a container this `run` created and
  * brig's own setup refused (stage SETUP: bad input, a taken address), remove
  * the record, so a refused run leaves nothing; otherwise record the failure

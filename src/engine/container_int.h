@@ -96,4 +96,10 @@ void container_drop_volumes(const struct brig_ctx *c, const struct mount_spec *m
 int container_remove_record(const struct brig_ctx *c, const char *id,
 			    const struct container_spec *cfg, struct brig_err *e);
 
+/* container_remove_record, calling gone_hook(arg) once the record is
+ * unlisted and its destroy event written, before its files are deleted. */
+int container_remove_record_then(const struct brig_ctx *c, const char *id,
+				 const struct container_spec *cfg, void (*gone_hook)(void *),
+				 void *arg, struct brig_err *e);
+
 #endif

@@ -260,11 +260,14 @@ static void exec_lite(struct monitor_args *a)
 /* The end of the run: out of the registry before the record is final
  * (once it is, rm need not wait for us, and a gc must not take us for an
  * orphan; a crash now leaves a running record with its owner gone, which
- * gc reconciles), then the record made final. */
-static void end(const struct brig_ctx *c, struct container *ct, int wstatus)
+ * gc reconciles), then the record made final; final(arg) once it is (an
+ * --rm record: once unlisted, before its files are deleted), when the
+ * attach clients may take the rest of the output and end. */
+static void end(const struct brig_ctx *c, struct container *ct, int wstatus,
+		void (*final)(void *arg), void *arg)
 {
 	orphan_monitor_unregister(c, ct->id);
-	container_finish(c, ct, wstatus);
+	container_finish_then(c, ct, wstatus, final, arg);
 }
 
 /* ct as brig-monitor's end finds it: the record (spec and this run's
@@ -295,7 +298,19 @@ static int reload(const struct brig_ctx *c, const char *id, struct container *ct
 	return 0;
 }
 
-int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct brig_err *e)
+/* monitor_finish: brig-monitor learns that the record is final when its
+ * pipe closes. */
+static void close_ready(void *arg)
+{
+	int *fd = arg;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, int ready_fd,
+		   struct brig_err *e)
 {
 	struct container ct;
 	int r;
@@ -303,7 +318,8 @@ int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct
 	container_blank(&ct);
 	r = reload(c, id, &ct, e);
 	if (r == 0)
-		end(c, &ct, wstatus);
+		end(c, &ct, wstatus, close_ready, &ready_fd);
+	close_ready(&ready_fd);
 	container_free(&ct);
 	return r;
 }
@@ -311,13 +327,21 @@ int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct
 struct here {
 	const struct brig_ctx *c;
 	struct container *ct;
+	struct mon_io *m;
 };
 
+static void drain(void *arg)
+{
+	mon_drain(arg);
+}
+
+/* mon_run's end in the monitor itself (no brig-monitor): the clients
+ * drain once the record is final (mon_run's own drain then finds none). */
 static void end_here(void *arg, int wstatus)
 {
 	struct here *h = arg;
 
-	end(h->c, h->ct, wstatus);
+	end(h->c, h->ct, wstatus, drain, h->m);
 }
 
 /* Keep nothing the CLI inherited from its caller but the report pipe, the
@@ -375,6 +399,6 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
 	exec_lite(&a);
 	monitor_args_io(&a, &m);
-	mon_run(&m, ct->pid, end_here, &(struct here){ c, ct });
+	mon_run(&m, ct->pid, end_here, &(struct here){ c, ct, &m });
 	_exit(0);
 }

@@ -12,11 +12,14 @@
 void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	__attribute__((noreturn));
 
-/* brig-monitor's end, in a full brig (`brig __monitor-finish ID STATUS`,
- * which it runs once it reaped the container): out of the monitor
- * registry, then container_finish with the record's state and wstatus
- * (-1: unknown).  Our caller owns the record: no lock is taken. */
-int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, struct brig_err *e);
+/* brig-monitor's end, in a full brig (`brig __monitor-finish ID STATUS
+ * READY_FD`, which it runs once it reaped the container): out of the
+ * monitor registry, then container_finish with the record's state and
+ * wstatus (-1: unknown); ready_fd (-1: none) is closed once the record is
+ * final, so brig-monitor's clients drain while an --rm record's files are
+ * deleted.  Our caller owns the record: no lock is taken. */
+int monitor_finish(const struct brig_ctx *c, const char *id, int wstatus, int ready_fd,
+		   struct brig_err *e);
 
 struct monitor_report {
 	int ok;

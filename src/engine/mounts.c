@@ -207,8 +207,9 @@ void container_drop_volumes(const struct brig_ctx *c, const struct mount_spec *m
 			brig_warn("%s", e.msg);
 }
 
-int container_remove_record(const struct brig_ctx *c, const char *id,
-			    const struct container_spec *cfg, struct brig_err *e)
+int container_remove_record_then(const struct brig_ctx *c, const char *id,
+				 const struct container_spec *cfg, void (*gone_hook)(void *),
+				 void *arg, struct brig_err *e)
 {
 	cleanup_json json_t *attrs = events_container_attrs(c, id, cfg); /* before it goes */
 	char gone[PATH_MAX + 8];
@@ -218,9 +219,17 @@ int container_remove_record(const struct brig_ctx *c, const char *id,
 	 * --rm) need not wait for the files' deletion too. */
 	if (r >= 0)
 		events_emit(c, "container", "destroy", id, attrs);
+	if (r >= 0 && gone_hook)
+		gone_hook(arg);
 	if (r > 0)
 		r = remove_tree(gone, e);
 	if (r >= 0 && cfg)
 		container_drop_volumes(c, cfg->mounts, cfg->n_mounts);
 	return r < 0 ? r : 0;
+}
+
+int container_remove_record(const struct brig_ctx *c, const char *id,
+			    const struct container_spec *cfg, struct brig_err *e)
+{
+	return container_remove_record_then(c, id, cfg, NULL, NULL, e);
 }

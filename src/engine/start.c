@@ -263,6 +263,12 @@ static void release_all(const struct brig_ctx *c, struct container *ct)
 
 int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus)
 {
+	return container_finish_then(c, ct, wstatus, NULL, NULL);
+}
+
+int container_finish_then(const struct brig_ctx *c, struct container *ct, int wstatus,
+			  void (*final)(void *), void *arg)
+{
 	struct cgroup_stats st = { 0 };
 	struct container_state disk;
 	struct brig_err e;
@@ -286,7 +292,9 @@ int container_finish(const struct brig_ctx *c, struct container *ct, int wstatus
 		brig_warn("%s", e.msg);
 	events_die(c, ct->id, &ct->spec, code, st.oom_killed);
 	events_networks(c, "disconnect", ct->id, have_disk ? &disk : &ct->st);
-	if (ct->spec.rm && container_remove_record(c, ct->id, &ct->spec, &e) < 0)
+	if (!ct->spec.rm && final)
+		final(arg);
+	if (ct->spec.rm && container_remove_record_then(c, ct->id, &ct->spec, final, arg, &e) < 0)
 		brig_warn("%s", e.msg);
 	return code;
 }

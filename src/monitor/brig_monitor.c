@@ -30,26 +30,42 @@
 
 extern char **environ;
 
+/* The end's brig, reaped after the clients drained. */
+static pid_t finisher = -1;
+
 /* Run brig's end of the run through the fd of the brig that started us
- * (the same build), and wait for it.  Its failure leaves a running record
+ * (the same build), and return once the record is final: the end closes
+ * the pipe's write end then (an --rm record: once unlisted, before its
+ * files are deleted), or exits.  Its failure leaves a running record
  * whose owner is gone once we exit, which gc reconciles. */
 static void finish(const struct monitor_args *a, int wstatus)
 {
-	char status[16];
+	char status[16], ready[16];
 	char *argv[] = { (char *)"brig", (char *)"--root", (char *)a->root, (char *)"--runroot",
 			 (char *)a->runroot, (char *)"__monitor-finish", (char *)"--",
-			 (char *)a->id, status, NULL };
-	pid_t pid;
-	int ignored;
+			 (char *)a->id, status, ready, NULL };
+	char byte;
+	int p[2];
 
+	if (pipe(p) < 0)
+		p[0] = p[1] = -1;
 	snprintf(status, sizeof(status), "%d", wstatus);
-	pid = fork();
-	if (pid == 0) {
+	snprintf(ready, sizeof(ready), "%d", p[1]);
+	if (p[1] < 0)
+		argv[9] = NULL;
+	finisher = fork();
+	if (finisher == 0) {
+		if (p[0] >= 0)
+			close(p[0]);
 		execveat(a->brig, "", argv, environ, AT_EMPTY_PATH);
 		_exit(EXIT_BRIG);
 	}
-	while (pid > 0 && waitpid(pid, &ignored, 0) < 0 && errno == EINTR)
+	if (p[1] >= 0)
+		close(p[1]);
+	while (p[0] >= 0 && finisher > 0 && read(p[0], &byte, 1) < 0 && errno == EINTR)
 		;
+	if (p[0] >= 0)
+		close(p[0]);
 }
 
 static void end(void *arg, int wstatus)
@@ -81,5 +97,7 @@ int main(int argc, char **argv)
 	m.log = &log;
 	monitor_args_io(&a, &m);
 	mon_run(&m, a.pid, end, &a);
+	while (finisher > 0 && waitpid(finisher, NULL, 0) < 0 && errno == EINTR)
+		;
 	return 0;
 }

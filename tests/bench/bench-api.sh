@@ -92,6 +92,22 @@ if ! wait_socket "$BSOCK" "$SERVE_PID"; then
 fi
 brig image save busybox -o "$w/busybox-docker-archive.tar"
 
+# BENCH_BASELINE: a second daemon from the older binary on the same root,
+# its own socket, timed in the same interleaved runs (rows baseline_*).
+BASE_SOCK=
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	BASE_SOCK=$w/baseline.sock
+	(exec "$SANDBOX" exec "$BENCH_SB" "$BENCH_BASELINE" --root "$BENCH_BRIG_ROOT" \
+		--runroot "$BENCH_BRIG_RUNROOT" serve --socket "$BASE_SOCK" --group root \
+		</dev/null >"$w/serve-baseline.log" 2>&1) &
+	BASE_PID=$!
+	track_pid "$BASE_PID"
+	wait_socket "$BASE_SOCK" "$BASE_PID" || {
+		log "the baseline's brig serve did not listen: $(tail -1 "$w/serve-baseline.log")"
+		BASE_SOCK=
+	}
+fi
+
 # ---- podman system service ---------------------------------------------------
 PSOCK=$w/podman.sock
 PODMAN_PID=
@@ -159,6 +175,8 @@ if [ -x "$DOCKER" ]; then
 	# the docker CLI's own start (Go runtime, config), no request
 	specs+=("docker_floor=$DOCKER --version")
 	specs+=("brig_api_docker=$DOCKER -H unix://$BSOCK run --rm ${dnet[*]} busybox true")
+	[ -z "$BASE_SOCK" ] ||
+		specs+=("baseline_api_docker=$DOCKER -H unix://$BASE_SOCK run --rm ${dnet[*]} busybox true")
 fi
 specs+=("brig_direct=$BRIG_CMD run --rm ${bnet[*]} busybox true")
 # The daemon's containers are always detached (a monitor of their own, as
@@ -170,6 +188,7 @@ SH
 chmod +x "$w/detached.sh"
 specs+=("brig_detached=$w/detached.sh")
 specs+=("brig_api_raw=$CLIENT -n $NET $BSOCK busybox true")
+[ -z "$BASE_SOCK" ] || specs+=("baseline_api_raw=$CLIENT -n $NET $BASE_SOCK busybox true")
 if [ -n "$PODMAN_PID" ]; then
 	[ ! -x "$DOCKER" ] ||
 		specs+=("podman_api_docker=$DOCKER -H unix://$PSOCK run --rm ${dnet[*]} busybox true")
@@ -197,6 +216,7 @@ if command -v strace >/dev/null; then
 fi
 
 stop "$SERVE_PID"
+[ -z "$BASE_SOCK" ] || stop "$BASE_PID"
 [ -z "$PODMAN_PID" ] || stop "$PODMAN_PID"
 
 # The history a wait replays (the reader parses it from its start).

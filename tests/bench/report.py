@@ -430,8 +430,9 @@ if ap and "times" in ap:
     md.append("")
     md.append("Network mode of all rows: %s." % ("the default bridge" if net == "default" else net))
     md.append("")
-    names = ["docker_floor", "brig_direct", "brig_detached", "brig_api_raw", "brig_api_docker", "podman_api_raw",
-             "podman_api_docker"]
+    names = ["docker_floor", "brig_direct", "brig_detached", "brig_api_raw", "brig_api_docker",
+             "baseline_api_raw", "baseline_api_docker", "podman_api_raw", "podman_api_docker"]
+    names = [n_ for n_ in names if not n_.startswith("baseline") or n_ in ap["times"]]
     labels = {"docker_floor": "docker --version (the docker CLI's own start, no request)",
               "brig_direct": "brig run --rm (direct, no daemon)",
               "brig_detached": "sh: brig run -d; brig wait; brig rm (the daemon's detached path, no HTTP)",
@@ -439,6 +440,8 @@ if ap and "times" in ap:
               "brig_api_docker": "docker run --rm -> brig serve",
               "podman_api_raw": "API client -> podman system service (create, start, wait, delete)",
               "podman_api_docker": "docker run --rm -> podman system service",
+              "baseline_api_raw": "API client -> baseline brig serve (BENCH_BASELINE)",
+              "baseline_api_docker": "docker run --rm -> baseline brig serve (BENCH_BASELINE)",
               "docker": "docker CLI", "podman": "podman system service"}
     timing_table(ap, names, labels, ["brig_direct", "brig_api_docker"])
     t = ap["times"]
@@ -453,6 +456,12 @@ if ap and "times" in ap:
               "API client %s." % (ms(diff(br, bd)), ms(diff(bk, bd)), ms(diff(bk, br)),
                                   fr(ratio(pk, bk)), fr(ratio(pr, br))))
     md.append("")
+    if "baseline_api_docker" in t:
+        md.append("Baseline (BENCH_BASELINE's daemon, same root, interleaved): docker CLI %s ms "
+                  "(podman / baseline %s), API client %s ms." % (
+                      ms(med(t, "baseline_api_docker")), fr(ratio(pk, med(t, "baseline_api_docker"))),
+                      ms(med(t, "baseline_api_raw"))))
+        md.append("")
     bt = med(t, "brig_detached")
     md.append("Of the API overhead, the detached path (brig run -d, wait, rm through the CLI − "
               "brig run --rm): %s ms; the HTTP layer (API client − that path, which also pays a "

@@ -332,3 +332,16 @@ ps_row() {
 	run dk ps -a -q
 	[ "$output" = "" ]
 }
+
+# docker run reads the attach's 101 and sends its start at once: a socket
+# kept for the start only after the 101 was sent could miss it, and the CLI
+# then waited for its stream's end forever (about 1 run in 30).
+@test "docker run --rm 30 times in a row: each prints its output and ends" {
+	local i
+	for i in $(seq 30); do
+		run timeout -s KILL 30 "$SANDBOX" exec "$SB" env DOCKER_HOST="unix://$SOCK" \
+			DOCKER_CONFIG="$BATS_TEST_TMPDIR/dk-config" "$DOCKER_BIN" run --rm busybox echo "run $i"
+		[ "$status" -eq 0 ]
+		[ "$output" = "run $i" ]
+	done
+}
