@@ -424,10 +424,11 @@ static int send_ready(const struct spawn_spec *s, int sock, struct brig_err *e)
 
 void init_container(const struct spawn_spec *s, int sock)
 {
-	struct brig_err e = { 0 };
+	struct brig_err e = { 0 }, sync_e;
 	struct sync_msg m;
 	struct spawn_spec in_userns;
 	int master = -1;
+	bool early;
 
 	/* Die with the parent: no orphaned half-set-up container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -447,11 +448,15 @@ void init_container(const struct spawn_spec *s, int sock)
 		fail(sock, SPAWN_STAGE_SETUP, &e);
 	}
 	/* The mounts, while the parent makes the veth pairs (the kernel's
-	 * RTNL lock often makes that the slower side) */
-	if (mounts_early(s) && (enter_cgroupns(s, &e) < 0 || mount_rootfs(s, &e) < 0))
-		fail(sock, SPAWN_STAGE_SETUP, &e);
-	if (sync_recv(sock, &m, NULL, &e) <= 0 || m.point != SYNC_HOST_READY)
+	 * RTNL lock often makes that the slower side).  A failure is told
+	 * after sync 2, where the parent listens for it: had we left with
+	 * its sync 2 unread, its read of our message would fail "connection
+	 * reset" instead. */
+	early = mounts_early(s) && (enter_cgroupns(s, &e) < 0 || mount_rootfs(s, &e) < 0);
+	if (sync_recv(sock, &m, NULL, early ? &sync_e : &e) <= 0 || m.point != SYNC_HOST_READY)
 		_exit(125); /* the parent is gone or failed; it reports */
+	if (early)
+		fail(sock, SPAWN_STAGE_SETUP, &e);
 	/* The parent wrote our maps: become root of our user namespace. */
 	if (s->userns) {
 		if (userns_enter(s, &in_userns, &e) < 0)
