@@ -3,10 +3,10 @@
 # --rm busybox true` through `brig serve`'s socket, `brig run --rm busybox
 # true` direct on the same root and image, and `docker run --rm busybox
 # true` against `podman system service` (Debian's podman, its
-# Docker-compatible API), side by side, interleaved.  Beside them the same
-# create/start/wait/delete sequence sent by a tiny C client (apiclient.c,
-# one keep-alive connection, no Go runtime to start) to brig's and
-# podman's sockets, so the daemon's own overhead shows apart from the
+# Docker-compatible API), side by side, interleaved.  Beside them the
+# requests of `docker run --rm` (create with AutoRemove, wait for removal,
+# start) sent by a tiny C client (apiclient.c, two connections, no Go
+# runtime to start) to brig's and podman's sockets, so the daemon's own overhead shows apart from the
 # docker CLI's startup (whose floor, `docker --version`, is a row too).
 # Then one untimed `strace -f -c` of the daemon (and the monitors it forks)
 # during BENCH_API_STRACE_RUNS (10) client runs, and the size of the events
