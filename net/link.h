@@ -41,6 +41,13 @@ int net_iface_configure6(const char *ifname, const struct in6_addr *addr, int pr
  * the MACs derived from them are unique on its bridges). */
 int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e);
 
+/* Keep a container's interface from multicasting what the bridge would
+ * flood to every other container: accept_dad = 0 (no DAD probe of its
+ * link-local address) and router_solicitations = 0 (no router
+ * solicitation; unsolicited advertisements are still accepted).  A
+ * namespace without IPv6 is left as it is (0).  Before the link is up. */
+int net_ipv6_link_quiet(const char *ifname, struct brig_err *e);
+
 /* Read rx/tx byte counters of a link in the current netns. */
 int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_err *e);
 

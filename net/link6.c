@@ -113,6 +113,28 @@ int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e)
 	return 0;
 }
 
+int net_ipv6_link_quiet(const char *ifname, struct brig_err *e)
+{
+	/* accept_dad=0: no Neighbour Solicitation for its own link-local
+	 * address (unique: its MAC derives from a unique lease), and
+	 * router_solicitations=0: no Router Solicitation, now or retried
+	 * with backoff for the container's lifetime.  Both are multicast the
+	 * bridge floods to every port, each container's kernel receiving
+	 * them: O(N) per start, O(N^2) for N starts.  Unsolicited router
+	 * advertisements are still accepted as before (accept_ra is kept). */
+	static const char *const keys[] = { "accept_dad", "router_solicitations" };
+	char key[64];
+
+	if (!net_ifname_valid(ifname))
+		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(key, sizeof(key), "conf/%s/%s", ifname, keys[i]);
+		if (write_v6_sysctl(key, "0\n", e) < 0)
+			return e->code == ENOENT ? 0 : -e->code; /* no IPv6 here: nothing sent */
+	}
+	return 0;
+}
+
 int net_ipv6_forwarding(int want, int *was, struct brig_err *e)
 {
 	static const char path[] = "/proc/sys/net/ipv6/conf/all/forwarding";

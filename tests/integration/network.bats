@@ -682,3 +682,17 @@ ex() {
 	run brig ps -a -q
 	[ -z "$output" ]
 }
+
+@test "network: a container's eth0 sends no DAD probe and no router solicitation the bridge would flood to every port; --sysctl still wins" {
+	brig run -d --name a --net bridge busybox sleep 1000
+	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/accept_dad
+	[ "$status" -eq 0 ]
+	[ "$output" = 0 ]
+	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/router_solicitations
+	[ "$output" = 0 ]
+	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/accept_ra
+	[ "$output" = 1 ]
+	brig run -d --name b --net bridge --sysctl net.ipv6.conf.eth0.router_solicitations=2 busybox sleep 1000
+	run brig exec b cat /proc/sys/net/ipv6/conf/eth0/router_solicitations
+	[ "$output" = 2 ]
+}
