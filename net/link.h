@@ -48,6 +48,14 @@ int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e);
  * namespace without IPv6 is left as it is (0).  Before the link is up. */
 int net_ipv6_link_quiet(const char *ifname, struct brig_err *e);
 
+/* A container's interface before it is up.  v6 (on a dual-stack
+ * network): quiet (net_ipv6_link_quiet) and deaf to router advertisements
+ * (net_ipv6_accept_ra_off).  Else IPv6 is off on it (disable_ipv6 = 1, as
+ * Docker 27 does on an IPv4-only network): no link-local address, no DAD
+ * probe, no solicitation, no multicast listener report for the bridge to
+ * flood to every port.  A namespace without IPv6 is left as it is. */
+int net_ipv6_link_prepare(const char *ifname, bool v6, struct brig_err *e);
+
 /* Read rx/tx byte counters of a link in the current netns. */
 int net_link_stats(const char *ifname, uint64_t *rx, uint64_t *tx, struct brig_err *e);
 

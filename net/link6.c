@@ -135,6 +135,21 @@ int net_ipv6_link_quiet(const char *ifname, struct brig_err *e)
 	return 0;
 }
 
+int net_ipv6_link_prepare(const char *ifname, bool v6, struct brig_err *e)
+{
+	char key[64];
+
+	if (v6)
+		return net_ipv6_accept_ra_off(ifname, e) < 0 ? -e->code :
+							      net_ipv6_link_quiet(ifname, e);
+	if (!net_ifname_valid(ifname))
+		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
+	snprintf(key, sizeof(key), "conf/%s/disable_ipv6", ifname);
+	if (write_v6_sysctl(key, "1\n", e) < 0)
+		return e->code == ENOENT ? 0 : -e->code; /* no IPv6 here */
+	return 0;
+}
+
 int net_ipv6_forwarding(int want, int *was, struct brig_err *e)
 {
 	static const char path[] = "/proc/sys/net/ipv6/conf/all/forwarding";

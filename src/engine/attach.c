@@ -323,7 +323,7 @@ static int configure_iface(void *arg, struct brig_err *e)
 {
 	const struct spawn_iface *f = arg;
 
-	if (f->v6 && net_ipv6_accept_ra_off(f->peer_if, e) < 0)
+	if (net_ipv6_link_prepare(f->peer_if, f->v6, e) < 0)
 		return -e->code;
 	if (net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, 0, e) < 0)
 		return -e->code;

@@ -86,11 +86,8 @@ static int setup_network(const struct spawn_spec *s, struct brig_err *e)
 		return brig_err_ctx(e, "network lo");
 	for (size_t i = 0; i < s->n_ifaces; i++) {
 		const struct spawn_iface *f = &s->ifaces[i];
-		/* before it is up: no router advertisement may configure it
-		 * (a --sysctl below may say otherwise) */
-		if (f->v6 && net_ipv6_accept_ra_off(f->peer_if, e) < 0)
-			return brig_err_ctx(e, "network %s", f->ifname);
-		if (net_ipv6_link_quiet(f->peer_if, e) < 0)
+		/* before it is up (a --sysctl below may say otherwise) */
+		if (net_ipv6_link_prepare(f->peer_if, f->v6, e) < 0)
 			return brig_err_ctx(e, "network %s", f->ifname);
 		if (net_iface_configure(f->peer_if, f->ifname, f->addr, f->prefix, f->mac, f->gw,
 					e) < 0)

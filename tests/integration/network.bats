@@ -683,16 +683,23 @@ ex() {
 	[ -z "$output" ]
 }
 
-@test "network: a container's eth0 sends no DAD probe and no router solicitation the bridge would flood to every port; --sysctl still wins" {
+@test "network: eth0 of an IPv4-only network has IPv6 off (as Docker 27); on a dual-stack one it sends no DAD probe or solicitation; --sysctl still wins" {
 	brig run -d --name a --net bridge busybox sleep 1000
-	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/accept_dad
+	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6
 	[ "$status" -eq 0 ]
-	[ "$output" = 0 ]
-	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/router_solicitations
-	[ "$output" = 0 ]
-	run brig exec a cat /proc/sys/net/ipv6/conf/eth0/accept_ra
 	[ "$output" = 1 ]
-	brig run -d --name b --net bridge --sysctl net.ipv6.conf.eth0.router_solicitations=2 busybox sleep 1000
+	run brig exec a ip -6 addr show dev eth0
+	[ "$status" -eq 0 ]
+	[[ $output != *inet6* ]]
+	brig network create --ipv6 --subnet 10.87.0.0/24 --subnet fd00:87::/64 ds >/dev/null
+	brig run -d --name b --net ds busybox sleep 1000
+	run brig exec b cat /proc/sys/net/ipv6/conf/eth0/accept_dad
+	[ "$output" = 0 ]
 	run brig exec b cat /proc/sys/net/ipv6/conf/eth0/router_solicitations
-	[ "$output" = 2 ]
+	[ "$output" = 0 ]
+	run brig exec b cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6
+	[ "$output" = 0 ]
+	brig run -d --name c --net bridge --sysctl net.ipv6.conf.eth0.disable_ipv6=0 busybox sleep 1000
+	run brig exec c cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6
+	[ "$output" = 0 ]
 }
