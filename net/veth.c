@@ -1,7 +1,7 @@
 /* veth.c - the per-container veth pair, made in one RTM_NEWLINK request:
- * host end enslaved to the bridge, both ends at the network MTU, host end
- * up, peer created directly in the container's netns (by pid) so it never
- * appears in the host namespace. */
+ * host end enslaved to the bridge, both ends at the network MTU, peer
+ * created directly in the container's netns (by pid) so it never appears
+ * in the host namespace; then the host end up, IPv6 off on it first. */
 #include <net/if.h>
 #include <string.h>
 
@@ -23,7 +23,6 @@ static int veth_add(struct nlctx *c, const char *host_if, const char *peer_if, i
 	peer = rtnl_link_veth_get_peer(l); /* takes a reference */
 	rtnl_link_set_name(l, host_if);
 	rtnl_link_set_master(l, master);
-	rtnl_link_set_flags(l, IFF_UP);
 	rtnl_link_set_name(peer, peer_if);
 	rtnl_link_set_ns_pid(peer, peer_pid);
 	if (mtu > 0) {
@@ -36,6 +35,24 @@ static int veth_add(struct nlctx *c, const char *host_if, const char *peer_if, i
 		return nlctx_fail(c, err, e, "create veth %s/%s (peer in netns of pid %d)", host_if,
 				  peer_if, (int)peer_pid);
 	return 0;
+}
+
+/* The host end is a bridge port and nothing more: IPv6 off on it before
+ * it is up, so it gets no link-local address (whose fe80::/64 route would
+ * join one node of the host's table with every other port's) and sends
+ * no DAD probe or multicast report for the bridge to flood to every port.
+ * Bridging v6 frames does not need it. */
+static int host_end_up(struct nlctx *c, const char *host_if, struct brig_err *e)
+{
+	cleanup_link struct rtnl_link *l = NULL;
+	int r;
+
+	if (net_ipv6_link_prepare(host_if, false, e) < 0)
+		return -e->code;
+	r = nl_link_get(c, host_if, &l, e);
+	if (r == 0)
+		return brig_errf(e, ENODEV, "bring up %s: it vanished", host_if);
+	return r < 0 ? r : nl_link_up(c, l, e);
 }
 
 int net_veth_create(const char *host_if, const char *peer_if, const char *bridge, int mtu,
@@ -67,6 +84,8 @@ int net_veth_create(const char *host_if, const char *peer_if, const char *bridge
 	if (mtu <= 0)
 		mtu = (int)rtnl_link_get_mtu(br);
 	r = veth_add(&c, host_if, peer_if, rtnl_link_get_ifindex(br), mtu, peer_pid, e);
+	if (r == 0)
+		r = host_end_up(&c, host_if, e);
 	if (r < 0 && c.kerr != EEXIST) {
 		/* The kernel unwinds a failed newlink itself; this covers a pair
 		 * left by a request that failed after registration.  Never
