@@ -35,25 +35,15 @@ int net_iface_configure(const char *peer_if, const char *ifname, uint32_t addr, 
 int net_iface_configure6(const char *ifname, const struct in6_addr *addr, int prefix,
 			 const struct in6_addr *gw, struct brig_err *e);
 
-/* net.ipv6.conf.IFNAME.accept_ra = 0 in the current netns: a router
- * advertisement on a brig network must not add addresses or routes; and
- * accept_dad = 0: no address of it is ever "tentative" (brig's leases and
- * the MACs derived from them are unique on its bridges). */
-int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e);
-
-/* Keep a container's interface from multicasting what the bridge would
- * flood to every other container: accept_dad = 0 (no DAD probe of its
- * link-local address) and router_solicitations = 0 (no router
- * solicitation; unsolicited advertisements are still accepted).  A
- * namespace without IPv6 is left as it is (0).  Before the link is up. */
-int net_ipv6_link_quiet(const char *ifname, struct brig_err *e);
-
-/* A container's interface before it is up.  v6 (on a dual-stack
- * network): quiet (net_ipv6_link_quiet) and deaf to router advertisements
- * (net_ipv6_accept_ra_off).  Else IPv6 is off on it (disable_ipv6 = 1, as
- * Docker 27 does on an IPv4-only network): no link-local address, no DAD
- * probe, no solicitation, no multicast listener report for the bridge to
- * flood to every port.  A namespace without IPv6 is left as it is. */
+/* A container's interface before it is up, in the current netns.  v6 (on
+ * a dual-stack network): accept_ra = 0 (a router advertisement on a brig
+ * network must not add addresses or routes), accept_dad = 0 (brig's
+ * leases and the MACs derived from them are unique on its bridges: no
+ * address is ever tentative) and router_solicitations = 0.  Else IPv6 is
+ * off on it (disable_ipv6 = 1, as Docker 27 does on an IPv4-only
+ * network): no link-local address.  Either way it sends no DAD probe,
+ * solicitation or multicast report for the bridge to flood to every port.
+ * A namespace without IPv6 is left as it is. */
 int net_ipv6_link_prepare(const char *ifname, bool v6, struct brig_err *e);
 
 /* Read rx/tx byte counters of a link in the current netns. */

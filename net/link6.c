@@ -96,58 +96,38 @@ static int write_v6_sysctl(const char *key, const char *value, struct brig_err *
 	return 0;
 }
 
-int net_ipv6_accept_ra_off(const char *ifname, struct brig_err *e)
+/* net.ipv6.conf.IFNAME.KEY = value for each key; a namespace without
+ * IPv6 (no conf directory) is left as it is. */
+static int write_if_sysctls(const char *ifname, const char *const *keys, size_t n,
+			    const char *value, struct brig_err *e)
 {
-	/* accept_dad=0: the link-local address is not held tentative either
-	 * (its MAC, hence its interface id, derives from a unique lease) */
-	static const char *const keys[] = { "accept_ra", "accept_dad" };
 	char key[64];
 
 	if (!net_ifname_valid(ifname))
 		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "conf/%s/%s", ifname, keys[i]);
-		if (write_v6_sysctl(key, "0\n", e) < 0)
-			return -e->code;
-	}
-	return 0;
-}
-
-int net_ipv6_link_quiet(const char *ifname, struct brig_err *e)
-{
-	/* accept_dad=0: no Neighbour Solicitation for its own link-local
-	 * address (unique: its MAC derives from a unique lease), and
-	 * router_solicitations=0: no Router Solicitation, now or retried
-	 * with backoff for the container's lifetime.  Both are multicast the
-	 * bridge floods to every port, each container's kernel receiving
-	 * them: O(N) per start, O(N^2) for N starts.  Unsolicited router
-	 * advertisements are still accepted as before (accept_ra is kept). */
-	static const char *const keys[] = { "accept_dad", "router_solicitations" };
-	char key[64];
-
-	if (!net_ifname_valid(ifname))
-		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		snprintf(key, sizeof(key), "conf/%s/%s", ifname, keys[i]);
-		if (write_v6_sysctl(key, "0\n", e) < 0)
-			return e->code == ENOENT ? 0 : -e->code; /* no IPv6 here: nothing sent */
+		if (write_v6_sysctl(key, value, e) < 0)
+			return e->code == ENOENT ? 0 : -e->code;
 	}
 	return 0;
 }
 
 int net_ipv6_link_prepare(const char *ifname, bool v6, struct brig_err *e)
 {
-	char key[64];
+	/* accept_ra=0: a router advertisement on a brig network must not add
+	 * addresses or routes; accept_dad=0: no address is ever tentative
+	 * (brig's leases and the MACs derived from them are unique on its
+	 * bridges), so no DAD probe either; router_solicitations=0: no
+	 * solicitation, now or retried with backoff for the container's
+	 * lifetime.  Probes and solicitations are multicast the bridge floods
+	 * to every port, each container's kernel receiving them: O(N) per
+	 * start, O(N^2) for N starts. */
+	static const char *const quiet[] = { "accept_ra", "accept_dad", "router_solicitations" };
+	static const char *const off[] = { "disable_ipv6" };
 
-	if (v6)
-		return net_ipv6_accept_ra_off(ifname, e) < 0 ? -e->code :
-							      net_ipv6_link_quiet(ifname, e);
-	if (!net_ifname_valid(ifname))
-		return brig_errf(e, EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(key, sizeof(key), "conf/%s/disable_ipv6", ifname);
-	if (write_v6_sysctl(key, "1\n", e) < 0)
-		return e->code == ENOENT ? 0 : -e->code; /* no IPv6 here */
-	return 0;
+	return v6 ? write_if_sysctls(ifname, quiet, sizeof(quiet) / sizeof(quiet[0]), "0\n", e) :
+		    write_if_sysctls(ifname, off, 1, "1\n", e);
 }
 
 int net_ipv6_forwarding(int want, int *was, struct brig_err *e)
