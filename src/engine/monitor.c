@@ -8,6 +8,7 @@
  * clients.  Once the container runs it execs brig-monitor (src/monitor/),
  * a small static executable that does the relay with a fraction of brig's
  * memory, and runs `brig __monitor-finish` (monitor_finish) for the end. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -239,6 +241,27 @@ static int lite_path(char *out, size_t len)
  * the end it runs `brig __monitor-finish` through a->brig.  Returns only
  * when brig-monitor is missing or cannot run: then this process relays,
  * as it did before brig-monitor existed, so nothing breaks. */
+/* brig-monitor's gain is its small memory over a container's life; its
+ * cost is an exec now and one of brig at the end (a few ms).  A container
+ * that ends within LITE_AFTER_MS (`run --rm IMAGE true`, a script's
+ * step, a `docker run` of a short command) is relayed and ended by this
+ * process; its output waits in its pipe or terminal meanwhile. */
+#define LITE_AFTER_MS 50
+
+static bool ends_soon(pid_t pid)
+{
+	struct pollfd p = { .fd = (int)syscall(SYS_pidfd_open, pid, 0), .events = POLLIN };
+	int r;
+
+	if (p.fd < 0)
+		return false;
+	do
+		r = poll(&p, 1, LITE_AFTER_MS);
+	while (r < 0 && errno == EINTR);
+	close(p.fd);
+	return r > 0;
+}
+
 static void exec_lite(struct monitor_args *a)
 {
 	char path[PATH_MAX], buf[4 * PATH_MAX], *argv[MONITOR_ARGV_MAX];
@@ -397,7 +420,8 @@ void monitor_main(const struct brig_ctx *c, struct container *ct, int report_fd)
 	close(report_fd);
 	if (fd_to_null(2, 2) < 0)
 		_exit(EXIT_BRIG); /* never write on the CLI's terminal later */
-	exec_lite(&a);
+	if (!ends_soon(ct->pid))
+		exec_lite(&a);
 	monitor_args_io(&a, &m);
 	mon_run(&m, ct->pid, end_here, &(struct here){ c, ct, &m });
 	_exit(0);
