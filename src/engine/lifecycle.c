@@ -347,15 +347,16 @@ static bool torn_and_dead(const struct brig_ctx *c, const char *id)
 }
 
 /* A record whose creator died before it ran (no state.json, or not even a
- * config.json), or an --rm record a crash left with a torn config.json:
- * nobody holds its lock, so nobody will start it. */
-static bool abandoned(const struct brig_ctx *c, const char *id)
+ * config.json), or with torn an --rm record a crash left with a torn
+ * config.json (torn_and_dead): nobody holds its lock, so nobody will start
+ * it. */
+static bool abandoned(const struct brig_ctx *c, const char *id, bool torn)
 {
 	char path[PATH_MAX];
 	struct brig_err e;
 	cleanup_close int lock = -1;
 	struct container_spec cfg;
-	bool have_cfg, removed, torn = torn_and_dead(c, id);
+	bool have_cfg, removed;
 
 	if (state_path(c, id, "state.json", path, sizeof(path), &e) < 0 ||
 	    (!torn && access(path, F_OK) == 0))
@@ -382,10 +383,12 @@ static void reconcile(const struct brig_ctx *c, const char *id)
 	struct container_state st;
 	struct brig_err e;
 
-	if (abandoned(c, id))
+	if (abandoned(c, id, false))
 		return;
-	if (state_load(c, id, &cfg, &st, &e) == 0 && st.status == CONTAINER_RUNNING &&
-	    container_both_gone(&st)) {
+	if (state_load(c, id, &cfg, &st, &e) < 0) {
+		if (torn_and_dead(c, id)) /* looked at only when the record does not load */
+			abandoned(c, id, true);
+	} else if (st.status == CONTAINER_RUNNING && container_both_gone(&st)) {
 		release_leftovers(c, id, &cfg, &st);
 		st.n_ports = 0;
 		st.status = CONTAINER_EXITED;
