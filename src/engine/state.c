@@ -252,13 +252,17 @@ int state_create(const struct brig_ctx *c, const struct container_spec *spec, in
 				 "invalid container name '%s': must match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
 				 "(at most 63 characters)",
 				 name);
-	if (gen_id(id, e) < 0)
-		return -e->code;
-	if (name)
-		snprintf(name_out, 64, "%s", name);
-	else
-		gen_name(id, name_out);
-	taken = find_by_name(c, name_out, (char[BRIG_ID_LEN + 1]){ 0 }) == 1;
+	/* A generated name is one of ~9.4M: among a thousand containers two
+	 * may meet (the birthday bound, ~5%): then another id, another name. */
+	for (int tries = 0; tries < 16 && (tries == 0 || (taken && !name)); tries++) {
+		if (gen_id(id, e) < 0)
+			return -e->code;
+		if (name)
+			snprintf(name_out, 64, "%s", name);
+		else
+			gen_name(id, name_out);
+		taken = find_by_name(c, name_out, (char[BRIG_ID_LEN + 1]){ 0 }) == 1;
+	}
 	if (taken)
 		return brig_errf(e, EEXIST, "container name '%s' is already in use", name_out);
 	if (make_locked(c, id, lock_fd, e) < 0)

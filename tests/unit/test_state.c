@@ -52,6 +52,19 @@ static void create(struct fixture *f, const char *name, const char *image_id,
 	create_spec(f, &spec, id, out_name);
 }
 
+/* Generated names are one of ~9.4M: 10000 records meet the birthday
+ * bound (about 5 collisions expected), and each must still be created
+ * (another id and name when a generated one is taken). */
+static void test_generated_names_never_collide(void **state)
+{
+	struct fixture *f = *state;
+	struct container_spec spec = { .rm = true };
+	char id[BRIG_ID_LEN + 1], name[64];
+
+	for (int i = 0; i < 10000; i++)
+		create_spec(f, &spec, id, name);
+}
+
 static void test_create_and_load(void **state)
 {
 	struct fixture *f = *state;
@@ -213,6 +226,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_save_state_roundtrip, setup, tmp_root_teardown),
 		cmocka_unit_test_setup_teardown(test_generated_name_is_valid, setup, tmp_root_teardown),
 		cmocka_unit_test_setup_teardown(test_names_unique_and_valid, setup, tmp_root_teardown),
+		cmocka_unit_test_setup_teardown(test_generated_names_never_collide, setup,
+						tmp_root_teardown),
 		cmocka_unit_test_setup_teardown(test_resolve, setup, tmp_root_teardown),
 		cmocka_unit_test_setup_teardown(test_list_remove_and_image_use, setup, tmp_root_teardown),
 		cmocka_unit_test_setup_teardown(test_list_labeled, setup, tmp_root_teardown),
