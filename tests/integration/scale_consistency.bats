@@ -54,6 +54,29 @@ wait_all() {
 	[ "$FAILS" -eq 0 ] || cat "$1"/*.out
 }
 
+# start_many PREFIX N OUTDIR: PREFIX1..PREFIXN started at once, all waited
+# for (FAILS: how many failed).
+start_many() {
+	local i
+	mkdir -p "$3"
+	: >>"$3/pids"
+	for i in $(seq 1 "$2"); do
+		start_bg "$1$i" "$3"
+	done
+	wait_all "$3"
+}
+
+# state_of NAME KEY...: a value of `brig inspect NAME`'s state, by path.
+state_of() {
+	brig inspect "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d = (d[0] if isinstance(d, list) else d)["state"]
+for k in sys.argv[1:]:
+    d = d[int(k)] if isinstance(d, list) else d[k]
+print(d)' "${@:2}"
+}
+
 # leases_ok: no address leased twice, and the leases' ids are exactly the
 # running containers' (one IPv4 lease each on the one network).
 leases_ok() {
@@ -98,12 +121,7 @@ every_hosts_ok() {
 
 @test "scale: 50 concurrent starts and removals, then leases, registry and every /etc/hosts agree with what runs" {
 	local out=$BATS_TEST_TMPDIR/runs i
-	mkdir -p "$out"
-	: >"$out/pids"
-	for i in $(seq 1 20); do
-		start_bg "a$i" "$out"
-	done
-	wait_all "$out"
+	start_many a 20 "$out"
 	[ "$FAILS" -eq 0 ]
 
 	# Mixed: 30 more starts while 10 of the first are removed.
@@ -130,18 +148,13 @@ every_hosts_ok() {
 }
 
 @test "scale: after a SIGKILLed owner among many, the next start reclaims its address when it asks for it, and names stay right" {
-	local out=$BATS_TEST_TMPDIR/runs i
-	mkdir -p "$out"
-	: >"$out/pids"
-	for i in $(seq 1 40); do
-		start_bg "c$i" "$out"
-	done
-	wait_all "$out"
+	local out=$BATS_TEST_TMPDIR/runs
+	start_many c 40 "$out"
 	[ "$FAILS" -eq 0 ]
 
 	local pid owner addr
-	pid=$(brig inspect c20 | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["state"]["pid"])')
-	addr=$(brig inspect c20 | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["state"]["networks"][0]["address"])')
+	pid=$(state_of c20 pid)
+	addr=$(state_of c20 networks 0 address)
 	owner=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$pid/stat")
 	kill -KILL "$owner"
 	wait_for 10 not_alive "$owner"
