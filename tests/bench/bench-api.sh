@@ -78,13 +78,21 @@ CLIENT=$w/apiclient
 cc -O2 -Wall -o "$CLIENT" "$BENCH_DIR/apiclient.c"
 
 # ---- brig serve, and the image saved as a docker-archive ---------------------
+# serve_bg BIN SOCKET LOG: BIN's `brig serve` on the bench's root, in the
+# background (its pid in SERVED_PID, tracked); fails when it does not listen.
+serve_bg() {
+	(exec "$SANDBOX" exec "$BENCH_SB" "$1" --root "$BENCH_BRIG_ROOT" \
+		--runroot "$BENCH_BRIG_RUNROOT" serve --socket "$2" --group root \
+		</dev/null >"$3" 2>&1) &
+	SERVED_PID=$!
+	track_pid "$SERVED_PID"
+	wait_socket "$2" "$SERVED_PID"
+}
+
 BSOCK=$w/brig.sock
-(exec "$SANDBOX" exec "$BENCH_SB" "$BRIG_BIN" --root "$BENCH_BRIG_ROOT" \
-	--runroot "$BENCH_BRIG_RUNROOT" serve --socket "$BSOCK" --group root \
-	</dev/null >"$w/serve.log" 2>&1) &
-SERVE_PID=$!
-track_pid "$SERVE_PID"
-if ! wait_socket "$BSOCK" "$SERVE_PID"; then
+serve_bg "$BRIG_BIN" "$BSOCK" "$w/serve.log" && ok=1 || ok=0
+SERVE_PID=$SERVED_PID
+if [ "$ok" = 0 ]; then
 	log "brig serve did not listen: $(tail -3 "$w/serve.log")"
 	python3 -c 'import json, sys; print(json.dumps({"failed": sys.argv[1]}))' \
 		"brig serve did not listen: $(tail -1 "$w/serve.log")" >"$BENCH_OUT/api.json"
@@ -97,12 +105,9 @@ brig image save busybox -o "$w/busybox-docker-archive.tar"
 BASE_SOCK=
 if [ -n "${BENCH_BASELINE:-}" ]; then
 	BASE_SOCK=$w/baseline.sock
-	(exec "$SANDBOX" exec "$BENCH_SB" "$BENCH_BASELINE" --root "$BENCH_BRIG_ROOT" \
-		--runroot "$BENCH_BRIG_RUNROOT" serve --socket "$BASE_SOCK" --group root \
-		</dev/null >"$w/serve-baseline.log" 2>&1) &
-	BASE_PID=$!
-	track_pid "$BASE_PID"
-	wait_socket "$BASE_SOCK" "$BASE_PID" || {
+	serve_bg "$BENCH_BASELINE" "$BASE_SOCK" "$w/serve-baseline.log" && ok=1 || ok=0
+	BASE_PID=$SERVED_PID
+	[ "$ok" = 1 ] || {
 		log "the baseline's brig serve did not listen: $(tail -1 "$w/serve-baseline.log")"
 		BASE_SOCK=
 	}
