@@ -33,6 +33,10 @@ int proc_run_in_ns(pid_t pid, const char *ns, int nstype, int (*fn)(void *arg, s
 int proc_host_cpus(void);
 int64_t proc_host_memory(void);
 
+/* A pidfd of pid (it polls readable once pid has ended, reaped or not),
+ * or -1 with errno. */
+int proc_pidfd(pid_t pid);
+
 /* The exit status per the command-line contract for a wait status: the
  * command's own code, 128+N for signal N, EXIT_BRIG (125) when there is
  * none (a negative status: it never ran).  The one such mapping. */

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@
 #include "monitor_args.h"
 #include "monitor_io.h"
 #include "orphan.h"
+#include "proc.h"
 #include "pty.h"
 #include "rootless_ctl.h"
 #include "state.h"
@@ -233,14 +233,6 @@ static int lite_path(char *out, size_t len)
 	return -1;
 }
 
-/* Become brig-monitor: a small static executable that maps only what the
- * relay needs (issue 18: a monitor's memory, times a thousand containers),
- * where this process carries all of brig.  exec keeps our pid, so the
- * container stays our child (wait, its PDEATHSIG) and the registry's pid
- * and start time stay true; the fds pass by clearing their CLOEXEC.  For
- * the end it runs `brig __monitor-finish` through a->brig.  Returns only
- * when brig-monitor is missing or cannot run: then this process relays,
- * as it did before brig-monitor existed, so nothing breaks. */
 /* brig-monitor's gain is its small memory over a container's life; its
  * cost is an exec now and one of brig at the end (a few ms).  A container
  * that ends within LITE_AFTER_MS (`run --rm IMAGE true`, a script's
@@ -250,7 +242,7 @@ static int lite_path(char *out, size_t len)
 
 static bool ends_soon(pid_t pid)
 {
-	struct pollfd p = { .fd = (int)syscall(SYS_pidfd_open, pid, 0), .events = POLLIN };
+	struct pollfd p = { .fd = proc_pidfd(pid), .events = POLLIN };
 	int r;
 
 	if (p.fd < 0)
@@ -262,6 +254,14 @@ static bool ends_soon(pid_t pid)
 	return r > 0;
 }
 
+/* Become brig-monitor: a small static executable that maps only what the
+ * relay needs (issue 18: a monitor's memory, times a thousand containers),
+ * where this process carries all of brig.  exec keeps our pid, so the
+ * container stays our child (wait, its PDEATHSIG) and the registry's pid
+ * and start time stay true; the fds pass by clearing their CLOEXEC.  For
+ * the end it runs `brig __monitor-finish` through a->brig.  Returns only
+ * when brig-monitor is missing or cannot run: then this process relays,
+ * as it did before brig-monitor existed, so nothing breaks. */
 static void exec_lite(struct monitor_args *a)
 {
 	char path[PATH_MAX], buf[4 * PATH_MAX], *argv[MONITOR_ARGV_MAX];

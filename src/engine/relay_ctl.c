@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,17 +332,12 @@ static int relay_start(const struct brig_ctx *c, const struct netem_link *k, int
 
 /* ---- stopping ---- */
 
-static int pidfd_of(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
 /* SIGTERM (the relay makes the link plain) or SIGKILL (the link goes
  * with its ends), and wait, bounded, for it to end. */
 static int relay_stop(const struct brig_ctx *c, const struct relay_rec *r, int sig,
 		      struct brig_err *e)
 {
-	cleanup_close int pfd = pidfd_of(r->pid);
+	cleanup_close int pfd = proc_pidfd(r->pid);
 	struct pollfd pf = { .fd = pfd, .events = POLLIN };
 
 	if (pfd < 0 || !rec_alive(r)) {
