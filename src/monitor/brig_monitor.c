@@ -11,9 +11,10 @@
  *
  * It relays (monitor_io.c) until the container's output ends, reaps the
  * container, stops slirp4netns (our child too), then runs the full brig
- * for the end (`brig __monitor-finish ID WSTATUS`: networks, cgroup,
- * record, events) and waits for it before the clients drain: when they
- * see EOF, the record is final. */
+ * for the end (`brig __monitor-finish ID WSTATUS READY_FD`: networks,
+ * cgroup, record, events) and lets the clients drain once it says the
+ * record is final (READY_FD closed): when they see EOF, it is.  The end's
+ * brig is reaped after that. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
